@@ -1,0 +1,29 @@
+# Relate developer entry points. Every build target first checks the Debian packages.
+# RELATE_DATABASE_URL and other environment variables reach the programs untouched.
+
+.PHONY: deps demo test format clean
+
+# Prefix for the ctest command line, e.g. a script that starts database servers around it.
+TEST_WRAPPER ?=
+FORMAT_DIRS := $(wildcard core backends plugins examples tests bench)
+
+deps:
+	@.ci/install-deps
+
+demo: deps
+	cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release
+	cmake --build build/release --target relate_blog
+	build/release/examples/blog/relate_blog
+
+test: deps
+	cmake -S . -B build/test -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+	    -DRELATE_SANITIZE=ON -DRELATE_BUILD_TESTS=ON
+	cmake --build build/test
+	$(TEST_WRAPPER) ctest --test-dir build/test --output-on-failure -j2
+
+format:
+	$(if $(FORMAT_DIRS),find $(FORMAT_DIRS) -type f \( -name '*.cpp' -o -name '*.hpp' \) -print0 \
+	    | xargs -0 -r clang-format -i)
+
+clean:
+	rm -rf build
