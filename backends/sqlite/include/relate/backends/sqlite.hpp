@@ -1,0 +1,12 @@
+// The SQLite backend (sqlite3 C API): sqlite:///relative.db, sqlite:////abs/path.db,
+// sqlite://:memory:. It registers itself when the relate::sqlite library is linked;
+// register_backend() exists for programs that link it in unusual ways.
+//
+// URL query options: timeout=SECONDS (busy timeout, default 5).
+#pragma once
+
+namespace relate::sqlite {
+
+void register_backend();
+
+}  // namespace relate::sqlite

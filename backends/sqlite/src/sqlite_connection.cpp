@@ -1,0 +1,196 @@
+#include "sqlite_connection.hpp"
+
+#include <relate/errors.hpp>
+
+#include <cstdlib>
+
+namespace relate::sqlite {
+
+void throw_error(sqlite3* db, int rc, const std::string& sql) {
+  const int extended = db ? sqlite3_extended_errcode(db) : rc;
+  std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  if (!sql.empty()) message += " [SQL: " + sql + "]";
+  switch (extended & 0xff) {
+    case SQLITE_CONSTRAINT: {
+      std::string constraint;
+      if (extended == SQLITE_CONSTRAINT_FOREIGNKEY) constraint = "FOREIGN KEY";
+      throw IntegrityError(message, sql, constraint);
+    }
+    case SQLITE_MISMATCH:
+    case SQLITE_TOOBIG:
+    case SQLITE_RANGE:
+      throw DataError(message, sql);
+    case SQLITE_ERROR:
+      throw ProgrammingError(message, sql);
+    default:
+      throw OperationalError(message, sql);
+  }
+}
+
+namespace {
+
+class SqliteCursor final : public Cursor {
+ public:
+  SqliteCursor(sqlite3* db, sqlite3_stmt* stmt, const std::uint64_t* generation, bool has_row,
+               std::string sql)
+      : db_(db), stmt_(stmt), generation_(generation), expected_(*generation), has_row_(has_row),
+        sql_(std::move(sql)) {}
+  ~SqliteCursor() override {
+    if (live()) sqlite3_reset(stmt_);
+  }
+
+  bool next() override {
+    if (!live()) return false;
+    if (first_) {
+      first_ = false;
+      return has_row_;
+    }
+    if (!has_row_) return false;
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    has_row_ = false;
+    if (rc == SQLITE_DONE) return false;
+    throw_error(db_, rc, sql_);
+  }
+
+  std::size_t column_count() const override {
+    return static_cast<std::size_t>(sqlite3_column_count(stmt_));
+  }
+
+  Value get(std::size_t i) override {
+    const int c = static_cast<int>(i);
+    switch (sqlite3_column_type(stmt_, c)) {
+      case SQLITE_INTEGER: return Value(static_cast<std::int64_t>(sqlite3_column_int64(stmt_, c)));
+      case SQLITE_FLOAT: return Value(sqlite3_column_double(stmt_, c));
+      case SQLITE_TEXT: {
+        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, c));
+        return Value(std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c))));
+      }
+      case SQLITE_BLOB: {
+        const auto* data = static_cast<const std::byte*>(sqlite3_column_blob(stmt_, c));
+        return Value(Blob(data, data + sqlite3_column_bytes(stmt_, c)));
+      }
+      default: return Value();
+    }
+  }
+
+ private:
+  bool live() const { return *generation_ == expected_; }
+
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+  const std::uint64_t* generation_;
+  std::uint64_t expected_;
+  bool has_row_;
+  bool first_ = true;
+  std::string sql_;
+};
+
+}  // namespace
+
+SqliteConnection::SqliteConnection(const Url& url) : path_(url.database) {
+  const int rc = sqlite3_open_v2(path_.c_str(), &db_,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                 nullptr);
+  if (rc != SQLITE_OK) {
+    std::string message = "cannot open SQLite database '" + path_ + "': " +
+                          (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw OperationalError(message);
+  }
+  sqlite3_extended_result_codes(db_, 1);
+  double timeout = 5.0;
+  if (auto it = url.query.find("timeout"); it != url.query.end()) {
+    timeout = std::strtod(it->second.c_str(), nullptr);
+  }
+  sqlite3_busy_timeout(db_, static_cast<int>(timeout * 1000));
+  // Off by default and a no-op inside a transaction: set it first thing.
+  exec("PRAGMA foreign_keys = ON");
+}
+
+SqliteConnection::~SqliteConnection() {
+  for (auto& [sql, cached] : cache_) sqlite3_finalize(cached.stmt);
+  sqlite3_close(db_);
+}
+
+void SqliteConnection::exec(const char* sql) {
+  char* error = nullptr;
+  const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &error);
+  sqlite3_free(error);
+  if (rc != SQLITE_OK) throw_error(db_, rc, sql);
+}
+
+SqliteConnection::Cached& SqliteConnection::prepare(const std::string& sql) {
+  auto it = cache_.find(sql);
+  if (it != cache_.end()) return it->second;
+  if (cache_.size() >= 512) {
+    // A bounded cache: programs that build unbounded distinct SQL texts stay bounded.
+    for (auto& [text, cached] : cache_) sqlite3_finalize(cached.stmt);
+    cache_.clear();
+  }
+  sqlite3_stmt* stmt = nullptr;
+  const int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
+                                    SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+  if (rc != SQLITE_OK) throw_error(db_, rc, sql);
+  return cache_.emplace(sql, Cached{stmt, 0}).first->second;
+}
+
+void SqliteConnection::bind(sqlite3_stmt* stmt, const std::vector<Value>& params,
+                            const std::string& sql) {
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    const int p = static_cast<int>(i + 1);
+    const Value& v = params[i];
+    int rc = SQLITE_OK;
+    switch (v.kind()) {
+      case Value::Kind::null: rc = sqlite3_bind_null(stmt, p); break;
+      case Value::Kind::boolean: rc = sqlite3_bind_int(stmt, p, v.as_bool() ? 1 : 0); break;
+      case Value::Kind::integer: rc = sqlite3_bind_int64(stmt, p, v.as_int()); break;
+      case Value::Kind::real: rc = sqlite3_bind_double(stmt, p, v.as_double()); break;
+      case Value::Kind::text: {
+        const std::string& s = v.as_text();
+        rc = sqlite3_bind_text64(stmt, p, s.data(), s.size(), SQLITE_STATIC, SQLITE_UTF8);
+        break;
+      }
+      case Value::Kind::blob: {
+        const Blob& b = v.as_blob();
+        rc = sqlite3_bind_blob64(stmt, p, b.data(), b.size(), SQLITE_STATIC);
+        break;
+      }
+      case Value::Kind::timestamp: {
+        const std::string s = format_timestamp(v.as_timestamp());
+        rc = sqlite3_bind_text64(stmt, p, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+        break;
+      }
+    }
+    if (rc != SQLITE_OK) throw_error(db_, rc, sql);
+  }
+}
+
+std::unique_ptr<Cursor> SqliteConnection::execute(const sql::CompiledStatement& statement) {
+  Cached& cached = prepare(statement.sql);
+  ++cached.generation;
+  sqlite3_stmt* stmt = cached.stmt;
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  bind(stmt, statement.params, statement.sql);
+  const int rc = sqlite3_step(stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+    sqlite3_reset(stmt);
+    throw_error(db_, rc, statement.sql);
+  }
+  if (rc == SQLITE_DONE) sqlite3_reset(stmt);  // statement finished: release its locks
+  return std::make_unique<SqliteCursor>(db_, stmt, &cached.generation, rc == SQLITE_ROW,
+                                        statement.sql);
+}
+
+std::int64_t SqliteConnection::rows_affected() { return sqlite3_changes64(db_); }
+std::int64_t SqliteConnection::last_insert_id() { return sqlite3_last_insert_rowid(db_); }
+
+void SqliteConnection::begin() { exec("BEGIN"); }
+void SqliteConnection::commit() { exec("COMMIT"); }
+void SqliteConnection::rollback() {
+  if (!sqlite3_get_autocommit(db_)) exec("ROLLBACK");
+}
+
+}  // namespace relate::sqlite

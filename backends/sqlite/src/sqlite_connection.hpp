@@ -1,0 +1,43 @@
+// One sqlite3 database handle: prepared statements cached by SQL text, foreign keys
+// enforced, errors translated into Relate's hierarchy.
+#pragma once
+
+#include <relate/engine/driver.hpp>
+
+#include <sqlite3.h>
+
+#include <string>
+#include <unordered_map>
+
+namespace relate::sqlite {
+
+class SqliteConnection final : public DriverConnection {
+ public:
+  explicit SqliteConnection(const Url& url);
+  ~SqliteConnection() override;
+
+  std::unique_ptr<Cursor> execute(const sql::CompiledStatement& statement) override;
+  std::int64_t rows_affected() override;
+  std::int64_t last_insert_id() override;
+  void begin() override;
+  void commit() override;
+  void rollback() override;
+
+ private:
+  struct Cached {
+    sqlite3_stmt* stmt = nullptr;
+    std::uint64_t generation = 0;  // bumped at each execute: stale cursors keep off
+  };
+  Cached& prepare(const std::string& sql);
+  void bind(sqlite3_stmt* stmt, const std::vector<Value>& params, const std::string& sql);
+  void exec(const char* sql);
+
+  sqlite3* db_ = nullptr;
+  std::string path_;
+  std::unordered_map<std::string, Cached> cache_;
+};
+
+// Throws the Relate error matching SQLite's result code.
+[[noreturn]] void throw_error(sqlite3* db, int rc, const std::string& sql);
+
+}  // namespace relate::sqlite

@@ -1,0 +1,18 @@
+// SQLite's SQL: double-quoted identifiers, ? placeholders, INTEGER PRIMARY KEY as the
+// rowid alias for autoincrement, RETURNING (3.35+), every ON DELETE action.
+#pragma once
+
+#include <relate/engine/dialect.hpp>
+
+namespace relate::sqlite {
+
+class SqliteDialect final : public Dialect {
+ public:
+  std::string_view name() const override { return "sqlite"; }
+  std::string autoincrement_column(const Column& column) const override;
+  bool supports_returning() const override { return true; }
+  std::size_t max_parameters() const override { return 32766; }
+  std::string has_table_sql() const override;
+};
+
+}  // namespace relate::sqlite

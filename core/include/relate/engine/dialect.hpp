@@ -1,0 +1,54 @@
+// Dialect: what one database's SQL looks like. The SQL compiler in core writes the
+// portable parts and asks the Dialect for each dialect-specific piece; a backend
+// overrides only the hooks where its database differs from the defaults (which are
+// SQLite-and-standard-SQL flavoured).
+#pragma once
+
+#include <relate/column_traits.hpp>
+#include <relate/schema.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace relate {
+
+class Dialect {
+ public:
+  virtual ~Dialect() = default;
+
+  // "sqlite", "postgresql", "mysql".
+  virtual std::string_view name() const = 0;
+
+  // "name" with embedded quotes doubled.
+  virtual std::string quote_identifier(std::string_view name) const;
+  // The marker for the index-th bound parameter (0-based): "?" by default.
+  virtual std::string placeholder(std::size_t index) const;
+
+  // " LIMIT ? OFFSET ?" etc.; parameters are appended through `bind`.
+  virtual std::string limit_offset(std::optional<std::int64_t> limit,
+                                   std::optional<std::int64_t> offset,
+                                   std::size_t first_param_index) const;
+
+  // DDL type of a column.
+  virtual std::string column_type(const Column& column) const;
+  // The whole column definition for an autoincrementing integer primary key that is
+  // the table's only key column.
+  virtual std::string autoincrement_column(const Column& column) const;
+  // Whether the database can enforce an ON DELETE / ON UPDATE action.
+  virtual bool supports_referential_action(ReferentialAction action) const;
+  // Appended after CREATE TABLE (...): e.g. " ENGINE=InnoDB".
+  virtual std::string table_options() const { return {}; }
+
+  virtual bool supports_returning() const { return false; }
+  virtual bool supports_multirow_insert() const { return true; }
+  // Bound parameters one statement may carry.
+  virtual std::size_t max_parameters() const { return 32766; }
+
+  // A statement returning a row if the table exists: its one parameter is the name.
+  virtual std::string has_table_sql() const = 0;
+};
+
+}  // namespace relate

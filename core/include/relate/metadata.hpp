@@ -1,0 +1,269 @@
+// MetaData: the tables of a database and, for the ORM, how models map onto them.
+//
+//   relate::MetaData blog = relate::MetaData{}
+//     .table<User>("users", relate::primary_key(&User::id))
+//     .table<Post>("posts", relate::primary_key(&Post::id),
+//                  relate::foreign_key(&Post::user_id, &User::id).on_delete(relate::cascade))
+//     .relationship(&User::posts, &Post::author);
+//
+// Declared once, after every model is complete. Mistakes are MappingErrors thrown by
+// configure(), which create_all, Session and queries call first, or which an
+// application calls at start-up. MetaData is a handle: copies share the same tables.
+#pragma once
+
+#include <relate/column_traits.hpp>
+#include <relate/errors.hpp>
+#include <relate/orm/attributes.hpp>
+#include <relate/orm/mapper.hpp>
+#include <relate/orm/mapping_options.hpp>
+#include <relate/orm/relationship.hpp>
+#include <relate/reflect.hpp>
+#include <relate/schema.hpp>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <typeindex>
+#include <variant>
+#include <vector>
+
+namespace relate {
+
+class MetaDataImpl;
+class RelationshipBuilder;
+
+using TableOption =
+    std::variant<PrimaryKeyOption, UniqueOption, IndexOption, ColumnOption, ForeignKeyOption>;
+
+struct RelationshipSpec {
+  sql::MemberRef member;
+  std::optional<sql::MemberRef> back_populates;
+  std::optional<std::string> cascade;
+  PassiveDeletes passive_deletes = PassiveDeletes::off;
+  std::optional<std::string> lazy;
+  std::vector<std::pair<sql::MemberRef, bool>> order_by;  // (member, descending)
+  std::vector<sql::MemberRef> foreign_keys;
+};
+
+namespace detail {
+
+template <class F>
+struct relationship_member : std::false_type {};
+template <class T>
+struct relationship_member<one<T>> : std::true_type {
+  using target = T;
+  static constexpr bool collection = false;
+};
+template <class T>
+struct relationship_member<many<T>> : std::true_type {
+  using target = T;
+  static constexpr bool collection = true;
+};
+
+template <std::size_t N>
+struct fixed_string {
+  char text[N + 1]{};
+  constexpr fixed_string(std::string_view s) {
+    for (std::size_t i = 0; i < N; ++i) text[i] = s[i];
+  }
+};
+
+// Instantiated only for a member Relate cannot map; the compiler's note shows the
+// model, the member's name and its type.
+template <class Model, fixed_string MemberName, class MemberType>
+struct member_type_not_mappable {
+  static_assert(sizeof(MemberType) == 0,
+                "Relate cannot map this member to a column: see Model, MemberName and "
+                "MemberType in the line above. Use a supported type or specialise "
+                "relate::column_traits<MemberType>.");
+};
+
+template <class T, std::size_t I>
+Value get_column(const void* object) {
+  using F = reflect::field_type<T, I>;
+  return column_traits<F>::to_value(reflect::get<I>(*static_cast<const T*>(object)));
+}
+
+template <class T, std::size_t I>
+void set_column(void* object, Value&& value) {
+  using F = reflect::field_type<T, I>;
+  assign_from_value<F>(reflect::get<I>(*static_cast<T*>(object)), std::move(value));
+}
+
+template <class T, std::size_t I>
+RelationshipAttribute* attribute_of(void* object) {
+  return &reflect::get<I>(*static_cast<T*>(object));
+}
+
+template <class T, std::size_t I>
+void add_field(Mapper::Blueprint& bp) {
+  using F = reflect::field_type<T, I>;
+  constexpr std::string_view name = reflect::field_name<T, I>;
+  if constexpr (relationship_member<F>::value) {
+    using Target = typename relationship_member<F>::target;
+    bp.relationships.push_back(Mapper::RelationshipField{
+        I, name, relationship_member<F>::collection, typeid(Target), type_name<Target>(),
+        &attribute_of<T, I>, nullptr});
+  } else if constexpr (!column_mappable<F>) {
+    [[maybe_unused]] member_type_not_mappable<T, fixed_string<name.size()>(name), F> error;
+  } else {
+    bp.columns.push_back(
+        Mapper::ColumnField{I, name, nullptr, &get_column<T, I>, &set_column<T, I>});
+    bp.nullable.push_back(is_optional<F>::value);
+    bp.types.push_back(column_traits<F>::type);
+  }
+}
+
+template <class T>
+std::shared_ptr<InstanceState> create_instance() {
+  return std::make_shared<Holder<T>>();
+}
+
+template <class T, std::size_t... I>
+Mapper::Blueprint blueprint(std::index_sequence<I...>) {
+  static_assert(std::is_aggregate_v<T>, "A Relate model must be a plain aggregate struct.");
+  static_assert(std::is_default_constructible_v<T>,
+                "A Relate model must be default-constructible: objects loaded from the "
+                "database are created empty and then filled.");
+  constexpr auto names = reflect::field_names<T>();
+  Mapper::Blueprint bp{typeid(T), type_name<T>(), {names.begin(), names.end()}, {}, {}, {},
+                       {}, &create_instance<T>};
+  (add_field<T, I>(bp), ...);
+  return bp;
+}
+
+template <class M>
+struct member_pointer_parts;
+template <class T, class M>
+struct member_pointer_parts<M T::*> {
+  using model = T;
+  using member = M;
+};
+
+}  // namespace detail
+
+class MetaData {
+ public:
+  MetaData();
+
+  // Core: a table built at run time.
+  Table& add_table(std::string name);
+  // The table of that name; throws ArgumentError naming it.
+  const Table& get_table(std::string_view name) const;
+  // Tables in declaration order, and in foreign-key dependency order (referenced
+  // tables first).
+  std::vector<const Table*> tables() const;
+  std::vector<const Table*> sorted_tables() const;
+
+  // ORM: maps model T to a new table. Members become columns named after them, except
+  // one<X> and many<X>, which are relationships.
+  template <class T, class... Options>
+  MetaData& table(std::string name, Options... options) {
+    add_mapper(detail::blueprint<T>(std::make_index_sequence<reflect::field_count<T>>{}),
+               std::move(name), {TableOption(std::move(options))...});
+    return *this;
+  }
+
+  // relationship(&User::posts, &Post::author): both sides, back_populates.
+  // relationship(&User::posts): one side only.
+  template <class A, class B>
+  RelationshipBuilder relationship(A member, B back_populates);
+  template <class A>
+  RelationshipBuilder relationship(A member);
+
+  // The mapper of a model; throws MappingError naming the type if it is not mapped.
+  const Mapper& mapper(std::type_index type, std::string_view type_name = {}) const;
+  template <class T>
+  const Mapper& mapper() const {
+    return mapper(typeid(T), detail::type_name<T>());
+  }
+  const Mapper* find_mapper(std::type_index type) const;
+
+  // Resolves members, foreign keys and relationships; throws MappingError. Runs once;
+  // later calls return at once.
+  void configure() const;
+
+  MetaDataImpl& impl() const { return *impl_; }
+
+ private:
+  friend class RelationshipBuilder;
+  void add_mapper(Mapper::Blueprint blueprint, std::string name, std::vector<TableOption> options);
+  std::size_t add_relationship(RelationshipSpec spec);
+  RelationshipSpec& relationship_spec(std::size_t i);
+
+  std::shared_ptr<MetaDataImpl> impl_;
+};
+
+// Returned by MetaData::relationship(); configures the relationship and carries on
+// declaring the MetaData.
+class RelationshipBuilder {
+ public:
+  RelationshipBuilder(MetaData metadata, std::size_t index)
+      : metadata_(std::move(metadata)), index_(index) {}
+
+  // "save-update, merge" (default), "all", "all, delete-orphan", ...
+  RelationshipBuilder& cascade(std::string options) {
+    spec().cascade = std::move(options);
+    return *this;
+  }
+  RelationshipBuilder& passive_deletes(bool on = true) {
+    spec().passive_deletes = on ? PassiveDeletes::on : PassiveDeletes::off;
+    return *this;
+  }
+  // passive_deletes("all")
+  RelationshipBuilder& passive_deletes(std::string_view mode);
+  // The default loader strategy: "lazy", "joined", "selectin", "raise", "noload", or a
+  // registered plugin's name.
+  RelationshipBuilder& lazy(std::string strategy) {
+    spec().lazy = std::move(strategy);
+    return *this;
+  }
+  template <class T, class M>
+  RelationshipBuilder& order_by(M T::*member, bool descending = false) {
+    spec().order_by.emplace_back(detail::member_ref(member), descending);
+    return *this;
+  }
+  // The foreign key columns to join by, when more than one path exists.
+  template <class T, class... M>
+  RelationshipBuilder& foreign_keys(M T::*... members) {
+    (spec().foreign_keys.push_back(detail::member_ref(members)), ...);
+    return *this;
+  }
+
+  template <class T, class... Options>
+  MetaData& table(std::string name, Options... options) {
+    return metadata_.table<T>(std::move(name), std::move(options)...);
+  }
+  template <class... A>
+  RelationshipBuilder relationship(A... members) {
+    return metadata_.relationship(members...);
+  }
+  operator MetaData() const { return metadata_; }
+  MetaData& metadata() { return metadata_; }
+
+ private:
+  RelationshipSpec& spec() { return metadata_.relationship_spec(index_); }
+  MetaData metadata_;
+  std::size_t index_;
+};
+
+template <class A, class B>
+RelationshipBuilder MetaData::relationship(A member, B back_populates) {
+  using MA = typename detail::member_pointer_parts<A>::member;
+  using MB = typename detail::member_pointer_parts<B>::member;
+  static_assert(detail::relationship_member<MA>::value && detail::relationship_member<MB>::value,
+                "relationship() takes members of type relate::one<T> or relate::many<T>");
+  RelationshipSpec spec{detail::member_ref(member), detail::member_ref(back_populates)};
+  return RelationshipBuilder(*this, add_relationship(std::move(spec)));
+}
+
+template <class A>
+RelationshipBuilder MetaData::relationship(A member) {
+  using MA = typename detail::member_pointer_parts<A>::member;
+  static_assert(detail::relationship_member<MA>::value,
+                "relationship() takes members of type relate::one<T> or relate::many<T>");
+  return RelationshipBuilder(*this, add_relationship(RelationshipSpec{detail::member_ref(member)}));
+}
+
+}  // namespace relate

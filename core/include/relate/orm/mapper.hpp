@@ -1,0 +1,108 @@
+// Mapper: a model type as the type-erased runtime sees it. The typed mapping
+// (MetaData::table<T>) generates a table of accessor functions once; the session,
+// unit of work, SQL generation and loader strategies work on that table alone.
+#pragma once
+
+#include <relate/orm/instance.hpp>
+#include <relate/column_traits.hpp>
+#include <relate/value.hpp>
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <typeindex>
+#include <vector>
+
+namespace relate {
+
+class Column;
+class Table;
+class RelationshipAttribute;
+class RelationshipProperty;
+
+class Mapper {
+ public:
+  struct ColumnField {
+    std::size_t field;  // index of the member in the aggregate
+    std::string_view member;
+    const Column* column;
+    Value (*get)(const void* object);
+    void (*set)(void* object, Value&& value);
+  };
+  struct RelationshipField {
+    std::size_t field;
+    std::string_view member;
+    bool collection;  // many<T>; otherwise one<T>
+    std::type_index target;
+    std::string_view target_name;
+    RelationshipAttribute* (*attribute)(void* object);
+    const RelationshipProperty* property = nullptr;  // set by configure()
+  };
+  struct Blueprint {
+    std::type_index type;
+    std::string_view name;
+    std::vector<std::string_view> field_names;
+    std::vector<ColumnField> columns;  // column = null; filled when the table is made
+    std::vector<bool> nullable;        // per column: the member is std::optional
+    std::vector<ColumnType> types;     // per column
+    std::vector<RelationshipField> relationships;
+    std::shared_ptr<InstanceState> (*create)();
+  };
+
+  explicit Mapper(Blueprint blueprint) : bp_(std::move(blueprint)) {}
+
+  std::type_index type() const { return bp_.type; }
+  // The model's C++ name, e.g. "User".
+  std::string_view name() const { return bp_.name; }
+  const Table& table() const { return *table_; }
+
+  const std::vector<ColumnField>& columns() const { return bp_.columns; }
+  // Indexes into columns() of the primary key.
+  const std::vector<std::size_t>& primary_key() const { return primary_key_; }
+  // The column mapped from a member, if that member is a column.
+  std::optional<std::size_t> column_of_field(std::size_t field) const;
+  std::string_view field_name(std::size_t field) const { return bp_.field_names.at(field); }
+  std::size_t field_count() const { return bp_.field_names.size(); }
+
+  const std::vector<RelationshipField>& relationship_fields() const {
+    return bp_.relationships;
+  }
+  const RelationshipField* relationship_field(std::size_t field) const;
+  // Configured relationships declared on this model (not those pointing at it).
+  const std::vector<const RelationshipProperty*>& relationships() const {
+    return relationships_;
+  }
+  // Relationships of other models whose foreign key lives in this model's table,
+  // and one-to-many relationships of this model: what the unit of work syncs.
+  const std::vector<const RelationshipProperty*>& dependent_relationships() const {
+    return dependents_;
+  }
+
+  // A new, default-constructed object of the model, unbound.
+  std::shared_ptr<InstanceState> create() const { return bp_.create(); }
+  Value get(const void* object, std::size_t column) const {
+    return bp_.columns[column].get(object);
+  }
+  void set(void* object, std::size_t column, Value&& value) const {
+    bp_.columns[column].set(object, std::move(value));
+  }
+  std::vector<Value> values(const void* object) const;
+  std::vector<Value> primary_key_values(const void* object) const;
+
+  // Binds the object's relationship members to it; `loaded` false marks them
+  // unloaded (objects coming from the database).
+  void bind(InstanceState& state, bool loaded) const;
+
+ private:
+  friend class MetaDataImpl;
+  Blueprint bp_;
+  const Table* table_ = nullptr;
+  std::vector<std::size_t> primary_key_;
+  std::vector<std::optional<std::size_t>> column_of_field_;
+  std::vector<const RelationshipProperty*> relationships_;
+  std::vector<const RelationshipProperty*> dependents_;
+};
+
+}  // namespace relate

@@ -1,0 +1,160 @@
+// The options of MetaData::table<T>(): primary_key, unique, index, column, foreign_key
+// and foreign_key_constraint, all written with member pointers. Each option records
+// type-erased member references; MetaData::configure() resolves them to columns.
+#pragma once
+
+#include <relate/reflect.hpp>
+#include <relate/schema.hpp>
+#include <relate/sql/expression.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <typeindex>
+#include <vector>
+
+namespace relate {
+
+namespace detail {
+
+// The C++ name of a type, read from the compiler's signature of a function template.
+template <class T>
+constexpr std::string_view type_name() {
+  std::string_view s = __PRETTY_FUNCTION__;
+#if defined(__clang__)
+  const std::string_view key = "T = ";
+  const std::size_t begin = s.find(key) + key.size();
+  const std::size_t end = s.find(']', begin);
+#else
+  const std::string_view key = "T = ";
+  const std::size_t begin = s.find(key) + key.size();
+  std::size_t end = s.find(';', begin);
+  if (end == std::string_view::npos) end = s.find(']', begin);
+#endif
+  return s.substr(begin, end - begin);
+}
+
+template <class T, class M>
+sql::MemberRef member_ref(M T::*member) {
+  const std::size_t index = reflect::field_index(member);
+  static constexpr auto names = reflect::field_names<T>();
+  return sql::MemberRef{typeid(T), index, type_name<T>(), names[index]};
+}
+
+}  // namespace detail
+
+struct PrimaryKeyOption {
+  std::vector<sql::MemberRef> members;
+  std::optional<bool> autoincrement;
+  PrimaryKeyOption& no_autoincrement() {
+    autoincrement = false;
+    return *this;
+  }
+};
+
+template <class T, class... M>
+PrimaryKeyOption primary_key(M T::*... members) {
+  return PrimaryKeyOption{{detail::member_ref(members)...}, std::nullopt};
+}
+
+struct UniqueOption {
+  std::vector<sql::MemberRef> members;
+  std::string name;
+};
+
+template <class T, class... M>
+UniqueOption unique(M T::*... members) {
+  return UniqueOption{{detail::member_ref(members)...}, {}};
+}
+
+struct IndexOption {
+  std::vector<sql::MemberRef> members;
+  bool unique = false;
+  std::string name;
+};
+
+template <class T, class... M>
+IndexOption index(M T::*... members) {
+  return IndexOption{{detail::member_ref(members)...}, false, {}};
+}
+
+// Per-column settings: relate::column(&User::email).name("email_address").
+struct ColumnOption {
+  sql::MemberRef member;
+  std::optional<std::string> column_name;
+  std::optional<bool> is_nullable;
+  std::optional<Value> default_value;
+
+  ColumnOption& name(std::string n) {
+    column_name = std::move(n);
+    return *this;
+  }
+  ColumnOption& nullable(bool v = true) {
+    is_nullable = v;
+    return *this;
+  }
+  ColumnOption& default_(Value v) {
+    default_value = std::move(v);
+    return *this;
+  }
+};
+
+template <class T, class M>
+ColumnOption column(M T::*member) {
+  return ColumnOption{detail::member_ref(member), {}, {}, {}};
+}
+
+struct ForeignKeyOption {
+  std::vector<sql::MemberRef> columns;
+  std::vector<sql::MemberRef> referred;
+  ReferentialAction delete_action = ReferentialAction::no_action;
+  ReferentialAction update_action = ReferentialAction::no_action;
+  std::string constraint_name;
+  bool force_not_null = false;
+
+  ForeignKeyOption& on_delete(ReferentialAction a) {
+    delete_action = a;
+    return *this;
+  }
+  ForeignKeyOption& on_update(ReferentialAction a) {
+    update_action = a;
+    return *this;
+  }
+  ForeignKeyOption& name(std::string n) {
+    constraint_name = std::move(n);
+    return *this;
+  }
+  // Makes the foreign key column NOT NULL even if its member is std::optional.
+  ForeignKeyOption& not_null() {
+    force_not_null = true;
+    return *this;
+  }
+};
+
+// foreign_key(&Post::user_id, &User::id)
+template <class T, class M, class R, class N>
+ForeignKeyOption foreign_key(M T::*column, N R::*referred) {
+  ForeignKeyOption o;
+  o.columns = {detail::member_ref(column)};
+  o.referred = {detail::member_ref(referred)};
+  return o;
+}
+
+// A list of members for composite constraints: members(&A::x, &A::y).
+struct MemberList {
+  std::vector<sql::MemberRef> refs;
+};
+template <class T, class... M>
+MemberList members(M T::*... m) {
+  return MemberList{{detail::member_ref(m)...}};
+}
+
+// foreign_key_constraint(members(&A::x, &A::y), members(&B::x, &B::y))
+inline ForeignKeyOption foreign_key_constraint(MemberList columns, MemberList referred) {
+  ForeignKeyOption o;
+  o.columns = std::move(columns.refs);
+  o.referred = std::move(referred.refs);
+  return o;
+}
+
+}  // namespace relate

@@ -1,0 +1,97 @@
+// RelationshipProperty: the configured form of one relationship() declaration, as the
+// session, unit of work and loader strategies see it. Built by MetaData::configure().
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace relate {
+
+class Mapper;
+class RelationshipAttribute;
+
+
+enum class RelationshipDirection { one_to_many, many_to_one };
+
+// SQLAlchemy's cascade options. The default is "save-update, merge".
+struct CascadeOptions {
+  bool save_update = true;
+  bool merge = true;
+  bool refresh_expire = false;
+  bool expunge = false;
+  bool delete_ = false;
+  bool delete_orphan = false;
+
+  // Parses "all, delete-orphan" and the like; an unknown word throws MappingError
+  // naming `relationship`.
+  static CascadeOptions parse(std::string_view text, std::string_view relationship);
+};
+
+enum class PassiveDeletes {
+  off,  // load unloaded children to null their foreign key or delete them
+  on,   // leave unloaded children to the database's ON DELETE
+  all,  // never load or null children; the database decides (RESTRICT raises)
+};
+
+class RelationshipProperty {
+ public:
+  // "User.posts"
+  const std::string& name() const { return name_; }
+  std::string_view member() const { return member_; }
+  const Mapper& parent() const { return *parent_; }
+  const Mapper& target() const { return *target_; }
+  RelationshipDirection direction() const { return direction_; }
+  bool uselist() const { return uselist_; }
+  // The other side of a back_populates pair, or null.
+  const RelationshipProperty* back_populates() const { return back_; }
+  const CascadeOptions& cascade() const { return cascade_; }
+  PassiveDeletes passive_deletes() const { return passive_deletes_; }
+  // Default loader strategy name.
+  const std::string& lazy() const { return lazy_; }
+
+  // Column pairs of the foreign key, as indexes into the mappers' columns():
+  // `referenced` on the side holding the key being referred to, `foreign` on the side
+  // holding the foreign key. For one_to_many the parent is the referenced side.
+  struct ColumnPair {
+    std::size_t referenced;
+    std::size_t foreign;
+  };
+  const std::vector<ColumnPair>& column_pairs() const { return pairs_; }
+  const Mapper& referenced_mapper() const {
+    return direction_ == RelationshipDirection::one_to_many ? *parent_ : *target_;
+  }
+  const Mapper& foreign_mapper() const {
+    return direction_ == RelationshipDirection::one_to_many ? *target_ : *parent_;
+  }
+
+  // Ordering of the loaded collection: target column index and direction.
+  struct Order {
+    std::size_t column;
+    bool descending;
+  };
+  const std::vector<Order>& order_by() const { return order_by_; }
+
+  // The attribute of this relationship inside an object of the parent model.
+  RelationshipAttribute& attribute(void* object) const { return *attribute_(object); }
+
+ private:
+  friend class MetaDataImpl;
+  std::string name_;
+  std::string_view member_;
+  const Mapper* parent_ = nullptr;
+  const Mapper* target_ = nullptr;
+  RelationshipDirection direction_ = RelationshipDirection::one_to_many;
+  bool uselist_ = true;
+  const RelationshipProperty* back_ = nullptr;
+  CascadeOptions cascade_;
+  PassiveDeletes passive_deletes_ = PassiveDeletes::off;
+  std::string lazy_ = "lazy";
+  std::vector<ColumnPair> pairs_;
+  std::vector<Order> order_by_;
+  RelationshipAttribute* (*attribute_)(void*) = nullptr;
+};
+
+}  // namespace relate

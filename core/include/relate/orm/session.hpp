@@ -1,0 +1,140 @@
+// Session: the ORM's unit of work. It keeps an identity map (one object per row),
+// tracks new, changed and deleted objects, and writes them in dependency order at
+// flush, inside a transaction that commit() ends. A flush that fails rolls its
+// transaction back and leaves the objects as they were before it, so nothing is half
+// written; rollback() also discards unflushed edits. One Session per thread.
+#pragma once
+
+#include <relate/engine/engine.hpp>
+#include <relate/errors.hpp>
+#include <relate/metadata.hpp>
+#include <relate/orm/instance.hpp>
+#include <relate/orm/query.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace relate {
+
+class SessionImpl;
+
+// Results of an ORM query, in row order.
+template <class T>
+class ScalarResult {
+ public:
+  explicit ScalarResult(std::vector<ptr<T>> rows, std::string_view model)
+      : rows_(std::move(rows)), model_(model) {}
+
+  const std::vector<ptr<T>>& all() const& { return rows_; }
+  std::vector<ptr<T>> all() && { return std::move(rows_); }
+  // The first row, or null.
+  ptr<T> first() const { return rows_.empty() ? ptr<T>() : rows_.front(); }
+  // Exactly one row: NoResultFound / MultipleResultsFound otherwise.
+  ptr<T> one() const {
+    if (rows_.empty()) throw NoResultFound("No row was found for one() of " + std::string(model_));
+    if (rows_.size() > 1)
+      throw MultipleResultsFound("Multiple rows were found for one() of " + std::string(model_));
+    return rows_.front();
+  }
+  ptr<T> one_or_none() const {
+    if (rows_.size() > 1)
+      throw MultipleResultsFound("Multiple rows were found for one_or_none() of " +
+                                 std::string(model_));
+    return first();
+  }
+  std::size_t size() const { return rows_.size(); }
+  auto begin() const { return rows_.begin(); }
+  auto end() const { return rows_.end(); }
+
+ private:
+  std::vector<ptr<T>> rows_;
+  std::string_view model_;
+};
+
+class Session {
+ public:
+  Session(Engine engine, MetaData metadata);
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+  ~Session();
+
+  // Adds a new object (pending until flush) and returns its handle. Related objects
+  // come along through the save-update cascade.
+  template <class T>
+  ptr<T> add(T value) {
+    ptr<T> p = relate::make<T>(std::move(value));
+    add_state(p.shared_state(), typeid(T));
+    return p;
+  }
+  template <class T>
+  const ptr<T>& add(const ptr<T>& object) {
+    add_state(object.shared_state(), typeid(T));
+    return object;
+  }
+  template <class T>
+  void add_all(const std::vector<ptr<T>>& objects) {
+    for (const auto& o : objects) add(o);
+  }
+
+  // The object with that primary key (identity map first, then one SELECT), or null.
+  // Composite keys take their values in primary key order.
+  template <class T, class... K>
+  ptr<T> get(const K&... key) {
+    return ptr<T>::adopt(get_state(typeid(T), {to_key_value(key)...}));
+  }
+
+  // Marks an object for deletion at the next flush (SQLAlchemy's session.delete).
+  template <class T>
+  void remove(const ptr<T>& object) {
+    remove_state(object.shared_state());
+  }
+  // Removes an object from the session without deleting it; it becomes detached.
+  template <class T>
+  void expunge(const ptr<T>& object) {
+    expunge_state(object.state());
+  }
+
+  template <class T>
+  ScalarResult<T> scalars(const Select<T>& query) {
+    auto states = execute_query(typeid(T), query.spec());
+    std::vector<ptr<T>> rows;
+    rows.reserve(states.size());
+    for (auto& s : states) rows.push_back(ptr<T>::adopt(std::move(s)));
+    return ScalarResult<T>(std::move(rows), detail::type_name<T>());
+  }
+
+  void flush();
+  void commit();
+  void rollback();
+  // Rolls back, then detaches every object.
+  void close();
+
+  // The connection of the current transaction (begun if none), for Core statements
+  // in the same transaction.
+  Connection& connection();
+  const Engine& engine() const;
+  const MetaData& metadata() const;
+  SessionImpl& impl() { return *impl_; }
+
+ private:
+  template <class K>
+  static Value to_key_value(const K& k) {
+    if constexpr (std::is_convertible_v<K, Value> && !std::is_integral_v<K>) {
+      return Value(k);
+    } else {
+      return column_traits<K>::to_value(k);
+    }
+  }
+
+  void add_state(const std::shared_ptr<InstanceState>& state, std::type_index type);
+  std::shared_ptr<InstanceState> get_state(std::type_index type, std::vector<Value> key);
+  void remove_state(const std::shared_ptr<InstanceState>& state);
+  void expunge_state(InstanceState* state);
+  std::vector<std::shared_ptr<InstanceState>> execute_query(std::type_index type,
+                                                            const QuerySpec& spec);
+
+  std::unique_ptr<SessionImpl> impl_;
+};
+
+}  // namespace relate

@@ -1,0 +1,75 @@
+// The statement tree: SELECT (columns, FROM, joins, WHERE, ORDER BY, LIMIT/OFFSET),
+// INSERT (one or many rows, RETURNING), UPDATE and DELETE. Plain data, built by Core
+// users and by the ORM alike, compiled for one Dialect by sql::compile.
+#pragma once
+
+#include <relate/sql/expression.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace relate {
+class Table;
+}
+
+namespace relate::sql {
+
+struct FromTable {
+  const Table* table = nullptr;
+  std::string alias;  // empty: no alias
+};
+
+struct Join {
+  FromTable target;
+  Expr on;
+  bool outer = true;  // LEFT OUTER JOIN; false: INNER JOIN
+};
+
+struct OrderBy {
+  Expr expr;
+  bool descending = false;
+};
+
+struct Select {
+  std::vector<Expr> columns;
+  FromTable from;
+  std::vector<Join> joins;
+  Expr where;
+  std::vector<OrderBy> order_by;
+  std::optional<std::int64_t> limit;
+  std::optional<std::int64_t> offset;
+
+  // Every column of `table`, qualified with `alias` if given.
+  Select& select_all(const Table& table, const std::string& alias = {});
+};
+
+struct Insert {
+  const Table* table = nullptr;
+  std::vector<const Column*> columns;
+  std::vector<std::vector<Value>> rows;  // one or more; each matches `columns`
+  std::vector<const Column*> returning;
+};
+
+struct Update {
+  const Table* table = nullptr;
+  std::vector<std::pair<const Column*, Value>> values;
+  Expr where;
+};
+
+struct Delete {
+  const Table* table = nullptr;
+  Expr where;
+};
+
+using Statement = std::variant<Select, Insert, Update, Delete>;
+
+// Core conveniences: select(table) is SELECT of every column of the table.
+Select select(const Table& table);
+Insert insert(const Table& table);
+Update update(const Table& table);
+Delete delete_from(const Table& table);
+
+}  // namespace relate::sql

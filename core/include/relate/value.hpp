@@ -1,0 +1,64 @@
+// Value: one SQL value as it travels between a model, a statement and a driver.
+// Every parameter Relate binds and every column it reads is a Value, so the layers
+// behind the typed front (SQL compiler, session, backends) need no templates.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace relate {
+
+using Blob = std::vector<std::byte>;
+using Timestamp = std::chrono::sys_time<std::chrono::microseconds>;
+
+class Value {
+ public:
+  using Storage =
+      std::variant<std::monostate, bool, std::int64_t, double, std::string, Blob, Timestamp>;
+  enum class Kind { null, boolean, integer, real, text, blob, timestamp };
+
+  Value() = default;
+  Value(std::nullptr_t) {}
+  Value(bool v) : v_(v) {}
+  Value(std::int64_t v) : v_(v) {}
+  Value(int v) : v_(std::int64_t{v}) {}
+  Value(double v) : v_(v) {}
+  Value(std::string v) : v_(std::move(v)) {}
+  Value(const char* v) : v_(std::string(v)) {}
+  Value(Blob v) : v_(std::move(v)) {}
+  Value(Timestamp v) : v_(v) {}
+
+  Kind kind() const { return static_cast<Kind>(v_.index()); }
+  bool is_null() const { return v_.index() == 0; }
+
+  // Typed access; the wrong kind throws relate::DataError naming both kinds.
+  bool as_bool() const;
+  std::int64_t as_int() const;
+  double as_double() const;
+  const std::string& as_text() const;
+  const Blob& as_blob() const;
+  Timestamp as_timestamp() const;
+
+  std::string& text() { return std::get<std::string>(v_); }
+  const Storage& storage() const { return v_; }
+
+  // A readable rendering for logs and error messages (strings quoted, blobs as hex).
+  std::string to_string() const;
+
+  friend bool operator==(const Value&, const Value&) = default;
+
+ private:
+  Storage v_;
+};
+
+std::string_view kind_name(Value::Kind kind);
+
+// Timestamps are written as ISO-8601 text where a backend has no native type.
+std::string format_timestamp(Timestamp t);
+Timestamp parse_timestamp(std::string_view text);
+
+}  // namespace relate

@@ -1,0 +1,50 @@
+#include <relate/engine/driver.hpp>
+#include <relate/errors.hpp>
+
+#include <map>
+#include <mutex>
+
+namespace relate {
+
+namespace {
+
+struct Registry {
+  std::mutex mutex;
+  std::map<std::string, std::shared_ptr<const Backend>> by_scheme;
+};
+
+Registry& registry() {
+  static Registry r;
+  return r;
+}
+
+}  // namespace
+
+void register_backend(std::shared_ptr<const Backend> backend) {
+  auto& r = registry();
+  std::lock_guard lock(r.mutex);
+  for (const auto& scheme : backend->schemes()) r.by_scheme[scheme] = backend;
+}
+
+std::vector<std::string> registered_schemes() {
+  auto& r = registry();
+  std::lock_guard lock(r.mutex);
+  std::vector<std::string> out;
+  for (const auto& [scheme, _] : r.by_scheme) out.push_back(scheme);
+  return out;
+}
+
+std::shared_ptr<const Backend> find_backend(const Url& url, std::string_view url_text) {
+  {
+    auto& r = registry();
+    std::lock_guard lock(r.mutex);
+    if (auto it = r.by_scheme.find(url.scheme); it != r.by_scheme.end()) return it->second;
+  }
+  std::string known;
+  for (const auto& s : registered_schemes()) known += (known.empty() ? "" : ", ") + s;
+  throw ArgumentError("no backend for the scheme '" + url.scheme + "' of database URL '" +
+                      std::string(url_text) + "'; known schemes: " +
+                      (known.empty() ? "(none registered)" : known));
+}
+
+}  // namespace relate

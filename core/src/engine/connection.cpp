@@ -1,0 +1,80 @@
+#include "engine_impl.hpp"
+
+namespace relate {
+
+Connection::Connection(std::shared_ptr<EngineImpl> engine, std::shared_ptr<DriverConnection> driver)
+    : engine_(std::move(engine)), driver_(std::move(driver)) {}
+
+Connection::Connection(Connection&& o) noexcept
+    : engine_(std::move(o.engine_)), driver_(std::move(o.driver_)),
+      in_transaction_(o.in_transaction_) {
+  o.in_transaction_ = false;
+}
+
+Connection& Connection::operator=(Connection&& o) noexcept {
+  if (this != &o) {
+    release();
+    engine_ = std::move(o.engine_);
+    driver_ = std::move(o.driver_);
+    in_transaction_ = o.in_transaction_;
+    o.in_transaction_ = false;
+  }
+  return *this;
+}
+
+Connection::~Connection() { release(); }
+
+void Connection::release() noexcept {
+  if (!driver_) return;
+  if (in_transaction_) {
+    try {
+      driver_->rollback();
+    } catch (...) {
+      // The connection is broken; do not pool it.
+      driver_.reset();
+    }
+    in_transaction_ = false;
+  }
+  if (driver_) engine_->give_back(std::move(driver_));
+  driver_.reset();
+}
+
+const Dialect& Connection::dialect() const { return *engine_->dialect; }
+
+std::unique_ptr<Cursor> Connection::execute(const sql::Statement& statement) {
+  return execute(sql::compile(statement, *engine_->dialect));
+}
+
+std::unique_ptr<Cursor> Connection::execute(const sql::CompiledStatement& statement) {
+  engine_->notify(statement);
+  return driver_->execute(statement);
+}
+
+void Connection::execute(std::string_view sql) {
+  sql::CompiledStatement s{std::string(sql), {}};
+  engine_->notify(s);
+  driver_->execute(s);
+}
+
+std::int64_t Connection::rows_affected() { return driver_->rows_affected(); }
+std::int64_t Connection::last_insert_id() { return driver_->last_insert_id(); }
+
+void Connection::begin() {
+  if (engine_->echo) engine_->notify_text("BEGIN");
+  driver_->begin();
+  in_transaction_ = true;
+}
+
+void Connection::commit() {
+  if (engine_->echo) engine_->notify_text("COMMIT");
+  driver_->commit();
+  in_transaction_ = false;
+}
+
+void Connection::rollback() {
+  if (engine_->echo) engine_->notify_text("ROLLBACK");
+  in_transaction_ = false;
+  driver_->rollback();
+}
+
+}  // namespace relate

@@ -1,0 +1,147 @@
+#include "engine_impl.hpp"
+
+#include <relate/errors.hpp>
+#include <relate/metadata.hpp>
+
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+
+namespace relate {
+
+EngineImpl::EngineImpl(Url u, std::shared_ptr<const Backend> b, EngineOptions o)
+    : url(std::move(u)), backend(std::move(b)), options(o) {
+  dialect = backend->dialect(url);
+  if (options.echo) {
+    echo = *options.echo;
+  } else {
+    const char* env = std::getenv("RELATE_ECHO");
+    echo = env && (std::strcmp(env, "1") == 0 || std::strcmp(env, "true") == 0);
+  }
+}
+
+Connection EngineImpl::connect() {
+  std::shared_ptr<DriverConnection> driver;
+  {
+    std::lock_guard lock(mutex);
+    if (shared) return Connection(shared_from_this(), shared);
+    if (!idle.empty()) {
+      driver = std::move(idle.back());
+      idle.pop_back();
+    }
+  }
+  if (!driver) driver = backend->connect(url);
+  if (backend->single_connection(url)) {
+    std::lock_guard lock(mutex);
+    if (!shared) shared = driver;
+    return Connection(shared_from_this(), shared);
+  }
+  return Connection(shared_from_this(), std::move(driver));
+}
+
+void EngineImpl::give_back(std::shared_ptr<DriverConnection> driver) noexcept {
+  std::lock_guard lock(mutex);
+  if (driver == shared) return;
+  if (idle.size() < options.pool_size) idle.push_back(std::move(driver));
+}
+
+void EngineImpl::notify(const sql::CompiledStatement& statement) {
+  if (echo) {
+    std::string line = "[relate] " + statement.sql;
+    if (!statement.params.empty()) {
+      line += "\n[relate] [";
+      for (std::size_t i = 0; i < statement.params.size(); ++i) {
+        if (i) line += ", ";
+        line += statement.params[i].to_string();
+      }
+      line += "]";
+    }
+    std::cerr << line << std::endl;
+  }
+  if (!has_listeners) return;
+  std::vector<StatementListener> copy;
+  {
+    std::lock_guard lock(mutex);
+    for (const auto& [id, l] : listeners) copy.push_back(l);
+  }
+  const StatementEvent event{statement.sql, statement.params};
+  for (const auto& l : copy) l(event);
+}
+
+void EngineImpl::notify_text(std::string_view sql) {
+  // Transaction control is echoed but is not a statement event.
+  if (echo) std::cerr << "[relate] " << sql << std::endl;
+}
+
+Engine create_engine(std::string_view url_text, EngineOptions options) {
+  Url url = parse_url(url_text);
+  auto backend = find_backend(url, url.to_string());
+  return Engine(std::make_shared<EngineImpl>(std::move(url), std::move(backend), options));
+}
+
+const Dialect& Engine::dialect() const { return *impl_->dialect; }
+const Url& Engine::url() const { return impl_->url; }
+Connection Engine::connect() const { return impl_->connect(); }
+
+int Engine::add_listener(StatementListener listener) const {
+  std::lock_guard lock(impl_->mutex);
+  const int id = impl_->next_listener++;
+  impl_->listeners.emplace_back(id, std::move(listener));
+  impl_->has_listeners = true;
+  return id;
+}
+
+void Engine::remove_listener(int id) const {
+  std::lock_guard lock(impl_->mutex);
+  std::erase_if(impl_->listeners, [id](const auto& l) { return l.first == id; });
+  impl_->has_listeners = !impl_->listeners.empty();
+}
+
+void Engine::set_echo(bool echo) const { impl_->echo = echo; }
+
+namespace {
+bool has_table(Connection& c, const Table& t) {
+  auto cursor = c.execute(sql::CompiledStatement{c.dialect().has_table_sql(), {Value(t.name())}});
+  return cursor->next();
+}
+}  // namespace
+
+void Engine::create_all(const MetaData& metadata, bool checkfirst) const {
+  metadata.configure();
+  Connection c = connect();
+  const auto tables = metadata.sorted_tables();
+  // Validate every table's DDL before creating any, so an unsupported action leaves
+  // the database untouched.
+  std::vector<std::vector<std::string>> ddl;
+  for (const Table* t : tables) ddl.push_back(sql::create_table_ddl(*t, dialect()));
+  c.begin();
+  try {
+    for (std::size_t i = 0; i < tables.size(); ++i) {
+      if (checkfirst && has_table(c, *tables[i])) continue;
+      for (const auto& statement : ddl[i]) c.execute(statement);
+    }
+    c.commit();
+  } catch (...) {
+    c.rollback();
+    throw;
+  }
+}
+
+void Engine::drop_all(const MetaData& metadata, bool checkfirst) const {
+  metadata.configure();
+  Connection c = connect();
+  auto tables = metadata.sorted_tables();
+  c.begin();
+  try {
+    for (auto it = tables.rbegin(); it != tables.rend(); ++it) {
+      if (checkfirst && !has_table(c, **it)) continue;
+      c.execute(sql::drop_table_ddl(**it, dialect()));
+    }
+    c.commit();
+  } catch (...) {
+    c.rollback();
+    throw;
+  }
+}
+
+}  // namespace relate

@@ -1,0 +1,34 @@
+// Engine internals shared by engine.cpp and connection.cpp.
+#pragma once
+
+#include <relate/engine/engine.hpp>
+
+#include <mutex>
+#include <vector>
+
+namespace relate {
+
+class EngineImpl : public std::enable_shared_from_this<EngineImpl> {
+ public:
+  EngineImpl(Url url, std::shared_ptr<const Backend> backend, EngineOptions options);
+
+  Connection connect();
+  void give_back(std::shared_ptr<DriverConnection> driver) noexcept;
+  void notify(const sql::CompiledStatement& statement);
+  void notify_text(std::string_view sql);
+
+  Url url;
+  std::shared_ptr<const Backend> backend;
+  std::shared_ptr<const Dialect> dialect;
+  EngineOptions options;
+  bool echo = false;
+
+  std::mutex mutex;
+  std::vector<std::shared_ptr<DriverConnection>> idle;
+  std::shared_ptr<DriverConnection> shared;  // single_connection backends
+  std::vector<std::pair<int, StatementListener>> listeners;
+  int next_listener = 1;
+  bool has_listeners = false;
+};
+
+}  // namespace relate

@@ -1,0 +1,68 @@
+#include <relate/errors.hpp>
+#include <relate/orm/loader.hpp>
+#include <relate/orm/relationship.hpp>
+
+#include <map>
+#include <mutex>
+
+namespace relate {
+
+namespace {
+
+struct Registry {
+  std::mutex mutex;
+  std::map<std::string, std::shared_ptr<const LoaderStrategy>, std::less<>> by_name;
+};
+
+Registry& registry() {
+  static Registry r;
+  return r;
+}
+
+}  // namespace
+
+void register_loader_strategy(std::shared_ptr<const LoaderStrategy> strategy) {
+  auto& r = registry();
+  std::lock_guard lock(r.mutex);
+  r.by_name[std::string(strategy->name())] = std::move(strategy);
+}
+
+std::vector<std::string> registered_loader_strategies() {
+  auto& r = registry();
+  std::lock_guard lock(r.mutex);
+  std::vector<std::string> out;
+  for (const auto& [name, _] : r.by_name) out.push_back(name);
+  return out;
+}
+
+const LoaderStrategy& find_loader_strategy(std::string_view name) {
+  {
+    auto& r = registry();
+    std::lock_guard lock(r.mutex);
+    if (auto it = r.by_name.find(name); it != r.by_name.end()) return *it->second;
+  }
+  std::string known;
+  for (const auto& n : registered_loader_strategies()) known += (known.empty() ? "" : ", ") + n;
+  throw ArgumentError("unknown loader strategy '" + std::string(name) +
+                      "'; registered strategies: " + (known.empty() ? "(none)" : known));
+}
+
+const LoaderStrategy& LoadContext::strategy_for(const RelationshipProperty& rel) const {
+  for (const auto& o : options) {
+    if (o.path.size() == path.size() + 1 && o.path.back() == &rel &&
+        std::equal(path.begin(), path.end(), o.path.begin())) {
+      return *o.strategy;
+    }
+  }
+  return find_loader_strategy(rel.lazy());
+}
+
+std::shared_ptr<LoadContext> LoadContext::child(const RelationshipProperty& rel) const {
+  auto c = std::make_shared<LoadContext>();
+  c->options = options;
+  c->path = path;
+  c->path.push_back(&rel);
+  return c;
+}
+
+}  // namespace relate

@@ -1,0 +1,463 @@
+#include "metadata_impl.hpp"
+
+#include <relate/orm/loader.hpp>
+
+#include <algorithm>
+#include <set>
+
+namespace relate {
+
+std::string member_name(const sql::MemberRef& ref) {
+  return std::string(ref.model_name) + "::" + std::string(ref.member_name);
+}
+
+// ---- MetaData (the handle) ----
+
+MetaData::MetaData() : impl_(std::make_shared<MetaDataImpl>()) {}
+
+Table& MetaData::add_table(std::string name) { return impl_->add_table(std::move(name)); }
+
+const Table& MetaData::get_table(std::string_view name) const {
+  for (const auto& t : impl_->tables) {
+    if (t->name() == name) return *t;
+  }
+  throw ArgumentError("no table named '" + std::string(name) + "' in this MetaData");
+}
+
+std::vector<const Table*> MetaData::tables() const {
+  std::vector<const Table*> out;
+  for (const auto& t : impl_->tables) out.push_back(t.get());
+  return out;
+}
+
+std::vector<const Table*> MetaData::sorted_tables() const { return impl_->sorted_tables(); }
+
+const Mapper* MetaData::find_mapper(std::type_index type) const {
+  auto it = impl_->by_type.find(type);
+  return it == impl_->by_type.end() ? nullptr : it->second;
+}
+
+const Mapper& MetaData::mapper(std::type_index type, std::string_view type_name) const {
+  if (const Mapper* m = find_mapper(type)) return *m;
+  throw MappingError("the model " + std::string(type_name.empty() ? type.name() : type_name) +
+                     " is not mapped in this MetaData: declare it with .table<" +
+                     std::string(type_name) + ">(\"name\", ...)");
+}
+
+void MetaData::configure() const { impl_->configure(); }
+
+void MetaData::add_mapper(Mapper::Blueprint bp, std::string name, std::vector<TableOption> options) {
+  impl_->add_mapper(std::move(bp), std::move(name), std::move(options));
+}
+
+std::size_t MetaData::add_relationship(RelationshipSpec spec) {
+  std::lock_guard lock(impl_->mutex);
+  if (impl_->configured) {
+    throw MappingError("relationship " + member_name(spec.member) +
+                       " declared after the MetaData was configured (first used)");
+  }
+  impl_->relationship_specs.push_back(std::move(spec));
+  return impl_->relationship_specs.size() - 1;
+}
+
+RelationshipSpec& MetaData::relationship_spec(std::size_t i) {
+  return impl_->relationship_specs.at(i);
+}
+
+RelationshipBuilder& RelationshipBuilder::passive_deletes(std::string_view mode) {
+  if (mode == "all") {
+    spec().passive_deletes = PassiveDeletes::all;
+  } else if (mode == "true" || mode == "on") {
+    spec().passive_deletes = PassiveDeletes::on;
+  } else {
+    throw MappingError("passive_deletes of " + member_name(spec().member) +
+                       " must be true, false or \"all\", not \"" + std::string(mode) + "\"");
+  }
+  return *this;
+}
+
+// ---- tables ----
+
+Table& MetaDataImpl::add_table(std::string name) {
+  std::lock_guard lock(mutex);
+  for (const auto& t : tables) {
+    if (t->name() == name) throw MappingError("table '" + name + "' is declared twice");
+  }
+  tables.push_back(std::make_unique<Table>(std::move(name)));
+  return *tables.back();
+}
+
+void MetaDataImpl::add_mapper(Mapper::Blueprint bp, std::string name,
+                              std::vector<TableOption> options) {
+  if (by_type.count(bp.type)) {
+    throw MappingError("the model " + std::string(bp.name) + " is mapped twice in this MetaData");
+  }
+  Table& table = add_table(std::move(name));
+  auto mapper = std::make_unique<Mapper>(std::move(bp));
+  Mapper& m = *mapper;
+  m.table_ = &table;
+  m.column_of_field_.assign(m.bp_.field_names.size(), std::nullopt);
+  for (std::size_t i = 0; i < m.bp_.columns.size(); ++i) {
+    auto& cf = m.bp_.columns[i];
+    Column& c = table.add_column(std::string(cf.member), m.bp_.types[i]);
+    c.set_nullable(m.bp_.nullable[i]);
+    cf.column = &c;
+    m.column_of_field_[cf.field] = i;
+  }
+  for (const auto& option : options) apply_option(m, table, option);
+  if (m.primary_key_.empty()) {
+    throw MappingError("table '" + table.name() + "' of " + std::string(m.name()) +
+                       " has no primary key: add relate::primary_key(&" + std::string(m.name()) +
+                       "::id) or the members that form it");
+  }
+  by_type[m.type()] = &m;
+  mappers.push_back(std::move(mapper));
+}
+
+Mapper& MetaDataImpl::mapper_of(const sql::MemberRef& ref, std::string_view context) const {
+  auto it = by_type.find(ref.model);
+  if (it == by_type.end()) {
+    throw MappingError(std::string(context) + " refers to " + member_name(ref) + ", but " +
+                       std::string(ref.model_name) + " is not mapped in this MetaData");
+  }
+  return *it->second;
+}
+
+std::size_t MetaDataImpl::column_index(const Mapper& m, const sql::MemberRef& ref,
+                                       std::string_view context) const {
+  if (ref.model != m.type()) {
+    throw MappingError(std::string(context) + " names " + member_name(ref) +
+                       ", which is not a member of " + std::string(m.name()));
+  }
+  auto column = m.column_of_field(ref.field);
+  if (!column) {
+    throw MappingError(std::string(context) + " names " + member_name(ref) +
+                       ", which is a relationship, not a column");
+  }
+  return *column;
+}
+
+namespace {
+std::vector<const Column*> columns_of(const Mapper& m, const std::vector<std::size_t>& idx) {
+  std::vector<const Column*> out;
+  for (auto i : idx) out.push_back(m.columns()[i].column);
+  return out;
+}
+}  // namespace
+
+void MetaDataImpl::apply_option(Mapper& m, Table& table, const TableOption& option) {
+  const std::string ctx = "table '" + table.name() + "'";
+  auto indexes = [&](const std::vector<sql::MemberRef>& refs, std::string_view what) {
+    std::vector<std::size_t> out;
+    for (const auto& r : refs) out.push_back(column_index(m, r, ctx + " " + std::string(what)));
+    return out;
+  };
+  std::visit(
+      [&](const auto& o) {
+        using O = std::decay_t<decltype(o)>;
+        if constexpr (std::is_same_v<O, PrimaryKeyOption>) {
+          if (!m.primary_key_.empty()) throw MappingError(ctx + " declares primary_key twice");
+          m.primary_key_ = indexes(o.members, "primary_key");
+          for (auto i : m.primary_key_) table.column(m.columns()[i].column->name()).set_primary_key();
+          if (m.primary_key_.size() == 1) {
+            Column& c = table.column(m.columns()[m.primary_key_[0]].column->name());
+            const bool integer = c.type() == ColumnType::integer ||
+                                 c.type() == ColumnType::big_integer ||
+                                 c.type() == ColumnType::small_integer;
+            c.set_autoincrement(o.autoincrement.value_or(integer) && integer);
+          }
+        } else if constexpr (std::is_same_v<O, UniqueOption>) {
+          table.add_unique(columns_of(m, indexes(o.members, "unique")), o.name);
+        } else if constexpr (std::is_same_v<O, IndexOption>) {
+          table.add_index(columns_of(m, indexes(o.members, "index")), o.unique, o.name);
+        } else if constexpr (std::is_same_v<O, ColumnOption>) {
+          const std::size_t i = column_index(m, o.member, ctx + " column()");
+          Column& c = table.column(m.columns()[i].column->name());
+          if (o.is_nullable) c.set_nullable(*o.is_nullable);
+          if (o.default_value) c.set_default(*o.default_value);
+          if (o.column_name) {
+            // Rebuild the name: columns are looked up by name, so rename in place.
+            if (table.find_column(*o.column_name)) {
+              throw MappingError(ctx + " already has a column named '" + *o.column_name + "'");
+            }
+            c.name_ = *o.column_name;
+          }
+        } else if constexpr (std::is_same_v<O, ForeignKeyOption>) {
+          indexes(o.columns, "foreign_key");  // checked now, resolved at configure()
+          pending_foreign_keys_.push_back(PendingForeignKey{&m, o});
+        }
+      },
+      option);
+}
+
+void MetaDataImpl::resolve_foreign_key(const PendingForeignKey& fk) {
+  Mapper& m = *fk.mapper;
+  const std::string ctx = "foreign_key(" + member_name(fk.option.columns.front()) + " -> " +
+                          member_name(fk.option.referred.front()) + ")";
+  if (fk.option.columns.size() != fk.option.referred.size()) {
+    throw MappingError(ctx + " has " + std::to_string(fk.option.columns.size()) +
+                       " columns but refers to " + std::to_string(fk.option.referred.size()));
+  }
+  Mapper& target = mapper_of(fk.option.referred.front(), ctx);
+  std::vector<std::size_t> local, remote;
+  for (const auto& r : fk.option.columns) local.push_back(column_index(m, r, ctx));
+  for (const auto& r : fk.option.referred) remote.push_back(column_index(target, r, ctx));
+  // The referred columns must be the target's primary key or a unique key.
+  std::vector<std::size_t> sorted_remote = remote;
+  std::sort(sorted_remote.begin(), sorted_remote.end());
+  std::vector<std::size_t> pk = target.primary_key();
+  std::sort(pk.begin(), pk.end());
+  bool is_key = sorted_remote == pk;
+  if (!is_key && remote.size() == 1) is_key = target.columns()[remote[0]].column->unique();
+  for (const auto& u : target.table().unique_constraints()) {
+    std::vector<const Column*> cols = columns_of(target, remote);
+    if (std::is_permutation(cols.begin(), cols.end(), u.columns.begin(), u.columns.end())) {
+      is_key = true;
+    }
+  }
+  if (!is_key) {
+    throw MappingError(ctx + ": the referred columns of table '" + target.table().name() +
+                       "' are not its primary key or a unique key");
+  }
+  auto& table = const_cast<Table&>(m.table());
+  if (fk.option.force_not_null) {
+    for (auto i : local) table.column(m.columns()[i].column->name()).set_nullable(false);
+  }
+  table.add_foreign_key(columns_of(m, local), target.table(), columns_of(target, remote),
+                        fk.option.delete_action, fk.option.update_action,
+                        fk.option.constraint_name);
+  if (fk.option.delete_action == ReferentialAction::set_null) {
+    for (auto i : local) {
+      if (!m.columns()[i].column->nullable()) {
+        throw MappingError(ctx + ": ON DELETE SET NULL needs a nullable column, but " +
+                           std::string(m.name()) + "::" + std::string(m.columns()[i].member) +
+                           " is not std::optional");
+      }
+    }
+  }
+}
+
+// ---- relationships ----
+
+namespace {
+
+const Mapper::RelationshipField* find_field(const Mapper& m, const sql::MemberRef& ref) {
+  if (ref.model != m.type()) return nullptr;
+  return m.relationship_field(ref.field);
+}
+
+}  // namespace
+
+RelationshipProperty& MetaDataImpl::make_property(Mapper& parent,
+                                                  const Mapper::RelationshipField& field,
+                                                  const Mapper& target) {
+  if (field.property) {
+    throw MappingError("relationship " + std::string(parent.name()) + "::" +
+                       std::string(field.member) + " is declared twice");
+  }
+  auto prop = std::make_unique<RelationshipProperty>();
+  prop->name_ = std::string(parent.name()) + "." + std::string(field.member);
+  prop->member_ = field.member;
+  prop->parent_ = &parent;
+  prop->target_ = &target;
+  prop->attribute_ = field.attribute;
+  prop->uselist_ = field.collection;
+  const_cast<Mapper::RelationshipField&>(field).property = prop.get();
+  parent.relationships_.push_back(prop.get());
+  relationships.push_back(std::move(prop));
+  return *relationships.back();
+}
+
+namespace {
+
+// Candidate foreign keys joining `from` (holding the key) to `to` (referenced).
+std::vector<const ForeignKeyConstraint*> foreign_keys_between(const Mapper& from, const Mapper& to,
+                                                              const std::vector<const Column*>& only) {
+  std::vector<const ForeignKeyConstraint*> out;
+  for (const auto& fk : from.table().foreign_keys()) {
+    if (fk.referred_table != &to.table()) continue;
+    if (!only.empty() &&
+        !std::is_permutation(fk.columns.begin(), fk.columns.end(), only.begin(), only.end())) {
+      continue;
+    }
+    out.push_back(&fk);
+  }
+  return out;
+}
+
+std::size_t index_of_column(const Mapper& m, const Column* c) {
+  for (std::size_t i = 0; i < m.columns().size(); ++i) {
+    if (m.columns()[i].column == c) return i;
+  }
+  return 0;
+}
+
+}  // namespace
+
+void MetaDataImpl::configure_relationship(const RelationshipSpec& spec) {
+  const std::string name = member_name(spec.member);
+  auto it = by_type.find(spec.member.model);
+  if (it == by_type.end()) {
+    throw MappingError("relationship " + name + ": " + std::string(spec.member.model_name) +
+                       " is not mapped in this MetaData");
+  }
+  Mapper& parent = *it->second;
+  const auto* field = find_field(parent, spec.member);
+  if (!field) throw MappingError("relationship " + name + " is not a one<T> or many<T> member");
+  auto target_it = by_type.find(field->target);
+  if (target_it == by_type.end()) {
+    throw MappingError("relationship " + name + " refers to " + std::string(field->target_name) +
+                       ", which is not mapped in this MetaData");
+  }
+  Mapper& target = *target_it->second;
+
+  std::vector<const Column*> only;
+  for (const auto& fk_member : spec.foreign_keys) {
+    const Mapper& owner = mapper_of(fk_member, "relationship " + name + " foreign_keys");
+    only.push_back(owner.columns()[column_index(owner, fk_member, "relationship " + name)].column);
+  }
+
+  // Which side holds the foreign key decides the direction.
+  auto to_parent = foreign_keys_between(target, parent, only);  // one-to-many
+  auto to_target = foreign_keys_between(parent, target, only);  // many-to-one
+  if (&parent == &target) {
+    (field->collection ? to_target : to_parent).clear();
+  } else if (field->collection) {
+    to_target.clear();
+  } else if (!to_target.empty()) {
+    to_parent.clear();
+  }
+  const bool one_to_many = !to_parent.empty();
+  const auto& candidates = one_to_many ? to_parent : to_target;
+  if (candidates.empty()) {
+    throw MappingError("relationship " + name + " -> " + std::string(target.name()) +
+                       ": no foreign key joins tables '" + parent.table().name() + "' and '" +
+                       target.table().name() +
+                       "'; declare one with relate::foreign_key(...) or name it with "
+                       ".foreign_keys(...)");
+  }
+  if (candidates.size() > 1) {
+    throw MappingError("relationship " + name + " -> " + std::string(target.name()) +
+                       ": more than one foreign key joins tables '" + parent.table().name() +
+                       "' and '" + target.table().name() + "'; choose with .foreign_keys(...)");
+  }
+  const ForeignKeyConstraint& fk = *candidates.front();
+
+  RelationshipProperty& prop = make_property(parent, *field, target);
+  prop.direction_ =
+      one_to_many ? RelationshipDirection::one_to_many : RelationshipDirection::many_to_one;
+  const Mapper& referenced = one_to_many ? parent : target;
+  const Mapper& foreign = one_to_many ? target : parent;
+  for (std::size_t i = 0; i < fk.columns.size(); ++i) {
+    prop.pairs_.push_back({index_of_column(referenced, fk.referred_columns[i]),
+                           index_of_column(foreign, fk.columns[i])});
+  }
+  prop.cascade_ = CascadeOptions::parse(spec.cascade.value_or("save-update, merge"), name);
+  if (prop.cascade_.delete_orphan && !one_to_many) {
+    throw MappingError("relationship " + name +
+                       ": delete-orphan cascade is for the one side of a one-to-many "
+                       "(a many-to-one object may have many parents)");
+  }
+  prop.passive_deletes_ = spec.passive_deletes;
+  if (spec.lazy) {
+    find_loader_strategy(*spec.lazy);
+    prop.lazy_ = *spec.lazy;
+  }
+  for (const auto& [member, desc] : spec.order_by) {
+    prop.order_by_.push_back(
+        {column_index(target, member, "relationship " + name + " order_by"), desc});
+  }
+
+  if (!spec.back_populates) return;
+  const sql::MemberRef& back_ref = *spec.back_populates;
+  const std::string back_name = member_name(back_ref);
+  const auto* back_field = find_field(target, back_ref);
+  if (!back_field) {
+    throw MappingError("relationship " + name + " back_populates " + back_name + ", but " +
+                       back_name + " is not a relationship member of " +
+                       std::string(target.name()));
+  }
+  if (back_field->target != parent.type()) {
+    throw MappingError("relationship " + name + " back_populates " + back_name + ", but " +
+                       back_name + " refers to " + std::string(back_field->target_name) +
+                       ", not " + std::string(parent.name()));
+  }
+  if (one_to_many && back_field->collection && &parent != &target) {
+    throw MappingError("relationship " + name + " back_populates " + back_name +
+                       ": a one-to-many pairs with a one<" + std::string(parent.name()) +
+                       "> member, but " + back_name + " is a many<>");
+  }
+  RelationshipProperty& back = make_property(target, *back_field, parent);
+  back.direction_ =
+      one_to_many ? RelationshipDirection::many_to_one : RelationshipDirection::one_to_many;
+  back.pairs_ = prop.pairs_;
+  back.cascade_ = CascadeOptions::parse("save-update, merge", back_name);
+  prop.back_ = &back;
+  back.back_ = &prop;
+}
+
+void MetaDataImpl::configure() {
+  std::lock_guard lock(mutex);
+  if (configured) return;
+  try {
+    for (const auto& fk : pending_foreign_keys_) resolve_foreign_key(fk);
+    pending_foreign_keys_.clear();
+    for (const auto& spec : relationship_specs) configure_relationship(spec);
+    for (const auto& m : mappers) {
+      for (const auto& f : m->relationship_fields()) {
+        if (!f.property) {
+          throw MappingError(std::string(m->name()) + "::" + std::string(f.member) +
+                             " is a relationship member, but no relationship() declares it");
+        }
+      }
+    }
+    // What each mapper's rows depend on, for the unit of work.
+    for (const auto& r : relationships) {
+      const_cast<Mapper&>(r->foreign_mapper()).dependents_.push_back(r.get());
+    }
+  } catch (...) {
+    // Leave the MetaData as declared so the error repeats on every use.
+    for (const auto& m : mappers) {
+      m->relationships_.clear();
+      m->dependents_.clear();
+      for (auto& f : m->bp_.relationships) f.property = nullptr;
+    }
+    relationships.clear();
+    throw;
+  }
+  configured = true;
+}
+
+std::vector<const Table*> MetaDataImpl::sorted_tables() const {
+  // Kahn's algorithm, declaration order among equals; self-references ignored and
+  // cycles broken in declaration order (their foreign keys are written inline).
+  std::vector<const Table*> out;
+  std::set<const Table*> done;
+  while (out.size() < tables.size()) {
+    bool progressed = false;
+    for (const auto& t : tables) {
+      if (done.count(t.get())) continue;
+      bool ready = true;
+      for (const auto& fk : t->foreign_keys()) {
+        if (fk.referred_table != t.get() && !done.count(fk.referred_table)) ready = false;
+      }
+      if (ready) {
+        out.push_back(t.get());
+        done.insert(t.get());
+        progressed = true;
+      }
+    }
+    if (!progressed) {
+      for (const auto& t : tables) {
+        if (!done.count(t.get())) {
+          out.push_back(t.get());
+          done.insert(t.get());
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace relate

@@ -1,0 +1,47 @@
+// MetaData internals: tables, mappers, relationship declarations, and configure(),
+// which resolves member references into columns, foreign keys and relationships.
+#pragma once
+
+#include <relate/metadata.hpp>
+
+#include <mutex>
+#include <unordered_map>
+
+namespace relate {
+
+class MetaDataImpl {
+ public:
+  Table& add_table(std::string name);
+  void add_mapper(Mapper::Blueprint blueprint, std::string name, std::vector<TableOption> options);
+  void configure();
+  std::vector<const Table*> sorted_tables() const;
+
+  std::vector<std::unique_ptr<Table>> tables;
+  std::vector<std::unique_ptr<Mapper>> mappers;
+  std::unordered_map<std::type_index, Mapper*> by_type;
+  std::vector<RelationshipSpec> relationship_specs;
+  std::vector<std::unique_ptr<RelationshipProperty>> relationships;
+
+  std::mutex mutex;
+  bool configured = false;
+
+ private:
+  struct PendingForeignKey {
+    Mapper* mapper;
+    ForeignKeyOption option;
+  };
+  std::vector<PendingForeignKey> pending_foreign_keys_;
+
+  Mapper& mapper_of(const sql::MemberRef& ref, std::string_view context) const;
+  std::size_t column_index(const Mapper& m, const sql::MemberRef& ref,
+                           std::string_view context) const;
+  void apply_option(Mapper& m, Table& t, const TableOption& option);
+  void resolve_foreign_key(const PendingForeignKey& fk);
+  void configure_relationship(const RelationshipSpec& spec);
+  RelationshipProperty& make_property(Mapper& parent, const Mapper::RelationshipField& field,
+                                      const Mapper& target);
+};
+
+std::string member_name(const sql::MemberRef& ref);
+
+}  // namespace relate

@@ -1,0 +1,423 @@
+// Session and SessionImpl: identity map, attaching objects, queries, transactions.
+// The flush itself lives in unit_of_work.cpp.
+#include "session_impl.hpp"
+
+#include <relate/orm/attributes.hpp>
+#include <relate/orm/loader.hpp>
+#include <relate/orm/loading.hpp>
+#include <relate/orm/mapper.hpp>
+#include <relate/orm/relationship.hpp>
+#include <relate/schema.hpp>
+
+#include <cstring>
+#include <functional>
+
+namespace relate {
+
+std::size_t IdentityKeyHash::operator()(const IdentityKey& k) const noexcept {
+  std::size_t h = std::hash<const void*>{}(k.mapper);
+  auto mix = [&h](std::size_t v) { h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2); };
+  for (const Value& v : k.values) {
+    mix(static_cast<std::size_t>(v.kind()));
+    std::visit(
+        [&](const auto& x) {
+          using X = std::decay_t<decltype(x)>;
+          if constexpr (std::is_same_v<X, std::int64_t> || std::is_same_v<X, bool> ||
+                        std::is_same_v<X, double> || std::is_same_v<X, std::string>) {
+            mix(std::hash<X>{}(x));
+          } else if constexpr (std::is_same_v<X, Timestamp>) {
+            mix(std::hash<std::int64_t>{}(x.time_since_epoch().count()));
+          } else if constexpr (std::is_same_v<X, Blob>) {
+            mix(std::hash<std::string_view>{}(
+                std::string_view(reinterpret_cast<const char*>(x.data()), x.size())));
+          }
+        },
+        v.storage());
+  }
+  return h;
+}
+
+// ---- Session (the typed API's non-template half) ----
+
+Session::Session(Engine engine, MetaData metadata)
+    : impl_(std::make_unique<SessionImpl>(std::move(engine), std::move(metadata))) {}
+
+Session::~Session() {
+  try {
+    impl_->close();
+  } catch (...) {
+    // Destructors must not throw; close() only fails if the connection is broken.
+  }
+}
+
+void Session::add_state(const std::shared_ptr<InstanceState>& state, std::type_index type) {
+  impl_->check_usable();
+  impl_->attach(state, impl_->metadata.mapper(type));
+}
+
+std::shared_ptr<InstanceState> Session::get_state(std::type_index type, std::vector<Value> key) {
+  return impl_->get(impl_->metadata.mapper(type), std::move(key));
+}
+
+void Session::remove_state(const std::shared_ptr<InstanceState>& state) {
+  impl_->mark_deleted(state);
+}
+
+void Session::expunge_state(InstanceState* state) {
+  if (state) impl_->expunge(*state);
+}
+
+std::vector<std::shared_ptr<InstanceState>> Session::execute_query(std::type_index type,
+                                                                   const QuerySpec& spec) {
+  return impl_->query(impl_->metadata.mapper(type), spec);
+}
+
+void Session::flush() { impl_->flush(); }
+void Session::commit() { impl_->commit(); }
+void Session::rollback() { impl_->rollback(); }
+void Session::close() { impl_->close(); }
+Connection& Session::connection() { return impl_->connection(); }
+const Engine& Session::engine() const { return impl_->engine; }
+const MetaData& Session::metadata() const { return impl_->metadata; }
+
+// ---- SessionImpl ----
+
+SessionImpl::SessionImpl(Engine e, MetaData m) : engine(std::move(e)), metadata(std::move(m)) {
+  metadata.configure();
+}
+
+void SessionImpl::check_usable() const {
+  if (failed_) {
+    throw PendingRollbackError(
+        "This Session's transaction has been rolled back due to a previous exception during "
+        "flush; call rollback() before using the Session again");
+  }
+}
+
+Connection& SessionImpl::connection() {
+  check_usable();
+  if (!connection_) {
+    connection_.emplace(engine.connect());
+    connection_->begin();
+  }
+  return *connection_;
+}
+
+IdentityKey SessionImpl::key_of(const InstanceState& s) const {
+  IdentityKey k{s.mapper(), {}};
+  for (std::size_t i : s.mapper()->primary_key()) k.values.push_back(s.committed()[i]);
+  return k;
+}
+
+InstanceState* SessionImpl::lookup(const Mapper& mapper, const std::vector<Value>& key) const {
+  auto it = identity_.find(IdentityKey{&mapper, key});
+  return it == identity_.end() ? nullptr : it->second.get();
+}
+
+void SessionImpl::attach(const std::shared_ptr<InstanceState>& state, const Mapper& mapper) {
+  InstanceState& s = *state;
+  if (s.mapper() && s.mapper() != &mapper) {
+    throw InvalidRequestError("cannot add a " + std::string(s.mapper()->name()) + " as a " +
+                              std::string(mapper.name()));
+  }
+  if (s.session() == this) {
+    if (s.status() == ObjectStatus::deleted &&
+        std::find(deleted_.begin(), deleted_.end(), state) != deleted_.end()) {
+      // add() after remove() before a flush undoes the removal.
+      std::erase(deleted_, state);
+      InstanceAccess::status(s) = ObjectStatus::persistent;
+    }
+    return;
+  }
+  if (s.session()) {
+    throw InvalidRequestError("this " + std::string(mapper.name()) +
+                              " is already attached to another Session; expunge it there first");
+  }
+  switch (s.status()) {
+    case ObjectStatus::transient:
+      if (!s.mapper()) mapper.bind(s, true);
+      InstanceAccess::status(s) = ObjectStatus::pending;
+      new_.push_back(state);
+      break;
+    case ObjectStatus::detached: {
+      if (!s.mapper()) mapper.bind(s, true);
+      IdentityKey key = key_of(s);
+      if (identity_.count(key)) {
+        throw InvalidRequestError("cannot add this " + std::string(mapper.name()) +
+                                  ": another object with the same primary key is already in the "
+                                  "Session");
+      }
+      identity_.emplace(std::move(key), state);
+      InstanceAccess::status(s) = ObjectStatus::persistent;
+      break;
+    }
+    default:
+      throw InvalidRequestError("cannot add a " + std::string(mapper.name()) +
+                                " that was deleted; it has no row to return to");
+  }
+  InstanceAccess::session(s) = this;
+
+  // save-update cascade along loaded relationships; objects built before any session
+  // (e.g. User{.posts = {Post{...}}}) get their other side filled in here.
+  for (const RelationshipProperty* rel : mapper.relationships()) {
+    RelationshipAttribute& attr = rel->attribute(s.object());
+    if (!attr.is_loaded()) continue;
+    if (attr.raw_size()) note_modified(attr);
+    for (std::size_t i = 0; i < attr.raw_size(); ++i) {
+      InstanceState* item = attr.raw_at(i);
+      if (!item->mapper()) rel->target().bind(*item, true);
+      if (const RelationshipProperty* back = rel->back_populates()) {
+        RelationshipAttribute& b = back->attribute(item->object());
+        if (b.is_loaded() && !b.raw_contains(&s)) {
+          if (!back->uselist()) b.raw_clear();
+          b.raw_append(state);
+        }
+      }
+      if (rel->cascade().save_update && item->session() != this) {
+        attach(item->shared_from_this(), rel->target());
+      }
+    }
+  }
+}
+
+void SessionImpl::mark_deleted(const std::shared_ptr<InstanceState>& state) {
+  check_usable();
+  InstanceState& s = *state;
+  if (s.session() != this) {
+    throw InvalidRequestError("cannot delete this " +
+                              std::string(s.mapper() ? s.mapper()->name() : "object") +
+                              ": it is not persisted in this Session");
+  }
+  if (s.status() == ObjectStatus::pending) {
+    // A pending object has no row: deleting it just forgets it (SQLAlchemy expunges).
+    expunge(s);
+    return;
+  }
+  if (s.status() != ObjectStatus::persistent) return;
+  InstanceAccess::status(s) = ObjectStatus::deleted;
+  deleted_.push_back(state);
+}
+
+void SessionImpl::expunge(InstanceState& s) {
+  if (s.session() != this) return;
+  const auto self = s.shared_from_this();
+  std::erase(new_, self);
+  std::erase(deleted_, self);
+  if (s.status() == ObjectStatus::persistent || s.status() == ObjectStatus::deleted) {
+    if (!s.committed().empty()) identity_.erase(key_of(s));
+  }
+  for (const auto& f : s.mapper()->relationship_fields()) {
+    modified_attributes_.erase(f.attribute(s.object()));
+  }
+  InstanceAccess::session(s) = nullptr;
+  InstanceAccess::status(s) = s.committed().empty() ? ObjectStatus::transient : ObjectStatus::detached;
+}
+
+std::shared_ptr<InstanceState> SessionImpl::instance_from_row(
+    const Mapper& mapper, Cursor& cursor, const std::shared_ptr<LoadContext>& context) {
+  const auto& pk = mapper.primary_key();
+  IdentityKey key{&mapper, {}};
+  key.values.reserve(pk.size());
+  for (std::size_t i : pk) key.values.push_back(cursor.get(i));
+  if (auto it = identity_.find(key); it != identity_.end()) return it->second;
+
+  std::shared_ptr<InstanceState> state = mapper.create();
+  auto& committed = InstanceAccess::committed(*state);
+  const std::size_t n = mapper.columns().size();
+  committed.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    Value v = cursor.get(i);
+    committed.push_back(v);
+    try {
+      mapper.set(state->object(), i, std::move(v));
+    } catch (const DataError& e) {
+      throw DataError("loading " + std::string(mapper.name()) + "::" +
+                      std::string(mapper.columns()[i].member) + " from table '" +
+                      mapper.table().name() + "': " + e.what());
+    }
+  }
+  mapper.bind(*state, false);
+  InstanceAccess::session(*state) = this;
+  InstanceAccess::status(*state) = ObjectStatus::persistent;
+  InstanceAccess::context(*state) = context;
+  if (context) context->loaded.push_back(state);
+  identity_.emplace(std::move(key), state);
+  return state;
+}
+
+std::shared_ptr<InstanceState> SessionImpl::get(const Mapper& mapper, std::vector<Value> key) {
+  check_usable();
+  if (key.size() != mapper.primary_key().size()) {
+    throw ArgumentError("get<" + std::string(mapper.name()) + "> takes " +
+                        std::to_string(mapper.primary_key().size()) + " key value(s), got " +
+                        std::to_string(key.size()));
+  }
+  if (InstanceState* s = lookup(mapper, key)) {
+    return s->status() == ObjectStatus::deleted ? nullptr : s->shared_from_this();
+  }
+  sql::Select q = entity_select(mapper);
+  for (std::size_t i = 0; i < key.size(); ++i) {
+    q.where = sql::and_(q.where, sql::binary(sql::BinaryOp::eq,
+                                             sql::column(*mapper.columns()[mapper.primary_key()[i]].column),
+                                             sql::param(std::move(key[i]))));
+  }
+  auto rows = load_entities(*this, mapper, q, std::make_shared<LoadContext>());
+  return rows.empty() ? nullptr : rows.front();
+}
+
+namespace {
+
+std::vector<const RelationshipProperty*> resolve_path(const Mapper& root,
+                                                      const LoaderOption& option) {
+  std::vector<const RelationshipProperty*> path;
+  const Mapper* at = &root;
+  for (const auto& step : option.steps()) {
+    const Mapper::RelationshipField* f =
+        step.member.model == at->type() ? at->relationship_field(step.member.field) : nullptr;
+    if (!f) {
+      throw ArgumentError("loader option " + std::string(step.member.model_name) +
+                          "::" + std::string(step.member.member_name) +
+                          " is not a relationship of " + std::string(at->name()) +
+                          " at this point of the path");
+    }
+    path.push_back(f->property);
+    at = &f->property->target();
+  }
+  return path;
+}
+
+}  // namespace
+
+std::vector<std::shared_ptr<InstanceState>> SessionImpl::query(const Mapper& mapper,
+                                                              const QuerySpec& spec) {
+  check_usable();
+  auto resolve = [&mapper](const sql::MemberRef& ref) -> sql::Expr {
+    const auto column = ref.model == mapper.type() ? mapper.column_of_field(ref.field) : std::nullopt;
+    if (!column) {
+      throw ArgumentError("a query of " + std::string(mapper.name()) + " refers to " +
+                          std::string(ref.model_name) + "::" + std::string(ref.member_name) +
+                          ", which is not a column of " + std::string(mapper.name()));
+    }
+    return sql::column(*mapper.columns()[*column].column);
+  };
+  sql::Select q = entity_select(mapper);
+  q.where = sql::transform_members(spec.where, resolve);
+  for (const auto& o : spec.order_by) q.order_by.push_back(sql::OrderBy{resolve(o.member), o.descending});
+  q.limit = spec.limit;
+  q.offset = spec.offset;
+
+  auto context = std::make_shared<LoadContext>();
+  for (const auto& option : spec.options) {
+    auto path = resolve_path(mapper, option);
+    for (std::size_t i = 0; i < path.size(); ++i) {
+      context->options.push_back(LoadContext::Option{
+          {path.begin(), path.begin() + static_cast<std::ptrdiff_t>(i) + 1},
+          &find_loader_strategy(option.steps()[i].strategy)});
+    }
+  }
+  for (const RelationshipProperty* rel : mapper.relationships()) {
+    context->strategy_for(*rel).setup_query(*this, *rel, q);
+  }
+
+  auto rows = load_entities(*this, mapper, q, context);
+  // Strategies that load at query time (selectin, noload, ...) run now, for the
+  // parents of this query whose relationship is not loaded yet.
+  for (const RelationshipProperty* rel : mapper.relationships()) {
+    const LoaderStrategy& strategy = context->strategy_for(*rel);
+    if (strategy.loads_on_access()) continue;
+    std::vector<InstanceState*> parents;
+    for (const auto& r : rows) {
+      if (!rel->attribute(r->object()).is_loaded()) parents.push_back(r.get());
+    }
+    if (!parents.empty()) strategy.after_load(*this, *rel, parents, context);
+  }
+  return rows;
+}
+
+void SessionImpl::load_relationship(InstanceState& parent, const RelationshipProperty& rel) {
+  const auto& context = InstanceAccess::context(parent);
+  const LoaderStrategy& strategy =
+      context ? context->strategy_for(rel) : find_loader_strategy(rel.lazy());
+  const LoaderStrategy& on_access =
+      strategy.loads_on_access() ? strategy : find_loader_strategy("lazy");
+  on_access.on_access(*this, rel, parent);
+}
+
+void SessionImpl::end_transaction() {
+  journal_.clear();
+  connection_.reset();
+}
+
+void SessionImpl::commit() {
+  check_usable();
+  flush();
+  if (connection_) {
+    connection_->commit();
+  }
+  // Deleted objects are gone for good: they become detached.
+  for (auto& [state, saved] : journal_) {
+    if (state->status() == ObjectStatus::deleted) {
+      InstanceAccess::session(*state) = nullptr;
+      InstanceAccess::status(*state) = ObjectStatus::detached;
+    }
+  }
+  end_transaction();
+}
+
+void SessionImpl::rollback() {
+  if (connection_) {
+    try {
+      connection_->rollback();
+    } catch (...) {
+      // A broken connection: forget it; the database rolls back on its own.
+    }
+  }
+  restore_transaction_state();
+  // Unflushed edits are discarded too: every persistent object returns to its
+  // committed values, pending objects leave the session, deletions are undone.
+  for (auto& s : std::vector(new_)) {
+    InstanceAccess::session(*s) = nullptr;
+    InstanceAccess::status(*s) = ObjectStatus::transient;
+  }
+  new_.clear();
+  for (auto& s : deleted_) InstanceAccess::status(*s) = ObjectStatus::persistent;
+  deleted_.clear();
+  for (auto& [key, s] : identity_) {
+    const Mapper& m = *s->mapper();
+    for (std::size_t i = 0; i < m.columns().size(); ++i) {
+      m.set(s->object(), i, Value(s->committed()[i]));
+    }
+    for (const auto& f : m.relationship_fields()) f.attribute(s->object())->expire();
+  }
+  modified_attributes_.clear();
+  failed_ = false;
+  end_transaction();
+}
+
+void SessionImpl::close() {
+  // Unlike rollback(), objects keep their values and loaded relationships.
+  if (connection_) {
+    try {
+      connection_->rollback();
+    } catch (...) {
+    }
+  }
+  restore_transaction_state();
+  for (auto& s : new_) {
+    InstanceAccess::session(*s) = nullptr;
+    InstanceAccess::status(*s) = ObjectStatus::transient;
+  }
+  new_.clear();
+  for (auto& s : deleted_) InstanceAccess::status(*s) = ObjectStatus::persistent;
+  deleted_.clear();
+  modified_attributes_.clear();
+  failed_ = false;
+  end_transaction();
+  for (auto& [key, s] : identity_) {
+    InstanceAccess::session(*s) = nullptr;
+    InstanceAccess::status(*s) = ObjectStatus::detached;
+  }
+  identity_.clear();
+}
+
+}  // namespace relate

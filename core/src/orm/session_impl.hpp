@@ -1,0 +1,91 @@
+// Session internals: identity map, new and deleted objects, the transaction and the
+// journal that lets a failed flush or a rollback restore objects. Loader strategies
+// reach it through the functions of relate/orm/loading.hpp.
+#pragma once
+
+#include <relate/orm/session.hpp>
+
+#include <optional>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace relate {
+
+struct IdentityKey {
+  const Mapper* mapper;
+  std::vector<Value> values;
+  friend bool operator==(const IdentityKey&, const IdentityKey&) = default;
+};
+
+struct IdentityKeyHash {
+  std::size_t operator()(const IdentityKey& k) const noexcept;
+};
+
+class SessionImpl {
+ public:
+  SessionImpl(Engine engine, MetaData metadata);
+
+  Connection& connection();
+  void check_usable() const;
+
+  // Makes `state` (and what its save-update cascade reaches) part of this session.
+  void attach(const std::shared_ptr<InstanceState>& state, const Mapper& mapper);
+  void mark_deleted(const std::shared_ptr<InstanceState>& state);
+  void expunge(InstanceState& state);
+  std::shared_ptr<InstanceState> get(const Mapper& mapper, std::vector<Value> key);
+  std::vector<std::shared_ptr<InstanceState>> query(const Mapper& mapper, const QuerySpec& spec);
+
+  void flush();
+  void commit();
+  void rollback();
+  void close();
+
+  // Lazy loading of one attribute through its strategy.
+  void load_relationship(InstanceState& parent, const RelationshipProperty& rel);
+  // An object for the current row of a cursor positioned on an entity_select.
+  std::shared_ptr<InstanceState> instance_from_row(const Mapper& mapper, Cursor& cursor,
+                                                   const std::shared_ptr<LoadContext>& context);
+
+  InstanceState* lookup(const Mapper& mapper, const std::vector<Value>& key) const;
+  // Attributes changed since the last flush.
+  void note_modified(RelationshipAttribute& attribute) { modified_attributes_.insert(&attribute); }
+
+  Engine engine;
+  MetaData metadata;
+
+ private:
+  friend class UnitOfWork;
+  friend class Session;
+
+  struct Saved {
+    ObjectStatus status;
+    std::vector<Value> committed;
+  };
+
+  IdentityKey key_of(const InstanceState& s) const;
+  void remember(const std::shared_ptr<InstanceState>& state);
+  void restore_transaction_state();
+  void end_transaction();
+
+  std::optional<Connection> connection_;
+  std::unordered_map<IdentityKey, std::shared_ptr<InstanceState>, IdentityKeyHash> identity_;
+  std::vector<std::shared_ptr<InstanceState>> new_;
+  std::vector<std::shared_ptr<InstanceState>> deleted_;
+  std::unordered_set<RelationshipAttribute*> modified_attributes_;
+  // Per transaction: each object's status and committed values before the
+  // transaction's first flush changed them.
+  std::unordered_map<std::shared_ptr<InstanceState>, Saved> journal_;
+  bool failed_ = false;
+};
+
+// Private access to InstanceState fields for the ORM's own translation units.
+class InstanceAccess {
+ public:
+  static ObjectStatus& status(InstanceState& s) { return s.status_; }
+  static SessionImpl*& session(InstanceState& s) { return s.session_; }
+  static std::vector<Value>& committed(InstanceState& s) { return s.committed_; }
+  static const Mapper*& mapper(InstanceState& s) { return s.mapper_; }
+  static std::shared_ptr<const LoadContext>& context(InstanceState& s) { return s.load_context_; }
+};
+
+}  // namespace relate

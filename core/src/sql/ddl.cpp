@@ -1,0 +1,90 @@
+// CREATE TABLE / CREATE INDEX / DROP TABLE for one Dialect.
+#include <relate/engine/dialect.hpp>
+#include <relate/errors.hpp>
+#include <relate/schema.hpp>
+#include <relate/sql/compiler.hpp>
+
+namespace relate::sql {
+
+namespace {
+
+std::string column_list(const std::vector<const Column*>& columns, const Dialect& d) {
+  std::string out;
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (i) out += ", ";
+    out += d.quote_identifier(columns[i]->name());
+  }
+  return out;
+}
+
+void check_action(const Table& table, const ForeignKeyConstraint& fk, ReferentialAction action,
+                  std::string_view clause, const Dialect& d) {
+  if (d.supports_referential_action(action)) return;
+  throw ArgumentError("table '" + table.name() + "', column '" + fk.columns.front()->name() +
+                      "': " + std::string(clause) + " " +
+                      std::string(referential_action_sql(action)) + " is not supported by the " +
+                      std::string(d.name()) + " backend");
+}
+
+}  // namespace
+
+std::vector<std::string> create_table_ddl(const Table& table, const Dialect& d) {
+  const auto key = table.primary_key();
+  const bool single_autoincrement = key.size() == 1 && key[0]->autoincrement();
+
+  std::string sql = "CREATE TABLE " + d.quote_identifier(table.name()) + " (";
+  bool first = true;
+  auto item = [&](const std::string& text) {
+    sql += first ? "\n  " : ",\n  ";
+    sql += text;
+    first = false;
+  };
+  for (const auto& c : table.columns()) {
+    if (single_autoincrement && c.get() == key[0]) {
+      item(d.autoincrement_column(*c));
+      continue;
+    }
+    std::string def = d.quote_identifier(c->name()) + " " + d.column_type(*c);
+    if (!c->nullable()) def += " NOT NULL";
+    if (c->default_value()) def += " DEFAULT " + c->default_value()->to_string();
+    if (c->unique() && !c->is_primary_key()) def += " UNIQUE";
+    item(def);
+  }
+  if (!key.empty() && !single_autoincrement) {
+    item("PRIMARY KEY (" + column_list(key, d) + ")");
+  }
+  for (const auto& u : table.unique_constraints()) {
+    std::string def = u.name.empty() ? "" : "CONSTRAINT " + d.quote_identifier(u.name) + " ";
+    item(def + "UNIQUE (" + column_list(u.columns, d) + ")");
+  }
+  for (const auto& fk : table.foreign_keys()) {
+    check_action(table, fk, fk.on_delete, "ON DELETE", d);
+    check_action(table, fk, fk.on_update, "ON UPDATE", d);
+    std::string def = fk.name.empty() ? "" : "CONSTRAINT " + d.quote_identifier(fk.name) + " ";
+    def += "FOREIGN KEY (" + column_list(fk.columns, d) + ") REFERENCES " +
+           d.quote_identifier(fk.referred_table->name()) + " (" +
+           column_list(fk.referred_columns, d) + ")";
+    if (fk.on_delete != ReferentialAction::no_action) {
+      def += " ON DELETE " + std::string(referential_action_sql(fk.on_delete));
+    }
+    if (fk.on_update != ReferentialAction::no_action) {
+      def += " ON UPDATE " + std::string(referential_action_sql(fk.on_update));
+    }
+    item(def);
+  }
+  sql += "\n)" + d.table_options();
+
+  std::vector<std::string> out{std::move(sql)};
+  for (const auto& ix : table.indexes()) {
+    out.push_back(std::string(ix.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ") +
+                  d.quote_identifier(ix.name) + " ON " + d.quote_identifier(table.name()) +
+                  " (" + column_list(ix.columns, d) + ")");
+  }
+  return out;
+}
+
+std::string drop_table_ddl(const Table& table, const Dialect& d) {
+  return "DROP TABLE " + d.quote_identifier(table.name());
+}
+
+}  // namespace relate::sql

@@ -1,0 +1,147 @@
+#include <relate/column_traits.hpp>
+#include <relate/errors.hpp>
+#include <relate/value.hpp>
+
+#include <cstdio>
+#include <ctime>
+
+namespace relate {
+
+std::string_view kind_name(Value::Kind kind) {
+  switch (kind) {
+    case Value::Kind::null: return "NULL";
+    case Value::Kind::boolean: return "boolean";
+    case Value::Kind::integer: return "integer";
+    case Value::Kind::real: return "real";
+    case Value::Kind::text: return "text";
+    case Value::Kind::blob: return "blob";
+    case Value::Kind::timestamp: return "timestamp";
+  }
+  return "?";
+}
+
+namespace {
+[[noreturn]] void wrong_kind(const Value& v, std::string_view wanted) {
+  throw DataError("expected a value of kind " + std::string(wanted) + ", got " +
+                  std::string(kind_name(v.kind())) + " " + v.to_string());
+}
+}  // namespace
+
+namespace detail {
+void throw_out_of_range(const std::string& what) { throw DataError(what); }
+}  // namespace detail
+
+bool Value::as_bool() const {
+  if (auto* b = std::get_if<bool>(&v_)) return *b;
+  if (auto* i = std::get_if<std::int64_t>(&v_)) return *i != 0;
+  wrong_kind(*this, "boolean");
+}
+
+std::int64_t Value::as_int() const {
+  if (auto* i = std::get_if<std::int64_t>(&v_)) return *i;
+  if (auto* b = std::get_if<bool>(&v_)) return *b ? 1 : 0;
+  wrong_kind(*this, "integer");
+}
+
+double Value::as_double() const {
+  if (auto* d = std::get_if<double>(&v_)) return *d;
+  if (auto* i = std::get_if<std::int64_t>(&v_)) return static_cast<double>(*i);
+  wrong_kind(*this, "real");
+}
+
+const std::string& Value::as_text() const {
+  if (auto* s = std::get_if<std::string>(&v_)) return *s;
+  wrong_kind(*this, "text");
+}
+
+const Blob& Value::as_blob() const {
+  if (auto* b = std::get_if<Blob>(&v_)) return *b;
+  wrong_kind(*this, "blob");
+}
+
+Timestamp Value::as_timestamp() const {
+  if (auto* t = std::get_if<Timestamp>(&v_)) return *t;
+  if (auto* s = std::get_if<std::string>(&v_)) return parse_timestamp(*s);
+  if (auto* i = std::get_if<std::int64_t>(&v_)) return Timestamp(std::chrono::microseconds(*i));
+  wrong_kind(*this, "timestamp");
+}
+
+std::string Value::to_string() const {
+  switch (kind()) {
+    case Kind::null: return "NULL";
+    case Kind::boolean: return std::get<bool>(v_) ? "true" : "false";
+    case Kind::integer: return std::to_string(std::get<std::int64_t>(v_));
+    case Kind::real: {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.17g", std::get<double>(v_));
+      return buf;
+    }
+    case Kind::text: {
+      std::string out = "'";
+      for (char c : std::get<std::string>(v_)) {
+        if (c == '\'') out += '\'';
+        out += c;
+      }
+      return out + "'";
+    }
+    case Kind::blob: {
+      static const char* hex = "0123456789abcdef";
+      std::string out = "x'";
+      for (std::byte b : std::get<Blob>(v_)) {
+        out += hex[std::to_integer<unsigned>(b) >> 4];
+        out += hex[std::to_integer<unsigned>(b) & 15];
+      }
+      return out + "'";
+    }
+    case Kind::timestamp: return "'" + format_timestamp(std::get<Timestamp>(v_)) + "'";
+  }
+  return "?";
+}
+
+std::string format_timestamp(Timestamp t) {
+  using namespace std::chrono;
+  const auto day = floor<days>(t);
+  const year_month_day ymd(day);
+  const hh_mm_ss<microseconds> time(t - day);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02ld:%02ld:%02ld.%06ld", int(ymd.year()),
+                unsigned(ymd.month()), unsigned(ymd.day()), long(time.hours().count()),
+                long(time.minutes().count()), long(time.seconds().count()),
+                long(time.subseconds().count()));
+  return buf;
+}
+
+Timestamp parse_timestamp(std::string_view text) {
+  using namespace std::chrono;
+  int y = 0;
+  unsigned mo = 0, d = 0;
+  int h = 0, mi = 0, s = 0;
+  char frac[16] = {0};
+  const std::string str(text);
+  const int n = std::sscanf(str.c_str(), "%d-%u-%u%*[ T]%d:%d:%d.%15[0-9]", &y, &mo, &d, &h,
+                            &mi, &s, frac);
+  const year_month_day ymd{year(y), month(mo), day(d)};
+  if (n < 3 || !ymd.ok() || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60) {
+    throw DataError("cannot read '" + str + "' as a timestamp (expected YYYY-MM-DD HH:MM:SS)");
+  }
+  long micros = 0;
+  for (int i = 0; i < 6; ++i) micros = micros * 10 + (frac[i] ? frac[i] - '0' : 0);
+  return sys_days(ymd) + hours(h) + minutes(mi) + seconds(s) + microseconds(micros);
+}
+
+std::string_view column_type_name(ColumnType type) {
+  switch (type) {
+    case ColumnType::boolean: return "boolean";
+    case ColumnType::small_integer: return "small integer";
+    case ColumnType::integer: return "integer";
+    case ColumnType::big_integer: return "big integer";
+    case ColumnType::real: return "real";
+    case ColumnType::double_precision: return "double";
+    case ColumnType::text: return "text";
+    case ColumnType::blob: return "blob";
+    case ColumnType::timestamp: return "timestamp";
+  }
+  return "?";
+}
+
+}  // namespace relate

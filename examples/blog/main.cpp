@@ -1,0 +1,100 @@
+// The blog example: users and their posts on SQLite (or RELATE_DATABASE_URL). It
+// creates the schema, adds users with posts through their relationships, commits,
+// queries them back, navigates both ways, deletes a user, and counts the statements
+// that lazy loading cost.
+#include <relate/relate.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <string>
+
+struct Post;
+
+struct User {
+  std::int64_t id = 0;
+  std::string name;
+  std::optional<std::string> email;
+  relate::many<Post> posts;
+};
+
+struct Post {
+  std::int64_t id = 0;
+  std::int64_t user_id = 0;
+  std::string title;
+  relate::one<User> author;
+};
+
+namespace {
+
+relate::MetaData blog_metadata() {
+  return relate::MetaData{}
+      .table<User>("users", relate::primary_key(&User::id), relate::unique(&User::email))
+      .table<Post>("posts", relate::primary_key(&Post::id),
+                   relate::foreign_key(&Post::user_id, &User::id).on_delete(relate::cascade))
+      .relationship(&User::posts, &Post::author)
+      .order_by(&Post::id)
+      .cascade("all, delete-orphan")
+      .passive_deletes();
+}
+
+}  // namespace
+
+int main() {
+  const std::string url = relate::url_from_env("RELATE_DATABASE_URL", "sqlite:///blog.db");
+  try {
+    if (url == "sqlite:///blog.db") std::filesystem::remove("blog.db");
+    auto engine = relate::create_engine(url);
+    int statements = 0;
+    engine.add_listener([&statements](const relate::StatementEvent&) { ++statements; });
+
+    const relate::MetaData blog = blog_metadata();
+    engine.drop_all(blog);
+    engine.create_all(blog);
+    std::cout << "Relate blog example on " << engine.url().to_string() << "\n\n";
+
+    {
+      relate::Session session(engine, blog);
+      auto alice = session.add(User{.name = "Alice", .email = "alice@example.com"});
+      alice->posts.add(Post{.title = "Hello, Relate"});
+      alice->posts.add(Post{.title = "Relationships in C++"});
+      auto bob = session.add(User{.name = "Bob"});
+      bob->posts.add(Post{.title = "Bob's first post"});
+      session.commit();
+      std::cout << "Added 2 users and 3 posts in one commit; Alice has id " << alice->id
+                << ", her first post has user_id " << alice->posts[0]->user_id << ".\n\n";
+    }
+
+    relate::Session session(engine, blog);
+    statements = 0;
+    auto users = session.scalars(relate::select<User>().order_by(&User::id)).all();
+    std::cout << "Users (1 statement):\n";
+    int lazy_before = statements;
+    for (const auto& user : users) {
+      std::cout << "  " << user->name << " <" << user->email.value_or("no email") << ">\n";
+      for (const auto& post : user->posts) {
+        std::cout << "    - " << post->title << " (by " << post->author->name << ")\n";
+      }
+    }
+    std::cout << "Lazy loading the posts cost " << statements - lazy_before
+              << " statements: one per user (the N+1 of lazy loading); post->author cost none,"
+              << " the identity map had each author.\n\n";
+
+    auto post = session.scalars(relate::select<Post>()
+                                    .where(relate::col(&Post::title).like("%C++%")))
+                    .one();
+    std::cout << "Found \"" << post->title << "\" by " << post->author->name << ".\n";
+
+    session.remove(users[0]);
+    session.commit();
+    statements = 0;
+    const auto remaining = session.scalars(relate::select<Post>()).all();
+    std::cout << "Deleted " << users[0]->name << " and, by the delete cascade, her posts: "
+              << remaining.size() << " post(s) remain.\n";
+    return 0;
+  } catch (const relate::Error& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+}
