@@ -8,8 +8,21 @@ namespace relate {
 
 namespace {
 
+// The URL as it may appear in a message: any password replaced by ***.
+std::string masked(std::string_view url) {
+  std::string out(url);
+  const auto start = out.find("://");
+  if (start == std::string::npos) return out;
+  const auto at = out.find('@', start + 3);
+  const auto colon = out.find(':', start + 3);
+  if (at != std::string::npos && colon != std::string::npos && colon < at) {
+    out.replace(colon + 1, at - colon - 1, "***");
+  }
+  return out;
+}
+
 [[noreturn]] void malformed(std::string_view url, const std::string& why) {
-  throw ArgumentError("malformed database URL '" + std::string(url) + "': " + why);
+  throw ArgumentError("malformed database URL '" + masked(url) + "': " + why);
 }
 
 std::string percent_decode(std::string_view s, std::string_view url) {

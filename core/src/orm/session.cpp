@@ -156,6 +156,7 @@ void SessionImpl::attach(const std::shared_ptr<InstanceState>& state, const Mapp
                                 " that was deleted; it has no row to return to");
   }
   InstanceAccess::session(s) = this;
+  InstanceAccess::sequence(s) = ++next_sequence_;
 
   // save-update cascade along loaded relationships; objects built before any session
   // (e.g. User{.posts = {Post{...}}}) get their other side filled in here.
@@ -240,6 +241,7 @@ std::shared_ptr<InstanceState> SessionImpl::instance_from_row(
   InstanceAccess::session(*state) = this;
   InstanceAccess::status(*state) = ObjectStatus::persistent;
   InstanceAccess::context(*state) = context;
+  InstanceAccess::sequence(*state) = ++next_sequence_;
   if (context) context->loaded.push_back(state);
   identity_.emplace(std::move(key), state);
   return state;

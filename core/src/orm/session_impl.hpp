@@ -76,6 +76,7 @@ class SessionImpl {
   // transaction's first flush changed them.
   std::unordered_map<std::shared_ptr<InstanceState>, Saved> journal_;
   bool failed_ = false;
+  std::uint64_t next_sequence_ = 0;
 };
 
 // Private access to InstanceState fields for the ORM's own translation units.
@@ -86,6 +87,7 @@ class InstanceAccess {
   static std::vector<Value>& committed(InstanceState& s) { return s.committed_; }
   static const Mapper*& mapper(InstanceState& s) { return s.mapper_; }
   static std::shared_ptr<const LoadContext>& context(InstanceState& s) { return s.load_context_; }
+  static std::uint64_t& sequence(InstanceState& s) { return s.sequence_; }
 };
 
 }  // namespace relate

@@ -399,6 +399,12 @@ void UnitOfWork::run() {
   for (const auto& [key, s] : s_.identity_) {
     if (s->status() == ObjectStatus::persistent) persistent[s->mapper()].push_back(s.get());
   }
+  // The identity map is unordered; write in the order objects came into the session.
+  for (auto& [m, states] : persistent) {
+    std::sort(states.begin(), states.end(), [](InstanceState* a, InstanceState* b) {
+      return InstanceAccess::sequence(*a) < InstanceAccess::sequence(*b);
+    });
+  }
 
   for (const Mapper* m : order) {
     for (InstanceState* s : parent_first(pending[m])) {

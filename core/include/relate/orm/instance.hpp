@@ -58,6 +58,7 @@ class InstanceState : public std::enable_shared_from_this<InstanceState> {
   ObjectStatus status_ = ObjectStatus::transient;
   std::vector<Value> committed_;
   std::shared_ptr<const LoadContext> load_context_;
+  std::uint64_t sequence_ = 0;  // order of arrival in the session: flushes are deterministic
 };
 
 namespace detail {
