@@ -1,21 +1,27 @@
+#include <cstdio>
+#include <ctime>
 #include <relate/column_traits.hpp>
 #include <relate/errors.hpp>
 #include <relate/value.hpp>
-
-#include <cstdio>
-#include <ctime>
 
 namespace relate {
 
 std::string_view kind_name(Value::Kind kind) {
   switch (kind) {
-    case Value::Kind::null: return "NULL";
-    case Value::Kind::boolean: return "boolean";
-    case Value::Kind::integer: return "integer";
-    case Value::Kind::real: return "real";
-    case Value::Kind::text: return "text";
-    case Value::Kind::blob: return "blob";
-    case Value::Kind::timestamp: return "timestamp";
+    case Value::Kind::null:
+      return "NULL";
+    case Value::Kind::boolean:
+      return "boolean";
+    case Value::Kind::integer:
+      return "integer";
+    case Value::Kind::real:
+      return "real";
+    case Value::Kind::text:
+      return "text";
+    case Value::Kind::blob:
+      return "blob";
+    case Value::Kind::timestamp:
+      return "timestamp";
   }
   return "?";
 }
@@ -68,9 +74,12 @@ Timestamp Value::as_timestamp() const {
 
 std::string Value::to_string() const {
   switch (kind()) {
-    case Kind::null: return "NULL";
-    case Kind::boolean: return std::get<bool>(v_) ? "true" : "false";
-    case Kind::integer: return std::to_string(std::get<std::int64_t>(v_));
+    case Kind::null:
+      return "NULL";
+    case Kind::boolean:
+      return std::get<bool>(v_) ? "true" : "false";
+    case Kind::integer:
+      return std::to_string(std::get<std::int64_t>(v_));
     case Kind::real: {
       char buf[32];
       std::snprintf(buf, sizeof buf, "%.17g", std::get<double>(v_));
@@ -93,7 +102,8 @@ std::string Value::to_string() const {
       }
       return out + "'";
     }
-    case Kind::timestamp: return "'" + format_timestamp(std::get<Timestamp>(v_)) + "'";
+    case Kind::timestamp:
+      return "'" + format_timestamp(std::get<Timestamp>(v_)) + "'";
   }
   return "?";
 }
@@ -118,8 +128,8 @@ Timestamp parse_timestamp(std::string_view text) {
   int h = 0, mi = 0, s = 0;
   char frac[16] = {0};
   const std::string str(text);
-  const int n = std::sscanf(str.c_str(), "%d-%u-%u%*[ T]%d:%d:%d.%15[0-9]", &y, &mo, &d, &h,
-                            &mi, &s, frac);
+  const int n =
+      std::sscanf(str.c_str(), "%d-%u-%u%*[ T]%d:%d:%d.%15[0-9]", &y, &mo, &d, &h, &mi, &s, frac);
   const year_month_day ymd{year(y), month(mo), day(d)};
   if (n < 3 || !ymd.ok() || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60) {
     throw DataError("cannot read '" + str + "' as a timestamp (expected YYYY-MM-DD HH:MM:SS)");
@@ -131,15 +141,24 @@ Timestamp parse_timestamp(std::string_view text) {
 
 std::string_view column_type_name(ColumnType type) {
   switch (type) {
-    case ColumnType::boolean: return "boolean";
-    case ColumnType::small_integer: return "small integer";
-    case ColumnType::integer: return "integer";
-    case ColumnType::big_integer: return "big integer";
-    case ColumnType::real: return "real";
-    case ColumnType::double_precision: return "double";
-    case ColumnType::text: return "text";
-    case ColumnType::blob: return "blob";
-    case ColumnType::timestamp: return "timestamp";
+    case ColumnType::boolean:
+      return "boolean";
+    case ColumnType::small_integer:
+      return "small integer";
+    case ColumnType::integer:
+      return "integer";
+    case ColumnType::big_integer:
+      return "big integer";
+    case ColumnType::real:
+      return "real";
+    case ColumnType::double_precision:
+      return "double";
+    case ColumnType::text:
+      return "text";
+    case ColumnType::blob:
+      return "blob";
+    case ColumnType::timestamp:
+      return "timestamp";
   }
   return "?";
 }

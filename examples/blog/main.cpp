@@ -2,12 +2,11 @@
 // creates the schema, adds users with posts through their relationships, commits,
 // queries them back, navigates both ways, deletes a user, and counts the statements
 // that lazy loading cost.
-#include <relate/relate.hpp>
-
 #include <cstdint>
 #include <filesystem>
 #include <iostream>
 #include <optional>
+#include <relate/relate.hpp>
 #include <string>
 
 struct Post;
@@ -81,17 +80,18 @@ int main() {
               << " statements: one per user (the N+1 of lazy loading); post->author cost none,"
               << " the identity map had each author.\n\n";
 
-    auto post = session.scalars(relate::select<Post>()
-                                    .where(relate::col(&Post::title).like("%C++%")))
-                    .one();
+    auto post =
+        session.scalars(relate::select<Post>().where(relate::col(&Post::title).like("%C++%")))
+            .one();
     std::cout << "Found \"" << post->title << "\" by " << post->author->name << ".\n";
 
     session.remove(users[0]);
     session.commit();
     statements = 0;
     const auto remaining = session.scalars(relate::select<Post>()).all();
-    std::cout << "Deleted " << users[0]->name << " and, by the delete cascade, her posts: "
-              << remaining.size() << " post(s) remain.\n";
+    std::cout << "Deleted " << users[0]->name
+              << " and, by the delete cascade, her posts: " << remaining.size()
+              << " post(s) remain.\n";
     return 0;
   } catch (const relate::Error& e) {
     std::cerr << "error: " << e.what() << "\n";

@@ -1,8 +1,8 @@
 // Registers the SQLite backend under the "sqlite" scheme.
+#include <relate/backends/sqlite.hpp>
+
 #include "sqlite_connection.hpp"
 #include "sqlite_dialect.hpp"
-
-#include <relate/backends/sqlite.hpp>
 
 namespace relate::sqlite {
 

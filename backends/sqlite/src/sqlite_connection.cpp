@@ -1,8 +1,7 @@
 #include "sqlite_connection.hpp"
 
-#include <relate/errors.hpp>
-
 #include <cstdlib>
+#include <relate/errors.hpp>
 
 namespace relate::sqlite {
 
@@ -33,7 +32,11 @@ class SqliteCursor final : public Cursor {
  public:
   SqliteCursor(sqlite3* db, sqlite3_stmt* stmt, const std::uint64_t* generation, bool has_row,
                std::string sql)
-      : db_(db), stmt_(stmt), generation_(generation), expected_(*generation), has_row_(has_row),
+      : db_(db),
+        stmt_(stmt),
+        generation_(generation),
+        expected_(*generation),
+        has_row_(has_row),
         sql_(std::move(sql)) {}
   ~SqliteCursor() override {
     if (live()) sqlite3_reset(stmt_);
@@ -60,8 +63,10 @@ class SqliteCursor final : public Cursor {
   Value get(std::size_t i) override {
     const int c = static_cast<int>(i);
     switch (sqlite3_column_type(stmt_, c)) {
-      case SQLITE_INTEGER: return Value(static_cast<std::int64_t>(sqlite3_column_int64(stmt_, c)));
-      case SQLITE_FLOAT: return Value(sqlite3_column_double(stmt_, c));
+      case SQLITE_INTEGER:
+        return Value(static_cast<std::int64_t>(sqlite3_column_int64(stmt_, c)));
+      case SQLITE_FLOAT:
+        return Value(sqlite3_column_double(stmt_, c));
       case SQLITE_TEXT: {
         const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, c));
         return Value(std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c))));
@@ -70,7 +75,8 @@ class SqliteCursor final : public Cursor {
         const auto* data = static_cast<const std::byte*>(sqlite3_column_blob(stmt_, c));
         return Value(Blob(data, data + sqlite3_column_bytes(stmt_, c)));
       }
-      default: return Value();
+      default:
+        return Value();
     }
   }
 
@@ -89,12 +95,12 @@ class SqliteCursor final : public Cursor {
 }  // namespace
 
 SqliteConnection::SqliteConnection(const Url& url) : path_(url.database) {
-  const int rc = sqlite3_open_v2(path_.c_str(), &db_,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc =
+      sqlite3_open_v2(path_.c_str(), &db_,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
-    std::string message = "cannot open SQLite database '" + path_ + "': " +
-                          (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
+    std::string message = "cannot open SQLite database '" + path_ +
+                          "': " + (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
     sqlite3_close(db_);
     db_ = nullptr;
     throw OperationalError(message);
@@ -143,10 +149,18 @@ void SqliteConnection::bind(sqlite3_stmt* stmt, const std::vector<Value>& params
     const Value& v = params[i];
     int rc = SQLITE_OK;
     switch (v.kind()) {
-      case Value::Kind::null: rc = sqlite3_bind_null(stmt, p); break;
-      case Value::Kind::boolean: rc = sqlite3_bind_int(stmt, p, v.as_bool() ? 1 : 0); break;
-      case Value::Kind::integer: rc = sqlite3_bind_int64(stmt, p, v.as_int()); break;
-      case Value::Kind::real: rc = sqlite3_bind_double(stmt, p, v.as_double()); break;
+      case Value::Kind::null:
+        rc = sqlite3_bind_null(stmt, p);
+        break;
+      case Value::Kind::boolean:
+        rc = sqlite3_bind_int(stmt, p, v.as_bool() ? 1 : 0);
+        break;
+      case Value::Kind::integer:
+        rc = sqlite3_bind_int64(stmt, p, v.as_int());
+        break;
+      case Value::Kind::real:
+        rc = sqlite3_bind_double(stmt, p, v.as_double());
+        break;
       case Value::Kind::text: {
         const std::string& s = v.as_text();
         rc = sqlite3_bind_text64(stmt, p, s.data(), s.size(), SQLITE_STATIC, SQLITE_UTF8);

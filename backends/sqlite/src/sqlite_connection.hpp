@@ -2,10 +2,9 @@
 // enforced, errors translated into Relate's hierarchy.
 #pragma once
 
-#include <relate/engine/driver.hpp>
-
 #include <sqlite3.h>
 
+#include <relate/engine/driver.hpp>
 #include <string>
 #include <unordered_map>
 

@@ -10,13 +10,12 @@
 //   };
 #pragma once
 
-#include <relate/value.hpp>
-
 #include <chrono>
 #include <concepts>
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <relate/value.hpp>
 #include <string>
 #include <type_traits>
 
@@ -79,10 +78,9 @@ struct column_traits<T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_
     if constexpr (sizeof(T) < 8 || std::is_unsigned_v<T>) {
       if (i < static_cast<std::int64_t>(std::numeric_limits<T>::min()) ||
           (sizeof(T) < 8 && i > static_cast<std::int64_t>(std::numeric_limits<T>::max()))) {
-        detail::throw_out_of_range("value " + std::to_string(i) + " does not fit a " +
-                                   std::to_string(sizeof(T) * 8) +
-                                   (std::is_unsigned_v<T> ? "-bit unsigned member"
-                                                          : "-bit member"));
+        detail::throw_out_of_range(
+            "value " + std::to_string(i) + " does not fit a " + std::to_string(sizeof(T) * 8) +
+            (std::is_unsigned_v<T> ? "-bit unsigned member" : "-bit member"));
       }
     }
     return static_cast<T>(i);
@@ -128,7 +126,9 @@ template <class E>
 struct column_traits<E, std::enable_if_t<std::is_enum_v<E>>> {
   using underlying = column_traits<std::underlying_type_t<E>>;
   static constexpr ColumnType type = underlying::type;
-  static Value to_value(E v) { return underlying::to_value(static_cast<std::underlying_type_t<E>>(v)); }
+  static Value to_value(E v) {
+    return underlying::to_value(static_cast<std::underlying_type_t<E>>(v));
+  }
   static E from_value(const Value& v) { return static_cast<E>(underlying::from_value(v)); }
 };
 
@@ -142,9 +142,7 @@ template <class T>
 struct column_traits<std::optional<T>, std::enable_if_t<column_mappable<T>>> {
   using inner = column_traits<T>;
   static constexpr ColumnType type = inner::type;
-  static Value to_value(const std::optional<T>& v) {
-    return v ? inner::to_value(*v) : Value();
-  }
+  static Value to_value(const std::optional<T>& v) { return v ? inner::to_value(*v) : Value(); }
   static std::optional<T> from_value(const Value& v) {
     if (v.is_null()) return std::nullopt;
     return inner::from_value(v);

@@ -11,6 +11,7 @@
 // application calls at start-up. MetaData is a handle: copies share the same tables.
 #pragma once
 
+#include <memory>
 #include <relate/column_traits.hpp>
 #include <relate/errors.hpp>
 #include <relate/orm/attributes.hpp>
@@ -19,8 +20,6 @@
 #include <relate/orm/relationship.hpp>
 #include <relate/reflect.hpp>
 #include <relate/schema.hpp>
-
-#include <memory>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -102,9 +101,9 @@ void add_field(Mapper::Blueprint& bp) {
   constexpr std::string_view name = reflect::field_name<T, I>;
   if constexpr (relationship_member<F>::value) {
     using Target = typename relationship_member<F>::target;
-    bp.relationships.push_back(Mapper::RelationshipField{
-        I, name, relationship_member<F>::collection, typeid(Target), type_name<Target>(),
-        &attribute_of<T, I>, nullptr});
+    bp.relationships.push_back(
+        Mapper::RelationshipField{I, name, relationship_member<F>::collection, typeid(Target),
+                                  type_name<Target>(), &attribute_of<T, I>, nullptr});
   } else if constexpr (!column_mappable<F>) {
     [[maybe_unused]] member_type_not_mappable<T, fixed_string<name.size()>(name), F> error;
   } else {
@@ -127,8 +126,8 @@ Mapper::Blueprint blueprint(std::index_sequence<I...>) {
                 "A Relate model must be default-constructible: objects loaded from the "
                 "database are created empty and then filled.");
   constexpr auto names = reflect::field_names<T>();
-  Mapper::Blueprint bp{typeid(T), type_name<T>(), {names.begin(), names.end()}, {}, {}, {},
-                       {}, &create_instance<T>};
+  Mapper::Blueprint bp{typeid(T), type_name<T>(),     {names.begin(), names.end()}, {}, {}, {},
+                       {},        &create_instance<T>};
   (add_field<T, I>(bp), ...);
   return bp;
 }

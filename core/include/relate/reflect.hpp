@@ -3,10 +3,9 @@
 // member pointer designates. Nothing here knows about databases.
 #pragma once
 
+#include <array>
 #include <boost/pfr/core.hpp>
 #include <boost/pfr/tuple_size.hpp>
-
-#include <array>
 #include <cstddef>
 #include <memory>
 #include <stdexcept>
@@ -38,8 +37,7 @@ constexpr auto signature() {
 }
 
 constexpr bool is_identifier_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '_';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
 // The signature ends with "...fake_object<T>.T::member)}]" (GCC) or
@@ -58,8 +56,7 @@ constexpr std::string_view field_name_impl() {
   return boost::pfr::get_name<I, T>();
 #else
   using member_type = std::remove_cvref_t<decltype(boost::pfr::get<I>(fake_object<T>))>;
-  return last_identifier(
-      signature<subobject<member_type>{&boost::pfr::get<I>(fake_object<T>)}>());
+  return last_identifier(signature<subobject<member_type>{&boost::pfr::get<I>(fake_object<T>)}>());
 #endif
 }
 

@@ -3,11 +3,10 @@
 // actions. A MetaData owns the tables; the ORM's mapping fills them from models.
 #pragma once
 
-#include <relate/column_traits.hpp>
-#include <relate/value.hpp>
-
 #include <memory>
 #include <optional>
+#include <relate/column_traits.hpp>
+#include <relate/value.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -118,8 +117,7 @@ class Table {
 
   std::vector<const Column*> primary_key() const;
 
-  ForeignKeyConstraint& add_foreign_key(std::vector<const Column*> columns,
-                                        const Table& referred,
+  ForeignKeyConstraint& add_foreign_key(std::vector<const Column*> columns, const Table& referred,
                                         std::vector<const Column*> referred_columns,
                                         ReferentialAction on_delete = no_action,
                                         ReferentialAction on_update = no_action,

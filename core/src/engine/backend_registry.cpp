@@ -1,8 +1,7 @@
-#include <relate/engine/driver.hpp>
-#include <relate/errors.hpp>
-
 #include <map>
 #include <mutex>
+#include <relate/engine/driver.hpp>
+#include <relate/errors.hpp>
 
 namespace relate {
 
@@ -43,8 +42,8 @@ std::shared_ptr<const Backend> find_backend(const Url& url, std::string_view url
   std::string known;
   for (const auto& s : registered_schemes()) known += (known.empty() ? "" : ", ") + s;
   throw ArgumentError("no backend for the scheme '" + url.scheme + "' of database URL '" +
-                      std::string(url_text) + "'; known schemes: " +
-                      (known.empty() ? "(none registered)" : known));
+                      std::string(url_text) +
+                      "'; known schemes: " + (known.empty() ? "(none registered)" : known));
 }
 
 }  // namespace relate

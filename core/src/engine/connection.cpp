@@ -6,7 +6,8 @@ Connection::Connection(std::shared_ptr<EngineImpl> engine, std::shared_ptr<Drive
     : engine_(std::move(engine)), driver_(std::move(driver)) {}
 
 Connection::Connection(Connection&& o) noexcept
-    : engine_(std::move(o.engine_)), driver_(std::move(o.driver_)),
+    : engine_(std::move(o.engine_)),
+      driver_(std::move(o.driver_)),
       in_transaction_(o.in_transaction_) {
   o.in_transaction_ = false;
 }

@@ -26,15 +26,24 @@ std::string Dialect::limit_offset(std::optional<std::int64_t> limit,
 
 std::string Dialect::column_type(const Column& column) const {
   switch (column.type()) {
-    case ColumnType::boolean: return "BOOLEAN";
-    case ColumnType::small_integer: return "SMALLINT";
-    case ColumnType::integer: return "INTEGER";
-    case ColumnType::big_integer: return "BIGINT";
-    case ColumnType::real: return "REAL";
-    case ColumnType::double_precision: return "DOUBLE PRECISION";
-    case ColumnType::text: return "TEXT";
-    case ColumnType::blob: return "BLOB";
-    case ColumnType::timestamp: return "TIMESTAMP";
+    case ColumnType::boolean:
+      return "BOOLEAN";
+    case ColumnType::small_integer:
+      return "SMALLINT";
+    case ColumnType::integer:
+      return "INTEGER";
+    case ColumnType::big_integer:
+      return "BIGINT";
+    case ColumnType::real:
+      return "REAL";
+    case ColumnType::double_precision:
+      return "DOUBLE PRECISION";
+    case ColumnType::text:
+      return "TEXT";
+    case ColumnType::blob:
+      return "BLOB";
+    case ColumnType::timestamp:
+      return "TIMESTAMP";
   }
   return "TEXT";
 }

@@ -1,11 +1,10 @@
-#include "engine_impl.hpp"
-
-#include <relate/errors.hpp>
-#include <relate/metadata.hpp>
-
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <relate/errors.hpp>
+#include <relate/metadata.hpp>
+
+#include "engine_impl.hpp"
 
 namespace relate {
 

@@ -1,9 +1,8 @@
 // Engine internals shared by engine.cpp and connection.cpp.
 #pragma once
 
-#include <relate/engine/engine.hpp>
-
 #include <mutex>
+#include <relate/engine/engine.hpp>
 #include <vector>
 
 namespace relate {

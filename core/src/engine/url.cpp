@@ -1,8 +1,7 @@
-#include <relate/engine/url.hpp>
-#include <relate/errors.hpp>
-
 #include <cctype>
 #include <cstdlib>
+#include <relate/engine/url.hpp>
+#include <relate/errors.hpp>
 
 namespace relate {
 
@@ -80,8 +79,9 @@ Url parse_url(std::string_view url) {
       out.database = percent_decode(rest.substr(1), url);
       if (out.database.empty()) malformed(url, "empty file path");
     } else {
-      malformed(url, "expected sqlite:///relative/path.db, sqlite:////absolute/path.db or "
-                     "sqlite://:memory:");
+      malformed(url,
+                "expected sqlite:///relative/path.db, sqlite:////absolute/path.db or "
+                "sqlite://:memory:");
     }
     return out;
   }
@@ -93,7 +93,8 @@ Url parse_url(std::string_view url) {
     const std::string_view userinfo = authority.substr(0, at);
     const auto colon = userinfo.find(':');
     out.username = percent_decode(userinfo.substr(0, colon), url);
-    if (colon != std::string_view::npos) out.password = percent_decode(userinfo.substr(colon + 1), url);
+    if (colon != std::string_view::npos)
+      out.password = percent_decode(userinfo.substr(colon + 1), url);
     authority = authority.substr(at + 1);
   }
   std::string_view host = authority;

@@ -1,12 +1,11 @@
 // Events of relationship members: loading on first access, back-population of the
 // other side of a back_populates pair, and the save-update cascade into the session.
-#include "session_impl.hpp"
-
+#include <algorithm>
 #include <relate/orm/attributes.hpp>
 #include <relate/orm/mapper.hpp>
 #include <relate/orm/relationship.hpp>
 
-#include <algorithm>
+#include "session_impl.hpp"
 
 namespace relate {
 
@@ -68,8 +67,8 @@ void RelationshipAttribute::load_slow() const {
   }
   if (!owner_ || !owner_->session()) {
     throw DetachedInstanceError("Parent instance of " + std::string(property_->parent().name()) +
-                                " is not bound to a Session; lazy load of '" +
-                                property_->name() + "' cannot proceed");
+                                " is not bound to a Session; lazy load of '" + property_->name() +
+                                "' cannot proceed");
   }
   owner_->session()->load_relationship(*owner_, *property_);
 }
@@ -105,7 +104,8 @@ void RelationshipAttribute::appended(InstanceState* item) {
       back->pending_->emplace_back(true, owner_->shared_from_this());
     }
   }
-  if (owner_->session() && property_->cascade().save_update && item->session() != owner_->session()) {
+  if (owner_->session() && property_->cascade().save_update &&
+      item->session() != owner_->session()) {
     owner_->session()->attach(item->shared_from_this(), property_->target());
   }
 }

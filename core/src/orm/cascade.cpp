@@ -1,6 +1,5 @@
 #include <relate/errors.hpp>
 #include <relate/orm/relationship.hpp>
-
 #include <string>
 
 namespace relate {

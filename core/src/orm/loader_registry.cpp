@@ -1,9 +1,8 @@
+#include <map>
+#include <mutex>
 #include <relate/errors.hpp>
 #include <relate/orm/loader.hpp>
 #include <relate/orm/relationship.hpp>
-
-#include <map>
-#include <mutex>
 
 namespace relate {
 

@@ -1,9 +1,9 @@
-#include "session_impl.hpp"
-
 #include <relate/orm/loading.hpp>
 #include <relate/orm/mapper.hpp>
 #include <relate/orm/relationship.hpp>
 #include <relate/schema.hpp>
+
+#include "session_impl.hpp"
 
 namespace relate {
 
@@ -34,12 +34,14 @@ sql::Expr relationship_criteria(const RelationshipProperty& rel, const InstanceS
 std::vector<sql::OrderBy> relationship_order(const RelationshipProperty& rel) {
   std::vector<sql::OrderBy> out;
   for (const auto& o : rel.order_by()) {
-    out.push_back(sql::OrderBy{sql::column(*rel.target().columns()[o.column].column), o.descending});
+    out.push_back(
+        sql::OrderBy{sql::column(*rel.target().columns()[o.column].column), o.descending});
   }
   return out;
 }
 
-std::vector<Value> foreign_key_target(const RelationshipProperty& rel, const InstanceState& parent) {
+std::vector<Value> foreign_key_target(const RelationshipProperty& rel,
+                                      const InstanceState& parent) {
   // The target's primary key, in primary key order, from the parent's foreign key.
   std::vector<Value> key;
   for (std::size_t pk : rel.target().primary_key()) {

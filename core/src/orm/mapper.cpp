@@ -1,7 +1,7 @@
-#include "session_impl.hpp"
-
 #include <relate/orm/attributes.hpp>
 #include <relate/orm/mapper.hpp>
+
+#include "session_impl.hpp"
 
 namespace relate {
 

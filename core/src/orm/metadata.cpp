@@ -1,9 +1,8 @@
-#include "metadata_impl.hpp"
-
-#include <relate/orm/loader.hpp>
-
 #include <algorithm>
+#include <relate/orm/loader.hpp>
 #include <set>
+
+#include "metadata_impl.hpp"
 
 namespace relate {
 
@@ -46,7 +45,8 @@ const Mapper& MetaData::mapper(std::type_index type, std::string_view type_name)
 
 void MetaData::configure() const { impl_->configure(); }
 
-void MetaData::add_mapper(Mapper::Blueprint bp, std::string name, std::vector<TableOption> options) {
+void MetaData::add_mapper(Mapper::Blueprint bp, std::string name,
+                          std::vector<TableOption> options) {
   impl_->add_mapper(std::move(bp), std::move(name), std::move(options));
 }
 
@@ -158,7 +158,8 @@ void MetaDataImpl::apply_option(Mapper& m, Table& table, const TableOption& opti
         if constexpr (std::is_same_v<O, PrimaryKeyOption>) {
           if (!m.primary_key_.empty()) throw MappingError(ctx + " declares primary_key twice");
           m.primary_key_ = indexes(o.members, "primary_key");
-          for (auto i : m.primary_key_) table.column(m.columns()[i].column->name()).set_primary_key();
+          for (auto i : m.primary_key_)
+            table.column(m.columns()[i].column->name()).set_primary_key();
           if (m.primary_key_.size() == 1) {
             Column& c = table.column(m.columns()[m.primary_key_[0]].column->name());
             const bool integer = c.type() == ColumnType::integer ||
@@ -252,8 +253,8 @@ RelationshipProperty& MetaDataImpl::make_property(Mapper& parent,
                                                   const Mapper::RelationshipField& field,
                                                   const Mapper& target) {
   if (field.property) {
-    throw MappingError("relationship " + std::string(parent.name()) + "::" +
-                       std::string(field.member) + " is declared twice");
+    throw MappingError("relationship " + std::string(parent.name()) +
+                       "::" + std::string(field.member) + " is declared twice");
   }
   auto prop = std::make_unique<RelationshipProperty>();
   prop->name_ = std::string(parent.name()) + "." + std::string(field.member);
@@ -271,8 +272,8 @@ RelationshipProperty& MetaDataImpl::make_property(Mapper& parent,
 namespace {
 
 // Candidate foreign keys joining `from` (holding the key) to `to` (referenced).
-std::vector<const ForeignKeyConstraint*> foreign_keys_between(const Mapper& from, const Mapper& to,
-                                                              const std::vector<const Column*>& only) {
+std::vector<const ForeignKeyConstraint*> foreign_keys_between(
+    const Mapper& from, const Mapper& to, const std::vector<const Column*>& only) {
   std::vector<const ForeignKeyConstraint*> out;
   for (const auto& fk : from.table().foreign_keys()) {
     if (fk.referred_table != &to.table()) continue;
@@ -379,8 +380,8 @@ void MetaDataImpl::configure_relationship(const RelationshipSpec& spec) {
   }
   if (back_field->target != parent.type()) {
     throw MappingError("relationship " + name + " back_populates " + back_name + ", but " +
-                       back_name + " refers to " + std::string(back_field->target_name) +
-                       ", not " + std::string(parent.name()));
+                       back_name + " refers to " + std::string(back_field->target_name) + ", not " +
+                       std::string(parent.name()));
   }
   if (one_to_many && back_field->collection && &parent != &target) {
     throw MappingError("relationship " + name + " back_populates " + back_name +

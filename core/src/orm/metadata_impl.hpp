@@ -2,9 +2,8 @@
 // which resolves member references into columns, foreign keys and relationships.
 #pragma once
 
-#include <relate/metadata.hpp>
-
 #include <mutex>
+#include <relate/metadata.hpp>
 #include <unordered_map>
 
 namespace relate {

@@ -1,7 +1,7 @@
 // Session and SessionImpl: identity map, attaching objects, queries, transactions.
 // The flush itself lives in unit_of_work.cpp.
-#include "session_impl.hpp"
-
+#include <cstring>
+#include <functional>
 #include <relate/orm/attributes.hpp>
 #include <relate/orm/loader.hpp>
 #include <relate/orm/loading.hpp>
@@ -9,8 +9,7 @@
 #include <relate/orm/relationship.hpp>
 #include <relate/schema.hpp>
 
-#include <cstring>
-#include <functional>
+#include "session_impl.hpp"
 
 namespace relate {
 
@@ -211,7 +210,8 @@ void SessionImpl::expunge(InstanceState& s) {
     modified_attributes_.erase(f.attribute(s.object()));
   }
   InstanceAccess::session(s) = nullptr;
-  InstanceAccess::status(s) = s.committed().empty() ? ObjectStatus::transient : ObjectStatus::detached;
+  InstanceAccess::status(s) =
+      s.committed().empty() ? ObjectStatus::transient : ObjectStatus::detached;
 }
 
 std::shared_ptr<InstanceState> SessionImpl::instance_from_row(
@@ -232,8 +232,8 @@ std::shared_ptr<InstanceState> SessionImpl::instance_from_row(
     try {
       mapper.set(state->object(), i, std::move(v));
     } catch (const DataError& e) {
-      throw DataError("loading " + std::string(mapper.name()) + "::" +
-                      std::string(mapper.columns()[i].member) + " from table '" +
+      throw DataError("loading " + std::string(mapper.name()) +
+                      "::" + std::string(mapper.columns()[i].member) + " from table '" +
                       mapper.table().name() + "': " + e.what());
     }
   }
@@ -259,9 +259,10 @@ std::shared_ptr<InstanceState> SessionImpl::get(const Mapper& mapper, std::vecto
   }
   sql::Select q = entity_select(mapper);
   for (std::size_t i = 0; i < key.size(); ++i) {
-    q.where = sql::and_(q.where, sql::binary(sql::BinaryOp::eq,
-                                             sql::column(*mapper.columns()[mapper.primary_key()[i]].column),
-                                             sql::param(std::move(key[i]))));
+    q.where = sql::and_(q.where,
+                        sql::binary(sql::BinaryOp::eq,
+                                    sql::column(*mapper.columns()[mapper.primary_key()[i]].column),
+                                    sql::param(std::move(key[i]))));
   }
   auto rows = load_entities(*this, mapper, q, std::make_shared<LoadContext>());
   return rows.empty() ? nullptr : rows.front();
@@ -277,10 +278,9 @@ std::vector<const RelationshipProperty*> resolve_path(const Mapper& root,
     const Mapper::RelationshipField* f =
         step.member.model == at->type() ? at->relationship_field(step.member.field) : nullptr;
     if (!f) {
-      throw ArgumentError("loader option " + std::string(step.member.model_name) +
-                          "::" + std::string(step.member.member_name) +
-                          " is not a relationship of " + std::string(at->name()) +
-                          " at this point of the path");
+      throw ArgumentError("loader option " + std::string(step.member.model_name) + "::" +
+                          std::string(step.member.member_name) + " is not a relationship of " +
+                          std::string(at->name()) + " at this point of the path");
     }
     path.push_back(f->property);
     at = &f->property->target();
@@ -291,10 +291,11 @@ std::vector<const RelationshipProperty*> resolve_path(const Mapper& root,
 }  // namespace
 
 std::vector<std::shared_ptr<InstanceState>> SessionImpl::query(const Mapper& mapper,
-                                                              const QuerySpec& spec) {
+                                                               const QuerySpec& spec) {
   check_usable();
   auto resolve = [&mapper](const sql::MemberRef& ref) -> sql::Expr {
-    const auto column = ref.model == mapper.type() ? mapper.column_of_field(ref.field) : std::nullopt;
+    const auto column =
+        ref.model == mapper.type() ? mapper.column_of_field(ref.field) : std::nullopt;
     if (!column) {
       throw ArgumentError("a query of " + std::string(mapper.name()) + " refers to " +
                           std::string(ref.model_name) + "::" + std::string(ref.member_name) +
@@ -304,7 +305,8 @@ std::vector<std::shared_ptr<InstanceState>> SessionImpl::query(const Mapper& map
   };
   sql::Select q = entity_select(mapper);
   q.where = sql::transform_members(spec.where, resolve);
-  for (const auto& o : spec.order_by) q.order_by.push_back(sql::OrderBy{resolve(o.member), o.descending});
+  for (const auto& o : spec.order_by)
+    q.order_by.push_back(sql::OrderBy{resolve(o.member), o.descending});
   q.limit = spec.limit;
   q.offset = spec.offset;
 
@@ -312,16 +314,39 @@ std::vector<std::shared_ptr<InstanceState>> SessionImpl::query(const Mapper& map
   for (const auto& option : spec.options) {
     auto path = resolve_path(mapper, option);
     for (std::size_t i = 0; i < path.size(); ++i) {
-      context->options.push_back(LoadContext::Option{
-          {path.begin(), path.begin() + static_cast<std::ptrdiff_t>(i) + 1},
-          &find_loader_strategy(option.steps()[i].strategy)});
+      context->options.push_back(
+          LoadContext::Option{{path.begin(), path.begin() + static_cast<std::ptrdiff_t>(i) + 1},
+                              &find_loader_strategy(option.steps()[i].strategy)});
     }
   }
+  struct RowHook {
+    const RelationshipProperty* rel;
+    const LoaderStrategy* strategy;
+    std::size_t first_column;
+  };
+  std::vector<RowHook> hooks;
   for (const RelationshipProperty* rel : mapper.relationships()) {
-    context->strategy_for(*rel).setup_query(*this, *rel, q);
+    const LoaderStrategy& strategy = context->strategy_for(*rel);
+    const std::size_t before = q.columns.size();
+    strategy.setup_query(*this, *rel, q);
+    if (q.columns.size() > before) hooks.push_back(RowHook{rel, &strategy, before});
   }
 
-  auto rows = load_entities(*this, mapper, q, context);
+  std::vector<std::shared_ptr<InstanceState>> rows;
+  if (hooks.empty()) {
+    rows = load_entities(*this, mapper, q, context);
+  } else {
+    // Joined rows repeat their parent: each parent is returned once, in first-seen order.
+    std::unordered_set<InstanceState*> seen;
+    auto cursor = connection().execute(q);
+    while (cursor->next()) {
+      auto parent = instance_from_row(mapper, *cursor, context);
+      for (const RowHook& h : hooks) {
+        h.strategy->process_row(*this, *h.rel, *parent, *cursor, h.first_column, context);
+      }
+      if (seen.insert(parent.get()).second) rows.push_back(std::move(parent));
+    }
+  }
   // Strategies that load at query time (selectin, noload, ...) run now, for the
   // parents of this query whose relationship is not loaded yet.
   for (const RelationshipProperty* rel : mapper.relationships()) {

@@ -3,9 +3,8 @@
 // reach it through the functions of relate/orm/loading.hpp.
 #pragma once
 
-#include <relate/orm/session.hpp>
-
 #include <optional>
+#include <relate/orm/session.hpp>
 #include <unordered_map>
 #include <unordered_set>
 

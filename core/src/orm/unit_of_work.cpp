@@ -3,19 +3,18 @@
 // parents, and foreign keys are copied from related objects just before each row is
 // written. Every change to an object is journaled so that a failed flush can put
 // objects back exactly as they were before it.
-#include "metadata_impl.hpp"
-#include "session_impl.hpp"
-
+#include <algorithm>
+#include <functional>
 #include <relate/orm/attributes.hpp>
 #include <relate/orm/loading.hpp>
 #include <relate/orm/mapper.hpp>
 #include <relate/orm/relationship.hpp>
 #include <relate/schema.hpp>
-
-#include <algorithm>
-#include <functional>
 #include <unordered_map>
 #include <unordered_set>
+
+#include "metadata_impl.hpp"
+#include "session_impl.hpp"
 
 namespace relate {
 
@@ -163,10 +162,9 @@ void UnitOfWork::null_foreign_key(InstanceState& child, const RelationshipProper
     const Column& c = *m.columns()[pair.foreign].column;
     if (!c.nullable()) {
       // The database would refuse the UPDATE; say why before sending it.
-      throw IntegrityError("cannot set " + std::string(m.name()) + "::" +
-                               std::string(m.columns()[pair.foreign].member) + " (column '" +
-                               m.table().name() + "." + c.name() +
-                               "') to NULL: '" + rel.name() +
+      throw IntegrityError("cannot set " + std::string(m.name()) +
+                               "::" + std::string(m.columns()[pair.foreign].member) + " (column '" +
+                               m.table().name() + "." + c.name() + "') to NULL: '" + rel.name() +
                                "' has no delete cascade, so the ORM nulls the foreign key of "
                                "its children, but the column is NOT NULL. Use "
                                "cascade(\"all, delete-orphan\"), passive_deletes(\"all\"), or "
@@ -313,8 +311,9 @@ void UnitOfWork::update(InstanceState& state) {
   }
   if (up.values.empty()) return;
   for (std::size_t i : m.primary_key()) {
-    up.where = sql::and_(up.where, sql::binary(sql::BinaryOp::eq, sql::column(*m.columns()[i].column),
-                                               sql::param(committed[i])));
+    up.where =
+        sql::and_(up.where, sql::binary(sql::BinaryOp::eq, sql::column(*m.columns()[i].column),
+                                        sql::param(committed[i])));
   }
   conn().execute(up);
   if (conn().rows_affected() != 1) {
@@ -337,17 +336,19 @@ void UnitOfWork::remove(InstanceState& state) {
   const Mapper& m = *state.mapper();
   sql::Delete del = sql::delete_from(m.table());
   for (std::size_t i : m.primary_key()) {
-    del.where = sql::and_(del.where, sql::binary(sql::BinaryOp::eq, sql::column(*m.columns()[i].column),
-                                                 sql::param(state.committed()[i])));
+    del.where =
+        sql::and_(del.where, sql::binary(sql::BinaryOp::eq, sql::column(*m.columns()[i].column),
+                                         sql::param(state.committed()[i])));
   }
   conn().execute(del);
   // Journal the object as it was before this flush: persistent, or marked deleted.
-  s_.journal_.try_emplace(state.shared_from_this(),
-                          SessionImpl::Saved{std::find(s_.deleted_.begin(), s_.deleted_.end(),
-                                                       state.shared_from_this()) != s_.deleted_.end()
-                                                 ? ObjectStatus::deleted
-                                                 : ObjectStatus::persistent,
-                                             state.committed()});
+  s_.journal_.try_emplace(
+      state.shared_from_this(),
+      SessionImpl::Saved{std::find(s_.deleted_.begin(), s_.deleted_.end(),
+                                   state.shared_from_this()) != s_.deleted_.end()
+                             ? ObjectStatus::deleted
+                             : ObjectStatus::persistent,
+                         state.committed()});
   s_.identity_.erase(s_.key_of(state));
 }
 

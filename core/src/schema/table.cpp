@@ -5,11 +5,16 @@ namespace relate {
 
 std::string_view referential_action_sql(ReferentialAction action) {
   switch (action) {
-    case ReferentialAction::no_action: return "NO ACTION";
-    case ReferentialAction::restrict: return "RESTRICT";
-    case ReferentialAction::cascade: return "CASCADE";
-    case ReferentialAction::set_null: return "SET NULL";
-    case ReferentialAction::set_default: return "SET DEFAULT";
+    case ReferentialAction::no_action:
+      return "NO ACTION";
+    case ReferentialAction::restrict:
+      return "RESTRICT";
+    case ReferentialAction::cascade:
+      return "CASCADE";
+    case ReferentialAction::set_null:
+      return "SET NULL";
+    case ReferentialAction::set_default:
+      return "SET DEFAULT";
   }
   return "NO ACTION";
 }
@@ -64,8 +69,7 @@ ForeignKeyConstraint& Table::add_foreign_key(std::vector<const Column*> columns,
                         "' needs as many referred columns as columns");
   }
   foreign_keys_.push_back(ForeignKeyConstraint{std::move(name), std::move(columns), &referred,
-                                               std::move(referred_columns), on_delete,
-                                               on_update});
+                                               std::move(referred_columns), on_delete, on_update});
   return foreign_keys_.back();
 }
 

@@ -111,15 +111,24 @@ class Compiler {
 
   static std::string_view op_sql(BinaryOp op) {
     switch (op) {
-      case BinaryOp::eq: return " = ";
-      case BinaryOp::ne: return " != ";
-      case BinaryOp::lt: return " < ";
-      case BinaryOp::le: return " <= ";
-      case BinaryOp::gt: return " > ";
-      case BinaryOp::ge: return " >= ";
-      case BinaryOp::like: return " LIKE ";
-      case BinaryOp::and_: return " AND ";
-      case BinaryOp::or_: return " OR ";
+      case BinaryOp::eq:
+        return " = ";
+      case BinaryOp::ne:
+        return " != ";
+      case BinaryOp::lt:
+        return " < ";
+      case BinaryOp::le:
+        return " <= ";
+      case BinaryOp::gt:
+        return " > ";
+      case BinaryOp::ge:
+        return " >= ";
+      case BinaryOp::like:
+        return " LIKE ";
+      case BinaryOp::and_:
+        return " AND ";
+      case BinaryOp::or_:
+        return " OR ";
     }
     return " ? ";
   }

@@ -77,8 +77,8 @@ std::vector<std::string> create_table_ddl(const Table& table, const Dialect& d) 
   std::vector<std::string> out{std::move(sql)};
   for (const auto& ix : table.indexes()) {
     out.push_back(std::string(ix.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ") +
-                  d.quote_identifier(ix.name) + " ON " + d.quote_identifier(table.name()) +
-                  " (" + column_list(ix.columns, d) + ")");
+                  d.quote_identifier(ix.name) + " ON " + d.quote_identifier(table.name()) + " (" +
+                  column_list(ix.columns, d) + ")");
   }
   return out;
 }

@@ -47,18 +47,16 @@ class LazyLoader final : public LoaderStrategy {
     auto items = load_entities(session, rel.target(), query,
                                context ? context->child(rel) : std::make_shared<LoadContext>());
     if (!rel.uselist() && items.size() > 1) {
-      throw MultipleResultsFound("'" + rel.name() + "' is a one<" +
-                                 std::string(rel.target().name()) + "> but " +
-                                 std::to_string(items.size()) + " rows of table '" +
-                                 rel.target().table().name() + "' refer to the same " +
-                                 std::string(rel.parent().name()));
+      throw MultipleResultsFound(
+          "'" + rel.name() + "' is a one<" + std::string(rel.target().name()) + "> but " +
+          std::to_string(items.size()) + " rows of table '" + rel.target().table().name() +
+          "' refer to the same " + std::string(rel.parent().name()));
     }
     attr.set_loaded(std::move(items));
   }
 };
 
-const bool registered =
-    (register_loader_strategy(std::make_shared<LazyLoader>()), true);
+const bool registered = (register_loader_strategy(std::make_shared<LazyLoader>()), true);
 
 }  // namespace
 

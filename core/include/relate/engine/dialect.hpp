@@ -4,12 +4,11 @@
 // SQLite-and-standard-SQL flavoured).
 #pragma once
 
-#include <relate/column_traits.hpp>
-#include <relate/schema.hpp>
-
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <relate/column_traits.hpp>
+#include <relate/schema.hpp>
 #include <string>
 #include <string_view>
 

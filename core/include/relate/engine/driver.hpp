@@ -6,14 +6,13 @@
 // ProgrammingError or DataError (errors.hpp), never a driver's own exception type.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <relate/engine/dialect.hpp>
 #include <relate/engine/url.hpp>
 #include <relate/sql/compiler.hpp>
 #include <relate/value.hpp>
-
-#include <cstddef>
-#include <cstdint>
-#include <memory>
 #include <string>
 #include <vector>
 

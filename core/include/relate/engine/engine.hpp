@@ -4,16 +4,15 @@
 // returned to the pool when it goes out of scope.
 #pragma once
 
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
 #include <relate/engine/dialect.hpp>
 #include <relate/engine/driver.hpp>
 #include <relate/engine/url.hpp>
 #include <relate/sql/compiler.hpp>
 #include <relate/sql/statement.hpp>
-
-#include <cstddef>
-#include <functional>
-#include <memory>
-#include <optional>
 #include <string_view>
 #include <vector>
 

@@ -6,12 +6,11 @@
 // any flush.
 #pragma once
 
-#include <relate/orm/instance.hpp>
-
 #include <algorithm>
 #include <cstddef>
 #include <initializer_list>
 #include <memory>
+#include <relate/orm/instance.hpp>
 #include <vector>
 
 namespace relate {

@@ -5,10 +5,9 @@
 // the same ptr.
 #pragma once
 
-#include <relate/value.hpp>
-
 #include <cstdint>
 #include <memory>
+#include <relate/value.hpp>
 #include <utility>
 #include <vector>
 
@@ -81,7 +80,9 @@ class ptr {
   ptr() = default;
   ptr(std::nullptr_t) {}
 
-  T* get() const { return state_ ? &static_cast<detail::Holder<T>*>(state_.get())->value : nullptr; }
+  T* get() const {
+    return state_ ? &static_cast<detail::Holder<T>*>(state_.get())->value : nullptr;
+  }
   T* operator->() const { return get(); }
   T& operator*() const { return *get(); }
   explicit operator bool() const { return state_ != nullptr; }

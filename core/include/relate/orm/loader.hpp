@@ -3,17 +3,19 @@
 // default strategy (relationship(...).lazy("name"), "lazy" unless set) and a query
 // overrides it per path with options (relate::load(&User::posts, "name")).
 //
-// A strategy may act at three moments:
-//   - setup_query: while the parents' SELECT is built (a joined loader adds joins);
+// A strategy may act at four moments:
+//   - setup_query: while the parents' SELECT is built (a joined loader adds joins and
+//                  the target's columns after the parent's);
+//   - process_row: for each row of that SELECT, with the parent object of the row and
+//                  the position of the columns setup_query added;
 //   - after_load:  once a query has loaded its parent objects (a selectin loader
 //                  loads the relationship for all of them at once);
 //   - on_access:   when an unloaded relationship of one object is first read (lazy).
 // It builds its SQL with the helpers of orm/loading.hpp.
 #pragma once
 
-#include <relate/sql/statement.hpp>
-
 #include <memory>
+#include <relate/sql/statement.hpp>
 #include <span>
 #include <string>
 #include <string_view>
@@ -21,6 +23,7 @@
 
 namespace relate {
 
+class Cursor;
 class InstanceState;
 class RelationshipProperty;
 class SessionImpl;
@@ -59,6 +62,11 @@ class LoaderStrategy {
 
   virtual void setup_query(SessionImpl& /*session*/, const RelationshipProperty& /*rel*/,
                            sql::Select& /*query*/) const {}
+  // Called only for strategies whose setup_query added columns; `first_column` is the
+  // index of the first of them. A parent appears in as many rows as the join yields.
+  virtual void process_row(SessionImpl& /*session*/, const RelationshipProperty& /*rel*/,
+                           InstanceState& /*parent*/, Cursor& /*row*/, std::size_t /*first_column*/,
+                           const std::shared_ptr<LoadContext>& /*context*/) const {}
   virtual void after_load(SessionImpl& /*session*/, const RelationshipProperty& /*rel*/,
                           std::span<InstanceState* const> /*parents*/,
                           const std::shared_ptr<const LoadContext>& /*context*/) const {}

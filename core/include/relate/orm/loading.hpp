@@ -3,10 +3,9 @@
 // The session's own loading (get, queries, lazy loads) goes through the same calls.
 #pragma once
 
+#include <memory>
 #include <relate/sql/statement.hpp>
 #include <relate/value.hpp>
-
-#include <memory>
 #include <vector>
 
 namespace relate {
@@ -38,7 +37,6 @@ InstanceState* identity_lookup(SessionImpl& session, const Mapper& mapper,
                                const std::vector<Value>& key);
 
 // The values of the parent's foreign key columns (many-to-one), as the target's key.
-std::vector<Value> foreign_key_target(const RelationshipProperty& rel,
-                                      const InstanceState& parent);
+std::vector<Value> foreign_key_target(const RelationshipProperty& rel, const InstanceState& parent);
 
 }  // namespace relate

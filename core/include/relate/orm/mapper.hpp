@@ -3,13 +3,12 @@
 // unit of work, SQL generation and loader strategies work on that table alone.
 #pragma once
 
-#include <relate/orm/instance.hpp>
-#include <relate/column_traits.hpp>
-#include <relate/value.hpp>
-
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <relate/column_traits.hpp>
+#include <relate/orm/instance.hpp>
+#include <relate/value.hpp>
 #include <string>
 #include <string_view>
 #include <typeindex>
@@ -66,14 +65,10 @@ class Mapper {
   std::string_view field_name(std::size_t field) const { return bp_.field_names.at(field); }
   std::size_t field_count() const { return bp_.field_names.size(); }
 
-  const std::vector<RelationshipField>& relationship_fields() const {
-    return bp_.relationships;
-  }
+  const std::vector<RelationshipField>& relationship_fields() const { return bp_.relationships; }
   const RelationshipField* relationship_field(std::size_t field) const;
   // Configured relationships declared on this model (not those pointing at it).
-  const std::vector<const RelationshipProperty*>& relationships() const {
-    return relationships_;
-  }
+  const std::vector<const RelationshipProperty*>& relationships() const { return relationships_; }
   // Relationships of other models whose foreign key lives in this model's table,
   // and one-to-many relationships of this model: what the unit of work syncs.
   const std::vector<const RelationshipProperty*>& dependent_relationships() const {

@@ -3,11 +3,10 @@
 // type-erased member references; MetaData::configure() resolves them to columns.
 #pragma once
 
+#include <optional>
 #include <relate/reflect.hpp>
 #include <relate/schema.hpp>
 #include <relate/sql/expression.hpp>
-
-#include <optional>
 #include <string>
 #include <string_view>
 #include <typeindex>

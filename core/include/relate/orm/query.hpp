@@ -8,12 +8,11 @@
 //       .all();
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <relate/column_traits.hpp>
 #include <relate/orm/mapping_options.hpp>
 #include <relate/sql/expression.hpp>
-
-#include <cstdint>
-#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -76,13 +75,10 @@ class TypedColumn {
   Condition in(const std::vector<value_type>& values) const { return in_impl(values, false); }
   Condition not_in(const std::vector<value_type>& values) const { return in_impl(values, true); }
   Condition is_null() const { return Condition(sql::unary(sql::UnaryOp::is_null, expr_)); }
-  Condition is_not_null() const {
-    return Condition(sql::unary(sql::UnaryOp::is_not_null, expr_));
-  }
-  Condition like(std::string pattern) const
-    requires std::is_same_v<value_type, std::string>
-  {
-    return Condition(sql::binary(sql::BinaryOp::like, expr_, sql::param(Value(std::move(pattern)))));
+  Condition is_not_null() const { return Condition(sql::unary(sql::UnaryOp::is_not_null, expr_)); }
+  Condition like(std::string pattern) const requires std::is_same_v<value_type, std::string> {
+    return Condition(
+        sql::binary(sql::BinaryOp::like, expr_, sql::param(Value(std::move(pattern)))));
   }
 
  private:

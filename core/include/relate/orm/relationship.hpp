@@ -13,7 +13,6 @@ namespace relate {
 class Mapper;
 class RelationshipAttribute;
 
-
 enum class RelationshipDirection { one_to_many, many_to_one };
 
 // SQLAlchemy's cascade options. The default is "save-update, merge".

@@ -5,13 +5,12 @@
 // written; rollback() also discards unflushed edits. One Session per thread.
 #pragma once
 
+#include <memory>
 #include <relate/engine/engine.hpp>
 #include <relate/errors.hpp>
 #include <relate/metadata.hpp>
 #include <relate/orm/instance.hpp>
 #include <relate/orm/query.hpp>
-
-#include <memory>
 #include <string>
 #include <vector>
 

@@ -4,7 +4,6 @@
 
 #include <relate/sql/statement.hpp>
 #include <relate/value.hpp>
-
 #include <string>
 #include <vector>
 

@@ -4,10 +4,9 @@
 // columns before compiling.
 #pragma once
 
-#include <relate/value.hpp>
-
 #include <cstddef>
 #include <memory>
+#include <relate/value.hpp>
 #include <string>
 #include <string_view>
 #include <typeindex>

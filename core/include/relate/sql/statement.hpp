@@ -3,10 +3,9 @@
 // users and by the ORM alike, compiled for one Dialect by sql::compile.
 #pragma once
 
-#include <relate/sql/expression.hpp>
-
 #include <cstdint>
 #include <optional>
+#include <relate/sql/expression.hpp>
 #include <string>
 #include <variant>
 #include <vector>
