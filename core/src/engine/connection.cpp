@@ -27,16 +27,16 @@ Connection::~Connection() { release(); }
 
 void Connection::release() noexcept {
   if (!driver_) return;
+  bool broken = false;
   if (in_transaction_) {
     try {
       driver_->rollback();
     } catch (...) {
-      // The connection is broken; do not pool it.
-      driver_.reset();
+      broken = true;  // do not hand a broken connection to the next user
     }
     in_transaction_ = false;
   }
-  if (driver_) engine_->give_back(std::move(driver_));
+  engine_->give_back(std::move(driver_), broken);
   driver_.reset();
 }
 

@@ -20,28 +20,39 @@ EngineImpl::EngineImpl(Url u, std::shared_ptr<const Backend> b, EngineOptions o)
 }
 
 Connection EngineImpl::connect() {
+  if (backend->single_connection(url)) {
+    // One database on one connection (sqlite://:memory:): lent to one user at a time.
+    std::lock_guard lock(mutex);
+    if (shared_in_use) {
+      throw OperationalError(url.to_string() +
+                             " is a single database on a single connection, and another "
+                             "Connection or Session is using it: commit or close that one first, "
+                             "or use a file database");
+    }
+    if (!shared) shared = backend->connect(url);
+    shared_in_use = true;
+    return Connection(shared_from_this(), shared);
+  }
   std::shared_ptr<DriverConnection> driver;
   {
     std::lock_guard lock(mutex);
-    if (shared) return Connection(shared_from_this(), shared);
     if (!idle.empty()) {
       driver = std::move(idle.back());
       idle.pop_back();
     }
   }
   if (!driver) driver = backend->connect(url);
-  if (backend->single_connection(url)) {
-    std::lock_guard lock(mutex);
-    if (!shared) shared = driver;
-    return Connection(shared_from_this(), shared);
-  }
   return Connection(shared_from_this(), std::move(driver));
 }
 
-void EngineImpl::give_back(std::shared_ptr<DriverConnection> driver) noexcept {
+void EngineImpl::give_back(std::shared_ptr<DriverConnection> driver, bool broken) noexcept {
   std::lock_guard lock(mutex);
-  if (driver == shared) return;
-  if (idle.size() < options.pool_size) idle.push_back(std::move(driver));
+  if (driver == shared) {
+    shared_in_use = false;
+    if (broken) shared.reset();
+    return;
+  }
+  if (!broken && idle.size() < options.pool_size) idle.push_back(std::move(driver));
 }
 
 void EngineImpl::notify(const sql::CompiledStatement& statement) {

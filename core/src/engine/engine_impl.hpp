@@ -12,7 +12,7 @@ class EngineImpl : public std::enable_shared_from_this<EngineImpl> {
   EngineImpl(Url url, std::shared_ptr<const Backend> backend, EngineOptions options);
 
   Connection connect();
-  void give_back(std::shared_ptr<DriverConnection> driver) noexcept;
+  void give_back(std::shared_ptr<DriverConnection> driver, bool broken) noexcept;
   void notify(const sql::CompiledStatement& statement);
   void notify_text(std::string_view sql);
 
@@ -25,6 +25,7 @@ class EngineImpl : public std::enable_shared_from_this<EngineImpl> {
   std::mutex mutex;
   std::vector<std::shared_ptr<DriverConnection>> idle;
   std::shared_ptr<DriverConnection> shared;  // single_connection backends
+  bool shared_in_use = false;
   std::vector<std::pair<int, StatementListener>> listeners;
   int next_listener = 1;
   bool has_listeners = false;

@@ -1,5 +1,7 @@
 // "lazy": loads a relationship with one SELECT on first access. A many-to-one whose
 // target is already in the identity map costs no statement.
+#include "../strategies.hpp"
+
 #include <relate/errors.hpp>
 #include <relate/orm/attributes.hpp>
 #include <relate/orm/instance.hpp>
@@ -56,8 +58,10 @@ class LazyLoader final : public LoaderStrategy {
   }
 };
 
-const bool registered = (register_loader_strategy(std::make_shared<LazyLoader>()), true);
-
 }  // namespace
+
+std::shared_ptr<const LoaderStrategy> make_lazy_loader() {
+  return std::make_shared<LazyLoader>();
+}
 
 }  // namespace relate::loaders

@@ -1,0 +1,14 @@
+// Registers every built-in strategy: one definition per strategy file, one call here.
+#include "strategies.hpp"
+
+#include <relate/loaders.hpp>
+
+namespace relate::loaders {
+
+void register_builtin() { register_loader_strategy(make_lazy_loader()); }
+
+namespace {
+const bool registered = (register_builtin(), true);
+}  // namespace
+
+}  // namespace relate::loaders

@@ -1,0 +1,13 @@
+// Factories of the built-in strategies, one per strategy folder; builtin.cpp
+// registers them all.
+#pragma once
+
+#include <relate/orm/loader.hpp>
+
+#include <memory>
+
+namespace relate::loaders {
+
+std::shared_ptr<const LoaderStrategy> make_lazy_loader();
+
+}  // namespace relate::loaders
