@@ -139,6 +139,26 @@ Timestamp parse_timestamp(std::string_view text) {
   return sys_days(ymd) + hours(h) + minutes(mi) + seconds(s) + microseconds(micros);
 }
 
+Value normalize(Value value, ColumnType type) {
+  switch (value.kind()) {
+    case Value::Kind::integer:
+      if (type == ColumnType::boolean) return Value(value.as_int() != 0);
+      if (type == ColumnType::real || type == ColumnType::double_precision) {
+        return Value(value.as_double());
+      }
+      if (type == ColumnType::timestamp) return Value(value.as_timestamp());
+      return value;
+    case Value::Kind::text:
+      if (type == ColumnType::timestamp) return Value(value.as_timestamp());
+      return value;
+    case Value::Kind::boolean:
+      if (type != ColumnType::boolean) return Value(value.as_int());
+      return value;
+    default:
+      return value;
+  }
+}
+
 std::string_view column_type_name(ColumnType type) {
   switch (type) {
     case ColumnType::boolean:

@@ -1,7 +1,7 @@
 // Registers every built-in strategy: one definition per strategy file, one call here.
-#include "strategies.hpp"
-
 #include <relate/loaders.hpp>
+
+#include "strategies.hpp"
 
 namespace relate::loaders {
 

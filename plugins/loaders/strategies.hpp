@@ -2,9 +2,8 @@
 // registers them all.
 #pragma once
 
-#include <relate/orm/loader.hpp>
-
 #include <memory>
+#include <relate/orm/loader.hpp>
 
 namespace relate::loaders {
 

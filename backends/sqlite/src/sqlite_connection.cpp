@@ -163,12 +163,16 @@ void SqliteConnection::bind(sqlite3_stmt* stmt, const std::vector<Value>& params
         break;
       case Value::Kind::text: {
         const std::string& s = v.as_text();
-        rc = sqlite3_bind_text64(stmt, p, s.data(), s.size(), SQLITE_STATIC, SQLITE_UTF8);
+        // SQLite reads bound values again at every step, after the caller's statement
+        // object may be gone: it keeps its own copy.
+        rc = sqlite3_bind_text64(stmt, p, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
         break;
       }
       case Value::Kind::blob: {
         const Blob& b = v.as_blob();
-        rc = sqlite3_bind_blob64(stmt, p, b.data(), b.size(), SQLITE_STATIC);
+        // An empty vector has no data pointer, which SQLite would bind as NULL.
+        rc = b.empty() ? sqlite3_bind_zeroblob(stmt, p, 0)
+                       : sqlite3_bind_blob64(stmt, p, b.data(), b.size(), SQLITE_TRANSIENT);
         break;
       }
       case Value::Kind::timestamp: {

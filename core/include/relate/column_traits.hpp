@@ -35,6 +35,11 @@ enum class ColumnType {
 
 std::string_view column_type_name(ColumnType type);
 
+// A value read from a driver, in the kind column_traits produce for `type` (SQLite
+// returns booleans as integers and timestamps as text): what the session compares
+// against to find changed columns.
+Value normalize(Value value, ColumnType type);
+
 // Primary template: not a column type. The mapper checks `column_mappable` so that
 // the compile error names the member and model at fault.
 template <class T, class Enable = void>

@@ -115,8 +115,8 @@ void add_field(Mapper::Blueprint& bp) {
 }
 
 template <class T>
-std::shared_ptr<InstanceState> create_instance() {
-  return std::make_shared<Holder<T>>();
+std::unique_ptr<InstanceState> create_instance() {
+  return std::make_unique<Holder<T>>();
 }
 
 template <class T, std::size_t... I>

@@ -84,7 +84,14 @@ void EngineImpl::notify_text(std::string_view sql) {
 }
 
 Engine create_engine(std::string_view url_text, EngineOptions options) {
-  Url url = parse_url(url_text);
+  Url url;
+  try {
+    url = parse_url(url_text);
+  } catch (const ArgumentError& e) {
+    std::string known;
+    for (const auto& s : registered_schemes()) known += (known.empty() ? "" : ", ") + s;
+    throw ArgumentError(std::string(e.what()) + "; known schemes: " + known);
+  }
   auto backend = find_backend(url, url.to_string());
   return Engine(std::make_shared<EngineImpl>(std::move(url), std::move(backend), options));
 }

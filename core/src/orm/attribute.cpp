@@ -11,13 +11,16 @@ namespace relate {
 
 namespace {
 
-// The other side's attribute inside `item`, binding `item` to its mapper first if it
-// is a new object that no session has seen yet.
+// The other side's attribute inside `item`, or null without back_populates.
 RelationshipAttribute* back_attribute(const RelationshipProperty& prop, InstanceState& item) {
   const RelationshipProperty* back = prop.back_populates();
   if (!back) return nullptr;
   if (!item.mapper()) prop.target().bind(item, true);
   return &back->attribute(item.object());
+}
+
+void note(InstanceState* owner, RelationshipAttribute& attr) {
+  if (owner && owner->session()) owner->session()->note_modified(attr);
 }
 
 }  // namespace
@@ -29,16 +32,47 @@ bool RelationshipAttribute::raw_contains(const InstanceState* item) const {
   return false;
 }
 
+std::shared_ptr<detail::ObjectGraph> RelationshipAttribute::pinned_graph() const {
+  if (pin_) return pin_;
+  if (owner_ && raw_size()) return owner_->graph().shared_from_this();
+  return nullptr;
+}
+
+std::shared_ptr<detail::ObjectGraph> RelationshipAttribute::home_graph() const {
+  return owner_ ? owner_->graph().shared_from_this() : nullptr;
+}
+
+void RelationshipAttribute::link(InstanceState* item) {
+  if (owner_) {
+    SessionImpl* mine = owner_->session();
+    SessionImpl* theirs = item->session();
+    if (mine && theirs && mine != theirs) {
+      throw InvalidRequestError("cannot link objects of two different Sessions through '" +
+                                (property_ ? property_->name() : std::string("a relationship")) +
+                                "'; expunge one of them first");
+    }
+    detail::ObjectGraph::join(owner_->graph(), item->graph());
+  } else if (pin_) {
+    pin_ = detail::ObjectGraph::join(*pin_, item->graph()).shared_from_this();
+  } else {
+    pin_ = item->graph().shared_from_this();
+  }
+}
+
 void RelationshipAttribute::bind(InstanceState* owner, const RelationshipProperty* property,
                                  bool loaded) {
   owner_ = owner;
   property_ = property;
   loaded_ = loaded;
   raise_ = false;
+  if (pin_) {
+    detail::ObjectGraph::join(owner->graph(), *pin_);
+    pin_.reset();
+  }
 }
 
-void RelationshipAttribute::set_loaded(std::vector<std::shared_ptr<InstanceState>> items) {
-  raw_clear();
+void RelationshipAttribute::set_loaded(const std::vector<InstanceState*>& loaded) {
+  std::vector<InstanceState*> items = loaded;
   if (pending_) {
     for (auto& [added, item] : *pending_) {
       auto it = std::find(items.begin(), items.end(), item);
@@ -47,7 +81,8 @@ void RelationshipAttribute::set_loaded(std::vector<std::shared_ptr<InstanceState
     }
     pending_.reset();
   }
-  for (auto& item : items) raw_append(std::move(item));
+  raw_clear();
+  for (InstanceState* item : items) raw_append(item);
   loaded_ = true;
   raise_ = false;
 }
@@ -57,6 +92,11 @@ void RelationshipAttribute::expire() {
   pending_.reset();
   loaded_ = false;
   clear_history();
+}
+
+void RelationshipAttribute::defer(bool appended, InstanceState* item) {
+  if (!pending_) pending_ = std::make_unique<std::vector<std::pair<bool, InstanceState*>>>();
+  pending_->emplace_back(appended, item);
 }
 
 void RelationshipAttribute::load_slow() const {
@@ -74,10 +114,10 @@ void RelationshipAttribute::load_slow() const {
 }
 
 void RelationshipAttribute::appended(InstanceState* item) {
-  if (!owner_ || !property_) return;  // an unbound object: fixed up when it is added
+  if (!owner_ || !property_) return;  // an unbound object: fixed up when it is bound
   modified_ = true;
-  std::erase_if(removed_, [item](const auto& r) { return r.get() == item; });
-  if (owner_->session()) owner_->session()->note_modified(*this);
+  std::erase(removed_, item);
+  note(owner_, *this);
   if (RelationshipAttribute* back = back_attribute(*property_, *item)) {
     if (!back->property()->uselist()) {
       // A one<> on the other side: it now points here, and leaves its old parent.
@@ -86,89 +126,97 @@ void RelationshipAttribute::appended(InstanceState* item) {
         if (old) {
           RelationshipAttribute& old_side = property_->attribute(old->object());
           if (old_side.loaded_ && old_side.raw_remove(item)) {
-            old_side.removed_.push_back(item->shared_from_this());
+            old_side.removed_.push_back(item);
             old_side.modified_ = true;
-            if (old->session()) old->session()->note_modified(old_side);
+            note(old, old_side);
           }
         }
         back->raw_clear();
-        back->raw_append(owner_->shared_from_this());
+        back->raw_append(owner_);
         back->loaded_ = true;
         back->modified_ = true;
-        if (item->session()) item->session()->note_modified(*back);
+        note(item, *back);
       }
     } else if (back->loaded_) {
-      if (!back->raw_contains(owner_)) back->raw_append(owner_->shared_from_this());
+      if (!back->raw_contains(owner_)) back->raw_append(owner_);
     } else {
-      if (!back->pending_) back->pending_ = std::make_unique<decltype(pending_)::element_type>();
-      back->pending_->emplace_back(true, owner_->shared_from_this());
+      back->defer(true, owner_);
     }
   }
   if (owner_->session() && property_->cascade().save_update &&
       item->session() != owner_->session()) {
-    owner_->session()->attach(item->shared_from_this(), property_->target());
+    owner_->session()->attach(*item, property_->target());
   }
 }
 
 void RelationshipAttribute::removed(InstanceState* item) {
   if (!owner_ || !property_) return;
   modified_ = true;
-  removed_.push_back(item->shared_from_this());
-  if (owner_->session()) owner_->session()->note_modified(*this);
+  removed_.push_back(item);
+  note(owner_, *this);
   RelationshipAttribute* back = back_attribute(*property_, *item);
   if (!back) return;
   if (!back->property()->uselist()) {
     if (back->loaded_ && back->raw_size() && back->raw_at(0) == owner_) {
       back->raw_clear();
       back->modified_ = true;
-      if (item->session()) item->session()->note_modified(*back);
+      note(item, *back);
     }
   } else if (back->loaded_) {
     back->raw_remove(owner_);
   } else {
-    if (!back->pending_) back->pending_ = std::make_unique<decltype(pending_)::element_type>();
-    back->pending_->emplace_back(false, owner_->shared_from_this());
+    back->defer(false, owner_);
   }
 }
 
 void RelationshipAttribute::replaced(InstanceState* old_item, InstanceState* new_item) {
   if (!owner_ || !property_) return;
   modified_ = true;
-  if (owner_->session()) owner_->session()->note_modified(*this);
+  note(owner_, *this);
   // A one<> on the referenced side (one-to-one parent): the old child loses its key.
   if (old_item && property_->direction() == RelationshipDirection::one_to_many) {
-    removed_.push_back(old_item->shared_from_this());
+    removed_.push_back(old_item);
   }
   if (property_->back_populates()) {
     if (old_item) {
       RelationshipAttribute* back = back_attribute(*property_, *old_item);
       if (back->loaded_) {
         back->raw_remove(owner_);
-        if (!back->property()->uselist()) back->modified_ = true;
+        if (!back->property()->uselist()) {
+          back->modified_ = true;
+          note(old_item, *back);
+        }
       } else if (back->property()->uselist()) {
-        if (!back->pending_) back->pending_ = std::make_unique<decltype(pending_)::element_type>();
-        back->pending_->emplace_back(false, owner_->shared_from_this());
+        back->defer(false, owner_);
       }
     }
     if (new_item) {
       RelationshipAttribute* back = back_attribute(*property_, *new_item);
       if (!back->property()->uselist()) {
+        // The new target's one<> pointed elsewhere: that object loses it.
+        InstanceState* previous = back->loaded_ && back->raw_size() ? back->raw_at(0) : nullptr;
+        if (previous && previous != owner_) {
+          RelationshipAttribute& prev_side = property_->attribute(previous->object());
+          if (prev_side.loaded_ && prev_side.raw_remove(new_item)) {
+            prev_side.modified_ = true;
+            note(previous, prev_side);
+          }
+        }
         back->raw_clear();
-        back->raw_append(owner_->shared_from_this());
+        back->raw_append(owner_);
         back->loaded_ = true;
         back->modified_ = true;
-        if (new_item->session()) new_item->session()->note_modified(*back);
+        note(new_item, *back);
       } else if (back->loaded_) {
-        if (!back->raw_contains(owner_)) back->raw_append(owner_->shared_from_this());
+        if (!back->raw_contains(owner_)) back->raw_append(owner_);
       } else {
-        if (!back->pending_) back->pending_ = std::make_unique<decltype(pending_)::element_type>();
-        back->pending_->emplace_back(true, owner_->shared_from_this());
+        back->defer(true, owner_);
       }
     }
   }
   if (new_item && owner_->session() && property_->cascade().save_update &&
       new_item->session() != owner_->session()) {
-    owner_->session()->attach(new_item->shared_from_this(), property_->target());
+    owner_->session()->attach(*new_item, property_->target());
   }
 }
 

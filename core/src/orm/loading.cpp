@@ -57,11 +57,11 @@ std::vector<Value> foreign_key_target(const RelationshipProperty& rel,
   return key;
 }
 
-std::vector<std::shared_ptr<InstanceState>> load_entities(
-    SessionImpl& session, const Mapper& mapper, const sql::Select& query,
-    const std::shared_ptr<LoadContext>& context) {
+std::vector<InstanceState*> load_entities(SessionImpl& session, const Mapper& mapper,
+                                          const sql::Select& query,
+                                          const std::shared_ptr<LoadContext>& context) {
   auto cursor = session.connection().execute(query);
-  std::vector<std::shared_ptr<InstanceState>> out;
+  std::vector<InstanceState*> out;
   while (cursor->next()) out.push_back(session.instance_from_row(mapper, *cursor, context));
   return out;
 }

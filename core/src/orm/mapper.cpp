@@ -35,6 +35,23 @@ void Mapper::bind(InstanceState& state, bool loaded) const {
   for (const auto& f : bp_.relationships) {
     f.attribute(state.object())->bind(&state, f.property, loaded);
   }
+  if (!loaded) return;
+  // A new object may arrive with related objects already in its members
+  // (User{.posts = {Post{...}}}): bind them and point their side back here.
+  for (const RelationshipProperty* rel : relationships_) {
+    RelationshipAttribute& attr = rel->attribute(state.object());
+    for (std::size_t i = 0; i < attr.raw_size(); ++i) {
+      InstanceState* item = attr.raw_at(i);
+      if (!item->mapper()) rel->target().bind(*item, true);
+      const RelationshipProperty* back = rel->back_populates();
+      if (!back) continue;
+      RelationshipAttribute& b = back->attribute(item->object());
+      if (b.is_loaded() && !b.raw_contains(&state)) {
+        if (!back->uselist()) b.raw_clear();
+        b.raw_append(&state);
+      }
+    }
+  }
 }
 
 }  // namespace relate

@@ -10,6 +10,41 @@ std::string member_name(const sql::MemberRef& ref) {
   return std::string(ref.model_name) + "::" + std::string(ref.member_name);
 }
 
+// ---- default mappers: what relate::make<T>() binds new objects to ----
+
+namespace {
+
+struct DefaultMappers {
+  std::mutex mutex;
+  std::unordered_map<std::type_index, const Mapper*> by_type;
+};
+
+DefaultMappers& default_mappers() {
+  static DefaultMappers d;
+  return d;
+}
+
+}  // namespace
+
+void detail::bind_new_object(InstanceState& state, std::type_index type) {
+  const Mapper* mapper = nullptr;
+  {
+    auto& d = default_mappers();
+    std::lock_guard lock(d.mutex);
+    if (auto it = d.by_type.find(type); it != d.by_type.end()) mapper = it->second;
+  }
+  if (mapper) mapper->bind(state, true);
+}
+
+MetaDataImpl::~MetaDataImpl() {
+  auto& d = default_mappers();
+  std::lock_guard lock(d.mutex);
+  for (const auto& m : mappers) {
+    auto it = d.by_type.find(m->type());
+    if (it != d.by_type.end() && it->second == m.get()) d.by_type.erase(it);
+  }
+}
+
 // ---- MetaData (the handle) ----
 
 MetaData::MetaData() : impl_(std::make_shared<MetaDataImpl>()) {}
@@ -29,7 +64,11 @@ std::vector<const Table*> MetaData::tables() const {
   return out;
 }
 
-std::vector<const Table*> MetaData::sorted_tables() const { return impl_->sorted_tables(); }
+std::vector<const Table*> MetaData::sorted_tables() const {
+  // Mapped foreign keys reach their tables when the mapping is configured.
+  configure();
+  return impl_->sorted_tables();
+}
 
 const Mapper* MetaData::find_mapper(std::type_index type) const {
   auto it = impl_->by_type.find(type);
@@ -361,7 +400,11 @@ void MetaDataImpl::configure_relationship(const RelationshipSpec& spec) {
   }
   prop.passive_deletes_ = spec.passive_deletes;
   if (spec.lazy) {
-    find_loader_strategy(*spec.lazy);
+    try {
+      find_loader_strategy(*spec.lazy);
+    } catch (const ArgumentError& e) {
+      throw MappingError("relationship " + name + ": " + e.what());
+    }
     prop.lazy_ = *spec.lazy;
   }
   for (const auto& [member, desc] : spec.order_by) {
@@ -416,6 +459,10 @@ void MetaDataImpl::configure() {
     for (const auto& r : relationships) {
       const_cast<Mapper&>(r->foreign_mapper()).dependents_.push_back(r.get());
     }
+    // The first configured MetaData that maps a type binds its new objects.
+    auto& d = default_mappers();
+    std::lock_guard defaults_lock(d.mutex);
+    for (const auto& m : mappers) d.by_type.try_emplace(m->type(), m.get());
   } catch (...) {
     // Leave the MetaData as declared so the error repeats on every use.
     for (const auto& m : mappers) {

@@ -10,6 +10,7 @@ namespace relate {
 
 class MetaDataImpl {
  public:
+  ~MetaDataImpl();
   Table& add_table(std::string name);
   void add_mapper(Mapper::Blueprint blueprint, std::string name, std::vector<TableOption> options);
   void configure();

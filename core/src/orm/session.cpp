@@ -49,25 +49,24 @@ Session::~Session() {
   }
 }
 
-void Session::add_state(const std::shared_ptr<InstanceState>& state, std::type_index type) {
+const std::shared_ptr<detail::ObjectGraph>& Session::graph() const { return impl_->graph(); }
+
+void Session::add_state(InstanceState& state, std::type_index type) {
   impl_->check_usable();
   impl_->attach(state, impl_->metadata.mapper(type));
 }
 
-std::shared_ptr<InstanceState> Session::get_state(std::type_index type, std::vector<Value> key) {
+InstanceState* Session::get_state(std::type_index type, std::vector<Value> key) {
   return impl_->get(impl_->metadata.mapper(type), std::move(key));
 }
 
-void Session::remove_state(const std::shared_ptr<InstanceState>& state) {
-  impl_->mark_deleted(state);
-}
+void Session::remove_state(InstanceState& state) { impl_->mark_deleted(state); }
 
 void Session::expunge_state(InstanceState* state) {
   if (state) impl_->expunge(*state);
 }
 
-std::vector<std::shared_ptr<InstanceState>> Session::execute_query(std::type_index type,
-                                                                   const QuerySpec& spec) {
+std::vector<InstanceState*> Session::execute_query(std::type_index type, const QuerySpec& spec) {
   return impl_->query(impl_->metadata.mapper(type), spec);
 }
 
@@ -81,8 +80,12 @@ const MetaData& Session::metadata() const { return impl_->metadata; }
 
 // ---- SessionImpl ----
 
-SessionImpl::SessionImpl(Engine e, MetaData m) : engine(std::move(e)), metadata(std::move(m)) {
+SessionImpl::SessionImpl(Engine e, MetaData m)
+    : engine(std::move(e)),
+      metadata(std::move(m)),
+      graph_(std::make_shared<detail::ObjectGraph>()) {
   metadata.configure();
+  graph_->anchor();
 }
 
 void SessionImpl::check_usable() const {
@@ -110,20 +113,15 @@ IdentityKey SessionImpl::key_of(const InstanceState& s) const {
 
 InstanceState* SessionImpl::lookup(const Mapper& mapper, const std::vector<Value>& key) const {
   auto it = identity_.find(IdentityKey{&mapper, key});
-  return it == identity_.end() ? nullptr : it->second.get();
+  return it == identity_.end() ? nullptr : it->second;
 }
 
-void SessionImpl::attach(const std::shared_ptr<InstanceState>& state, const Mapper& mapper) {
-  InstanceState& s = *state;
-  if (s.mapper() && s.mapper() != &mapper) {
-    throw InvalidRequestError("cannot add a " + std::string(s.mapper()->name()) + " as a " +
-                              std::string(mapper.name()));
-  }
+void SessionImpl::attach(InstanceState& s, const Mapper& mapper) {
   if (s.session() == this) {
     if (s.status() == ObjectStatus::deleted &&
-        std::find(deleted_.begin(), deleted_.end(), state) != deleted_.end()) {
+        std::find(deleted_.begin(), deleted_.end(), &s) != deleted_.end()) {
       // add() after remove() before a flush undoes the removal.
-      std::erase(deleted_, state);
+      std::erase(deleted_, &s);
       InstanceAccess::status(s) = ObjectStatus::persistent;
     }
     return;
@@ -132,21 +130,27 @@ void SessionImpl::attach(const std::shared_ptr<InstanceState>& state, const Mapp
     throw InvalidRequestError("this " + std::string(mapper.name()) +
                               " is already attached to another Session; expunge it there first");
   }
+  if (s.mapper() != &mapper) {
+    if (s.status() != ObjectStatus::transient && s.mapper()) {
+      throw InvalidRequestError("cannot add a " + std::string(s.mapper()->name()) +
+                                " mapped by another MetaData to this Session");
+    }
+    // A new object bound by another MetaData's mapping (or by none) takes this one.
+    mapper.bind(s, true);
+  }
   switch (s.status()) {
     case ObjectStatus::transient:
-      if (!s.mapper()) mapper.bind(s, true);
       InstanceAccess::status(s) = ObjectStatus::pending;
-      new_.push_back(state);
+      new_.push_back(&s);
       break;
     case ObjectStatus::detached: {
-      if (!s.mapper()) mapper.bind(s, true);
       IdentityKey key = key_of(s);
       if (identity_.count(key)) {
         throw InvalidRequestError("cannot add this " + std::string(mapper.name()) +
                                   ": another object with the same primary key is already in the "
                                   "Session");
       }
-      identity_.emplace(std::move(key), state);
+      identity_.emplace(std::move(key), &s);
       InstanceAccess::status(s) = ObjectStatus::persistent;
       break;
     }
@@ -156,33 +160,24 @@ void SessionImpl::attach(const std::shared_ptr<InstanceState>& state, const Mapp
   }
   InstanceAccess::session(s) = this;
   InstanceAccess::sequence(s) = ++next_sequence_;
+  // The session's graph owns its objects (and whatever they are linked to).
+  detail::ObjectGraph::join(*graph_, s.graph());
 
-  // save-update cascade along loaded relationships; objects built before any session
-  // (e.g. User{.posts = {Post{...}}}) get their other side filled in here.
+  // save-update cascade along loaded relationships.
   for (const RelationshipProperty* rel : mapper.relationships()) {
     RelationshipAttribute& attr = rel->attribute(s.object());
     if (!attr.is_loaded()) continue;
     if (attr.raw_size()) note_modified(attr);
+    if (!rel->cascade().save_update) continue;
     for (std::size_t i = 0; i < attr.raw_size(); ++i) {
       InstanceState* item = attr.raw_at(i);
-      if (!item->mapper()) rel->target().bind(*item, true);
-      if (const RelationshipProperty* back = rel->back_populates()) {
-        RelationshipAttribute& b = back->attribute(item->object());
-        if (b.is_loaded() && !b.raw_contains(&s)) {
-          if (!back->uselist()) b.raw_clear();
-          b.raw_append(state);
-        }
-      }
-      if (rel->cascade().save_update && item->session() != this) {
-        attach(item->shared_from_this(), rel->target());
-      }
+      if (item->session() != this) attach(*item, rel->target());
     }
   }
 }
 
-void SessionImpl::mark_deleted(const std::shared_ptr<InstanceState>& state) {
+void SessionImpl::mark_deleted(InstanceState& s) {
   check_usable();
-  InstanceState& s = *state;
   if (s.session() != this) {
     throw InvalidRequestError("cannot delete this " +
                               std::string(s.mapper() ? s.mapper()->name() : "object") +
@@ -195,14 +190,13 @@ void SessionImpl::mark_deleted(const std::shared_ptr<InstanceState>& state) {
   }
   if (s.status() != ObjectStatus::persistent) return;
   InstanceAccess::status(s) = ObjectStatus::deleted;
-  deleted_.push_back(state);
+  deleted_.push_back(&s);
 }
 
 void SessionImpl::expunge(InstanceState& s) {
   if (s.session() != this) return;
-  const auto self = s.shared_from_this();
-  std::erase(new_, self);
-  std::erase(deleted_, self);
+  std::erase(new_, &s);
+  std::erase(deleted_, &s);
   if (s.status() == ObjectStatus::persistent || s.status() == ObjectStatus::deleted) {
     if (!s.committed().empty()) identity_.erase(key_of(s));
   }
@@ -214,20 +208,22 @@ void SessionImpl::expunge(InstanceState& s) {
       s.committed().empty() ? ObjectStatus::transient : ObjectStatus::detached;
 }
 
-std::shared_ptr<InstanceState> SessionImpl::instance_from_row(
-    const Mapper& mapper, Cursor& cursor, const std::shared_ptr<LoadContext>& context) {
+InstanceState* SessionImpl::instance_from_row(const Mapper& mapper, Cursor& cursor,
+                                              const std::shared_ptr<LoadContext>& context) {
   const auto& pk = mapper.primary_key();
   IdentityKey key{&mapper, {}};
   key.values.reserve(pk.size());
-  for (std::size_t i : pk) key.values.push_back(cursor.get(i));
+  for (std::size_t i : pk) {
+    key.values.push_back(normalize(cursor.get(i), mapper.columns()[i].column->type()));
+  }
   if (auto it = identity_.find(key); it != identity_.end()) return it->second;
 
-  std::shared_ptr<InstanceState> state = mapper.create();
+  InstanceState* state = graph_->adopt(mapper.create());
   auto& committed = InstanceAccess::committed(*state);
   const std::size_t n = mapper.columns().size();
   committed.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
-    Value v = cursor.get(i);
+    Value v = normalize(cursor.get(i), mapper.columns()[i].column->type());
     committed.push_back(v);
     try {
       mapper.set(state->object(), i, std::move(v));
@@ -247,7 +243,7 @@ std::shared_ptr<InstanceState> SessionImpl::instance_from_row(
   return state;
 }
 
-std::shared_ptr<InstanceState> SessionImpl::get(const Mapper& mapper, std::vector<Value> key) {
+InstanceState* SessionImpl::get(const Mapper& mapper, std::vector<Value> key) {
   check_usable();
   if (key.size() != mapper.primary_key().size()) {
     throw ArgumentError("get<" + std::string(mapper.name()) + "> takes " +
@@ -255,7 +251,7 @@ std::shared_ptr<InstanceState> SessionImpl::get(const Mapper& mapper, std::vecto
                         std::to_string(key.size()));
   }
   if (InstanceState* s = lookup(mapper, key)) {
-    return s->status() == ObjectStatus::deleted ? nullptr : s->shared_from_this();
+    return s->status() == ObjectStatus::deleted ? nullptr : s;
   }
   sql::Select q = entity_select(mapper);
   for (std::size_t i = 0; i < key.size(); ++i) {
@@ -290,8 +286,7 @@ std::vector<const RelationshipProperty*> resolve_path(const Mapper& root,
 
 }  // namespace
 
-std::vector<std::shared_ptr<InstanceState>> SessionImpl::query(const Mapper& mapper,
-                                                               const QuerySpec& spec) {
+std::vector<InstanceState*> SessionImpl::query(const Mapper& mapper, const QuerySpec& spec) {
   check_usable();
   auto resolve = [&mapper](const sql::MemberRef& ref) -> sql::Expr {
     const auto column =
@@ -332,7 +327,7 @@ std::vector<std::shared_ptr<InstanceState>> SessionImpl::query(const Mapper& map
     if (q.columns.size() > before) hooks.push_back(RowHook{rel, &strategy, before});
   }
 
-  std::vector<std::shared_ptr<InstanceState>> rows;
+  std::vector<InstanceState*> rows;
   if (hooks.empty()) {
     rows = load_entities(*this, mapper, q, context);
   } else {
@@ -340,11 +335,11 @@ std::vector<std::shared_ptr<InstanceState>> SessionImpl::query(const Mapper& map
     std::unordered_set<InstanceState*> seen;
     auto cursor = connection().execute(q);
     while (cursor->next()) {
-      auto parent = instance_from_row(mapper, *cursor, context);
+      InstanceState* parent = instance_from_row(mapper, *cursor, context);
       for (const RowHook& h : hooks) {
         h.strategy->process_row(*this, *h.rel, *parent, *cursor, h.first_column, context);
       }
-      if (seen.insert(parent.get()).second) rows.push_back(std::move(parent));
+      if (seen.insert(parent).second) rows.push_back(parent);
     }
   }
   // Strategies that load at query time (selectin, noload, ...) run now, for the
@@ -353,8 +348,8 @@ std::vector<std::shared_ptr<InstanceState>> SessionImpl::query(const Mapper& map
     const LoaderStrategy& strategy = context->strategy_for(*rel);
     if (strategy.loads_on_access()) continue;
     std::vector<InstanceState*> parents;
-    for (const auto& r : rows) {
-      if (!rel->attribute(r->object()).is_loaded()) parents.push_back(r.get());
+    for (InstanceState* r : rows) {
+      if (!rel->attribute(r->object()).is_loaded()) parents.push_back(r);
     }
     if (!parents.empty()) strategy.after_load(*this, *rel, parents, context);
   }
@@ -402,7 +397,7 @@ void SessionImpl::rollback() {
   restore_transaction_state();
   // Unflushed edits are discarded too: every persistent object returns to its
   // committed values, pending objects leave the session, deletions are undone.
-  for (auto& s : std::vector(new_)) {
+  for (InstanceState* s : new_) {
     InstanceAccess::session(*s) = nullptr;
     InstanceAccess::status(*s) = ObjectStatus::transient;
   }
@@ -430,7 +425,7 @@ void SessionImpl::close() {
     }
   }
   restore_transaction_state();
-  for (auto& s : new_) {
+  for (InstanceState* s : new_) {
     InstanceAccess::session(*s) = nullptr;
     InstanceAccess::status(*s) = ObjectStatus::transient;
   }
@@ -445,6 +440,11 @@ void SessionImpl::close() {
     InstanceAccess::status(*s) = ObjectStatus::detached;
   }
   identity_.clear();
+  // The closed session's objects stay in their graph for as long as handles hold
+  // it; new objects of this session start a fresh one.
+  graph_->anchor(false);
+  graph_ = std::make_shared<detail::ObjectGraph>();
+  graph_->anchor();
 }
 
 }  // namespace relate

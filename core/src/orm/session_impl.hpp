@@ -23,16 +23,17 @@ struct IdentityKeyHash {
 class SessionImpl {
  public:
   SessionImpl(Engine engine, MetaData metadata);
+  const std::shared_ptr<detail::ObjectGraph>& graph() const { return graph_; }
 
   Connection& connection();
   void check_usable() const;
 
   // Makes `state` (and what its save-update cascade reaches) part of this session.
-  void attach(const std::shared_ptr<InstanceState>& state, const Mapper& mapper);
-  void mark_deleted(const std::shared_ptr<InstanceState>& state);
+  void attach(InstanceState& state, const Mapper& mapper);
+  void mark_deleted(InstanceState& state);
   void expunge(InstanceState& state);
-  std::shared_ptr<InstanceState> get(const Mapper& mapper, std::vector<Value> key);
-  std::vector<std::shared_ptr<InstanceState>> query(const Mapper& mapper, const QuerySpec& spec);
+  InstanceState* get(const Mapper& mapper, std::vector<Value> key);
+  std::vector<InstanceState*> query(const Mapper& mapper, const QuerySpec& spec);
 
   void flush();
   void commit();
@@ -42,8 +43,8 @@ class SessionImpl {
   // Lazy loading of one attribute through its strategy.
   void load_relationship(InstanceState& parent, const RelationshipProperty& rel);
   // An object for the current row of a cursor positioned on an entity_select.
-  std::shared_ptr<InstanceState> instance_from_row(const Mapper& mapper, Cursor& cursor,
-                                                   const std::shared_ptr<LoadContext>& context);
+  InstanceState* instance_from_row(const Mapper& mapper, Cursor& cursor,
+                                   const std::shared_ptr<LoadContext>& context);
 
   InstanceState* lookup(const Mapper& mapper, const std::vector<Value>& key) const;
   // Attributes changed since the last flush.
@@ -62,18 +63,20 @@ class SessionImpl {
   };
 
   IdentityKey key_of(const InstanceState& s) const;
-  void remember(const std::shared_ptr<InstanceState>& state);
+  void remember(InstanceState& state);
   void restore_transaction_state();
   void end_transaction();
 
   std::optional<Connection> connection_;
-  std::unordered_map<IdentityKey, std::shared_ptr<InstanceState>, IdentityKeyHash> identity_;
-  std::vector<std::shared_ptr<InstanceState>> new_;
-  std::vector<std::shared_ptr<InstanceState>> deleted_;
+  // Every object of this session lives in graph_; the containers below point into it.
+  std::shared_ptr<detail::ObjectGraph> graph_;
+  std::unordered_map<IdentityKey, InstanceState*, IdentityKeyHash> identity_;
+  std::vector<InstanceState*> new_;
+  std::vector<InstanceState*> deleted_;
   std::unordered_set<RelationshipAttribute*> modified_attributes_;
   // Per transaction: each object's status and committed values before the
   // transaction's first flush changed them.
-  std::unordered_map<std::shared_ptr<InstanceState>, Saved> journal_;
+  std::unordered_map<InstanceState*, Saved> journal_;
   bool failed_ = false;
   std::uint64_t next_sequence_ = 0;
 };

@@ -50,13 +50,13 @@ class UnitOfWork {
 
   SessionImpl& s_;
   std::unordered_map<InstanceState*, std::vector<Value>> fields_before_;
-  std::vector<std::shared_ptr<InstanceState>> deletes_;
+  std::vector<InstanceState*> deletes_;
   std::unordered_set<InstanceState*> deleting_;
   std::unordered_set<InstanceState*> inserted_;
 };
 
-void SessionImpl::remember(const std::shared_ptr<InstanceState>& state) {
-  journal_.try_emplace(state, Saved{state->status(), state->committed()});
+void SessionImpl::remember(InstanceState& state) {
+  journal_.try_emplace(&state, Saved{state.status(), state.committed()});
 }
 
 void SessionImpl::restore_transaction_state() {
@@ -151,7 +151,7 @@ void UnitOfWork::mark_for_delete(InstanceState& state) {
   if (state.status() != ObjectStatus::persistent && state.status() != ObjectStatus::deleted) return;
   InstanceAccess::status(state) = ObjectStatus::deleted;
   deleting_.insert(&state);
-  deletes_.push_back(state.shared_from_this());
+  deletes_.push_back(&state);
 }
 
 void UnitOfWork::null_foreign_key(InstanceState& child, const RelationshipProperty& rel) {
@@ -197,7 +197,7 @@ void UnitOfWork::delete_dependents(InstanceState& parent) {
 
 void UnitOfWork::collect_deletes() {
   for (const auto& d : s_.deleted_) {
-    deleting_.insert(d.get());
+    deleting_.insert(d);
     deletes_.push_back(d);
   }
   // deletes_ grows while cascading.
@@ -210,8 +210,8 @@ void UnitOfWork::process_removed_children() {
     if (!rel || rel->direction() != RelationshipDirection::one_to_many) continue;
     InstanceState& parent = *attr->owner();
     for (const auto& child : attr->removed()) {
-      if (child->session() != &s_ || deleting_.count(child.get())) continue;
-      if (attr->raw_contains(child.get())) continue;
+      if (child->session() != &s_ || deleting_.count(child)) continue;
+      if (attr->raw_contains(child)) continue;
       // Re-parented elsewhere: the new parent's sync sets its key.
       if (const RelationshipProperty* back = rel->back_populates()) {
         RelationshipAttribute& b = back->attribute(child->object());
@@ -219,7 +219,7 @@ void UnitOfWork::process_removed_children() {
       }
       if (rel->cascade().delete_orphan) {
         mark_for_delete(*child);
-        if (deleting_.count(child.get())) delete_dependents(*child);
+        if (deleting_.count(child)) delete_dependents(*child);
       } else {
         null_foreign_key(*child, *rel);
       }
@@ -294,10 +294,10 @@ void UnitOfWork::insert(InstanceState& state) {
     m.set(state.object(), *generated, Value(id));
     values[*generated] = m.get(state.object(), *generated);
   }
-  s_.remember(state.shared_from_this());
+  s_.remember(state);
   InstanceAccess::committed(state) = std::move(values);
   InstanceAccess::status(state) = ObjectStatus::persistent;
-  s_.identity_.insert_or_assign(s_.key_of(state), state.shared_from_this());
+  s_.identity_.insert_or_assign(s_.key_of(state), &state);
   inserted_.insert(&state);
 }
 
@@ -322,13 +322,13 @@ void UnitOfWork::update(InstanceState& state) {
                               std::to_string(conn().rows_affected()) +
                               " (was the row deleted or its key changed elsewhere?)");
   }
-  s_.remember(state.shared_from_this());
+  s_.remember(state);
   const IdentityKey old_key = s_.key_of(state);
   InstanceAccess::committed(state) = std::move(values);
   IdentityKey new_key = s_.key_of(state);
   if (!(old_key == new_key)) {
     s_.identity_.erase(old_key);
-    s_.identity_.insert_or_assign(std::move(new_key), state.shared_from_this());
+    s_.identity_.insert_or_assign(std::move(new_key), &state);
   }
 }
 
@@ -342,13 +342,11 @@ void UnitOfWork::remove(InstanceState& state) {
   }
   conn().execute(del);
   // Journal the object as it was before this flush: persistent, or marked deleted.
+  const bool marked =
+      std::find(s_.deleted_.begin(), s_.deleted_.end(), &state) != s_.deleted_.end();
   s_.journal_.try_emplace(
-      state.shared_from_this(),
-      SessionImpl::Saved{std::find(s_.deleted_.begin(), s_.deleted_.end(),
-                                   state.shared_from_this()) != s_.deleted_.end()
-                             ? ObjectStatus::deleted
-                             : ObjectStatus::persistent,
-                         state.committed()});
+      &state, SessionImpl::Saved{marked ? ObjectStatus::deleted : ObjectStatus::persistent,
+                                 state.committed()});
   s_.identity_.erase(s_.key_of(state));
 }
 
@@ -395,10 +393,10 @@ void UnitOfWork::run() {
   const auto order = mapper_order();
   std::unordered_map<const Mapper*, std::vector<InstanceState*>> pending, persistent;
   for (const auto& s : s_.new_) {
-    if (s->status() == ObjectStatus::pending) pending[s->mapper()].push_back(s.get());
+    if (s->status() == ObjectStatus::pending) pending[s->mapper()].push_back(s);
   }
   for (const auto& [key, s] : s_.identity_) {
-    if (s->status() == ObjectStatus::persistent) persistent[s->mapper()].push_back(s.get());
+    if (s->status() == ObjectStatus::persistent) persistent[s->mapper()].push_back(s);
   }
   // The identity map is unordered; write in the order objects came into the session.
   for (auto& [m, states] : persistent) {
@@ -433,17 +431,29 @@ void UnitOfWork::finish() {
   s_.deleted_.clear();
   for (RelationshipAttribute* attr : s_.modified_attributes_) attr->clear_history();
   s_.modified_attributes_.clear();
-  // Deleted objects leave the loaded relationships of the objects that remain.
-  for (const auto& d : deletes_) {
+  // Deleted objects leave the loaded relationships of the objects that remain. A
+  // parent not loaded through the child's one<> is found by the child's foreign key.
+  for (InstanceState* d : deletes_) {
     for (const RelationshipProperty* rel : d->mapper()->relationships()) {
-      RelationshipAttribute& attr = rel->attribute(d->object());
       const RelationshipProperty* back = rel->back_populates();
-      if (!attr.is_loaded() || !back) continue;
-      for (std::size_t i = 0; i < attr.raw_size(); ++i) {
-        InstanceState* other = attr.raw_at(i);
+      if (!back) continue;
+      RelationshipAttribute& attr = rel->attribute(d->object());
+      std::vector<InstanceState*> others;
+      if (attr.is_loaded()) {
+        for (std::size_t i = 0; i < attr.raw_size(); ++i) others.push_back(attr.raw_at(i));
+      } else if (rel->direction() == RelationshipDirection::many_to_one) {
+        std::vector<Value> key;
+        for (std::size_t pk : rel->target().primary_key()) {
+          for (const auto& pair : rel->column_pairs()) {
+            if (pair.referenced == pk) key.push_back(d->committed()[pair.foreign]);
+          }
+        }
+        if (InstanceState* parent = s_.lookup(rel->target(), key)) others.push_back(parent);
+      }
+      for (InstanceState* other : others) {
         if (deleting_.count(other)) continue;
         RelationshipAttribute& b = back->attribute(other->object());
-        if (b.is_loaded()) b.raw_remove(d.get());
+        if (b.is_loaded()) b.raw_remove(d);
       }
     }
   }

@@ -1,7 +1,5 @@
 // "lazy": loads a relationship with one SELECT on first access. A many-to-one whose
 // target is already in the identity map costs no statement.
-#include "../strategies.hpp"
-
 #include <relate/errors.hpp>
 #include <relate/orm/attributes.hpp>
 #include <relate/orm/instance.hpp>
@@ -10,6 +8,8 @@
 #include <relate/orm/mapper.hpp>
 #include <relate/orm/relationship.hpp>
 #include <relate/schema.hpp>
+
+#include "../strategies.hpp"
 
 namespace relate::loaders {
 
@@ -32,7 +32,7 @@ class LazyLoader final : public LoaderStrategy {
       }
       if (!key.empty()) {
         if (InstanceState* hit = identity_lookup(session, rel.target(), key)) {
-          attr.set_loaded({hit->shared_from_this()});
+          attr.set_loaded({hit});
           return;
         }
       }
@@ -60,8 +60,6 @@ class LazyLoader final : public LoaderStrategy {
 
 }  // namespace
 
-std::shared_ptr<const LoaderStrategy> make_lazy_loader() {
-  return std::make_shared<LazyLoader>();
-}
+std::shared_ptr<const LoaderStrategy> make_lazy_loader() { return std::make_shared<LazyLoader>(); }
 
 }  // namespace relate::loaders

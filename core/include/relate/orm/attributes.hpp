@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <initializer_list>
+#include <iterator>
 #include <memory>
 #include <relate/orm/instance.hpp>
 #include <vector>
@@ -30,27 +31,30 @@ class RelationshipAttribute {
   const RelationshipProperty* property() const { return property_; }
 
   // Type-erased access for the session and loader strategies. These never load,
-  // never back-populate and never cascade.
+  // never back-populate and never cascade; raw_append expects an item already in the
+  // owner's object graph.
   virtual std::size_t raw_size() const = 0;
   virtual InstanceState* raw_at(std::size_t i) const = 0;
-  virtual void raw_append(std::shared_ptr<InstanceState> item) = 0;
+  virtual void raw_append(InstanceState* item) = 0;
   virtual bool raw_remove(const InstanceState* item) = 0;
   virtual void raw_clear() = 0;
   bool raw_contains(const InstanceState* item) const;
 
   // Installs loaded items, merging changes made while unloaded (back-population onto
   // an unloaded collection is recorded, not loaded for).
-  void set_loaded(std::vector<std::shared_ptr<InstanceState>> items);
+  void set_loaded(const std::vector<InstanceState*>& items);
   // Forgets the value: the next access loads it again.
   void expire();
   // Marks an unloaded attribute as one that raises on access (raiseload).
   void set_raise_on_access(bool raise) { raise_ = raise; }
 
+  // Binds the attribute to its owner; items it held while unbound join the owner's
+  // object graph.
   void bind(InstanceState* owner, const RelationshipProperty* property, bool loaded);
 
   // History since the last flush, for the unit of work.
   bool modified() const { return modified_; }
-  const std::vector<std::shared_ptr<InstanceState>>& removed() const { return removed_; }
+  const std::vector<InstanceState*>& removed() const { return removed_; }
   void clear_history() {
     modified_ = false;
     removed_.clear();
@@ -58,15 +62,20 @@ class RelationshipAttribute {
 
  protected:
   RelationshipAttribute() = default;
-  // Copies and moves carry the value, never the binding: a copy of a model object is a
-  // plain value that no session tracks.
-  RelationshipAttribute(const RelationshipAttribute&) {}
+  // Copies carry the value, never the binding: a copy of a model object is a plain
+  // value that no session tracks. (They pin the objects they refer to.)
+  RelationshipAttribute(const RelationshipAttribute& other) : pin_(other.pinned_graph()) {}
   RelationshipAttribute& operator=(const RelationshipAttribute&) { return *this; }
 
   // Loads on first access; throws DetachedInstanceError without a session.
   void load() const {
     if (!loaded_) load_slow();
   }
+  // Makes `item` reachable from this attribute's owner: one object graph for both.
+  void link(InstanceState* item);
+  // The graph new objects created through this attribute should start in.
+  std::shared_ptr<detail::ObjectGraph> home_graph() const;
+
   // Events of the public, typed operations: back-population and save-update cascade.
   void appended(InstanceState* item);
   void removed(InstanceState* item);
@@ -75,16 +84,38 @@ class RelationshipAttribute {
  private:
   friend class AttributeEvents;
   void load_slow() const;
+  std::shared_ptr<detail::ObjectGraph> pinned_graph() const;
+  void defer(bool appended, InstanceState* item);
 
   InstanceState* owner_ = nullptr;
   const RelationshipProperty* property_ = nullptr;
   bool loaded_ = true;
   bool raise_ = false;
   bool modified_ = false;
-  std::vector<std::shared_ptr<InstanceState>> removed_;
+  std::vector<InstanceState*> removed_;
   // Changes received while unloaded: (true = appended, false = removed).
-  std::unique_ptr<std::vector<std::pair<bool, std::shared_ptr<InstanceState>>>> pending_;
+  std::unique_ptr<std::vector<std::pair<bool, InstanceState*>>> pending_;
+  // While unbound: the graph of the objects this attribute refers to.
+  std::shared_ptr<detail::ObjectGraph> pin_;
 };
+
+namespace detail {
+
+template <class T>
+T* object_of(InstanceState* state) {
+  return state ? &static_cast<Holder<T>*>(state)->value : nullptr;
+}
+
+// A new object in `graph` (a fresh graph when null).
+template <class T>
+ptr<T> make_in(const std::shared_ptr<ObjectGraph>& graph, T value) {
+  if (!graph) return relate::make<T>(std::move(value));
+  InstanceState* state = graph->adopt(std::make_unique<Holder<T>>(std::move(value)));
+  bind_new_object(*state, typeid(T));
+  return ptr<T>::from_state(state);
+}
+
+}  // namespace detail
 
 // A reference to one related object (many-to-one; one-to-one).
 template <class T>
@@ -92,142 +123,182 @@ class one final : public RelationshipAttribute {
  public:
   one() = default;
   one(std::nullptr_t) {}
-  one(ptr<T> target) : target_(std::move(target)) {}
-  one(T value) : target_(relate::make<T>(std::move(value))) {}
+  one(const ptr<T>& target) { set_unbound(target.state()); }
+  one(T value) : one(relate::make<T>(std::move(value))) {}
   one(const one& other) : RelationshipAttribute(other), target_(other.target_) {}
   one& operator=(const one& other) {
     if (this != &other) assign(other.target_);
     return *this;
   }
-  one& operator=(ptr<T> target) {
-    assign(std::move(target));
+  one& operator=(const ptr<T>& target) {
+    assign(target.state());
     return *this;
   }
   one& operator=(std::nullptr_t) {
-    assign(ptr<T>());
+    assign(nullptr);
     return *this;
   }
 
-  const ptr<T>& get() const {
+  ptr<T> get() const {
     load();
-    return target_;
+    return ptr<T>::from_state(target_);
   }
-  T* operator->() const { return get().get(); }
-  T& operator*() const { return *get(); }
-  explicit operator bool() const { return static_cast<bool>(get()); }
-  operator const ptr<T>&() const { return get(); }
+  T* operator->() const {
+    load();
+    return detail::object_of<T>(target_);
+  }
+  T& operator*() const { return *operator->(); }
+  explicit operator bool() const {
+    load();
+    return target_ != nullptr;
+  }
+  operator ptr<T>() const { return get(); }
 
-  friend bool operator==(const one& a, const ptr<T>& b) { return a.get() == b; }
-  friend bool operator==(const one& a, std::nullptr_t) { return a.get() == nullptr; }
+  friend bool operator==(const one& a, const ptr<T>& b) {
+    a.load();
+    return a.target_ == b.state();
+  }
+  friend bool operator==(const one& a, std::nullptr_t) {
+    a.load();
+    return a.target_ == nullptr;
+  }
 
   std::size_t raw_size() const override { return target_ ? 1 : 0; }
-  InstanceState* raw_at(std::size_t) const override { return target_.state(); }
-  void raw_append(std::shared_ptr<InstanceState> item) override {
-    target_ = ptr<T>::adopt(std::move(item));
-  }
+  InstanceState* raw_at(std::size_t) const override { return target_; }
+  void raw_append(InstanceState* item) override { target_ = item; }
   bool raw_remove(const InstanceState* item) override {
-    if (target_.state() != item) return false;
+    if (target_ != item) return false;
     target_ = nullptr;
     return true;
   }
   void raw_clear() override { target_ = nullptr; }
 
  private:
-  void assign(ptr<T> target) {
+  void set_unbound(InstanceState* target) {
+    if (target) link(target);
+    target_ = target;
+  }
+  void assign(InstanceState* target) {
     load();
     if (target_ == target) return;
-    ptr<T> old = std::move(target_);
-    target_ = std::move(target);
-    replaced(old.state(), target_.state());
+    if (target) link(target);
+    InstanceState* old = target_;
+    target_ = target;
+    replaced(old, target);
   }
 
-  ptr<T> target_;
+  InstanceState* target_ = nullptr;
 };
 
 // A collection of related objects (one-to-many; many-to-many). Iteration yields
-// const ptr<T>&; change it through push_back/add/remove/clear so both sides stay in
-// sync.
+// ptr<T>; change it through push_back/add/remove/clear so both sides stay in sync.
 template <class T>
 class many final : public RelationshipAttribute {
  public:
+  class iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = ptr<T>;
+    using difference_type = std::ptrdiff_t;
+    using reference = ptr<T>;
+    using pointer = void;
+
+    iterator() = default;
+    explicit iterator(std::vector<InstanceState*>::const_iterator it) : it_(it) {}
+    ptr<T> operator*() const { return ptr<T>::from_state(*it_); }
+    iterator& operator++() {
+      ++it_;
+      return *this;
+    }
+    iterator operator++(int) {
+      iterator old = *this;
+      ++it_;
+      return old;
+    }
+    friend bool operator==(const iterator& a, const iterator& b) { return a.it_ == b.it_; }
+
+   private:
+    std::vector<InstanceState*>::const_iterator it_;
+  };
   using value_type = ptr<T>;
-  using const_iterator = typename std::vector<ptr<T>>::const_iterator;
+  using const_iterator = iterator;
 
   many() = default;
   many(std::initializer_list<T> values) {
-    items_.reserve(values.size());
-    for (const T& v : values) items_.push_back(relate::make<T>(T(v)));
+    for (const T& v : values) append_unbound(relate::make<T>(T(v)).state());
   }
-  many(std::vector<ptr<T>> items) : items_(std::move(items)) {}
+  many(const std::vector<ptr<T>>& items) {
+    for (const auto& p : items) append_unbound(p.state());
+  }
   many(const many& other) : RelationshipAttribute(other), items_(other.items_) {}
   many& operator=(const many& other) {
     if (this != &other) {
+      const std::vector<InstanceState*> copy = other.items_;
       clear();
-      for (const auto& p : other.items_) push_back(p);
+      for (InstanceState* s : copy) push_back(ptr<T>::from_state(s));
     }
     return *this;
   }
 
-  const_iterator begin() const {
+  iterator begin() const {
     load();
-    return items_.begin();
+    return iterator(items_.begin());
   }
-  const_iterator end() const {
+  iterator end() const {
     load();
-    return items_.end();
+    return iterator(items_.end());
   }
   std::size_t size() const {
     load();
     return items_.size();
   }
   bool empty() const { return size() == 0; }
-  const ptr<T>& operator[](std::size_t i) const {
+  ptr<T> operator[](std::size_t i) const {
     load();
-    return items_[i];
+    return ptr<T>::from_state(items_.at(i));
   }
-  const ptr<T>& front() const { return (*this)[0]; }
-  const ptr<T>& back() const { return (*this)[size() - 1]; }
+  ptr<T> front() const { return (*this)[0]; }
+  ptr<T> back() const { return (*this)[size() - 1]; }
   bool contains(const ptr<T>& p) const {
     load();
-    return std::find(items_.begin(), items_.end(), p) != items_.end();
+    return std::find(items_.begin(), items_.end(), p.state()) != items_.end();
   }
 
-  void push_back(ptr<T> p) {
+  void push_back(const ptr<T>& p) {
     load();
-    if (!p || std::find(items_.begin(), items_.end(), p) != items_.end()) return;
-    items_.push_back(std::move(p));
-    appended(items_.back().state());
+    InstanceState* s = p.state();
+    if (!s || std::find(items_.begin(), items_.end(), s) != items_.end()) return;
+    link(s);
+    items_.push_back(s);
+    appended(s);
   }
   // Creates a new object from a value and appends it.
   ptr<T> add(T value) {
-    ptr<T> p = relate::make<T>(std::move(value));
+    ptr<T> p = detail::make_in<T>(home_graph(), std::move(value));
     push_back(p);
     return p;
   }
   bool remove(const ptr<T>& p) {
     load();
-    auto it = std::find(items_.begin(), items_.end(), p);
+    auto it = std::find(items_.begin(), items_.end(), p.state());
     if (it == items_.end()) return false;
-    ptr<T> keep = std::move(*it);
+    InstanceState* s = *it;
     items_.erase(it);
-    removed(keep.state());
+    removed(s);
     return true;
   }
   void clear() {
     load();
-    std::vector<ptr<T>> old;
+    std::vector<InstanceState*> old;
     old.swap(items_);
-    for (const auto& p : old) removed(p.state());
+    for (InstanceState* s : old) removed(s);
   }
 
   std::size_t raw_size() const override { return items_.size(); }
-  InstanceState* raw_at(std::size_t i) const override { return items_[i].state(); }
-  void raw_append(std::shared_ptr<InstanceState> item) override {
-    items_.push_back(ptr<T>::adopt(std::move(item)));
-  }
+  InstanceState* raw_at(std::size_t i) const override { return items_[i]; }
+  void raw_append(InstanceState* item) override { items_.push_back(item); }
   bool raw_remove(const InstanceState* item) override {
-    auto it = std::find_if(items_.begin(), items_.end(),
-                           [item](const ptr<T>& p) { return p.state() == item; });
+    auto it = std::find(items_.begin(), items_.end(), item);
     if (it == items_.end()) return false;
     items_.erase(it);
     return true;
@@ -235,7 +306,13 @@ class many final : public RelationshipAttribute {
   void raw_clear() override { items_.clear(); }
 
  private:
-  std::vector<ptr<T>> items_;
+  void append_unbound(InstanceState* s) {
+    if (!s) return;
+    link(s);
+    items_.push_back(s);
+  }
+
+  std::vector<InstanceState*> items_;
 };
 
 }  // namespace relate

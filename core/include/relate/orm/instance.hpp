@@ -1,13 +1,20 @@
-// InstanceState and ptr<T>: how Relate holds a mapped object. Every object the ORM
-// knows lives in one allocation together with its InstanceState (status, owning
-// session, the column values last loaded or flushed), and users hold it through
-// relate::ptr<T>, a shared handle. Identity is the handle: the same row in a session is
-// the same ptr.
+// How Relate holds mapped objects. Every object the ORM knows lives in one allocation
+// with its InstanceState (status, owning session, the column values last loaded or
+// flushed), and users hold it through relate::ptr<T>. The same row in a session is the
+// same object, so ptr equality is identity.
+//
+// Memory: objects that refer to each other through relationships belong to one
+// ObjectGraph, which owns them; a Session's objects all belong to its graph. Handles
+// keep the whole graph alive, and relationship members hold plain pointers inside it,
+// so a back_populates pair (user->posts, post->author) is no reference cycle and
+// nothing leaks. The price: one live handle keeps its whole graph (e.g. everything a
+// closed Session loaded) in memory.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <relate/value.hpp>
+#include <typeindex>
 #include <utility>
 #include <vector>
 
@@ -25,7 +32,37 @@ enum class ObjectStatus : std::uint8_t {
   detached,    // had a row, its session is closed or it was expunged
 };
 
-class InstanceState : public std::enable_shared_from_this<InstanceState> {
+class InstanceState;
+
+namespace detail {
+
+class ObjectGraph : public std::enable_shared_from_this<ObjectGraph> {
+ public:
+  ObjectGraph() = default;
+  ObjectGraph(const ObjectGraph&) = delete;
+  ObjectGraph& operator=(const ObjectGraph&) = delete;
+
+  // Takes ownership of a new object.
+  InstanceState* adopt(std::unique_ptr<InstanceState> object);
+  // Moves every object of `other` into this graph; `other` then forwards here, so
+  // handles that keep it alive keep this graph alive.
+  void absorb(ObjectGraph& other);
+  // Puts a and b in one graph and returns it: a Session's graph stays where it is,
+  // otherwise the smaller graph moves.
+  static ObjectGraph& join(ObjectGraph& a, ObjectGraph& b);
+  std::size_t size() const { return objects_.size(); }
+  // A Session's graph: objects join it, it never moves into another.
+  void anchor(bool on = true) { anchored_ = on; }
+
+ private:
+  std::vector<std::unique_ptr<InstanceState>> objects_;
+  std::shared_ptr<ObjectGraph> forward_;
+  bool anchored_ = false;
+};
+
+}  // namespace detail
+
+class InstanceState {
  public:
   InstanceState(const InstanceState&) = delete;
   InstanceState& operator=(const InstanceState&) = delete;
@@ -35,6 +72,7 @@ class InstanceState : public std::enable_shared_from_this<InstanceState> {
   const Mapper* mapper() const { return mapper_; }
   SessionImpl* session() const { return session_; }
   ObjectStatus status() const { return status_; }
+  detail::ObjectGraph& graph() const { return *graph_; }
 
   // Column values as last loaded from or flushed to the database, in the mapper's
   // column order; empty while the object has no row.
@@ -50,8 +88,10 @@ class InstanceState : public std::enable_shared_from_this<InstanceState> {
   friend class UnitOfWork;
   friend class Mapper;
   friend class InstanceAccess;
+  friend class detail::ObjectGraph;
 
   void* object_;
+  detail::ObjectGraph* graph_ = nullptr;
   const Mapper* mapper_ = nullptr;
   SessionImpl* session_ = nullptr;
   ObjectStatus status_ = ObjectStatus::transient;
@@ -65,12 +105,16 @@ namespace detail {
 template <class T>
 class Holder final : public InstanceState {
  public:
+  // The base records the member's address: the holder never moves.
   template <class... Args>
-  // The base records the member's address: the holder never moves, so it stays valid.
   explicit Holder(Args&&... args)
       : InstanceState(static_cast<void*>(&value)), value{std::forward<Args>(args)...} {}
   T value;
 };
+
+// Binds a new object to the mapper its type has in the first configured MetaData
+// that maps it, so relationships sync before any Session sees the object.
+void bind_new_object(InstanceState& state, std::type_index type);
 
 }  // namespace detail
 
@@ -80,9 +124,7 @@ class ptr {
   ptr() = default;
   ptr(std::nullptr_t) {}
 
-  T* get() const {
-    return state_ ? &static_cast<detail::Holder<T>*>(state_.get())->value : nullptr;
-  }
+  T* get() const { return state_ ? &static_cast<detail::Holder<T>*>(state_)->value : nullptr; }
   T* operator->() const { return get(); }
   T& operator*() const { return *get(); }
   explicit operator bool() const { return state_ != nullptr; }
@@ -91,24 +133,30 @@ class ptr {
   friend bool operator==(const ptr& a, std::nullptr_t) { return a.state_ == nullptr; }
 
   // The object's ORM state: its status and session. For plugins and diagnostics.
-  InstanceState* state() const { return state_.get(); }
-  const std::shared_ptr<InstanceState>& shared_state() const { return state_; }
+  InstanceState* state() const { return state_; }
 
-  // Wraps a state known to hold a T (the caller checks the mapper).
-  static ptr adopt(std::shared_ptr<InstanceState> state) {
+  // A handle to a state known to hold a T (the caller checks the mapper).
+  static ptr from_state(InstanceState* state) {
     ptr p;
-    p.state_ = std::move(state);
+    if (state) {
+      p.graph_ = state->graph().shared_from_this();
+      p.state_ = state;
+    }
     return p;
   }
 
  private:
-  std::shared_ptr<InstanceState> state_;
+  std::shared_ptr<detail::ObjectGraph> graph_;  // keeps the object's memory alive
+  InstanceState* state_ = nullptr;
 };
 
 // A new transient object, ready to be added to a Session or put in a relationship.
 template <class T>
 ptr<T> make(T value) {
-  return ptr<T>::adopt(std::make_shared<detail::Holder<T>>(std::move(value)));
+  auto graph = std::make_shared<detail::ObjectGraph>();
+  InstanceState* state = graph->adopt(std::make_unique<detail::Holder<T>>(std::move(value)));
+  detail::bind_new_object(*state, typeid(T));
+  return ptr<T>::from_state(state);
 }
 
 }  // namespace relate

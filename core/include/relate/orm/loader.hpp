@@ -41,8 +41,9 @@ struct LoadContext {
   // Where the objects of this context sit: the relationships followed from the
   // query's entity to reach them (empty for the query's own entity).
   std::vector<const RelationshipProperty*> path;
-  // The objects this context loaded, in row order.
-  std::vector<std::weak_ptr<InstanceState>> loaded;
+  // The objects this context loaded, in row order (they own the context and live in
+  // one object graph with it, so plain pointers stay valid).
+  std::vector<InstanceState*> loaded;
 
   // The strategy for `relationship` on objects of this context: a matching option,
   // else the relationship's default.

@@ -28,9 +28,9 @@ std::vector<sql::OrderBy> relationship_order(const RelationshipProperty& rel);
 
 // Runs `query` (an entity_select of `mapper`, possibly extended) and returns one object
 // per row, from the identity map where the row is already there (never overwritten).
-std::vector<std::shared_ptr<InstanceState>> load_entities(
-    SessionImpl& session, const Mapper& mapper, const sql::Select& query,
-    const std::shared_ptr<LoadContext>& context);
+std::vector<InstanceState*> load_entities(SessionImpl& session, const Mapper& mapper,
+                                          const sql::Select& query,
+                                          const std::shared_ptr<LoadContext>& context);
 
 // The persistent object with that primary key in the session, or null.
 InstanceState* identity_lookup(SessionImpl& session, const Mapper& mapper,

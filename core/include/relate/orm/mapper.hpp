@@ -47,7 +47,7 @@ class Mapper {
     std::vector<bool> nullable;        // per column: the member is std::optional
     std::vector<ColumnType> types;     // per column
     std::vector<RelationshipField> relationships;
-    std::shared_ptr<InstanceState> (*create)();
+    std::unique_ptr<InstanceState> (*create)();
   };
 
   explicit Mapper(Blueprint blueprint) : bp_(std::move(blueprint)) {}
@@ -75,8 +75,8 @@ class Mapper {
     return dependents_;
   }
 
-  // A new, default-constructed object of the model, unbound.
-  std::shared_ptr<InstanceState> create() const { return bp_.create(); }
+  // A new, default-constructed object of the model, unbound and in no graph.
+  std::unique_ptr<InstanceState> create() const { return bp_.create(); }
   Value get(const void* object, std::size_t column) const {
     return bp_.columns[column].get(object);
   }
@@ -87,7 +87,8 @@ class Mapper {
   std::vector<Value> primary_key_values(const void* object) const;
 
   // Binds the object's relationship members to it; `loaded` false marks them
-  // unloaded (objects coming from the database).
+  // unloaded (objects coming from the database). A new object's related objects are
+  // bound too, and their side of each back_populates pair points back at it.
   void bind(InstanceState& state, bool loaded) const;
 
  private:

@@ -62,13 +62,13 @@ class Session {
   // come along through the save-update cascade.
   template <class T>
   ptr<T> add(T value) {
-    ptr<T> p = relate::make<T>(std::move(value));
-    add_state(p.shared_state(), typeid(T));
+    ptr<T> p = detail::make_in<T>(graph(), std::move(value));
+    add_state(*p.state(), typeid(T));
     return p;
   }
   template <class T>
   const ptr<T>& add(const ptr<T>& object) {
-    add_state(object.shared_state(), typeid(T));
+    if (object) add_state(*object.state(), typeid(T));
     return object;
   }
   template <class T>
@@ -80,13 +80,13 @@ class Session {
   // Composite keys take their values in primary key order.
   template <class T, class... K>
   ptr<T> get(const K&... key) {
-    return ptr<T>::adopt(get_state(typeid(T), {to_key_value(key)...}));
+    return ptr<T>::from_state(get_state(typeid(T), {to_key_value(key)...}));
   }
 
   // Marks an object for deletion at the next flush (SQLAlchemy's session.delete).
   template <class T>
   void remove(const ptr<T>& object) {
-    remove_state(object.shared_state());
+    if (object) remove_state(*object.state());
   }
   // Removes an object from the session without deleting it; it becomes detached.
   template <class T>
@@ -99,7 +99,7 @@ class Session {
     auto states = execute_query(typeid(T), query.spec());
     std::vector<ptr<T>> rows;
     rows.reserve(states.size());
-    for (auto& s : states) rows.push_back(ptr<T>::adopt(std::move(s)));
+    for (InstanceState* s : states) rows.push_back(ptr<T>::from_state(s));
     return ScalarResult<T>(std::move(rows), detail::type_name<T>());
   }
 
@@ -126,12 +126,12 @@ class Session {
     }
   }
 
-  void add_state(const std::shared_ptr<InstanceState>& state, std::type_index type);
-  std::shared_ptr<InstanceState> get_state(std::type_index type, std::vector<Value> key);
-  void remove_state(const std::shared_ptr<InstanceState>& state);
+  const std::shared_ptr<detail::ObjectGraph>& graph() const;
+  void add_state(InstanceState& state, std::type_index type);
+  InstanceState* get_state(std::type_index type, std::vector<Value> key);
+  void remove_state(InstanceState& state);
   void expunge_state(InstanceState* state);
-  std::vector<std::shared_ptr<InstanceState>> execute_query(std::type_index type,
-                                                            const QuerySpec& spec);
+  std::vector<InstanceState*> execute_query(std::type_index type, const QuerySpec& spec);
 
   std::unique_ptr<SessionImpl> impl_;
 };
