@@ -1,0 +1,262 @@
+// column_traits: every supported member type keeps its value through a real SQLite
+// round trip (written by one Session, read back by another), maps to the documented
+// ColumnType, and a user type maps by specialising relate::column_traits.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+
+#include "test_support.hpp"
+
+namespace column_traits_test {
+
+// A one-column model for any member type.
+template <class T>
+struct Box {
+  std::int64_t id = 0;
+  T value{};
+};
+
+enum class Color : std::int16_t { red = 1, green = 2, blue = -3 };
+
+// A user type, mapped as column_traits.hpp documents.
+struct Money {
+  std::int64_t cents = 0;
+  friend bool operator==(const Money&, const Money&) = default;
+};
+
+}  // namespace column_traits_test
+
+template <>
+struct relate::column_traits<column_traits_test::Money> {
+  static constexpr relate::ColumnType type = relate::ColumnType::big_integer;
+  static relate::Value to_value(const column_traits_test::Money& m) { return m.cents; }
+  static column_traits_test::Money from_value(const relate::Value& v) {
+    return column_traits_test::Money{v.as_int()};
+  }
+};
+
+namespace column_traits_test {
+namespace {
+
+using namespace std::chrono;
+using relate::ColumnType;
+
+class ColumnTraitsTest : public relate_test::SqliteTest {
+ protected:
+  // Writes `value` in one Session and returns what a fresh Session reads back.
+  template <class T>
+  T round_trip(const T& value) {
+    const relate::MetaData md =
+        create(relate::MetaData{}.table<Box<T>>("boxes", relate::primary_key(&Box<T>::id)));
+    std::int64_t id = 0;
+    {
+      relate::Session writer(engine, md);
+      auto box = writer.add(Box<T>{.value = value});
+      writer.commit();
+      id = box->id;
+    }
+    relate::Session reader(engine, md);
+    auto loaded = reader.get<Box<T>>(id);
+    if (!loaded) throw std::runtime_error("the box was not found again");
+    return loaded->value;
+  }
+
+  // The stored value as SQLite sees it: its text and its storage class.
+  relate_test::Row stored() const { return rows("SELECT value, typeof(value) FROM boxes").at(0); }
+};
+
+TEST_F(ColumnTraitsTest, BoolRoundTrips) {
+  static_assert(relate::column_traits<bool>::type == ColumnType::boolean);
+  EXPECT_TRUE(round_trip(true));
+  EXPECT_FALSE(round_trip(false));
+}
+
+TEST_F(ColumnTraitsTest, Int8RoundTripsAtBothLimits) {
+  static_assert(relate::column_traits<std::int8_t>::type == ColumnType::small_integer);
+  EXPECT_EQ(round_trip<std::int8_t>(-128), -128);
+  EXPECT_EQ(round_trip<std::int8_t>(127), 127);
+}
+
+TEST_F(ColumnTraitsTest, Int16RoundTripsAtBothLimits) {
+  static_assert(relate::column_traits<std::int16_t>::type == ColumnType::small_integer);
+  EXPECT_EQ(round_trip<std::int16_t>(-32768), -32768);
+  EXPECT_EQ(round_trip<std::int16_t>(32767), 32767);
+}
+
+TEST_F(ColumnTraitsTest, Int32RoundTripsAtBothLimits) {
+  static_assert(relate::column_traits<std::int32_t>::type == ColumnType::integer);
+  EXPECT_EQ(round_trip(std::numeric_limits<std::int32_t>::min()),
+            std::numeric_limits<std::int32_t>::min());
+  EXPECT_EQ(round_trip(std::numeric_limits<std::int32_t>::max()),
+            std::numeric_limits<std::int32_t>::max());
+}
+
+TEST_F(ColumnTraitsTest, Int64RoundTripsAtBothLimits) {
+  static_assert(relate::column_traits<std::int64_t>::type == ColumnType::big_integer);
+  EXPECT_EQ(round_trip(std::numeric_limits<std::int64_t>::min()),
+            std::numeric_limits<std::int64_t>::min());
+  EXPECT_EQ(round_trip(std::numeric_limits<std::int64_t>::max()),
+            std::numeric_limits<std::int64_t>::max());
+}
+
+TEST_F(ColumnTraitsTest, UnsignedIntegersRoundTripAtTheirMaximum) {
+  static_assert(relate::column_traits<std::uint16_t>::type == ColumnType::small_integer);
+  static_assert(relate::column_traits<std::uint32_t>::type == ColumnType::integer);
+  EXPECT_EQ(round_trip(std::numeric_limits<std::uint8_t>::max()), 255u);
+  EXPECT_EQ(round_trip(std::numeric_limits<std::uint16_t>::max()), 65535u);
+  EXPECT_EQ(round_trip(std::numeric_limits<std::uint32_t>::max()), 4294967295u);
+}
+
+TEST_F(ColumnTraitsTest, Uint64RoundTripsUpToTheSigned64BitMaximum) {
+  const auto max = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  EXPECT_EQ(round_trip(max), max);
+}
+
+TEST_F(ColumnTraitsTest, Uint64AboveTheSigned64BitMaximumIsADataError) {
+  const relate::MetaData md = create(relate::MetaData{}.table<Box<std::uint64_t>>(
+      "boxes", relate::primary_key(&Box<std::uint64_t>::id)));
+  relate::Session session(engine, md);
+  session.add(Box<std::uint64_t>{.value = std::numeric_limits<std::uint64_t>::max()});
+  try {
+    session.commit();
+    FAIL() << "expected relate::DataError";
+  } catch (const relate::DataError& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("18446744073709551615"));
+  }
+  EXPECT_EQ(count_rows("boxes"), 0);
+}
+
+TEST_F(ColumnTraitsTest, OutOfRangeValueInTheDatabaseIsADataErrorNamingMemberAndTable) {
+  const relate::MetaData md = create(relate::MetaData{}.table<Box<std::int8_t>>(
+      "boxes", relate::primary_key(&Box<std::int8_t>::id)));
+  exec_raw("INSERT INTO boxes (id, value) VALUES (1, 300)");
+  relate::Session session(engine, md);
+  try {
+    session.get<Box<std::int8_t>>(1);
+    FAIL() << "expected relate::DataError";
+  } catch (const relate::DataError& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("value"));
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("boxes"));
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("300"));
+  }
+}
+
+TEST_F(ColumnTraitsTest, FloatRoundTripsExactly) {
+  static_assert(relate::column_traits<float>::type == ColumnType::real);
+  EXPECT_EQ(round_trip(3.14159f), 3.14159f);
+  EXPECT_EQ(round_trip(-0.25f), -0.25f);
+}
+
+TEST_F(ColumnTraitsTest, DoubleRoundTripsExactly) {
+  static_assert(relate::column_traits<double>::type == ColumnType::double_precision);
+  EXPECT_EQ(round_trip(0.1), 0.1);
+  EXPECT_EQ(round_trip(1e-300), 1e-300);
+  EXPECT_EQ(round_trip(std::numeric_limits<double>::lowest()),
+            std::numeric_limits<double>::lowest());
+}
+
+TEST_F(ColumnTraitsTest, StringRoundTripsVerbatim) {
+  static_assert(relate::column_traits<std::string>::type == ColumnType::text);
+  const std::string text = "h\xC3\xA9llo \"w\xC3\xB6rld\" it's; -- \n\ttabbed";
+  EXPECT_EQ(round_trip(text), text);
+  EXPECT_EQ(stored(), (relate_test::Row{text, "text"}));
+}
+
+TEST_F(ColumnTraitsTest, EmptyStringRoundTripsAsEmptyNotNull) {
+  EXPECT_EQ(round_trip(std::string()), "");
+  EXPECT_EQ(stored(), (relate_test::Row{"", "text"}));
+}
+
+TEST_F(ColumnTraitsTest, StringWithEmbeddedNulRoundTrips) {
+  const std::string text("a\0b", 3);
+  EXPECT_EQ(round_trip(text), text);
+}
+
+TEST_F(ColumnTraitsTest, OptionalWithoutValueIsStoredAsNull) {
+  static_assert(relate::column_traits<std::optional<int>>::type == ColumnType::integer);
+  EXPECT_EQ(round_trip(std::optional<std::int32_t>()), std::nullopt);
+  EXPECT_EQ(stored(), (relate_test::Row{"NULL", "null"}));
+}
+
+TEST_F(ColumnTraitsTest, OptionalWithValueRoundTrips) {
+  EXPECT_EQ(round_trip(std::optional<std::int32_t>(42)), 42);
+}
+
+TEST_F(ColumnTraitsTest, OptionalMemberMakesANullableColumnAndOthersAreNotNull) {
+  create(relate::MetaData{}
+             .table<Box<std::optional<std::string>>>(
+                 "maybe", relate::primary_key(&Box<std::optional<std::string>>::id))
+             .table<Box<std::string>>("surely", relate::primary_key(&Box<std::string>::id)));
+  EXPECT_THAT(schema_sql("maybe"), ::testing::HasSubstr("\"value\" TEXT"));
+  EXPECT_THAT(schema_sql("maybe"), ::testing::Not(::testing::HasSubstr("\"value\" TEXT NOT NULL")));
+  EXPECT_THAT(schema_sql("surely"), ::testing::HasSubstr("\"value\" TEXT NOT NULL"));
+}
+
+TEST_F(ColumnTraitsTest, BlobRoundTripsEveryByteValue) {
+  static_assert(relate::column_traits<relate::Blob>::type == ColumnType::blob);
+  relate::Blob bytes;
+  for (int i = 0; i < 256; ++i) bytes.push_back(static_cast<std::byte>(i));
+  EXPECT_EQ(round_trip(bytes), bytes);
+  const relate_test::Row hex = rows("SELECT hex(value), typeof(value) FROM boxes").at(0);
+  EXPECT_EQ(hex[0].substr(0, 8), "00010203");
+  EXPECT_EQ(hex[1], "blob");
+}
+
+TEST_F(ColumnTraitsTest, EmptyBlobRoundTripsAsEmptyNotNull) {
+  EXPECT_EQ(round_trip(relate::Blob{}), relate::Blob{});
+  EXPECT_EQ(stored(), (relate_test::Row{"", "blob"}));
+}
+
+TEST_F(ColumnTraitsTest, TimePointRoundTripsWithMicrosecondPrecision) {
+  static_assert(relate::column_traits<system_clock::time_point>::type == ColumnType::timestamp);
+  const system_clock::time_point t =
+      sys_days{year{2024} / February / 29} + 13h + 45min + 30s + 123456us;
+  EXPECT_EQ(round_trip(t), t);
+}
+
+TEST_F(ColumnTraitsTest, TimePointIsTruncatedToMicroseconds) {
+  const system_clock::time_point t =
+      sys_days{year{2024} / February / 29} + 13h + 45min + 30s + 123456789ns;
+  EXPECT_EQ(round_trip(t), sys_days{year{2024} / February / 29} + 13h + 45min + 30s + 123456us);
+}
+
+TEST_F(ColumnTraitsTest, TimePointIsStoredAsIsoText) {
+  const system_clock::time_point t =
+      sys_days{year{2024} / February / 29} + 13h + 45min + 30s + 123456us;
+  round_trip(t);
+  EXPECT_EQ(stored(), (relate_test::Row{"2024-02-29 13:45:30.123456", "text"}));
+}
+
+TEST_F(ColumnTraitsTest, TimePointBeforeTheEpochRoundTrips) {
+  const system_clock::time_point t = sys_days{year{1969} / July / 20} + 20h + 17min + 40s + 1us;
+  EXPECT_EQ(round_trip(t), t);
+}
+
+TEST_F(ColumnTraitsTest, EnumRoundTripsThroughItsUnderlyingInteger) {
+  static_assert(relate::column_traits<Color>::type == ColumnType::small_integer);
+  EXPECT_EQ(round_trip(Color::blue), Color::blue);
+  EXPECT_EQ(stored(), (relate_test::Row{"-3", "integer"}));
+}
+
+TEST_F(ColumnTraitsTest, UserTypeMapsThroughItsColumnTraitsSpecialisation) {
+  static_assert(relate::column_mappable<Money>);
+  EXPECT_EQ(round_trip(Money{1999}), Money{1999});
+  EXPECT_EQ(stored(), (relate_test::Row{"1999", "integer"}));
+  EXPECT_THAT(schema_sql("boxes"), ::testing::HasSubstr("\"value\" BIGINT NOT NULL"));
+}
+
+TEST_F(ColumnTraitsTest, OptionalUserTypeIsNullable) {
+  EXPECT_EQ(round_trip(std::optional<Money>()), std::nullopt);
+  EXPECT_EQ(stored(), (relate_test::Row{"NULL", "null"}));
+}
+
+TEST(ColumnTraits, TypesWithoutTraitsAreNotMappable) {
+  static_assert(!relate::column_mappable<std::vector<int>>);
+  static_assert(!relate::column_mappable<relate_test::User>);
+  static_assert(relate::column_mappable<std::optional<Color>>);
+  SUCCEED();
+}
+
+}  // namespace
+}  // namespace column_traits_test

@@ -1,0 +1,259 @@
+// Mapping mistakes are relate::MappingErrors at start-up (MetaData::configure() or
+// Session construction), with messages naming the models and members at fault; and
+// the error hierarchy follows DBAPI's shape.
+#include <type_traits>
+
+#include "test_support.hpp"
+
+namespace errors_test {
+
+struct Book;
+struct Editor;
+
+struct Author {
+  std::int64_t id = 0;
+  std::string name;
+  relate::many<Book> books;
+};
+
+struct Book {
+  std::int64_t id = 0;
+  std::int64_t author_id = 0;
+  std::optional<std::int64_t> editor_id;
+  std::string author_name;
+  std::string title;
+  relate::one<Author> author;
+  relate::one<Editor> editor;
+};
+
+struct Editor {
+  std::int64_t id = 0;
+  relate::many<Book> books;
+};
+
+// The same shape without relationship members, for foreign key errors alone.
+struct Shelf {
+  std::int64_t id = 0;
+  std::string label;
+};
+struct Slot {
+  std::int64_t id = 0;
+  std::string shelf_label;
+};
+
+struct Keyless {
+  std::int64_t id = 0;
+};
+
+namespace {
+
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+
+// The message of the MappingError that configure() throws, or "" if none.
+std::string configure_error(const relate::MetaData& md) {
+  try {
+    md.configure();
+  } catch (const relate::MappingError& e) {
+    return e.what();
+  }
+  return {};
+}
+
+// Authors and books with every member declared, apart from what a test changes.
+relate::MetaData library(bool with_foreign_keys = true) {
+  relate::MetaData md;
+  md.table<Author>("authors", relate::primary_key(&Author::id))
+      .table<Editor>("editors", relate::primary_key(&Editor::id));
+  if (with_foreign_keys) {
+    md.table<Book>("books", relate::primary_key(&Book::id),
+                   relate::foreign_key(&Book::author_id, &Author::id),
+                   relate::foreign_key(&Book::editor_id, &Editor::id));
+  } else {
+    md.table<Book>("books", relate::primary_key(&Book::id));
+  }
+  return md;
+}
+
+TEST(MappingErrors, RelationshipWithoutForeignKeyPathNamesBothModels) {
+  relate::MetaData md = library(/*with_foreign_keys=*/false);
+  md.relationship(&Author::books, &Book::author);
+  const std::string message = configure_error(md);
+  EXPECT_THAT(message, AllOf(HasSubstr("Author::books"), HasSubstr("Book"), HasSubstr("authors"),
+                             HasSubstr("books")));
+  EXPECT_THAT(message, HasSubstr("foreign key"));
+}
+
+TEST(MappingErrors, SessionConstructionReportsTheMappingError) {
+  auto engine = relate::create_engine("sqlite://:memory:");
+  relate::MetaData md = library(/*with_foreign_keys=*/false);
+  md.relationship(&Author::books, &Book::author);
+  EXPECT_THROW(relate::Session session(engine, md), relate::MappingError);
+}
+
+TEST(MappingErrors, CreateAllReportsTheMappingErrorAndCreatesNothing) {
+  auto engine = relate::create_engine("sqlite://:memory:");
+  relate::MetaData md = library(/*with_foreign_keys=*/false);
+  md.relationship(&Author::books, &Book::author);
+  EXPECT_THROW(engine.create_all(md), relate::MappingError);
+  auto c = engine.connect();
+  auto cursor = c.execute(relate::sql::CompiledStatement{"SELECT count(*) FROM sqlite_master", {}});
+  ASSERT_TRUE(cursor->next());
+  EXPECT_EQ(cursor->get(0).as_int(), 0);
+}
+
+TEST(MappingErrors, TheErrorRepeatsOnEveryUse) {
+  relate::MetaData md = library(/*with_foreign_keys=*/false);
+  md.relationship(&Author::books, &Book::author);
+  EXPECT_THROW(md.configure(), relate::MappingError);
+  EXPECT_THROW(md.configure(), relate::MappingError);
+}
+
+TEST(MappingErrors, BackPopulatesToAMemberOfAnotherModelNamesBothSides) {
+  relate::MetaData md = library();
+  // Book::editor is a one<Editor>: it cannot be the other side of Author::books.
+  md.relationship(&Author::books, &Book::editor);
+  EXPECT_THAT(configure_error(md),
+              AllOf(HasSubstr("Author::books"), HasSubstr("Book::editor"), HasSubstr("Editor")));
+}
+
+TEST(MappingErrors, BackPopulatesNamingAMemberOfTheWrongModelNamesBothSides) {
+  relate::MetaData md = library();
+  // The other side of Editor::books must be a member of Book, not of Author.
+  md.relationship(&Editor::books, &Author::books);
+  EXPECT_THAT(configure_error(md), AllOf(HasSubstr("Editor::books"), HasSubstr("Author::books")));
+}
+
+TEST(MappingErrors, ForeignKeyToAColumnThatIsNotAKeyNamesBothColumns) {
+  relate::MetaData md;
+  md.table<Shelf>("shelves", relate::primary_key(&Shelf::id))
+      .table<Slot>("slots", relate::primary_key(&Slot::id),
+                   relate::foreign_key(&Slot::shelf_label, &Shelf::label));
+  EXPECT_THAT(configure_error(md),
+              AllOf(HasSubstr("Slot::shelf_label"), HasSubstr("Shelf::label"), HasSubstr("shelves"),
+                    HasSubstr("not its primary key or a unique key")));
+}
+
+TEST(MappingErrors, ForeignKeyToAUniqueColumnIsAccepted) {
+  relate::MetaData md;
+  md.table<Shelf>("shelves", relate::primary_key(&Shelf::id), relate::unique(&Shelf::label))
+      .table<Slot>("slots", relate::primary_key(&Slot::id),
+                   relate::foreign_key(&Slot::shelf_label, &Shelf::label));
+  EXPECT_EQ(configure_error(md), "");
+}
+
+TEST(MappingErrors, RelationshipMemberNeverDeclaredNamesTheMember) {
+  relate::MetaData md;
+  md.table<Author>("authors", relate::primary_key(&Author::id))
+      .table<Book>("books", relate::primary_key(&Book::id),
+                   relate::foreign_key(&Book::author_id, &Author::id))
+      .relationship(&Author::books, &Book::author);
+  // Book::editor is a relationship member that no relationship() declares.
+  EXPECT_THAT(configure_error(md), AllOf(HasSubstr("Book::editor"), HasSubstr("relationship()")));
+}
+
+TEST(MappingErrors, UnknownCascadeWordNamesTheWordAndTheRelationship) {
+  relate::MetaData md = library();
+  md.relationship(&Author::books, &Book::author).cascade("all, delete-orphans");
+  md.relationship(&Editor::books, &Book::editor);
+  EXPECT_THAT(configure_error(md), AllOf(HasSubstr("delete-orphans"), HasSubstr("Author::books")));
+}
+
+TEST(MappingErrors, DeleteOrphanOnManyToOneIsRejected) {
+  relate::MetaData md = library();
+  md.relationship(&Book::author, &Author::books).cascade("all, delete-orphan");
+  md.relationship(&Editor::books, &Book::editor);
+  EXPECT_THAT(configure_error(md), AllOf(HasSubstr("Book::author"), HasSubstr("delete-orphan")));
+}
+
+TEST(MappingErrors, ModelWithoutPrimaryKeyIsRejectedWhenDeclared) {
+  try {
+    relate::MetaData{}.table<Keyless>("keyless");
+    FAIL() << "expected relate::MappingError";
+  } catch (const relate::MappingError& e) {
+    EXPECT_THAT(e.what(),
+                AllOf(HasSubstr("keyless"), HasSubstr("Keyless"), HasSubstr("primary_key")));
+  }
+}
+
+TEST(MappingErrors, TableDeclaredTwiceIsRejected) {
+  relate::MetaData md;
+  md.add_table("things");
+  EXPECT_THROW(md.add_table("things"), relate::MappingError);
+}
+
+TEST(MappingErrors, QueryingAnUnmappedModelNamesIt) {
+  auto engine = relate::create_engine("sqlite://:memory:");
+  relate::MetaData md;
+  md.table<Shelf>("shelves", relate::primary_key(&Shelf::id));
+  relate::Session session(engine, md);
+  try {
+    session.scalars(relate::select<Slot>());
+    FAIL() << "expected relate::MappingError";
+  } catch (const relate::MappingError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("Slot"));
+  }
+}
+
+TEST(MappingErrors, UnknownLoaderStrategyNamesTheRelationshipAndTheKnownStrategies) {
+  relate::MetaData md = library();
+  md.relationship(&Author::books, &Book::author).lazy("eventually");
+  md.relationship(&Editor::books, &Book::editor);
+  // A mistake in the mapping is a MappingError naming the member at fault.
+  try {
+    md.configure();
+    FAIL() << "expected relate::MappingError";
+  } catch (const relate::MappingError& e) {
+    EXPECT_THAT(e.what(),
+                AllOf(HasSubstr("eventually"), HasSubstr("lazy"), HasSubstr("Author::books")));
+  }
+}
+
+TEST(ErrorHierarchy, DatabaseErrorsFollowDbapi) {
+  static_assert(std::is_base_of_v<relate::Error, relate::DatabaseError>);
+  static_assert(std::is_base_of_v<relate::DatabaseError, relate::IntegrityError>);
+  static_assert(std::is_base_of_v<relate::DatabaseError, relate::OperationalError>);
+  static_assert(std::is_base_of_v<relate::DatabaseError, relate::ProgrammingError>);
+  static_assert(std::is_base_of_v<relate::DatabaseError, relate::DataError>);
+  static_assert(std::is_base_of_v<std::runtime_error, relate::Error>);
+  SUCCEED();
+}
+
+TEST(ErrorHierarchy, OrmErrorsAreErrors) {
+  static_assert(std::is_base_of_v<relate::Error, relate::MappingError>);
+  static_assert(std::is_base_of_v<relate::Error, relate::ArgumentError>);
+  static_assert(std::is_base_of_v<relate::InvalidRequestError, relate::DetachedInstanceError>);
+  static_assert(std::is_base_of_v<relate::InvalidRequestError, relate::PendingRollbackError>);
+  static_assert(std::is_base_of_v<relate::InvalidRequestError, relate::NoResultFound>);
+  static_assert(std::is_base_of_v<relate::InvalidRequestError, relate::MultipleResultsFound>);
+  SUCCEED();
+}
+
+TEST(ErrorHierarchy, SqlErrorIsAProgrammingErrorCarryingTheStatement) {
+  auto engine = relate::create_engine("sqlite://:memory:");
+  auto c = engine.connect();
+  try {
+    c.execute("SELECT * FROM no_such_table");
+    FAIL() << "expected relate::ProgrammingError";
+  } catch (const relate::ProgrammingError& e) {
+    EXPECT_EQ(e.sql(), "SELECT * FROM no_such_table");
+    EXPECT_THAT(e.what(), HasSubstr("no_such_table"));
+  }
+}
+
+TEST(ErrorHierarchy, ForeignKeyViolationIsAnIntegrityErrorNamingTheConstraint) {
+  auto engine = relate::create_engine("sqlite://:memory:");
+  auto c = engine.connect();
+  c.execute("CREATE TABLE parents (id INTEGER PRIMARY KEY)");
+  c.execute(
+      "CREATE TABLE children (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parents (id))");
+  try {
+    c.execute("INSERT INTO children (parent_id) VALUES (42)");
+    FAIL() << "expected relate::IntegrityError";
+  } catch (const relate::IntegrityError& e) {
+    EXPECT_EQ(e.constraint(), "FOREIGN KEY");
+  }
+}
+
+}  // namespace
+}  // namespace errors_test

@@ -1,0 +1,279 @@
+// ORM queries: select<T>() with typed column expressions, ordering, limit/offset, and
+// the ways to take results (all, first, one, one_or_none).
+#include "test_support.hpp"
+
+namespace query_test {
+
+struct Product {
+  std::int64_t id = 0;
+  std::string name;
+  std::int64_t price = 0;
+  std::optional<std::string> category;
+};
+
+namespace {
+
+using relate::col;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+using ::testing::UnorderedElementsAre;
+
+class QueryTest : public relate_test::SqliteTest {
+ protected:
+  QueryTest()
+      : md(create(
+            relate::MetaData{}.table<Product>("products", relate::primary_key(&Product::id)))),
+        session(engine, md) {
+    exec_raw(
+        "INSERT INTO products (id, name, price, category) VALUES "
+        "(1, 'apple', 3, 'fruit'), (2, 'banana', 2, 'fruit'), (3, 'carrot', 5, 'vegetable'), "
+        "(4, 'dates', 10, NULL), (5, 'eggplant', 5, 'vegetable');");
+  }
+
+  // Names of the products a query returns, in row order.
+  std::vector<std::string> names(const relate::Select<Product>& query) {
+    return relate_test::names_of(session.scalars(query).all());
+  }
+  // Same, for a query whose order is not specified.
+  std::vector<std::string> names_where(const relate::Condition& condition) {
+    return names(relate::select<Product>().where(condition).order_by(&Product::id));
+  }
+
+  relate::MetaData md;
+  relate::Session session;
+};
+
+// ---- comparisons ----
+
+TEST_F(QueryTest, Equal) {
+  EXPECT_THAT(names_where(col(&Product::price) == 5), ElementsAre("carrot", "eggplant"));
+}
+
+TEST_F(QueryTest, NotEqual) {
+  EXPECT_THAT(names_where(col(&Product::price) != 5), ElementsAre("apple", "banana", "dates"));
+}
+
+TEST_F(QueryTest, LessThan) {
+  EXPECT_THAT(names_where(col(&Product::price) < 5), ElementsAre("apple", "banana"));
+}
+
+TEST_F(QueryTest, LessOrEqual) {
+  EXPECT_THAT(names_where(col(&Product::price) <= 3), ElementsAre("apple", "banana"));
+}
+
+TEST_F(QueryTest, GreaterThan) {
+  EXPECT_THAT(names_where(col(&Product::price) > 5), ElementsAre("dates"));
+}
+
+TEST_F(QueryTest, GreaterOrEqual) {
+  EXPECT_THAT(names_where(col(&Product::price) >= 5), ElementsAre("carrot", "dates", "eggplant"));
+}
+
+TEST_F(QueryTest, EqualOnAString) {
+  EXPECT_THAT(names_where(col(&Product::name) == "banana"), ElementsAre("banana"));
+}
+
+TEST_F(QueryTest, EqualOnAnOptionalColumnComparesItsValue) {
+  EXPECT_THAT(names_where(col(&Product::category) == "fruit"), ElementsAre("apple", "banana"));
+}
+
+TEST_F(QueryTest, In) {
+  EXPECT_THAT(names_where(col(&Product::name).in({"apple", "dates", "zucchini"})),
+              ElementsAre("apple", "dates"));
+}
+
+TEST_F(QueryTest, InAnEmptyListMatchesNothing) {
+  EXPECT_THAT(names_where(col(&Product::price).in({})), IsEmpty());
+}
+
+TEST_F(QueryTest, NotIn) {
+  EXPECT_THAT(names_where(col(&Product::price).not_in({2, 3, 5})), ElementsAre("dates"));
+}
+
+TEST_F(QueryTest, IsNull) {
+  EXPECT_THAT(names_where(col(&Product::category).is_null()), ElementsAre("dates"));
+}
+
+TEST_F(QueryTest, IsNotNull) {
+  EXPECT_THAT(names_where(col(&Product::category).is_not_null()),
+              ElementsAre("apple", "banana", "carrot", "eggplant"));
+}
+
+TEST_F(QueryTest, Like) {
+  EXPECT_THAT(names_where(col(&Product::name).like("%a%e%")), ElementsAre("apple", "dates"));
+}
+
+TEST_F(QueryTest, LikeOnAnOptionalColumn) {
+  EXPECT_THAT(names_where(col(&Product::category).like("veg%")), ElementsAre("carrot", "eggplant"));
+}
+
+// ---- boolean logic ----
+
+TEST_F(QueryTest, And) {
+  EXPECT_THAT(names_where(col(&Product::price) == 5 && col(&Product::name) == "carrot"),
+              ElementsAre("carrot"));
+}
+
+TEST_F(QueryTest, Or) {
+  EXPECT_THAT(names_where(col(&Product::price) == 2 || col(&Product::price) == 10),
+              ElementsAre("banana", "dates"));
+}
+
+TEST_F(QueryTest, Not) {
+  EXPECT_THAT(names_where(!(col(&Product::price) >= 5)), ElementsAre("apple", "banana"));
+}
+
+TEST_F(QueryTest, AndBindsTighterThanOrWhenGrouped) {
+  // price = 2 OR (category = 'vegetable' AND price = 5)
+  EXPECT_THAT(names_where(col(&Product::price) == 2 || (col(&Product::category) == "vegetable" &&
+                                                        col(&Product::name) == "carrot")),
+              ElementsAre("banana", "carrot"));
+  // (price = 2 OR category = 'vegetable') AND name = 'carrot'
+  EXPECT_THAT(names_where((col(&Product::price) == 2 || col(&Product::category) == "vegetable") &&
+                          col(&Product::name) == "carrot"),
+              ElementsAre("carrot"));
+}
+
+TEST_F(QueryTest, SuccessiveWhereCallsAreAnded) {
+  EXPECT_THAT(names(relate::select<Product>()
+                        .where(col(&Product::price) == 5)
+                        .where(col(&Product::name) == "eggplant")),
+              ElementsAre("eggplant"));
+}
+
+TEST_F(QueryTest, ColumnComparedWithAnotherColumn) {
+  exec_raw("INSERT INTO products (id, name, price, category) VALUES (6, 'fig', 1, 'fig')");
+  EXPECT_THAT(names_where(col(&Product::name) == col(&Product::category)), ElementsAre("fig"));
+}
+
+// ---- parameters ----
+
+TEST_F(QueryTest, ValuesAreBoundParameters) {
+  clear();
+  EXPECT_THAT(names_where(col(&Product::name) == "x' OR '1'='1"), IsEmpty());
+  ASSERT_EQ(statements.size(), 1u);
+  EXPECT_THAT(statements[0], Not(HasSubstr("'1'='1")));
+}
+
+// ---- ordering, limit, offset ----
+
+TEST_F(QueryTest, OrderByAscending) {
+  EXPECT_THAT(names(relate::select<Product>().order_by(relate::asc(&Product::name))),
+              ElementsAre("apple", "banana", "carrot", "dates", "eggplant"));
+}
+
+TEST_F(QueryTest, OrderByDescending) {
+  EXPECT_THAT(names(relate::select<Product>().order_by(relate::desc(&Product::name))),
+              ElementsAre("eggplant", "dates", "carrot", "banana", "apple"));
+}
+
+TEST_F(QueryTest, OrderByTwoColumns) {
+  EXPECT_THAT(names(relate::select<Product>()
+                        .order_by(relate::desc(&Product::price))
+                        .order_by(relate::desc(&Product::id))),
+              ElementsAre("dates", "eggplant", "carrot", "apple", "banana"));
+}
+
+TEST_F(QueryTest, Limit) {
+  EXPECT_THAT(names(relate::select<Product>().order_by(&Product::id).limit(2)),
+              ElementsAre("apple", "banana"));
+}
+
+TEST_F(QueryTest, LimitAndOffset) {
+  EXPECT_THAT(names(relate::select<Product>().order_by(&Product::id).limit(2).offset(1)),
+              ElementsAre("banana", "carrot"));
+}
+
+TEST_F(QueryTest, OffsetWithoutLimit) {
+  EXPECT_THAT(names(relate::select<Product>().order_by(&Product::id).offset(3)),
+              ElementsAre("dates", "eggplant"));
+}
+
+// ---- results ----
+
+TEST_F(QueryTest, AllReturnsEveryRow) {
+  const auto all = session.scalars(relate::select<Product>()).all();
+  EXPECT_THAT(relate_test::names_of(all),
+              UnorderedElementsAre("apple", "banana", "carrot", "dates", "eggplant"));
+}
+
+TEST_F(QueryTest, ResultIsIterable) {
+  std::vector<std::string> out;
+  for (const auto& p : session.scalars(
+           relate::select<Product>().where(col(&Product::price) == 5).order_by(&Product::id))) {
+    out.push_back(p->name);
+  }
+  EXPECT_THAT(out, ElementsAre("carrot", "eggplant"));
+}
+
+TEST_F(QueryTest, FirstReturnsTheFirstRow) {
+  auto first =
+      session.scalars(relate::select<Product>().order_by(relate::desc(&Product::price))).first();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->name, "dates");
+}
+
+TEST_F(QueryTest, FirstOfNoRowsIsNull) {
+  EXPECT_FALSE(
+      session.scalars(relate::select<Product>().where(col(&Product::price) > 100)).first());
+}
+
+TEST_F(QueryTest, OneReturnsTheOnlyRow) {
+  auto one = session.scalars(relate::select<Product>().where(col(&Product::name) == "apple")).one();
+  EXPECT_EQ(one->price, 3);
+  EXPECT_EQ(one->category, "fruit");
+}
+
+TEST_F(QueryTest, OneOfNoRowsThrowsNoResultFound) {
+  EXPECT_THROW(session.scalars(relate::select<Product>().where(col(&Product::price) > 100)).one(),
+               relate::NoResultFound);
+}
+
+TEST_F(QueryTest, OneOfSeveralRowsThrowsMultipleResultsFound) {
+  EXPECT_THROW(session.scalars(relate::select<Product>().where(col(&Product::price) == 5)).one(),
+               relate::MultipleResultsFound);
+}
+
+TEST_F(QueryTest, OneOrNoneReturnsTheOnlyRow) {
+  auto one = session.scalars(relate::select<Product>().where(col(&Product::name) == "apple"))
+                 .one_or_none();
+  ASSERT_TRUE(one);
+  EXPECT_EQ(one->name, "apple");
+}
+
+TEST_F(QueryTest, OneOrNoneOfNoRowsIsNull) {
+  EXPECT_FALSE(
+      session.scalars(relate::select<Product>().where(col(&Product::price) > 100)).one_or_none());
+}
+
+TEST_F(QueryTest, OneOrNoneOfSeveralRowsThrowsMultipleResultsFound) {
+  EXPECT_THROW(
+      session.scalars(relate::select<Product>().where(col(&Product::price) == 5)).one_or_none(),
+      relate::MultipleResultsFound);
+}
+
+TEST_F(QueryTest, AQueryIsOneStatement) {
+  clear();
+  const auto all = session
+                       .scalars(relate::select<Product>()
+                                    .where(col(&Product::price) >= 5)
+                                    .order_by(&Product::id)
+                                    .limit(2))
+                       .all();
+  EXPECT_EQ(all.size(), 2u);
+  EXPECT_EQ(statements.size(), 1u);
+}
+
+TEST_F(QueryTest, ColumnOfAnotherModelIsAnArgumentErrorNamingIt) {
+  try {
+    session.scalars(relate::select<Product>().where(col(&relate_test::User::name) == "Ann"));
+    FAIL() << "expected relate::ArgumentError";
+  } catch (const relate::ArgumentError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("User::name"));
+  }
+}
+
+}  // namespace
+}  // namespace query_test
