@@ -386,7 +386,7 @@ void SessionImpl::commit() {
   end_transaction();
 }
 
-void SessionImpl::rollback() {
+void SessionImpl::abandon_transaction() {
   if (connection_) {
     try {
       connection_->rollback();
@@ -395,15 +395,23 @@ void SessionImpl::rollback() {
     }
   }
   restore_transaction_state();
-  // Unflushed edits are discarded too: every persistent object returns to its
-  // committed values, pending objects leave the session, deletions are undone.
+  // Pending objects leave the session; deletions not committed are undone.
   for (InstanceState* s : new_) {
     InstanceAccess::session(*s) = nullptr;
     InstanceAccess::status(*s) = ObjectStatus::transient;
   }
   new_.clear();
-  for (auto& s : deleted_) InstanceAccess::status(*s) = ObjectStatus::persistent;
+  for (InstanceState* s : deleted_) InstanceAccess::status(*s) = ObjectStatus::persistent;
   deleted_.clear();
+  modified_attributes_.clear();
+  failed_ = false;
+  end_transaction();
+}
+
+void SessionImpl::rollback() {
+  abandon_transaction();
+  // Unflushed edits are discarded too: every persistent object returns to its
+  // committed values, and its relationships load again on next access.
   for (auto& [key, s] : identity_) {
     const Mapper& m = *s->mapper();
     for (std::size_t i = 0; i < m.columns().size(); ++i) {
@@ -411,30 +419,11 @@ void SessionImpl::rollback() {
     }
     for (const auto& f : m.relationship_fields()) f.attribute(s->object())->expire();
   }
-  modified_attributes_.clear();
-  failed_ = false;
-  end_transaction();
 }
 
 void SessionImpl::close() {
   // Unlike rollback(), objects keep their values and loaded relationships.
-  if (connection_) {
-    try {
-      connection_->rollback();
-    } catch (...) {
-    }
-  }
-  restore_transaction_state();
-  for (InstanceState* s : new_) {
-    InstanceAccess::session(*s) = nullptr;
-    InstanceAccess::status(*s) = ObjectStatus::transient;
-  }
-  new_.clear();
-  for (auto& s : deleted_) InstanceAccess::status(*s) = ObjectStatus::persistent;
-  deleted_.clear();
-  modified_attributes_.clear();
-  failed_ = false;
-  end_transaction();
+  abandon_transaction();
   for (auto& [key, s] : identity_) {
     InstanceAccess::session(*s) = nullptr;
     InstanceAccess::status(*s) = ObjectStatus::detached;
