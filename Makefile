@@ -1,7 +1,7 @@
 # Relate developer entry points. Every build target first checks the Debian packages.
 # RELATE_DATABASE_URL and other environment variables reach the programs untouched.
 
-.PHONY: deps demo test format clean
+.PHONY: deps demo examples test format clean
 
 # Prefix for the ctest command line, e.g. a script that starts database servers around it.
 TEST_WRAPPER ?=
@@ -14,6 +14,14 @@ demo: deps
 	cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release
 	cmake --build build/release --target relate_blog
 	build/release/examples/blog/relate_blog
+
+# Every example: blog (the demo), school (many-to-many), tree (self-referential).
+examples: deps
+	cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release
+	cmake --build build/release --target relate_blog relate_school relate_tree
+	build/release/examples/blog/relate_blog
+	build/release/examples/school/relate_school
+	build/release/examples/tree/relate_tree
 
 test: deps
 	cmake -S . -B build/test -G Ninja -DCMAKE_BUILD_TYPE=Debug \

@@ -43,6 +43,9 @@ struct RelationshipSpec {
   std::optional<std::string> lazy;
   std::vector<std::pair<sql::MemberRef, bool>> order_by;  // (member, descending)
   std::vector<sql::MemberRef> foreign_keys;
+  std::optional<std::string> secondary;
+  ReferentialAction secondary_on_delete = ReferentialAction::no_action;
+  bool post_update = false;
 };
 
 namespace detail {
@@ -221,6 +224,32 @@ class RelationshipBuilder {
   template <class T, class M>
   RelationshipBuilder& order_by(M T::*member, bool descending = false) {
     spec().order_by.emplace_back(detail::member_ref(member), descending);
+    return *this;
+  }
+  // The other side's member, configured as its back_populates (SQLAlchemy's backref).
+  template <class T, class M>
+  RelationshipBuilder& backref(M T::*member) {
+    spec().back_populates = detail::member_ref(member);
+    return *this;
+  }
+  // Many-to-many through an association table. A table of that name declared in the
+  // MetaData (add_table) is used as is; otherwise Relate generates it: one column per
+  // key column of each side, named <model>_<column> (e.g. student_id), a composite
+  // primary key of all of them, and a foreign key to each side.
+  RelationshipBuilder& secondary(std::string table) {
+    spec().secondary = std::move(table);
+    return *this;
+  }
+  // ON DELETE of the generated association table's foreign keys (default NO ACTION:
+  // the ORM deletes association rows itself).
+  RelationshipBuilder& secondary_on_delete(ReferentialAction action) {
+    spec().secondary_on_delete = action;
+    return *this;
+  }
+  // Writes this relationship's foreign key with a second UPDATE after both rows exist,
+  // for rows that refer to each other (SQLAlchemy's post_update).
+  RelationshipBuilder& post_update(bool on = true) {
+    spec().post_update = on;
     return *this;
   }
   // The foreign key columns to join by, when more than one path exists.

@@ -116,7 +116,10 @@ void RelationshipAttribute::load_slow() const {
 void RelationshipAttribute::appended(InstanceState* item) {
   if (!owner_ || !property_) return;  // an unbound object: fixed up when it is bound
   modified_ = true;
-  std::erase(removed_, item);
+  // History is net for many-to-many links (removed and appended again: no change); a
+  // one-to-many keeps each event, as delete-orphan needs to see every removal.
+  const bool link_history = property_->direction() == RelationshipDirection::many_to_many;
+  if (std::erase(removed_, item) == 0 || !link_history) added_.push_back(item);
   note(owner_, *this);
   if (RelationshipAttribute* back = back_attribute(*property_, *item)) {
     if (!back->property()->uselist()) {
@@ -152,7 +155,8 @@ void RelationshipAttribute::appended(InstanceState* item) {
 void RelationshipAttribute::removed(InstanceState* item) {
   if (!owner_ || !property_) return;
   modified_ = true;
-  removed_.push_back(item);
+  const bool link_history = property_->direction() == RelationshipDirection::many_to_many;
+  if (std::erase(added_, item) == 0 || !link_history) removed_.push_back(item);
   note(owner_, *this);
   RelationshipAttribute* back = back_attribute(*property_, *item);
   if (!back) return;

@@ -7,6 +7,8 @@ namespace relate {
 CascadeOptions CascadeOptions::parse(std::string_view text, std::string_view relationship) {
   CascadeOptions o;
   o.save_update = o.merge = false;
+  bool none = false;
+  bool other = false;
   std::size_t pos = 0;
   while (pos <= text.size()) {
     std::size_t comma = text.find(',', pos);
@@ -15,7 +17,12 @@ CascadeOptions CascadeOptions::parse(std::string_view text, std::string_view rel
     while (!word.empty() && word.front() == ' ') word.remove_prefix(1);
     while (!word.empty() && word.back() == ' ') word.remove_suffix(1);
     pos = comma + 1;
-    if (word.empty() || word == "none") continue;
+    if (word.empty()) continue;
+    if (word == "none") {
+      none = true;
+      continue;
+    }
+    other = true;
     if (word == "all") {
       o.save_update = o.merge = o.refresh_expire = o.expunge = o.delete_ = true;
     } else if (word == "save-update") {
@@ -36,6 +43,10 @@ CascadeOptions CascadeOptions::parse(std::string_view text, std::string_view rel
                          "' (known: all, save-update, merge, refresh-expire, expunge, delete, "
                          "delete-orphan, none)");
     }
+  }
+  if (none && other) {
+    throw MappingError("relationship " + std::string(relationship) + ": cascade '" +
+                       std::string(text) + "' combines 'none' with other options");
   }
   return o;
 }

@@ -31,6 +31,32 @@ sql::Expr relationship_criteria(const RelationshipProperty& rel, const InstanceS
   return where;
 }
 
+std::optional<sql::Select> relationship_select(const RelationshipProperty& rel,
+                                               const InstanceState& parent) {
+  sql::Select query = entity_select(rel.target());
+  if (rel.direction() == RelationshipDirection::many_to_many) {
+    const Table& secondary = *rel.secondary();
+    sql::Join join{sql::FromTable{&secondary, {}}, nullptr, false};
+    for (const auto& pair : rel.target_secondary()) {
+      join.on =
+          sql::and_(join.on, sql::binary(sql::BinaryOp::eq, sql::column(*pair.column),
+                                         sql::column(*rel.target().columns()[pair.key].column)));
+    }
+    query.joins.push_back(std::move(join));
+    for (const auto& pair : rel.parent_secondary()) {
+      Value v = rel.parent().get(parent.object(), pair.key);
+      if (v.is_null()) return std::nullopt;
+      query.where = sql::and_(query.where, sql::binary(sql::BinaryOp::eq, sql::column(*pair.column),
+                                                       sql::param(std::move(v))));
+    }
+  } else {
+    query.where = relationship_criteria(rel, parent);
+    if (!query.where) return std::nullopt;
+  }
+  query.order_by = relationship_order(rel);
+  return query;
+}
+
 std::vector<sql::OrderBy> relationship_order(const RelationshipProperty& rel) {
   std::vector<sql::OrderBy> out;
   for (const auto& o : rel.order_by()) {

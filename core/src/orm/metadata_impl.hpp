@@ -38,6 +38,12 @@ class MetaDataImpl {
   void apply_option(Mapper& m, Table& t, const TableOption& option);
   void resolve_foreign_key(const PendingForeignKey& fk);
   void configure_relationship(const RelationshipSpec& spec);
+  RelationshipProperty& configure_foreign_key_path(const RelationshipSpec& spec, Mapper& parent,
+                                                   const Mapper::RelationshipField& field,
+                                                   Mapper& target);
+  RelationshipProperty& configure_many_to_many(const RelationshipSpec& spec, Mapper& parent,
+                                               const Mapper::RelationshipField& field,
+                                               Mapper& target);
   RelationshipProperty& make_property(Mapper& parent, const Mapper::RelationshipField& field,
                                       const Mapper& target);
 };

@@ -63,7 +63,6 @@ class SessionImpl {
   };
 
   IdentityKey key_of(const InstanceState& s) const;
-  void remember(InstanceState& state);
   void restore_transaction_state();
   // Rolls the database transaction back and puts the session's bookkeeping back to
   // how it was before the transaction; object values are left alone.

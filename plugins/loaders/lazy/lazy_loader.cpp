@@ -37,16 +37,13 @@ class LazyLoader final : public LoaderStrategy {
         }
       }
     }
-    sql::Expr criteria = relationship_criteria(rel, parent);
-    if (!criteria) {
+    std::optional<sql::Select> query = relationship_select(rel, parent);
+    if (!query) {
       attr.set_loaded({});
       return;
     }
-    sql::Select query = entity_select(rel.target());
-    query.where = std::move(criteria);
-    query.order_by = relationship_order(rel);
     const auto& context = parent.load_context();
-    auto items = load_entities(session, rel.target(), query,
+    auto items = load_entities(session, rel.target(), *query,
                                context ? context->child(rel) : std::make_shared<LoadContext>());
     if (!rel.uselist() && items.size() > 1) {
       throw MultipleResultsFound(

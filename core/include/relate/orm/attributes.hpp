@@ -54,9 +54,13 @@ class RelationshipAttribute {
 
   // History since the last flush, for the unit of work.
   bool modified() const { return modified_; }
+  // Items appended / removed through this attribute since the last flush (net: an
+  // item appended and removed again is in neither).
+  const std::vector<InstanceState*>& added() const { return added_; }
   const std::vector<InstanceState*>& removed() const { return removed_; }
   void clear_history() {
     modified_ = false;
+    added_.clear();
     removed_.clear();
   }
 
@@ -92,6 +96,7 @@ class RelationshipAttribute {
   bool loaded_ = true;
   bool raise_ = false;
   bool modified_ = false;
+  std::vector<InstanceState*> added_;
   std::vector<InstanceState*> removed_;
   // Changes received while unloaded: (true = appended, false = removed).
   std::unique_ptr<std::vector<std::pair<bool, InstanceState*>>> pending_;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <relate/sql/statement.hpp>
 #include <relate/value.hpp>
 #include <vector>
@@ -20,8 +21,15 @@ struct LoadContext;
 sql::Select entity_select(const Mapper& mapper);
 
 // WHERE criteria selecting the related rows of one parent; null when a foreign key
-// value of the parent is NULL (nothing can be related).
+// value of the parent is NULL (nothing can be related). For one-to-many and
+// many-to-one; many-to-many needs the join of relationship_select.
 sql::Expr relationship_criteria(const RelationshipProperty& rel, const InstanceState& parent);
+
+// The whole SELECT of one parent's related objects, in the relationship's order
+// (joining the association table for many-to-many); nullopt when nothing can be
+// related because a key value is NULL.
+std::optional<sql::Select> relationship_select(const RelationshipProperty& rel,
+                                               const InstanceState& parent);
 
 // The relationship's ORDER BY on its target table.
 std::vector<sql::OrderBy> relationship_order(const RelationshipProperty& rel);

@@ -18,6 +18,7 @@ namespace relate {
 
 class Column;
 class Table;
+class RelationshipProperty;
 class RelationshipAttribute;
 class RelationshipProperty;
 

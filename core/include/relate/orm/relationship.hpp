@@ -10,10 +10,13 @@
 
 namespace relate {
 
+class Column;
 class Mapper;
 class RelationshipAttribute;
+class Table;
+struct ForeignKeyConstraint;
 
-enum class RelationshipDirection { one_to_many, many_to_one };
+enum class RelationshipDirection { one_to_many, many_to_one, many_to_many };
 
 // SQLAlchemy's cascade options. The default is "save-update, merge".
 struct CascadeOptions {
@@ -59,6 +62,22 @@ class RelationshipProperty {
     std::size_t foreign;
   };
   const std::vector<ColumnPair>& column_pairs() const { return pairs_; }
+  // The foreign key this relationship follows (one-to-many, many-to-one).
+  const ForeignKeyConstraint* foreign_key() const { return foreign_key_; }
+
+  // Many-to-many: the association table, and for each side its key columns (indexes
+  // into that side's mapper columns) with the association columns that refer to them.
+  struct SecondaryPair {
+    std::size_t key;
+    const Column* column;
+  };
+  const Table* secondary() const { return secondary_; }
+  const std::vector<SecondaryPair>& parent_secondary() const { return parent_secondary_; }
+  const std::vector<SecondaryPair>& target_secondary() const { return target_secondary_; }
+
+  // Foreign key written by a second UPDATE after both rows exist (and nulled by an
+  // UPDATE before deletes), to break cycles of mutually referring rows.
+  bool post_update() const { return post_update_; }
   const Mapper& referenced_mapper() const {
     return direction_ == RelationshipDirection::one_to_many ? *parent_ : *target_;
   }
@@ -89,6 +108,11 @@ class RelationshipProperty {
   PassiveDeletes passive_deletes_ = PassiveDeletes::off;
   std::string lazy_ = "lazy";
   std::vector<ColumnPair> pairs_;
+  const ForeignKeyConstraint* foreign_key_ = nullptr;
+  const Table* secondary_ = nullptr;
+  std::vector<SecondaryPair> parent_secondary_;
+  std::vector<SecondaryPair> target_secondary_;
+  bool post_update_ = false;
   std::vector<Order> order_by_;
   RelationshipAttribute* (*attribute_)(void*) = nullptr;
 };

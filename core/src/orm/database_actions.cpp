@@ -1,0 +1,74 @@
+// What the database's ON DELETE did, mirrored on the objects of the session: rows it
+// deleted by CASCADE leave the session (so no later flush writes them back), and
+// foreign keys it set to NULL or to their default read so in memory.
+#include <relate/schema.hpp>
+
+#include "metadata_impl.hpp"
+#include "unit_of_work.hpp"
+
+namespace relate {
+
+void UnitOfWork::mirror_database_actions(InstanceState& deleted) {
+  const Table& table = deleted.mapper()->table();
+  for (const auto& m : s_.metadata.impl().mappers) {
+    for (const auto& fk : m->table().foreign_keys()) {
+      if (fk.referred_table != &table || fk.on_delete == ReferentialAction::no_action ||
+          fk.on_delete == ReferentialAction::restrict) {
+        continue;
+      }
+      // Index the session's objects of that table by this foreign key, once a flush.
+      auto [index, fresh] = by_foreign_key_.try_emplace(&fk);
+      if (fresh) {
+        for (const auto& [key, s] : s_.identity_) {
+          if (s->mapper() != m.get() || s->status() != ObjectStatus::persistent) continue;
+          IdentityKey fk_key{nullptr, {}};
+          for (const Column* c : fk.columns) fk_key.values.push_back(s->committed()[c->position()]);
+          index->second.emplace(std::move(fk_key), s);
+        }
+      }
+      IdentityKey referred{nullptr, {}};
+      for (const Column* c : fk.referred_columns) {
+        referred.values.push_back(deleted.committed()[c->position()]);
+      }
+      auto [first, last] = index->second.equal_range(referred);
+      std::vector<InstanceState*> affected;
+      for (auto it = first; it != last; ++it) affected.push_back(it->second);
+      for (InstanceState* child : affected) {
+        if (child == &deleted || deleting_.count(child) ||
+            child->status() != ObjectStatus::persistent) {
+          continue;
+        }
+        // The flush may have re-pointed or nulled it already.
+        bool still_refers = true;
+        for (std::size_t i = 0; i < fk.columns.size(); ++i) {
+          if (child->committed()[fk.columns[i]->position()] != referred.values[i]) {
+            still_refers = false;
+          }
+        }
+        if (!still_refers) continue;
+        journal(*child);
+        if (fk.on_delete == ReferentialAction::cascade) {
+          InstanceAccess::status(*child) = ObjectStatus::deleted;
+          deleting_.insert(child);
+          deleted_by_database_.push_back(child);
+          s_.identity_.erase(s_.key_of(*child));
+          mirror_database_actions(*child);
+          continue;
+        }
+        // SET NULL / SET DEFAULT: the row changed under the object; so does the object,
+        // and its committed state, so the next flush has nothing to write.
+        touch_fields(*child);
+        auto& committed = InstanceAccess::committed(*child);
+        for (const Column* c : fk.columns) {
+          Value v = fk.on_delete == ReferentialAction::set_default && c->default_value()
+                        ? *c->default_value()
+                        : Value();
+          committed[c->position()] = v;
+          child->mapper()->set(child->object(), c->position(), std::move(v));
+        }
+      }
+    }
+  }
+}
+
+}  // namespace relate
