@@ -236,3 +236,45 @@ class SqliteTest : public ::testing::Test {
 };
 
 }  // namespace relate_test
+
+// ---- Statements with their parameters ----
+
+namespace relate_test {
+
+// Records every statement an engine runs as "SQL [param, ...]", for tests about the
+// order of rows written to one table, which the SQL text alone cannot tell apart.
+class StatementLog {
+ public:
+  explicit StatementLog(const relate::Engine& engine)
+      : engine_(engine), listener_(engine.add_listener([this](const relate::StatementEvent& e) {
+          std::string line(e.sql);
+          line += " [";
+          for (std::size_t i = 0; i < e.params.size(); ++i) {
+            if (i) line += ", ";
+            line += e.params[i].to_string();
+          }
+          line += "]";
+          lines.push_back(std::move(line));
+        })) {}
+  StatementLog(const StatementLog&) = delete;
+  StatementLog& operator=(const StatementLog&) = delete;
+  ~StatementLog() { engine_.remove_listener(listener_); }
+
+  void clear() { lines.clear(); }
+  // The statements that start with `prefix`, with their parameters.
+  std::vector<std::string> starting_with(std::string_view prefix) const {
+    std::vector<std::string> out;
+    for (const auto& l : lines) {
+      if (l.rfind(prefix, 0) == 0) out.push_back(l);
+    }
+    return out;
+  }
+
+  std::vector<std::string> lines;
+
+ private:
+  const relate::Engine& engine_;
+  int listener_;
+};
+
+}  // namespace relate_test

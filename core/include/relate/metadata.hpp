@@ -44,7 +44,7 @@ struct RelationshipSpec {
   std::vector<std::pair<sql::MemberRef, bool>> order_by;  // (member, descending)
   std::vector<sql::MemberRef> foreign_keys;
   std::optional<std::string> secondary;
-  ReferentialAction secondary_on_delete = ReferentialAction::no_action;
+  std::optional<ReferentialAction> secondary_on_delete;
   bool post_update = false;
 };
 
@@ -213,8 +213,12 @@ class RelationshipBuilder {
     spec().passive_deletes = on ? PassiveDeletes::on : PassiveDeletes::off;
     return *this;
   }
-  // passive_deletes("all")
+  // passive_deletes("all"). (A const char* overload: a string literal would
+  // otherwise convert to bool.)
   RelationshipBuilder& passive_deletes(std::string_view mode);
+  RelationshipBuilder& passive_deletes(const char* mode) {
+    return passive_deletes(std::string_view(mode));
+  }
   // The default loader strategy: "lazy", "joined", "selectin", "raise", "noload", or a
   // registered plugin's name.
   RelationshipBuilder& lazy(std::string strategy) {

@@ -85,8 +85,11 @@ struct ForeignKeyConstraint {
   std::vector<const Column*> columns;
   const Table* referred_table = nullptr;
   std::vector<const Column*> referred_columns;
-  ReferentialAction on_delete = ReferentialAction::no_action;
-  ReferentialAction on_update = ReferentialAction::no_action;
+  // Unset: the clause is left out of the DDL (the database's default, NO ACTION).
+  std::optional<ReferentialAction> on_delete;
+  std::optional<ReferentialAction> on_update;
+
+  ReferentialAction delete_action() const { return on_delete.value_or(no_action); }
 };
 
 struct UniqueConstraint {
@@ -119,8 +122,8 @@ class Table {
 
   ForeignKeyConstraint& add_foreign_key(std::vector<const Column*> columns, const Table& referred,
                                         std::vector<const Column*> referred_columns,
-                                        ReferentialAction on_delete = no_action,
-                                        ReferentialAction on_update = no_action,
+                                        std::optional<ReferentialAction> on_delete = {},
+                                        std::optional<ReferentialAction> on_update = {},
                                         std::string name = {});
   const std::vector<ForeignKeyConstraint>& foreign_keys() const { return foreign_keys_; }
 

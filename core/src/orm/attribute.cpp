@@ -2,6 +2,7 @@
 // other side of a back_populates pair, and the save-update cascade into the session.
 #include <algorithm>
 #include <relate/orm/attributes.hpp>
+#include <relate/orm/loading.hpp>
 #include <relate/orm/mapper.hpp>
 #include <relate/orm/relationship.hpp>
 
@@ -21,6 +22,21 @@ RelationshipAttribute* back_attribute(const RelationshipProperty& prop, Instance
 
 void note(InstanceState* owner, RelationshipAttribute& attr) {
   if (owner && owner->session()) owner->session()->note_modified(attr);
+}
+
+// What a one<> of `item` points at, found without a statement: its loaded value or,
+// unloaded, the identity map's object for the item's foreign key.
+InstanceState* known_target(RelationshipAttribute& scalar, InstanceState& item) {
+  if (scalar.is_loaded()) return scalar.raw_size() ? scalar.raw_at(0) : nullptr;
+  const RelationshipProperty* rel = scalar.property();
+  if (!rel || rel->direction() != RelationshipDirection::many_to_one || !item.session()) {
+    return nullptr;
+  }
+  const std::vector<Value> key = foreign_key_target(*rel, item);
+  for (const Value& v : key) {
+    if (v.is_null()) return nullptr;
+  }
+  return key.empty() ? nullptr : item.session()->lookup(rel->target(), key);
 }
 
 }  // namespace
@@ -124,9 +140,9 @@ void RelationshipAttribute::appended(InstanceState* item) {
   if (RelationshipAttribute* back = back_attribute(*property_, *item)) {
     if (!back->property()->uselist()) {
       // A one<> on the other side: it now points here, and leaves its old parent.
-      InstanceState* old = back->loaded_ && back->raw_size() ? back->raw_at(0) : nullptr;
-      if (old != owner_) {
-        if (old) {
+      InstanceState* old = known_target(*back, *item);
+      if (old != owner_ || !back->loaded_) {
+        if (old && old != owner_) {
           RelationshipAttribute& old_side = property_->attribute(old->object());
           if (old_side.loaded_ && old_side.raw_remove(item)) {
             old_side.removed_.push_back(item);
@@ -161,8 +177,10 @@ void RelationshipAttribute::removed(InstanceState* item) {
   RelationshipAttribute* back = back_attribute(*property_, *item);
   if (!back) return;
   if (!back->property()->uselist()) {
-    if (back->loaded_ && back->raw_size() && back->raw_at(0) == owner_) {
+    // It pointed here (the item was in this collection), loaded or not.
+    if (!back->loaded_ || (back->raw_size() && back->raw_at(0) == owner_)) {
       back->raw_clear();
+      back->loaded_ = true;
       back->modified_ = true;
       note(item, *back);
     }
@@ -184,13 +202,17 @@ void RelationshipAttribute::replaced(InstanceState* old_item, InstanceState* new
   if (property_->back_populates()) {
     if (old_item) {
       RelationshipAttribute* back = back_attribute(*property_, *old_item);
-      if (back->loaded_) {
-        back->raw_remove(owner_);
-        if (!back->property()->uselist()) {
+      if (!back->property()->uselist()) {
+        // The old item's one<> pointed here, loaded or not: now it points nowhere.
+        if (!back->loaded_ || back->raw_contains(owner_)) {
+          back->raw_clear();
+          back->loaded_ = true;
           back->modified_ = true;
           note(old_item, *back);
         }
-      } else if (back->property()->uselist()) {
+      } else if (back->loaded_) {
+        back->raw_remove(owner_);
+      } else {
         back->defer(false, owner_);
       }
     }
@@ -198,7 +220,7 @@ void RelationshipAttribute::replaced(InstanceState* old_item, InstanceState* new
       RelationshipAttribute* back = back_attribute(*property_, *new_item);
       if (!back->property()->uselist()) {
         // The new target's one<> pointed elsewhere: that object loses it.
-        InstanceState* previous = back->loaded_ && back->raw_size() ? back->raw_at(0) : nullptr;
+        InstanceState* previous = known_target(*back, *new_item);
         if (previous && previous != owner_) {
           RelationshipAttribute& prev_side = property_->attribute(previous->object());
           if (prev_side.loaded_ && prev_side.raw_remove(new_item)) {

@@ -12,8 +12,9 @@ void UnitOfWork::mirror_database_actions(InstanceState& deleted) {
   const Table& table = deleted.mapper()->table();
   for (const auto& m : s_.metadata.impl().mappers) {
     for (const auto& fk : m->table().foreign_keys()) {
-      if (fk.referred_table != &table || fk.on_delete == ReferentialAction::no_action ||
-          fk.on_delete == ReferentialAction::restrict) {
+      const ReferentialAction action = fk.delete_action();
+      if (fk.referred_table != &table || action == ReferentialAction::no_action ||
+          action == ReferentialAction::restrict) {
         continue;
       }
       // Index the session's objects of that table by this foreign key, once a flush.
@@ -47,7 +48,7 @@ void UnitOfWork::mirror_database_actions(InstanceState& deleted) {
         }
         if (!still_refers) continue;
         journal(*child);
-        if (fk.on_delete == ReferentialAction::cascade) {
+        if (action == ReferentialAction::cascade) {
           InstanceAccess::status(*child) = ObjectStatus::deleted;
           deleting_.insert(child);
           deleted_by_database_.push_back(child);
@@ -60,7 +61,7 @@ void UnitOfWork::mirror_database_actions(InstanceState& deleted) {
         touch_fields(*child);
         auto& committed = InstanceAccess::committed(*child);
         for (const Column* c : fk.columns) {
-          Value v = fk.on_delete == ReferentialAction::set_default && c->default_value()
+          Value v = action == ReferentialAction::set_default && c->default_value()
                         ? *c->default_value()
                         : Value();
           committed[c->position()] = v;

@@ -70,12 +70,20 @@ void UnitOfWork::collect_deletes() {
     deleting_.insert(d);
     deletes_.push_back(d);
   }
-  // deletes_ grows while cascading.
-  for (std::size_t i = 0; i < deletes_.size(); ++i) delete_dependents(*deletes_[i]);
+  cascade_deletes();
+}
+
+void UnitOfWork::cascade_deletes() {
+  // deletes_ grows while cascading; each object's dependents are processed once.
+  for (; cascaded_ < deletes_.size(); ++cascaded_) delete_dependents(*deletes_[cascaded_]);
 }
 
 void UnitOfWork::process_removed_children() {
-  for (RelationshipAttribute* attr : s_.modified_attributes_) {
+  // A copy: expunging a pending orphan takes its attributes out of the set.
+  const std::vector<RelationshipAttribute*> attributes(s_.modified_attributes_.begin(),
+                                                       s_.modified_attributes_.end());
+  for (RelationshipAttribute* attr : attributes) {
+    if (!s_.modified_attributes_.count(attr)) continue;
     const RelationshipProperty* rel = attr->property();
     if (!rel || rel->direction() != RelationshipDirection::one_to_many) continue;
     InstanceState& parent = *attr->owner();
@@ -89,12 +97,13 @@ void UnitOfWork::process_removed_children() {
       }
       if (rel->cascade().delete_orphan) {
         mark_for_delete(*child);
-        if (deleting_.count(child)) delete_dependents(*child);
       } else {
         null_foreign_key(*child, *rel);
       }
     }
   }
+  // An orphan's own children follow it, however deep.
+  cascade_deletes();
 }
 
 void UnitOfWork::pull_many_to_one(InstanceState& state, bool inserting, bool post_update) {

@@ -380,6 +380,12 @@ void MetaDataImpl::configure_relationship(const RelationshipSpec& spec) {
                        " may have many parents)");
   }
   prop.passive_deletes_ = spec.passive_deletes;
+  if (spec.passive_deletes == PassiveDeletes::all &&
+      (prop.cascade_.delete_ || prop.cascade_.delete_orphan)) {
+    throw MappingError("relationship " + name +
+                       ": passive_deletes(\"all\") leaves children to the database, which "
+                       "contradicts a 'delete' or 'delete-orphan' cascade");
+  }
   prop.post_update_ = spec.post_update;
   if (spec.post_update && prop.direction_ == RelationshipDirection::many_to_many) {
     throw MappingError("relationship " + name +

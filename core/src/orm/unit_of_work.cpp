@@ -211,17 +211,65 @@ void UnitOfWork::run() {
   }
   for (InstanceState* d : deletes_) deleted[d->mapper()].push_back(d);
 
+  // Rows of a table no foreign key refers to can be deleted before that table's
+  // inserts: a one-to-one child replaced under delete-orphan must leave before its
+  // successor takes the unique foreign key.
+  std::unordered_set<const Table*> referenced;
+  for (const Table* t : s_.metadata.tables()) {
+    for (const auto& fk : t->foreign_keys()) referenced.insert(fk.referred_table);
+  }
+  std::unordered_set<InstanceState*> deleted_early;
+  // Persistent rows whose new foreign key comes from a row inserted in this flush are
+  // updated after the inserts; the others before, so that a key a new row takes
+  // (a unique one-to-one key) is released first.
+  std::unordered_set<InstanceState*> after_inserts;
+  for (InstanceState* s : s_.new_) {
+    for (const RelationshipProperty* rel : s->mapper()->relationships()) {
+      if (rel->direction() != RelationshipDirection::one_to_many) continue;
+      RelationshipAttribute& attr = rel->attribute(s->object());
+      for (std::size_t i = 0; attr.is_loaded() && i < attr.raw_size(); ++i) {
+        after_inserts.insert(attr.raw_at(i));
+      }
+    }
+  }
+  for (const auto& [m, states] : persistent) {
+    for (InstanceState* s : states) {
+      for (const RelationshipProperty* rel : m->relationships()) {
+        if (rel->direction() != RelationshipDirection::many_to_one) continue;
+        RelationshipAttribute& attr = rel->attribute(s->object());
+        if (attr.is_loaded() && attr.raw_size() &&
+            attr.raw_at(0)->status() == ObjectStatus::pending) {
+          after_inserts.insert(s);
+        }
+      }
+    }
+  }
+
   // Parents before children.
   for (const Mapper* m : order) {
+    auto save = [this](InstanceState* s) {
+      pull_many_to_one(*s, false, false);
+      update(*s);
+      push_one_to_many(*s, false, false);
+    };
+    for (InstanceState* s : persistent[m]) {
+      if (!after_inserts.count(s)) save(s);
+    }
+    if (!referenced.count(&m->table())) {
+      auto rows = parent_first(deleted[m], true);
+      for (auto row = rows.rbegin(); row != rows.rend(); ++row) {
+        remove(**row);
+        mirror_database_actions(**row);
+        deleted_early.insert(*row);
+      }
+    }
     for (InstanceState* s : parent_first(pending[m], false)) {
       pull_many_to_one(*s, true, false);
       insert(*s);
       push_one_to_many(*s, true, false);
     }
     for (InstanceState* s : persistent[m]) {
-      pull_many_to_one(*s, false, false);
-      update(*s);
-      push_one_to_many(*s, false, false);
+      if (after_inserts.count(s)) save(s);
     }
   }
   post_updates();
@@ -231,6 +279,7 @@ void UnitOfWork::run() {
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     auto rows = parent_first(deleted[*it], true);
     for (auto row = rows.rbegin(); row != rows.rend(); ++row) {
+      if (deleted_early.count(*row)) continue;
       remove(**row);
       mirror_database_actions(**row);
     }

@@ -42,6 +42,7 @@ class UnitOfWork {
 
   // dependency_processor.cpp
   void collect_deletes();
+  void cascade_deletes();
   void delete_dependents(InstanceState& parent);
   void process_removed_children();
   void null_foreign_key(InstanceState& child, const RelationshipProperty& rel);
@@ -67,6 +68,7 @@ class UnitOfWork {
   SessionImpl& s_;
   std::unordered_map<InstanceState*, std::vector<Value>> fields_before_;
   std::vector<InstanceState*> deletes_;
+  std::size_t cascaded_ = 0;  // deletes_ before this index had their dependents processed
   std::unordered_set<InstanceState*> deleting_;
   std::unordered_set<InstanceState*> inserted_;
   // Objects whose row the database removed through ON DELETE CASCADE.

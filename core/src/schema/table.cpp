@@ -62,8 +62,9 @@ std::vector<const Column*> Table::primary_key() const {
 ForeignKeyConstraint& Table::add_foreign_key(std::vector<const Column*> columns,
                                              const Table& referred,
                                              std::vector<const Column*> referred_columns,
-                                             ReferentialAction on_delete,
-                                             ReferentialAction on_update, std::string name) {
+                                             std::optional<ReferentialAction> on_delete,
+                                             std::optional<ReferentialAction> on_update,
+                                             std::string name) {
   if (columns.empty() || columns.size() != referred_columns.size()) {
     throw ArgumentError("foreign key of table '" + name_ + "' to '" + referred.name() +
                         "' needs as many referred columns as columns");

@@ -17,12 +17,13 @@ std::string column_list(const std::vector<const Column*>& columns, const Dialect
   return out;
 }
 
-void check_action(const Table& table, const ForeignKeyConstraint& fk, ReferentialAction action,
-                  std::string_view clause, const Dialect& d) {
-  if (d.supports_referential_action(action)) return;
+void check_action(const Table& table, const ForeignKeyConstraint& fk,
+                  std::optional<ReferentialAction> action, std::string_view clause,
+                  const Dialect& d) {
+  if (!action || d.supports_referential_action(*action)) return;
   throw ArgumentError("table '" + table.name() + "', column '" + fk.columns.front()->name() +
                       "': " + std::string(clause) + " " +
-                      std::string(referential_action_sql(action)) + " is not supported by the " +
+                      std::string(referential_action_sql(*action)) + " is not supported by the " +
                       std::string(d.name()) + " backend");
 }
 
@@ -64,12 +65,8 @@ std::vector<std::string> create_table_ddl(const Table& table, const Dialect& d) 
     def += "FOREIGN KEY (" + column_list(fk.columns, d) + ") REFERENCES " +
            d.quote_identifier(fk.referred_table->name()) + " (" +
            column_list(fk.referred_columns, d) + ")";
-    if (fk.on_delete != ReferentialAction::no_action) {
-      def += " ON DELETE " + std::string(referential_action_sql(fk.on_delete));
-    }
-    if (fk.on_update != ReferentialAction::no_action) {
-      def += " ON UPDATE " + std::string(referential_action_sql(fk.on_update));
-    }
+    if (fk.on_delete) def += " ON DELETE " + std::string(referential_action_sql(*fk.on_delete));
+    if (fk.on_update) def += " ON UPDATE " + std::string(referential_action_sql(*fk.on_update));
     item(def);
   }
   sql += "\n)" + d.table_options();

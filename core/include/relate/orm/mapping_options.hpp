@@ -106,8 +106,8 @@ ColumnOption column(M T::*member) {
 struct ForeignKeyOption {
   std::vector<sql::MemberRef> columns;
   std::vector<sql::MemberRef> referred;
-  ReferentialAction delete_action = ReferentialAction::no_action;
-  ReferentialAction update_action = ReferentialAction::no_action;
+  std::optional<ReferentialAction> delete_action;
+  std::optional<ReferentialAction> update_action;
   std::string constraint_name;
   bool force_not_null = false;
 

@@ -1,0 +1,156 @@
+// The association table of a many-to-many (SQLAlchemy's `secondary`): generated when
+// no table of that name is declared (student_id and course_id, both in the primary key,
+// a foreign key to each side, ON DELETE from secondary_on_delete), used as is when it
+// is declared; and the mapping mistakes around it.
+#include "test_support.hpp"
+
+namespace many_to_many_schema_test {
+
+struct Course;
+
+struct Student {
+  std::int64_t id = 0;
+  std::string name;
+  relate::many<Course> courses;
+};
+
+struct Course {
+  std::int64_t id = 0;
+  std::string title;
+  relate::many<Student> students;
+};
+
+namespace {
+
+using relate_test::Rows;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+relate::MetaData school(relate::ReferentialAction secondary_on_delete = relate::no_action) {
+  relate::MetaData md;
+  md.table<Student>("students", relate::primary_key(&Student::id))
+      .table<Course>("courses", relate::primary_key(&Course::id))
+      .relationship(&Student::courses, &Course::students)
+      .secondary("enrollments")
+      .secondary_on_delete(secondary_on_delete);
+  return md;
+}
+
+std::string id_text(std::int64_t id) { return std::to_string(id); }
+
+class ManyToManySchemaTest : public relate_test::SqliteTest {
+ protected:
+  // Ann (1) takes Math (1) and Art (2); Bob (2) takes Math.
+  void seed() {
+    exec_raw(
+        "INSERT INTO students (id, name) VALUES (1, 'Ann'), (2, 'Bob'); "
+        "INSERT INTO courses (id, title) VALUES (1, 'Math'), (2, 'Art'); "
+        "INSERT INTO enrollments (student_id, course_id) VALUES (1, 1), (1, 2), (2, 1);");
+    clear();
+  }
+
+  Rows enrollments() const {
+    return rows("SELECT student_id, course_id FROM enrollments ORDER BY student_id, course_id");
+  }
+};
+
+// ---- the generated association table ----
+
+TEST_F(ManyToManySchemaTest, GeneratedAssociationTableHasOneColumnPerSideNamedForTheModel) {
+  create(school());
+  EXPECT_EQ(rows("SELECT name, pk FROM pragma_table_info('enrollments') ORDER BY cid"),
+            (Rows{{"student_id", "1"}, {"course_id", "2"}}));
+  EXPECT_THAT(schema_sql("enrollments"), HasSubstr("PRIMARY KEY (\"student_id\", \"course_id\")"));
+}
+
+TEST_F(ManyToManySchemaTest, GeneratedAssociationTableHasAForeignKeyToEachSideWithNoAction) {
+  create(school());
+  EXPECT_EQ(rows("SELECT \"table\", \"from\", \"to\", on_delete FROM "
+                 "pragma_foreign_key_list('enrollments') ORDER BY \"from\""),
+            (Rows{{"courses", "course_id", "id", "NO ACTION"},
+                  {"students", "student_id", "id", "NO ACTION"}}));
+  EXPECT_THAT(schema_sql("enrollments"), Not(HasSubstr("ON DELETE")));
+}
+
+TEST_F(ManyToManySchemaTest, GeneratedAssociationTableIsCreatedAfterBothSides) {
+  engine.create_all(school());
+  const auto creates = statements_starting_with("CREATE TABLE");
+  ASSERT_EQ(creates.size(), 3u);
+  EXPECT_THAT(creates[2], StartsWith("CREATE TABLE \"enrollments\""));
+}
+
+TEST_F(ManyToManySchemaTest, SecondaryOnDeleteCascadeIsOnBothGeneratedForeignKeys) {
+  create(school(relate::cascade));
+  EXPECT_EQ(rows("SELECT \"table\", on_delete FROM pragma_foreign_key_list('enrollments') "
+                 "ORDER BY \"table\""),
+            (Rows{{"courses", "CASCADE"}, {"students", "CASCADE"}}));
+  seed();
+  exec_raw("DELETE FROM students WHERE id = 1;");
+  EXPECT_EQ(enrollments(), (Rows{{"2", "1"}}));
+}
+
+TEST_F(ManyToManySchemaTest, DeclaredAssociationTableIsUsedAsIs) {
+  relate::MetaData md;
+  md.table<Student>("students", relate::primary_key(&Student::id))
+      .table<Course>("courses", relate::primary_key(&Course::id));
+  relate::Table& table = md.add_table("enrollments");
+  relate::Column& learner =
+      table.add_column("learner", relate::ColumnType::big_integer).set_primary_key();
+  relate::Column& lesson =
+      table.add_column("lesson", relate::ColumnType::big_integer).set_primary_key();
+  table.add_column("note", relate::ColumnType::text);
+  const relate::Table& students = md.get_table("students");
+  const relate::Table& courses = md.get_table("courses");
+  table.add_foreign_key({&learner}, students, {&students.column("id")}, relate::cascade);
+  table.add_foreign_key({&lesson}, courses, {&courses.column("id")});
+  md.relationship(&Student::courses, &Course::students).secondary("enrollments");
+  create(md);
+  EXPECT_EQ(rows("SELECT name FROM pragma_table_info('enrollments') ORDER BY cid"),
+            (Rows{{"learner"}, {"lesson"}, {"note"}}));
+
+  relate::Session session(engine, md);
+  auto ann = session.add(Student{.name = "Ann"});
+  auto math = ann->courses.add(Course{.title = "Math"});
+  session.commit();
+  EXPECT_EQ(rows("SELECT learner, lesson, note FROM enrollments"),
+            (Rows{{id_text(ann->id), id_text(math->id), "NULL"}}));
+}
+
+// ---- mapping mistakes ----
+
+std::string configure_error(const relate::MetaData& md) {
+  try {
+    md.configure();
+  } catch (const relate::MappingError& e) {
+    return e.what();
+  }
+  return {};
+}
+
+TEST(ManyToManyMapping, ManyToManyWithoutSecondaryIsAMappingErrorSuggestingIt) {
+  relate::MetaData md;
+  md.table<Student>("students", relate::primary_key(&Student::id))
+      .table<Course>("courses", relate::primary_key(&Course::id))
+      .relationship(&Student::courses, &Course::students);
+  EXPECT_THAT(configure_error(md),
+              ::testing::AllOf(HasSubstr("Student::courses"), HasSubstr("secondary")));
+}
+
+TEST(ManyToManyMapping, DeclaredAssociationTableWithoutAForeignKeyToOneSideNamesIt) {
+  relate::MetaData md;
+  md.table<Student>("students", relate::primary_key(&Student::id))
+      .table<Course>("courses", relate::primary_key(&Course::id));
+  relate::Table& table = md.add_table("enrollments");
+  relate::Column& student =
+      table.add_column("student_id", relate::ColumnType::big_integer).set_primary_key();
+  table.add_column("course_id", relate::ColumnType::big_integer).set_primary_key();
+  const relate::Table& students = md.get_table("students");
+  table.add_foreign_key({&student}, students, {&students.column("id")});
+  md.relationship(&Student::courses, &Course::students).secondary("enrollments");
+  EXPECT_THAT(configure_error(md), ::testing::AllOf(HasSubstr("enrollments"), HasSubstr("courses"),
+                                                    HasSubstr("Student::courses")));
+}
+
+}  // namespace
+}  // namespace many_to_many_schema_test
