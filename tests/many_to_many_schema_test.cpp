@@ -27,13 +27,14 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
 
-relate::MetaData school(relate::ReferentialAction secondary_on_delete = relate::no_action) {
+// No action given: the generated foreign keys carry no ON DELETE clause.
+relate::MetaData school(std::optional<relate::ReferentialAction> secondary_on_delete = {}) {
   relate::MetaData md;
-  md.table<Student>("students", relate::primary_key(&Student::id))
-      .table<Course>("courses", relate::primary_key(&Course::id))
-      .relationship(&Student::courses, &Course::students)
-      .secondary("enrollments")
-      .secondary_on_delete(secondary_on_delete);
+  auto students = md.table<Student>("students", relate::primary_key(&Student::id))
+                      .table<Course>("courses", relate::primary_key(&Course::id))
+                      .relationship(&Student::courses, &Course::students)
+                      .secondary("enrollments");
+  if (secondary_on_delete) students.secondary_on_delete(*secondary_on_delete);
   return md;
 }
 

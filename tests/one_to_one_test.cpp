@@ -258,8 +258,8 @@ TEST_F(OneToOneTest, ReplacingThePassportWithDeleteOrphanDeletesTheOldPassport) 
   EXPECT_EQ(old.state()->status(), relate::ObjectStatus::deleted);
   EXPECT_EQ(raw(ann->passport), raw(p2));
   session.commit();
+  // (SQLite may hand the freed rowid 1 to the new row: only the contents matter.)
   EXPECT_EQ(passports(), (Rows{{std::to_string(p2->id), "1", "P2"}}));
-  EXPECT_NE(p2->id, 1);
 }
 
 TEST_F(OneToOneTest, ClearingThePassportWithDeleteOrphanDeletesIt) {
