@@ -8,5 +8,8 @@
 namespace relate::loaders {
 
 std::shared_ptr<const LoaderStrategy> make_lazy_loader();
+std::shared_ptr<const LoaderStrategy> make_joined_loader();
+std::shared_ptr<const LoaderStrategy> make_raise_loader();
+std::shared_ptr<const LoaderStrategy> make_noload_loader();
 
 }  // namespace relate::loaders

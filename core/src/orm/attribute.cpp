@@ -80,7 +80,6 @@ void RelationshipAttribute::bind(InstanceState* owner, const RelationshipPropert
   owner_ = owner;
   property_ = property;
   loaded_ = loaded;
-  raise_ = false;
   if (pin_) {
     detail::ObjectGraph::join(owner->graph(), *pin_);
     pin_.reset();
@@ -100,7 +99,6 @@ void RelationshipAttribute::set_loaded(const std::vector<InstanceState*>& loaded
   raw_clear();
   for (InstanceState* item : items) raw_append(item);
   loaded_ = true;
-  raise_ = false;
 }
 
 void RelationshipAttribute::expire() {
@@ -116,11 +114,6 @@ void RelationshipAttribute::defer(bool appended, InstanceState* item) {
 }
 
 void RelationshipAttribute::load_slow() const {
-  if (raise_) {
-    throw InvalidRequestError("'" + property_->name() +
-                              "' is not available due to raiseload: it was not loaded by the "
-                              "query's loader options");
-  }
   if (!owner_ || !owner_->session()) {
     throw DetachedInstanceError("Parent instance of " + std::string(property_->parent().name()) +
                                 " is not bound to a Session; lazy load of '" + property_->name() +

@@ -11,6 +11,8 @@ namespace {
 struct Registry {
   std::mutex mutex;
   std::map<std::string, std::shared_ptr<const LoaderStrategy>, std::less<>> by_name;
+  // Strategies replaced under their name: objects loaded earlier still point at them.
+  std::vector<std::shared_ptr<const LoaderStrategy>> replaced;
 };
 
 Registry& registry() {
@@ -23,7 +25,9 @@ Registry& registry() {
 void register_loader_strategy(std::shared_ptr<const LoaderStrategy> strategy) {
   auto& r = registry();
   std::lock_guard lock(r.mutex);
-  r.by_name[std::string(strategy->name())] = std::move(strategy);
+  auto& slot = r.by_name[std::string(strategy->name())];
+  if (slot) r.replaced.push_back(std::move(slot));
+  slot = std::move(strategy);
 }
 
 std::vector<std::string> registered_loader_strategies() {

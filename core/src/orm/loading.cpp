@@ -1,17 +1,24 @@
+#include <algorithm>
+#include <relate/engine/driver.hpp>
+#include <relate/errors.hpp>
+#include <relate/orm/loader.hpp>
 #include <relate/orm/loading.hpp>
 #include <relate/orm/mapper.hpp>
 #include <relate/orm/relationship.hpp>
 #include <relate/schema.hpp>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "session_impl.hpp"
 
 namespace relate {
 
-sql::Select entity_select(const Mapper& mapper) {
+sql::Select entity_select(const Mapper& mapper, const std::string& alias) {
   sql::Select s;
   s.from.table = &mapper.table();
+  s.from.alias = alias;
   s.columns.reserve(mapper.columns().size());
-  for (const auto& c : mapper.columns()) s.columns.push_back(sql::column(*c.column));
+  for (const auto& c : mapper.columns()) s.columns.push_back(sql::column(*c.column, alias));
   return s;
 }
 
@@ -36,7 +43,7 @@ std::optional<sql::Select> relationship_select(const RelationshipProperty& rel,
   sql::Select query = entity_select(rel.target());
   if (rel.direction() == RelationshipDirection::many_to_many) {
     const Table& secondary = *rel.secondary();
-    sql::Join join{sql::FromTable{&secondary, {}}, nullptr, false};
+    sql::Join join{sql::FromTable{&secondary, {}, nullptr}, nullptr, false};
     for (const auto& pair : rel.target_secondary()) {
       join.on =
           sql::and_(join.on, sql::binary(sql::BinaryOp::eq, sql::column(*pair.column),
@@ -57,13 +64,52 @@ std::optional<sql::Select> relationship_select(const RelationshipProperty& rel,
   return query;
 }
 
-std::vector<sql::OrderBy> relationship_order(const RelationshipProperty& rel) {
+std::vector<sql::OrderBy> relationship_order(const RelationshipProperty& rel,
+                                             const std::string& target_alias) {
   std::vector<sql::OrderBy> out;
   for (const auto& o : rel.order_by()) {
-    out.push_back(
-        sql::OrderBy{sql::column(*rel.target().columns()[o.column].column), o.descending});
+    out.push_back(sql::OrderBy{sql::column(*rel.target().columns()[o.column].column, target_alias),
+                               o.descending});
   }
   return out;
+}
+
+void join_relationship(sql::Select& query, const RelationshipProperty& rel,
+                       const std::string& parent_alias, const std::string& target_alias,
+                       const std::string& secondary_alias) {
+  const Mapper& parent = rel.parent();
+  const Mapper& target = rel.target();
+  auto eq = [](sql::Expr a, sql::Expr b) {
+    return sql::binary(sql::BinaryOp::eq, std::move(a), std::move(b));
+  };
+  if (rel.direction() == RelationshipDirection::many_to_many) {
+    sql::Join to_secondary{sql::FromTable{rel.secondary(), secondary_alias, nullptr}, nullptr,
+                           true};
+    for (const auto& pair : rel.parent_secondary()) {
+      to_secondary.on = sql::and_(
+          to_secondary.on, eq(sql::column(*pair.column, secondary_alias),
+                              sql::column(*parent.columns()[pair.key].column, parent_alias)));
+    }
+    sql::Join to_target{sql::FromTable{&target.table(), target_alias, nullptr}, nullptr, true};
+    for (const auto& pair : rel.target_secondary()) {
+      to_target.on =
+          sql::and_(to_target.on, eq(sql::column(*target.columns()[pair.key].column, target_alias),
+                                     sql::column(*pair.column, secondary_alias)));
+    }
+    query.joins.push_back(std::move(to_secondary));
+    query.joins.push_back(std::move(to_target));
+    return;
+  }
+  const bool one_to_many = rel.direction() == RelationshipDirection::one_to_many;
+  sql::Join join{sql::FromTable{&target.table(), target_alias, nullptr}, nullptr, true};
+  for (const auto& pair : rel.column_pairs()) {
+    const std::size_t parent_col = one_to_many ? pair.referenced : pair.foreign;
+    const std::size_t target_col = one_to_many ? pair.foreign : pair.referenced;
+    join.on =
+        sql::and_(join.on, eq(sql::column(*target.columns()[target_col].column, target_alias),
+                              sql::column(*parent.columns()[parent_col].column, parent_alias)));
+  }
+  query.joins.push_back(std::move(join));
 }
 
 std::vector<Value> foreign_key_target(const RelationshipProperty& rel,
@@ -83,18 +129,207 @@ std::vector<Value> foreign_key_target(const RelationshipProperty& rel,
   return key;
 }
 
-std::vector<InstanceState*> load_entities(SessionImpl& session, const Mapper& mapper,
-                                          const sql::Select& query,
-                                          const std::shared_ptr<LoadContext>& context) {
-  auto cursor = session.connection().execute(query);
-  std::vector<InstanceState*> out;
-  while (cursor->next()) out.push_back(session.instance_from_row(mapper, *cursor, context));
-  return out;
+void set_relationship(const RelationshipProperty& rel, InstanceState& parent,
+                      const std::vector<InstanceState*>& items) {
+  if (!rel.uselist() && items.size() > 1) {
+    throw MultipleResultsFound("'" + rel.name() + "' is a one<" + std::string(rel.target().name()) +
+                               "> but " + std::to_string(items.size()) + " rows of table '" +
+                               rel.target().table().name() + "' refer to the same " +
+                               std::string(rel.parent().name()));
+  }
+  rel.attribute(parent.object()).set_loaded(items);
+}
+
+InstanceState* load_instance(SessionImpl& session, const Mapper& mapper, Cursor& row,
+                             std::size_t first_column,
+                             const std::shared_ptr<LoadContext>& context) {
+  return session.instance_from_row(mapper, row, first_column, context);
 }
 
 InstanceState* identity_lookup(SessionImpl& session, const Mapper& mapper,
                                const std::vector<Value>& key) {
   return session.lookup(mapper, key);
+}
+
+namespace {
+
+// LIMIT/OFFSET with joined collections counts parents: the parent query becomes a
+// subquery, and the joins hang off it.
+void wrap_for_limit(sql::Select& query, const Mapper& mapper, std::string& parent_alias) {
+  const std::string alias = "anon_1";
+  auto inner = std::make_shared<sql::Select>(query);
+  sql::Select outer = entity_select(mapper, alias);
+  outer.from.subquery = inner;
+  for (const auto& o : inner->order_by) {
+    sql::Expr e = o.expr;
+    if (const auto* c = std::get_if<sql::ColumnRef>(&e->v)) e = sql::column(*c->column, alias);
+    outer.order_by.push_back(sql::OrderBy{e, o.descending});
+  }
+  query = std::move(outer);
+  parent_alias = alias;
+}
+
+}  // namespace
+
+std::vector<InstanceState*> load_entities(
+    SessionImpl& session, const Mapper& mapper, sql::Select query,
+    const std::shared_ptr<LoadContext>& context,
+    const std::function<void(InstanceState&, Cursor&)>& on_row) {
+  std::vector<std::pair<const RelationshipProperty*, const LoaderStrategy*>> strategies;
+  bool joins_collection = false;
+  for (const RelationshipProperty* rel : mapper.relationships()) {
+    const LoaderStrategy& strategy = context->strategy_for(*rel);
+    strategies.emplace_back(rel, &strategy);
+    joins_collection = joins_collection || strategy.joins_collection(*rel);
+  }
+  std::string parent_alias = query.from.alias.empty() ? mapper.table().name() : query.from.alias;
+  if (joins_collection && (query.limit || query.offset)) {
+    wrap_for_limit(query, mapper, parent_alias);
+  }
+  std::vector<std::unique_ptr<RowLoader>> row_loaders;
+  for (const auto& [rel, strategy] : strategies) {
+    if (auto loader = strategy->setup_query(session, *rel, query, parent_alias, context)) {
+      row_loaders.push_back(std::move(loader));
+    }
+  }
+
+  std::vector<InstanceState*> out;
+  std::unordered_set<InstanceState*> seen;
+  auto cursor = session.connection().execute(query);
+  while (cursor->next()) {
+    InstanceState* parent = session.instance_from_row(mapper, *cursor, 0, context);
+    if (on_row) on_row(*parent, *cursor);
+    for (const auto& loader : row_loaders) loader->process_row(*parent, *cursor);
+    // Joined rows repeat their parent: each parent is returned once.
+    if (row_loaders.empty() || seen.insert(parent).second) out.push_back(parent);
+  }
+  cursor.reset();
+  for (const auto& loader : row_loaders) loader->finish();
+
+  // Strategies that load once the parents are there (selectin, noload, raise).
+  for (const auto& [rel, strategy] : strategies) {
+    std::vector<InstanceState*> parents;
+    for (InstanceState* p : out) {
+      if (!rel->attribute(p->object()).is_loaded()) parents.push_back(p);
+    }
+    if (!parents.empty()) strategy->after_load(session, *rel, parents, context);
+  }
+  return out;
+}
+
+namespace {
+
+std::vector<Value> values_of(const Mapper& m, const InstanceState& s,
+                             const std::vector<std::size_t>& columns) {
+  std::vector<Value> out;
+  out.reserve(columns.size());
+  for (std::size_t c : columns) out.push_back(m.get(s.object(), c));
+  return out;
+}
+
+}  // namespace
+
+void load_in_batches(SessionImpl& session, const RelationshipProperty& rel,
+                     std::span<InstanceState* const> parents,
+                     const std::shared_ptr<const LoadContext>& context, std::size_t batch_size) {
+  if (parents.empty()) return;
+  const auto child_context = context ? context->child(rel) : std::make_shared<LoadContext>();
+  const Mapper& parent_mapper = rel.parent();
+  const Mapper& target = rel.target();
+  const bool many_to_one = rel.direction() == RelationshipDirection::many_to_one;
+  const bool many_to_many = rel.direction() == RelationshipDirection::many_to_many;
+
+  // Parent-side key columns and the target-side columns (or association columns)
+  // they match.
+  std::vector<std::size_t> parent_columns;
+  std::vector<sql::Expr> match;
+  if (many_to_many) {
+    for (const auto& pair : rel.parent_secondary()) {
+      parent_columns.push_back(pair.key);
+      match.push_back(sql::column(*pair.column));
+    }
+  } else {
+    for (const auto& pair : rel.column_pairs()) {
+      parent_columns.push_back(many_to_one ? pair.foreign : pair.referenced);
+      match.push_back(
+          sql::column(*target.columns()[many_to_one ? pair.referenced : pair.foreign].column));
+    }
+  }
+  const std::size_t width = parent_columns.size();
+  const std::size_t limit =
+      std::max<std::size_t>(1, session.connection().dialect().max_parameters() / width);
+  batch_size = std::clamp<std::size_t>(batch_size, 1, limit);
+
+  // Parents by key; keys in first-seen order, each once.
+  std::unordered_map<IdentityKey, std::vector<InstanceState*>, IdentityKeyHash> by_key;
+  std::vector<std::vector<Value>> keys;
+  const bool by_primary_key = many_to_one && !foreign_key_target(rel, *parents.front()).empty();
+  for (InstanceState* p : parents) {
+    std::vector<Value> key = values_of(parent_mapper, *p, parent_columns);
+    if (std::any_of(key.begin(), key.end(), [](const Value& v) { return v.is_null(); })) {
+      set_relationship(rel, *p, {});
+      continue;
+    }
+    if (by_primary_key) {
+      // Targets already in the session cost nothing.
+      if (InstanceState* hit = session.lookup(target, foreign_key_target(rel, *p))) {
+        set_relationship(rel, *p, {hit});
+        continue;
+      }
+    }
+    auto [it, fresh] = by_key.try_emplace(IdentityKey{nullptr, key});
+    if (fresh) keys.push_back(std::move(key));
+    it->second.push_back(p);
+  }
+
+  std::unordered_map<IdentityKey, std::vector<InstanceState*>, IdentityKeyHash> found;
+  const std::size_t target_columns = target.columns().size();
+  for (std::size_t begin = 0; begin < keys.size(); begin += batch_size) {
+    const std::size_t end = std::min(keys.size(), begin + batch_size);
+    sql::Select query = entity_select(target);
+    if (many_to_many) {
+      sql::Join join{sql::FromTable{rel.secondary(), {}, nullptr}, nullptr, false};
+      for (const auto& pair : rel.target_secondary()) {
+        join.on = sql::and_(join.on, sql::binary(sql::BinaryOp::eq, sql::column(*pair.column),
+                                                 sql::column(*target.columns()[pair.key].column)));
+      }
+      query.joins.push_back(std::move(join));
+      for (const auto& m : match) query.columns.push_back(m);
+    }
+    query.where = sql::tuple_in(match, {keys.begin() + static_cast<std::ptrdiff_t>(begin),
+                                        keys.begin() + static_cast<std::ptrdiff_t>(end)});
+    query.order_by = relationship_order(rel);
+
+    std::function<void(InstanceState&, Cursor&)> on_row;
+    if (many_to_many) {
+      // The association columns after the target's tell which parent the row is for.
+      on_row = [&](InstanceState& item, Cursor& row) {
+        IdentityKey key{nullptr, {}};
+        for (std::size_t i = 0; i < width; ++i) {
+          key.values.push_back(
+              normalize(row.get(target_columns + i),
+                        parent_mapper.columns()[parent_columns[i]].column->type()));
+        }
+        found[key].push_back(&item);
+      };
+    }
+    auto items = load_entities(session, target, std::move(query), child_context, on_row);
+    if (many_to_many) continue;
+    for (InstanceState* item : items) {
+      // Group by the database's values (committed), not by unflushed edits.
+      IdentityKey key{nullptr, {}};
+      for (const auto& pair : rel.column_pairs()) {
+        key.values.push_back(item->committed()[many_to_one ? pair.referenced : pair.foreign]);
+      }
+      found[key].push_back(item);
+    }
+  }
+  for (auto& [key, waiting] : by_key) {
+    auto it = found.find(key);
+    static const std::vector<InstanceState*> none;
+    for (InstanceState* p : waiting)
+      set_relationship(rel, *p, it == found.end() ? none : it->second);
+  }
 }
 
 }  // namespace relate

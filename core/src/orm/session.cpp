@@ -209,13 +209,18 @@ void SessionImpl::expunge(InstanceState& s) {
 }
 
 InstanceState* SessionImpl::instance_from_row(const Mapper& mapper, Cursor& cursor,
+                                              std::size_t first_column,
                                               const std::shared_ptr<LoadContext>& context) {
   const auto& pk = mapper.primary_key();
   IdentityKey key{&mapper, {}};
   key.values.reserve(pk.size());
+  bool all_null = true;
   for (std::size_t i : pk) {
-    key.values.push_back(normalize(cursor.get(i), mapper.columns()[i].column->type()));
+    key.values.push_back(
+        normalize(cursor.get(first_column + i), mapper.columns()[i].column->type()));
+    all_null = all_null && key.values.back().is_null();
   }
+  if (all_null) return nullptr;
   if (auto it = identity_.find(key); it != identity_.end()) return it->second;
 
   InstanceState* state = graph_->adopt(mapper.create());
@@ -223,7 +228,7 @@ InstanceState* SessionImpl::instance_from_row(const Mapper& mapper, Cursor& curs
   const std::size_t n = mapper.columns().size();
   committed.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
-    Value v = normalize(cursor.get(i), mapper.columns()[i].column->type());
+    Value v = normalize(cursor.get(first_column + i), mapper.columns()[i].column->type());
     committed.push_back(v);
     try {
       mapper.set(state->object(), i, std::move(v));
@@ -314,55 +319,14 @@ std::vector<InstanceState*> SessionImpl::query(const Mapper& mapper, const Query
                               &find_loader_strategy(option.steps()[i].strategy)});
     }
   }
-  struct RowHook {
-    const RelationshipProperty* rel;
-    const LoaderStrategy* strategy;
-    std::size_t first_column;
-  };
-  std::vector<RowHook> hooks;
-  for (const RelationshipProperty* rel : mapper.relationships()) {
-    const LoaderStrategy& strategy = context->strategy_for(*rel);
-    const std::size_t before = q.columns.size();
-    strategy.setup_query(*this, *rel, q);
-    if (q.columns.size() > before) hooks.push_back(RowHook{rel, &strategy, before});
-  }
-
-  std::vector<InstanceState*> rows;
-  if (hooks.empty()) {
-    rows = load_entities(*this, mapper, q, context);
-  } else {
-    // Joined rows repeat their parent: each parent is returned once, in first-seen order.
-    std::unordered_set<InstanceState*> seen;
-    auto cursor = connection().execute(q);
-    while (cursor->next()) {
-      InstanceState* parent = instance_from_row(mapper, *cursor, context);
-      for (const RowHook& h : hooks) {
-        h.strategy->process_row(*this, *h.rel, *parent, *cursor, h.first_column, context);
-      }
-      if (seen.insert(parent).second) rows.push_back(parent);
-    }
-  }
-  // Strategies that load at query time (selectin, noload, ...) run now, for the
-  // parents of this query whose relationship is not loaded yet.
-  for (const RelationshipProperty* rel : mapper.relationships()) {
-    const LoaderStrategy& strategy = context->strategy_for(*rel);
-    if (strategy.loads_on_access()) continue;
-    std::vector<InstanceState*> parents;
-    for (InstanceState* r : rows) {
-      if (!rel->attribute(r->object()).is_loaded()) parents.push_back(r);
-    }
-    if (!parents.empty()) strategy.after_load(*this, *rel, parents, context);
-  }
-  return rows;
+  return load_entities(*this, mapper, std::move(q), context);
 }
 
 void SessionImpl::load_relationship(InstanceState& parent, const RelationshipProperty& rel) {
   const auto& context = InstanceAccess::context(parent);
   const LoaderStrategy& strategy =
       context ? context->strategy_for(rel) : find_loader_strategy(rel.lazy());
-  const LoaderStrategy& on_access =
-      strategy.loads_on_access() ? strategy : find_loader_strategy("lazy");
-  on_access.on_access(*this, rel, parent);
+  strategy.on_access(*this, rel, parent);
 }
 
 void SessionImpl::end_transaction() {

@@ -43,7 +43,9 @@ class SessionImpl {
   // Lazy loading of one attribute through its strategy.
   void load_relationship(InstanceState& parent, const RelationshipProperty& rel);
   // An object for the current row of a cursor positioned on an entity_select.
-  InstanceState* instance_from_row(const Mapper& mapper, Cursor& cursor,
+  // The object for the row's columns from `first_column` on; null if its key
+  // columns are all NULL (the outer side of a join).
+  InstanceState* instance_from_row(const Mapper& mapper, Cursor& cursor, std::size_t first_column,
                                    const std::shared_ptr<LoadContext>& context);
 
   InstanceState* lookup(const Mapper& mapper, const std::vector<Value>& key) const;

@@ -99,7 +99,13 @@ class Compiler {
   }
 
   void from(const FromTable& f) {
-    out_.sql += q(f.table->name());
+    if (f.subquery) {
+      out_.sql += '(';
+      statement(*f.subquery);
+      out_.sql += ')';
+    } else {
+      out_.sql += q(f.table->name());
+    }
     if (!f.alias.empty()) out_.sql += " AS " + q(f.alias);
   }
 
@@ -190,6 +196,29 @@ class Compiler {
     for (std::size_t i = 0; i < in.values.size(); ++i) {
       if (i) out_.sql += ", ";
       bind(in.values[i]);
+    }
+    out_.sql += ')';
+  }
+
+  void node(const TupleIn& in) {
+    if (in.rows.empty()) {
+      out_.sql += "1 = 0";
+      return;
+    }
+    const bool single = in.operands.size() == 1;
+    auto group = [&](auto&& each, std::size_t n) {
+      if (!single) out_.sql += '(';
+      for (std::size_t i = 0; i < n; ++i) {
+        if (i) out_.sql += ", ";
+        each(i);
+      }
+      if (!single) out_.sql += ')';
+    };
+    group([&](std::size_t i) { expr(in.operands[i]); }, in.operands.size());
+    out_.sql += " IN (";
+    for (std::size_t r = 0; r < in.rows.size(); ++r) {
+      if (r) out_.sql += ", ";
+      group([&](std::size_t i) { bind(in.rows[r][i]); }, in.rows[r].size());
     }
     out_.sql += ')';
   }

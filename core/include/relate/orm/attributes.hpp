@@ -45,8 +45,6 @@ class RelationshipAttribute {
   void set_loaded(const std::vector<InstanceState*>& items);
   // Forgets the value: the next access loads it again.
   void expire();
-  // Marks an unloaded attribute as one that raises on access (raiseload).
-  void set_raise_on_access(bool raise) { raise_ = raise; }
 
   // Binds the attribute to its owner; items it held while unbound join the owner's
   // object graph.
@@ -94,7 +92,6 @@ class RelationshipAttribute {
   InstanceState* owner_ = nullptr;
   const RelationshipProperty* property_ = nullptr;
   bool loaded_ = true;
-  bool raise_ = false;
   bool modified_ = false;
   std::vector<InstanceState*> added_;
   std::vector<InstanceState*> removed_;

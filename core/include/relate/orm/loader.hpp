@@ -1,17 +1,19 @@
 // LoaderStrategy: how a relationship loads. Strategies are plugins registered by name
-// ("lazy", "joined", "selectin", ...); core names none of them. A relationship has a
-// default strategy (relationship(...).lazy("name"), "lazy" unless set) and a query
-// overrides it per path with options (relate::load(&User::posts, "name")).
+// ("lazy", "joined", "selectin", "raise", "noload", or a user's own); core names none
+// of them. A relationship has a default strategy (relationship(...).lazy("name"),
+// "lazy" unless set) and a query overrides it per path with options
+// (relate::selectinload(&User::posts), relate::load(&User::posts, "name")).
 //
-// A strategy may act at four moments:
-//   - setup_query: while the parents' SELECT is built (a joined loader adds joins and
-//                  the target's columns after the parent's);
-//   - process_row: for each row of that SELECT, with the parent object of the row and
-//                  the position of the columns setup_query added;
-//   - after_load:  once a query has loaded its parent objects (a selectin loader
-//                  loads the relationship for all of them at once);
-//   - on_access:   when an unloaded relationship of one object is first read (lazy).
-// It builds its SQL with the helpers of orm/loading.hpp.
+// A strategy may act at three moments of a query that loads parent objects:
+//   - setup_query: while the parents' SELECT is built. A strategy that adds joins and
+//                  columns (joined) returns a RowLoader, which sees every row with its
+//                  parent object and finishes after the last row;
+//   - after_load:  once the parents are loaded, with those whose relationship is
+//                  still unloaded (selectin loads them all at once; noload and raise
+//                  mark them);
+// and on_access, when an unloaded relationship of one object is first read (lazy).
+// Strategies build their SQL and load objects with the helpers of orm/loading.hpp, so
+// options chained below them (selectinload(...).joinedload(...)) apply too.
 #pragma once
 
 #include <memory>
@@ -30,8 +32,8 @@ class SessionImpl;
 class LoaderStrategy;
 
 // One executed ORM query, shared by the objects it loaded: which strategy each
-// relationship path uses, and what strategies keep for later (e.g. the siblings an
-// on_access loader could batch).
+// relationship path uses, and the objects it loaded (which an on_access strategy may
+// load together: they are "siblings").
 struct LoadContext {
   struct Option {
     std::vector<const RelationshipProperty*> path;  // from the query's entity
@@ -52,25 +54,33 @@ struct LoadContext {
   std::shared_ptr<LoadContext> child(const RelationshipProperty& relationship) const;
 };
 
+// Reads the columns a strategy added to a parent query, row by row.
+class RowLoader {
+ public:
+  virtual ~RowLoader() = default;
+  // `parent` is the row's parent object (the same object for every row of a parent).
+  virtual void process_row(InstanceState& parent, Cursor& row) = 0;
+  // After the last row.
+  virtual void finish() = 0;
+};
+
 class LoaderStrategy {
  public:
   virtual ~LoaderStrategy() = default;
   virtual std::string_view name() const = 0;
 
-  // True if objects loaded with this strategy start with the relationship unloaded
-  // (to be loaded on access); false if after_load or setup_query fill it.
-  virtual bool loads_on_access() const { return true; }
-
-  virtual void setup_query(SessionImpl& /*session*/, const RelationshipProperty& /*rel*/,
-                           sql::Select& /*query*/) const {}
-  // Called only for strategies whose setup_query added columns; `first_column` is the
-  // index of the first of them. A parent appears in as many rows as the join yields.
-  virtual void process_row(SessionImpl& /*session*/, const RelationshipProperty& /*rel*/,
-                           InstanceState& /*parent*/, Cursor& /*row*/, std::size_t /*first_column*/,
-                           const std::shared_ptr<LoadContext>& /*context*/) const {}
+  // `parent_alias` names the parent's table (or subquery) in `query`.
+  virtual std::unique_ptr<RowLoader> setup_query(
+      SessionImpl& /*session*/, const RelationshipProperty& /*rel*/, sql::Select& /*query*/,
+      const std::string& /*parent_alias*/, const std::shared_ptr<LoadContext>& /*context*/) const {
+    return nullptr;
+  }
+  // True if setup_query joins a collection (so rows repeat parents): a LIMIT/OFFSET
+  // on the parent query then moves into a subquery to count parents, not rows.
+  virtual bool joins_collection(const RelationshipProperty& /*rel*/) const { return false; }
   virtual void after_load(SessionImpl& /*session*/, const RelationshipProperty& /*rel*/,
                           std::span<InstanceState* const> /*parents*/,
-                          const std::shared_ptr<const LoadContext>& /*context*/) const {}
+                          const std::shared_ptr<LoadContext>& /*context*/) const {}
   virtual void on_access(SessionImpl& session, const RelationshipProperty& rel,
                          InstanceState& parent) const = 0;
 };

@@ -134,6 +134,22 @@ class LoaderOption {
   LoaderOption& lazyload(M T::*member) {
     return load(member, "lazy");
   }
+  template <class T, class M>
+  LoaderOption& joinedload(M T::*member) {
+    return load(member, "joined");
+  }
+  template <class T, class M>
+  LoaderOption& selectinload(M T::*member) {
+    return load(member, "selectin");
+  }
+  template <class T, class M>
+  LoaderOption& raiseload(M T::*member) {
+    return load(member, "raise");
+  }
+  template <class T, class M>
+  LoaderOption& noload(M T::*member) {
+    return load(member, "noload");
+  }
   const std::vector<Step>& steps() const { return steps_; }
 
  private:
@@ -148,6 +164,26 @@ LoaderOption load(M T::*member, std::string strategy) {
 template <class T, class M>
 LoaderOption lazyload(M T::*member) {
   return load(member, "lazy");
+}
+// One query with a LEFT OUTER JOIN.
+template <class T, class M>
+LoaderOption joinedload(M T::*member) {
+  return load(member, "joined");
+}
+// One more query per batch of parents (IN (...)).
+template <class T, class M>
+LoaderOption selectinload(M T::*member) {
+  return load(member, "selectin");
+}
+// Reading it throws: for proving that nothing loads lazily.
+template <class T, class M>
+LoaderOption raiseload(M T::*member) {
+  return load(member, "raise");
+}
+// Never loaded; reads as empty.
+template <class T, class M>
+LoaderOption noload(M T::*member) {
+  return load(member, "noload");
 }
 
 // The untyped description of a query, as the session executes it.

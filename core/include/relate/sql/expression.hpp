@@ -59,8 +59,14 @@ struct InList {
   bool negated = false;
 };
 
+// (a, b) IN ((?, ?), (?, ?)): composite keys; one operand compiles as a plain IN.
+struct TupleIn {
+  std::vector<Expr> operands;
+  std::vector<std::vector<Value>> rows;
+};
+
 struct Node {
-  std::variant<ColumnRef, MemberRef, Param, Binary, Unary, InList> v;
+  std::variant<ColumnRef, MemberRef, Param, Binary, Unary, InList, TupleIn> v;
 };
 
 inline Expr column(const Column& c, std::string qualifier = {}) {
@@ -75,6 +81,9 @@ inline Expr unary(UnaryOp op, Expr e) {
 }
 inline Expr in_list(Expr e, std::vector<Value> values, bool negated = false) {
   return std::make_shared<const Node>(Node{InList{std::move(e), std::move(values), negated}});
+}
+inline Expr tuple_in(std::vector<Expr> operands, std::vector<std::vector<Value>> rows) {
+  return std::make_shared<const Node>(Node{TupleIn{std::move(operands), std::move(rows)}});
 }
 // AND of both; either may be null (absent).
 Expr and_(Expr a, Expr b);
@@ -102,6 +111,10 @@ Expr transform_members(const Expr& e, F&& resolve) {
           return unary(n.op, transform_members(n.operand, resolve));
         } else if constexpr (std::is_same_v<N, InList>) {
           return in_list(transform_members(n.operand, resolve), n.values, n.negated);
+        } else if constexpr (std::is_same_v<N, TupleIn>) {
+          std::vector<Expr> operands;
+          for (const auto& o : n.operands) operands.push_back(transform_members(o, resolve));
+          return tuple_in(std::move(operands), n.rows);
         } else {
           return e;
         }

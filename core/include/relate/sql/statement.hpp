@@ -16,9 +16,14 @@ class Table;
 
 namespace relate::sql {
 
+struct Select;
+
+// A table, or a subquery (then `alias` names it and `table` is the table whose
+// columns it selects, so column references can use that table's Columns).
 struct FromTable {
   const Table* table = nullptr;
   std::string alias;  // empty: no alias
+  std::shared_ptr<const Select> subquery;
 };
 
 struct Join {

@@ -1,0 +1,124 @@
+// "joined": the relationship comes in the parent query itself, through a LEFT OUTER
+// JOIN of the target under an alias of its own (so one table can be joined twice).
+// Joins chained below it (joinedload(...).joinedload(...)) hang off that alias.
+#include <algorithm>
+#include <relate/orm/attributes.hpp>
+#include <relate/orm/instance.hpp>
+#include <relate/orm/loader.hpp>
+#include <relate/orm/loading.hpp>
+#include <relate/orm/mapper.hpp>
+#include <relate/orm/relationship.hpp>
+#include <relate/schema.hpp>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "../strategies.hpp"
+
+namespace relate::loaders {
+
+namespace {
+
+class JoinedRows final : public RowLoader {
+ public:
+  JoinedRows(SessionImpl& session, const RelationshipProperty& rel, std::size_t first_column,
+             std::shared_ptr<LoadContext> context)
+      : session_(session), rel_(rel), first_column_(first_column), context_(std::move(context)) {}
+
+  std::vector<std::unique_ptr<RowLoader>> nested;
+
+  void process_row(InstanceState& parent, Cursor& row) override {
+    auto [it, first_time] = collected_.try_emplace(&parent);
+    if (first_time) {
+      // A relationship already loaded in the session is left as it is.
+      it->second.populate = !rel_.attribute(parent.object()).is_loaded();
+      order_.push_back(&parent);
+    }
+    InstanceState* child = load_instance(session_, rel_.target(), row, first_column_, context_);
+    if (!child) return;
+    for (const auto& n : nested) n->process_row(*child, row);
+    auto& items = it->second.items;
+    if (it->second.populate && (items.empty() || items.back() != child) &&
+        std::find(items.begin(), items.end(), child) == items.end()) {
+      items.push_back(child);
+    }
+    if (seen_children_.insert(child).second) children_.push_back(child);
+  }
+
+  void finish() override {
+    for (const auto& n : nested) n->finish();
+    for (InstanceState* parent : order_) {
+      const auto& c = collected_[parent];
+      if (c.populate) set_relationship(rel_, *parent, c.items);
+    }
+    // Relationships of the joined objects that load after their parents (a selectin
+    // chained below a joined).
+    for (const RelationshipProperty* r : rel_.target().relationships()) {
+      std::vector<InstanceState*> unloaded;
+      for (InstanceState* c : children_) {
+        if (!r->attribute(c->object()).is_loaded()) unloaded.push_back(c);
+      }
+      if (!unloaded.empty())
+        context_->strategy_for(*r).after_load(session_, *r, unloaded, context_);
+    }
+  }
+
+ private:
+  struct Collected {
+    bool populate = false;
+    std::vector<InstanceState*> items;
+  };
+  SessionImpl& session_;
+  const RelationshipProperty& rel_;
+  std::size_t first_column_;
+  std::shared_ptr<LoadContext> context_;
+  std::unordered_map<InstanceState*, Collected> collected_;
+  std::vector<InstanceState*> order_;
+  std::unordered_set<InstanceState*> seen_children_;
+  std::vector<InstanceState*> children_;
+};
+
+class JoinedLoader final : public LoaderStrategy {
+ public:
+  std::string_view name() const override { return "joined"; }
+
+  bool joins_collection(const RelationshipProperty& rel) const override { return rel.uselist(); }
+
+  std::unique_ptr<RowLoader> setup_query(
+      SessionImpl& session, const RelationshipProperty& rel, sql::Select& query,
+      const std::string& parent_alias, const std::shared_ptr<LoadContext>& context) const override {
+    const std::string n = std::to_string(query.joins.size() + 1);
+    const std::string alias = rel.target().table().name() + "_" + n;
+    const std::string secondary_alias =
+        rel.secondary() ? rel.secondary()->name() + "_" + n : std::string();
+    join_relationship(query, rel, parent_alias, alias, secondary_alias);
+    const std::size_t first_column = query.columns.size();
+    for (const auto& c : rel.target().columns())
+      query.columns.push_back(sql::column(*c.column, alias));
+    for (auto& o : relationship_order(rel, alias)) query.order_by.push_back(std::move(o));
+
+    auto child_context = context->child(rel);
+    auto rows = std::make_unique<JoinedRows>(session, rel, first_column, child_context);
+    for (const RelationshipProperty* r : rel.target().relationships()) {
+      const LoaderStrategy& s = child_context->strategy_for(*r);
+      if (auto nested = s.setup_query(session, *r, query, alias, child_context)) {
+        rows->nested.push_back(std::move(nested));
+      }
+    }
+    return rows;
+  }
+
+  // An object that did not come from a joined query: one SELECT for it.
+  void on_access(SessionImpl& session, const RelationshipProperty& rel,
+                 InstanceState& parent) const override {
+    InstanceState* one[] = {&parent};
+    load_in_batches(session, rel, one, parent.load_context(), 1);
+  }
+};
+
+}  // namespace
+
+std::shared_ptr<const LoaderStrategy> make_joined_loader() {
+  return std::make_shared<JoinedLoader>();
+}
+
+}  // namespace relate::loaders
