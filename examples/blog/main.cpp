@@ -2,8 +2,10 @@
 // creates the schema, adds users with posts through their relationships, commits,
 // queries them back, navigates both ways, deletes a user, and counts the statements
 // that lazy loading cost.
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <iomanip>
 #include <iostream>
 #include <optional>
 #include <relate/relate.hpp>
@@ -26,6 +28,25 @@ struct Post {
 };
 
 namespace {
+
+// Loads every user with their posts through one strategy, touching every post, and
+// reports the statements and the time it took.
+void compare_strategy(const relate::Engine& engine, const relate::MetaData& blog,
+                      const char* strategy, int& statements) {
+  relate::Session session(engine, blog);
+  statements = 0;
+  const auto start = std::chrono::steady_clock::now();
+  auto users = session
+                   .scalars(relate::select<User>().order_by(&User::id).options(
+                       relate::load(&User::posts, strategy)))
+                   .all();
+  std::size_t posts = 0;
+  for (const auto& user : users) posts += user->posts.size();
+  const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
+  std::cout << "  " << std::left << std::setw(9) << strategy << std::right << std::setw(5)
+            << statements << " statements " << std::setw(8) << std::fixed << std::setprecision(1)
+            << took.count() << " ms  (" << users.size() << " users, " << posts << " posts)\n";
+}
 
 relate::MetaData blog_metadata() {
   return relate::MetaData{}
@@ -87,11 +108,28 @@ int main() {
 
     session.remove(users[0]);
     session.commit();
-    statements = 0;
+
     const auto remaining = session.scalars(relate::select<Post>()).all();
     std::cout << "Deleted " << users[0]->name
               << " and, by the delete cascade, her posts: " << remaining.size()
               << " post(s) remain.\n";
+    session.close();
+
+    // The N+1 made visible: the same load through each built-in strategy.
+    {
+      relate::Session writer(engine, blog);
+      for (int u = 1; u <= 500; ++u) {
+        auto user = writer.add(User{.name = "reader" + std::to_string(u)});
+        for (int p = 1; p <= 10; ++p) {
+          user->posts.add(Post{.title = "note " + std::to_string(p)});
+        }
+      }
+      writer.commit();
+    }
+    std::cout << "\nLoading " << 501 << " users and their posts, strategy by strategy:\n";
+    for (const char* strategy : {"lazy", "joined", "selectin"}) {
+      compare_strategy(engine, blog, strategy, statements);
+    }
     return 0;
   } catch (const relate::Error& e) {
     std::cerr << "error: " << e.what() << "\n";
