@@ -52,7 +52,8 @@ relate::MetaData blog_metadata() {
   return relate::MetaData{}
       .table<User>("users", relate::primary_key(&User::id), relate::unique(&User::email))
       .table<Post>("posts", relate::primary_key(&Post::id),
-                   relate::foreign_key(&Post::user_id, &User::id).on_delete(relate::cascade))
+                   relate::foreign_key(&Post::user_id, &User::id).on_delete(relate::cascade),
+                   relate::index(&Post::user_id))
       .relationship(&User::posts, &Post::author)
       .order_by(&Post::id)
       .cascade("all, delete-orphan")
