@@ -7,6 +7,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -115,6 +116,7 @@ class SqliteTest : public ::testing::Test {
     engine.remove_listener(listener_);
     std::error_code ignored;
     std::filesystem::remove_all(directory_, ignored);
+    std::filesystem::remove(directory_.parent_path(), ignored);  // only once it is empty
   }
 
   std::filesystem::path database_path() const { return directory_ / "test.db"; }
@@ -226,7 +228,9 @@ class SqliteTest : public ::testing::Test {
                         (c >= '0' && c <= '9') || c == '.' || c == '_';
       if (!keep) c = '_';
     }
-    auto dir = std::filesystem::temp_directory_path() / "relate_tests" / name;
+    // The process id keeps two test runs (two build trees) out of each other's files.
+    auto dir = std::filesystem::temp_directory_path() /
+               ("relate_tests_" + std::to_string(::getpid())) / name;
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     return dir;
