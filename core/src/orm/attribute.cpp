@@ -130,31 +130,40 @@ void RelationshipAttribute::appended(InstanceState* item) {
   const bool link_history = property_->direction() == RelationshipDirection::many_to_many;
   if (std::erase(removed_, item) == 0 || !link_history) added_.push_back(item);
   note(owner_, *this);
-  if (RelationshipAttribute* back = back_attribute(*property_, *item)) {
-    if (!back->property()->uselist()) {
-      // A one<> on the other side: it now points here, and leaves its old parent.
-      InstanceState* old = known_target(*back, *item);
-      if (old != owner_ || !back->loaded_) {
-        if (old && old != owner_) {
-          RelationshipAttribute& old_side = property_->attribute(old->object());
-          if (old_side.loaded_ && old_side.raw_remove(item)) {
-            old_side.removed_.push_back(item);
-            old_side.modified_ = true;
-            note(old, old_side);
-          }
-        }
-        back->raw_clear();
-        back->raw_append(owner_);
-        back->loaded_ = true;
-        back->modified_ = true;
-        note(item, *back);
-      }
-    } else if (back->loaded_) {
-      if (!back->raw_contains(owner_)) back->raw_append(owner_);
-    } else {
+  link_back(item);
+  cascade_into_session(item);
+}
+
+void RelationshipAttribute::link_back(InstanceState* item) {
+  RelationshipAttribute* back = back_attribute(*property_, *item);
+  if (!back) return;
+  if (back->property()->uselist()) {
+    if (!back->loaded_) {
       back->defer(true, owner_);
+    } else if (!back->raw_contains(owner_)) {
+      back->raw_append(owner_);
+    }
+    return;
+  }
+  // A one<> on the other side: it now points here, and leaves its old parent.
+  InstanceState* old = known_target(*back, *item);
+  if (old == owner_ && back->loaded_) return;
+  if (old && old != owner_) {
+    RelationshipAttribute& old_side = property_->attribute(old->object());
+    if (old_side.loaded_ && old_side.raw_remove(item)) {
+      old_side.removed_.push_back(item);
+      old_side.modified_ = true;
+      note(old, old_side);
     }
   }
+  back->raw_clear();
+  back->raw_append(owner_);
+  back->loaded_ = true;
+  back->modified_ = true;
+  note(item, *back);
+}
+
+void RelationshipAttribute::cascade_into_session(InstanceState* item) {
   if (owner_->session() && property_->cascade().save_update &&
       item->session() != owner_->session()) {
     owner_->session()->attach(*item, property_->target());
@@ -167,20 +176,26 @@ void RelationshipAttribute::removed(InstanceState* item) {
   const bool link_history = property_->direction() == RelationshipDirection::many_to_many;
   if (std::erase(added_, item) == 0 || !link_history) removed_.push_back(item);
   note(owner_, *this);
+  unlink_back(item);
+}
+
+void RelationshipAttribute::unlink_back(InstanceState* item) {
   RelationshipAttribute* back = back_attribute(*property_, *item);
   if (!back) return;
-  if (!back->property()->uselist()) {
-    // It pointed here (the item was in this collection), loaded or not.
-    if (!back->loaded_ || (back->raw_size() && back->raw_at(0) == owner_)) {
-      back->raw_clear();
-      back->loaded_ = true;
-      back->modified_ = true;
-      note(item, *back);
+  if (back->property()->uselist()) {
+    if (back->loaded_) {
+      back->raw_remove(owner_);
+    } else {
+      back->defer(false, owner_);
     }
-  } else if (back->loaded_) {
-    back->raw_remove(owner_);
-  } else {
-    back->defer(false, owner_);
+    return;
+  }
+  // Its one<> pointed here (the item was linked to this owner), loaded or not.
+  if (!back->loaded_ || back->raw_contains(owner_)) {
+    back->raw_clear();
+    back->loaded_ = true;
+    back->modified_ = true;
+    note(item, *back);
   }
 }
 
@@ -193,50 +208,10 @@ void RelationshipAttribute::replaced(InstanceState* old_item, InstanceState* new
     removed_.push_back(old_item);
   }
   if (property_->back_populates()) {
-    if (old_item) {
-      RelationshipAttribute* back = back_attribute(*property_, *old_item);
-      if (!back->property()->uselist()) {
-        // The old item's one<> pointed here, loaded or not: now it points nowhere.
-        if (!back->loaded_ || back->raw_contains(owner_)) {
-          back->raw_clear();
-          back->loaded_ = true;
-          back->modified_ = true;
-          note(old_item, *back);
-        }
-      } else if (back->loaded_) {
-        back->raw_remove(owner_);
-      } else {
-        back->defer(false, owner_);
-      }
-    }
-    if (new_item) {
-      RelationshipAttribute* back = back_attribute(*property_, *new_item);
-      if (!back->property()->uselist()) {
-        // The new target's one<> pointed elsewhere: that object loses it.
-        InstanceState* previous = known_target(*back, *new_item);
-        if (previous && previous != owner_) {
-          RelationshipAttribute& prev_side = property_->attribute(previous->object());
-          if (prev_side.loaded_ && prev_side.raw_remove(new_item)) {
-            prev_side.modified_ = true;
-            note(previous, prev_side);
-          }
-        }
-        back->raw_clear();
-        back->raw_append(owner_);
-        back->loaded_ = true;
-        back->modified_ = true;
-        note(new_item, *back);
-      } else if (back->loaded_) {
-        if (!back->raw_contains(owner_)) back->raw_append(owner_);
-      } else {
-        back->defer(true, owner_);
-      }
-    }
+    if (old_item) unlink_back(old_item);
+    if (new_item) link_back(new_item);
   }
-  if (new_item && owner_->session() && property_->cascade().save_update &&
-      new_item->session() != owner_->session()) {
-    owner_->session()->attach(*new_item, property_->target());
-  }
+  if (new_item) cascade_into_session(new_item);
 }
 
 }  // namespace relate

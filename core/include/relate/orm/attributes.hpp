@@ -88,6 +88,12 @@ class RelationshipAttribute {
   void load_slow() const;
   std::shared_ptr<detail::ObjectGraph> pinned_graph() const;
   void defer(bool appended, InstanceState* item);
+  // Makes the other side of a back_populates pair of `item` point here, or no
+  // longer point here.
+  void link_back(InstanceState* item);
+  void unlink_back(InstanceState* item);
+  // save-update: `item` joins the owner's session.
+  void cascade_into_session(InstanceState* item);
 
   InstanceState* owner_ = nullptr;
   const RelationshipProperty* property_ = nullptr;
