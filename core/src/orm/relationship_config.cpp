@@ -1,0 +1,298 @@
+// Relationship configuration: which foreign key (or association table) a
+// relationship() follows, its direction, its back_populates pair, and the checks that
+// make a mistake a MappingError naming both sides. Part of MetaData::configure().
+#include <algorithm>
+#include <cctype>
+#include <relate/orm/loader.hpp>
+
+#include "metadata_impl.hpp"
+
+namespace relate {
+
+namespace {
+
+const Mapper::RelationshipField* find_field(const Mapper& m, const sql::MemberRef& ref) {
+  if (ref.model != m.type()) return nullptr;
+  return m.relationship_field(ref.field);
+}
+
+}  // namespace
+
+RelationshipProperty& MetaDataImpl::make_property(Mapper& parent,
+                                                  const Mapper::RelationshipField& field,
+                                                  const Mapper& target) {
+  if (field.property) {
+    throw MappingError("relationship " + std::string(parent.name()) +
+                       "::" + std::string(field.member) + " is declared twice");
+  }
+  auto prop = std::make_unique<RelationshipProperty>();
+  prop->name_ = std::string(parent.name()) + "." + std::string(field.member);
+  prop->member_ = field.member;
+  prop->parent_ = &parent;
+  prop->target_ = &target;
+  prop->attribute_ = field.attribute;
+  prop->uselist_ = field.collection;
+  const_cast<Mapper::RelationshipField&>(field).property = prop.get();
+  parent.relationships_.push_back(prop.get());
+  relationships.push_back(std::move(prop));
+  return *relationships.back();
+}
+
+namespace {
+
+// Candidate foreign keys joining `from` (holding the key) to `to` (referenced).
+std::vector<const ForeignKeyConstraint*> foreign_keys_between(
+    const Mapper& from, const Mapper& to, const std::vector<const Column*>& only) {
+  std::vector<const ForeignKeyConstraint*> out;
+  for (const auto& fk : from.table().foreign_keys()) {
+    if (fk.referred_table != &to.table()) continue;
+    if (!only.empty() &&
+        !std::is_permutation(fk.columns.begin(), fk.columns.end(), only.begin(), only.end())) {
+      continue;
+    }
+    out.push_back(&fk);
+  }
+  return out;
+}
+
+std::size_t index_of_column(const Mapper& m, const Column* c) {
+  for (std::size_t i = 0; i < m.columns().size(); ++i) {
+    if (m.columns()[i].column == c) return i;
+  }
+  return 0;
+}
+
+}  // namespace
+
+namespace {
+
+// "relate_test::Student" -> "student"
+std::string column_prefix(std::string_view model) {
+  if (const auto colons = model.rfind("::"); colons != std::string_view::npos) {
+    model.remove_prefix(colons + 2);
+  }
+  std::string out;
+  for (char c : model) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+void MetaDataImpl::configure_relationship(const RelationshipSpec& spec) {
+  const std::string name = member_name(spec.member);
+  auto it = by_type.find(spec.member.model);
+  if (it == by_type.end()) {
+    throw MappingError("relationship " + name + ": " + std::string(spec.member.model_name) +
+                       " is not mapped in this MetaData");
+  }
+  Mapper& parent = *it->second;
+  const auto* field = find_field(parent, spec.member);
+  if (!field) throw MappingError("relationship " + name + " is not a one<T> or many<T> member");
+  auto target_it = by_type.find(field->target);
+  if (target_it == by_type.end()) {
+    throw MappingError("relationship " + name + " refers to " + std::string(field->target_name) +
+                       ", which is not mapped in this MetaData");
+  }
+  Mapper& target = *target_it->second;
+
+  RelationshipProperty& prop = spec.secondary
+                                   ? configure_many_to_many(spec, parent, *field, target)
+                                   : configure_foreign_key_path(spec, parent, *field, target);
+  prop.cascade_ = CascadeOptions::parse(spec.cascade.value_or("save-update, merge"), name);
+  if (prop.cascade_.delete_orphan && prop.direction_ != RelationshipDirection::one_to_many) {
+    throw MappingError("relationship " + name +
+                       ": delete-orphan cascade is for the one side of a one-to-many (the "
+                       "objects of a " +
+                       std::string(prop.direction_ == RelationshipDirection::many_to_one
+                                       ? "many-to-one"
+                                       : "many-to-many") +
+                       " may have many parents)");
+  }
+  prop.passive_deletes_ = spec.passive_deletes;
+  if (spec.passive_deletes == PassiveDeletes::all &&
+      (prop.cascade_.delete_ || prop.cascade_.delete_orphan)) {
+    throw MappingError("relationship " + name +
+                       ": passive_deletes(\"all\") leaves children to the database, which "
+                       "contradicts a 'delete' or 'delete-orphan' cascade");
+  }
+  prop.post_update_ = spec.post_update;
+  if (spec.post_update && prop.direction_ == RelationshipDirection::many_to_many) {
+    throw MappingError("relationship " + name +
+                       ": post_update is for foreign keys of one-to-many and many-to-one");
+  }
+  if (spec.lazy) {
+    try {
+      find_loader_strategy(*spec.lazy);
+    } catch (const ArgumentError& e) {
+      throw MappingError("relationship " + name + ": " + e.what());
+    }
+    prop.lazy_ = *spec.lazy;
+  }
+  for (const auto& [member, desc] : spec.order_by) {
+    prop.order_by_.push_back(
+        {column_index(target, member, "relationship " + name + " order_by"), desc});
+  }
+
+  if (!spec.back_populates) return;
+  const sql::MemberRef& back_ref = *spec.back_populates;
+  const std::string back_name = member_name(back_ref);
+  const auto* back_field = find_field(target, back_ref);
+  if (!back_field) {
+    throw MappingError("relationship " + name + " back_populates " + back_name + ", but " +
+                       back_name + " is not a relationship member of " +
+                       std::string(target.name()));
+  }
+  if (back_field->target != parent.type()) {
+    throw MappingError("relationship " + name + " back_populates " + back_name + ", but " +
+                       back_name + " refers to " + std::string(back_field->target_name) + ", not " +
+                       std::string(parent.name()));
+  }
+  const bool back_is_collection = back_field->collection;
+  switch (prop.direction_) {
+    case RelationshipDirection::one_to_many:
+      if (back_is_collection && &parent != &target) {
+        throw MappingError("relationship " + name + " back_populates " + back_name +
+                           ": a one-to-many pairs with a one<" + std::string(parent.name()) +
+                           "> member, but " + back_name + " is a many<>");
+      }
+      break;
+    case RelationshipDirection::many_to_many:
+      if (!back_is_collection) {
+        throw MappingError("relationship " + name + " back_populates " + back_name +
+                           ": a many-to-many pairs with a many<" + std::string(parent.name()) +
+                           "> member, but " + back_name + " is a one<>");
+      }
+      break;
+    case RelationshipDirection::many_to_one:
+      break;
+  }
+  RelationshipProperty& back = make_property(target, *back_field, parent);
+  back.direction_ =
+      prop.direction_ == RelationshipDirection::one_to_many   ? RelationshipDirection::many_to_one
+      : prop.direction_ == RelationshipDirection::many_to_one ? RelationshipDirection::one_to_many
+                                                              : RelationshipDirection::many_to_many;
+  back.pairs_ = prop.pairs_;
+  back.foreign_key_ = prop.foreign_key_;
+  back.secondary_ = prop.secondary_;
+  back.parent_secondary_ = prop.target_secondary_;
+  back.target_secondary_ = prop.parent_secondary_;
+  back.post_update_ = prop.post_update_;
+  back.cascade_ = CascadeOptions::parse("save-update, merge", back_name);
+  prop.back_ = &back;
+  back.back_ = &prop;
+}
+
+RelationshipProperty& MetaDataImpl::configure_foreign_key_path(
+    const RelationshipSpec& spec, Mapper& parent, const Mapper::RelationshipField& field,
+    Mapper& target) {
+  const std::string name = member_name(spec.member);
+  std::vector<const Column*> only;
+  for (const auto& fk_member : spec.foreign_keys) {
+    const Mapper& owner = mapper_of(fk_member, "relationship " + name + " foreign_keys");
+    only.push_back(owner.columns()[column_index(owner, fk_member, "relationship " + name)].column);
+  }
+
+  // Which side holds the foreign key decides the direction.
+  auto to_parent = foreign_keys_between(target, parent, only);  // one-to-many
+  auto to_target = foreign_keys_between(parent, target, only);  // many-to-one
+  if (&parent == &target) {
+    (field.collection ? to_target : to_parent).clear();
+  } else if (field.collection) {
+    to_target.clear();
+  } else if (!to_target.empty()) {
+    to_parent.clear();
+  }
+  const bool one_to_many = !to_parent.empty();
+  const auto& candidates = one_to_many ? to_parent : to_target;
+  if (candidates.empty()) {
+    throw MappingError("relationship " + name + " -> " + std::string(target.name()) +
+                       ": no foreign key joins tables '" + parent.table().name() + "' and '" +
+                       target.table().name() +
+                       "'; declare one with relate::foreign_key(...), name it with "
+                       ".foreign_keys(...), or use .secondary(\"table\") for many-to-many");
+  }
+  if (candidates.size() > 1) {
+    throw MappingError("relationship " + name + " -> " + std::string(target.name()) +
+                       ": more than one foreign key joins tables '" + parent.table().name() +
+                       "' and '" + target.table().name() + "'; choose with .foreign_keys(...)");
+  }
+  const ForeignKeyConstraint& fk = *candidates.front();
+
+  RelationshipProperty& prop = make_property(parent, field, target);
+  prop.direction_ =
+      one_to_many ? RelationshipDirection::one_to_many : RelationshipDirection::many_to_one;
+  prop.foreign_key_ = &fk;
+  const Mapper& referenced = one_to_many ? parent : target;
+  const Mapper& foreign = one_to_many ? target : parent;
+  for (std::size_t i = 0; i < fk.columns.size(); ++i) {
+    prop.pairs_.push_back({index_of_column(referenced, fk.referred_columns[i]),
+                           index_of_column(foreign, fk.columns[i])});
+  }
+  return prop;
+}
+
+RelationshipProperty& MetaDataImpl::configure_many_to_many(const RelationshipSpec& spec,
+                                                           Mapper& parent,
+                                                           const Mapper::RelationshipField& field,
+                                                           Mapper& target) {
+  const std::string name = member_name(spec.member);
+  if (!field.collection) {
+    throw MappingError("relationship " + name + ": a many-to-many (secondary) needs a many<" +
+                       std::string(target.name()) + "> member");
+  }
+  if (&parent == &target) {
+    throw MappingError("relationship " + name +
+                       ": a self-referential many-to-many is not supported yet");
+  }
+  const std::string& table_name = *spec.secondary;
+  Table* secondary = nullptr;
+  for (const auto& t : tables) {
+    if (t->name() == table_name) secondary = t.get();
+  }
+  if (!secondary) {
+    // Generate the association table: both keys, all in its primary key.
+    tables.push_back(std::make_unique<Table>(table_name));
+    secondary = tables.back().get();
+    for (const Mapper* side : {&parent, &target}) {
+      std::vector<const Column*> columns, referred;
+      for (std::size_t k : side->primary_key()) {
+        const Column& key = *side->columns()[k].column;
+        Column& c =
+            secondary->add_column(column_prefix(side->name()) + "_" + key.name(), key.type());
+        c.set_primary_key();
+        columns.push_back(&c);
+        referred.push_back(&key);
+      }
+      secondary->add_foreign_key(columns, side->table(), referred, spec.secondary_on_delete);
+    }
+  }
+  auto side_pairs = [&](const Mapper& side) {
+    std::vector<RelationshipProperty::SecondaryPair> pairs;
+    const ForeignKeyConstraint* found = nullptr;
+    for (const auto& fk : secondary->foreign_keys()) {
+      if (fk.referred_table == &side.table()) {
+        if (found) {
+          throw MappingError("relationship " + name + ": association table '" + table_name +
+                             "' has more than one foreign key to '" + side.table().name() + "'");
+        }
+        found = &fk;
+      }
+    }
+    if (!found) {
+      throw MappingError("relationship " + name + ": association table '" + table_name +
+                         "' has no foreign key to '" + side.table().name() + "'");
+    }
+    for (std::size_t i = 0; i < found->columns.size(); ++i) {
+      pairs.push_back({index_of_column(side, found->referred_columns[i]), found->columns[i]});
+    }
+    return pairs;
+  };
+  RelationshipProperty& prop = make_property(parent, field, target);
+  prop.direction_ = RelationshipDirection::many_to_many;
+  prop.secondary_ = secondary;
+  prop.parent_secondary_ = side_pairs(parent);
+  prop.target_secondary_ = side_pairs(target);
+  return prop;
+}
+
+}  // namespace relate
