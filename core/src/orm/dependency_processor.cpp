@@ -1,9 +1,11 @@
 // Dependency processing, SQLAlchemy's name for what the unit of work does along each
 // relationship: cascading deletes, nulling or deleting children a parent leaves
 // behind, copying keys into foreign keys, and post_update's extra UPDATEs.
+#include <algorithm>
 #include <relate/errors.hpp>
 #include <relate/schema.hpp>
 
+#include "metadata_impl.hpp"
 #include "unit_of_work.hpp"
 
 namespace relate {
@@ -158,7 +160,12 @@ bool has_post_update(const Mapper& m) {
 }  // namespace
 
 void UnitOfWork::post_updates() {
-  // Rows are written; now the foreign keys that post_update held back.
+  // Rows are written; now the foreign keys that post_update held back. (Most
+  // mappings have none: no pass over the session then.)
+  const auto& all = s_.metadata.impl().relationships;
+  if (std::none_of(all.begin(), all.end(), [](const auto& r) { return r->post_update(); })) {
+    return;
+  }
   std::vector<InstanceState*> states;
   for (const auto& [key, s] : s_.identity_) {
     if (s->status() == ObjectStatus::persistent && has_post_update(*s->mapper())) {
