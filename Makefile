@@ -3,8 +3,9 @@
 
 .PHONY: deps demo examples test format clean
 
-# Prefix for the ctest command line, e.g. a script that starts database servers around it.
-TEST_WRAPPER ?=
+# Runs ctest with throwaway PostgreSQL and MariaDB servers (their URLs in
+# RELATE_TEST_POSTGRESQL_URL / RELATE_TEST_MYSQL_URL), stopped afterwards.
+TEST_WRAPPER ?= tests/servers/with-databases
 FORMAT_DIRS := $(wildcard core backends plugins examples tests bench)
 
 deps:

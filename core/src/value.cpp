@@ -148,9 +148,29 @@ Value normalize(Value value, ColumnType type) {
       }
       if (type == ColumnType::timestamp) return Value(value.as_timestamp());
       return value;
-    case Value::Kind::text:
+    case Value::Kind::text: {
+      // Drivers that hand every value over as text (PostgreSQL through SOCI).
+      const std::string& t = value.as_text();
       if (type == ColumnType::timestamp) return Value(value.as_timestamp());
+      if (type == ColumnType::boolean) {
+        if (t == "t" || t == "true" || t == "1") return Value(true);
+        if (t == "f" || t == "false" || t == "0") return Value(false);
+      }
+      if (type == ColumnType::blob && t.size() >= 2 && t[0] == '\\' && t[1] == 'x') {
+        Blob out;
+        auto nibble = [&t](char c) -> unsigned {
+          if (c >= '0' && c <= '9') return static_cast<unsigned>(c - '0');
+          if (c >= 'a' && c <= 'f') return static_cast<unsigned>(c - 'a' + 10);
+          if (c >= 'A' && c <= 'F') return static_cast<unsigned>(c - 'A' + 10);
+          throw DataError("cannot read '" + t + "' as hex-encoded bytes");
+        };
+        for (std::size_t i = 2; i + 1 < t.size(); i += 2) {
+          out.push_back(static_cast<std::byte>(nibble(t[i]) << 4 | nibble(t[i + 1])));
+        }
+        return Value(std::move(out));
+      }
       return value;
+    }
     case Value::Kind::boolean:
       if (type != ColumnType::boolean) return Value(value.as_int());
       return value;

@@ -19,7 +19,11 @@ class Compiler {
     out_.sql += "SELECT ";
     for (std::size_t i = 0; i < s.columns.size(); ++i) {
       if (i) out_.sql += ", ";
-      expr(s.columns[i]);
+      if (const auto* c = std::get_if<ColumnRef>(&s.columns[i]->v)) {
+        out_.sql += dialect_.select_column(column_sql(*c), *c->column);
+      } else {
+        expr(s.columns[i]);
+      }
     }
     out_.sql += " FROM ";
     from(s.from);
@@ -143,11 +147,11 @@ class Compiler {
     std::visit([this](const auto& n) { node(n); }, e->v);
   }
 
-  void node(const ColumnRef& c) {
-    out_.sql += q(c.qualifier.empty() ? c.column->table().name() : c.qualifier);
-    out_.sql += '.';
-    out_.sql += q(c.column->name());
+  std::string column_sql(const ColumnRef& c) const {
+    return q(c.qualifier.empty() ? c.column->table().name() : c.qualifier) + '.' +
+           q(c.column->name());
   }
+  void node(const ColumnRef& c) { out_.sql += column_sql(c); }
   void node(const MemberRef& m) {
     throw ArgumentError("the expression refers to " + std::string(m.model_name) +
                         "::" + std::string(m.member_name) +

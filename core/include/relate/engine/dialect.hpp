@@ -31,6 +31,12 @@ class Dialect {
                                    std::optional<std::int64_t> offset,
                                    std::size_t first_param_index) const;
 
+  // A column as it appears in a SELECT list (`sql` is its quoted, qualified name): a
+  // dialect whose driver would lose precision reading it may convert it here.
+  virtual std::string select_column(std::string sql, const Column& /*column*/) const {
+    return sql;
+  }
+
   // DDL type of a column.
   virtual std::string column_type(const Column& column) const;
   // The whole column definition for an autoincrementing integer primary key that is

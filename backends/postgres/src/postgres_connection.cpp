@@ -1,0 +1,209 @@
+#include "postgres_connection.hpp"
+
+#include <soci/postgresql/soci-postgresql.h>
+
+#include <cstdio>
+#include <ctime>
+#include <relate/errors.hpp>
+
+#include "postgres_errors.hpp"
+
+namespace relate::postgres {
+
+namespace {
+
+// A libpq keyword value, quoted: SOCI 4.0.3 takes the keyword form, not URLs.
+std::string conninfo_value(const std::string& v) {
+  std::string out = "'";
+  for (char c : v) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+std::string conninfo(const Url& url) {
+  std::string out = "host=" + conninfo_value(url.host);
+  out += " port=" + std::to_string(url.port.value_or(5432));
+  out += " dbname=" + conninfo_value(url.database);
+  if (!url.username.empty()) out += " user=" + conninfo_value(url.username);
+  if (!url.password.empty()) out += " password=" + conninfo_value(url.password);
+  for (const auto& [key, value] : url.query) {
+    if (key != "connect_timeout" && key != "sslmode" && key != "application_name") {
+      throw ArgumentError("unknown PostgreSQL URL option '" + key +
+                          "' (known: connect_timeout, sslmode, application_name)");
+    }
+    out += " " + key + "=" + conninfo_value(value);
+  }
+  if (!url.query.count("connect_timeout")) out += " connect_timeout=10";
+  return out;
+}
+
+// Parameters travel as text; the server types them from where they stand.
+std::string as_text(const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::boolean:
+      return v.as_bool() ? "true" : "false";
+    case Value::Kind::integer:
+      return std::to_string(v.as_int());
+    case Value::Kind::real: {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.17g", v.as_double());
+      return buf;
+    }
+    case Value::Kind::text:
+      return v.as_text();
+    case Value::Kind::blob: {
+      static const char* hex = "0123456789abcdef";
+      std::string out = "\\x";
+      for (std::byte b : v.as_blob()) {
+        out += hex[std::to_integer<unsigned>(b) >> 4];
+        out += hex[std::to_integer<unsigned>(b) & 15];
+      }
+      return out;
+    }
+    case Value::Kind::timestamp:
+      return format_timestamp(v.as_timestamp());
+    case Value::Kind::null:
+      return {};
+  }
+  return {};
+}
+
+bool returns_rows(const std::string& sql) {
+  return sql.rfind("SELECT", 0) == 0 || sql.find(" RETURNING ") != std::string::npos;
+}
+
+class PostgresCursor final : public Cursor {
+ public:
+  PostgresCursor(PostgresConnection::Prepared& p, bool has_row, std::string where)
+      : p_(p), expected_(p.generation), has_row_(has_row), where_(std::move(where)) {}
+
+  bool next() override {
+    if (p_.generation != expected_ || !has_row_) return false;
+    if (first_) {
+      first_ = false;
+      return true;
+    }
+    try {
+      has_row_ = p_.statement->fetch();
+    } catch (const soci::soci_error& e) {
+      throw_error(e, {}, where_);
+    }
+    return has_row_;
+  }
+
+  std::size_t column_count() const override { return p_.row.size(); }
+
+  Value get(std::size_t i) override {
+    if (p_.row.get_indicator(i) == soci::i_null) return Value();
+    switch (p_.row.get_properties(i).get_data_type()) {
+      case soci::dt_string:
+        return Value(p_.row.get<std::string>(i));
+      case soci::dt_integer:
+        return Value(std::int64_t{p_.row.get<int>(i)});
+      case soci::dt_long_long:
+        return Value(static_cast<std::int64_t>(p_.row.get<long long>(i)));
+      case soci::dt_unsigned_long_long:
+        return Value(static_cast<std::int64_t>(p_.row.get<unsigned long long>(i)));
+      case soci::dt_double:
+        return Value(p_.row.get<double>(i));
+      case soci::dt_date: {
+        std::tm tm = p_.row.get<std::tm>(i);
+        char buf[96];
+        std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d", tm.tm_year + 1900,
+                      tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+        return Value(std::string(buf));
+      }
+      default:
+        return Value(p_.row.get<std::string>(i));
+    }
+  }
+
+ private:
+  PostgresConnection::Prepared& p_;
+  std::uint64_t expected_;
+  bool has_row_;
+  bool first_ = true;
+  std::string where_;
+};
+
+}  // namespace
+
+PostgresConnection::PostgresConnection(const Url& url)
+    : where_(url.host + ":" + std::to_string(url.port.value_or(5432))) {
+  try {
+    session_.open(soci::postgresql, conninfo(url));
+    session_ << "SET client_min_messages TO warning";
+  } catch (const soci::soci_error& e) {
+    // libpq's message names host and port; it never contains the password.
+    throw OperationalError("cannot connect to PostgreSQL at " + where_ + " as '" + url.username +
+                           "': " + e.get_error_message());
+  }
+}
+
+PostgresConnection::Prepared& PostgresConnection::prepare(const sql::CompiledStatement& s) {
+  auto it = cache_.find(s.sql);
+  if (it != cache_.end()) return *it->second;
+  auto p = std::make_unique<Prepared>();
+  p->params.resize(s.params.size());
+  p->indicators.resize(s.params.size(), soci::i_ok);
+  p->returns_rows = returns_rows(s.sql);
+  p->statement = std::make_unique<soci::statement>(session_);
+  for (std::size_t i = 0; i < s.params.size(); ++i) {
+    p->statement->exchange(soci::use(p->params[i], p->indicators[i]));
+  }
+  if (p->returns_rows) p->statement->exchange(soci::into(p->row));
+  p->statement->alloc();
+  p->statement->prepare(s.sql);
+  p->statement->define_and_bind();
+  return *cache_.emplace(s.sql, std::move(p)).first->second;
+}
+
+std::unique_ptr<Cursor> PostgresConnection::execute(const sql::CompiledStatement& s) {
+  try {
+    Prepared& p = prepare(s);
+    ++p.generation;
+    for (std::size_t i = 0; i < s.params.size(); ++i) {
+      p.indicators[i] = s.params[i].is_null() ? soci::i_null : soci::i_ok;
+      p.params[i] = as_text(s.params[i]);
+    }
+    const bool has_row = p.statement->execute(true);
+    affected_ = p.returns_rows ? 0 : p.statement->get_affected_rows();
+    return std::make_unique<PostgresCursor>(p, p.returns_rows && has_row, where_);
+  } catch (const soci::soci_error& e) {
+    // A failed statement may leave a broken prepared one behind: prepare it anew.
+    cache_.erase(s.sql);
+    throw_error(e, s.sql, where_);
+  }
+}
+
+std::int64_t PostgresConnection::last_insert_id() {
+  throw ProgrammingError("PostgreSQL returns generated keys through RETURNING");
+}
+
+void PostgresConnection::begin() {
+  try {
+    session_.begin();
+  } catch (const soci::soci_error& e) {
+    throw_error(e, "BEGIN", where_);
+  }
+}
+
+void PostgresConnection::commit() {
+  try {
+    session_.commit();
+  } catch (const soci::soci_error& e) {
+    throw_error(e, "COMMIT", where_);
+  }
+}
+
+void PostgresConnection::rollback() {
+  try {
+    session_.rollback();
+  } catch (const soci::soci_error& e) {
+    throw_error(e, "ROLLBACK", where_);
+  }
+}
+
+}  // namespace relate::postgres

@@ -1,0 +1,46 @@
+// One PostgreSQL connection through SOCI: statements prepared once per SQL text and
+// kept, parameters sent as text for the server to type from their context (a column,
+// a comparison), errors translated by SQLSTATE.
+#pragma once
+
+#include <soci/soci.h>
+
+#include <memory>
+#include <relate/engine/driver.hpp>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace relate::postgres {
+
+class PostgresConnection final : public DriverConnection {
+ public:
+  explicit PostgresConnection(const Url& url);
+
+  std::unique_ptr<Cursor> execute(const sql::CompiledStatement& statement) override;
+  std::int64_t rows_affected() override { return affected_; }
+  std::int64_t last_insert_id() override;
+  void begin() override;
+  void commit() override;
+  void rollback() override;
+
+  // A prepared statement with the storage its parameters and row are bound to.
+  struct Prepared {
+    std::vector<std::string> params;
+    std::vector<soci::indicator> indicators;
+    soci::row row;
+    std::unique_ptr<soci::statement> statement;
+    bool returns_rows = false;
+    std::uint64_t generation = 0;
+  };
+
+ private:
+  Prepared& prepare(const sql::CompiledStatement& statement);
+
+  std::string where_;  // "host:port", for messages
+  soci::session session_;
+  std::unordered_map<std::string, std::unique_ptr<Prepared>> cache_;
+  std::int64_t affected_ = 0;
+};
+
+}  // namespace relate::postgres

@@ -1,0 +1,45 @@
+#include "postgres_dialect.hpp"
+
+namespace relate::postgres {
+
+std::string PostgresDialect::placeholder(std::size_t index) const {
+  return ":p" + std::to_string(index + 1);
+}
+
+std::string PostgresDialect::limit_offset(std::optional<std::int64_t> limit,
+                                          std::optional<std::int64_t> offset,
+                                          std::size_t first) const {
+  std::string out;
+  if (limit) out += " LIMIT " + placeholder(first++);
+  if (offset) out += " OFFSET " + placeholder(first);
+  return out;
+}
+
+std::string PostgresDialect::column_type(const Column& column) const {
+  switch (column.type()) {
+    case ColumnType::blob:
+      return "BYTEA";
+    case ColumnType::timestamp:
+      return "TIMESTAMP";
+    default:
+      return Dialect::column_type(column);
+  }
+}
+
+std::string PostgresDialect::select_column(std::string sql, const Column& column) const {
+  if (column.type() != ColumnType::timestamp) return sql;
+  return "CAST(" + sql + " AS TEXT) AS " + quote_identifier(column.name());
+}
+
+std::string PostgresDialect::autoincrement_column(const Column& column) const {
+  const bool narrow =
+      column.type() == ColumnType::integer || column.type() == ColumnType::small_integer;
+  return quote_identifier(column.name()) + (narrow ? " SERIAL" : " BIGSERIAL") + " PRIMARY KEY";
+}
+
+std::string PostgresDialect::has_table_sql() const {
+  return "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND "
+         "table_name = :p1";
+}
+
+}  // namespace relate::postgres

@@ -1,0 +1,25 @@
+// PostgreSQL's SQL: double-quoted identifiers, SOCI's :name placeholders (SOCI turns
+// them into $n), BIGSERIAL keys, RETURNING, BYTEA and BOOLEAN columns, OFFSET without
+// LIMIT, every ON DELETE action.
+#pragma once
+
+#include <relate/engine/dialect.hpp>
+
+namespace relate::postgres {
+
+class PostgresDialect final : public Dialect {
+ public:
+  std::string_view name() const override { return "postgresql"; }
+  std::string placeholder(std::size_t index) const override;
+  std::string limit_offset(std::optional<std::int64_t> limit, std::optional<std::int64_t> offset,
+                           std::size_t first_param_index) const override;
+  std::string column_type(const Column& column) const override;
+  // SOCI reads TIMESTAMP into a std::tm, without the microseconds: read it as text.
+  std::string select_column(std::string sql, const Column& column) const override;
+  std::string autoincrement_column(const Column& column) const override;
+  bool supports_returning() const override { return true; }
+  std::size_t max_parameters() const override { return 65535; }
+  std::string has_table_sql() const override;
+};
+
+}  // namespace relate::postgres

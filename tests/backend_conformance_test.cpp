@@ -1,0 +1,321 @@
+// The same behaviours on every backend: each test runs once per backend, and its name
+// ends with the backend (.../sqlite, .../postgresql). Server backends take their URL
+// from RELATE_TEST_POSTGRESQL_URL (set by tests/servers/with-databases, which
+// `make test` runs ctest under); without it their tests are skipped, saying so.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
+#include <relate/orm/loader.hpp>
+#include <relate/relate.hpp>
+#include <string>
+#include <vector>
+
+namespace conformance_test {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+struct Post;
+struct Tag;
+
+struct Author {
+  std::int64_t id = 0;
+  std::string name;
+  std::optional<std::string> email;
+  bool active = true;
+  relate::Timestamp seen{};
+  relate::Blob avatar;
+  double score = 0;
+  std::int16_t level = 0;
+  relate::many<Post> posts;
+};
+
+struct Post {
+  std::int64_t id = 0;
+  std::int64_t author_id = 0;
+  std::string title;
+  relate::one<Author> author;
+  relate::many<Tag> tags;
+};
+
+struct Tag {
+  std::int64_t id = 0;
+  std::string name;
+  relate::many<Post> posts;
+};
+
+relate::MetaData schema() {
+  return relate::MetaData{}
+      .table<Author>("conf_authors", relate::primary_key(&Author::id),
+                     relate::unique(&Author::email))
+      .table<Post>("conf_posts", relate::primary_key(&Post::id),
+                   relate::foreign_key(&Post::author_id, &Author::id).on_delete(relate::cascade),
+                   relate::index(&Post::author_id))
+      .table<Tag>("conf_tags", relate::primary_key(&Tag::id))
+      .relationship(&Author::posts, &Post::author)
+      .order_by(&Post::id)
+      .passive_deletes()
+      .relationship(&Post::tags, &Tag::posts)
+      .secondary("conf_post_tags")
+      .secondary_on_delete(relate::cascade)
+      .order_by(&Tag::id);
+}
+
+std::string url_for(const std::string& backend) {
+  if (backend == "sqlite") {
+    const auto dir = std::filesystem::temp_directory_path() /
+                     ("relate_conformance_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    return "sqlite:///" + (dir / "test.db").string();
+  }
+  const char* v = std::getenv("RELATE_TEST_POSTGRESQL_URL");
+  return v ? v : "";
+}
+
+class ConformanceTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    url_ = url_for(GetParam());
+    if (url_.empty()) {
+      GTEST_SKIP() << "no " << GetParam()
+                   << " server: run under tests/servers/with-databases (make test does)";
+    }
+    engine_.emplace(relate::create_engine(url_));
+    md_ = schema();
+    engine_->drop_all(md_);
+    engine_->create_all(md_);
+    engine_->add_listener(
+        [this](const relate::StatementEvent& e) { statements_.emplace_back(e.sql); });
+  }
+  void TearDown() override {
+    if (engine_) engine_->drop_all(md_);
+    engine_.reset();
+    if (GetParam() == "sqlite") {
+      std::error_code ignored;
+      std::filesystem::remove_all(std::filesystem::temp_directory_path() /
+                                      ("relate_conformance_" + std::to_string(::getpid())),
+                                  ignored);
+    }
+  }
+
+  relate::Engine& engine() { return *engine_; }
+  std::int64_t count(const char* table) {
+    auto c = engine().connect();
+    auto cursor = c.execute(relate::sql::CompiledStatement{
+        std::string("SELECT COUNT(*) FROM ") + c.dialect().quote_identifier(table), {}});
+    cursor->next();
+    return cursor->get(0).as_int();
+  }
+  void seed(int authors, int posts_each) {
+    relate::Session s(engine(), md_);
+    auto tag = s.add(Tag{.name = "general"});
+    for (int a = 1; a <= authors; ++a) {
+      auto author = s.add(Author{.name = "author" + std::to_string(a)});
+      for (int p = 1; p <= posts_each; ++p) {
+        author->posts.add(Post{.title = "post " + std::to_string(p)})->tags.push_back(tag);
+      }
+    }
+    s.commit();
+  }
+
+  std::string url_;
+  std::optional<relate::Engine> engine_;
+  relate::MetaData md_;
+  std::vector<std::string> statements_;
+};
+
+TEST_P(ConformanceTest, EveryColumnTypeRoundTrips) {
+  const auto seen = relate::Timestamp(std::chrono::microseconds(1700000000123456));
+  {
+    relate::Session s(engine(), md_);
+    s.add(Author{.name = "Ann 'quoted' ; DROP TABLE x",
+                 .email = "ann@example.com",
+                 .active = false,
+                 .seen = seen,
+                 .avatar = {std::byte{0}, std::byte{1}, std::byte{255}},
+                 .score = 0.1,
+                 .level = -7});
+    s.commit();
+  }
+  relate::Session s(engine(), md_);
+  auto a = s.scalars(relate::select<Author>()).one();
+  EXPECT_EQ(a->name, "Ann 'quoted' ; DROP TABLE x");
+  EXPECT_EQ(a->email, "ann@example.com");
+  EXPECT_FALSE(a->active);
+  EXPECT_EQ(a->seen, seen);
+  EXPECT_EQ(a->avatar, (relate::Blob{std::byte{0}, std::byte{1}, std::byte{255}}));
+  EXPECT_DOUBLE_EQ(a->score, 0.1);
+  EXPECT_EQ(a->level, -7);
+  statements_.clear();
+  s.flush();
+  EXPECT_TRUE(statements_.empty()) << "an unchanged object must not be written back";
+}
+
+TEST_P(ConformanceTest, NullableColumnRoundTripsNull) {
+  {
+    relate::Session s(engine(), md_);
+    s.add(Author{.name = "Bob"});
+    s.commit();
+  }
+  relate::Session s(engine(), md_);
+  auto b = s.scalars(relate::select<Author>().where(relate::col(&Author::email).is_null())).one();
+  EXPECT_EQ(b->email, std::nullopt);
+}
+
+TEST_P(ConformanceTest, GeneratedKeysFillTheObjectsAndTheirChildren) {
+  relate::Session s(engine(), md_);
+  auto a = s.add(Author{.name = "Ann"});
+  auto p = a->posts.add(Post{.title = "hello"});
+  s.commit();
+  EXPECT_GT(a->id, 0);
+  EXPECT_GT(p->id, 0);
+  EXPECT_EQ(p->author_id, a->id);
+}
+
+TEST_P(ConformanceTest, EveryStrategyLoadsTheSameGraph) {
+  seed(3, 2);
+  std::vector<std::string> renderings;
+  for (const char* strategy : {"lazy", "joined", "selectin"}) {
+    relate::Session s(engine(), md_);
+    auto authors =
+        s.scalars(relate::select<Author>()
+                      .order_by(&Author::id)
+                      .options(relate::load(&Author::posts, strategy).load(&Post::tags, strategy)))
+            .all();
+    std::string r;
+    for (const auto& a : authors) {
+      r += a->name + ":";
+      for (const auto& p : a->posts) {
+        r += p->title + "[";
+        for (const auto& t : p->tags) r += t->name;
+        r += "]";
+      }
+    }
+    renderings.push_back(r);
+  }
+  EXPECT_EQ(renderings[0], renderings[1]);
+  EXPECT_EQ(renderings[0], renderings[2]);
+  EXPECT_THAT(renderings[0], HasSubstr("author3:post 1[general]post 2[general]"));
+}
+
+TEST_P(ConformanceTest, JoinedCollectionsWithLimitCountParents) {
+  seed(4, 3);
+  relate::Session s(engine(), md_);
+  statements_.clear();
+  auto authors = s.scalars(relate::select<Author>()
+                               .order_by(&Author::id)
+                               .limit(2)
+                               .offset(1)
+                               .options(relate::joinedload(&Author::posts)))
+                     .all();
+  ASSERT_EQ(authors.size(), 2u);
+  EXPECT_EQ(authors[0]->name, "author2");
+  EXPECT_EQ(authors[1]->posts.size(), 3u);
+  EXPECT_EQ(statements_.size(), 1u);
+}
+
+TEST_P(ConformanceTest, SelectinCostsOneStatementPerRelationship) {
+  seed(5, 2);
+  relate::Session s(engine(), md_);
+  statements_.clear();
+  auto authors = s.scalars(relate::select<Author>().options(
+                               relate::selectinload(&Author::posts).selectinload(&Post::tags)))
+                     .all();
+  std::size_t posts = 0;
+  for (const auto& a : authors) {
+    for (const auto& p : a->posts) posts += p->tags.size();
+  }
+  EXPECT_EQ(posts, 10u);
+  EXPECT_EQ(statements_.size(), 3u);
+}
+
+TEST_P(ConformanceTest, DeletingAnAuthorLeavesPostsToOnDeleteCascade) {
+  seed(2, 2);
+  relate::Session s(engine(), md_);
+  s.remove(s.get<Author>(1));
+  statements_.clear();
+  s.commit();
+  for (const auto& sql : statements_) EXPECT_THAT(sql, Not(HasSubstr("SELECT")));
+  EXPECT_EQ(count("conf_posts"), 2);
+  EXPECT_EQ(count("conf_post_tags"), 2);
+}
+
+TEST_P(ConformanceTest, ForeignKeyViolationIsIntegrityErrorAndChangesNothing) {
+  seed(1, 1);
+  relate::Session s(engine(), md_);
+  s.get<Author>(1)->name = "renamed";
+  s.add(Post{.author_id = 999, .title = "orphan"});
+  EXPECT_THROW(s.commit(), relate::IntegrityError);
+  EXPECT_THROW(s.flush(), relate::PendingRollbackError);
+  s.rollback();
+  EXPECT_EQ(count("conf_posts"), 1);
+  relate::Session fresh(engine(), md_);
+  EXPECT_EQ(fresh.get<Author>(1)->name, "author1");
+}
+
+TEST_P(ConformanceTest, UniqueViolationIsIntegrityErrorNamingTheConstraintWhereKnown) {
+  relate::Session s(engine(), md_);
+  s.add(Author{.name = "a", .email = "same@example.com"});
+  s.add(Author{.name = "b", .email = "same@example.com"});
+  try {
+    s.commit();
+    FAIL() << "expected IntegrityError";
+  } catch (const relate::IntegrityError& e) {
+    if (GetParam() == "postgresql") {
+      EXPECT_THAT(e.constraint(), HasSubstr("email"));
+    }
+  }
+  s.rollback();
+  EXPECT_EQ(count("conf_authors"), 0);
+}
+
+TEST_P(ConformanceTest, CreateAllIsIdempotent) {
+  statements_.clear();
+  engine().create_all(md_);
+  for (const auto& sql : statements_) EXPECT_THAT(sql, Not(HasSubstr("CREATE")));
+}
+
+TEST_P(ConformanceTest, CoreStatementsRunWithoutTheOrm) {
+  const relate::Table& authors = md_.get_table("conf_authors");
+  auto c = engine().connect();
+  relate::sql::Insert ins = relate::sql::insert(authors);
+  ins.columns = {&authors.column("name"),   &authors.column("active"), &authors.column("seen"),
+                 &authors.column("avatar"), &authors.column("score"),  &authors.column("level")};
+  ins.rows.push_back({relate::Value("core"), relate::Value(true),
+                      relate::Value(relate::Timestamp{}), relate::Value(relate::Blob{}),
+                      relate::Value(1.0), relate::Value(1)});
+  c.execute(ins);
+  relate::sql::Select q = relate::sql::select(authors);
+  q.where =
+      relate::sql::binary(relate::sql::BinaryOp::eq, relate::sql::column(authors.column("name")),
+                          relate::sql::param(relate::Value("core")));
+  auto cursor = c.execute(q);
+  ASSERT_TRUE(cursor->next());
+  EXPECT_FALSE(cursor->next());
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ConformanceTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+
+TEST(ServerBackends, RefusedConnectionIsOperationalErrorNamingHostAndPortNotPassword) {
+  try {
+    relate::create_engine("postgresql://relate:s3cret%40pw@127.0.0.1:1/relate_test").connect();
+    FAIL() << "expected OperationalError";
+  } catch (const relate::OperationalError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("127.0.0.1:1"));
+    EXPECT_THAT(e.what(), Not(HasSubstr("s3cret")));
+  }
+}
+
+TEST(ServerBackends, PostgresSchemeAliasesPostgresql) {
+  EXPECT_NO_THROW(relate::find_backend(relate::parse_url("postgres://u@h/db"), "postgres://"));
+}
+
+}  // namespace
+}  // namespace conformance_test
