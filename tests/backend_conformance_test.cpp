@@ -1,7 +1,8 @@
 // The same behaviours on every backend: each test runs once per backend, and its name
-// ends with the backend (.../sqlite, .../postgresql). Server backends take their URL
-// from RELATE_TEST_POSTGRESQL_URL (set by tests/servers/with-databases, which
-// `make test` runs ctest under); without it their tests are skipped, saying so.
+// ends with the backend (.../sqlite, .../postgresql, .../mysql). Server backends take
+// their URL from RELATE_TEST_POSTGRESQL_URL / RELATE_TEST_MYSQL_URL (set by
+// tests/servers/with-databases, which `make test` runs ctest under); without it their
+// tests are skipped, saying so.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -74,7 +75,8 @@ std::string url_for(const std::string& backend) {
     std::filesystem::create_directories(dir);
     return "sqlite:///" + (dir / "test.db").string();
   }
-  const char* v = std::getenv("RELATE_TEST_POSTGRESQL_URL");
+  const char* v =
+      std::getenv(backend == "postgresql" ? "RELATE_TEST_POSTGRESQL_URL" : "RELATE_TEST_MYSQL_URL");
   return v ? v : "";
 }
 
@@ -267,7 +269,7 @@ TEST_P(ConformanceTest, UniqueViolationIsIntegrityErrorNamingTheConstraintWhereK
     s.commit();
     FAIL() << "expected IntegrityError";
   } catch (const relate::IntegrityError& e) {
-    if (GetParam() == "postgresql") {
+    if (GetParam() != "sqlite") {
       EXPECT_THAT(e.constraint(), HasSubstr("email"));
     }
   }
@@ -300,7 +302,8 @@ TEST_P(ConformanceTest, CoreStatementsRunWithoutTheOrm) {
   EXPECT_FALSE(cursor->next());
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, ConformanceTest, ::testing::Values("sqlite", "postgresql"),
+INSTANTIATE_TEST_SUITE_P(Backends, ConformanceTest,
+                         ::testing::Values("sqlite", "postgresql", "mysql"),
                          [](const auto& info) { return info.param; });
 
 TEST(ServerBackends, RefusedConnectionIsOperationalErrorNamingHostAndPortNotPassword) {
@@ -315,6 +318,41 @@ TEST(ServerBackends, RefusedConnectionIsOperationalErrorNamingHostAndPortNotPass
 
 TEST(ServerBackends, PostgresSchemeAliasesPostgresql) {
   EXPECT_NO_THROW(relate::find_backend(relate::parse_url("postgres://u@h/db"), "postgres://"));
+}
+
+TEST(ServerBackends, MariadbSchemeAliasesMysql) {
+  EXPECT_NO_THROW(relate::find_backend(relate::parse_url("mariadb://u@h/db"), "mariadb://"));
+}
+
+TEST(ServerBackends, RefusedMysqlConnectionIsOperationalErrorNamingHostAndPortNotPassword) {
+  try {
+    relate::create_engine("mysql://relate:s3cret%40pw@127.0.0.1:1/relate_test").connect();
+    FAIL() << "expected OperationalError";
+  } catch (const relate::OperationalError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("127.0.0.1:1"));
+    EXPECT_THAT(e.what(), Not(HasSubstr("s3cret")));
+  }
+}
+
+TEST(ServerBackends, SetDefaultOnMysqlIsRefusedAtCreateAllNamingTableColumnAndBackend) {
+  const char* url = std::getenv("RELATE_TEST_MYSQL_URL");
+  if (!url) GTEST_SKIP() << "no mysql server: run under tests/servers/with-databases";
+  relate::MetaData md;
+  relate::Table& parents = md.add_table("conf_sd_parents");
+  parents.add_column("id", relate::ColumnType::big_integer).set_primary_key();
+  relate::Table& children = md.add_table("conf_sd_children");
+  children.add_column("id", relate::ColumnType::big_integer).set_primary_key();
+  relate::Column& parent_id = children.add_column("parent_id", relate::ColumnType::big_integer);
+  children.add_foreign_key({&parent_id}, parents, {&parents.column("id")}, relate::set_default);
+  auto engine = relate::create_engine(url);
+  try {
+    engine.create_all(md);
+    FAIL() << "expected ArgumentError";
+  } catch (const relate::ArgumentError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("conf_sd_children"));
+    EXPECT_THAT(e.what(), HasSubstr("parent_id"));
+    EXPECT_THAT(e.what(), HasSubstr("mysql"));
+  }
 }
 
 }  // namespace

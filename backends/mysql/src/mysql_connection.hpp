@@ -1,0 +1,49 @@
+// One MySQL / MariaDB connection through Connector/C++: statements prepared once per
+// SQL text and kept, errors translated by error number.
+#pragma once
+
+#include <memory>
+#include <relate/engine/driver.hpp>
+#include <sstream>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace sql {
+class Connection;
+class PreparedStatement;
+class ResultSet;
+}  // namespace sql
+
+namespace relate::mysql {
+
+class MysqlConnection final : public DriverConnection {
+ public:
+  explicit MysqlConnection(const Url& url);
+  ~MysqlConnection() override;
+
+  std::unique_ptr<Cursor> execute(const sql::CompiledStatement& statement) override;
+  std::int64_t rows_affected() override { return affected_; }
+  std::int64_t last_insert_id() override;
+  void begin() override;
+  void commit() override;
+  void rollback() override;
+
+  struct Prepared {
+    std::unique_ptr<::sql::PreparedStatement> statement;
+    std::vector<std::unique_ptr<std::istringstream>> blobs;  // alive until execute
+    std::unique_ptr<::sql::ResultSet> result;
+    std::uint64_t generation = 0;
+    bool returns_rows = false;
+  };
+
+ private:
+  Prepared& prepare(const std::string& sql);
+
+  std::string where_;  // "host:port", for messages
+  std::unique_ptr<::sql::Connection> connection_;
+  std::unordered_map<std::string, std::unique_ptr<Prepared>> cache_;
+  std::int64_t affected_ = 0;
+};
+
+}  // namespace relate::mysql

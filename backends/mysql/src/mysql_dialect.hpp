@@ -1,0 +1,26 @@
+// MySQL's and MariaDB's SQL: backquoted identifiers, ? placeholders, AUTO_INCREMENT
+// keys read back with LAST_INSERT_ID(), InnoDB tables in utf8mb4 with a binary
+// collation (string equality as on SQLite and PostgreSQL), VARCHAR(255) for text
+// that carries a key or an index, DATETIME(6), and no ON DELETE/UPDATE SET DEFAULT
+// (InnoDB refuses it).
+#pragma once
+
+#include <relate/engine/dialect.hpp>
+
+namespace relate::mysql {
+
+class MysqlDialect final : public Dialect {
+ public:
+  std::string_view name() const override { return "mysql"; }
+  std::string quote_identifier(std::string_view name) const override;
+  std::string limit_offset(std::optional<std::int64_t> limit, std::optional<std::int64_t> offset,
+                           std::size_t first_param_index) const override;
+  std::string column_type(const Column& column) const override;
+  std::string autoincrement_column(const Column& column) const override;
+  bool supports_referential_action(ReferentialAction action) const override;
+  std::string table_options() const override;
+  std::size_t max_parameters() const override { return 65535; }
+  std::string has_table_sql() const override;
+};
+
+}  // namespace relate::mysql
