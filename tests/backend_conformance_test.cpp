@@ -7,13 +7,16 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <mutex>
 #include <optional>
 #include <relate/orm/loader.hpp>
 #include <relate/relate.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace conformance_test {
@@ -92,8 +95,10 @@ class ConformanceTest : public ::testing::TestWithParam<std::string> {
     md_ = schema();
     engine_->drop_all(md_);
     engine_->create_all(md_);
-    engine_->add_listener(
-        [this](const relate::StatementEvent& e) { statements_.emplace_back(e.sql); });
+    engine_->add_listener([this](const relate::StatementEvent& e) {
+      std::lock_guard lock(statements_mutex_);  // sessions may run in several threads
+      statements_.emplace_back(e.sql);
+    });
   }
   void TearDown() override {
     if (engine_) engine_->drop_all(md_);
@@ -129,6 +134,7 @@ class ConformanceTest : public ::testing::TestWithParam<std::string> {
   std::string url_;
   std::optional<relate::Engine> engine_;
   relate::MetaData md_;
+  std::mutex statements_mutex_;
   std::vector<std::string> statements_;
 };
 
@@ -300,6 +306,31 @@ TEST_P(ConformanceTest, CoreStatementsRunWithoutTheOrm) {
   auto cursor = c.execute(q);
   ASSERT_TRUE(cursor->next());
   EXPECT_FALSE(cursor->next());
+}
+
+TEST_P(ConformanceTest, SessionsInSeveralThreadsShareOneEngine) {
+  // On SQLite one writer at a time: the busy timeout makes the others wait.
+  constexpr int kThreads = 4;
+  constexpr int kEach = 25;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      try {
+        for (int i = 0; i < kEach; ++i) {
+          relate::Session s(engine(), md_);
+          s.add(Author{.name = "t" + std::to_string(t) + "-" + std::to_string(i)});
+          s.commit();
+        }
+      } catch (const std::exception& e) {
+        ++failures;
+        ADD_FAILURE() << e.what();
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(count("conf_authors"), kThreads * kEach);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ConformanceTest,
