@@ -64,11 +64,14 @@ bool returns_rows(const std::string& sql) {
 
 class MysqlCursor final : public Cursor {
  public:
-  MysqlCursor(MysqlConnection::Prepared& p, std::string where)
-      : p_(p), expected_(p.generation), where_(std::move(where)) {}
+  MysqlCursor(std::shared_ptr<MysqlConnection::Prepared> p, std::string where)
+      : keep_(std::move(p)), p_(*keep_), expected_(p_.generation), where_(std::move(where)) {}
 
   bool next() override {
-    if (p_.generation != expected_ || !p_.result) return false;
+    if (p_.generation != expected_) {
+      throw ProgrammingError("a cursor was read after its statement ran again");
+    }
+    if (!p_.result) return false;
     try {
       return p_.result->next();
     } catch (const ::sql::SQLException& e) {
@@ -114,6 +117,7 @@ class MysqlCursor final : public Cursor {
   }
 
  private:
+  std::shared_ptr<MysqlConnection::Prepared> keep_;
   MysqlConnection::Prepared& p_;
   std::uint64_t expected_;
   std::string where_;
@@ -146,6 +150,9 @@ MysqlConnection::MysqlConnection(const Url& url)
   }
   options["OPT_CHARSET_NAME"] = ::sql::SQLString(charset);
   options["OPT_CONNECT_TIMEOUT"] = connect_timeout;
+  // Affected rows are the rows an UPDATE matched, as on the other backends (MySQL
+  // would otherwise count only rows whose values changed).
+  options["CLIENT_FOUND_ROWS"] = true;
   try {
     connection_.reset(::sql::mysql::get_mysql_driver_instance()->connect(options));
     connection_->setAutoCommit(true);
@@ -160,18 +167,19 @@ MysqlConnection::~MysqlConnection() {
   cache_.clear();  // statements before their connection
 }
 
-MysqlConnection::Prepared& MysqlConnection::prepare(const std::string& sql) {
+std::shared_ptr<MysqlConnection::Prepared> MysqlConnection::prepare(const std::string& sql) {
   auto it = cache_.find(sql);
-  if (it != cache_.end()) return *it->second;
-  auto p = std::make_unique<Prepared>();
+  if (it != cache_.end()) return it->second;
+  auto p = std::make_shared<Prepared>();
   p->statement.reset(connection_->prepareStatement(sql));
   p->returns_rows = returns_rows(sql);
-  return *cache_.emplace(sql, std::move(p)).first->second;
+  return cache_.emplace(sql, std::move(p)).first->second;
 }
 
 std::unique_ptr<Cursor> MysqlConnection::execute(const sql::CompiledStatement& s) {
   try {
-    Prepared& p = prepare(s.sql);
+    std::shared_ptr<Prepared> shared = prepare(s.sql);
+    Prepared& p = *shared;
     ++p.generation;
     p.result.reset();
     p.blobs.clear();
@@ -213,7 +221,7 @@ std::unique_ptr<Cursor> MysqlConnection::execute(const sql::CompiledStatement& s
     } else {
       affected_ = st.executeUpdate();
     }
-    return std::make_unique<MysqlCursor>(p, where_);
+    return std::make_unique<MysqlCursor>(std::move(shared), where_);
   } catch (const ::sql::SQLException& e) {
     cache_.erase(s.sql);
     throw_error(e, s.sql, where_);

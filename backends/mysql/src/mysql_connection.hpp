@@ -38,11 +38,12 @@ class MysqlConnection final : public DriverConnection {
   };
 
  private:
-  Prepared& prepare(const std::string& sql);
+  std::shared_ptr<Prepared> prepare(const std::string& sql);
 
   std::string where_;  // "host:port", for messages
   std::unique_ptr<::sql::Connection> connection_;
-  std::unordered_map<std::string, std::unique_ptr<Prepared>> cache_;
+  // Shared with the cursors reading them: evicting one leaves no cursor dangling.
+  std::unordered_map<std::string, std::shared_ptr<Prepared>> cache_;
   std::int64_t affected_ = 0;
 };
 

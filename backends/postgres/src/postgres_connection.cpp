@@ -76,11 +76,18 @@ bool returns_rows(const std::string& sql) {
 
 class PostgresCursor final : public Cursor {
  public:
-  PostgresCursor(PostgresConnection::Prepared& p, bool has_row, std::string where)
-      : p_(p), expected_(p.generation), has_row_(has_row), where_(std::move(where)) {}
+  PostgresCursor(std::shared_ptr<PostgresConnection::Prepared> p, bool has_row, std::string where)
+      : keep_(std::move(p)),
+        p_(*keep_),
+        expected_(p_.generation),
+        has_row_(has_row),
+        where_(std::move(where)) {}
 
   bool next() override {
-    if (p_.generation != expected_ || !has_row_) return false;
+    if (p_.generation != expected_) {
+      throw ProgrammingError("a cursor was read after its statement ran again");
+    }
+    if (!has_row_) return false;
     if (first_) {
       first_ = false;
       return true;
@@ -121,6 +128,7 @@ class PostgresCursor final : public Cursor {
   }
 
  private:
+  std::shared_ptr<PostgresConnection::Prepared> keep_;
   PostgresConnection::Prepared& p_;
   std::uint64_t expected_;
   bool has_row_;
@@ -142,10 +150,11 @@ PostgresConnection::PostgresConnection(const Url& url)
   }
 }
 
-PostgresConnection::Prepared& PostgresConnection::prepare(const sql::CompiledStatement& s) {
+std::shared_ptr<PostgresConnection::Prepared> PostgresConnection::prepare(
+    const sql::CompiledStatement& s) {
   auto it = cache_.find(s.sql);
-  if (it != cache_.end()) return *it->second;
-  auto p = std::make_unique<Prepared>();
+  if (it != cache_.end()) return it->second;
+  auto p = std::make_shared<Prepared>();
   p->params.resize(s.params.size());
   p->indicators.resize(s.params.size(), soci::i_ok);
   p->returns_rows = returns_rows(s.sql);
@@ -157,12 +166,13 @@ PostgresConnection::Prepared& PostgresConnection::prepare(const sql::CompiledSta
   p->statement->alloc();
   p->statement->prepare(s.sql);
   p->statement->define_and_bind();
-  return *cache_.emplace(s.sql, std::move(p)).first->second;
+  return cache_.emplace(s.sql, std::move(p)).first->second;
 }
 
 std::unique_ptr<Cursor> PostgresConnection::execute(const sql::CompiledStatement& s) {
   try {
-    Prepared& p = prepare(s);
+    std::shared_ptr<Prepared> shared = prepare(s);
+    Prepared& p = *shared;
     ++p.generation;
     for (std::size_t i = 0; i < s.params.size(); ++i) {
       p.indicators[i] = s.params[i].is_null() ? soci::i_null : soci::i_ok;
@@ -170,7 +180,7 @@ std::unique_ptr<Cursor> PostgresConnection::execute(const sql::CompiledStatement
     }
     const bool has_row = p.statement->execute(true);
     affected_ = p.returns_rows ? 0 : p.statement->get_affected_rows();
-    return std::make_unique<PostgresCursor>(p, p.returns_rows && has_row, where_);
+    return std::make_unique<PostgresCursor>(std::move(shared), p.returns_rows && has_row, where_);
   } catch (const soci::soci_error& e) {
     // A failed statement may leave a broken prepared one behind: prepare it anew.
     cache_.erase(s.sql);

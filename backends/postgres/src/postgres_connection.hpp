@@ -35,11 +35,12 @@ class PostgresConnection final : public DriverConnection {
   };
 
  private:
-  Prepared& prepare(const sql::CompiledStatement& statement);
+  std::shared_ptr<Prepared> prepare(const sql::CompiledStatement& statement);
 
   std::string where_;  // "host:port", for messages
   soci::session session_;
-  std::unordered_map<std::string, std::unique_ptr<Prepared>> cache_;
+  // Shared with the cursors reading them: evicting one leaves no cursor dangling.
+  std::unordered_map<std::string, std::shared_ptr<Prepared>> cache_;
   std::int64_t affected_ = 0;
 };
 

@@ -30,12 +30,12 @@ namespace {
 
 class SqliteCursor final : public Cursor {
  public:
-  SqliteCursor(sqlite3* db, sqlite3_stmt* stmt, const std::uint64_t* generation, bool has_row,
+  SqliteCursor(sqlite3* db, std::shared_ptr<SqliteConnection::Cached> cached, bool has_row,
                std::string sql)
       : db_(db),
-        stmt_(stmt),
-        generation_(generation),
-        expected_(*generation),
+        cached_(std::move(cached)),
+        stmt_(cached_->stmt),
+        expected_(cached_->generation),
         has_row_(has_row),
         sql_(std::move(sql)) {}
   ~SqliteCursor() override {
@@ -43,7 +43,9 @@ class SqliteCursor final : public Cursor {
   }
 
   bool next() override {
-    if (!live()) return false;
+    if (!live()) {
+      throw ProgrammingError("a cursor was read after its statement ran again", sql_);
+    }
     if (first_) {
       first_ = false;
       return has_row_;
@@ -81,11 +83,11 @@ class SqliteCursor final : public Cursor {
   }
 
  private:
-  bool live() const { return *generation_ == expected_; }
+  bool live() const { return cached_->generation == expected_; }
 
   sqlite3* db_;
+  std::shared_ptr<SqliteConnection::Cached> cached_;
   sqlite3_stmt* stmt_;
-  const std::uint64_t* generation_;
   std::uint64_t expected_;
   bool has_row_;
   bool first_ = true;
@@ -116,8 +118,10 @@ SqliteConnection::SqliteConnection(const Url& url) : path_(url.database) {
 }
 
 SqliteConnection::~SqliteConnection() {
-  for (auto& [sql, cached] : cache_) sqlite3_finalize(cached.stmt);
-  sqlite3_close(db_);
+  cache_.clear();
+  // Statements still held by cursors keep the handle busy: sqlite3_close_v2 waits
+  // for them.
+  sqlite3_close_v2(db_);
 }
 
 void SqliteConnection::exec(const char* sql) {
@@ -127,19 +131,17 @@ void SqliteConnection::exec(const char* sql) {
   if (rc != SQLITE_OK) throw_error(db_, rc, sql);
 }
 
-SqliteConnection::Cached& SqliteConnection::prepare(const std::string& sql) {
+std::shared_ptr<SqliteConnection::Cached> SqliteConnection::prepare(const std::string& sql) {
   auto it = cache_.find(sql);
   if (it != cache_.end()) return it->second;
-  if (cache_.size() >= 512) {
-    // A bounded cache: programs that build unbounded distinct SQL texts stay bounded.
-    for (auto& [text, cached] : cache_) sqlite3_finalize(cached.stmt);
-    cache_.clear();
-  }
+  // A bounded cache: programs that build unbounded distinct SQL texts stay bounded.
+  // (Statements a cursor still reads live on in the cursor.)
+  if (cache_.size() >= 512) cache_.clear();
   sqlite3_stmt* stmt = nullptr;
   const int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
                                     SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) throw_error(db_, rc, sql);
-  return cache_.emplace(sql, Cached{stmt, 0}).first->second;
+  return cache_.emplace(sql, std::make_shared<Cached>(stmt)).first->second;
 }
 
 void SqliteConnection::bind(sqlite3_stmt* stmt, const std::vector<Value>& params,
@@ -186,9 +188,9 @@ void SqliteConnection::bind(sqlite3_stmt* stmt, const std::vector<Value>& params
 }
 
 std::unique_ptr<Cursor> SqliteConnection::execute(const sql::CompiledStatement& statement) {
-  Cached& cached = prepare(statement.sql);
-  ++cached.generation;
-  sqlite3_stmt* stmt = cached.stmt;
+  std::shared_ptr<Cached> cached = prepare(statement.sql);
+  ++cached->generation;
+  sqlite3_stmt* stmt = cached->stmt;
   sqlite3_reset(stmt);
   sqlite3_clear_bindings(stmt);
   bind(stmt, statement.params, statement.sql);
@@ -198,8 +200,7 @@ std::unique_ptr<Cursor> SqliteConnection::execute(const sql::CompiledStatement& 
     throw_error(db_, rc, statement.sql);
   }
   if (rc == SQLITE_DONE) sqlite3_reset(stmt);  // statement finished: release its locks
-  return std::make_unique<SqliteCursor>(db_, stmt, &cached.generation, rc == SQLITE_ROW,
-                                        statement.sql);
+  return std::make_unique<SqliteCursor>(db_, std::move(cached), rc == SQLITE_ROW, statement.sql);
 }
 
 std::int64_t SqliteConnection::rows_affected() { return sqlite3_changes64(db_); }

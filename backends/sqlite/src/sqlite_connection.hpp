@@ -22,18 +22,25 @@ class SqliteConnection final : public DriverConnection {
   void commit() override;
   void rollback() override;
 
- private:
+  // A prepared statement, shared by the cache and the cursors reading it, so that
+  // neither evicting it nor re-executing it leaves a cursor dangling.
   struct Cached {
-    sqlite3_stmt* stmt = nullptr;
-    std::uint64_t generation = 0;  // bumped at each execute: stale cursors keep off
+    Cached(sqlite3_stmt* s) : stmt(s) {}
+    Cached(const Cached&) = delete;
+    Cached& operator=(const Cached&) = delete;
+    ~Cached() { sqlite3_finalize(stmt); }
+    sqlite3_stmt* stmt;
+    std::uint64_t generation = 0;  // bumped at each execute: superseded cursors stop
   };
-  Cached& prepare(const std::string& sql);
+
+ private:
+  std::shared_ptr<Cached> prepare(const std::string& sql);
   void bind(sqlite3_stmt* stmt, const std::vector<Value>& params, const std::string& sql);
   void exec(const char* sql);
 
   sqlite3* db_ = nullptr;
   std::string path_;
-  std::unordered_map<std::string, Cached> cache_;
+  std::unordered_map<std::string, std::shared_ptr<Cached>> cache_;
 };
 
 // Throws the Relate error matching SQLite's result code.

@@ -1,6 +1,7 @@
 // Engine internals shared by engine.cpp and connection.cpp.
 #pragma once
 
+#include <atomic>
 #include <mutex>
 #include <relate/engine/engine.hpp>
 #include <vector>
@@ -20,7 +21,7 @@ class EngineImpl : public std::enable_shared_from_this<EngineImpl> {
   std::shared_ptr<const Backend> backend;
   std::shared_ptr<const Dialect> dialect;
   EngineOptions options;
-  bool echo = false;
+  std::atomic<bool> echo = false;
 
   std::mutex mutex;
   std::vector<std::shared_ptr<DriverConnection>> idle;
@@ -28,7 +29,7 @@ class EngineImpl : public std::enable_shared_from_this<EngineImpl> {
   bool shared_in_use = false;
   std::vector<std::pair<int, StatementListener>> listeners;
   int next_listener = 1;
-  bool has_listeners = false;
+  std::atomic<bool> has_listeners = false;
 };
 
 }  // namespace relate

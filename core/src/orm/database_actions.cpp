@@ -52,7 +52,7 @@ void UnitOfWork::mirror_database_actions(InstanceState& deleted) {
           InstanceAccess::status(*child) = ObjectStatus::deleted;
           deleting_.insert(child);
           deleted_by_database_.push_back(child);
-          s_.identity_.erase(s_.key_of(*child));
+          s_.identity_remove(s_.key_of(*child), child);
           mirror_database_actions(*child);
           continue;
         }

@@ -17,7 +17,9 @@ namespace {
 
 struct DefaultMappers {
   std::mutex mutex;
-  std::unordered_map<std::type_index, const Mapper*> by_type;
+  // The mapper, and the MetaData that owns it (objects bound to it keep it alive).
+  std::unordered_map<std::type_index, std::pair<const Mapper*, std::weak_ptr<const MetaDataImpl>>>
+      by_type;
 };
 
 DefaultMappers& default_mappers() {
@@ -29,12 +31,18 @@ DefaultMappers& default_mappers() {
 
 void detail::bind_new_object(InstanceState& state, std::type_index type) {
   const Mapper* mapper = nullptr;
+  std::shared_ptr<const MetaDataImpl> owner;
   {
     auto& d = default_mappers();
     std::lock_guard lock(d.mutex);
-    if (auto it = d.by_type.find(type); it != d.by_type.end()) mapper = it->second;
+    if (auto it = d.by_type.find(type); it != d.by_type.end()) {
+      owner = it->second.second.lock();
+      if (owner) mapper = it->second.first;
+    }
   }
-  if (mapper) mapper->bind(state, true);
+  if (!mapper) return;
+  state.graph().keep(owner);
+  mapper->bind(state, true);
 }
 
 MetaDataImpl::~MetaDataImpl() {
@@ -42,7 +50,7 @@ MetaDataImpl::~MetaDataImpl() {
   std::lock_guard lock(d.mutex);
   for (const auto& m : mappers) {
     auto it = d.by_type.find(m->type());
-    if (it != d.by_type.end() && it->second == m.get()) d.by_type.erase(it);
+    if (it != d.by_type.end() && it->second.first == m.get()) d.by_type.erase(it);
   }
 }
 
@@ -301,7 +309,10 @@ void MetaDataImpl::configure() {
     // The first configured MetaData that maps a type binds its new objects.
     auto& d = default_mappers();
     std::lock_guard defaults_lock(d.mutex);
-    for (const auto& m : mappers) d.by_type.try_emplace(m->type(), m.get());
+    for (const auto& m : mappers) {
+      d.by_type.try_emplace(m->type(), m.get(),
+                            std::weak_ptr<const MetaDataImpl>(weak_from_this()));
+    }
   } catch (...) {
     // Leave the MetaData as declared so the error repeats on every use.
     for (const auto& m : mappers) {

@@ -8,7 +8,7 @@
 
 namespace relate {
 
-class MetaDataImpl {
+class MetaDataImpl : public std::enable_shared_from_this<MetaDataImpl> {
  public:
   ~MetaDataImpl();
   Table& add_table(std::string name);

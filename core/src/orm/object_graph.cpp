@@ -17,7 +17,20 @@ void ObjectGraph::absorb(ObjectGraph& other) {
   }
   other.objects_.clear();
   other.objects_.shrink_to_fit();
-  other.forward_ = shared_from_this();
+  for (auto& k : other.kept_) keep(std::move(k));
+  other.kept_.clear();
+  // The objects that had moved from here to `other` are back: no need to keep it,
+  // and keeping it would make a cycle with its link to here.
+  std::erase_if(forwards_, [&other](const auto& f) { return f.get() == &other; });
+  other.forwards_.push_back(shared_from_this());
+}
+
+void ObjectGraph::keep(std::shared_ptr<const void> dependency) {
+  if (!dependency) return;
+  for (const auto& k : kept_) {
+    if (k == dependency) return;
+  }
+  kept_.push_back(std::move(dependency));
 }
 
 ObjectGraph& ObjectGraph::join(ObjectGraph& a, ObjectGraph& b) {

@@ -9,6 +9,7 @@
 #include <relate/orm/relationship.hpp>
 #include <relate/schema.hpp>
 
+#include "metadata_impl.hpp"
 #include "session_impl.hpp"
 
 namespace relate {
@@ -86,6 +87,7 @@ SessionImpl::SessionImpl(Engine e, MetaData m)
       graph_(std::make_shared<detail::ObjectGraph>()) {
   metadata.configure();
   graph_->anchor();
+  graph_->keep(metadata.impl().shared_from_this());
 }
 
 void SessionImpl::check_usable() const {
@@ -114,6 +116,21 @@ IdentityKey SessionImpl::key_of(const InstanceState& s) const {
 InstanceState* SessionImpl::lookup(const Mapper& mapper, const std::vector<Value>& key) const {
   auto it = identity_.find(IdentityKey{&mapper, key});
   return it == identity_.end() ? nullptr : it->second;
+}
+
+void SessionImpl::identity_put(IdentityKey key, InstanceState* state) {
+  auto [it, fresh] = identity_.try_emplace(std::move(key), state);
+  if (fresh || it->second == state) return;
+  InstanceState* displaced = it->second;
+  InstanceAccess::session(*displaced) = nullptr;
+  InstanceAccess::status(*displaced) = ObjectStatus::detached;
+  journal_.erase(displaced);
+  it->second = state;
+}
+
+void SessionImpl::identity_remove(const IdentityKey& key, const InstanceState* state) {
+  auto it = identity_.find(key);
+  if (it != identity_.end() && it->second == state) identity_.erase(it);
 }
 
 void SessionImpl::attach(InstanceState& s, const Mapper& mapper) {
@@ -150,7 +167,7 @@ void SessionImpl::attach(InstanceState& s, const Mapper& mapper) {
                                   ": another object with the same primary key is already in the "
                                   "Session");
       }
-      identity_.emplace(std::move(key), &s);
+      identity_put(std::move(key), &s);
       InstanceAccess::status(s) = ObjectStatus::persistent;
       break;
     }
@@ -198,8 +215,10 @@ void SessionImpl::expunge(InstanceState& s) {
   std::erase(new_, &s);
   std::erase(deleted_, &s);
   if (s.status() == ObjectStatus::persistent || s.status() == ObjectStatus::deleted) {
-    if (!s.committed().empty()) identity_.erase(key_of(s));
+    if (!s.committed().empty()) identity_remove(key_of(s), &s);
   }
+  // A rollback must not bring it back.
+  journal_.erase(&s);
   for (const auto& f : s.mapper()->relationship_fields()) {
     modified_attributes_.erase(f.attribute(s.object()));
   }
@@ -244,7 +263,7 @@ InstanceState* SessionImpl::instance_from_row(const Mapper& mapper, Cursor& curs
   InstanceAccess::context(*state) = context;
   InstanceAccess::sequence(*state) = ++next_sequence_;
   if (context) context->loaded.push_back(state);
-  identity_.emplace(std::move(key), state);
+  identity_put(std::move(key), state);
   return state;
 }
 
@@ -338,7 +357,20 @@ void SessionImpl::commit() {
   check_usable();
   flush();
   if (connection_) {
-    connection_->commit();
+    try {
+      connection_->commit();
+    } catch (...) {
+      // The database kept nothing: neither do the objects. Like a failed flush, the
+      // session then waits for rollback().
+      try {
+        connection_->rollback();
+      } catch (...) {
+      }
+      connection_.reset();
+      restore_transaction_state();
+      failed_ = true;
+      throw;
+    }
   }
   // Deleted objects are gone for good: they become detached.
   for (auto& [state, saved] : journal_) {
@@ -398,6 +430,7 @@ void SessionImpl::close() {
   graph_->anchor(false);
   graph_ = std::make_shared<detail::ObjectGraph>();
   graph_->anchor();
+  graph_->keep(metadata.impl().shared_from_this());
 }
 
 }  // namespace relate

@@ -49,6 +49,11 @@ class SessionImpl {
                                    const std::shared_ptr<LoadContext>& context);
 
   InstanceState* lookup(const Mapper& mapper, const std::vector<Value>& key) const;
+  // Puts `state` under `key`. An object that held the key before (its row was
+  // replaced behind the session's back) leaves the session, detached.
+  void identity_put(IdentityKey key, InstanceState* state);
+  // Removes `key` only if `state` is the object under it.
+  void identity_remove(const IdentityKey& key, const InstanceState* state);
   // Attributes changed since the last flush.
   void note_modified(RelationshipAttribute& attribute) { modified_attributes_.insert(&attribute); }
 

@@ -12,22 +12,29 @@
 namespace relate {
 
 void SessionImpl::restore_transaction_state() {
-  for (auto& [state, saved] : journal_) {
-    InstanceState& s = *state;
-    if (!s.committed().empty()) identity_.erase(key_of(s));
-    InstanceAccess::status(s) = saved.status;
-    InstanceAccess::committed(s) = saved.committed;
+  // Two passes: every journaled object leaves the identity map under its current
+  // key before any returns under its old one, so that a key deleted and reused in
+  // the transaction ends up with the object that held it before.
+  const std::vector<std::pair<InstanceState*, Saved>> entries(journal_.begin(), journal_.end());
+  journal_.clear();
+  for (const auto& [state, saved] : entries) {
+    if (state->session() != this) continue;
+    if (!state->committed().empty()) identity_remove(key_of(*state), state);
+    InstanceAccess::status(*state) = saved.status;
+    InstanceAccess::committed(*state) = saved.committed;
+  }
+  for (const auto& [state, saved] : entries) {
+    if (state->session() != this) continue;
     if (saved.status == ObjectStatus::pending) {
       if (std::find(new_.begin(), new_.end(), state) == new_.end()) new_.push_back(state);
     } else {
-      identity_.insert_or_assign(key_of(s), state);
+      identity_put(key_of(*state), state);
       if (saved.status == ObjectStatus::deleted &&
           std::find(deleted_.begin(), deleted_.end(), state) == deleted_.end()) {
         deleted_.push_back(state);
       }
     }
   }
-  journal_.clear();
 }
 
 void SessionImpl::flush() {
@@ -143,7 +150,7 @@ void UnitOfWork::insert(InstanceState& state) {
   journal(state);
   InstanceAccess::committed(state) = std::move(values);
   InstanceAccess::status(state) = ObjectStatus::persistent;
-  s_.identity_.insert_or_assign(s_.key_of(state), &state);
+  s_.identity_put(s_.key_of(state), &state);
   inserted_.insert(&state);
 }
 
@@ -173,8 +180,8 @@ void UnitOfWork::update(InstanceState& state) {
   InstanceAccess::committed(state) = std::move(values);
   IdentityKey new_key = s_.key_of(state);
   if (!(old_key == new_key)) {
-    s_.identity_.erase(old_key);
-    s_.identity_.insert_or_assign(std::move(new_key), &state);
+    s_.identity_remove(old_key, &state);
+    s_.identity_put(std::move(new_key), &state);
   }
 }
 
@@ -188,7 +195,7 @@ void UnitOfWork::remove(InstanceState& state) {
   }
   conn().execute(del);
   journal(state);
-  s_.identity_.erase(s_.key_of(state));
+  s_.identity_remove(s_.key_of(state), &state);
 }
 
 void UnitOfWork::run() {

@@ -33,9 +33,7 @@ class Dialect {
 
   // A column as it appears in a SELECT list (`sql` is its quoted, qualified name): a
   // dialect whose driver would lose precision reading it may convert it here.
-  virtual std::string select_column(std::string sql, const Column& /*column*/) const {
-    return sql;
-  }
+  virtual std::string select_column(std::string sql, const Column& /*column*/) const { return sql; }
 
   // DDL type of a column.
   virtual std::string column_type(const Column& column) const;

@@ -53,10 +53,15 @@ class ObjectGraph : public std::enable_shared_from_this<ObjectGraph> {
   std::size_t size() const { return objects_.size(); }
   // A Session's graph: objects join it, it never moves into another.
   void anchor(bool on = true) { anchored_ = on; }
+  // Keeps what the objects point into (their MetaData's mappers) alive as long as
+  // the graph.
+  void keep(std::shared_ptr<const void> dependency);
 
  private:
   std::vector<std::unique_ptr<InstanceState>> objects_;
-  std::shared_ptr<ObjectGraph> forward_;
+  // Graphs this one's former objects moved to: handles that hold this graph keep them.
+  std::vector<std::shared_ptr<ObjectGraph>> forwards_;
+  std::vector<std::shared_ptr<const void>> kept_;
   bool anchored_ = false;
 };
 
