@@ -38,18 +38,27 @@ sql::Expr relationship_criteria(const RelationshipProperty& rel, const InstanceS
   return where;
 }
 
+namespace {
+
+// JOIN of a many-to-many's association table onto its target, the target being the
+// query's FROM: the one part the lazy and selectin queries of a many-to-many share.
+sql::Join secondary_join(const RelationshipProperty& rel) {
+  sql::Join join{sql::FromTable{rel.secondary(), {}, nullptr}, nullptr, false};
+  for (const auto& pair : rel.target_secondary()) {
+    join.on =
+        sql::and_(join.on, sql::binary(sql::BinaryOp::eq, sql::column(*pair.column),
+                                       sql::column(*rel.target().columns()[pair.key].column)));
+  }
+  return join;
+}
+
+}  // namespace
+
 std::optional<sql::Select> relationship_select(const RelationshipProperty& rel,
                                                const InstanceState& parent) {
   sql::Select query = entity_select(rel.target());
   if (rel.direction() == RelationshipDirection::many_to_many) {
-    const Table& secondary = *rel.secondary();
-    sql::Join join{sql::FromTable{&secondary, {}, nullptr}, nullptr, false};
-    for (const auto& pair : rel.target_secondary()) {
-      join.on =
-          sql::and_(join.on, sql::binary(sql::BinaryOp::eq, sql::column(*pair.column),
-                                         sql::column(*rel.target().columns()[pair.key].column)));
-    }
-    query.joins.push_back(std::move(join));
+    query.joins.push_back(secondary_join(rel));
     for (const auto& pair : rel.parent_secondary()) {
       Value v = rel.parent().get(parent.object(), pair.key);
       if (v.is_null()) return std::nullopt;
@@ -288,12 +297,7 @@ void load_in_batches(SessionImpl& session, const RelationshipProperty& rel,
     const std::size_t end = std::min(keys.size(), begin + batch_size);
     sql::Select query = entity_select(target);
     if (many_to_many) {
-      sql::Join join{sql::FromTable{rel.secondary(), {}, nullptr}, nullptr, false};
-      for (const auto& pair : rel.target_secondary()) {
-        join.on = sql::and_(join.on, sql::binary(sql::BinaryOp::eq, sql::column(*pair.column),
-                                                 sql::column(*target.columns()[pair.key].column)));
-      }
-      query.joins.push_back(std::move(join));
+      query.joins.push_back(secondary_join(rel));
       for (const auto& m : match) query.columns.push_back(m);
     }
     query.where = sql::tuple_in(match, {keys.begin() + static_cast<std::ptrdiff_t>(begin),

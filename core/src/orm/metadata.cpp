@@ -1,5 +1,4 @@
 #include <algorithm>
-#include <cctype>
 #include <relate/orm/loader.hpp>
 #include <set>
 

@@ -46,7 +46,6 @@ class Dialect {
   virtual std::string table_options() const { return {}; }
 
   virtual bool supports_returning() const { return false; }
-  virtual bool supports_multirow_insert() const { return true; }
   // Bound parameters one statement may carry.
   virtual std::size_t max_parameters() const { return 32766; }
 

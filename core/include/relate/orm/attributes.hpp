@@ -84,7 +84,6 @@ class RelationshipAttribute {
   void replaced(InstanceState* old_item, InstanceState* new_item);
 
  private:
-  friend class AttributeEvents;
   void load_slow() const;
   std::shared_ptr<detail::ObjectGraph> pinned_graph() const;
   void defer(bool appended, InstanceState* item);
