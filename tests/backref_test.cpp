@@ -44,7 +44,7 @@ std::vector<std::string> titles(const relate::many<Book>& books) {
   return out;
 }
 
-class BackrefTest : public relate_test::SqliteTest {
+class BackrefTest : public relate_test::DatabaseTest {
  protected:
   BackrefTest() : md(create(library())) {}
 
@@ -59,7 +59,7 @@ class BackrefTest : public relate_test::SqliteTest {
   relate::MetaData md;
 };
 
-TEST_F(BackrefTest, BackrefDeclaresTheOtherSideAsAManyToOne) {
+TEST_P(BackrefTest, BackrefDeclaresTheOtherSideAsAManyToOne) {
   const relate::Mapper& book = md.mapper<Book>();
   ASSERT_EQ(book.relationships().size(), 1u);
   const relate::RelationshipProperty& author = *book.relationships()[0];
@@ -68,7 +68,7 @@ TEST_F(BackrefTest, BackrefDeclaresTheOtherSideAsAManyToOne) {
   EXPECT_EQ(author.back_populates()->back_populates(), &author);
 }
 
-TEST_F(BackrefTest, AppendingSetsTheBackrefSideImmediately) {
+TEST_P(BackrefTest, AppendingSetsTheBackrefSideImmediately) {
   relate::Session session(engine, md);
   auto ann = session.add(Author{.name = "Ann"});
   auto b1 = ann->books.add(Book{.title = "b1"});
@@ -76,7 +76,7 @@ TEST_F(BackrefTest, AppendingSetsTheBackrefSideImmediately) {
   EXPECT_TRUE(statements.empty());
 }
 
-TEST_F(BackrefTest, SettingTheBackrefSideAppendsToTheCollection) {
+TEST_P(BackrefTest, SettingTheBackrefSideAppendsToTheCollection) {
   relate::Session session(engine, md);
   auto ann = session.add(Author{.name = "Ann"});
   auto b1 = session.add(Book{.title = "b1"});
@@ -84,7 +84,7 @@ TEST_F(BackrefTest, SettingTheBackrefSideAppendsToTheCollection) {
   EXPECT_THAT(titles(ann->books), ElementsAre("b1"));
 }
 
-TEST_F(BackrefTest, ReassigningTheBackrefSideMovesTheBookBetweenCollections) {
+TEST_P(BackrefTest, ReassigningTheBackrefSideMovesTheBookBetweenCollections) {
   seed();
   relate::Session session(engine, md);
   auto ann = session.get<Author>(1);
@@ -97,7 +97,7 @@ TEST_F(BackrefTest, ReassigningTheBackrefSideMovesTheBookBetweenCollections) {
   EXPECT_EQ(rows("SELECT id, author_id FROM books ORDER BY id"), (Rows{{"1", "2"}, {"2", "1"}}));
 }
 
-TEST_F(BackrefTest, BackrefSideLoadsLazilyWithOneSelect) {
+TEST_P(BackrefTest, BackrefSideLoadsLazilyWithOneSelect) {
   seed();
   relate::Session session(engine, md);
   auto b2 = session.get<Book>(2);
@@ -107,7 +107,7 @@ TEST_F(BackrefTest, BackrefSideLoadsLazilyWithOneSelect) {
   EXPECT_EQ(statements.size(), 1u);
 }
 
-TEST_F(BackrefTest, FlushWritesTheForeignKeySetThroughTheBackref) {
+TEST_P(BackrefTest, FlushWritesTheForeignKeySetThroughTheBackref) {
   relate::Session session(engine, md);
   auto b1 = session.add(Book{.title = "b1"});
   b1->author = relate::make(Author{.name = "Ann"});
@@ -116,7 +116,7 @@ TEST_F(BackrefTest, FlushWritesTheForeignKeySetThroughTheBackref) {
             (Rows{{"b1", std::to_string(b1->author->id)}}));
 }
 
-TEST_F(BackrefTest, DeletingTheAuthorNullsItsBooks) {
+TEST_P(BackrefTest, DeletingTheAuthorNullsItsBooks) {
   seed();
   relate::Session session(engine, md);
   session.remove(session.get<Author>(1));
@@ -140,6 +140,8 @@ TEST(BackrefMapping, BackrefToAMemberDeclaredByItsOwnRelationshipIsAMappingError
     EXPECT_THAT(e.what(), HasSubstr("Book::author"));
   }
 }
+
+RELATE_ON_EVERY_BACKEND(BackrefTest);
 
 }  // namespace
 }  // namespace backref_test

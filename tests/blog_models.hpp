@@ -205,8 +205,10 @@ inline std::size_t placeholders(const std::string& sql) {
 
 // ---- The fixture ----
 
-class BlogTest : public relate_test::SqliteTest {
+class BlogTest : public relate_test::DatabaseFixture {
  protected:
+  explicit BlogTest(const std::string& backend) : DatabaseFixture(backend) {}
+
   // Creates the blog's tables, seeds them and forgets the statements.
   relate::MetaData blog(const BlogShape& shape, const BlogDefaults& defaults = {}) {
     relate::MetaData md = create(blog_metadata(defaults));

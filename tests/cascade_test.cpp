@@ -14,7 +14,7 @@ namespace {
 using relate_test::Rows;
 using ::testing::HasSubstr;
 
-class CascadeTest : public relate_test::SqliteTest {
+class CascadeTest : public relate_test::DatabaseTest {
  protected:
   relate::MetaData schema(const relate_test::SeedOptions& options = {}) {
     return create(relate_test::seed_metadata(options));
@@ -52,7 +52,7 @@ class CascadeTest : public relate_test::SqliteTest {
 
 // ---- default cascade: save-update, merge ----
 
-TEST_F(CascadeTest, DeletingParentWithoutCascadeNullsChildForeignKey) {
+TEST_P(CascadeTest, DeletingParentWithoutCascadeNullsChildForeignKey) {
   const auto md = schema();
   seed_addresses();
   relate::Session session(engine, md);
@@ -63,7 +63,7 @@ TEST_F(CascadeTest, DeletingParentWithoutCascadeNullsChildForeignKey) {
   EXPECT_EQ(rows("SELECT name FROM users"), (Rows{{"Bob"}}));
 }
 
-TEST_F(CascadeTest, DeletingParentWithoutCascadeLoadsUnloadedChildrenToNullThem) {
+TEST_P(CascadeTest, DeletingParentWithoutCascadeLoadsUnloadedChildrenToNullThem) {
   const auto md = schema();
   seed_addresses();
   relate::Session session(engine, md);
@@ -76,7 +76,7 @@ TEST_F(CascadeTest, DeletingParentWithoutCascadeLoadsUnloadedChildrenToNullThem)
   EXPECT_EQ(count_starting_with("DELETE FROM \"addresses\""), 0u);
 }
 
-TEST_F(CascadeTest, DeletingParentWithoutCascadeNullsLoadedChildrenInMemory) {
+TEST_P(CascadeTest, DeletingParentWithoutCascadeNullsLoadedChildrenInMemory) {
   const auto md = schema();
   seed_addresses();
   relate::Session session(engine, md);
@@ -87,7 +87,7 @@ TEST_F(CascadeTest, DeletingParentWithoutCascadeNullsLoadedChildrenInMemory) {
   EXPECT_EQ(home->user_id, std::nullopt);
 }
 
-TEST_F(CascadeTest, DeletingParentWithoutCascadeFailsForNotNullForeignKey) {
+TEST_P(CascadeTest, DeletingParentWithoutCascadeFailsForNotNullForeignKey) {
   const auto md = schema();
   seed_posts();
   relate::Session session(engine, md);
@@ -102,7 +102,7 @@ TEST_F(CascadeTest, DeletingParentWithoutCascadeFailsForNotNullForeignKey) {
   EXPECT_EQ(rows("SELECT name FROM users"), (Rows{{"Ann"}}));
 }
 
-TEST_F(CascadeTest, SessionWorksAgainAfterRollbackOfAFailedCascade) {
+TEST_P(CascadeTest, SessionWorksAgainAfterRollbackOfAFailedCascade) {
   const auto md = schema();
   seed_posts();
   relate::Session session(engine, md);
@@ -117,7 +117,7 @@ TEST_F(CascadeTest, SessionWorksAgainAfterRollbackOfAFailedCascade) {
   EXPECT_EQ(count_rows("posts"), 1);
 }
 
-TEST_F(CascadeTest, RemovingAChildWithoutDeleteOrphanNullsItsForeignKey) {
+TEST_P(CascadeTest, RemovingAChildWithoutDeleteOrphanNullsItsForeignKey) {
   const auto md = schema();
   seed_addresses();
   relate::Session session(engine, md);
@@ -128,7 +128,7 @@ TEST_F(CascadeTest, RemovingAChildWithoutDeleteOrphanNullsItsForeignKey) {
             (Rows{{"1", "NULL"}, {"2", "1"}}));
 }
 
-TEST_F(CascadeTest, DeletedChildLeavesItsParentsLoadedCollectionAtFlush) {
+TEST_P(CascadeTest, DeletedChildLeavesItsParentsLoadedCollectionAtFlush) {
   const auto md = schema();
   seed_addresses();
   relate::Session session(engine, md);
@@ -142,7 +142,7 @@ TEST_F(CascadeTest, DeletedChildLeavesItsParentsLoadedCollectionAtFlush) {
 
 // ---- all, delete-orphan ----
 
-TEST_F(CascadeTest, DeletingParentWithDeleteCascadeDeletesLoadedChildren) {
+TEST_P(CascadeTest, DeletingParentWithDeleteCascadeDeletesLoadedChildren) {
   const auto md = schema(delete_orphan());
   seed_addresses();
   relate::Session session(engine, md);
@@ -156,7 +156,7 @@ TEST_F(CascadeTest, DeletingParentWithDeleteCascadeDeletesLoadedChildren) {
   EXPECT_EQ(rows("SELECT name FROM users"), (Rows{{"Bob"}}));
 }
 
-TEST_F(CascadeTest, DeletingParentWithDeleteCascadeDeletesUnloadedChildren) {
+TEST_P(CascadeTest, DeletingParentWithDeleteCascadeDeletesUnloadedChildren) {
   const auto md = schema(delete_orphan());
   seed_addresses();
   relate::Session session(engine, md);
@@ -166,7 +166,7 @@ TEST_F(CascadeTest, DeletingParentWithDeleteCascadeDeletesUnloadedChildren) {
   EXPECT_EQ(count_rows("users"), 1);
 }
 
-TEST_F(CascadeTest, DeleteCascadeMarksLoadedChildrenDeleted) {
+TEST_P(CascadeTest, DeleteCascadeMarksLoadedChildrenDeleted) {
   const auto md = schema(delete_orphan());
   seed_addresses();
   relate::Session session(engine, md);
@@ -178,7 +178,7 @@ TEST_F(CascadeTest, DeleteCascadeMarksLoadedChildrenDeleted) {
   EXPECT_FALSE(session.get<Address>(1));
 }
 
-TEST_F(CascadeTest, RemovingAChildFromTheCollectionDeletesItAtFlush) {
+TEST_P(CascadeTest, RemovingAChildFromTheCollectionDeletesItAtFlush) {
   const auto md = schema(delete_orphan());
   seed_addresses();
   relate::Session session(engine, md);
@@ -192,7 +192,7 @@ TEST_F(CascadeTest, RemovingAChildFromTheCollectionDeletesItAtFlush) {
   EXPECT_EQ(rows("SELECT id, user_id FROM addresses"), (Rows{{"2", "1"}}));
 }
 
-TEST_F(CascadeTest, PendingChildRemovedBeforeTheFlushIsNeverInserted) {
+TEST_P(CascadeTest, PendingChildRemovedBeforeTheFlushIsNeverInserted) {
   const auto md = schema(delete_orphan());
   relate::Session session(engine, md);
   auto ann = session.add(User{.name = "Ann"});
@@ -205,7 +205,7 @@ TEST_F(CascadeTest, PendingChildRemovedBeforeTheFlushIsNeverInserted) {
   EXPECT_EQ(count_rows("users"), 1);
 }
 
-TEST_F(CascadeTest, MovingAChildToAnotherParentIsNotAnOrphan) {
+TEST_P(CascadeTest, MovingAChildToAnotherParentIsNotAnOrphan) {
   const auto md = schema(delete_orphan());
   seed_addresses();
   relate::Session session(engine, md);
@@ -218,7 +218,7 @@ TEST_F(CascadeTest, MovingAChildToAnotherParentIsNotAnOrphan) {
 
 // ---- passive_deletes with ON DELETE CASCADE ----
 
-TEST_F(CascadeTest, PassiveDeletesLeavesUnloadedChildrenToTheDatabase) {
+TEST_P(CascadeTest, PassiveDeletesLeavesUnloadedChildrenToTheDatabase) {
   relate_test::SeedOptions options = delete_orphan();
   options.addresses_passive_deletes = true;
   options.addresses_on_delete = relate::cascade;
@@ -233,7 +233,7 @@ TEST_F(CascadeTest, PassiveDeletesLeavesUnloadedChildrenToTheDatabase) {
   EXPECT_EQ(statements_mentioning("\"addresses\""), 0u) << ::testing::PrintToString(statements);
 }
 
-TEST_F(CascadeTest, PassiveDeletesStillDeletesLoadedChildrenItself) {
+TEST_P(CascadeTest, PassiveDeletesStillDeletesLoadedChildrenItself) {
   relate_test::SeedOptions options = delete_orphan();
   options.addresses_passive_deletes = true;
   options.addresses_on_delete = relate::cascade;
@@ -248,6 +248,8 @@ TEST_F(CascadeTest, PassiveDeletesStillDeletesLoadedChildrenItself) {
   EXPECT_EQ(count_starting_with("DELETE FROM \"addresses\""), 2u);
   EXPECT_EQ(count_rows("addresses"), 0);
 }
+
+RELATE_ON_EVERY_BACKEND(CascadeTest);
 
 }  // namespace
 }  // namespace cascade_test

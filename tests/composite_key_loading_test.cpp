@@ -51,7 +51,7 @@ std::size_t placeholders(const std::string& sql) {
   return static_cast<std::size_t>(std::count(sql.begin(), sql.end(), '?'));
 }
 
-class CompositeKeyLoadingTest : public relate_test::SqliteTest {
+class CompositeKeyLoadingTest : public relate_test::DatabaseTest {
  protected:
   // Rooms, B-101 and B-202 (note A-101 and B-101 share a number); Ann and
   // Bob booked A-101, Cy booked B-101, Dee has no room yet.
@@ -84,7 +84,7 @@ class CompositeKeyLoadingTest : public relate_test::SqliteTest {
   relate::MetaData md;
 };
 
-TEST_F(CompositeKeyLoadingTest, SelectinCollectionMatchesBothKeyColumns) {
+TEST_P(CompositeKeyLoadingTest, SelectinCollectionMatchesBothKeyColumns) {
   relate::Session session(engine, md);
   const auto all = rooms(session, relate::selectinload(&Room::bookings));
   ASSERT_EQ(statements.size(), 2u);
@@ -98,7 +98,7 @@ TEST_F(CompositeKeyLoadingTest, SelectinCollectionMatchesBothKeyColumns) {
   EXPECT_EQ(statements.size(), 0u);
 }
 
-TEST_F(CompositeKeyLoadingTest, SelectinManyToOneBindsEachDistinctKeyOnce) {
+TEST_P(CompositeKeyLoadingTest, SelectinManyToOneBindsEachDistinctKeyOnce) {
   relate::Session session(engine, md);
   const auto all = bookings(session, relate::selectinload(&Booking::room));
   ASSERT_EQ(statements.size(), 2u);
@@ -113,7 +113,7 @@ TEST_F(CompositeKeyLoadingTest, SelectinManyToOneBindsEachDistinctKeyOnce) {
   EXPECT_EQ(statements.size(), 0u);
 }
 
-TEST_F(CompositeKeyLoadingTest, SelectinManyToOneWithOnlyNullKeysIssuesNoStatement) {
+TEST_P(CompositeKeyLoadingTest, SelectinManyToOneWithOnlyNullKeysIssuesNoStatement) {
   relate::Session session(engine, md);
   const auto dee = session
                        .scalars(relate::select<Booking>()
@@ -125,7 +125,7 @@ TEST_F(CompositeKeyLoadingTest, SelectinManyToOneWithOnlyNullKeysIssuesNoStateme
   EXPECT_EQ(statements.size(), 1u);
 }
 
-TEST_F(CompositeKeyLoadingTest, JoinedCollectionJoinsOnBothKeyColumns) {
+TEST_P(CompositeKeyLoadingTest, JoinedCollectionJoinsOnBothKeyColumns) {
   relate::Session session(engine, md);
   const auto all = rooms(session, relate::joinedload(&Room::bookings));
   ASSERT_EQ(statements.size(), 1u);
@@ -138,7 +138,7 @@ TEST_F(CompositeKeyLoadingTest, JoinedCollectionJoinsOnBothKeyColumns) {
   EXPECT_EQ(statements.size(), 1u);
 }
 
-TEST_F(CompositeKeyLoadingTest, JoinedManyToOneLeavesANullKeyWithoutARoom) {
+TEST_P(CompositeKeyLoadingTest, JoinedManyToOneLeavesANullKeyWithoutARoom) {
   relate::Session session(engine, md);
   const auto all = bookings(session, relate::joinedload(&Booking::room));
   ASSERT_EQ(all.size(), 4u);
@@ -147,6 +147,8 @@ TEST_F(CompositeKeyLoadingTest, JoinedManyToOneLeavesANullKeyWithoutARoom) {
   EXPECT_FALSE(all[3]->room);
   EXPECT_EQ(statements.size(), 1u);
 }
+
+RELATE_ON_EVERY_BACKEND(CompositeKeyLoadingTest);
 
 }  // namespace
 }  // namespace composite_key_loading_test

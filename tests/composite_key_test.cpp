@@ -49,7 +49,7 @@ std::vector<std::string> guests(const relate::many<Booking>& bookings) {
   return out;
 }
 
-class CompositeKeyTest : public relate_test::SqliteTest {
+class CompositeKeyTest : public relate_test::DatabaseTest {
  protected:
   // Rooms, B-101 and B-202; Ann and Bob booked A-101, Cy booked B-101.
   void seed() {
@@ -68,7 +68,7 @@ class CompositeKeyTest : public relate_test::SqliteTest {
 
 // ---- schema ----
 
-TEST_F(CompositeKeyTest, CompositePrimaryAndForeignKeysAreInTheStoredDdl) {
+TEST_P(CompositeKeyTest, CompositePrimaryAndForeignKeysAreInTheStoredDdl) {
   create(hotel());
   EXPECT_THAT(schema_sql("rooms"), HasSubstr("PRIMARY KEY (\"building\", \"number\")"));
   EXPECT_THAT(schema_sql("bookings"),
@@ -78,7 +78,7 @@ TEST_F(CompositeKeyTest, CompositePrimaryAndForeignKeysAreInTheStoredDdl) {
 
 // ---- get ----
 
-TEST_F(CompositeKeyTest, GetTakesTheKeyInPrimaryKeyOrderWithOneSelect) {
+TEST_P(CompositeKeyTest, GetTakesTheKeyInPrimaryKeyOrderWithOneSelect) {
   const auto md = create(hotel());
   seed();
   relate::Session session(engine, md);
@@ -90,7 +90,7 @@ TEST_F(CompositeKeyTest, GetTakesTheKeyInPrimaryKeyOrderWithOneSelect) {
   EXPECT_THAT(statements[0], HasSubstr("\"number\" = ?"));
 }
 
-TEST_F(CompositeKeyTest, GetOfAKnownKeyIsTheSameObjectWithoutAStatement) {
+TEST_P(CompositeKeyTest, GetOfAKnownKeyIsTheSameObjectWithoutAStatement) {
   const auto md = create(hotel());
   seed();
   relate::Session session(engine, md);
@@ -100,7 +100,7 @@ TEST_F(CompositeKeyTest, GetOfAKnownKeyIsTheSameObjectWithoutAStatement) {
   EXPECT_TRUE(statements.empty());
 }
 
-TEST_F(CompositeKeyTest, KeysDifferingInOneColumnAreDifferentObjects) {
+TEST_P(CompositeKeyTest, KeysDifferingInOneColumnAreDifferentObjects) {
   const auto md = create(hotel());
   seed();
   relate::Session session(engine, md);
@@ -113,7 +113,7 @@ TEST_F(CompositeKeyTest, KeysDifferingInOneColumnAreDifferentObjects) {
   EXPECT_NE(raw(a101), raw(b101));
 }
 
-TEST_F(CompositeKeyTest, GetOfAMissingKeyIsNull) {
+TEST_P(CompositeKeyTest, GetOfAMissingKeyIsNull) {
   const auto md = create(hotel());
   seed();
   relate::Session session(engine, md);
@@ -121,7 +121,7 @@ TEST_F(CompositeKeyTest, GetOfAMissingKeyIsNull) {
   EXPECT_FALSE(session.get<Room>(std::string("C"), 101));
 }
 
-TEST_F(CompositeKeyTest, NewObjectIsFoundByItsKeyAfterTheFlush) {
+TEST_P(CompositeKeyTest, NewObjectIsFoundByItsKeyAfterTheFlush) {
   const auto md = create(hotel());
   relate::Session session(engine, md);
   auto c1 = session.add(Room{.building = "C", .number = 1, .label = "Attic"});
@@ -133,7 +133,7 @@ TEST_F(CompositeKeyTest, NewObjectIsFoundByItsKeyAfterTheFlush) {
 
 // ---- relationship over the composite foreign key ----
 
-TEST_F(CompositeKeyTest, AddingABookingToARoomWritesBothForeignKeyColumns) {
+TEST_P(CompositeKeyTest, AddingABookingToARoomWritesBothForeignKeyColumns) {
   const auto md = create(hotel());
   relate::Session session(engine, md);
   auto booking = session.add(Booking{.guest = "Ann"});
@@ -150,7 +150,7 @@ TEST_F(CompositeKeyTest, AddingABookingToARoomWritesBothForeignKeyColumns) {
   EXPECT_EQ(bookings(), (Rows{{std::to_string(booking->id), "C", "7", "Ann"}}));
 }
 
-TEST_F(CompositeKeyTest, BookingsLoadWithOneSelectMatchingBothColumns) {
+TEST_P(CompositeKeyTest, BookingsLoadWithOneSelectMatchingBothColumns) {
   const auto md = create(hotel());
   seed();
   relate::Session session(engine, md);
@@ -164,7 +164,7 @@ TEST_F(CompositeKeyTest, BookingsLoadWithOneSelectMatchingBothColumns) {
   EXPECT_THAT(guests(b101->bookings), ElementsAre("Cy"));
 }
 
-TEST_F(CompositeKeyTest, BookingReachesItsRoomWithOneSelect) {
+TEST_P(CompositeKeyTest, BookingReachesItsRoomWithOneSelect) {
   const auto md = create(hotel());
   seed();
   relate::Session session(engine, md);
@@ -177,7 +177,7 @@ TEST_F(CompositeKeyTest, BookingReachesItsRoomWithOneSelect) {
   EXPECT_EQ(statements.size(), 1u);
 }
 
-TEST_F(CompositeKeyTest, MovingABookingToAnotherRoomUpdatesBothColumnsInOneStatement) {
+TEST_P(CompositeKeyTest, MovingABookingToAnotherRoomUpdatesBothColumnsInOneStatement) {
   const auto md = create(hotel());
   seed();
   relate::Session session(engine, md);
@@ -200,7 +200,7 @@ TEST_F(CompositeKeyTest, MovingABookingToAnotherRoomUpdatesBothColumnsInOneState
   EXPECT_THAT(guests(gold->bookings), ElementsAre("Ann"));
 }
 
-TEST_F(CompositeKeyTest, DeletingARoomWithoutDeleteCascadeNullsBothForeignKeyColumns) {
+TEST_P(CompositeKeyTest, DeletingARoomWithoutDeleteCascadeNullsBothForeignKeyColumns) {
   const auto md = create(hotel());
   seed();
   relate::Session session(engine, md);
@@ -216,7 +216,7 @@ TEST_F(CompositeKeyTest, DeletingARoomWithoutDeleteCascadeNullsBothForeignKeyCol
   EXPECT_EQ(count_rows("rooms"), 3);
 }
 
-TEST_F(CompositeKeyTest, DeletingARoomWithDeleteCascadeDeletesOnlyItsBookings) {
+TEST_P(CompositeKeyTest, DeletingARoomWithDeleteCascadeDeletesOnlyItsBookings) {
   const auto md = create(hotel("all, delete-orphan"));
   seed();
   relate::Session session(engine, md);
@@ -229,7 +229,7 @@ TEST_F(CompositeKeyTest, DeletingARoomWithDeleteCascadeDeletesOnlyItsBookings) {
             (Rows{{"A", "102"}, {"B", "101"}, {"B", "202"}}));
 }
 
-TEST_F(CompositeKeyTest, RemovingABookingWithDeleteOrphanDeletesIt) {
+TEST_P(CompositeKeyTest, RemovingABookingWithDeleteOrphanDeletesIt) {
   const auto md = create(hotel("all, delete-orphan"));
   seed();
   relate::Session session(engine, md);
@@ -238,6 +238,8 @@ TEST_F(CompositeKeyTest, RemovingABookingWithDeleteOrphanDeletesIt) {
   session.commit();
   EXPECT_EQ(bookings(), (Rows{{"2", "A", "101", "Bob"}, {"3", "B", "101", "Cy"}}));
 }
+
+RELATE_ON_EVERY_BACKEND(CompositeKeyTest);
 
 }  // namespace
 }  // namespace composite_key_test

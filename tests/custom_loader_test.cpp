@@ -18,7 +18,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-class CustomLoaderTest : public blog_test::BlogTest {
+class CustomLoaderTest : public relate_test::OnEveryBackend<blog_test::BlogTest> {
  protected:
   void SetUp() override {
 #if RELATE_TEST_CUSTOM_LOADER
@@ -37,13 +37,13 @@ class CustomLoaderTest : public blog_test::BlogTest {
   }
 };
 
-TEST_F(CustomLoaderTest, RegisteredStrategyIsListedByName) {
+TEST_P(CustomLoaderTest, RegisteredStrategyIsListedByName) {
   const auto names = relate::registered_loader_strategies();
   EXPECT_NE(std::find(names.begin(), names.end(), "sibling_batch"), names.end());
   EXPECT_EQ(relate::find_loader_strategy("sibling_batch").name(), "sibling_batch");
 }
 
-TEST_F(CustomLoaderTest, TheQueryItselfLoadsNoPosts) {
+TEST_P(CustomLoaderTest, TheQueryItselfLoadsNoPosts) {
   auto md = blog({3, 2});
   relate::Session session(engine, md);
   const auto all = users(session);
@@ -52,7 +52,7 @@ TEST_F(CustomLoaderTest, TheQueryItselfLoadsNoPosts) {
   for (const auto& user : all) EXPECT_FALSE(user->posts.is_loaded());
 }
 
-TEST_F(CustomLoaderTest, FirstAccessLoadsEverySiblingInOneStatement) {
+TEST_P(CustomLoaderTest, FirstAccessLoadsEverySiblingInOneStatement) {
   auto md = blog({3, 2});
   relate::Session session(engine, md);
   const auto all = users(session);
@@ -64,7 +64,7 @@ TEST_F(CustomLoaderTest, FirstAccessLoadsEverySiblingInOneStatement) {
   for (const auto& user : all) EXPECT_TRUE(user->posts.is_loaded());
 }
 
-TEST_F(CustomLoaderTest, OtherSiblingsCostNoStatement) {
+TEST_P(CustomLoaderTest, OtherSiblingsCostNoStatement) {
   const BlogShape shape{7, 2};
   auto md = blog(shape);
   relate::Session session(engine, md);
@@ -82,7 +82,7 @@ TEST_F(CustomLoaderTest, OtherSiblingsCostNoStatement) {
   EXPECT_EQ(statements.size(), 1u);
 }
 
-TEST_F(CustomLoaderTest, AccessFromAnySiblingLoadsThemAll) {
+TEST_P(CustomLoaderTest, AccessFromAnySiblingLoadsThemAll) {
   auto md = blog({3, 2});
   relate::Session session(engine, md);
   const auto all = users(session);
@@ -92,7 +92,7 @@ TEST_F(CustomLoaderTest, AccessFromAnySiblingLoadsThemAll) {
   EXPECT_EQ(statements.size(), 1u);
 }
 
-TEST_F(CustomLoaderTest, ObjectsOfAnotherQueryAreNotSiblings) {
+TEST_P(CustomLoaderTest, ObjectsOfAnotherQueryAreNotSiblings) {
   auto md = blog({3, 2});
   relate::Session session(engine, md);
   const auto first = session
@@ -115,7 +115,7 @@ TEST_F(CustomLoaderTest, ObjectsOfAnotherQueryAreNotSiblings) {
   EXPECT_EQ(statements.size(), 2u);
 }
 
-TEST_F(CustomLoaderTest, ChainedAfterABuiltinStrategy) {
+TEST_P(CustomLoaderTest, ChainedAfterABuiltinStrategy) {
   auto md = blog({3, 2});
   relate::Session session(engine, md);
   const auto all =
@@ -139,6 +139,8 @@ TEST_F(CustomLoaderTest, ChainedAfterABuiltinStrategy) {
   EXPECT_GT(tags, 0u);
   EXPECT_EQ(statements.size(), 1u);  // every post came from the same selectin load
 }
+
+RELATE_ON_EVERY_BACKEND(CustomLoaderTest);
 
 }  // namespace
 }  // namespace custom_loader_test

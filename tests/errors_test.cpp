@@ -229,8 +229,10 @@ TEST(ErrorHierarchy, OrmErrorsAreErrors) {
   SUCCEED();
 }
 
-TEST(ErrorHierarchy, SqlErrorIsAProgrammingErrorCarryingTheStatement) {
-  auto engine = relate::create_engine("sqlite://:memory:");
+// Errors of the database, translated by each backend.
+using DatabaseErrorTest = relate_test::DatabaseTest;
+
+TEST_P(DatabaseErrorTest, SqlErrorIsAProgrammingErrorCarryingTheStatement) {
   auto c = engine.connect();
   try {
     c.execute("SELECT * FROM no_such_table");
@@ -241,19 +243,30 @@ TEST(ErrorHierarchy, SqlErrorIsAProgrammingErrorCarryingTheStatement) {
   }
 }
 
-TEST(ErrorHierarchy, ForeignKeyViolationIsAnIntegrityErrorNamingTheConstraint) {
-  auto engine = relate::create_engine("sqlite://:memory:");
+TEST_P(DatabaseErrorTest, ForeignKeyViolationIsAnIntegrityErrorNamingTheConstraint) {
   auto c = engine.connect();
   c.execute("CREATE TABLE parents (id INTEGER PRIMARY KEY)");
   c.execute(
-      "CREATE TABLE children (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parents (id))");
+      "CREATE TABLE children (id INTEGER PRIMARY KEY, parent_id INTEGER, "
+      "CONSTRAINT children_parent FOREIGN KEY (parent_id) REFERENCES parents (id))");
   try {
-    c.execute("INSERT INTO children (parent_id) VALUES (42)");
+    c.execute("INSERT INTO children (id, parent_id) VALUES (1, 42)");
     FAIL() << "expected relate::IntegrityError";
   } catch (const relate::IntegrityError& e) {
-    EXPECT_EQ(e.constraint(), "FOREIGN KEY");
+    // SQLite does not say which constraint failed, only its kind.
+    EXPECT_EQ(e.constraint(), on(relate_test::kSqlite) ? "FOREIGN KEY" : "children_parent");
   }
+  EXPECT_EQ(count_rows("children"), 0);
 }
+
+TEST_P(DatabaseErrorTest, NotNullViolationIsAnIntegrityError) {
+  auto c = engine.connect();
+  c.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
+  EXPECT_THROW(c.execute("INSERT INTO notes (id, body) VALUES (1, NULL)"), relate::IntegrityError);
+  EXPECT_EQ(count_rows("notes"), 0);
+}
+
+RELATE_ON_EVERY_BACKEND(DatabaseErrorTest);
 
 }  // namespace
 }  // namespace errors_test

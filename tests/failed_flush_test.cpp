@@ -13,7 +13,7 @@ namespace {
 using relate::ObjectStatus;
 using relate_test::Rows;
 
-class FailedFlushTest : public relate_test::SqliteTest {
+class FailedFlushTest : public relate_test::DatabaseTest {
  protected:
   FailedFlushTest() : md(create(relate_test::seed_metadata())) {}
 
@@ -36,21 +36,21 @@ class FailedFlushTest : public relate_test::SqliteTest {
   relate::ptr<Post> orphan;
 };
 
-TEST_F(FailedFlushTest, OrphanForeignKeyIsAnIntegrityError) {
+TEST_P(FailedFlushTest, OrphanForeignKeyIsAnIntegrityError) {
   relate::Session session(engine, md);
   session.add(User{.name = "Ann"});
   session.add(Post{.user_id = 999, .title = "Orphan"});
   EXPECT_THROW(session.commit(), relate::IntegrityError);
 }
 
-TEST_F(FailedFlushTest, DatabaseIsLeftUnchanged) {
+TEST_P(FailedFlushTest, DatabaseIsLeftUnchanged) {
   relate::Session session(engine, md);
   fail_a_flush(session);
   EXPECT_EQ(count_rows("users"), 0);
   EXPECT_EQ(count_rows("posts"), 0);
 }
 
-TEST_F(FailedFlushTest, ObjectsAreLeftAsTheyWereBeforeTheFlush) {
+TEST_P(FailedFlushTest, ObjectsAreLeftAsTheyWereBeforeTheFlush) {
   relate::Session session(engine, md);
   fail_a_flush(session);
   EXPECT_EQ(ann->id, 0);
@@ -58,14 +58,14 @@ TEST_F(FailedFlushTest, ObjectsAreLeftAsTheyWereBeforeTheFlush) {
   EXPECT_EQ(orphan->user_id, 999);
 }
 
-TEST_F(FailedFlushTest, ForeignKeysCopiedDuringTheFailedFlushAreUndone) {
+TEST_P(FailedFlushTest, ForeignKeysCopiedDuringTheFailedFlushAreUndone) {
   relate::Session session(engine, md);
   fail_a_flush(session, /*with_hello=*/true);
   EXPECT_EQ(hello->id, 0);
   EXPECT_EQ(hello->user_id, 0);
 }
 
-TEST_F(FailedFlushTest, RetryingWithoutTheOrphanAfterRollbackSucceeds) {
+TEST_P(FailedFlushTest, RetryingWithoutTheOrphanAfterRollbackSucceeds) {
   relate::Session session(engine, md);
   fail_a_flush(session, /*with_hello=*/true);
   session.rollback();
@@ -75,7 +75,7 @@ TEST_F(FailedFlushTest, RetryingWithoutTheOrphanAfterRollbackSucceeds) {
   EXPECT_EQ(rows("SELECT title, user_id FROM posts"), (Rows{{"Hello", std::to_string(ann->id)}}));
 }
 
-TEST_F(FailedFlushTest, FurtherUseThrowsPendingRollbackError) {
+TEST_P(FailedFlushTest, FurtherUseThrowsPendingRollbackError) {
   relate::Session session(engine, md);
   fail_a_flush(session);
   EXPECT_THROW(session.add(User{.name = "Bob"}), relate::PendingRollbackError);
@@ -85,7 +85,7 @@ TEST_F(FailedFlushTest, FurtherUseThrowsPendingRollbackError) {
   EXPECT_THROW(session.scalars(relate::select<User>()), relate::PendingRollbackError);
 }
 
-TEST_F(FailedFlushTest, SessionWorksAgainAfterRollback) {
+TEST_P(FailedFlushTest, SessionWorksAgainAfterRollback) {
   relate::Session session(engine, md);
   fail_a_flush(session);
   session.rollback();
@@ -95,7 +95,7 @@ TEST_F(FailedFlushTest, SessionWorksAgainAfterRollback) {
   EXPECT_EQ(count_rows("posts"), 0);
 }
 
-TEST_F(FailedFlushTest, FailedUpdateLeavesEveryRowUnchanged) {
+TEST_P(FailedFlushTest, FailedUpdateLeavesEveryRowUnchanged) {
   exec_raw(
       "INSERT INTO users (id, name, email) VALUES (1, 'Ann', 'ann@example.com'), "
       "(2, 'Bob', NULL)");
@@ -111,6 +111,8 @@ TEST_F(FailedFlushTest, FailedUpdateLeavesEveryRowUnchanged) {
   EXPECT_EQ(ann->name, "Ann");
   EXPECT_EQ(bob->email, std::nullopt);
 }
+
+RELATE_ON_EVERY_BACKEND(FailedFlushTest);
 
 }  // namespace
 }  // namespace failed_flush_test

@@ -19,7 +19,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-class JoinedLoadingTest : public blog_test::BlogTest {};
+class JoinedLoadingTest : public relate_test::OnEveryBackend<blog_test::BlogTest> {};
 
 std::vector<std::int64_t> ids_of(const std::vector<relate::ptr<User>>& users) {
   std::vector<std::int64_t> out;
@@ -27,7 +27,7 @@ std::vector<std::int64_t> ids_of(const std::vector<relate::ptr<User>>& users) {
   return out;
 }
 
-TEST_F(JoinedLoadingTest, CollectionLoadsInTheSameStatementAsItsParents) {
+TEST_P(JoinedLoadingTest, CollectionLoadsInTheSameStatementAsItsParents) {
   auto md = blog({});
   relate::Session session(engine, md);
   const auto users =
@@ -40,7 +40,7 @@ TEST_F(JoinedLoadingTest, CollectionLoadsInTheSameStatementAsItsParents) {
   for (const auto& user : users) EXPECT_TRUE(user->posts.is_loaded());
 }
 
-TEST_F(JoinedLoadingTest, ReadingAJoinedCollectionIssuesNoStatement) {
+TEST_P(JoinedLoadingTest, ReadingAJoinedCollectionIssuesNoStatement) {
   const BlogShape shape{3, 2};
   auto md = blog(shape);
   relate::Session session(engine, md);
@@ -59,7 +59,7 @@ TEST_F(JoinedLoadingTest, ReadingAJoinedCollectionIssuesNoStatement) {
   EXPECT_EQ(statements.size(), 0u);
 }
 
-TEST_F(JoinedLoadingTest, EachParentAppearsOnceThoughTheJoinRepeatsIt) {
+TEST_P(JoinedLoadingTest, EachParentAppearsOnceThoughTheJoinRepeatsIt) {
   auto md = blog({3, 4});
   relate::Session session(engine, md);
   const auto users =
@@ -70,7 +70,7 @@ TEST_F(JoinedLoadingTest, EachParentAppearsOnceThoughTheJoinRepeatsIt) {
   EXPECT_THAT(ids_of(users), ElementsAre(1, 2, 3));
 }
 
-TEST_F(JoinedLoadingTest, ParentsKeepTheQueryOrder) {
+TEST_P(JoinedLoadingTest, ParentsKeepTheQueryOrder) {
   auto md = blog({4, 2});
   relate::Session session(engine, md);
   const auto users = session
@@ -81,7 +81,7 @@ TEST_F(JoinedLoadingTest, ParentsKeepTheQueryOrder) {
   EXPECT_THAT(ids_of(users), ElementsAre(4, 3, 2, 1));
 }
 
-TEST_F(JoinedLoadingTest, ParentWithoutChildrenGetsAnEmptyLoadedCollection) {
+TEST_P(JoinedLoadingTest, ParentWithoutChildrenGetsAnEmptyLoadedCollection) {
   auto md = blog({2, 1});
   exec_raw("INSERT INTO users (id, name) VALUES (3, 'lonely');");
   clear();
@@ -99,7 +99,7 @@ TEST_F(JoinedLoadingTest, ParentWithoutChildrenGetsAnEmptyLoadedCollection) {
   EXPECT_EQ(statements.size(), 0u);
 }
 
-TEST_F(JoinedLoadingTest, ChildrenOfAJoinedCollectionReachTheirParentWithoutAStatement) {
+TEST_P(JoinedLoadingTest, ChildrenOfAJoinedCollectionReachTheirParentWithoutAStatement) {
   auto md = blog({3, 2});
   relate::Session session(engine, md);
   const auto users =
@@ -114,7 +114,7 @@ TEST_F(JoinedLoadingTest, ChildrenOfAJoinedCollectionReachTheirParentWithoutASta
   EXPECT_EQ(statements.size(), 0u);
 }
 
-TEST_F(JoinedLoadingTest, ManyToOneLoadsInOneStatement) {
+TEST_P(JoinedLoadingTest, ManyToOneLoadsInOneStatement) {
   auto md = blog({3, 2});
   relate::Session session(engine, md);
   const auto posts =
@@ -132,7 +132,7 @@ TEST_F(JoinedLoadingTest, ManyToOneLoadsInOneStatement) {
   EXPECT_EQ(raw(posts[0]->author), raw(posts[3]->author));
 }
 
-TEST_F(JoinedLoadingTest, OneToOneLoadsInOneStatementAndAMissingRowIsNull) {
+TEST_P(JoinedLoadingTest, OneToOneLoadsInOneStatementAndAMissingRowIsNull) {
   const BlogShape shape{3, 1};
   auto md = blog(shape);
   relate::Session session(engine, md);
@@ -149,7 +149,7 @@ TEST_F(JoinedLoadingTest, OneToOneLoadsInOneStatementAndAMissingRowIsNull) {
   EXPECT_EQ(statements.size(), 1u);
 }
 
-TEST_F(JoinedLoadingTest, ManyToManyJoinsThroughTheAssociationTableInOneStatement) {
+TEST_P(JoinedLoadingTest, ManyToManyJoinsThroughTheAssociationTableInOneStatement) {
   auto md = blog({3, 2});
   relate::Session session(engine, md);
   const auto posts =
@@ -168,7 +168,7 @@ TEST_F(JoinedLoadingTest, ManyToManyJoinsThroughTheAssociationTableInOneStatemen
   EXPECT_EQ(statements.size(), 1u);
 }
 
-TEST_F(JoinedLoadingTest, ChainedJoinsLoadTwoLevelsInOneStatement) {
+TEST_P(JoinedLoadingTest, ChainedJoinsLoadTwoLevelsInOneStatement) {
   const BlogShape shape{3, 2};
   auto md = blog(shape);
   relate::Session session(engine, md);
@@ -183,7 +183,7 @@ TEST_F(JoinedLoadingTest, ChainedJoinsLoadTwoLevelsInOneStatement) {
   EXPECT_EQ(statements.size(), 1u);
 }
 
-TEST_F(JoinedLoadingTest, ATableCanBeJoinedTwice) {
+TEST_P(JoinedLoadingTest, ATableCanBeJoinedTwice) {
   // users -> posts -> author joins "users" a second time.
   auto md = blog({3, 2});
   relate::Session session(engine, md);
@@ -201,7 +201,7 @@ TEST_F(JoinedLoadingTest, ATableCanBeJoinedTwice) {
   EXPECT_EQ(statements.size(), 1u);
 }
 
-TEST_F(JoinedLoadingTest, TheQueriedTableCanBeJoinedAgain) {
+TEST_P(JoinedLoadingTest, TheQueriedTableCanBeJoinedAgain) {
   // posts -> author -> posts joins "posts" to itself.
   const BlogShape shape{3, 2};
   auto md = blog(shape);
@@ -224,7 +224,7 @@ TEST_F(JoinedLoadingTest, TheQueriedTableCanBeJoinedAgain) {
   EXPECT_EQ(statements.size(), 1u);
 }
 
-TEST_F(JoinedLoadingTest, LimitAndOffsetCountParentsNotJoinedRows) {
+TEST_P(JoinedLoadingTest, LimitAndOffsetCountParentsNotJoinedRows) {
   const BlogShape shape{3, 3};
   auto md = blog(shape);
   relate::Session session(engine, md);
@@ -244,7 +244,7 @@ TEST_F(JoinedLoadingTest, LimitAndOffsetCountParentsNotJoinedRows) {
   EXPECT_EQ(statements.size(), 1u);
 }
 
-TEST_F(JoinedLoadingTest, LimitWithJoinedCollectionsLoadsEveryChildOfTheChosenParents) {
+TEST_P(JoinedLoadingTest, LimitWithJoinedCollectionsLoadsEveryChildOfTheChosenParents) {
   const BlogShape shape{3, 2};
   auto md = blog(shape);
   relate::Session session(engine, md);
@@ -261,7 +261,7 @@ TEST_F(JoinedLoadingTest, LimitWithJoinedCollectionsLoadsEveryChildOfTheChosenPa
   EXPECT_EQ(statements.size(), 1u);
 }
 
-TEST_F(JoinedLoadingTest, LimitAppliesAfterTheWhereClause) {
+TEST_P(JoinedLoadingTest, LimitAppliesAfterTheWhereClause) {
   const BlogShape shape{4, 2};
   auto md = blog(shape);
   relate::Session session(engine, md);
@@ -278,7 +278,7 @@ TEST_F(JoinedLoadingTest, LimitAppliesAfterTheWhereClause) {
   EXPECT_EQ(statements.size(), 1u);
 }
 
-TEST_F(JoinedLoadingTest, ManyParentsStillCostOneStatement) {
+TEST_P(JoinedLoadingTest, ManyParentsStillCostOneStatement) {
   const BlogShape shape{1201, 2};
   auto md = blog(shape);
   relate::Session session(engine, md);
@@ -295,7 +295,7 @@ TEST_F(JoinedLoadingTest, ManyParentsStillCostOneStatement) {
   EXPECT_EQ(statements.size(), 1u);
 }
 
-TEST_F(JoinedLoadingTest, UnloadedCollectionOfAnObjectInTheSessionIsFilled) {
+TEST_P(JoinedLoadingTest, UnloadedCollectionOfAnObjectInTheSessionIsFilled) {
   auto md = blog({3, 2});
   relate::Session session(engine, md);
   auto user2 = session.get<User>(2);
@@ -311,7 +311,7 @@ TEST_F(JoinedLoadingTest, UnloadedCollectionOfAnObjectInTheSessionIsFilled) {
   EXPECT_EQ(statements.size(), 1u);
 }
 
-TEST_F(JoinedLoadingTest, JoinedRelationshipsStayReadableAfterClose) {
+TEST_P(JoinedLoadingTest, JoinedRelationshipsStayReadableAfterClose) {
   auto md = blog({3, 2});
   relate::Session session(engine, md);
   const auto users =
@@ -325,7 +325,7 @@ TEST_F(JoinedLoadingTest, JoinedRelationshipsStayReadableAfterClose) {
   EXPECT_EQ(users[0]->posts[0]->tags.size(), 2u);  // post 1: tags 2 and 5
 }
 
-TEST_F(JoinedLoadingTest, JoinedByNameIsTheSameStrategy) {
+TEST_P(JoinedLoadingTest, JoinedByNameIsTheSameStrategy) {
   auto md = blog({3, 2});
   relate::Session session(engine, md);
   const auto users = session
@@ -337,6 +337,8 @@ TEST_F(JoinedLoadingTest, JoinedByNameIsTheSameStrategy) {
   for (const auto& user : users) EXPECT_EQ(user->posts.size(), 2u);
   EXPECT_EQ(statements.size(), 0u);
 }
+
+RELATE_ON_EVERY_BACKEND(JoinedLoadingTest);
 
 }  // namespace
 }  // namespace joined_loading_test

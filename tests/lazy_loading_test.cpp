@@ -15,7 +15,7 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-class LazyLoadingTest : public relate_test::SqliteTest {
+class LazyLoadingTest : public relate_test::DatabaseTest {
  protected:
   LazyLoadingTest() : md(create(relate_test::seed_metadata())) {
     exec_raw(
@@ -28,14 +28,14 @@ class LazyLoadingTest : public relate_test::SqliteTest {
   relate::MetaData md;
 };
 
-TEST_F(LazyLoadingTest, QueryDoesNotLoadTheCollection) {
+TEST_P(LazyLoadingTest, QueryDoesNotLoadTheCollection) {
   relate::Session session(engine, md);
   auto ann = session.get<User>(1);
   EXPECT_EQ(statements.size(), 1u);
   EXPECT_FALSE(ann->posts.is_loaded());
 }
 
-TEST_F(LazyLoadingTest, FirstAccessToACollectionIssuesExactlyOneStatement) {
+TEST_P(LazyLoadingTest, FirstAccessToACollectionIssuesExactlyOneStatement) {
   relate::Session session(engine, md);
   auto ann = session.get<User>(1);
   clear();
@@ -45,7 +45,7 @@ TEST_F(LazyLoadingTest, FirstAccessToACollectionIssuesExactlyOneStatement) {
   EXPECT_THAT(statements[0], HasSubstr("FROM \"posts\""));
 }
 
-TEST_F(LazyLoadingTest, SecondAccessToACollectionIssuesNoStatement) {
+TEST_P(LazyLoadingTest, SecondAccessToACollectionIssuesNoStatement) {
   relate::Session session(engine, md);
   auto ann = session.get<User>(1);
   static_cast<void>(ann->posts.size());
@@ -55,7 +55,7 @@ TEST_F(LazyLoadingTest, SecondAccessToACollectionIssuesNoStatement) {
   EXPECT_EQ(statements.size(), 0u);
 }
 
-TEST_F(LazyLoadingTest, EmptyCollectionIsLoadedOnceToo) {
+TEST_P(LazyLoadingTest, EmptyCollectionIsLoadedOnceToo) {
   relate::Session session(engine, md);
   auto cy = session.get<User>(3);
   clear();
@@ -64,7 +64,7 @@ TEST_F(LazyLoadingTest, EmptyCollectionIsLoadedOnceToo) {
   EXPECT_EQ(statements.size(), 1u);
 }
 
-TEST_F(LazyLoadingTest, CollectionIsOrderedByItsOrderBy) {
+TEST_P(LazyLoadingTest, CollectionIsOrderedByItsOrderBy) {
   relate::Session session(engine, md);
   auto ann = session.get<User>(1);
   clear();
@@ -74,7 +74,7 @@ TEST_F(LazyLoadingTest, CollectionIsOrderedByItsOrderBy) {
   EXPECT_THAT(statements[0], HasSubstr("ORDER BY \"posts\".\"id\""));
 }
 
-TEST_F(LazyLoadingTest, EachParentsCollectionCostsOneStatement) {
+TEST_P(LazyLoadingTest, EachParentsCollectionCostsOneStatement) {
   relate::Session session(engine, md);
   const auto users = session.scalars(relate::select<User>().order_by(&User::id)).all();
   clear();
@@ -84,7 +84,7 @@ TEST_F(LazyLoadingTest, EachParentsCollectionCostsOneStatement) {
   EXPECT_EQ(statements.size(), 3u);  // the N of N+1
 }
 
-TEST_F(LazyLoadingTest, ManyToOneInTheIdentityMapIssuesNoStatement) {
+TEST_P(LazyLoadingTest, ManyToOneInTheIdentityMapIssuesNoStatement) {
   relate::Session session(engine, md);
   auto ann = session.get<User>(1);
   auto a1 = session.get<Post>(1);
@@ -93,7 +93,7 @@ TEST_F(LazyLoadingTest, ManyToOneInTheIdentityMapIssuesNoStatement) {
   EXPECT_EQ(statements.size(), 0u);
 }
 
-TEST_F(LazyLoadingTest, ChildrenOfALoadedCollectionReachTheirParentWithoutAStatement) {
+TEST_P(LazyLoadingTest, ChildrenOfALoadedCollectionReachTheirParentWithoutAStatement) {
   relate::Session session(engine, md);
   auto ann = session.get<User>(1);
   static_cast<void>(ann->posts.size());
@@ -102,7 +102,7 @@ TEST_F(LazyLoadingTest, ChildrenOfALoadedCollectionReachTheirParentWithoutAState
   EXPECT_EQ(statements.size(), 0u);
 }
 
-TEST_F(LazyLoadingTest, ManyToOneNotInTheIdentityMapIssuesOneStatementOnce) {
+TEST_P(LazyLoadingTest, ManyToOneNotInTheIdentityMapIssuesOneStatementOnce) {
   relate::Session session(engine, md);
   auto b1 = session.get<Post>(3);
   clear();
@@ -112,7 +112,7 @@ TEST_F(LazyLoadingTest, ManyToOneNotInTheIdentityMapIssuesOneStatementOnce) {
   EXPECT_THAT(statements[0], HasSubstr("FROM \"users\""));
 }
 
-TEST_F(LazyLoadingTest, ManyToOneWithANullForeignKeyIsNullWithoutAStatement) {
+TEST_P(LazyLoadingTest, ManyToOneWithANullForeignKeyIsNullWithoutAStatement) {
   relate::Session session(engine, md);
   auto nobody = session.get<Address>(1);
   clear();
@@ -120,7 +120,7 @@ TEST_F(LazyLoadingTest, ManyToOneWithANullForeignKeyIsNullWithoutAStatement) {
   EXPECT_EQ(statements.size(), 0u);
 }
 
-TEST_F(LazyLoadingTest, LazyLoadedObjectsJoinTheIdentityMap) {
+TEST_P(LazyLoadingTest, LazyLoadedObjectsJoinTheIdentityMap) {
   relate::Session session(engine, md);
   auto ann = session.get<User>(1);
   const auto first = ann->posts[0];
@@ -129,7 +129,7 @@ TEST_F(LazyLoadingTest, LazyLoadedObjectsJoinTheIdentityMap) {
   EXPECT_EQ(statements.size(), 0u);
 }
 
-TEST_F(LazyLoadingTest, LazyLoaderOptionBehavesAsTheDefault) {
+TEST_P(LazyLoadingTest, LazyLoaderOptionBehavesAsTheDefault) {
   relate::Session session(engine, md);
   const auto users = session
                          .scalars(relate::select<User>()
@@ -141,7 +141,7 @@ TEST_F(LazyLoadingTest, LazyLoaderOptionBehavesAsTheDefault) {
   EXPECT_EQ(statements.size(), 1u);
 }
 
-TEST_F(LazyLoadingTest, RelationshipOfARolledBackObjectLoadsAgain) {
+TEST_P(LazyLoadingTest, RelationshipOfARolledBackObjectLoadsAgain) {
   relate::Session session(engine, md);
   auto ann = session.get<User>(1);
   static_cast<void>(ann->posts.size());
@@ -150,6 +150,8 @@ TEST_F(LazyLoadingTest, RelationshipOfARolledBackObjectLoadsAgain) {
   EXPECT_EQ(ann->posts.size(), 2u);
   EXPECT_EQ(statements.size(), 1u);
 }
+
+RELATE_ON_EVERY_BACKEND(LazyLoadingTest);
 
 }  // namespace
 }  // namespace lazy_loading_test

@@ -16,7 +16,7 @@ namespace {
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 
-class LoaderDefaultTest : public blog_test::BlogTest {
+class LoaderDefaultTest : public relate_test::OnEveryBackend<blog_test::BlogTest> {
  protected:
   static std::size_t touch_posts(const std::vector<relate::ptr<User>>& users) {
     std::size_t posts = 0;
@@ -25,7 +25,7 @@ class LoaderDefaultTest : public blog_test::BlogTest {
   }
 };
 
-TEST_F(LoaderDefaultTest, SelectinDefaultAppliesToAQueryWithoutOptions) {
+TEST_P(LoaderDefaultTest, SelectinDefaultAppliesToAQueryWithoutOptions) {
   auto md = blog({1201, 1}, BlogDefaults{.posts = "selectin"});
   relate::Session session(engine, md);
   const auto users = session.scalars(relate::select<User>().order_by(&User::id)).all();
@@ -34,7 +34,7 @@ TEST_F(LoaderDefaultTest, SelectinDefaultAppliesToAQueryWithoutOptions) {
   EXPECT_EQ(statements.size(), 1u + batches(1201));
 }
 
-TEST_F(LoaderDefaultTest, JoinedDefaultCostsOneStatement) {
+TEST_P(LoaderDefaultTest, JoinedDefaultCostsOneStatement) {
   auto md = blog({3, 2}, BlogDefaults{.posts = "joined"});
   relate::Session session(engine, md);
   const auto users = session.scalars(relate::select<User>().order_by(&User::id)).all();
@@ -42,7 +42,7 @@ TEST_F(LoaderDefaultTest, JoinedDefaultCostsOneStatement) {
   EXPECT_EQ(statements.size(), 1u);
 }
 
-TEST_F(LoaderDefaultTest, EagerDefaultsOnEveryRelationshipLoadTheWholeBlog) {
+TEST_P(LoaderDefaultTest, EagerDefaultsOnEveryRelationshipLoadTheWholeBlog) {
   const BlogShape shape{3, 2};
   auto md = blog(shape, BlogDefaults{.posts = "selectin", .profile = "joined", .tags = "selectin"});
   relate::Session session(engine, md);
@@ -52,7 +52,7 @@ TEST_F(LoaderDefaultTest, EagerDefaultsOnEveryRelationshipLoadTheWholeBlog) {
   EXPECT_EQ(statements.size(), 3u);
 }
 
-TEST_F(LoaderDefaultTest, QueryOptionOverridesTheDefault) {
+TEST_P(LoaderDefaultTest, QueryOptionOverridesTheDefault) {
   auto md = blog({3, 2}, BlogDefaults{.posts = "selectin"});
   relate::Session session(engine, md);
   const auto users =
@@ -65,7 +65,7 @@ TEST_F(LoaderDefaultTest, QueryOptionOverridesTheDefault) {
   EXPECT_EQ(statements.size(), 1u + 3u);
 }
 
-TEST_F(LoaderDefaultTest, RaiseDefaultThrowsOnAccessAndAnOptionOverridesIt) {
+TEST_P(LoaderDefaultTest, RaiseDefaultThrowsOnAccessAndAnOptionOverridesIt) {
   auto md = blog({3, 2}, BlogDefaults{.posts = "raise"});
   relate::Session session(engine, md);
   const auto plain = session.scalars(relate::select<User>().order_by(&User::id)).all();
@@ -86,7 +86,7 @@ TEST_F(LoaderDefaultTest, RaiseDefaultThrowsOnAccessAndAnOptionOverridesIt) {
   EXPECT_EQ(touch_posts(loaded), 6u);
 }
 
-TEST_F(LoaderDefaultTest, NoloadDefaultReadsEmpty) {
+TEST_P(LoaderDefaultTest, NoloadDefaultReadsEmpty) {
   auto md = blog({3, 2}, BlogDefaults{.posts = "noload"});
   relate::Session session(engine, md);
   const auto users = session.scalars(relate::select<User>().order_by(&User::id)).all();
@@ -95,7 +95,7 @@ TEST_F(LoaderDefaultTest, NoloadDefaultReadsEmpty) {
 }
 
 // SQLAlchemy applies a relationship's lazy= to Session.get too.
-TEST_F(LoaderDefaultTest, SelectinDefaultAppliesToSessionGet) {
+TEST_P(LoaderDefaultTest, SelectinDefaultAppliesToSessionGet) {
   auto md = blog({3, 2}, BlogDefaults{.posts = "selectin"});
   relate::Session session(engine, md);
   auto user = session.get<User>(2);
@@ -104,7 +104,7 @@ TEST_F(LoaderDefaultTest, SelectinDefaultAppliesToSessionGet) {
   EXPECT_EQ(statements.size(), 2u);
 }
 
-TEST_F(LoaderDefaultTest, JoinedDefaultAppliesToSessionGet) {
+TEST_P(LoaderDefaultTest, JoinedDefaultAppliesToSessionGet) {
   auto md = blog({3, 2}, BlogDefaults{.posts = "joined"});
   relate::Session session(engine, md);
   auto user = session.get<User>(2);
@@ -113,7 +113,7 @@ TEST_F(LoaderDefaultTest, JoinedDefaultAppliesToSessionGet) {
 }
 
 // Objects a lazy load brings in follow their relationships' defaults too.
-TEST_F(LoaderDefaultTest, DefaultAppliesToObjectsOfALazyLoad) {
+TEST_P(LoaderDefaultTest, DefaultAppliesToObjectsOfALazyLoad) {
   auto md = blog({3, 2}, BlogDefaults{.tags = "selectin"});
   relate::Session session(engine, md);
   auto user = session.get<User>(1);
@@ -124,7 +124,7 @@ TEST_F(LoaderDefaultTest, DefaultAppliesToObjectsOfALazyLoad) {
   EXPECT_EQ(statements.size(), 2u);
 }
 
-TEST_F(LoaderDefaultTest, DefaultAppliesToObjectsOfAnEagerLoad) {
+TEST_P(LoaderDefaultTest, DefaultAppliesToObjectsOfAnEagerLoad) {
   auto md = blog({3, 2}, BlogDefaults{.tags = "selectin"});
   relate::Session session(engine, md);
   const auto users = session
@@ -139,7 +139,7 @@ TEST_F(LoaderDefaultTest, DefaultAppliesToObjectsOfAnEagerLoad) {
   EXPECT_EQ(statements.size(), 3u);
 }
 
-TEST_F(LoaderDefaultTest, UnknownDefaultIsAMappingErrorNamingTheRelationship) {
+TEST_P(LoaderDefaultTest, UnknownDefaultIsAMappingErrorNamingTheRelationship) {
   relate::MetaData md = blog_test::blog_metadata(BlogDefaults{.posts = "eager_please"});
   try {
     md.configure();
@@ -148,6 +148,8 @@ TEST_F(LoaderDefaultTest, UnknownDefaultIsAMappingErrorNamingTheRelationship) {
     EXPECT_THAT(e.what(), AllOf(HasSubstr("User::posts"), HasSubstr("eager_please")));
   }
 }
+
+RELATE_ON_EVERY_BACKEND(LoaderDefaultTest);
 
 }  // namespace
 }  // namespace loader_default_test

@@ -4,6 +4,7 @@
 // holds (the identity map wins over the row, and a loaded collection stays as it is).
 #include <functional>
 #include <relate/loaders.hpp>
+#include <tuple>
 
 #include "blog_models.hpp"
 
@@ -70,16 +71,18 @@ std::vector<Variant> variants() {
   };
 }
 
-class LoaderEquivalenceTest : public blog_test::BlogTest,
-                              public ::testing::WithParamInterface<Variant> {
+// Each variant on each backend.
+class LoaderEquivalenceTest
+    : public blog_test::BlogTest,
+      public ::testing::WithParamInterface<std::tuple<Variant, const char*>> {
  protected:
-  LoaderEquivalenceTest() {
+  LoaderEquivalenceTest() : BlogTest(std::get<1>(GetParam())) {
     relate::register_loader_strategy(relate::loaders::selectin_loader("selectin_small", 2));
   }
 
   relate::Select<User> query() const {
     relate::Select<User> q = relate::select<User>();
-    GetParam().apply(q);
+    std::get<0>(GetParam()).apply(q);
     return q;
   }
 };
@@ -159,10 +162,14 @@ TEST_P(LoaderEquivalenceTest, EmptyResultLoadsNothing) {
   EXPECT_TRUE(users.empty());
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryStrategy, LoaderEquivalenceTest, ::testing::ValuesIn(variants()),
-                         [](const ::testing::TestParamInfo<Variant>& info) {
-                           return info.param.name;
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    EveryStrategy, LoaderEquivalenceTest,
+    ::testing::Combine(::testing::ValuesIn(variants()),
+                       ::testing::Values(relate_test::kSqlite, relate_test::kPostgresql,
+                                         relate_test::kMysql)),
+    [](const ::testing::TestParamInfo<std::tuple<Variant, const char*>>& info) {
+      return std::get<0>(info.param).name + "_" + std::get<1>(info.param);
+    });
 
 }  // namespace
 }  // namespace loader_equivalence_test

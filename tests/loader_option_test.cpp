@@ -18,7 +18,7 @@ namespace {
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 
-class LoaderOptionTest : public blog_test::BlogTest {
+class LoaderOptionTest : public relate_test::OnEveryBackend<blog_test::BlogTest> {
  protected:
   // Reads every user's posts and every post's tags.
   static std::size_t touch_posts_and_tags(const std::vector<relate::ptr<User>>& users) {
@@ -37,7 +37,7 @@ class LoaderOptionTest : public blog_test::BlogTest {
 
 // ---- lazy ----
 
-TEST_F(LoaderOptionTest, LazyCostsOneStatementPerUserOnAccess) {
+TEST_P(LoaderOptionTest, LazyCostsOneStatementPerUserOnAccess) {
   auto md = blog({3, 2});
   relate::Session session(engine, md);
   const auto users =
@@ -50,7 +50,7 @@ TEST_F(LoaderOptionTest, LazyCostsOneStatementPerUserOnAccess) {
   EXPECT_EQ(statements.size(), 1u + 3u);
 }
 
-TEST_F(LoaderOptionTest, LazyCostsOnePlusNForManyUsers) {
+TEST_P(LoaderOptionTest, LazyCostsOnePlusNForManyUsers) {
   auto md = blog({1201, 2});
   relate::Session session(engine, md);
   const auto users = session.scalars(relate::select<User>().order_by(&User::id)).all();
@@ -60,7 +60,7 @@ TEST_F(LoaderOptionTest, LazyCostsOnePlusNForManyUsers) {
 
 // ---- chains and their exact statement counts ----
 
-TEST_F(LoaderOptionTest, SelectinThenSelectinCostsOneStatementPerLevelAndBatch) {
+TEST_P(LoaderOptionTest, SelectinThenSelectinCostsOneStatementPerLevelAndBatch) {
   auto md = blog({3, 2});
   relate::Session session(engine, md);
   const auto users =
@@ -74,7 +74,7 @@ TEST_F(LoaderOptionTest, SelectinThenSelectinCostsOneStatementPerLevelAndBatch) 
   EXPECT_EQ(statements.size(), 3u);
 }
 
-TEST_F(LoaderOptionTest, SelectinThenSelectinForManyUsersCountsBatchesAtEachLevel) {
+TEST_P(LoaderOptionTest, SelectinThenSelectinForManyUsersCountsBatchesAtEachLevel) {
   const std::int64_t n = 1201;
   const std::int64_t m = 2;
   auto md = blog({n, m});
@@ -90,7 +90,7 @@ TEST_F(LoaderOptionTest, SelectinThenSelectinForManyUsersCountsBatchesAtEachLeve
   EXPECT_EQ(statements.size(), 1u + batches(n) + batches(n * m));
 }
 
-TEST_F(LoaderOptionTest, SelectinThenJoinedCostsOneStatementPerBatchOfUsers) {
+TEST_P(LoaderOptionTest, SelectinThenJoinedCostsOneStatementPerBatchOfUsers) {
   const std::int64_t n = 1201;
   auto md = blog({n, 2});
   relate::Session session(engine, md);
@@ -105,7 +105,7 @@ TEST_F(LoaderOptionTest, SelectinThenJoinedCostsOneStatementPerBatchOfUsers) {
   EXPECT_EQ(statements.size(), 1u + batches(n));
 }
 
-TEST_F(LoaderOptionTest, JoinedThenJoinedCostsOneStatement) {
+TEST_P(LoaderOptionTest, JoinedThenJoinedCostsOneStatement) {
   auto md = blog({1201, 2});
   relate::Session session(engine, md);
   const auto users =
@@ -119,7 +119,7 @@ TEST_F(LoaderOptionTest, JoinedThenJoinedCostsOneStatement) {
   EXPECT_EQ(statements.size(), 1u);
 }
 
-TEST_F(LoaderOptionTest, JoinedThenSelectinCostsOneStatementPerBatchOfPosts) {
+TEST_P(LoaderOptionTest, JoinedThenSelectinCostsOneStatementPerBatchOfPosts) {
   auto md = blog({3, 2});
   relate::Session session(engine, md);
   const auto users =
@@ -133,7 +133,7 @@ TEST_F(LoaderOptionTest, JoinedThenSelectinCostsOneStatementPerBatchOfPosts) {
   EXPECT_EQ(statements.size(), 2u);
 }
 
-TEST_F(LoaderOptionTest, SelectinThenLazyLeavesTheSecondLevelToAccess) {
+TEST_P(LoaderOptionTest, SelectinThenLazyLeavesTheSecondLevelToAccess) {
   auto md = blog({3, 2});
   relate::Session session(engine, md);
   const auto users =
@@ -147,7 +147,7 @@ TEST_F(LoaderOptionTest, SelectinThenLazyLeavesTheSecondLevelToAccess) {
   EXPECT_EQ(statements.size(), 2u + 6u);  // one per post
 }
 
-TEST_F(LoaderOptionTest, ChainsByNameMatchTheNamedOptions) {
+TEST_P(LoaderOptionTest, ChainsByNameMatchTheNamedOptions) {
   auto md = blog({3, 2});
   relate::Session session(engine, md);
   const auto users =
@@ -162,7 +162,7 @@ TEST_F(LoaderOptionTest, ChainsByNameMatchTheNamedOptions) {
   EXPECT_EQ(statements.size(), 3u);
 }
 
-TEST_F(LoaderOptionTest, SeveralOptionsInOneQueryEachApply) {
+TEST_P(LoaderOptionTest, SeveralOptionsInOneQueryEachApply) {
   auto md = blog({3, 2});
   relate::Session session(engine, md);
   const auto users = session
@@ -177,7 +177,7 @@ TEST_F(LoaderOptionTest, SeveralOptionsInOneQueryEachApply) {
   EXPECT_EQ(statements.size(), 3u);
 }
 
-TEST_F(LoaderOptionTest, JoinedAndSelectinOptionsMixInOneQuery) {
+TEST_P(LoaderOptionTest, JoinedAndSelectinOptionsMixInOneQuery) {
   auto md = blog({3, 2});
   relate::Session session(engine, md);
   const auto users = session
@@ -194,7 +194,7 @@ TEST_F(LoaderOptionTest, JoinedAndSelectinOptionsMixInOneQuery) {
 
 // ---- raise ----
 
-TEST_F(LoaderOptionTest, RaiseloadThrowsOnAccessNamingTheRelationship) {
+TEST_P(LoaderOptionTest, RaiseloadThrowsOnAccessNamingTheRelationship) {
   auto md = blog({3, 2});
   relate::Session session(engine, md);
   const auto users =
@@ -211,7 +211,7 @@ TEST_F(LoaderOptionTest, RaiseloadThrowsOnAccessNamingTheRelationship) {
   EXPECT_EQ(statements.size(), 1u);
 }
 
-TEST_F(LoaderOptionTest, RaiseloadOnAManyToOneThrowsNamingIt) {
+TEST_P(LoaderOptionTest, RaiseloadOnAManyToOneThrowsNamingIt) {
   auto md = blog({3, 2});
   relate::Session session(engine, md);
   const auto posts =
@@ -228,7 +228,7 @@ TEST_F(LoaderOptionTest, RaiseloadOnAManyToOneThrowsNamingIt) {
   EXPECT_EQ(statements.size(), 1u);
 }
 
-TEST_F(LoaderOptionTest, RaiseloadAtTheEndOfAChainRaisesOnlyThere) {
+TEST_P(LoaderOptionTest, RaiseloadAtTheEndOfAChainRaisesOnlyThere) {
   auto md = blog({3, 2});
   relate::Session session(engine, md);
   const auto users =
@@ -244,7 +244,7 @@ TEST_F(LoaderOptionTest, RaiseloadAtTheEndOfAChainRaisesOnlyThere) {
 
 // ---- noload ----
 
-TEST_F(LoaderOptionTest, NoloadReadsEmptyWithoutAStatement) {
+TEST_P(LoaderOptionTest, NoloadReadsEmptyWithoutAStatement) {
   auto md = blog({3, 2});
   relate::Session session(engine, md);
   const auto users =
@@ -261,7 +261,7 @@ TEST_F(LoaderOptionTest, NoloadReadsEmptyWithoutAStatement) {
   EXPECT_EQ(statements.size(), 1u);
 }
 
-TEST_F(LoaderOptionTest, NoloadAtTheEndOfAChainLeavesTheFirstLevelLoaded) {
+TEST_P(LoaderOptionTest, NoloadAtTheEndOfAChainLeavesTheFirstLevelLoaded) {
   auto md = blog({3, 2});
   relate::Session session(engine, md);
   const auto users =
@@ -277,7 +277,7 @@ TEST_F(LoaderOptionTest, NoloadAtTheEndOfAChainLeavesTheFirstLevelLoaded) {
 
 // ---- options carried into later loads ----
 
-TEST_F(LoaderOptionTest, LazyThenJoinedLoadsTheSecondLevelWithEachLazyLoad) {
+TEST_P(LoaderOptionTest, LazyThenJoinedLoadsTheSecondLevelWithEachLazyLoad) {
   auto md = blog({3, 2});
   relate::Session session(engine, md);
   const auto users =
@@ -291,7 +291,7 @@ TEST_F(LoaderOptionTest, LazyThenJoinedLoadsTheSecondLevelWithEachLazyLoad) {
   EXPECT_EQ(statements.size(), 1u + 3u);  // one per user, its posts' tags joined in
 }
 
-TEST_F(LoaderOptionTest, LazyThenSelectinAddsOneStatementPerLazyLoad) {
+TEST_P(LoaderOptionTest, LazyThenSelectinAddsOneStatementPerLazyLoad) {
   auto md = blog({3, 2});
   relate::Session session(engine, md);
   const auto users =
@@ -305,7 +305,7 @@ TEST_F(LoaderOptionTest, LazyThenSelectinAddsOneStatementPerLazyLoad) {
   EXPECT_EQ(statements.size(), 1u + 3u * 2u);  // per user: its posts, then their tags
 }
 
-TEST_F(LoaderOptionTest, OptionsBelongToTheirQueryOnly) {
+TEST_P(LoaderOptionTest, OptionsBelongToTheirQueryOnly) {
   auto md = blog({3, 2});
   relate::Session session(engine, md);
   const auto raised = session
@@ -323,7 +323,7 @@ TEST_F(LoaderOptionTest, OptionsBelongToTheirQueryOnly) {
 
 // ---- options that do not fit the query ----
 
-TEST_F(LoaderOptionTest, OptionOnAnotherModelsRelationshipIsAnArgumentError) {
+TEST_P(LoaderOptionTest, OptionOnAnotherModelsRelationshipIsAnArgumentError) {
   auto md = blog({3, 2});
   relate::Session session(engine, md);
   try {
@@ -336,7 +336,7 @@ TEST_F(LoaderOptionTest, OptionOnAnotherModelsRelationshipIsAnArgumentError) {
   EXPECT_EQ(statements.size(), 0u);
 }
 
-TEST_F(LoaderOptionTest, ChainStepThatDoesNotFollowThePathIsAnArgumentError) {
+TEST_P(LoaderOptionTest, ChainStepThatDoesNotFollowThePathIsAnArgumentError) {
   auto md = blog({3, 2});
   relate::Session session(engine, md);
   try {
@@ -350,7 +350,7 @@ TEST_F(LoaderOptionTest, ChainStepThatDoesNotFollowThePathIsAnArgumentError) {
 
 // ---- unknown names ----
 
-TEST_F(LoaderOptionTest, UnknownStrategyNameIsAnArgumentErrorListingTheRegisteredOnes) {
+TEST_P(LoaderOptionTest, UnknownStrategyNameIsAnArgumentErrorListingTheRegisteredOnes) {
   auto md = blog({3, 2});
   relate::Session session(engine, md);
   try {
@@ -363,7 +363,7 @@ TEST_F(LoaderOptionTest, UnknownStrategyNameIsAnArgumentErrorListingTheRegistere
   }
 }
 
-TEST_F(LoaderOptionTest, UnknownStrategyNameLaterInAChainIsAnArgumentErrorToo) {
+TEST_P(LoaderOptionTest, UnknownStrategyNameLaterInAChainIsAnArgumentErrorToo) {
   auto md = blog({3, 2});
   relate::Session session(engine, md);
   EXPECT_THROW(static_cast<void>(session.scalars(relate::select<User>().options(
@@ -371,12 +371,14 @@ TEST_F(LoaderOptionTest, UnknownStrategyNameLaterInAChainIsAnArgumentErrorToo) {
                relate::ArgumentError);
 }
 
-TEST_F(LoaderOptionTest, BuiltinStrategiesAreRegistered) {
+TEST_P(LoaderOptionTest, BuiltinStrategiesAreRegistered) {
   const auto names = relate::registered_loader_strategies();
   for (const char* name : {"lazy", "joined", "selectin", "raise", "noload"}) {
     EXPECT_NE(std::find(names.begin(), names.end(), name), names.end()) << name;
   }
 }
+
+RELATE_ON_EVERY_BACKEND(LoaderOptionTest);
 
 }  // namespace
 }  // namespace loader_option_test

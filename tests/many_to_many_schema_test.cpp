@@ -40,7 +40,7 @@ relate::MetaData school(std::optional<relate::ReferentialAction> secondary_on_de
 
 std::string id_text(std::int64_t id) { return std::to_string(id); }
 
-class ManyToManySchemaTest : public relate_test::SqliteTest {
+class ManyToManySchemaTest : public relate_test::DatabaseTest {
  protected:
   // Ann (1) takes Math (1) and Art (2); Bob (2) takes Math.
   void seed() {
@@ -58,40 +58,44 @@ class ManyToManySchemaTest : public relate_test::SqliteTest {
 
 // ---- the generated association table ----
 
-TEST_F(ManyToManySchemaTest, GeneratedAssociationTableHasOneColumnPerSideNamedForTheModel) {
+TEST_P(ManyToManySchemaTest, GeneratedAssociationTableHasOneColumnPerSideNamedForTheModel) {
   create(school());
-  EXPECT_EQ(rows("SELECT name, pk FROM pragma_table_info('enrollments') ORDER BY cid"),
-            (Rows{{"student_id", "1"}, {"course_id", "2"}}));
+  EXPECT_EQ(column_names("enrollments"), (std::vector<std::string>{"student_id", "course_id"}));
+  EXPECT_EQ(primary_key_columns("enrollments"),
+            (std::vector<std::string>{"student_id", "course_id"}));
   EXPECT_THAT(schema_sql("enrollments"), HasSubstr("PRIMARY KEY (\"student_id\", \"course_id\")"));
 }
 
-TEST_F(ManyToManySchemaTest, GeneratedAssociationTableHasAForeignKeyToEachSideWithNoAction) {
+TEST_P(ManyToManySchemaTest, GeneratedAssociationTableHasAForeignKeyToEachSideWithNoAction) {
   create(school());
-  EXPECT_EQ(rows("SELECT \"table\", \"from\", \"to\", on_delete FROM "
-                 "pragma_foreign_key_list('enrollments') ORDER BY \"from\""),
-            (Rows{{"courses", "course_id", "id", "NO ACTION"},
-                  {"students", "student_id", "id", "NO ACTION"}}));
+  const std::string none = no_action_in_catalog();
+  EXPECT_EQ(foreign_keys("enrollments"),
+            (std::vector<ForeignKey>{{"course_id", "courses", "id", none, none},
+                                     {"student_id", "students", "id", none, none}}));
   EXPECT_THAT(schema_sql("enrollments"), Not(HasSubstr("ON DELETE")));
 }
 
-TEST_F(ManyToManySchemaTest, GeneratedAssociationTableIsCreatedAfterBothSides) {
+TEST_P(ManyToManySchemaTest, GeneratedAssociationTableIsCreatedAfterBothSides) {
   engine.create_all(school());
   const auto creates = statements_starting_with("CREATE TABLE");
   ASSERT_EQ(creates.size(), 3u);
   EXPECT_THAT(creates[2], StartsWith("CREATE TABLE \"enrollments\""));
 }
 
-TEST_F(ManyToManySchemaTest, SecondaryOnDeleteCascadeIsOnBothGeneratedForeignKeys) {
+TEST_P(ManyToManySchemaTest, SecondaryOnDeleteCascadeIsOnBothGeneratedForeignKeys) {
   create(school(relate::cascade));
-  EXPECT_EQ(rows("SELECT \"table\", on_delete FROM pragma_foreign_key_list('enrollments') "
-                 "ORDER BY \"table\""),
-            (Rows{{"courses", "CASCADE"}, {"students", "CASCADE"}}));
+  const auto keys = foreign_keys("enrollments");
+  ASSERT_EQ(keys.size(), 2u);
+  EXPECT_EQ(keys[0].referred_table, "courses");
+  EXPECT_EQ(keys[0].on_delete, "CASCADE");
+  EXPECT_EQ(keys[1].referred_table, "students");
+  EXPECT_EQ(keys[1].on_delete, "CASCADE");
   seed();
   exec_raw("DELETE FROM students WHERE id = 1;");
   EXPECT_EQ(enrollments(), (Rows{{"2", "1"}}));
 }
 
-TEST_F(ManyToManySchemaTest, DeclaredAssociationTableIsUsedAsIs) {
+TEST_P(ManyToManySchemaTest, DeclaredAssociationTableIsUsedAsIs) {
   relate::MetaData md;
   md.table<Student>("students", relate::primary_key(&Student::id))
       .table<Course>("courses", relate::primary_key(&Course::id));
@@ -107,8 +111,7 @@ TEST_F(ManyToManySchemaTest, DeclaredAssociationTableIsUsedAsIs) {
   table.add_foreign_key({&lesson}, courses, {&courses.column("id")});
   md.relationship(&Student::courses, &Course::students).secondary("enrollments");
   create(md);
-  EXPECT_EQ(rows("SELECT name FROM pragma_table_info('enrollments') ORDER BY cid"),
-            (Rows{{"learner"}, {"lesson"}, {"note"}}));
+  EXPECT_EQ(column_names("enrollments"), (std::vector<std::string>{"learner", "lesson", "note"}));
 
   relate::Session session(engine, md);
   auto ann = session.add(Student{.name = "Ann"});
@@ -152,6 +155,8 @@ TEST(ManyToManyMapping, DeclaredAssociationTableWithoutAForeignKeyToOneSideNames
   EXPECT_THAT(configure_error(md), ::testing::AllOf(HasSubstr("enrollments"), HasSubstr("courses"),
                                                     HasSubstr("Student::courses")));
 }
+
+RELATE_ON_EVERY_BACKEND(ManyToManySchemaTest);
 
 }  // namespace
 }  // namespace many_to_many_schema_test

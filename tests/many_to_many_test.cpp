@@ -58,7 +58,7 @@ std::vector<std::string> names(const relate::many<Student>& students) {
 
 std::string id_text(std::int64_t id) { return std::to_string(id); }
 
-class ManyToManyTest : public relate_test::SqliteTest {
+class ManyToManyTest : public relate_test::DatabaseTest {
  protected:
   // Ann (1) takes Math (1) and Art (2); Bob (2) takes Math; nobody takes Music (3).
   void seed() {
@@ -91,7 +91,7 @@ class ManyToManyTest : public relate_test::SqliteTest {
 
 // ---- enrolling ----
 
-TEST_F(ManyToManyTest, AppendingUpdatesTheOtherSideInMemoryBeforeAnyFlush) {
+TEST_P(ManyToManyTest, AppendingUpdatesTheOtherSideInMemoryBeforeAnyFlush) {
   const auto md = create(school());
   relate::Session session(engine, md);
   auto ann = session.add(Student{.name = "Ann"});
@@ -104,7 +104,7 @@ TEST_F(ManyToManyTest, AppendingUpdatesTheOtherSideInMemoryBeforeAnyFlush) {
   EXPECT_TRUE(statements.empty());
 }
 
-TEST_F(ManyToManyTest, RemovingUpdatesTheOtherSideInMemoryBeforeAnyFlush) {
+TEST_P(ManyToManyTest, RemovingUpdatesTheOtherSideInMemoryBeforeAnyFlush) {
   const auto md = create(school());
   relate::Session session(engine, md);
   auto ann = session.add(Student{.name = "Ann"});
@@ -114,7 +114,7 @@ TEST_F(ManyToManyTest, RemovingUpdatesTheOtherSideInMemoryBeforeAnyFlush) {
   EXPECT_TRUE(math->students.empty());
 }
 
-TEST_F(ManyToManyTest, AssociationRowIsInsertedAfterBothEnds) {
+TEST_P(ManyToManyTest, AssociationRowIsInsertedAfterBothEnds) {
   const auto md = create(school());
   relate::Session session(engine, md);
   // The course is added first and the student second; the row linking them comes last.
@@ -132,7 +132,7 @@ TEST_F(ManyToManyTest, AssociationRowIsInsertedAfterBothEnds) {
   EXPECT_EQ(enrollments(), (Rows{{id_text(ann->id), id_text(math->id)}}));
 }
 
-TEST_F(ManyToManyTest, AddingAStudentBuiltWithCoursesAddsTheCoursesAndTheirRows) {
+TEST_P(ManyToManyTest, AddingAStudentBuiltWithCoursesAddsTheCoursesAndTheirRows) {
   const auto md = create(school());
   relate::Session session(engine, md);
   auto cy = session.add(
@@ -149,7 +149,7 @@ TEST_F(ManyToManyTest, AddingAStudentBuiltWithCoursesAddsTheCoursesAndTheirRows)
   for (const auto& course : cy->courses) EXPECT_TRUE(course->students.contains(cy));
 }
 
-TEST_F(ManyToManyTest, EnrollingAPersistentStudentInAPersistentCourseIsOneInsert) {
+TEST_P(ManyToManyTest, EnrollingAPersistentStudentInAPersistentCourseIsOneInsert) {
   const auto md = create(school());
   seed();
   relate::Session session(engine, md);
@@ -167,7 +167,7 @@ TEST_F(ManyToManyTest, EnrollingAPersistentStudentInAPersistentCourseIsOneInsert
   EXPECT_THAT(names(music->students), ElementsAre("Ann"));
 }
 
-TEST_F(ManyToManyTest, EnrollingFromTheCourseSideWritesTheSameRow) {
+TEST_P(ManyToManyTest, EnrollingFromTheCourseSideWritesTheSameRow) {
   const auto md = create(school());
   seed();
   relate::Session session(engine, md);
@@ -179,7 +179,7 @@ TEST_F(ManyToManyTest, EnrollingFromTheCourseSideWritesTheSameRow) {
   EXPECT_THAT(titles(bob->courses), ElementsAre("Art", "Math"));
 }
 
-TEST_F(ManyToManyTest, EnrollingAndUnenrollingBeforeTheFlushWritesNothing) {
+TEST_P(ManyToManyTest, EnrollingAndUnenrollingBeforeTheFlushWritesNothing) {
   const auto md = create(school());
   seed();
   relate::Session session(engine, md);
@@ -194,7 +194,7 @@ TEST_F(ManyToManyTest, EnrollingAndUnenrollingBeforeTheFlushWritesNothing) {
   EXPECT_EQ(enrollments(), (Rows{{"1", "1"}, {"1", "2"}, {"2", "1"}}));
 }
 
-TEST_F(ManyToManyTest, RollbackUndoesAFlushedEnrollment) {
+TEST_P(ManyToManyTest, RollbackUndoesAFlushedEnrollment) {
   const auto md = create(school());
   seed();
   relate::Session session(engine, md);
@@ -208,7 +208,7 @@ TEST_F(ManyToManyTest, RollbackUndoesAFlushedEnrollment) {
 
 // ---- loading ----
 
-TEST_F(ManyToManyTest, LoadingACollectionIsOneSelectJoiningTheAssociationTable) {
+TEST_P(ManyToManyTest, LoadingACollectionIsOneSelectJoiningTheAssociationTable) {
   const auto md = create(school());
   seed();
   relate::Session session(engine, md);
@@ -223,7 +223,7 @@ TEST_F(ManyToManyTest, LoadingACollectionIsOneSelectJoiningTheAssociationTable) 
   EXPECT_EQ(statements.size(), 1u);
 }
 
-TEST_F(ManyToManyTest, LoadingTheOtherSideIsOneSelectToo) {
+TEST_P(ManyToManyTest, LoadingTheOtherSideIsOneSelectToo) {
   const auto md = create(school());
   seed();
   relate::Session session(engine, md);
@@ -233,7 +233,7 @@ TEST_F(ManyToManyTest, LoadingTheOtherSideIsOneSelectToo) {
   EXPECT_EQ(statements.size(), 1u);
 }
 
-TEST_F(ManyToManyTest, LoadedObjectsAreTheIdentityMappedOnes) {
+TEST_P(ManyToManyTest, LoadedObjectsAreTheIdentityMappedOnes) {
   const auto md = create(school());
   seed();
   relate::Session session(engine, md);
@@ -244,7 +244,7 @@ TEST_F(ManyToManyTest, LoadedObjectsAreTheIdentityMappedOnes) {
   EXPECT_TRUE(math->students.contains(ann));
 }
 
-TEST_F(ManyToManyTest, EmptyCollectionLoadsEmpty) {
+TEST_P(ManyToManyTest, EmptyCollectionLoadsEmpty) {
   const auto md = create(school());
   seed();
   relate::Session session(engine, md);
@@ -253,7 +253,7 @@ TEST_F(ManyToManyTest, EmptyCollectionLoadsEmpty) {
 
 // ---- unenrolling ----
 
-TEST_F(ManyToManyTest, RemovingACourseDeletesOnlyThatAssociationRow) {
+TEST_P(ManyToManyTest, RemovingACourseDeletesOnlyThatAssociationRow) {
   const auto md = create(school());
   seed();
   relate::Session session(engine, md);
@@ -274,7 +274,7 @@ TEST_F(ManyToManyTest, RemovingACourseDeletesOnlyThatAssociationRow) {
   EXPECT_THAT(names(math->students), ElementsAre("Bob"));
 }
 
-TEST_F(ManyToManyTest, RemovingAStudentFromTheCourseSideDeletesTheSameRow) {
+TEST_P(ManyToManyTest, RemovingAStudentFromTheCourseSideDeletesTheSameRow) {
   const auto md = create(school());
   seed();
   relate::Session session(engine, md);
@@ -286,7 +286,7 @@ TEST_F(ManyToManyTest, RemovingAStudentFromTheCourseSideDeletesTheSameRow) {
   EXPECT_EQ(enrollments(), (Rows{{"1", "2"}, {"2", "1"}}));
 }
 
-TEST_F(ManyToManyTest, ClearingACollectionDeletesEachOfItsRows) {
+TEST_P(ManyToManyTest, ClearingACollectionDeletesEachOfItsRows) {
   const auto md = create(school());
   seed();
   relate::Session session(engine, md);
@@ -301,7 +301,7 @@ TEST_F(ManyToManyTest, ClearingACollectionDeletesEachOfItsRows) {
 
 // ---- deleting an end ----
 
-TEST_F(ManyToManyTest, DeletingAStudentDeletesItsAssociationRowsBeforeTheStudent) {
+TEST_P(ManyToManyTest, DeletingAStudentDeletesItsAssociationRowsBeforeTheStudent) {
   const auto md = create(school());
   seed();
   relate::Session session(engine, md);
@@ -321,7 +321,7 @@ TEST_F(ManyToManyTest, DeletingAStudentDeletesItsAssociationRowsBeforeTheStudent
   EXPECT_EQ(count_rows("courses"), 3);
 }
 
-TEST_F(ManyToManyTest, DeletingAStudentWithItsCoursesLoadedIsStillOneAssociationDelete) {
+TEST_P(ManyToManyTest, DeletingAStudentWithItsCoursesLoadedIsStillOneAssociationDelete) {
   const auto md = create(school());
   seed();
   relate::Session session(engine, md);
@@ -336,7 +336,7 @@ TEST_F(ManyToManyTest, DeletingAStudentWithItsCoursesLoadedIsStillOneAssociation
   EXPECT_EQ(enrollments(), (Rows{{"2", "1"}}));
 }
 
-TEST_F(ManyToManyTest, DeletingACourseDeletesItsAssociationRowsAndKeepsTheStudents) {
+TEST_P(ManyToManyTest, DeletingACourseDeletesItsAssociationRowsAndKeepsTheStudents) {
   const auto md = create(school());
   seed();
   relate::Session session(engine, md);
@@ -352,7 +352,7 @@ TEST_F(ManyToManyTest, DeletingACourseDeletesItsAssociationRowsAndKeepsTheStuden
   EXPECT_EQ(count_rows("students"), 2);
 }
 
-TEST_F(ManyToManyTest, DeletedCourseLeavesTheLoadedCollectionsOfItsStudents) {
+TEST_P(ManyToManyTest, DeletedCourseLeavesTheLoadedCollectionsOfItsStudents) {
   const auto md = create(school());
   seed();
   relate::Session session(engine, md);
@@ -363,7 +363,7 @@ TEST_F(ManyToManyTest, DeletedCourseLeavesTheLoadedCollectionsOfItsStudents) {
   EXPECT_THAT(titles(ann->courses), ElementsAre("Art"));
 }
 
-TEST_F(ManyToManyTest, EnrollingANewStudentWhileDeletingAnotherOrdersEachRowAroundItsEnds) {
+TEST_P(ManyToManyTest, EnrollingANewStudentWhileDeletingAnotherOrdersEachRowAroundItsEnds) {
   const auto md = create(school());
   seed();
   relate::Session session(engine, md);
@@ -382,7 +382,7 @@ TEST_F(ManyToManyTest, EnrollingANewStudentWhileDeletingAnotherOrdersEachRowArou
   EXPECT_EQ(rows("SELECT name FROM students ORDER BY id"), (Rows{{"Bob"}, {"Cy"}}));
 }
 
-TEST_F(ManyToManyTest, RemovingTheStudentAfterUnenrollingDeletesEachRowOnce) {
+TEST_P(ManyToManyTest, RemovingTheStudentAfterUnenrollingDeletesEachRowOnce) {
   const auto md = create(school());
   seed();
   relate::Session session(engine, md);
@@ -393,6 +393,8 @@ TEST_F(ManyToManyTest, RemovingTheStudentAfterUnenrollingDeletesEachRowOnce) {
   EXPECT_EQ(enrollments(), (Rows{{"2", "1"}}));
   EXPECT_EQ(count_rows("students"), 1);
 }
+
+RELATE_ON_EVERY_BACKEND(ManyToManyTest);
 
 }  // namespace
 }  // namespace many_to_many_test

@@ -51,7 +51,7 @@ relate::MetaData registry(const Options& o = {}) {
 
 Options delete_orphan() { return Options{.cascade = "all, delete-orphan"}; }
 
-class OneToOneTest : public relate_test::SqliteTest {
+class OneToOneTest : public relate_test::DatabaseTest {
  protected:
   // Ann (1) holds passport P1 (1); Bob (2) has none.
   void seed() {
@@ -66,7 +66,7 @@ class OneToOneTest : public relate_test::SqliteTest {
 
 // ---- mapping and in-memory sync ----
 
-TEST_F(OneToOneTest, ParentSideIsAScalarOneToMany) {
+TEST_P(OneToOneTest, ParentSideIsAScalarOneToMany) {
   const auto md = registry();
   md.configure();
   const relate::Mapper& person = md.mapper<Person>();
@@ -78,12 +78,12 @@ TEST_F(OneToOneTest, ParentSideIsAScalarOneToMany) {
   EXPECT_EQ(passport.back_populates()->direction(), relate::RelationshipDirection::many_to_one);
 }
 
-TEST_F(OneToOneTest, UniqueForeignKeyIsInTheStoredDdl) {
+TEST_P(OneToOneTest, UniqueForeignKeyIsInTheStoredDdl) {
   create(registry());
   EXPECT_THAT(schema_sql("passports"), HasSubstr("\"person_id\" BIGINT UNIQUE"));
 }
 
-TEST_F(OneToOneTest, SettingThePassportSetsItsPersonImmediately) {
+TEST_P(OneToOneTest, SettingThePassportSetsItsPersonImmediately) {
   const auto md = create(registry());
   relate::Session session(engine, md);
   auto ann = session.add(Person{.name = "Ann"});
@@ -93,7 +93,7 @@ TEST_F(OneToOneTest, SettingThePassportSetsItsPersonImmediately) {
   EXPECT_TRUE(statements.empty());
 }
 
-TEST_F(OneToOneTest, SettingThePersonSetsItsPassportImmediately) {
+TEST_P(OneToOneTest, SettingThePersonSetsItsPassportImmediately) {
   const auto md = create(registry());
   relate::Session session(engine, md);
   auto ann = session.add(Person{.name = "Ann"});
@@ -102,7 +102,7 @@ TEST_F(OneToOneTest, SettingThePersonSetsItsPassportImmediately) {
   EXPECT_EQ(raw(ann->passport), raw(p1));
 }
 
-TEST_F(OneToOneTest, MovingAPassportToAnotherPersonClearsTheFirstPersonsPassport) {
+TEST_P(OneToOneTest, MovingAPassportToAnotherPersonClearsTheFirstPersonsPassport) {
   // SQLAlchemy 1.4 leaves ann.passport pointing at the moved passport until it expires;
   // Relate keeps both sides in sync at once.
   const auto md = create(registry());
@@ -123,7 +123,7 @@ TEST_F(OneToOneTest, MovingAPassportToAnotherPersonClearsTheFirstPersonsPassport
 
 // ---- flush ----
 
-TEST_F(OneToOneTest, FlushInsertsThePersonFirstAndWritesTheForeignKeyOnThePassport) {
+TEST_P(OneToOneTest, FlushInsertsThePersonFirstAndWritesTheForeignKeyOnThePassport) {
   const auto md = create(registry());
   relate::Session session(engine, md);
   auto p1 = session.add(Passport{.number = "P1"});
@@ -139,7 +139,7 @@ TEST_F(OneToOneTest, FlushInsertsThePersonFirstAndWritesTheForeignKeyOnThePasspo
 
 // ---- loading ----
 
-TEST_F(OneToOneTest, LoadingThePassportIsOneSelect) {
+TEST_P(OneToOneTest, LoadingThePassportIsOneSelect) {
   const auto md = create(registry());
   seed();
   relate::Session session(engine, md);
@@ -151,7 +151,7 @@ TEST_F(OneToOneTest, LoadingThePassportIsOneSelect) {
   EXPECT_EQ(statements.size(), 1u);
 }
 
-TEST_F(OneToOneTest, PersonWithoutAPassportReadsNullAfterOneSelect) {
+TEST_P(OneToOneTest, PersonWithoutAPassportReadsNullAfterOneSelect) {
   const auto md = create(registry());
   seed();
   relate::Session session(engine, md);
@@ -162,7 +162,7 @@ TEST_F(OneToOneTest, PersonWithoutAPassportReadsNullAfterOneSelect) {
   EXPECT_EQ(statements.size(), 1u);
 }
 
-TEST_F(OneToOneTest, TwoPassportRowsForOnePersonIsMultipleResultsFound) {
+TEST_P(OneToOneTest, TwoPassportRowsForOnePersonIsMultipleResultsFound) {
   const auto md = create(registry(Options{.unique_person = false}));
   seed();
   exec_raw("INSERT INTO passports (id, person_id, number) VALUES (2, 1, 'P2');");
@@ -178,7 +178,7 @@ TEST_F(OneToOneTest, TwoPassportRowsForOnePersonIsMultipleResultsFound) {
 
 // ---- replacing, clearing, deleting: default cascade ----
 
-TEST_F(OneToOneTest, ReplacingThePassportNullsTheOldPassportsForeignKey) {
+TEST_P(OneToOneTest, ReplacingThePassportNullsTheOldPassportsForeignKey) {
   const auto md = create(registry());
   seed();
   relate::Session session(engine, md);
@@ -198,7 +198,7 @@ TEST_F(OneToOneTest, ReplacingThePassportNullsTheOldPassportsForeignKey) {
   EXPECT_EQ(passports(), (Rows{{"1", "NULL", "P1"}, {"2", "1", "P2"}}));
 }
 
-TEST_F(OneToOneTest, ClearingThePassportNullsItsForeignKey) {
+TEST_P(OneToOneTest, ClearingThePassportNullsItsForeignKey) {
   const auto md = create(registry());
   seed();
   relate::Session session(engine, md);
@@ -211,7 +211,7 @@ TEST_F(OneToOneTest, ClearingThePassportNullsItsForeignKey) {
   EXPECT_EQ(p1->person_id, std::nullopt);
 }
 
-TEST_F(OneToOneTest, DeletingThePersonNullsThePassportsForeignKey) {
+TEST_P(OneToOneTest, DeletingThePersonNullsThePassportsForeignKey) {
   const auto md = create(registry());
   seed();
   relate::Session session(engine, md);
@@ -227,7 +227,7 @@ TEST_F(OneToOneTest, DeletingThePersonNullsThePassportsForeignKey) {
   EXPECT_EQ(rows("SELECT name FROM people"), (Rows{{"Bob"}}));
 }
 
-TEST_F(OneToOneTest, DeletingThePersonLoadsAnUnloadedPassportToNullIt) {
+TEST_P(OneToOneTest, DeletingThePersonLoadsAnUnloadedPassportToNullIt) {
   const auto md = create(registry());
   seed();
   relate::Session session(engine, md);
@@ -240,7 +240,7 @@ TEST_F(OneToOneTest, DeletingThePersonLoadsAnUnloadedPassportToNullIt) {
 
 // ---- replacing, clearing, deleting: all, delete-orphan ----
 
-TEST_F(OneToOneTest, ReplacingThePassportWithDeleteOrphanDeletesTheOldPassport) {
+TEST_P(OneToOneTest, ReplacingThePassportWithDeleteOrphanDeletesTheOldPassport) {
   // SQLAlchemy 1.4 inserts the new row before deleting the old one, which fails on the
   // unique person_id; Relate deletes the orphan first.
   const auto md = create(registry(delete_orphan()));
@@ -262,7 +262,7 @@ TEST_F(OneToOneTest, ReplacingThePassportWithDeleteOrphanDeletesTheOldPassport) 
   EXPECT_EQ(passports(), (Rows{{std::to_string(p2->id), "1", "P2"}}));
 }
 
-TEST_F(OneToOneTest, ClearingThePassportWithDeleteOrphanDeletesIt) {
+TEST_P(OneToOneTest, ClearingThePassportWithDeleteOrphanDeletesIt) {
   const auto md = create(registry(delete_orphan()));
   seed();
   relate::Session session(engine, md);
@@ -279,7 +279,7 @@ TEST_F(OneToOneTest, ClearingThePassportWithDeleteOrphanDeletesIt) {
   EXPECT_EQ(count_rows("people"), 2);
 }
 
-TEST_F(OneToOneTest, DeletingThePersonWithDeleteCascadeDeletesThePassportFirst) {
+TEST_P(OneToOneTest, DeletingThePersonWithDeleteCascadeDeletesThePassportFirst) {
   const auto md = create(registry(delete_orphan()));
   seed();
   relate::Session session(engine, md);
@@ -297,7 +297,7 @@ TEST_F(OneToOneTest, DeletingThePersonWithDeleteCascadeDeletesThePassportFirst) 
   EXPECT_EQ(rows("SELECT name FROM people"), (Rows{{"Bob"}}));
 }
 
-TEST_F(OneToOneTest, MovingAPassportWithDeleteOrphanIsNotAnOrphan) {
+TEST_P(OneToOneTest, MovingAPassportWithDeleteOrphanIsNotAnOrphan) {
   const auto md = create(registry(delete_orphan()));
   seed();
   relate::Session session(engine, md);
@@ -307,6 +307,8 @@ TEST_F(OneToOneTest, MovingAPassportWithDeleteOrphanIsNotAnOrphan) {
   session.commit();
   EXPECT_EQ(passports(), (Rows{{"1", "2", "P1"}}));
 }
+
+RELATE_ON_EVERY_BACKEND(OneToOneTest);
 
 }  // namespace
 }  // namespace one_to_one_test

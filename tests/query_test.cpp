@@ -20,7 +20,7 @@ using ::testing::IsEmpty;
 using ::testing::Not;
 using ::testing::UnorderedElementsAre;
 
-class QueryTest : public relate_test::SqliteTest {
+class QueryTest : public relate_test::DatabaseTest {
  protected:
   QueryTest()
       : md(create(
@@ -47,85 +47,85 @@ class QueryTest : public relate_test::SqliteTest {
 
 // ---- comparisons ----
 
-TEST_F(QueryTest, Equal) {
+TEST_P(QueryTest, Equal) {
   EXPECT_THAT(names_where(col(&Product::price) == 5), ElementsAre("carrot", "eggplant"));
 }
 
-TEST_F(QueryTest, NotEqual) {
+TEST_P(QueryTest, NotEqual) {
   EXPECT_THAT(names_where(col(&Product::price) != 5), ElementsAre("apple", "banana", "dates"));
 }
 
-TEST_F(QueryTest, LessThan) {
+TEST_P(QueryTest, LessThan) {
   EXPECT_THAT(names_where(col(&Product::price) < 5), ElementsAre("apple", "banana"));
 }
 
-TEST_F(QueryTest, LessOrEqual) {
+TEST_P(QueryTest, LessOrEqual) {
   EXPECT_THAT(names_where(col(&Product::price) <= 3), ElementsAre("apple", "banana"));
 }
 
-TEST_F(QueryTest, GreaterThan) {
+TEST_P(QueryTest, GreaterThan) {
   EXPECT_THAT(names_where(col(&Product::price) > 5), ElementsAre("dates"));
 }
 
-TEST_F(QueryTest, GreaterOrEqual) {
+TEST_P(QueryTest, GreaterOrEqual) {
   EXPECT_THAT(names_where(col(&Product::price) >= 5), ElementsAre("carrot", "dates", "eggplant"));
 }
 
-TEST_F(QueryTest, EqualOnAString) {
+TEST_P(QueryTest, EqualOnAString) {
   EXPECT_THAT(names_where(col(&Product::name) == "banana"), ElementsAre("banana"));
 }
 
-TEST_F(QueryTest, EqualOnAnOptionalColumnComparesItsValue) {
+TEST_P(QueryTest, EqualOnAnOptionalColumnComparesItsValue) {
   EXPECT_THAT(names_where(col(&Product::category) == "fruit"), ElementsAre("apple", "banana"));
 }
 
-TEST_F(QueryTest, In) {
+TEST_P(QueryTest, In) {
   EXPECT_THAT(names_where(col(&Product::name).in({"apple", "dates", "zucchini"})),
               ElementsAre("apple", "dates"));
 }
 
-TEST_F(QueryTest, InAnEmptyListMatchesNothing) {
+TEST_P(QueryTest, InAnEmptyListMatchesNothing) {
   EXPECT_THAT(names_where(col(&Product::price).in({})), IsEmpty());
 }
 
-TEST_F(QueryTest, NotIn) {
+TEST_P(QueryTest, NotIn) {
   EXPECT_THAT(names_where(col(&Product::price).not_in({2, 3, 5})), ElementsAre("dates"));
 }
 
-TEST_F(QueryTest, IsNull) {
+TEST_P(QueryTest, IsNull) {
   EXPECT_THAT(names_where(col(&Product::category).is_null()), ElementsAre("dates"));
 }
 
-TEST_F(QueryTest, IsNotNull) {
+TEST_P(QueryTest, IsNotNull) {
   EXPECT_THAT(names_where(col(&Product::category).is_not_null()),
               ElementsAre("apple", "banana", "carrot", "eggplant"));
 }
 
-TEST_F(QueryTest, Like) {
+TEST_P(QueryTest, Like) {
   EXPECT_THAT(names_where(col(&Product::name).like("%a%e%")), ElementsAre("apple", "dates"));
 }
 
-TEST_F(QueryTest, LikeOnAnOptionalColumn) {
+TEST_P(QueryTest, LikeOnAnOptionalColumn) {
   EXPECT_THAT(names_where(col(&Product::category).like("veg%")), ElementsAre("carrot", "eggplant"));
 }
 
 // ---- boolean logic ----
 
-TEST_F(QueryTest, And) {
+TEST_P(QueryTest, And) {
   EXPECT_THAT(names_where(col(&Product::price) == 5 && col(&Product::name) == "carrot"),
               ElementsAre("carrot"));
 }
 
-TEST_F(QueryTest, Or) {
+TEST_P(QueryTest, Or) {
   EXPECT_THAT(names_where(col(&Product::price) == 2 || col(&Product::price) == 10),
               ElementsAre("banana", "dates"));
 }
 
-TEST_F(QueryTest, Not) {
+TEST_P(QueryTest, Not) {
   EXPECT_THAT(names_where(!(col(&Product::price) >= 5)), ElementsAre("apple", "banana"));
 }
 
-TEST_F(QueryTest, AndBindsTighterThanOrWhenGrouped) {
+TEST_P(QueryTest, AndBindsTighterThanOrWhenGrouped) {
   // price = 2 OR (category = 'vegetable' AND price = 5)
   EXPECT_THAT(names_where(col(&Product::price) == 2 || (col(&Product::category) == "vegetable" &&
                                                         col(&Product::name) == "carrot")),
@@ -136,21 +136,21 @@ TEST_F(QueryTest, AndBindsTighterThanOrWhenGrouped) {
               ElementsAre("carrot"));
 }
 
-TEST_F(QueryTest, SuccessiveWhereCallsAreAnded) {
+TEST_P(QueryTest, SuccessiveWhereCallsAreAnded) {
   EXPECT_THAT(names(relate::select<Product>()
                         .where(col(&Product::price) == 5)
                         .where(col(&Product::name) == "eggplant")),
               ElementsAre("eggplant"));
 }
 
-TEST_F(QueryTest, ColumnComparedWithAnotherColumn) {
+TEST_P(QueryTest, ColumnComparedWithAnotherColumn) {
   exec_raw("INSERT INTO products (id, name, price, category) VALUES (6, 'fig', 1, 'fig')");
   EXPECT_THAT(names_where(col(&Product::name) == col(&Product::category)), ElementsAre("fig"));
 }
 
 // ---- parameters ----
 
-TEST_F(QueryTest, ValuesAreBoundParameters) {
+TEST_P(QueryTest, ValuesAreBoundParameters) {
   clear();
   EXPECT_THAT(names_where(col(&Product::name) == "x' OR '1'='1"), IsEmpty());
   ASSERT_EQ(statements.size(), 1u);
@@ -159,47 +159,47 @@ TEST_F(QueryTest, ValuesAreBoundParameters) {
 
 // ---- ordering, limit, offset ----
 
-TEST_F(QueryTest, OrderByAscending) {
+TEST_P(QueryTest, OrderByAscending) {
   EXPECT_THAT(names(relate::select<Product>().order_by(relate::asc(&Product::name))),
               ElementsAre("apple", "banana", "carrot", "dates", "eggplant"));
 }
 
-TEST_F(QueryTest, OrderByDescending) {
+TEST_P(QueryTest, OrderByDescending) {
   EXPECT_THAT(names(relate::select<Product>().order_by(relate::desc(&Product::name))),
               ElementsAre("eggplant", "dates", "carrot", "banana", "apple"));
 }
 
-TEST_F(QueryTest, OrderByTwoColumns) {
+TEST_P(QueryTest, OrderByTwoColumns) {
   EXPECT_THAT(names(relate::select<Product>()
                         .order_by(relate::desc(&Product::price))
                         .order_by(relate::desc(&Product::id))),
               ElementsAre("dates", "eggplant", "carrot", "apple", "banana"));
 }
 
-TEST_F(QueryTest, Limit) {
+TEST_P(QueryTest, Limit) {
   EXPECT_THAT(names(relate::select<Product>().order_by(&Product::id).limit(2)),
               ElementsAre("apple", "banana"));
 }
 
-TEST_F(QueryTest, LimitAndOffset) {
+TEST_P(QueryTest, LimitAndOffset) {
   EXPECT_THAT(names(relate::select<Product>().order_by(&Product::id).limit(2).offset(1)),
               ElementsAre("banana", "carrot"));
 }
 
-TEST_F(QueryTest, OffsetWithoutLimit) {
+TEST_P(QueryTest, OffsetWithoutLimit) {
   EXPECT_THAT(names(relate::select<Product>().order_by(&Product::id).offset(3)),
               ElementsAre("dates", "eggplant"));
 }
 
 // ---- results ----
 
-TEST_F(QueryTest, AllReturnsEveryRow) {
+TEST_P(QueryTest, AllReturnsEveryRow) {
   const auto all = session.scalars(relate::select<Product>()).all();
   EXPECT_THAT(relate_test::names_of(all),
               UnorderedElementsAre("apple", "banana", "carrot", "dates", "eggplant"));
 }
 
-TEST_F(QueryTest, ResultIsIterable) {
+TEST_P(QueryTest, ResultIsIterable) {
   std::vector<std::string> out;
   for (const auto& p : session.scalars(
            relate::select<Product>().where(col(&Product::price) == 5).order_by(&Product::id))) {
@@ -208,53 +208,53 @@ TEST_F(QueryTest, ResultIsIterable) {
   EXPECT_THAT(out, ElementsAre("carrot", "eggplant"));
 }
 
-TEST_F(QueryTest, FirstReturnsTheFirstRow) {
+TEST_P(QueryTest, FirstReturnsTheFirstRow) {
   auto first =
       session.scalars(relate::select<Product>().order_by(relate::desc(&Product::price))).first();
   ASSERT_TRUE(first);
   EXPECT_EQ(first->name, "dates");
 }
 
-TEST_F(QueryTest, FirstOfNoRowsIsNull) {
+TEST_P(QueryTest, FirstOfNoRowsIsNull) {
   EXPECT_FALSE(
       session.scalars(relate::select<Product>().where(col(&Product::price) > 100)).first());
 }
 
-TEST_F(QueryTest, OneReturnsTheOnlyRow) {
+TEST_P(QueryTest, OneReturnsTheOnlyRow) {
   auto one = session.scalars(relate::select<Product>().where(col(&Product::name) == "apple")).one();
   EXPECT_EQ(one->price, 3);
   EXPECT_EQ(one->category, "fruit");
 }
 
-TEST_F(QueryTest, OneOfNoRowsThrowsNoResultFound) {
+TEST_P(QueryTest, OneOfNoRowsThrowsNoResultFound) {
   EXPECT_THROW(session.scalars(relate::select<Product>().where(col(&Product::price) > 100)).one(),
                relate::NoResultFound);
 }
 
-TEST_F(QueryTest, OneOfSeveralRowsThrowsMultipleResultsFound) {
+TEST_P(QueryTest, OneOfSeveralRowsThrowsMultipleResultsFound) {
   EXPECT_THROW(session.scalars(relate::select<Product>().where(col(&Product::price) == 5)).one(),
                relate::MultipleResultsFound);
 }
 
-TEST_F(QueryTest, OneOrNoneReturnsTheOnlyRow) {
+TEST_P(QueryTest, OneOrNoneReturnsTheOnlyRow) {
   auto one = session.scalars(relate::select<Product>().where(col(&Product::name) == "apple"))
                  .one_or_none();
   ASSERT_TRUE(one);
   EXPECT_EQ(one->name, "apple");
 }
 
-TEST_F(QueryTest, OneOrNoneOfNoRowsIsNull) {
+TEST_P(QueryTest, OneOrNoneOfNoRowsIsNull) {
   EXPECT_FALSE(
       session.scalars(relate::select<Product>().where(col(&Product::price) > 100)).one_or_none());
 }
 
-TEST_F(QueryTest, OneOrNoneOfSeveralRowsThrowsMultipleResultsFound) {
+TEST_P(QueryTest, OneOrNoneOfSeveralRowsThrowsMultipleResultsFound) {
   EXPECT_THROW(
       session.scalars(relate::select<Product>().where(col(&Product::price) == 5)).one_or_none(),
       relate::MultipleResultsFound);
 }
 
-TEST_F(QueryTest, AQueryIsOneStatement) {
+TEST_P(QueryTest, AQueryIsOneStatement) {
   clear();
   const auto all = session
                        .scalars(relate::select<Product>()
@@ -266,7 +266,7 @@ TEST_F(QueryTest, AQueryIsOneStatement) {
   EXPECT_EQ(statements.size(), 1u);
 }
 
-TEST_F(QueryTest, ColumnOfAnotherModelIsAnArgumentErrorNamingIt) {
+TEST_P(QueryTest, ColumnOfAnotherModelIsAnArgumentErrorNamingIt) {
   try {
     session.scalars(relate::select<Product>().where(col(&relate_test::User::name) == "Ann"));
     FAIL() << "expected relate::ArgumentError";
@@ -274,6 +274,8 @@ TEST_F(QueryTest, ColumnOfAnotherModelIsAnArgumentErrorNamingIt) {
     EXPECT_THAT(e.what(), HasSubstr("User::name"));
   }
 }
+
+RELATE_ON_EVERY_BACKEND(QueryTest);
 
 }  // namespace
 }  // namespace query_test

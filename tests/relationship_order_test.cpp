@@ -53,7 +53,7 @@ std::vector<std::string> listing(const relate::many<Track>& tracks) {
   return out;
 }
 
-class RelationshipOrderTest : public relate_test::SqliteTest {
+class RelationshipOrderTest : public relate_test::DatabaseTest {
  protected:
   // Album 1's tracks, inserted in an order that matches none of the orderings.
   void seed() {
@@ -65,7 +65,7 @@ class RelationshipOrderTest : public relate_test::SqliteTest {
   }
 };
 
-TEST_F(RelationshipOrderTest, CollectionLoadsInTitleOrder) {
+TEST_P(RelationshipOrderTest, CollectionLoadsInTitleOrder) {
   const auto md = create(records(Order::title));
   seed();
   relate::Session session(engine, md);
@@ -81,7 +81,7 @@ TEST_F(RelationshipOrderTest, CollectionLoadsInTitleOrder) {
   EXPECT_THAT(statements[0], HasSubstr("ORDER BY \"tracks\".\"title\""));
 }
 
-TEST_F(RelationshipOrderTest, CollectionLoadsInDescendingIdOrder) {
+TEST_P(RelationshipOrderTest, CollectionLoadsInDescendingIdOrder) {
   const auto md = create(records(Order::id_descending));
   seed();
   relate::Session session(engine, md);
@@ -92,7 +92,7 @@ TEST_F(RelationshipOrderTest, CollectionLoadsInDescendingIdOrder) {
   EXPECT_THAT(statements[0], HasSubstr("ORDER BY \"tracks\".\"id\" DESC"));
 }
 
-TEST_F(RelationshipOrderTest, ChainedOrderByBreaksTiesWithTheSecondKey) {
+TEST_P(RelationshipOrderTest, ChainedOrderByBreaksTiesWithTheSecondKey) {
   const auto md = create(records(Order::title_then_id_descending));
   seed();
   relate::Session session(engine, md);
@@ -100,7 +100,7 @@ TEST_F(RelationshipOrderTest, ChainedOrderByBreaksTiesWithTheSecondKey) {
   EXPECT_THAT(listing(album->tracks), ElementsAre("4:a", "2:a", "3:b", "1:c"));
 }
 
-TEST_F(RelationshipOrderTest, CollectionReloadedAfterRollbackKeepsItsOrder) {
+TEST_P(RelationshipOrderTest, CollectionReloadedAfterRollbackKeepsItsOrder) {
   const auto md = create(records(Order::id_descending));
   seed();
   relate::Session session(engine, md);
@@ -110,6 +110,8 @@ TEST_F(RelationshipOrderTest, CollectionReloadedAfterRollbackKeepsItsOrder) {
   session.rollback();
   EXPECT_THAT(listing(album->tracks), ElementsAre("4:a", "3:b", "2:a", "1:c"));
 }
+
+RELATE_ON_EVERY_BACKEND(RelationshipOrderTest);
 
 }  // namespace
 }  // namespace relationship_order_test

@@ -17,7 +17,7 @@ using relate_test::Rows;
 using ::testing::ElementsAre;
 using ::testing::StartsWith;
 
-class RelationshipTest : public relate_test::SqliteTest {
+class RelationshipTest : public relate_test::DatabaseTest {
  protected:
   RelationshipTest() : md(create(relate_test::seed_metadata())) {}
 
@@ -41,7 +41,7 @@ std::vector<std::string> emails(const relate::many<Address>& addresses) {
 
 // ---- build, commit, navigate ----
 
-TEST_F(RelationshipTest, ChildrenAddedThroughTheCollectionAreCommittedWithTheirForeignKey) {
+TEST_P(RelationshipTest, ChildrenAddedThroughTheCollectionAreCommittedWithTheirForeignKey) {
   relate::Session session(engine, md);
   auto ann = session.add(User{.name = "Ann"});
   ann->addresses.add(Address{.email = "ann@home"});
@@ -51,14 +51,14 @@ TEST_F(RelationshipTest, ChildrenAddedThroughTheCollectionAreCommittedWithTheirF
             (Rows{{"ann@home", std::to_string(ann->id)}, {"ann@work", std::to_string(ann->id)}}));
 }
 
-TEST_F(RelationshipTest, ParentNavigatesToItsChildrenAfterLoading) {
+TEST_P(RelationshipTest, ParentNavigatesToItsChildrenAfterLoading) {
   seed();
   relate::Session session(engine, md);
   auto ann = session.get<User>(1);
   EXPECT_THAT(emails(ann->addresses), ElementsAre("ann@home", "ann@work"));
 }
 
-TEST_F(RelationshipTest, ChildNavigatesToItsParentAfterLoading) {
+TEST_P(RelationshipTest, ChildNavigatesToItsParentAfterLoading) {
   seed();
   relate::Session session(engine, md);
   auto work =
@@ -68,14 +68,14 @@ TEST_F(RelationshipTest, ChildNavigatesToItsParentAfterLoading) {
   EXPECT_EQ(work->user->name, "Ann");
 }
 
-TEST_F(RelationshipTest, LoadedChildrenPointBackToTheSameParentObject) {
+TEST_P(RelationshipTest, LoadedChildrenPointBackToTheSameParentObject) {
   seed();
   relate::Session session(engine, md);
   auto ann = session.get<User>(1);
   for (const auto& address : ann->addresses) EXPECT_EQ(raw(address->user), raw(ann));
 }
 
-TEST_F(RelationshipTest, AddingAParentBuiltWithChildrenAddsTheChildren) {
+TEST_P(RelationshipTest, AddingAParentBuiltWithChildrenAddsTheChildren) {
   relate::Session session(engine, md);
   auto ann = session.add(User{.name = "Ann", .addresses = {Address{.email = "ann@home"}}});
   ASSERT_EQ(ann->addresses.size(), 1u);
@@ -85,7 +85,7 @@ TEST_F(RelationshipTest, AddingAParentBuiltWithChildrenAddsTheChildren) {
             (Rows{{"ann@home", std::to_string(ann->id)}}));
 }
 
-TEST_F(RelationshipTest, PostsAndAuthorNavigateBothWays) {
+TEST_P(RelationshipTest, PostsAndAuthorNavigateBothWays) {
   std::int64_t post_id = 0;
   {
     relate::Session session(engine, md);
@@ -103,7 +103,7 @@ TEST_F(RelationshipTest, PostsAndAuthorNavigateBothWays) {
   EXPECT_EQ(raw(hello->author->posts[0]), raw(hello));
 }
 
-TEST_F(RelationshipTest, PostWithoutAnAuthorViolatesItsNotNullForeignKey) {
+TEST_P(RelationshipTest, PostWithoutAnAuthorViolatesItsNotNullForeignKey) {
   relate::Session session(engine, md);
   session.add(Post{.title = "Nobody's"});
   EXPECT_THROW(session.commit(), relate::IntegrityError);
@@ -112,7 +112,7 @@ TEST_F(RelationshipTest, PostWithoutAnAuthorViolatesItsNotNullForeignKey) {
 
 // ---- in-memory back-population, before any flush ----
 
-TEST_F(RelationshipTest, AppendingToTheCollectionSetsTheManyToOneImmediately) {
+TEST_P(RelationshipTest, AppendingToTheCollectionSetsTheManyToOneImmediately) {
   relate::Session session(engine, md);
   auto ann = session.add(User{.name = "Ann"});
   auto home = relate::make(Address{.email = "ann@home"});
@@ -121,7 +121,7 @@ TEST_F(RelationshipTest, AppendingToTheCollectionSetsTheManyToOneImmediately) {
   EXPECT_EQ(statements.size(), 0u);
 }
 
-TEST_F(RelationshipTest, SettingTheManyToOneAppendsToTheLoadedCollection) {
+TEST_P(RelationshipTest, SettingTheManyToOneAppendsToTheLoadedCollection) {
   relate::Session session(engine, md);
   auto ann = session.add(User{.name = "Ann"});
   auto home = session.add(Address{.email = "ann@home"});
@@ -131,7 +131,7 @@ TEST_F(RelationshipTest, SettingTheManyToOneAppendsToTheLoadedCollection) {
   EXPECT_EQ(statements.size(), 0u);
 }
 
-TEST_F(RelationshipTest, SettingTheManyToOneOfALoadedParentAppendsWithoutAStatement) {
+TEST_P(RelationshipTest, SettingTheManyToOneOfALoadedParentAppendsWithoutAStatement) {
   seed();
   relate::Session session(engine, md);
   auto ann = session.get<User>(1);
@@ -143,7 +143,7 @@ TEST_F(RelationshipTest, SettingTheManyToOneOfALoadedParentAppendsWithoutAStatem
   EXPECT_EQ(statements.size(), 0u);
 }
 
-TEST_F(RelationshipTest, SettingTheManyToOneOfAnUnloadedCollectionIsSeenWhenItLoads) {
+TEST_P(RelationshipTest, SettingTheManyToOneOfAnUnloadedCollectionIsSeenWhenItLoads) {
   seed();
   relate::Session session(engine, md);
   auto ann = session.get<User>(1);
@@ -155,7 +155,7 @@ TEST_F(RelationshipTest, SettingTheManyToOneOfAnUnloadedCollectionIsSeenWhenItLo
   EXPECT_EQ(statements.size(), 1u);
 }
 
-TEST_F(RelationshipTest, ReassigningTheManyToOneMovesTheChildBetweenCollections) {
+TEST_P(RelationshipTest, ReassigningTheManyToOneMovesTheChildBetweenCollections) {
   relate::Session session(engine, md);
   auto ann = session.add(User{.name = "Ann"});
   auto bob = session.add(User{.name = "Bob"});
@@ -166,7 +166,7 @@ TEST_F(RelationshipTest, ReassigningTheManyToOneMovesTheChildBetweenCollections)
   EXPECT_TRUE(bob->addresses.contains(home));
 }
 
-TEST_F(RelationshipTest, AppendingAChildToAnotherParentRemovesItFromTheFirst) {
+TEST_P(RelationshipTest, AppendingAChildToAnotherParentRemovesItFromTheFirst) {
   relate::Session session(engine, md);
   auto ann = session.add(User{.name = "Ann"});
   auto bob = session.add(User{.name = "Bob"});
@@ -176,7 +176,7 @@ TEST_F(RelationshipTest, AppendingAChildToAnotherParentRemovesItFromTheFirst) {
   EXPECT_EQ(raw(home->user), raw(bob));
 }
 
-TEST_F(RelationshipTest, RemovingFromTheCollectionClearsTheManyToOne) {
+TEST_P(RelationshipTest, RemovingFromTheCollectionClearsTheManyToOne) {
   relate::Session session(engine, md);
   auto ann = session.add(User{.name = "Ann"});
   auto home = ann->addresses.add(Address{.email = "home"});
@@ -184,7 +184,7 @@ TEST_F(RelationshipTest, RemovingFromTheCollectionClearsTheManyToOne) {
   EXPECT_EQ(raw(home->user), nullptr);
 }
 
-TEST_F(RelationshipTest, BackPopulationWorksBeforeTheObjectsAreAddedToASession) {
+TEST_P(RelationshipTest, BackPopulationWorksBeforeTheObjectsAreAddedToASession) {
   auto ann = relate::make(User{.name = "Ann"});
   auto home = relate::make(Address{.email = "home"});
   ann->addresses.push_back(home);
@@ -193,7 +193,7 @@ TEST_F(RelationshipTest, BackPopulationWorksBeforeTheObjectsAreAddedToASession) 
 
 // ---- foreign keys and insert order at flush ----
 
-TEST_F(RelationshipTest, ForeignKeyIsFilledFromTheRelatedObjectAtFlush) {
+TEST_P(RelationshipTest, ForeignKeyIsFilledFromTheRelatedObjectAtFlush) {
   relate::Session session(engine, md);
   auto hello = session.add(Post{.title = "Hello"});
   auto ann = session.add(User{.name = "Ann"});
@@ -204,7 +204,7 @@ TEST_F(RelationshipTest, ForeignKeyIsFilledFromTheRelatedObjectAtFlush) {
   EXPECT_EQ(rows("SELECT title, user_id FROM posts"), (Rows{{"Hello", std::to_string(ann->id)}}));
 }
 
-TEST_F(RelationshipTest, ParentsAreInsertedFirstEvenWhenTheChildWasAddedFirst) {
+TEST_P(RelationshipTest, ParentsAreInsertedFirstEvenWhenTheChildWasAddedFirst) {
   relate::Session session(engine, md);
   auto hello = session.add(Post{.title = "Hello"});
   auto home = session.add(Address{.email = "home"});
@@ -218,7 +218,7 @@ TEST_F(RelationshipTest, ParentsAreInsertedFirstEvenWhenTheChildWasAddedFirst) {
   EXPECT_THAT(statements[2], StartsWith("INSERT INTO"));
 }
 
-TEST_F(RelationshipTest, ReassigningTheParentUpdatesTheForeignKeyAtFlush) {
+TEST_P(RelationshipTest, ReassigningTheParentUpdatesTheForeignKeyAtFlush) {
   seed();
   relate::Session session(engine, md);
   auto hello = session.get<Post>(1);
@@ -230,7 +230,7 @@ TEST_F(RelationshipTest, ReassigningTheParentUpdatesTheForeignKeyAtFlush) {
   EXPECT_EQ(rows("SELECT user_id FROM posts WHERE id = 1"), (Rows{{"2"}}));
 }
 
-TEST_F(RelationshipTest, ClearingANullableManyToOneNullsTheForeignKeyAtFlush) {
+TEST_P(RelationshipTest, ClearingANullableManyToOneNullsTheForeignKeyAtFlush) {
   seed();
   relate::Session session(engine, md);
   auto home = session.get<Address>(1);
@@ -241,7 +241,7 @@ TEST_F(RelationshipTest, ClearingANullableManyToOneNullsTheForeignKeyAtFlush) {
 
 // ---- memory ----
 
-TEST_F(RelationshipTest, RelatedObjectsAreFreedOnceTheApplicationDropsThem) {
+TEST_P(RelationshipTest, RelatedObjectsAreFreedOnceTheApplicationDropsThem) {
   // Objects live in their object graph: it must go once nothing refers to it, although
   // ann->posts and hello->author refer to each other.
   std::weak_ptr<relate::detail::ObjectGraph> graph;
@@ -256,6 +256,8 @@ TEST_F(RelationshipTest, RelatedObjectsAreFreedOnceTheApplicationDropsThem) {
   }
   EXPECT_TRUE(graph.expired());
 }
+
+RELATE_ON_EVERY_BACKEND(RelationshipTest);
 
 }  // namespace
 }  // namespace relationship_test

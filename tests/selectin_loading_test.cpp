@@ -20,7 +20,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-class SelectinLoadingTest : public blog_test::BlogTest {
+class SelectinLoadingTest : public relate_test::OnEveryBackend<blog_test::BlogTest> {
  protected:
   std::vector<relate::ptr<User>> users_with_posts(relate::Session& session) {
     return session
@@ -30,7 +30,7 @@ class SelectinLoadingTest : public blog_test::BlogTest {
   }
 };
 
-TEST_F(SelectinLoadingTest, CollectionCostsOneMoreStatementWithAnInList) {
+TEST_P(SelectinLoadingTest, CollectionCostsOneMoreStatementWithAnInList) {
   auto md = blog({3, 2});
   relate::Session session(engine, md);
   const auto users = users_with_posts(session);
@@ -41,7 +41,7 @@ TEST_F(SelectinLoadingTest, CollectionCostsOneMoreStatementWithAnInList) {
   EXPECT_EQ(placeholders(statements[1]), 3u);  // one key per user
 }
 
-TEST_F(SelectinLoadingTest, ReadingASelectinCollectionIssuesNoStatement) {
+TEST_P(SelectinLoadingTest, ReadingASelectinCollectionIssuesNoStatement) {
   const BlogShape shape{3, 2};
   auto md = blog(shape);
   relate::Session session(engine, md);
@@ -59,7 +59,7 @@ TEST_F(SelectinLoadingTest, ReadingASelectinCollectionIssuesNoStatement) {
   EXPECT_EQ(statements.size(), 0u);
 }
 
-TEST_F(SelectinLoadingTest, ParentWithoutChildrenGetsAnEmptyLoadedCollection) {
+TEST_P(SelectinLoadingTest, ParentWithoutChildrenGetsAnEmptyLoadedCollection) {
   auto md = blog({2, 1});
   exec_raw("INSERT INTO users (id, name) VALUES (3, 'lonely');");
   clear();
@@ -72,7 +72,7 @@ TEST_F(SelectinLoadingTest, ParentWithoutChildrenGetsAnEmptyLoadedCollection) {
   EXPECT_EQ(statements.size(), 0u);
 }
 
-TEST_F(SelectinLoadingTest, AnEmptyResultIssuesNoSecondStatement) {
+TEST_P(SelectinLoadingTest, AnEmptyResultIssuesNoSecondStatement) {
   auto md = blog({3, 2});
   relate::Session session(engine, md);
   const auto users = session
@@ -84,7 +84,7 @@ TEST_F(SelectinLoadingTest, AnEmptyResultIssuesNoSecondStatement) {
   EXPECT_EQ(statements.size(), 1u);
 }
 
-TEST_F(SelectinLoadingTest, FiveHundredParentsFitInOneBatch) {
+TEST_P(SelectinLoadingTest, FiveHundredParentsFitInOneBatch) {
   auto md = blog({500, 1});
   relate::Session session(engine, md);
   const auto users = users_with_posts(session);
@@ -92,7 +92,7 @@ TEST_F(SelectinLoadingTest, FiveHundredParentsFitInOneBatch) {
   EXPECT_EQ(statements.size(), 2u);
 }
 
-TEST_F(SelectinLoadingTest, FiveHundredAndOneParentsTakeTwoBatches) {
+TEST_P(SelectinLoadingTest, FiveHundredAndOneParentsTakeTwoBatches) {
   auto md = blog({501, 1});
   relate::Session session(engine, md);
   const auto users = users_with_posts(session);
@@ -101,7 +101,7 @@ TEST_F(SelectinLoadingTest, FiveHundredAndOneParentsTakeTwoBatches) {
   EXPECT_EQ(placeholders(statements[1]) + placeholders(statements[2]), 501u);
 }
 
-TEST_F(SelectinLoadingTest, MoreThanAThousandParentsCostOneStatementPerBatchOf500) {
+TEST_P(SelectinLoadingTest, MoreThanAThousandParentsCostOneStatementPerBatchOf500) {
   const BlogShape shape{1201, 2};
   auto md = blog(shape);
   relate::Session session(engine, md);
@@ -119,7 +119,7 @@ TEST_F(SelectinLoadingTest, MoreThanAThousandParentsCostOneStatementPerBatchOf50
   EXPECT_EQ(statements.size(), 0u);
 }
 
-TEST_F(SelectinLoadingTest, ManyToOneSelectsEachDistinctForeignKeyOnce) {
+TEST_P(SelectinLoadingTest, ManyToOneSelectsEachDistinctForeignKeyOnce) {
   auto md = blog({3, 4});  // 12 posts by 3 authors
   relate::Session session(engine, md);
   const auto posts = session
@@ -135,7 +135,7 @@ TEST_F(SelectinLoadingTest, ManyToOneSelectsEachDistinctForeignKeyOnce) {
   EXPECT_EQ(statements.size(), 0u);
 }
 
-TEST_F(SelectinLoadingTest, ManyToOneSkipsKeysAlreadyInTheIdentityMap) {
+TEST_P(SelectinLoadingTest, ManyToOneSkipsKeysAlreadyInTheIdentityMap) {
   auto md = blog({3, 2});
   relate::Session session(engine, md);
   auto user1 = session.get<User>(1);
@@ -150,7 +150,7 @@ TEST_F(SelectinLoadingTest, ManyToOneSkipsKeysAlreadyInTheIdentityMap) {
   EXPECT_EQ(raw(posts[0]->author), raw(user1));
 }
 
-TEST_F(SelectinLoadingTest, ManyToOneWithEveryTargetInTheIdentityMapCostsNoStatement) {
+TEST_P(SelectinLoadingTest, ManyToOneWithEveryTargetInTheIdentityMapCostsNoStatement) {
   auto md = blog({3, 2});
   relate::Session session(engine, md);
   const auto users = session.scalars(relate::select<User>().order_by(&User::id)).all();
@@ -164,7 +164,7 @@ TEST_F(SelectinLoadingTest, ManyToOneWithEveryTargetInTheIdentityMapCostsNoState
   EXPECT_EQ(raw(posts[0]->author), raw(users[0]));
 }
 
-TEST_F(SelectinLoadingTest, ManyToOneBatchesDistinctKeysNotRows) {
+TEST_P(SelectinLoadingTest, ManyToOneBatchesDistinctKeysNotRows) {
   auto md = blog({1201, 2});  // 2402 posts, 1201 distinct authors
   relate::Session session(engine, md);
   const auto posts = session
@@ -176,7 +176,7 @@ TEST_F(SelectinLoadingTest, ManyToOneBatchesDistinctKeysNotRows) {
   EXPECT_EQ(statements.size(), 1u + batches(1201));
 }
 
-TEST_F(SelectinLoadingTest, AuthorsOfSelectinLoadedPostsCostNothingWhenTheUsersAreLoaded) {
+TEST_P(SelectinLoadingTest, AuthorsOfSelectinLoadedPostsCostNothingWhenTheUsersAreLoaded) {
   auto md = blog({3, 2});
   relate::Session session(engine, md);
   const auto users =
@@ -193,7 +193,7 @@ TEST_F(SelectinLoadingTest, AuthorsOfSelectinLoadedPostsCostNothingWhenTheUsersA
   EXPECT_EQ(statements.size(), 0u);
 }
 
-TEST_F(SelectinLoadingTest, OneToOneLoadsWithOneStatementAndAMissingRowIsNull) {
+TEST_P(SelectinLoadingTest, OneToOneLoadsWithOneStatementAndAMissingRowIsNull) {
   const BlogShape shape{3, 1};
   auto md = blog(shape);
   relate::Session session(engine, md);
@@ -212,7 +212,7 @@ TEST_F(SelectinLoadingTest, OneToOneLoadsWithOneStatementAndAMissingRowIsNull) {
   EXPECT_EQ(statements.size(), 0u);
 }
 
-TEST_F(SelectinLoadingTest, ManyToManyLoadsThroughTheAssociationTable) {
+TEST_P(SelectinLoadingTest, ManyToManyLoadsThroughTheAssociationTable) {
   auto md = blog({3, 2});
   relate::Session session(engine, md);
   const auto posts =
@@ -232,7 +232,7 @@ TEST_F(SelectinLoadingTest, ManyToManyLoadsThroughTheAssociationTable) {
   EXPECT_EQ(statements.size(), 0u);
 }
 
-TEST_F(SelectinLoadingTest, ManyToManyTargetsAreSharedObjects) {
+TEST_P(SelectinLoadingTest, ManyToManyTargetsAreSharedObjects) {
   auto md = blog({3, 2});
   relate::Session session(engine, md);
   const auto posts =
@@ -248,7 +248,7 @@ TEST_F(SelectinLoadingTest, ManyToManyTargetsAreSharedObjects) {
   EXPECT_EQ(raw(posts[1]->tags[1]), raw(posts[4]->tags[1]));
 }
 
-TEST_F(SelectinLoadingTest, UnloadedCollectionOfAnObjectInTheSessionIsFilled) {
+TEST_P(SelectinLoadingTest, UnloadedCollectionOfAnObjectInTheSessionIsFilled) {
   auto md = blog({3, 2});
   relate::Session session(engine, md);
   auto user2 = session.get<User>(2);
@@ -260,7 +260,7 @@ TEST_F(SelectinLoadingTest, UnloadedCollectionOfAnObjectInTheSessionIsFilled) {
   EXPECT_EQ(statements.size(), 2u);
 }
 
-TEST_F(SelectinLoadingTest, SelectinRelationshipsStayReadableAfterClose) {
+TEST_P(SelectinLoadingTest, SelectinRelationshipsStayReadableAfterClose) {
   auto md = blog({3, 2});
   relate::Session session(engine, md);
   const auto users =
@@ -274,7 +274,7 @@ TEST_F(SelectinLoadingTest, SelectinRelationshipsStayReadableAfterClose) {
   EXPECT_EQ(users[0]->posts[0]->tags.size(), 2u);  // post 1: tags 2 and 5
 }
 
-TEST_F(SelectinLoadingTest, ABatchSizeIsAStrategyOfItsOwn) {
+TEST_P(SelectinLoadingTest, ABatchSizeIsAStrategyOfItsOwn) {
   relate::register_loader_strategy(relate::loaders::selectin_loader("selectin_small", 2));
   const BlogShape shape{3, 2};
   auto md = blog(shape);
@@ -289,6 +289,8 @@ TEST_F(SelectinLoadingTest, ABatchSizeIsAStrategyOfItsOwn) {
   EXPECT_EQ(placeholders(statements[2]), 1u);
   EXPECT_EQ(blog_test::render(users), blog_test::expected_render(shape, {1, 2, 3}));
 }
+
+RELATE_ON_EVERY_BACKEND(SelectinLoadingTest);
 
 }  // namespace
 }  // namespace selectin_loading_test

@@ -38,7 +38,7 @@ std::vector<std::string> names(const relate::many<Node>& nodes) {
   return out;
 }
 
-class SelfReferentialTest : public relate_test::SqliteTest {
+class SelfReferentialTest : public relate_test::DatabaseTest {
  protected:
   //   root (1)
   //   ├── mid (2)
@@ -77,7 +77,7 @@ class SelfReferentialTest : public relate_test::SqliteTest {
 
 // ---- in memory ----
 
-TEST_F(SelfReferentialTest, AppendingAChildSetsItsParentImmediately) {
+TEST_P(SelfReferentialTest, AppendingAChildSetsItsParentImmediately) {
   const auto md = create(tree());
   relate::Session session(engine, md);
   auto root = session.add(Node{.name = "root"});
@@ -86,7 +86,7 @@ TEST_F(SelfReferentialTest, AppendingAChildSetsItsParentImmediately) {
   EXPECT_TRUE(statements.empty());
 }
 
-TEST_F(SelfReferentialTest, SettingTheParentAppendsToItsChildren) {
+TEST_P(SelfReferentialTest, SettingTheParentAppendsToItsChildren) {
   const auto md = create(tree());
   relate::Session session(engine, md);
   auto root = session.add(Node{.name = "root"});
@@ -99,7 +99,7 @@ TEST_F(SelfReferentialTest, SettingTheParentAppendsToItsChildren) {
 
 // ---- insert order ----
 
-TEST_F(SelfReferentialTest, FlushInsertsParentsBeforeChildrenWhateverTheAddOrder) {
+TEST_P(SelfReferentialTest, FlushInsertsParentsBeforeChildrenWhateverTheAddOrder) {
   const auto md = create(tree());
   relate::Session session(engine, md);
   auto leaf = session.add(Node{.name = "leaf"});
@@ -123,7 +123,7 @@ TEST_F(SelfReferentialTest, FlushInsertsParentsBeforeChildrenWhateverTheAddOrder
   EXPECT_EQ(edges(), (Rows{{"root", "NULL"}, {"mid", "root"}, {"leaf", "mid"}}));
 }
 
-TEST_F(SelfReferentialTest, AddingARootBuiltWithChildrenAddsTheWholeTree) {
+TEST_P(SelfReferentialTest, AddingARootBuiltWithChildrenAddsTheWholeTree) {
   const auto md = create(tree());
   relate::Session session(engine, md);
   auto root = session.add(Node{.name = "root", .children = {Node{.name = "a"}, Node{.name = "b"}}});
@@ -135,7 +135,7 @@ TEST_F(SelfReferentialTest, AddingARootBuiltWithChildrenAddsTheWholeTree) {
 
 // ---- loading ----
 
-TEST_F(SelfReferentialTest, ChildrenLoadInOrderWithOneSelect) {
+TEST_P(SelfReferentialTest, ChildrenLoadInOrderWithOneSelect) {
   const auto md = create(tree());
   seed();
   relate::Session session(engine, md);
@@ -146,7 +146,7 @@ TEST_F(SelfReferentialTest, ChildrenLoadInOrderWithOneSelect) {
   EXPECT_THAT(statements[0], HasSubstr("\"parent_id\" = ?"));
 }
 
-TEST_F(SelfReferentialTest, LoadedChildrenReachTheirParentWithoutAStatement) {
+TEST_P(SelfReferentialTest, LoadedChildrenReachTheirParentWithoutAStatement) {
   const auto md = create(tree());
   seed();
   relate::Session session(engine, md);
@@ -157,7 +157,7 @@ TEST_F(SelfReferentialTest, LoadedChildrenReachTheirParentWithoutAStatement) {
   EXPECT_TRUE(statements.empty());
 }
 
-TEST_F(SelfReferentialTest, ParentOfARootIsNullWithoutAStatement) {
+TEST_P(SelfReferentialTest, ParentOfARootIsNullWithoutAStatement) {
   const auto md = create(tree());
   seed();
   relate::Session session(engine, md);
@@ -167,7 +167,7 @@ TEST_F(SelfReferentialTest, ParentOfARootIsNullWithoutAStatement) {
   EXPECT_TRUE(statements.empty());
 }
 
-TEST_F(SelfReferentialTest, ParentOfALeafLoadsWithOneSelect) {
+TEST_P(SelfReferentialTest, ParentOfALeafLoadsWithOneSelect) {
   const auto md = create(tree());
   seed();
   relate::Session session(engine, md);
@@ -180,7 +180,7 @@ TEST_F(SelfReferentialTest, ParentOfALeafLoadsWithOneSelect) {
 
 // ---- reparenting ----
 
-TEST_F(SelfReferentialTest, ReparentingANodeUpdatesItsParentIdAndBothCollections) {
+TEST_P(SelfReferentialTest, ReparentingANodeUpdatesItsParentIdAndBothCollections) {
   const auto md = create(tree());
   seed();
   relate::Session session(engine, md);
@@ -201,7 +201,7 @@ TEST_F(SelfReferentialTest, ReparentingANodeUpdatesItsParentIdAndBothCollections
 
 // ---- deleting: default cascade ----
 
-TEST_F(SelfReferentialTest, DeletingANodeWithoutDeleteCascadeNullsItsChildrensParentId) {
+TEST_P(SelfReferentialTest, DeletingANodeWithoutDeleteCascadeNullsItsChildrensParentId) {
   const auto md = create(tree());
   seed();
   relate::Session session(engine, md);
@@ -223,7 +223,7 @@ TEST_F(SelfReferentialTest, DeletingANodeWithoutDeleteCascadeNullsItsChildrensPa
 
 // ---- deleting: all, delete-orphan ----
 
-TEST_F(SelfReferentialTest, DeletingTheRootOfASubtreeDeletesTheWholeSubtree) {
+TEST_P(SelfReferentialTest, DeletingTheRootOfASubtreeDeletesTheWholeSubtree) {
   const auto md = create(tree("all, delete-orphan"));
   seed();
   relate::Session session(engine, md);
@@ -238,7 +238,7 @@ TEST_F(SelfReferentialTest, DeletingTheRootOfASubtreeDeletesTheWholeSubtree) {
   EXPECT_EQ(edges(), (Rows{{"root", "NULL"}, {"other", "root"}}));
 }
 
-TEST_F(SelfReferentialTest, SubtreeIsDeletedChildrenBeforeParents) {
+TEST_P(SelfReferentialTest, SubtreeIsDeletedChildrenBeforeParents) {
   const auto md = create(tree("all, delete-orphan"));
   seed();
   relate::Session session(engine, md);
@@ -250,7 +250,7 @@ TEST_F(SelfReferentialTest, SubtreeIsDeletedChildrenBeforeParents) {
   EXPECT_LT(delete_position(log, 4), delete_position(log, 2));  // leaf2 before mid
 }
 
-TEST_F(SelfReferentialTest, DeletingTheTreeRootDeletesEveryNode) {
+TEST_P(SelfReferentialTest, DeletingTheTreeRootDeletesEveryNode) {
   const auto md = create(tree("all, delete-orphan"));
   seed();
   relate::Session session(engine, md);
@@ -261,7 +261,7 @@ TEST_F(SelfReferentialTest, DeletingTheTreeRootDeletesEveryNode) {
   EXPECT_EQ(count_rows("nodes"), 0);
 }
 
-TEST_F(SelfReferentialTest, DeletedSubtreeMarksItsLoadedNodesDeleted) {
+TEST_P(SelfReferentialTest, DeletedSubtreeMarksItsLoadedNodesDeleted) {
   const auto md = create(tree("all, delete-orphan"));
   seed();
   relate::Session session(engine, md);
@@ -273,7 +273,7 @@ TEST_F(SelfReferentialTest, DeletedSubtreeMarksItsLoadedNodesDeleted) {
   EXPECT_FALSE(session.get<Node>(3));
 }
 
-TEST_F(SelfReferentialTest, DeletedSubtreeLeavesTheLoadedChildrenOfItsParent) {
+TEST_P(SelfReferentialTest, DeletedSubtreeLeavesTheLoadedChildrenOfItsParent) {
   const auto md = create(tree("all, delete-orphan"));
   seed();
   relate::Session session(engine, md);
@@ -284,7 +284,7 @@ TEST_F(SelfReferentialTest, DeletedSubtreeLeavesTheLoadedChildrenOfItsParent) {
   EXPECT_THAT(names(root->children), ElementsAre("other"));
 }
 
-TEST_F(SelfReferentialTest, RemovingANodeFromItsParentDeletesItsSubtree) {
+TEST_P(SelfReferentialTest, RemovingANodeFromItsParentDeletesItsSubtree) {
   const auto md = create(tree("all, delete-orphan"));
   seed();
   relate::Session session(engine, md);
@@ -296,7 +296,7 @@ TEST_F(SelfReferentialTest, RemovingANodeFromItsParentDeletesItsSubtree) {
   EXPECT_EQ(edges(), (Rows{{"root", "NULL"}, {"other", "root"}}));
 }
 
-TEST_F(SelfReferentialTest, MovingASubtreeUnderAnotherNodeIsNotAnOrphan) {
+TEST_P(SelfReferentialTest, MovingASubtreeUnderAnotherNodeIsNotAnOrphan) {
   const auto md = create(tree("all, delete-orphan"));
   seed();
   relate::Session session(engine, md);
@@ -314,6 +314,8 @@ TEST_F(SelfReferentialTest, MovingASubtreeUnderAnotherNodeIsNotAnOrphan) {
                            {"deep", "leaf"},
                            {"other", "root"}}));
 }
+
+RELATE_ON_EVERY_BACKEND(SelfReferentialTest);
 
 }  // namespace
 }  // namespace self_referential_test

@@ -31,7 +31,7 @@ relate::MetaData schema() {
       .relationship(&User::posts, &Post::author);
 }
 
-class SessionLifetimeTest : public relate_test::SqliteTest {
+class SessionLifetimeTest : public relate_test::DatabaseTest {
  protected:
   void SetUp() override {
     engine.create_all(md);
@@ -42,12 +42,12 @@ class SessionLifetimeTest : public relate_test::SqliteTest {
   relate::MetaData md = schema();
 };
 
-TEST_F(SessionLifetimeTest, ObjectWhoseRowWasReplacedBehindTheSessionIsDetached) {
+TEST_P(SessionLifetimeTest, ObjectWhoseRowWasReplacedBehindTheSessionIsDetached) {
   relate::ptr<User> old;
   {
     relate::Session s(engine, md);
     old = s.get<User>(1);
-    s.connection().execute("DELETE FROM \"users\" WHERE \"id\" = 1");
+    s.connection().execute("DELETE FROM users WHERE id = 1");
     auto replacement = s.add(User{.id = 1, .name = "new"});
     s.commit();
     EXPECT_EQ(s.get<User>(1), replacement);
@@ -56,7 +56,7 @@ TEST_F(SessionLifetimeTest, ObjectWhoseRowWasReplacedBehindTheSessionIsDetached)
   EXPECT_THROW(old->posts.size(), relate::DetachedInstanceError);
 }
 
-TEST_F(SessionLifetimeTest, RollbackGivesReusedKeysBackToTheirOriginalObjects) {
+TEST_P(SessionLifetimeTest, RollbackGivesReusedKeysBackToTheirOriginalObjects) {
   relate::Session s(engine, md);
   std::vector<relate::ptr<User>> originals;
   for (int i = 1; i <= 3; ++i) originals.push_back(s.get<User>(i));
@@ -70,7 +70,7 @@ TEST_F(SessionLifetimeTest, RollbackGivesReusedKeysBackToTheirOriginalObjects) {
   EXPECT_TRUE(statements.empty()) << "the identity map answers, no SELECT";
 }
 
-TEST_F(SessionLifetimeTest, ExpungedObjectStaysOutAfterRollback) {
+TEST_P(SessionLifetimeTest, ExpungedObjectStaysOutAfterRollback) {
   relate::Session s(engine, md);
   auto u = s.get<User>(1);
   u->name = "changed";
@@ -85,7 +85,7 @@ TEST_F(SessionLifetimeTest, ExpungedObjectStaysOutAfterRollback) {
   EXPECT_NO_THROW(other.add(u));
 }
 
-TEST_F(SessionLifetimeTest, ObjectOutlivesItsSessionAndMetaData) {
+TEST_P(SessionLifetimeTest, ObjectOutlivesItsSessionAndMetaData) {
   auto load = [this] {
     relate::MetaData local = schema();
     relate::Session s(engine, local);
@@ -96,10 +96,9 @@ TEST_F(SessionLifetimeTest, ObjectOutlivesItsSessionAndMetaData) {
   EXPECT_THROW(u->posts.size(), relate::DetachedInstanceError);
 }
 
-TEST_F(SessionLifetimeTest, CursorSurvivesEvictionOfItsStatement) {
+TEST_P(SessionLifetimeTest, CursorSurvivesEvictionOfItsStatement) {
   auto c = engine.connect();
-  auto cursor =
-      c.execute(relate::sql::CompiledStatement{"SELECT \"id\" FROM \"users\" ORDER BY \"id\"", {}});
+  auto cursor = c.execute(relate::sql::CompiledStatement{"SELECT id FROM users ORDER BY id", {}});
   ASSERT_TRUE(cursor->next());
   for (int i = 0; i < 520; ++i) {
     c.execute(relate::sql::CompiledStatement{"SELECT " + std::to_string(i), {}});
@@ -108,9 +107,9 @@ TEST_F(SessionLifetimeTest, CursorSurvivesEvictionOfItsStatement) {
   EXPECT_EQ(cursor->get(0).as_int(), 2);
 }
 
-TEST_F(SessionLifetimeTest, CursorOfAStatementRunAgainRefusesToReadOn) {
+TEST_P(SessionLifetimeTest, CursorOfAStatementRunAgainRefusesToReadOn) {
   auto c = engine.connect();
-  const relate::sql::CompiledStatement q{"SELECT \"id\" FROM \"users\"", {}};
+  const relate::sql::CompiledStatement q{"SELECT id FROM users", {}};
   auto first = c.execute(q);
   ASSERT_TRUE(first->next());
   auto second = c.execute(q);
@@ -118,7 +117,7 @@ TEST_F(SessionLifetimeTest, CursorOfAStatementRunAgainRefusesToReadOn) {
   EXPECT_TRUE(second->next());
 }
 
-TEST_F(SessionLifetimeTest, ObjectMovedBetweenSessionsAndBackLeaksNothing) {
+TEST_P(SessionLifetimeTest, ObjectMovedBetweenSessionsAndBackLeaksNothing) {
   // LeakSanitizer fails this test if the object graphs keep each other alive.
   relate::Session a(engine, md);
   relate::Session b(engine, md);
@@ -129,6 +128,8 @@ TEST_F(SessionLifetimeTest, ObjectMovedBetweenSessionsAndBackLeaksNothing) {
   a.add(x);
   EXPECT_EQ(a.get<User>(1), x);
 }
+
+RELATE_ON_EVERY_BACKEND(SessionLifetimeTest);
 
 }  // namespace
 }  // namespace session_lifetime_test

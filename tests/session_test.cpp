@@ -26,7 +26,7 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
 
-class SessionTest : public relate_test::SqliteTest {
+class SessionTest : public relate_test::DatabaseTest {
  protected:
   SessionTest() : md(create(relate_test::seed_metadata())) {}
 
@@ -42,7 +42,7 @@ class SessionTest : public relate_test::SqliteTest {
 
 // ---- add, commit, get ----
 
-TEST_F(SessionTest, AddAndCommitAssignsAutoincrementIds) {
+TEST_P(SessionTest, AddAndCommitAssignsAutoincrementIds) {
   relate::Session session(engine, md);
   auto ann = session.add(User{.name = "Ann"});
   auto bob = session.add(User{.name = "Bob"});
@@ -53,7 +53,7 @@ TEST_F(SessionTest, AddAndCommitAssignsAutoincrementIds) {
   EXPECT_EQ(rows("SELECT id, name FROM users ORDER BY id"), (Rows{{"1", "Ann"}, {"2", "Bob"}}));
 }
 
-TEST_F(SessionTest, FlushOfNewObjectsIssuesOneInsertEach) {
+TEST_P(SessionTest, FlushOfNewObjectsIssuesOneInsertEach) {
   relate::Session session(engine, md);
   session.add(User{.name = "Ann"});
   session.add(User{.name = "Bob"});
@@ -62,7 +62,7 @@ TEST_F(SessionTest, FlushOfNewObjectsIssuesOneInsertEach) {
   EXPECT_EQ(count_starting_with("INSERT INTO \"users\""), 2u);
 }
 
-TEST_F(SessionTest, FlushedRowsAreInvisibleToOthersUntilCommit) {
+TEST_P(SessionTest, FlushedRowsAreInvisibleToOthersUntilCommit) {
   relate::Session session(engine, md);
   session.add(User{.name = "Ann"});
   session.flush();
@@ -71,7 +71,7 @@ TEST_F(SessionTest, FlushedRowsAreInvisibleToOthersUntilCommit) {
   EXPECT_EQ(count_rows("users"), 1);
 }
 
-TEST_F(SessionTest, GetByPrimaryKeyLoadsTheRowWithOneSelect) {
+TEST_P(SessionTest, GetByPrimaryKeyLoadsTheRowWithOneSelect) {
   seed_users();
   relate::Session session(engine, md);
   auto ann = session.get<User>(1);
@@ -82,12 +82,12 @@ TEST_F(SessionTest, GetByPrimaryKeyLoadsTheRowWithOneSelect) {
   EXPECT_THAT(statements[0], StartsWith("SELECT"));
 }
 
-TEST_F(SessionTest, GetOfAMissingKeyReturnsNull) {
+TEST_P(SessionTest, GetOfAMissingKeyReturnsNull) {
   relate::Session session(engine, md);
   EXPECT_FALSE(session.get<User>(42));
 }
 
-TEST_F(SessionTest, ObjectsAreIdentityMappedAcrossQueries) {
+TEST_P(SessionTest, ObjectsAreIdentityMappedAcrossQueries) {
   seed_users();
   relate::Session session(engine, md);
   const auto first = session.scalars(relate::select<User>().order_by(&User::id)).all();
@@ -98,7 +98,7 @@ TEST_F(SessionTest, ObjectsAreIdentityMappedAcrossQueries) {
   EXPECT_EQ(first[1].get(), second[1].get());
 }
 
-TEST_F(SessionTest, GetAfterAQueryReturnsTheSameObjectWithoutAStatement) {
+TEST_P(SessionTest, GetAfterAQueryReturnsTheSameObjectWithoutAStatement) {
   seed_users();
   relate::Session session(engine, md);
   auto ann = session.scalars(relate::select<User>().where(relate::col(&User::id) == 1)).one();
@@ -108,7 +108,7 @@ TEST_F(SessionTest, GetAfterAQueryReturnsTheSameObjectWithoutAStatement) {
   EXPECT_EQ(statements.size(), 0u);
 }
 
-TEST_F(SessionTest, GetOfANewlyFlushedObjectReturnsItWithoutAStatement) {
+TEST_P(SessionTest, GetOfANewlyFlushedObjectReturnsItWithoutAStatement) {
   relate::Session session(engine, md);
   auto ann = session.add(User{.name = "Ann"});
   session.flush();
@@ -117,7 +117,7 @@ TEST_F(SessionTest, GetOfANewlyFlushedObjectReturnsItWithoutAStatement) {
   EXPECT_EQ(statements.size(), 0u);
 }
 
-TEST_F(SessionTest, IdentityMapKeepsInMemoryChangesWhenTheRowIsQueriedAgain) {
+TEST_P(SessionTest, IdentityMapKeepsInMemoryChangesWhenTheRowIsQueriedAgain) {
   seed_users();
   relate::Session session(engine, md);
   auto ann = session.get<User>(1);
@@ -129,7 +129,7 @@ TEST_F(SessionTest, IdentityMapKeepsInMemoryChangesWhenTheRowIsQueriedAgain) {
 
 // ---- change detection ----
 
-TEST_F(SessionTest, ChangingOneFieldFlushesOneUpdateOfThatColumnOnly) {
+TEST_P(SessionTest, ChangingOneFieldFlushesOneUpdateOfThatColumnOnly) {
   seed_users();
   relate::Session session(engine, md);
   auto ann = session.get<User>(1);
@@ -144,7 +144,7 @@ TEST_F(SessionTest, ChangingOneFieldFlushesOneUpdateOfThatColumnOnly) {
             (Rows{{"Annie", "ann@example.com"}}));
 }
 
-TEST_F(SessionTest, UnchangedObjectsFlushNoStatements) {
+TEST_P(SessionTest, UnchangedObjectsFlushNoStatements) {
   seed_users();
   relate::Session session(engine, md);
   const auto users = session.scalars(relate::select<User>()).all();
@@ -154,7 +154,7 @@ TEST_F(SessionTest, UnchangedObjectsFlushNoStatements) {
   EXPECT_EQ(statements.size(), 0u);
 }
 
-TEST_F(SessionTest, ObjectsJustInsertedFlushNoStatementsTheSecondTime) {
+TEST_P(SessionTest, ObjectsJustInsertedFlushNoStatementsTheSecondTime) {
   relate::Session session(engine, md);
   session.add(User{.name = "Ann"});
   session.flush();
@@ -163,7 +163,7 @@ TEST_F(SessionTest, ObjectsJustInsertedFlushNoStatementsTheSecondTime) {
   EXPECT_EQ(statements.size(), 0u);
 }
 
-TEST_F(SessionTest, FieldSetBackToItsLoadedValueFlushesNoStatements) {
+TEST_P(SessionTest, FieldSetBackToItsLoadedValueFlushesNoStatements) {
   seed_users();
   relate::Session session(engine, md);
   auto ann = session.get<User>(1);
@@ -174,10 +174,10 @@ TEST_F(SessionTest, FieldSetBackToItsLoadedValueFlushesNoStatements) {
   EXPECT_EQ(statements.size(), 0u);
 }
 
-TEST_F(SessionTest, UnchangedBoolColumnFlushesNoStatements) {
+TEST_P(SessionTest, UnchangedBoolColumnFlushesNoStatements) {
   const relate::MetaData flags =
       create(relate::MetaData{}.table<Flag>("flags", relate::primary_key(&Flag::id)));
-  exec_raw("INSERT INTO flags (id, \"on\") VALUES (1, 1)");
+  exec_raw("INSERT INTO flags (id, \"on\") VALUES (1, TRUE)");
   relate::Session session(engine, flags);
   auto flag = session.get<Flag>(1);
   ASSERT_TRUE(flag);
@@ -187,7 +187,7 @@ TEST_F(SessionTest, UnchangedBoolColumnFlushesNoStatements) {
   EXPECT_EQ(statements.size(), 0u) << (statements.empty() ? "" : statements.front());
 }
 
-TEST_F(SessionTest, UnchangedTimestampColumnFlushesNoStatements) {
+TEST_P(SessionTest, UnchangedTimestampColumnFlushesNoStatements) {
   const relate::MetaData stamps =
       create(relate::MetaData{}.table<Stamp>("stamps", relate::primary_key(&Stamp::id)));
   exec_raw("INSERT INTO stamps (id, at) VALUES (1, '2024-01-02 03:04:05.000006')");
@@ -201,7 +201,7 @@ TEST_F(SessionTest, UnchangedTimestampColumnFlushesNoStatements) {
 
 // ---- delete ----
 
-TEST_F(SessionTest, RemoveDeletesTheRowAtCommit) {
+TEST_P(SessionTest, RemoveDeletesTheRowAtCommit) {
   seed_users();
   relate::Session session(engine, md);
   auto bob = session.get<User>(2);
@@ -212,7 +212,7 @@ TEST_F(SessionTest, RemoveDeletesTheRowAtCommit) {
   EXPECT_EQ(rows("SELECT name FROM users"), (Rows{{"Ann"}}));
 }
 
-TEST_F(SessionTest, RemovingAPendingObjectForgetsIt) {
+TEST_P(SessionTest, RemovingAPendingObjectForgetsIt) {
   relate::Session session(engine, md);
   auto ann = session.add(User{.name = "Ann"});
   session.remove(ann);
@@ -221,7 +221,7 @@ TEST_F(SessionTest, RemovingAPendingObjectForgetsIt) {
   EXPECT_EQ(ann.state()->status(), ObjectStatus::transient);
 }
 
-TEST_F(SessionTest, ObjectsFollowTheLifecycleStates) {
+TEST_P(SessionTest, ObjectsFollowTheLifecycleStates) {
   relate::Session session(engine, md);
   auto ann = relate::make(User{.name = "Ann"});
   EXPECT_EQ(ann.state()->status(), ObjectStatus::transient);
@@ -237,7 +237,7 @@ TEST_F(SessionTest, ObjectsFollowTheLifecycleStates) {
 
 // ---- rollback and close ----
 
-TEST_F(SessionTest, RollbackDiscardsPendingObjects) {
+TEST_P(SessionTest, RollbackDiscardsPendingObjects) {
   relate::Session session(engine, md);
   auto ann = session.add(User{.name = "Ann"});
   session.rollback();
@@ -248,7 +248,7 @@ TEST_F(SessionTest, RollbackDiscardsPendingObjects) {
   EXPECT_EQ(count_rows("users"), 0);
 }
 
-TEST_F(SessionTest, RollbackAfterFlushRemovesTheFlushedRows) {
+TEST_P(SessionTest, RollbackAfterFlushRemovesTheFlushedRows) {
   relate::Session session(engine, md);
   auto ann = session.add(User{.name = "Ann"});
   session.flush();
@@ -258,7 +258,7 @@ TEST_F(SessionTest, RollbackAfterFlushRemovesTheFlushedRows) {
   EXPECT_EQ(ann.state()->status(), ObjectStatus::transient);
 }
 
-TEST_F(SessionTest, RollbackRestoresModifiedFields) {
+TEST_P(SessionTest, RollbackRestoresModifiedFields) {
   seed_users();
   relate::Session session(engine, md);
   auto ann = session.get<User>(1);
@@ -269,7 +269,7 @@ TEST_F(SessionTest, RollbackRestoresModifiedFields) {
   EXPECT_EQ(ann->email, "ann@example.com");
 }
 
-TEST_F(SessionTest, RollbackRestoresFieldsThatWereFlushed) {
+TEST_P(SessionTest, RollbackRestoresFieldsThatWereFlushed) {
   seed_users();
   relate::Session session(engine, md);
   auto ann = session.get<User>(1);
@@ -280,7 +280,7 @@ TEST_F(SessionTest, RollbackRestoresFieldsThatWereFlushed) {
   EXPECT_EQ(rows("SELECT name FROM users WHERE id = 1"), (Rows{{"Ann"}}));
 }
 
-TEST_F(SessionTest, RollbackUndoesARemove) {
+TEST_P(SessionTest, RollbackUndoesARemove) {
   seed_users();
   relate::Session session(engine, md);
   auto bob = session.get<User>(2);
@@ -291,7 +291,7 @@ TEST_F(SessionTest, RollbackUndoesARemove) {
   EXPECT_EQ(count_rows("users"), 2);
 }
 
-TEST_F(SessionTest, CloseDetachesEveryObject) {
+TEST_P(SessionTest, CloseDetachesEveryObject) {
   seed_users();
   relate::Session session(engine, md);
   auto ann = session.get<User>(1);
@@ -300,7 +300,7 @@ TEST_F(SessionTest, CloseDetachesEveryObject) {
   EXPECT_EQ(ann->name, "Ann");
 }
 
-TEST_F(SessionTest, UnloadedRelationshipOfAClosedSessionsObjectThrowsDetachedInstanceError) {
+TEST_P(SessionTest, UnloadedRelationshipOfAClosedSessionsObjectThrowsDetachedInstanceError) {
   seed_users();
   relate::Session session(engine, md);
   auto ann = session.get<User>(1);
@@ -313,7 +313,7 @@ TEST_F(SessionTest, UnloadedRelationshipOfAClosedSessionsObjectThrowsDetachedIns
   }
 }
 
-TEST_F(SessionTest, LoadedRelationshipStaysReadableAfterClose) {
+TEST_P(SessionTest, LoadedRelationshipStaysReadableAfterClose) {
   seed_users();
   exec_raw("INSERT INTO posts (id, user_id, title) VALUES (1, 1, 'Hello')");
   relate::Session session(engine, md);
@@ -325,7 +325,7 @@ TEST_F(SessionTest, LoadedRelationshipStaysReadableAfterClose) {
   EXPECT_EQ(statements.size(), 0u);
 }
 
-TEST_F(SessionTest, ExpungedObjectIsNotFlushed) {
+TEST_P(SessionTest, ExpungedObjectIsNotFlushed) {
   seed_users();
   relate::Session session(engine, md);
   auto ann = session.get<User>(1);
@@ -337,12 +337,14 @@ TEST_F(SessionTest, ExpungedObjectIsNotFlushed) {
   EXPECT_EQ(ann.state()->status(), ObjectStatus::detached);
 }
 
-TEST_F(SessionTest, AnObjectBelongsToOneSessionAtATime) {
+TEST_P(SessionTest, AnObjectBelongsToOneSessionAtATime) {
   relate::Session first(engine, md);
   relate::Session second(engine, md);
   auto ann = first.add(User{.name = "Ann"});
   EXPECT_THROW(second.add(ann), relate::InvalidRequestError);
 }
+
+RELATE_ON_EVERY_BACKEND(SessionTest);
 
 }  // namespace
 }  // namespace session_test

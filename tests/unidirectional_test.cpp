@@ -67,7 +67,7 @@ std::vector<std::string> titles(const relate::many<Story>& stories) {
   return out;
 }
 
-class UnidirectionalTest : public relate_test::SqliteTest {
+class UnidirectionalTest : public relate_test::DatabaseTest {
  protected:
   // Blog 1 with stories 1..3 and blog 2 with none; article 1 with comments 1 and 2.
   void seed() {
@@ -86,7 +86,7 @@ class UnidirectionalTest : public relate_test::SqliteTest {
 
 // ---- one-to-many without a back reference ----
 
-TEST_F(UnidirectionalTest, OneToManyWritesTheForeignKeyOfAppendedChildrenAtFlush) {
+TEST_P(UnidirectionalTest, OneToManyWritesTheForeignKeyOfAppendedChildrenAtFlush) {
   const auto md = create(publishing());
   relate::Session session(engine, md);
   auto s1 = session.add(Story{.title = "s1"});
@@ -103,7 +103,7 @@ TEST_F(UnidirectionalTest, OneToManyWritesTheForeignKeyOfAppendedChildrenAtFlush
             (Rows{{"s1", std::to_string(news->id)}, {"s2", std::to_string(news->id)}}));
 }
 
-TEST_F(UnidirectionalTest, OneToManyLoadsInDescendingOrderWithOneSelect) {
+TEST_P(UnidirectionalTest, OneToManyLoadsInDescendingOrderWithOneSelect) {
   const auto md = create(publishing());
   seed();
   relate::Session session(engine, md);
@@ -114,7 +114,7 @@ TEST_F(UnidirectionalTest, OneToManyLoadsInDescendingOrderWithOneSelect) {
   EXPECT_THAT(statements[0], HasSubstr("ORDER BY \"stories\".\"id\" DESC"));
 }
 
-TEST_F(UnidirectionalTest, AppendingAPersistentChildToAnotherParentUpdatesItsForeignKey) {
+TEST_P(UnidirectionalTest, AppendingAPersistentChildToAnotherParentUpdatesItsForeignKey) {
   const auto md = create(publishing());
   seed();
   relate::Session session(engine, md);
@@ -127,7 +127,7 @@ TEST_F(UnidirectionalTest, AppendingAPersistentChildToAnotherParentUpdatesItsFor
   EXPECT_EQ(stories(), (Rows{{"1", "2"}, {"2", "1"}, {"3", "1"}}));
 }
 
-TEST_F(UnidirectionalTest, RemovingFromAOneToManyNullsTheForeignKey) {
+TEST_P(UnidirectionalTest, RemovingFromAOneToManyNullsTheForeignKey) {
   const auto md = create(publishing());
   seed();
   relate::Session session(engine, md);
@@ -139,7 +139,7 @@ TEST_F(UnidirectionalTest, RemovingFromAOneToManyNullsTheForeignKey) {
   EXPECT_EQ(s3->blog_id, std::nullopt);
 }
 
-TEST_F(UnidirectionalTest, RemovingFromAOneToManyWithDeleteOrphanDeletesTheChild) {
+TEST_P(UnidirectionalTest, RemovingFromAOneToManyWithDeleteOrphanDeletesTheChild) {
   const auto md = create(publishing(Options{.stories_cascade = "all, delete-orphan"}));
   seed();
   relate::Session session(engine, md);
@@ -155,7 +155,7 @@ TEST_F(UnidirectionalTest, RemovingFromAOneToManyWithDeleteOrphanDeletesTheChild
   EXPECT_EQ(stories(), (Rows{{"1", "1"}, {"2", "1"}}));
 }
 
-TEST_F(UnidirectionalTest, DeletingTheParentOfAOneToManyNullsItsUnloadedChildren) {
+TEST_P(UnidirectionalTest, DeletingTheParentOfAOneToManyNullsItsUnloadedChildren) {
   const auto md = create(publishing());
   seed();
   relate::Session session(engine, md);
@@ -168,7 +168,7 @@ TEST_F(UnidirectionalTest, DeletingTheParentOfAOneToManyNullsItsUnloadedChildren
   EXPECT_EQ(rows("SELECT name FROM blogs"), (Rows{{"sport"}}));
 }
 
-TEST_F(UnidirectionalTest, DeletingTheParentOfAOneToManyWithDeleteCascadeDeletesItsChildren) {
+TEST_P(UnidirectionalTest, DeletingTheParentOfAOneToManyWithDeleteCascadeDeletesItsChildren) {
   const auto md = create(publishing(Options{.stories_cascade = "all, delete-orphan"}));
   seed();
   relate::Session session(engine, md);
@@ -187,7 +187,7 @@ TEST_F(UnidirectionalTest, DeletingTheParentOfAOneToManyWithDeleteCascadeDeletes
 
 // ---- many-to-one without a back reference ----
 
-TEST_F(UnidirectionalTest, ManyToOneInsertsItsTargetFirstAndCopiesTheKey) {
+TEST_P(UnidirectionalTest, ManyToOneInsertsItsTargetFirstAndCopiesTheKey) {
   const auto md = create(publishing());
   relate::Session session(engine, md);
   auto c1 = session.add(Comment{.body = "c1"});
@@ -201,7 +201,7 @@ TEST_F(UnidirectionalTest, ManyToOneInsertsItsTargetFirstAndCopiesTheKey) {
   EXPECT_EQ(comments(), (Rows{{std::to_string(c1->id), std::to_string(c1->article->id)}}));
 }
 
-TEST_F(UnidirectionalTest, ManyToOneLoadsWithOneSelectAndSharesTheIdentityMap) {
+TEST_P(UnidirectionalTest, ManyToOneLoadsWithOneSelectAndSharesTheIdentityMap) {
   const auto md = create(publishing());
   seed();
   relate::Session session(engine, md);
@@ -214,7 +214,7 @@ TEST_F(UnidirectionalTest, ManyToOneLoadsWithOneSelectAndSharesTheIdentityMap) {
   EXPECT_EQ(statements.size(), 1u);
 }
 
-TEST_F(UnidirectionalTest, ClearingAManyToOneNullsTheForeignKey) {
+TEST_P(UnidirectionalTest, ClearingAManyToOneNullsTheForeignKey) {
   const auto md = create(publishing());
   seed();
   relate::Session session(engine, md);
@@ -224,7 +224,7 @@ TEST_F(UnidirectionalTest, ClearingAManyToOneNullsTheForeignKey) {
   EXPECT_EQ(comments(), (Rows{{"1", "NULL"}, {"2", "1"}}));
 }
 
-TEST_F(UnidirectionalTest, RetargetingAManyToOneUpdatesTheForeignKey) {
+TEST_P(UnidirectionalTest, RetargetingAManyToOneUpdatesTheForeignKey) {
   const auto md = create(publishing());
   seed();
   relate::Session session(engine, md);
@@ -236,7 +236,7 @@ TEST_F(UnidirectionalTest, RetargetingAManyToOneUpdatesTheForeignKey) {
   EXPECT_EQ(comments(), (Rows{{"1", "2"}, {"2", "1"}}));
 }
 
-TEST_F(UnidirectionalTest, DeletingAReferrerLeavesItsTarget) {
+TEST_P(UnidirectionalTest, DeletingAReferrerLeavesItsTarget) {
   const auto md = create(publishing());
   seed();
   relate::Session session(engine, md);
@@ -248,7 +248,7 @@ TEST_F(UnidirectionalTest, DeletingAReferrerLeavesItsTarget) {
   EXPECT_EQ(count_rows("articles"), 2);
 }
 
-TEST_F(UnidirectionalTest, DeleteCascadeOnAManyToOneDeletesTheTargetAfterTheReferrer) {
+TEST_P(UnidirectionalTest, DeleteCascadeOnAManyToOneDeletesTheTargetAfterTheReferrer) {
   const auto md = create(publishing(Options{.article_cascade = "all"}));
   exec_raw(
       "INSERT INTO articles (id, title) VALUES (1, 'a1'); "
@@ -268,7 +268,7 @@ TEST_F(UnidirectionalTest, DeleteCascadeOnAManyToOneDeletesTheTargetAfterTheRefe
   EXPECT_EQ(count_rows("articles"), 0);
 }
 
-TEST_F(UnidirectionalTest, DeletingTheTargetOfAManyToOneLeavesItsReferrersToTheDatabase) {
+TEST_P(UnidirectionalTest, DeletingTheTargetOfAManyToOneLeavesItsReferrersToTheDatabase) {
   // Article has no relationship to its comments, so nothing nulls them: the database's
   // foreign key refuses the DELETE, as in SQLAlchemy.
   const auto md = create(publishing());
@@ -287,6 +287,8 @@ TEST_F(UnidirectionalTest, DeletingTheTargetOfAManyToOneLeavesItsReferrersToTheD
   EXPECT_EQ(count_rows("articles"), 2);
   EXPECT_EQ(comments(), (Rows{{"1", "1"}, {"2", "1"}}));
 }
+
+RELATE_ON_EVERY_BACKEND(UnidirectionalTest);
 
 }  // namespace
 }  // namespace unidirectional_test

@@ -18,6 +18,8 @@ class MysqlDialect final : public Dialect {
   std::string column_type(const Column& column) const override;
   std::string autoincrement_column(const Column& column) const override;
   bool supports_referential_action(ReferentialAction action) const override;
+  bool supports_alter_foreign_key() const override { return true; }
+  std::string drop_foreign_key_clause() const override { return "DROP FOREIGN KEY"; }
   std::string table_options() const override;
   std::size_t max_parameters() const override { return 65535; }
   std::string has_table_sql() const override;

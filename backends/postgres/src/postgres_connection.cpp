@@ -29,9 +29,10 @@ std::string conninfo(const Url& url) {
   if (!url.username.empty()) out += " user=" + conninfo_value(url.username);
   if (!url.password.empty()) out += " password=" + conninfo_value(url.password);
   for (const auto& [key, value] : url.query) {
-    if (key != "connect_timeout" && key != "sslmode" && key != "application_name") {
+    if (key != "connect_timeout" && key != "sslmode" && key != "application_name" &&
+        key != "options") {
       throw ArgumentError("unknown PostgreSQL URL option '" + key +
-                          "' (known: connect_timeout, sslmode, application_name)");
+                          "' (known: connect_timeout, sslmode, application_name, options)");
     }
     out += " " + key + "=" + conninfo_value(value);
   }
@@ -52,6 +53,12 @@ std::string as_text(const Value& v) {
       return buf;
     }
     case Value::Kind::text:
+      // PostgreSQL text cannot hold a NUL; sent as is, the value would end there.
+      if (v.as_text().find('\0') != std::string::npos) {
+        throw DataError(
+            "PostgreSQL cannot store a text value containing a NUL byte (use a "
+            "Blob member for binary data)");
+      }
       return v.as_text();
     case Value::Kind::blob: {
       static const char* hex = "0123456789abcdef";
@@ -188,8 +195,22 @@ std::unique_ptr<Cursor> PostgresConnection::execute(const sql::CompiledStatement
   }
 }
 
+// The ORM reads generated keys through RETURNING; this serves Core users who insert
+// and then ask, as on the other backends.
 std::int64_t PostgresConnection::last_insert_id() {
-  throw ProgrammingError("PostgreSQL returns generated keys through RETURNING");
+  const std::string sql = "SELECT lastval()";
+  try {
+    long long id = 0;
+    soci::statement statement(session_);
+    statement.exchange(soci::into(id));
+    statement.alloc();
+    statement.prepare(sql);
+    statement.define_and_bind();
+    statement.execute(true);
+    return id;
+  } catch (const soci::soci_error& e) {
+    throw_error(e, sql, where_);
+  }
 }
 
 void PostgresConnection::begin() {

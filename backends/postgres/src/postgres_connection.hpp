@@ -20,6 +20,7 @@ class PostgresConnection final : public DriverConnection {
   std::unique_ptr<Cursor> execute(const sql::CompiledStatement& statement) override;
   std::int64_t rows_affected() override { return affected_; }
   std::int64_t last_insert_id() override;
+  void discard_prepared_statements() noexcept override { cache_.clear(); }
   void begin() override;
   void commit() override;
   void rollback() override;

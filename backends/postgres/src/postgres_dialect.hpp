@@ -18,6 +18,7 @@ class PostgresDialect final : public Dialect {
   std::string select_column(std::string sql, const Column& column) const override;
   std::string autoincrement_column(const Column& column) const override;
   bool supports_returning() const override { return true; }
+  bool supports_alter_foreign_key() const override { return true; }
   std::size_t max_parameters() const override { return 65535; }
   std::string has_table_sql() const override;
 };

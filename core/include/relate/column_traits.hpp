@@ -66,9 +66,14 @@ struct column_traits<bool> {
 template <class T>
 struct column_traits<T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool> &&
                                          !std::is_same_v<T, char>>> {
-  static constexpr ColumnType type = sizeof(T) <= 2   ? ColumnType::small_integer
-                                     : sizeof(T) == 4 ? ColumnType::integer
-                                                      : ColumnType::big_integer;
+  // SQL integers are signed: an unsigned member takes the next wider column, so that
+  // its whole range fits on every backend (a 64-bit one up to the signed maximum).
+  static constexpr std::size_t width = std::is_unsigned_v<T> && sizeof(T) > 1 && sizeof(T) < 8
+                                           ? 2 * sizeof(T)
+                                           : sizeof(T);
+  static constexpr ColumnType type = width <= 2   ? ColumnType::small_integer
+                                     : width == 4 ? ColumnType::integer
+                                                  : ColumnType::big_integer;
   static Value to_value(T v) {
     if constexpr (std::is_unsigned_v<T> && sizeof(T) == 8) {
       if (v > static_cast<T>(std::numeric_limits<std::int64_t>::max())) {

@@ -3,12 +3,15 @@
 namespace relate {
 
 Connection::Connection(std::shared_ptr<EngineImpl> engine, std::shared_ptr<DriverConnection> driver)
-    : engine_(std::move(engine)), driver_(std::move(driver)) {}
+    : engine_(std::move(engine)),
+      driver_(std::move(driver)),
+      schema_generation_(engine_->schema_generation) {}
 
 Connection::Connection(Connection&& o) noexcept
     : engine_(std::move(o.engine_)),
       driver_(std::move(o.driver_)),
-      in_transaction_(o.in_transaction_) {
+      in_transaction_(o.in_transaction_),
+      schema_generation_(o.schema_generation_) {
   o.in_transaction_ = false;
 }
 
@@ -18,6 +21,7 @@ Connection& Connection::operator=(Connection&& o) noexcept {
     engine_ = std::move(o.engine_);
     driver_ = std::move(o.driver_);
     in_transaction_ = o.in_transaction_;
+    schema_generation_ = o.schema_generation_;
     o.in_transaction_ = false;
   }
   return *this;
@@ -36,7 +40,7 @@ void Connection::release() noexcept {
     }
     in_transaction_ = false;
   }
-  engine_->give_back(std::move(driver_), broken);
+  engine_->give_back(std::move(driver_), broken, schema_generation_);
   driver_.reset();
 }
 
@@ -55,6 +59,8 @@ void Connection::execute(std::string_view sql) {
   sql::CompiledStatement s{std::string(sql), {}};
   engine_->notify(s);
   driver_->execute(s);
+  engine_->schema_changed(*driver_);
+  schema_generation_ = engine_->schema_generation;
 }
 
 std::int64_t Connection::rows_affected() { return driver_->rows_affected(); }

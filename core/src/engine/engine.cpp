@@ -45,8 +45,17 @@ Connection EngineImpl::connect() {
   return Connection(shared_from_this(), std::move(driver));
 }
 
-void EngineImpl::give_back(std::shared_ptr<DriverConnection> driver, bool broken) noexcept {
+void EngineImpl::schema_changed(DriverConnection& current) {
   std::lock_guard lock(mutex);
+  ++schema_generation;
+  current.discard_prepared_statements();
+  for (const auto& d : idle) d->discard_prepared_statements();
+}
+
+void EngineImpl::give_back(std::shared_ptr<DriverConnection> driver, bool broken,
+                           std::uint64_t seen_generation) noexcept {
+  std::lock_guard lock(mutex);
+  if (!broken && seen_generation != schema_generation) driver->discard_prepared_statements();
   if (driver == shared) {
     shared_in_use = false;
     if (broken) shared.reset();
@@ -127,15 +136,20 @@ void Engine::create_all(const MetaData& metadata, bool checkfirst) const {
   metadata.configure();
   Connection c = connect();
   const auto tables = metadata.sorted_tables();
-  // Validate every table's DDL before creating any, so an unsupported action leaves
-  // the database untouched.
-  std::vector<std::vector<std::string>> ddl;
-  for (const Table* t : tables) ddl.push_back(sql::create_table_ddl(*t, dialect()));
+  // Every table's DDL is written (and so validated) before any is created, so an
+  // unsupported action leaves the database untouched.
+  const sql::CreateDdl ddl = sql::create_ddl(tables, dialect());
   c.begin();
   try {
+    std::vector<bool> created(tables.size(), false);
     for (std::size_t i = 0; i < tables.size(); ++i) {
       if (checkfirst && has_table(c, *tables[i])) continue;
-      for (const auto& statement : ddl[i]) c.execute(statement);
+      for (const auto& statement : ddl.create[i]) c.execute(statement);
+      created[i] = true;
+    }
+    for (std::size_t i = 0; i < tables.size(); ++i) {
+      if (!created[i]) continue;
+      for (const auto& statement : ddl.add_foreign_keys[i]) c.execute(statement);
     }
     c.commit();
   } catch (...) {
@@ -147,12 +161,18 @@ void Engine::create_all(const MetaData& metadata, bool checkfirst) const {
 void Engine::drop_all(const MetaData& metadata, bool checkfirst) const {
   metadata.configure();
   Connection c = connect();
-  auto tables = metadata.sorted_tables();
+  const auto tables = metadata.sorted_tables();
+  const auto drop_foreign_keys = sql::drop_foreign_keys_ddl(tables, dialect());
   c.begin();
   try {
-    for (auto it = tables.rbegin(); it != tables.rend(); ++it) {
-      if (checkfirst && !has_table(c, **it)) continue;
-      c.execute(sql::drop_table_ddl(**it, dialect()));
+    std::vector<bool> exists(tables.size(), true);
+    for (std::size_t i = 0; i < tables.size(); ++i) {
+      if (checkfirst) exists[i] = has_table(c, *tables[i]);
+      if (!exists[i]) continue;
+      for (const auto& statement : drop_foreign_keys[i]) c.execute(statement);
+    }
+    for (std::size_t i = tables.size(); i-- > 0;) {
+      if (exists[i]) c.execute(sql::drop_table_ddl(*tables[i], dialect()));
     }
     c.commit();
   } catch (...) {

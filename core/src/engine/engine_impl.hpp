@@ -13,7 +13,12 @@ class EngineImpl : public std::enable_shared_from_this<EngineImpl> {
   EngineImpl(Url url, std::shared_ptr<const Backend> backend, EngineOptions options);
 
   Connection connect();
-  void give_back(std::shared_ptr<DriverConnection> driver, bool broken) noexcept;
+  void give_back(std::shared_ptr<DriverConnection> driver, bool broken,
+                 std::uint64_t schema_generation) noexcept;
+  // DDL ran on `current`: every connection's prepared statements may describe tables
+  // that are gone or changed. Idle ones and `current` forget them now; those lent out
+  // forget them when they come back.
+  void schema_changed(DriverConnection& current);
   void notify(const sql::CompiledStatement& statement);
   void notify_text(std::string_view sql);
 
@@ -22,6 +27,7 @@ class EngineImpl : public std::enable_shared_from_this<EngineImpl> {
   std::shared_ptr<const Dialect> dialect;
   EngineOptions options;
   std::atomic<bool> echo = false;
+  std::atomic<std::uint64_t> schema_generation = 0;
 
   std::mutex mutex;
   std::vector<std::shared_ptr<DriverConnection>> idle;

@@ -1,8 +1,10 @@
 // CREATE TABLE / CREATE INDEX / DROP TABLE for one Dialect.
+#include <map>
 #include <relate/engine/dialect.hpp>
 #include <relate/errors.hpp>
 #include <relate/schema.hpp>
 #include <relate/sql/compiler.hpp>
+#include <set>
 
 namespace relate::sql {
 
@@ -27,9 +29,27 @@ void check_action(const Table& table, const ForeignKeyConstraint& fk,
                       std::string(d.name()) + " backend");
 }
 
-}  // namespace
+std::string foreign_key_name(const Table& table, const ForeignKeyConstraint& fk) {
+  if (!fk.name.empty()) return fk.name;
+  std::string name = "fk_" + table.name();
+  for (const Column* c : fk.columns) name += "_" + c->name();
+  return name;
+}
 
-std::vector<std::string> create_table_ddl(const Table& table, const Dialect& d) {
+// FOREIGN KEY (...) REFERENCES t (...) [ON DELETE ...] [ON UPDATE ...]
+std::string foreign_key_clause(const ForeignKeyConstraint& fk, const Dialect& d) {
+  std::string def = "FOREIGN KEY (" + column_list(fk.columns, d) + ") REFERENCES " +
+                    d.quote_identifier(fk.referred_table->name()) + " (" +
+                    column_list(fk.referred_columns, d) + ")";
+  if (fk.on_delete) def += " ON DELETE " + std::string(referential_action_sql(*fk.on_delete));
+  if (fk.on_update) def += " ON UPDATE " + std::string(referential_action_sql(*fk.on_update));
+  return def;
+}
+
+// CREATE TABLE (with its constraints but the deferred foreign keys) followed by
+// CREATE INDEX statements.
+std::vector<std::string> create_table_ddl(const Table& table, const Dialect& d,
+                                          const std::set<const ForeignKeyConstraint*>& deferred) {
   const auto key = table.primary_key();
   const bool single_autoincrement = key.size() == 1 && key[0]->autoincrement();
 
@@ -61,13 +81,9 @@ std::vector<std::string> create_table_ddl(const Table& table, const Dialect& d) 
   for (const auto& fk : table.foreign_keys()) {
     check_action(table, fk, fk.on_delete, "ON DELETE", d);
     check_action(table, fk, fk.on_update, "ON UPDATE", d);
+    if (deferred.count(&fk)) continue;
     std::string def = fk.name.empty() ? "" : "CONSTRAINT " + d.quote_identifier(fk.name) + " ";
-    def += "FOREIGN KEY (" + column_list(fk.columns, d) + ") REFERENCES " +
-           d.quote_identifier(fk.referred_table->name()) + " (" +
-           column_list(fk.referred_columns, d) + ")";
-    if (fk.on_delete) def += " ON DELETE " + std::string(referential_action_sql(*fk.on_delete));
-    if (fk.on_update) def += " ON UPDATE " + std::string(referential_action_sql(*fk.on_update));
-    item(def);
+    item(def + foreign_key_clause(fk, d));
   }
   sql += "\n)" + d.table_options();
 
@@ -76,6 +92,63 @@ std::vector<std::string> create_table_ddl(const Table& table, const Dialect& d) 
     out.push_back(std::string(ix.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ") +
                   d.quote_identifier(ix.name) + " ON " + d.quote_identifier(table.name()) + " (" +
                   column_list(ix.columns, d) + ")");
+  }
+  return out;
+}
+
+}  // namespace
+
+namespace {
+
+// Per table, the foreign keys that refer to a table created after it.
+std::vector<std::vector<const ForeignKeyConstraint*>> deferred_foreign_keys(
+    const std::vector<const Table*>& tables, const Dialect& d) {
+  std::vector<std::vector<const ForeignKeyConstraint*>> out(tables.size());
+  if (!d.supports_alter_foreign_key()) return out;
+  std::map<const Table*, std::size_t> position;
+  for (std::size_t i = 0; i < tables.size(); ++i) position[tables[i]] = i;
+  for (std::size_t i = 0; i < tables.size(); ++i) {
+    for (const auto& fk : tables[i]->foreign_keys()) {
+      const auto referred = position.find(fk.referred_table);
+      if (referred != position.end() && referred->second > i) out[i].push_back(&fk);
+    }
+  }
+  return out;
+}
+
+std::string alter_table(const Table& table, const Dialect& d) {
+  return "ALTER TABLE " + d.quote_identifier(table.name()) + " ";
+}
+
+}  // namespace
+
+CreateDdl create_ddl(const std::vector<const Table*>& tables, const Dialect& d) {
+  const auto deferred = deferred_foreign_keys(tables, d);
+  CreateDdl out;
+  for (std::size_t i = 0; i < tables.size(); ++i) {
+    const Table& table = *tables[i];
+    out.create.push_back(create_table_ddl(
+        table, d, std::set<const ForeignKeyConstraint*>(deferred[i].begin(), deferred[i].end())));
+    std::vector<std::string> add;
+    for (const ForeignKeyConstraint* fk : deferred[i]) {
+      add.push_back(alter_table(table, d) + "ADD CONSTRAINT " +
+                    d.quote_identifier(foreign_key_name(table, *fk)) + " " +
+                    foreign_key_clause(*fk, d));
+    }
+    out.add_foreign_keys.push_back(std::move(add));
+  }
+  return out;
+}
+
+std::vector<std::vector<std::string>> drop_foreign_keys_ddl(const std::vector<const Table*>& tables,
+                                                            const Dialect& d) {
+  const auto deferred = deferred_foreign_keys(tables, d);
+  std::vector<std::vector<std::string>> out(tables.size());
+  for (std::size_t i = 0; i < tables.size(); ++i) {
+    for (const ForeignKeyConstraint* fk : deferred[i]) {
+      out[i].push_back(alter_table(*tables[i], d) + d.drop_foreign_key_clause() + " " +
+                       d.quote_identifier(foreign_key_name(*tables[i], *fk)));
+    }
   }
   return out;
 }

@@ -42,6 +42,14 @@ class Dialect {
   virtual std::string autoincrement_column(const Column& column) const;
   // Whether the database can enforce an ON DELETE / ON UPDATE action.
   virtual bool supports_referential_action(ReferentialAction action) const;
+  // Whether foreign keys can be added to and dropped from an existing table. Where
+  // they can, create_all writes a foreign key into a table created later (tables that
+  // refer to each other) as ALTER TABLE ... ADD after every CREATE TABLE, and drop_all
+  // drops it first. Where they cannot (SQLite), it stays inline: such a database does
+  // not check the referred table at CREATE time.
+  virtual bool supports_alter_foreign_key() const { return false; }
+  // "ALTER TABLE t <this> name" drops a named foreign key.
+  virtual std::string drop_foreign_key_clause() const { return "DROP CONSTRAINT"; }
   // Appended after CREATE TABLE (...): e.g. " ENGINE=InnoDB".
   virtual std::string table_options() const { return {}; }
 

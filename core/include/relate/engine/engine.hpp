@@ -65,6 +65,7 @@ class Connection {
   std::shared_ptr<EngineImpl> engine_;
   std::shared_ptr<DriverConnection> driver_;
   bool in_transaction_ = false;
+  std::uint64_t schema_generation_ = 0;  // the engine's, when this connection was lent
 };
 
 class Engine {

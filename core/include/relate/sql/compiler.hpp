@@ -21,10 +21,20 @@ struct CompiledStatement {
 
 CompiledStatement compile(const Statement& statement, const Dialect& dialect);
 
-// CREATE TABLE (with its constraints) followed by CREATE INDEX statements. An
-// on_delete/on_update action the dialect cannot enforce throws relate::ArgumentError
-// naming table, column and backend.
-std::vector<std::string> create_table_ddl(const Table& table, const Dialect& dialect);
+// The DDL of a whole schema, tables in dependency order (MetaData::sorted_tables()),
+// one list of statements per table. A foreign key into a table created later (tables
+// that refer to each other) is added by ALTER TABLE once every table exists where the
+// dialect supports it, under its own name or fk_<table>_<columns>, and dropped before
+// any table is. An on_delete / on_update action the dialect cannot enforce throws
+// relate::ArgumentError naming table, column and backend, before any statement runs.
+struct CreateDdl {
+  std::vector<std::vector<std::string>> create;            // CREATE TABLE, CREATE INDEX...
+  std::vector<std::vector<std::string>> add_foreign_keys;  // once every table exists
+};
+CreateDdl create_ddl(const std::vector<const Table*>& tables, const Dialect& dialect);
+// ALTER TABLE ... DROP for the foreign keys create_ddl added by ALTER TABLE.
+std::vector<std::vector<std::string>> drop_foreign_keys_ddl(const std::vector<const Table*>& tables,
+                                                            const Dialect& dialect);
 std::string drop_table_ddl(const Table& table, const Dialect& dialect);
 
 }  // namespace relate::sql
