@@ -5,19 +5,18 @@
 // tests are skipped, saying so.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
-#include <filesystem>
-#include <mutex>
 #include <optional>
 #include <relate/orm/loader.hpp>
 #include <relate/relate.hpp>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "database_test.hpp"
 
 namespace conformance_test {
 namespace {
@@ -71,56 +70,21 @@ relate::MetaData schema() {
       .order_by(&Tag::id);
 }
 
+// The URL of a server the tests may use, or "" when it is not running.
 std::string url_for(const std::string& backend) {
-  if (backend == "sqlite") {
-    const auto dir = std::filesystem::temp_directory_path() /
-                     ("relate_conformance_" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
-    return "sqlite:///" + (dir / "test.db").string();
-  }
   const char* v =
       std::getenv(backend == "postgresql" ? "RELATE_TEST_POSTGRESQL_URL" : "RELATE_TEST_MYSQL_URL");
   return v ? v : "";
 }
 
-class ConformanceTest : public ::testing::TestWithParam<std::string> {
+// Each test in a database of its own (relate_test::DatabaseTest), with the schema above.
+class ConformanceTest : public relate_test::DatabaseTest {
  protected:
-  void SetUp() override {
-    url_ = url_for(GetParam());
-    if (url_.empty()) {
-      GTEST_SKIP() << "no " << GetParam()
-                   << " server: run under tests/servers/with-databases (make test does)";
-    }
-    engine_.emplace(relate::create_engine(url_));
-    md_ = schema();
-    engine_->drop_all(md_);
-    engine_->create_all(md_);
-    engine_->add_listener([this](const relate::StatementEvent& e) {
-      std::lock_guard lock(statements_mutex_);  // sessions may run in several threads
-      statements_.emplace_back(e.sql);
-    });
-  }
-  void TearDown() override {
-    if (engine_) engine_->drop_all(md_);
-    engine_.reset();
-    if (GetParam() == "sqlite") {
-      std::error_code ignored;
-      std::filesystem::remove_all(std::filesystem::temp_directory_path() /
-                                      ("relate_conformance_" + std::to_string(::getpid())),
-                                  ignored);
-    }
-  }
+  ConformanceTest() : md_(create(schema())) {}
 
-  relate::Engine& engine() { return *engine_; }
-  std::int64_t count(const char* table) {
-    auto c = engine().connect();
-    auto cursor = c.execute(relate::sql::CompiledStatement{
-        std::string("SELECT COUNT(*) FROM ") + c.dialect().quote_identifier(table), {}});
-    cursor->next();
-    return cursor->get(0).as_int();
-  }
+  std::int64_t count(const char* table) const { return count_rows(table); }
   void seed(int authors, int posts_each) {
-    relate::Session s(engine(), md_);
+    relate::Session s(engine, md_);
     auto tag = s.add(Tag{.name = "general"});
     for (int a = 1; a <= authors; ++a) {
       auto author = s.add(Author{.name = "author" + std::to_string(a)});
@@ -131,17 +95,13 @@ class ConformanceTest : public ::testing::TestWithParam<std::string> {
     s.commit();
   }
 
-  std::string url_;
-  std::optional<relate::Engine> engine_;
   relate::MetaData md_;
-  std::mutex statements_mutex_;
-  std::vector<std::string> statements_;
 };
 
 TEST_P(ConformanceTest, EveryColumnTypeRoundTrips) {
   const auto seen = relate::Timestamp(std::chrono::microseconds(1700000000123456));
   {
-    relate::Session s(engine(), md_);
+    relate::Session s(engine, md_);
     s.add(Author{.name = "Ann 'quoted' ; DROP TABLE x",
                  .email = "ann@example.com",
                  .active = false,
@@ -151,7 +111,7 @@ TEST_P(ConformanceTest, EveryColumnTypeRoundTrips) {
                  .level = -7});
     s.commit();
   }
-  relate::Session s(engine(), md_);
+  relate::Session s(engine, md_);
   auto a = s.scalars(relate::select<Author>()).one();
   EXPECT_EQ(a->name, "Ann 'quoted' ; DROP TABLE x");
   EXPECT_EQ(a->email, "ann@example.com");
@@ -160,24 +120,24 @@ TEST_P(ConformanceTest, EveryColumnTypeRoundTrips) {
   EXPECT_EQ(a->avatar, (relate::Blob{std::byte{0}, std::byte{1}, std::byte{255}}));
   EXPECT_DOUBLE_EQ(a->score, 0.1);
   EXPECT_EQ(a->level, -7);
-  statements_.clear();
+  statements.clear();
   s.flush();
-  EXPECT_TRUE(statements_.empty()) << "an unchanged object must not be written back";
+  EXPECT_TRUE(statements.empty()) << "an unchanged object must not be written back";
 }
 
 TEST_P(ConformanceTest, NullableColumnRoundTripsNull) {
   {
-    relate::Session s(engine(), md_);
+    relate::Session s(engine, md_);
     s.add(Author{.name = "Bob"});
     s.commit();
   }
-  relate::Session s(engine(), md_);
+  relate::Session s(engine, md_);
   auto b = s.scalars(relate::select<Author>().where(relate::col(&Author::email).is_null())).one();
   EXPECT_EQ(b->email, std::nullopt);
 }
 
 TEST_P(ConformanceTest, GeneratedKeysFillTheObjectsAndTheirChildren) {
-  relate::Session s(engine(), md_);
+  relate::Session s(engine, md_);
   auto a = s.add(Author{.name = "Ann"});
   auto p = a->posts.add(Post{.title = "hello"});
   s.commit();
@@ -190,7 +150,7 @@ TEST_P(ConformanceTest, EveryStrategyLoadsTheSameGraph) {
   seed(3, 2);
   std::vector<std::string> renderings;
   for (const char* strategy : {"lazy", "joined", "selectin"}) {
-    relate::Session s(engine(), md_);
+    relate::Session s(engine, md_);
     auto authors =
         s.scalars(relate::select<Author>()
                       .order_by(&Author::id)
@@ -214,8 +174,8 @@ TEST_P(ConformanceTest, EveryStrategyLoadsTheSameGraph) {
 
 TEST_P(ConformanceTest, JoinedCollectionsWithLimitCountParents) {
   seed(4, 3);
-  relate::Session s(engine(), md_);
-  statements_.clear();
+  relate::Session s(engine, md_);
+  statements.clear();
   auto authors = s.scalars(relate::select<Author>()
                                .order_by(&Author::id)
                                .limit(2)
@@ -225,13 +185,13 @@ TEST_P(ConformanceTest, JoinedCollectionsWithLimitCountParents) {
   ASSERT_EQ(authors.size(), 2u);
   EXPECT_EQ(authors[0]->name, "author2");
   EXPECT_EQ(authors[1]->posts.size(), 3u);
-  EXPECT_EQ(statements_.size(), 1u);
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(ConformanceTest, SelectinCostsOneStatementPerRelationship) {
   seed(5, 2);
-  relate::Session s(engine(), md_);
-  statements_.clear();
+  relate::Session s(engine, md_);
+  statements.clear();
   auto authors = s.scalars(relate::select<Author>().options(
                                relate::selectinload(&Author::posts).selectinload(&Post::tags)))
                      .all();
@@ -240,42 +200,42 @@ TEST_P(ConformanceTest, SelectinCostsOneStatementPerRelationship) {
     for (const auto& p : a->posts) posts += p->tags.size();
   }
   EXPECT_EQ(posts, 10u);
-  EXPECT_EQ(statements_.size(), 3u);
+  EXPECT_EQ(statements.size(), 3u);
 }
 
 TEST_P(ConformanceTest, DeletingAnAuthorLeavesPostsToOnDeleteCascade) {
   seed(2, 2);
-  relate::Session s(engine(), md_);
+  relate::Session s(engine, md_);
   s.remove(s.get<Author>(1));
-  statements_.clear();
+  statements.clear();
   s.commit();
-  for (const auto& sql : statements_) EXPECT_THAT(sql, Not(HasSubstr("SELECT")));
+  for (const auto& sql : statements) EXPECT_THAT(sql, Not(HasSubstr("SELECT")));
   EXPECT_EQ(count("conf_posts"), 2);
   EXPECT_EQ(count("conf_post_tags"), 2);
 }
 
 TEST_P(ConformanceTest, ForeignKeyViolationIsIntegrityErrorAndChangesNothing) {
   seed(1, 1);
-  relate::Session s(engine(), md_);
+  relate::Session s(engine, md_);
   s.get<Author>(1)->name = "renamed";
   s.add(Post{.author_id = 999, .title = "orphan"});
   EXPECT_THROW(s.commit(), relate::IntegrityError);
   EXPECT_THROW(s.flush(), relate::PendingRollbackError);
   s.rollback();
   EXPECT_EQ(count("conf_posts"), 1);
-  relate::Session fresh(engine(), md_);
+  relate::Session fresh(engine, md_);
   EXPECT_EQ(fresh.get<Author>(1)->name, "author1");
 }
 
 TEST_P(ConformanceTest, UniqueViolationIsIntegrityErrorNamingTheConstraintWhereKnown) {
-  relate::Session s(engine(), md_);
+  relate::Session s(engine, md_);
   s.add(Author{.name = "a", .email = "same@example.com"});
   s.add(Author{.name = "b", .email = "same@example.com"});
   try {
     s.commit();
     FAIL() << "expected IntegrityError";
   } catch (const relate::IntegrityError& e) {
-    if (GetParam() != "sqlite") {
+    if (!on(relate_test::kSqlite)) {
       EXPECT_THAT(e.constraint(), HasSubstr("email"));
     }
   }
@@ -284,14 +244,14 @@ TEST_P(ConformanceTest, UniqueViolationIsIntegrityErrorNamingTheConstraintWhereK
 }
 
 TEST_P(ConformanceTest, CreateAllIsIdempotent) {
-  statements_.clear();
-  engine().create_all(md_);
-  for (const auto& sql : statements_) EXPECT_THAT(sql, Not(HasSubstr("CREATE")));
+  statements.clear();
+  engine.create_all(md_);
+  for (const auto& sql : statements) EXPECT_THAT(sql, Not(HasSubstr("CREATE")));
 }
 
 TEST_P(ConformanceTest, CoreStatementsRunWithoutTheOrm) {
   const relate::Table& authors = md_.get_table("conf_authors");
-  auto c = engine().connect();
+  auto c = engine.connect();
   relate::sql::Insert ins = relate::sql::insert(authors);
   ins.columns = {&authors.column("name"),   &authors.column("active"), &authors.column("seen"),
                  &authors.column("avatar"), &authors.column("score"),  &authors.column("level")};
@@ -318,7 +278,7 @@ TEST_P(ConformanceTest, SessionsInSeveralThreadsShareOneEngine) {
     threads.emplace_back([&, t] {
       try {
         for (int i = 0; i < kEach; ++i) {
-          relate::Session s(engine(), md_);
+          relate::Session s(engine, md_);
           s.add(Author{.name = "t" + std::to_string(t) + "-" + std::to_string(i)});
           s.commit();
         }
@@ -333,9 +293,7 @@ TEST_P(ConformanceTest, SessionsInSeveralThreadsShareOneEngine) {
   EXPECT_EQ(count("conf_authors"), kThreads * kEach);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, ConformanceTest,
-                         ::testing::Values("sqlite", "postgresql", "mysql"),
-                         [](const auto& info) { return info.param; });
+RELATE_ON_EVERY_BACKEND(ConformanceTest);
 
 TEST(ServerBackends, RefusedConnectionIsOperationalErrorNamingHostAndPortNotPassword) {
   try {
@@ -365,26 +323,111 @@ TEST(ServerBackends, RefusedMysqlConnectionIsOperationalErrorNamingHostAndPortNo
   }
 }
 
-TEST(ServerBackends, SetDefaultOnMysqlIsRefusedAtCreateAllNamingTableColumnAndBackend) {
-  const char* url = std::getenv("RELATE_TEST_MYSQL_URL");
-  if (!url) GTEST_SKIP() << "no mysql server: run under tests/servers/with-databases";
-  relate::MetaData md;
-  relate::Table& parents = md.add_table("conf_sd_parents");
-  parents.add_column("id", relate::ColumnType::big_integer).set_primary_key();
-  relate::Table& children = md.add_table("conf_sd_children");
-  children.add_column("id", relate::ColumnType::big_integer).set_primary_key();
-  relate::Column& parent_id = children.add_column("parent_id", relate::ColumnType::big_integer);
-  children.add_foreign_key({&parent_id}, parents, {&parents.column("id")}, relate::set_default);
-  auto engine = relate::create_engine(url);
+// tests/servers/with-databases makes a user relate_special whose password holds
+// the characters a URL must percent-encode.
+class PercentEncodedPasswordTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  // The server's URL with relate_special and `password` (already encoded) as user.
+  static std::string url_with_password(const std::string& password) {
+    std::string url = url_for(GetParam());
+    const auto scheme_end = url.find("://") + 3;
+    return url.substr(0, scheme_end) + "relate_special:" + password + url.substr(url.find('@'));
+  }
+  void SetUp() override {
+    if (url_for(GetParam()).empty()) {
+      GTEST_SKIP() << "no " << GetParam()
+                   << " server: run under tests/servers/with-databases (make test does)";
+    }
+  }
+};
+
+TEST_P(PercentEncodedPasswordTest, PasswordWithUrlSpecialCharactersConnects) {
+  // s3cr:t/p@ss?#%&=+
+  auto engine = relate::create_engine(url_with_password("s3cr%3At%2Fp%40ss%3F%23%25%26%3D%2B"));
+  auto c = engine.connect();
+  auto cursor = c.execute(relate::sql::CompiledStatement{"SELECT 1", {}});
+  ASSERT_TRUE(cursor->next());
+  EXPECT_EQ(cursor->get(0).as_int(), 1);
+}
+
+TEST_P(PercentEncodedPasswordTest, WrongPasswordIsOperationalErrorThatDoesNotShowIt) {
   try {
-    engine.create_all(md);
-    FAIL() << "expected ArgumentError";
-  } catch (const relate::ArgumentError& e) {
-    EXPECT_THAT(e.what(), HasSubstr("conf_sd_children"));
-    EXPECT_THAT(e.what(), HasSubstr("parent_id"));
-    EXPECT_THAT(e.what(), HasSubstr("mysql"));
+    relate::create_engine(url_with_password("wr0ng%40pass")).connect();
+    FAIL() << "expected OperationalError";
+  } catch (const relate::OperationalError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("127.0.0.1:"));
+    EXPECT_THAT(e.what(), Not(HasSubstr("wr0ng")));
   }
 }
+
+// ---- URL options: what users set reaches the server ----
+
+// The server's URL with `option` added to its query.
+std::string server_url_with(const std::string& backend, const std::string& option) {
+  const std::string url = url_for(backend);
+  return url + (url.find('?') == std::string::npos ? "?" : "&") + option;
+}
+
+std::string scalar(const relate::Engine& engine, const std::string& sql) {
+  auto c = engine.connect();
+  auto cursor = c.execute(relate::sql::CompiledStatement{sql, {}});
+  if (!cursor->next()) return "(no row)";
+  return cursor->get(0).as_text();
+}
+
+#define REQUIRE_SERVER(backend)      \
+  if (url_for(backend).empty())      \
+  GTEST_SKIP() << "no " << (backend) \
+               << " server: run under tests/servers/with-databases (make test does)"
+
+TEST(PostgresqlUrlOptions, ApplicationNameAndServerOptionsReachTheSession) {
+  REQUIRE_SERVER("postgresql");
+  auto engine = relate::create_engine(server_url_with(
+      "postgresql",
+      "application_name=relate%20app&options=-cstatement_timeout%3D1234&sslmode=disable"));
+  EXPECT_EQ(scalar(engine, "SELECT current_setting('application_name')"), "relate app");
+  EXPECT_EQ(scalar(engine, "SELECT current_setting('statement_timeout')"), "1234ms");
+}
+
+TEST(PostgresqlUrlOptions, UnknownOptionIsAnArgumentErrorNamingIt) {
+  try {
+    relate::create_engine("postgresql://u:p@127.0.0.1:1/db?colour=blue").connect();
+    FAIL() << "expected ArgumentError";
+  } catch (const relate::ArgumentError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("'colour'"));
+    EXPECT_THAT(e.what(), HasSubstr("connect_timeout"));
+  }
+}
+
+TEST(MysqlUrlOptions, CharsetAndTimeoutsReachTheSession) {
+  REQUIRE_SERVER("mysql");
+  auto engine = relate::create_engine(
+      server_url_with("mysql", "charset=utf8mb4&connect_timeout=5&read_timeout=7&write_timeout=9"));
+  EXPECT_EQ(scalar(engine, "SELECT @@character_set_client"), "utf8mb4");
+}
+
+TEST(MysqlUrlOptions, TimeoutThatIsNotANumberIsAnArgumentErrorNamingIt) {
+  try {
+    relate::create_engine("mysql://u:p@127.0.0.1:1/db?read_timeout=soon").connect();
+    FAIL() << "expected ArgumentError";
+  } catch (const relate::ArgumentError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("'read_timeout'"));
+    EXPECT_THAT(e.what(), HasSubstr("'soon'"));
+  }
+}
+
+TEST(MysqlUrlOptions, UnknownOptionIsAnArgumentErrorNamingIt) {
+  try {
+    relate::create_engine("mysql://u:p@127.0.0.1:1/db?colour=blue").connect();
+    FAIL() << "expected ArgumentError";
+  } catch (const relate::ArgumentError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("'colour'"));
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Servers, PercentEncodedPasswordTest,
+                         ::testing::Values("postgresql", "mysql"),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace conformance_test

@@ -205,7 +205,9 @@ DatabaseFixture::DatabaseFixture(const std::string& backend)
       engine(relate::create_engine(engine_url_)),
       reader_(relate::create_engine(engine_url_)) {
   listener_ = engine.add_listener([this](const relate::StatementEvent& e) {
-    statements.push_back(canonical_sql(e.sql, this->backend()));
+    std::string sql = canonical_sql(e.sql, this->backend());
+    std::lock_guard lock(statements_mutex_);
+    statements.push_back(std::move(sql));
   });
 }
 

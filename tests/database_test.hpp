@@ -24,6 +24,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <mutex>
 #include <ostream>
 #include <relate/relate.hpp>
 #include <stdexcept>
@@ -147,6 +148,7 @@ class DatabaseFixture : public ::testing::Test {
 
  private:
   relate::Engine reader_;
+  std::mutex statements_mutex_;  // Sessions may run in several threads
   int listener_ = 0;
 };
 

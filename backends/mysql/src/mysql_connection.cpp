@@ -10,6 +10,7 @@
 #include <cppconn/statement.h>
 #include <mysql_driver.h>
 
+#include <charconv>
 #include <cstdio>
 #include <relate/errors.hpp>
 
@@ -123,6 +124,17 @@ class MysqlCursor final : public Cursor {
   std::string where_;
 };
 
+// A URL option that counts seconds.
+int seconds(const std::string& key, const std::string& value) {
+  int n = 0;
+  const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), n);
+  if (error != std::errc() || end != value.data() + value.size() || n < 0) {
+    throw ArgumentError("MySQL URL option '" + key + "' must be a whole number of seconds, not '" +
+                        value + "'");
+  }
+  return n;
+}
+
 }  // namespace
 
 MysqlConnection::MysqlConnection(const Url& url)
@@ -138,11 +150,11 @@ MysqlConnection::MysqlConnection(const Url& url)
     if (key == "charset") {
       charset = value;
     } else if (key == "connect_timeout") {
-      connect_timeout = std::stoi(value);
+      connect_timeout = seconds(key, value);
     } else if (key == "read_timeout") {
-      options["OPT_READ_TIMEOUT"] = std::stoi(value);
+      options["OPT_READ_TIMEOUT"] = seconds(key, value);
     } else if (key == "write_timeout") {
-      options["OPT_WRITE_TIMEOUT"] = std::stoi(value);
+      options["OPT_WRITE_TIMEOUT"] = seconds(key, value);
     } else {
       throw ArgumentError("unknown MySQL URL option '" + key +
                           "' (known: connect_timeout, read_timeout, write_timeout, charset)");
