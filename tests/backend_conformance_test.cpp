@@ -389,14 +389,20 @@ TEST(PostgresqlUrlOptions, ApplicationNameAndServerOptionsReachTheSession) {
   EXPECT_EQ(scalar(engine, "SELECT current_setting('statement_timeout')"), "1234ms");
 }
 
-TEST(PostgresqlUrlOptions, UnknownOptionIsAnArgumentErrorNamingIt) {
+// The message of the ArgumentError connecting to `url` throws ("" when none).
+std::string argument_error(const std::string& url) {
   try {
-    relate::create_engine("postgresql://u:p@127.0.0.1:1/db?colour=blue").connect();
-    FAIL() << "expected ArgumentError";
+    relate::create_engine(url).connect();
   } catch (const relate::ArgumentError& e) {
-    EXPECT_THAT(e.what(), HasSubstr("'colour'"));
-    EXPECT_THAT(e.what(), HasSubstr("connect_timeout"));
+    return e.what();
   }
+  return "";
+}
+
+TEST(PostgresqlUrlOptions, UnknownOptionIsAnArgumentErrorNamingIt) {
+  const std::string message = argument_error("postgresql://u:p@127.0.0.1:1/db?colour=blue");
+  EXPECT_THAT(message, HasSubstr("'colour'"));
+  EXPECT_THAT(message, HasSubstr("connect_timeout"));
 }
 
 TEST(MysqlUrlOptions, CharsetAndTimeoutsReachTheSession) {
@@ -407,22 +413,13 @@ TEST(MysqlUrlOptions, CharsetAndTimeoutsReachTheSession) {
 }
 
 TEST(MysqlUrlOptions, TimeoutThatIsNotANumberIsAnArgumentErrorNamingIt) {
-  try {
-    relate::create_engine("mysql://u:p@127.0.0.1:1/db?read_timeout=soon").connect();
-    FAIL() << "expected ArgumentError";
-  } catch (const relate::ArgumentError& e) {
-    EXPECT_THAT(e.what(), HasSubstr("'read_timeout'"));
-    EXPECT_THAT(e.what(), HasSubstr("'soon'"));
-  }
+  const std::string message = argument_error("mysql://u:p@127.0.0.1:1/db?read_timeout=soon");
+  EXPECT_THAT(message, HasSubstr("'read_timeout'"));
+  EXPECT_THAT(message, HasSubstr("'soon'"));
 }
 
 TEST(MysqlUrlOptions, UnknownOptionIsAnArgumentErrorNamingIt) {
-  try {
-    relate::create_engine("mysql://u:p@127.0.0.1:1/db?colour=blue").connect();
-    FAIL() << "expected ArgumentError";
-  } catch (const relate::ArgumentError& e) {
-    EXPECT_THAT(e.what(), HasSubstr("'colour'"));
-  }
+  EXPECT_THAT(argument_error("mysql://u:p@127.0.0.1:1/db?colour=blue"), HasSubstr("'colour'"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Servers, PercentEncodedPasswordTest,
