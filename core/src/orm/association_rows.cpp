@@ -107,22 +107,35 @@ void UnitOfWork::write_associations() {
     match_side(del.where, rel->target_secondary(), target->committed());
     conn().execute(del);
   }
+  // New links of one relationship share multi-row INSERTs.
+  const RelationshipProperty* batch_rel = nullptr;
+  sql::Insert ins;
+  std::size_t most = 0;
+  auto write_batch = [&] {
+    if (batch_rel && !ins.rows.empty()) conn().execute(ins);
+    batch_rel = nullptr;
+  };
   for (const Link& link : inserts.order()) {
     const auto& [rel, parent, target] = link;
     if (!inserts.contains(link) || deleting_.count(parent) || deleting_.count(target)) continue;
     if (parent->session() != &s_ || target->session() != &s_) continue;
-    sql::Insert ins = sql::insert(*rel->secondary());
-    ins.rows.emplace_back();
-    for (const auto& pair : rel->parent_secondary()) {
-      ins.columns.push_back(pair.column);
-      ins.rows.back().push_back(parent->committed()[pair.key]);
+    if (rel != batch_rel) {
+      write_batch();
+      batch_rel = rel;
+      ins = sql::insert(*rel->secondary());
+      for (const auto& pair : rel->parent_secondary()) ins.columns.push_back(pair.column);
+      for (const auto& pair : rel->target_secondary()) ins.columns.push_back(pair.column);
+      most = rows_per_insert(ins.columns.size());
     }
-    for (const auto& pair : rel->target_secondary()) {
-      ins.columns.push_back(pair.column);
-      ins.rows.back().push_back(target->committed()[pair.key]);
+    std::vector<Value>& row = ins.rows.emplace_back();
+    for (const auto& pair : rel->parent_secondary()) row.push_back(parent->committed()[pair.key]);
+    for (const auto& pair : rel->target_secondary()) row.push_back(target->committed()[pair.key]);
+    if (ins.rows.size() == most) {
+      conn().execute(ins);
+      ins.rows.clear();
     }
-    conn().execute(ins);
   }
+  write_batch();
 }
 
 }  // namespace relate

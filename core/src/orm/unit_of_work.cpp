@@ -110,21 +110,89 @@ RelationshipAttribute& UnitOfWork::loaded_attribute(InstanceState& parent,
   return attr;
 }
 
-void UnitOfWork::insert(InstanceState& state) {
+std::optional<std::size_t> UnitOfWork::generated_key(InstanceState& state) const {
+  const Mapper& m = *state.mapper();
+  const auto& pk = m.primary_key();
+  if (pk.size() != 1 || !m.columns()[pk[0]].column->autoincrement()) return std::nullopt;
+  const Value v = m.get(state.object(), pk[0]);
+  // A key of 0 (or null) asks the database to assign one.
+  if (v.is_null() || (v.kind() == Value::Kind::integer && v.as_int() == 0)) return pk[0];
+  return std::nullopt;
+}
+
+std::vector<Value> UnitOfWork::insert_values(InstanceState& state) {
   const Mapper& m = *state.mapper();
   std::vector<Value> values = m.values(state.object());
-  const auto& pk = m.primary_key();
-  std::optional<std::size_t> generated;
-  if (pk.size() == 1 && m.columns()[pk[0]].column->autoincrement()) {
-    const Value& v = values[pk[0]];
-    // A key of 0 (or null) asks the database to assign one.
-    if (v.is_null() || (v.kind() == Value::Kind::integer && v.as_int() == 0)) generated = pk[0];
-  }
   // post_update foreign keys are written by a second UPDATE once both rows exist.
   for (const RelationshipProperty* rel : m.dependent_relationships()) {
     if (!rel->post_update()) continue;
     for (const auto& pair : rel->column_pairs()) values[pair.foreign] = Value();
   }
+  return values;
+}
+
+std::size_t UnitOfWork::rows_per_insert(std::size_t columns) {
+  constexpr std::size_t most = 500;  // a few statement shapes, each cached once
+  return std::clamp<std::size_t>(
+      conn().dialect().max_parameters() / std::max<std::size_t>(columns, 1), 1, most);
+}
+
+void UnitOfWork::insert_all(const Mapper& m, const std::vector<InstanceState*>& states) {
+  // A self-referential mapper's children take their parent's key from the parent's
+  // push after its INSERT: those rows go one by one.
+  const bool batches =
+      std::none_of(m.relationships().begin(), m.relationships().end(),
+                   [&m](const RelationshipProperty* r) { return &r->target() == &m; });
+  const std::size_t most = rows_per_insert(m.columns().size());
+  std::vector<InstanceState*> batch;
+  auto write_batch = [&] {
+    if (batch.empty()) return;
+    insert_rows(m, batch);
+    for (InstanceState* s : batch) push_one_to_many(*s, true, false);
+    batch.clear();
+  };
+  for (InstanceState* s : states) {
+    pull_many_to_one(*s, true, false);
+    if (batches && !generated_key(*s)) {
+      batch.push_back(s);
+      if (batch.size() == most) write_batch();
+      continue;
+    }
+    write_batch();
+    insert(*s);
+    push_one_to_many(*s, true, false);
+  }
+  write_batch();
+}
+
+void UnitOfWork::insert_rows(const Mapper& m, const std::vector<InstanceState*>& states) {
+  if (states.size() == 1) {
+    insert(*states.front());
+    return;
+  }
+  sql::Insert ins = sql::insert(m.table());
+  for (const auto& c : m.columns()) ins.columns.push_back(c.column);
+  std::vector<std::vector<Value>> written;
+  written.reserve(states.size());
+  for (InstanceState* s : states) {
+    written.push_back(insert_values(*s));
+    ins.rows.push_back(written.back());
+  }
+  conn().execute(ins);
+  for (std::size_t i = 0; i < states.size(); ++i) {
+    InstanceState& state = *states[i];
+    journal(state);
+    InstanceAccess::committed(state) = std::move(written[i]);
+    InstanceAccess::status(state) = ObjectStatus::persistent;
+    s_.identity_put(s_.key_of(state), &state);
+    inserted_.insert(&state);
+  }
+}
+
+void UnitOfWork::insert(InstanceState& state) {
+  const Mapper& m = *state.mapper();
+  const std::optional<std::size_t> generated = generated_key(state);
+  std::vector<Value> values = insert_values(state);
   sql::Insert ins = sql::insert(m.table());
   ins.rows.emplace_back();
   for (std::size_t i = 0; i < values.size(); ++i) {
@@ -270,11 +338,7 @@ void UnitOfWork::run() {
         deleted_early.insert(*row);
       }
     }
-    for (InstanceState* s : parent_first(pending[m], false)) {
-      pull_many_to_one(*s, true, false);
-      insert(*s);
-      push_one_to_many(*s, true, false);
-    }
+    insert_all(*m, parent_first(pending[m], false));
     for (InstanceState* s : persistent[m]) {
       if (after_inserts.count(s)) save(s);
     }

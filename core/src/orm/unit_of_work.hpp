@@ -35,7 +35,19 @@ class UnitOfWork {
   void set_columns(InstanceState& target, const std::vector<std::size_t>& columns,
                    const std::vector<Value>& values);
   RelationshipAttribute& loaded_attribute(InstanceState& parent, const RelationshipProperty& rel);
+  // The rows of one mapper's new objects, parents first. Objects whose key is given
+  // share multi-row INSERTs (SQLAlchemy's executemany); an object whose key the
+  // database generates, or any of a self-referential mapper, takes one INSERT each.
+  void insert_all(const Mapper& m, const std::vector<InstanceState*>& states);
   void insert(InstanceState& state);
+  void insert_rows(const Mapper& m, const std::vector<InstanceState*>& states);
+  // The column values an INSERT writes for the object (post_update keys held back).
+  std::vector<Value> insert_values(InstanceState& state);
+  // The key column the database generates for the object, if it does: a single
+  // autoincrement key left 0 or null.
+  std::optional<std::size_t> generated_key(InstanceState& state) const;
+  // Rows one multi-row INSERT into `table` with `columns` columns carries.
+  std::size_t rows_per_insert(std::size_t columns);
   void update(InstanceState& state);
   void remove(InstanceState& state);
   void finish();
