@@ -70,12 +70,7 @@ relate::MetaData schema() {
       .order_by(&Tag::id);
 }
 
-// The URL of a server the tests may use, or "" when it is not running.
-std::string url_for(const std::string& backend) {
-  const char* v =
-      std::getenv(backend == "postgresql" ? "RELATE_TEST_POSTGRESQL_URL" : "RELATE_TEST_MYSQL_URL");
-  return v ? v : "";
-}
+using relate_test::server_url;
 
 // Each test in a database of its own (relate_test::DatabaseTest), with the schema above.
 class ConformanceTest : public relate_test::DatabaseTest {
@@ -329,16 +324,11 @@ class PercentEncodedPasswordTest : public ::testing::TestWithParam<std::string> 
  protected:
   // The server's URL with relate_special and `password` (already encoded) as user.
   static std::string url_with_password(const std::string& password) {
-    std::string url = url_for(GetParam());
+    std::string url = server_url(GetParam());
     const auto scheme_end = url.find("://") + 3;
     return url.substr(0, scheme_end) + "relate_special:" + password + url.substr(url.find('@'));
   }
-  void SetUp() override {
-    if (url_for(GetParam()).empty()) {
-      GTEST_SKIP() << "no " << GetParam()
-                   << " server: run under tests/servers/with-databases (make test does)";
-    }
-  }
+  void SetUp() override { RELATE_REQUIRE_SERVER(GetParam()); }
 };
 
 TEST_P(PercentEncodedPasswordTest, PasswordWithUrlSpecialCharactersConnects) {
@@ -364,7 +354,7 @@ TEST_P(PercentEncodedPasswordTest, WrongPasswordIsOperationalErrorThatDoesNotSho
 
 // The server's URL with `option` added to its query.
 std::string server_url_with(const std::string& backend, const std::string& option) {
-  const std::string url = url_for(backend);
+  const std::string url = server_url(backend);
   return url + (url.find('?') == std::string::npos ? "?" : "&") + option;
 }
 
@@ -375,13 +365,8 @@ std::string scalar(const relate::Engine& engine, const std::string& sql) {
   return cursor->get(0).as_text();
 }
 
-#define REQUIRE_SERVER(backend)      \
-  if (url_for(backend).empty())      \
-  GTEST_SKIP() << "no " << (backend) \
-               << " server: run under tests/servers/with-databases (make test does)"
-
 TEST(PostgresqlUrlOptions, ApplicationNameAndServerOptionsReachTheSession) {
-  REQUIRE_SERVER("postgresql");
+  RELATE_REQUIRE_SERVER("postgresql");
   auto engine = relate::create_engine(server_url_with(
       "postgresql",
       "application_name=relate%20app&options=-cstatement_timeout%3D1234&sslmode=disable"));
@@ -406,7 +391,7 @@ TEST(PostgresqlUrlOptions, UnknownOptionIsAnArgumentErrorNamingIt) {
 }
 
 TEST(MysqlUrlOptions, CharsetAndTimeoutsReachTheSession) {
-  REQUIRE_SERVER("mysql");
+  RELATE_REQUIRE_SERVER("mysql");
   auto engine = relate::create_engine(
       server_url_with("mysql", "charset=utf8mb4&connect_timeout=5&read_timeout=7&write_timeout=9"));
   EXPECT_EQ(scalar(engine, "SELECT @@character_set_client"), "utf8mb4");

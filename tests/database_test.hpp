@@ -45,7 +45,7 @@ inline constexpr const char* kPostgresql = "postgresql";
 inline constexpr const char* kMysql = "mysql";
 
 // A statement as the fixture records it: quotes of the dialect become "...", numbered
-// parameters (:p1, $1) become ?.
+// parameters (:p1) become ?.
 std::string canonical_sql(std::string_view sql, std::string_view backend);
 
 // One value as rows() spells it.
@@ -87,7 +87,6 @@ class DatabaseFixture : public ::testing::Test {
 
   const std::string& backend() const { return scratch_.backend(); }
   bool on(std::string_view b) const { return backend() == b; }
-  std::string url() const { return engine_url_; }
 
   // Creates the schema and forgets the DDL statements.
   relate::MetaData create(relate::MetaData metadata);
@@ -169,11 +168,17 @@ using DatabaseTest = OnEveryBackend<DatabaseFixture>;
                         ::relate_test::kMysql),                             \
       [](const ::testing::TestParamInfo<const char*>& info) { return std::string(info.param); })
 
-// Instantiates a suite that checks what one dialect writes (DDL text, catalog tables)
-// on that backend alone.
-#define RELATE_ON_SQLITE_ONLY(Suite)                            \
-  INSTANTIATE_TEST_SUITE_P(                                     \
-      Sqlite, Suite, ::testing::Values(::relate_test::kSqlite), \
-      [](const ::testing::TestParamInfo<const char*>& info) { return std::string(info.param); })
+// The URL of the test server for `backend` ("postgresql", "mysql"), "" when none runs.
+std::string server_url(const std::string& backend);
+// Why a test of `backend` cannot run here, "" when its server runs.
+std::string missing_server(const std::string& backend);
+// In a test body or SetUp: skips (under CI=true fails) when `backend`'s server is missing.
+#define RELATE_REQUIRE_SERVER(backend)                                                \
+  if (const std::string relate_missing = ::relate_test::missing_server(backend);      \
+      !relate_missing.empty()) {                                                      \
+    const char* relate_ci = std::getenv("CI");                                        \
+    if (relate_ci && std::string_view(relate_ci) == "true") FAIL() << relate_missing; \
+    GTEST_SKIP() << relate_missing;                                                   \
+  }
 
 }  // namespace relate_test

@@ -6,15 +6,6 @@ std::string PostgresDialect::placeholder(std::size_t index) const {
   return ":p" + std::to_string(index + 1);
 }
 
-std::string PostgresDialect::limit_offset(std::optional<std::int64_t> limit,
-                                          std::optional<std::int64_t> offset,
-                                          std::size_t first) const {
-  std::string out;
-  if (limit) out += " LIMIT " + placeholder(first++);
-  if (offset) out += " OFFSET " + placeholder(first);
-  return out;
-}
-
 std::string PostgresDialect::column_type(const Column& column) const {
   switch (column.type()) {
     case ColumnType::blob:

@@ -11,8 +11,6 @@ class PostgresDialect final : public Dialect {
  public:
   std::string_view name() const override { return "postgresql"; }
   std::string placeholder(std::size_t index) const override;
-  std::string limit_offset(std::optional<std::int64_t> limit, std::optional<std::int64_t> offset,
-                           std::size_t first_param_index) const override;
   std::string column_type(const Column& column) const override;
   // SOCI reads TIMESTAMP into a std::tm, without the microseconds: read it as text.
   std::string select_column(std::string sql, const Column& column) const override;

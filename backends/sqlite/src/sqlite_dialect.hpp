@@ -10,6 +10,9 @@ class SqliteDialect final : public Dialect {
  public:
   std::string_view name() const override { return "sqlite"; }
   std::string autoincrement_column(const Column& column) const override;
+  // SQLite has no OFFSET without LIMIT: LIMIT -1 stands for "all".
+  std::string limit_offset(std::optional<std::int64_t> limit, std::optional<std::int64_t> offset,
+                           std::size_t first_param_index) const override;
   bool supports_returning() const override { return true; }
   std::size_t max_parameters() const override { return 32766; }
   std::string has_table_sql() const override;

@@ -2,10 +2,11 @@
 
 namespace relate {
 
-Connection::Connection(std::shared_ptr<EngineImpl> engine, std::shared_ptr<DriverConnection> driver)
+Connection::Connection(std::shared_ptr<EngineImpl> engine, std::shared_ptr<DriverConnection> driver,
+                       std::uint64_t schema_generation)
     : engine_(std::move(engine)),
       driver_(std::move(driver)),
-      schema_generation_(engine_->schema_generation) {}
+      schema_generation_(schema_generation) {}
 
 Connection::Connection(Connection&& o) noexcept
     : engine_(std::move(o.engine_)),
@@ -59,8 +60,7 @@ void Connection::execute(std::string_view sql) {
   sql::CompiledStatement s{std::string(sql), {}};
   engine_->notify(s);
   driver_->execute(s);
-  engine_->schema_changed(*driver_);
-  schema_generation_ = engine_->schema_generation;
+  schema_generation_ = engine_->schema_changed(*driver_);
 }
 
 std::int64_t Connection::rows_affected() { return driver_->rows_affected(); }
@@ -80,8 +80,10 @@ void Connection::commit() {
 
 void Connection::rollback() {
   if (engine_->echo) engine_->notify_text("ROLLBACK");
-  in_transaction_ = false;
+  // Still in the transaction until the driver says otherwise: if it throws,
+  // release() tries again and, failing, keeps the connection out of the pool.
   driver_->rollback();
+  in_transaction_ = false;
 }
 
 }  // namespace relate

@@ -17,10 +17,7 @@ std::string Dialect::limit_offset(std::optional<std::int64_t> limit,
                                   std::optional<std::int64_t> offset, std::size_t first) const {
   std::string out;
   if (limit) out += " LIMIT " + placeholder(first++);
-  if (offset) {
-    if (!limit) out += " LIMIT -1";
-    out += " OFFSET " + placeholder(first);
-  }
+  if (offset) out += " OFFSET " + placeholder(first);
   return out;
 }
 

@@ -31,25 +31,30 @@ Connection EngineImpl::connect() {
     }
     if (!shared) shared = backend->connect(url);
     shared_in_use = true;
-    return Connection(shared_from_this(), shared);
+    return Connection(shared_from_this(), shared, schema_generation);
   }
   std::shared_ptr<DriverConnection> driver;
+  std::uint64_t generation = 0;
   {
+    // The generation is read with the driver taken: DDL between the two would
+    // otherwise leave the driver's statements neither discarded nor flagged.
     std::lock_guard lock(mutex);
+    generation = schema_generation;
     if (!idle.empty()) {
       driver = std::move(idle.back());
       idle.pop_back();
     }
   }
   if (!driver) driver = backend->connect(url);
-  return Connection(shared_from_this(), std::move(driver));
+  return Connection(shared_from_this(), std::move(driver), generation);
 }
 
-void EngineImpl::schema_changed(DriverConnection& current) {
+std::uint64_t EngineImpl::schema_changed(DriverConnection& current) {
   std::lock_guard lock(mutex);
   ++schema_generation;
   current.discard_prepared_statements();
   for (const auto& d : idle) d->discard_prepared_statements();
+  return schema_generation;
 }
 
 void EngineImpl::give_back(std::shared_ptr<DriverConnection> driver, bool broken,
@@ -126,6 +131,16 @@ void Engine::remove_listener(int id) const {
 void Engine::set_echo(bool echo) const { impl_->echo = echo; }
 
 namespace {
+// After a failed statement: the statement's error is the one to report. A rollback
+// that fails too leaves the connection marked in a transaction, so its release
+// keeps it out of the pool.
+void rollback_quietly(Connection& c) noexcept {
+  try {
+    c.rollback();
+  } catch (...) {
+  }
+}
+
 bool has_table(Connection& c, const Table& t) {
   auto cursor = c.execute(sql::CompiledStatement{c.dialect().has_table_sql(), {Value(t.name())}});
   return cursor->next();
@@ -153,7 +168,7 @@ void Engine::create_all(const MetaData& metadata, bool checkfirst) const {
     }
     c.commit();
   } catch (...) {
-    c.rollback();
+    rollback_quietly(c);
     throw;
   }
 }
@@ -176,7 +191,7 @@ void Engine::drop_all(const MetaData& metadata, bool checkfirst) const {
     }
     c.commit();
   } catch (...) {
-    c.rollback();
+    rollback_quietly(c);
     throw;
   }
 }

@@ -17,8 +17,8 @@ class EngineImpl : public std::enable_shared_from_this<EngineImpl> {
                  std::uint64_t schema_generation) noexcept;
   // DDL ran on `current`: every connection's prepared statements may describe tables
   // that are gone or changed. Idle ones and `current` forget them now; those lent out
-  // forget them when they come back.
-  void schema_changed(DriverConnection& current);
+  // forget them when they come back. Returns the new generation.
+  std::uint64_t schema_changed(DriverConnection& current);
   void notify(const sql::CompiledStatement& statement);
   void notify_text(std::string_view sql);
 
@@ -27,7 +27,7 @@ class EngineImpl : public std::enable_shared_from_this<EngineImpl> {
   std::shared_ptr<const Dialect> dialect;
   EngineOptions options;
   std::atomic<bool> echo = false;
-  std::atomic<std::uint64_t> schema_generation = 0;
+  std::uint64_t schema_generation = 0;  // guarded by mutex
 
   std::mutex mutex;
   std::vector<std::shared_ptr<DriverConnection>> idle;

@@ -23,13 +23,6 @@ std::vector<Value> Mapper::values(const void* object) const {
   return out;
 }
 
-std::vector<Value> Mapper::primary_key_values(const void* object) const {
-  std::vector<Value> out;
-  out.reserve(primary_key_.size());
-  for (auto i : primary_key_) out.push_back(bp_.columns[i].get(object));
-  return out;
-}
-
 void Mapper::bind(InstanceState& state, bool loaded) const {
   InstanceAccess::mapper(state) = this;
   for (const auto& f : bp_.relationships) {

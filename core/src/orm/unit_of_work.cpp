@@ -59,8 +59,7 @@ void SessionImpl::flush() {
 
 void UnitOfWork::journal(InstanceState& state) {
   // Objects this flush's cascades marked deleted were persistent before it.
-  const bool cascaded = deleting_.count(&state) && std::find(s_.deleted_.begin(), s_.deleted_.end(),
-                                                             &state) == s_.deleted_.end();
+  const bool cascaded = deleting_.count(&state) && !requested_deletes_.count(&state);
   s_.journal_.try_emplace(
       &state,
       SessionImpl::Saved{cascaded ? ObjectStatus::persistent : state.status(), state.committed()});
@@ -72,8 +71,7 @@ void UnitOfWork::touch_fields(InstanceState& state) {
 
 void UnitOfWork::restore() noexcept {
   for (const auto& d : deletes_) {
-    if (d->status() == ObjectStatus::deleted &&
-        std::find(s_.deleted_.begin(), s_.deleted_.end(), d) == s_.deleted_.end()) {
+    if (d->status() == ObjectStatus::deleted && !requested_deletes_.count(d)) {
       InstanceAccess::status(*d) = ObjectStatus::persistent;
     }
   }
@@ -172,21 +170,21 @@ void UnitOfWork::insert_rows(const Mapper& m, const std::vector<InstanceState*>&
   }
   sql::Insert ins = sql::insert(m.table());
   for (const auto& c : m.columns()) ins.columns.push_back(c.column);
-  std::vector<std::vector<Value>> written;
-  written.reserve(states.size());
-  for (InstanceState* s : states) {
-    written.push_back(insert_values(*s));
-    ins.rows.push_back(written.back());
-  }
-  conn().execute(ins);
-  for (std::size_t i = 0; i < states.size(); ++i) {
-    InstanceState& state = *states[i];
-    journal(state);
-    InstanceAccess::committed(state) = std::move(written[i]);
-    InstanceAccess::status(state) = ObjectStatus::persistent;
-    s_.identity_put(s_.key_of(state), &state);
-    inserted_.insert(&state);
-  }
+  ins.rows.reserve(states.size());
+  for (InstanceState* s : states) ins.rows.push_back(insert_values(*s));
+  // The rows written become the objects' committed values: moved, not copied.
+  sql::Statement statement = std::move(ins);
+  conn().execute(statement);
+  auto& written = std::get<sql::Insert>(statement).rows;
+  for (std::size_t i = 0; i < states.size(); ++i) mark_inserted(*states[i], std::move(written[i]));
+}
+
+void UnitOfWork::mark_inserted(InstanceState& state, std::vector<Value> written) {
+  journal(state);
+  InstanceAccess::committed(state) = std::move(written);
+  InstanceAccess::status(state) = ObjectStatus::persistent;
+  s_.identity_put(s_.key_of(state), &state);
+  inserted_.insert(&state);
 }
 
 void UnitOfWork::insert(InstanceState& state) {
@@ -202,7 +200,7 @@ void UnitOfWork::insert(InstanceState& state) {
   }
   const bool returning = generated && conn().dialect().supports_returning();
   if (returning) ins.returning.push_back(m.columns()[*generated].column);
-  auto cursor = conn().execute(ins);
+  auto cursor = conn().execute(std::move(ins));
   if (generated) {
     Value id;
     if (returning) {
@@ -215,11 +213,7 @@ void UnitOfWork::insert(InstanceState& state) {
     m.set(state.object(), *generated, Value(id));
     values[*generated] = m.get(state.object(), *generated);
   }
-  journal(state);
-  InstanceAccess::committed(state) = std::move(values);
-  InstanceAccess::status(state) = ObjectStatus::persistent;
-  s_.identity_put(s_.key_of(state), &state);
-  inserted_.insert(&state);
+  mark_inserted(state, std::move(values));
 }
 
 void UnitOfWork::update(InstanceState& state) {
@@ -267,6 +261,7 @@ void UnitOfWork::remove(InstanceState& state) {
 }
 
 void UnitOfWork::run() {
+  requested_deletes_.insert(s_.deleted_.begin(), s_.deleted_.end());
   collect_deletes();
   process_removed_children();
 

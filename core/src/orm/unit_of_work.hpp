@@ -41,6 +41,8 @@ class UnitOfWork {
   void insert_all(const Mapper& m, const std::vector<InstanceState*>& states);
   void insert(InstanceState& state);
   void insert_rows(const Mapper& m, const std::vector<InstanceState*>& states);
+  // The object's row is written: `written` becomes its committed values.
+  void mark_inserted(InstanceState& state, std::vector<Value> written);
   // The column values an INSERT writes for the object (post_update keys held back).
   std::vector<Value> insert_values(InstanceState& state);
   // The key column the database generates for the object, if it does: a single
@@ -82,6 +84,8 @@ class UnitOfWork {
   std::vector<InstanceState*> deletes_;
   std::size_t cascaded_ = 0;  // deletes_ before this index had their dependents processed
   std::unordered_set<InstanceState*> deleting_;
+  // The objects session.remove() named (s_.deleted_), for constant-time lookups.
+  std::unordered_set<InstanceState*> requested_deletes_;
   std::unordered_set<InstanceState*> inserted_;
   // Objects whose row the database removed through ON DELETE CASCADE.
   std::vector<InstanceState*> deleted_by_database_;

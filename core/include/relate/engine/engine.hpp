@@ -59,7 +59,8 @@ class Connection {
 
  private:
   friend class EngineImpl;
-  Connection(std::shared_ptr<EngineImpl> engine, std::shared_ptr<DriverConnection> driver);
+  Connection(std::shared_ptr<EngineImpl> engine, std::shared_ptr<DriverConnection> driver,
+             std::uint64_t schema_generation);
   void release() noexcept;
 
   std::shared_ptr<EngineImpl> engine_;

@@ -20,7 +20,6 @@ class Column;
 class Table;
 class RelationshipProperty;
 class RelationshipAttribute;
-class RelationshipProperty;
 
 class Mapper {
  public:
@@ -63,8 +62,6 @@ class Mapper {
   const std::vector<std::size_t>& primary_key() const { return primary_key_; }
   // The column mapped from a member, if that member is a column.
   std::optional<std::size_t> column_of_field(std::size_t field) const;
-  std::string_view field_name(std::size_t field) const { return bp_.field_names.at(field); }
-  std::size_t field_count() const { return bp_.field_names.size(); }
 
   const std::vector<RelationshipField>& relationship_fields() const { return bp_.relationships; }
   const RelationshipField* relationship_field(std::size_t field) const;
@@ -85,7 +82,6 @@ class Mapper {
     bp_.columns[column].set(object, std::move(value));
   }
   std::vector<Value> values(const void* object) const;
-  std::vector<Value> primary_key_values(const void* object) const;
 
   // Binds the object's relationship members to it; `loaded` false marks them
   // unloaded (objects coming from the database). A new object's related objects are
