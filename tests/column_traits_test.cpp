@@ -176,6 +176,20 @@ TEST_P(ColumnTraitsTest, OutOfRangeValueInTheDatabaseIsADataErrorNamingMemberAnd
   }
 }
 
+TEST_P(ColumnTraitsTest, ARowThatFailedToLoadLeavesNothingInTheSession) {
+  const relate::MetaData md = create(relate::MetaData{}.table<Box<std::int8_t>>(
+      "boxes", relate::primary_key(&Box<std::int8_t>::id)));
+  exec_raw("INSERT INTO boxes (id, value) VALUES (1, 300)");
+  relate::Session session(engine, md);
+  EXPECT_THROW(session.get<Box<std::int8_t>>(1), relate::DataError);
+  session.rollback();
+  exec_raw("UPDATE boxes SET value = 7 WHERE id = 1");
+  // No half-loaded object answers from the identity map: the row loads afresh.
+  const auto box = session.get<Box<std::int8_t>>(1);
+  ASSERT_TRUE(box);
+  EXPECT_EQ(box->value, 7);
+}
+
 TEST_P(ColumnTraitsTest, FloatRoundTripsExactly) {
   static_assert(relate::column_traits<float>::type == ColumnType::real);
   EXPECT_EQ(round_trip(3.14159f), 3.14159f);

@@ -1,5 +1,6 @@
 // Session and SessionImpl: identity map, attaching objects, queries, transactions.
 // The flush itself lives in unit_of_work.cpp.
+#include <algorithm>
 #include <cstring>
 #include <functional>
 #include <relate/orm/attributes.hpp>
@@ -13,29 +14,6 @@
 #include "session_impl.hpp"
 
 namespace relate {
-
-std::size_t IdentityKeyHash::operator()(const IdentityKey& k) const noexcept {
-  std::size_t h = std::hash<const void*>{}(k.mapper);
-  auto mix = [&h](std::size_t v) { h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2); };
-  for (const Value& v : k.values) {
-    mix(static_cast<std::size_t>(v.kind()));
-    std::visit(
-        [&](const auto& x) {
-          using X = std::decay_t<decltype(x)>;
-          if constexpr (std::is_same_v<X, std::int64_t> || std::is_same_v<X, bool> ||
-                        std::is_same_v<X, double> || std::is_same_v<X, std::string>) {
-            mix(std::hash<X>{}(x));
-          } else if constexpr (std::is_same_v<X, Timestamp>) {
-            mix(std::hash<std::int64_t>{}(x.time_since_epoch().count()));
-          } else if constexpr (std::is_same_v<X, Blob>) {
-            mix(std::hash<std::string_view>{}(
-                std::string_view(reinterpret_cast<const char*>(x.data()), x.size())));
-          }
-        },
-        v.storage());
-  }
-  return h;
-}
 
 // ---- Session (the typed API's non-template half) ----
 
@@ -231,39 +209,51 @@ InstanceState* SessionImpl::instance_from_row(const Mapper& mapper, Cursor& curs
                                               std::size_t first_column,
                                               const std::shared_ptr<LoadContext>& context) {
   const auto& pk = mapper.primary_key();
+  const auto& columns = mapper.columns();
   IdentityKey key{&mapper, {}};
-  key.values.reserve(pk.size());
   bool all_null = true;
   for (std::size_t i : pk) {
-    key.values.push_back(
-        normalize(cursor.get(first_column + i), mapper.columns()[i].column->type()));
+    key.values.push_back(normalize(cursor.get(first_column + i), columns[i].column->type()));
     all_null = all_null && key.values.back().is_null();
   }
   if (all_null) return nullptr;
-  if (auto it = identity_.find(key); it != identity_.end()) return it->second;
+  // One hash for both the lookup and the new entry; the entry goes again if the row
+  // cannot be loaded.
+  auto [entry, fresh] = identity_.try_emplace(std::move(key), nullptr);
+  if (!fresh) return entry->second;
+  const KeyValues& key_values = entry->first.values;
 
-  InstanceState* state = graph_->adopt(mapper.create());
-  auto& committed = InstanceAccess::committed(*state);
-  const std::size_t n = mapper.columns().size();
-  committed.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    Value v = normalize(cursor.get(first_column + i), mapper.columns()[i].column->type());
-    committed.push_back(v);
-    try {
-      mapper.set(state->object(), i, std::move(v));
-    } catch (const DataError& e) {
-      throw DataError("loading " + std::string(mapper.name()) +
-                      "::" + std::string(mapper.columns()[i].member) + " from table '" +
-                      mapper.table().name() + "': " + e.what());
+  InstanceState* state = nullptr;
+  try {
+    state = graph_->adopt(mapper.create());
+    auto& committed = InstanceAccess::committed(*state);
+    const std::size_t n = columns.size();
+    committed.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto in_key = std::find(pk.begin(), pk.end(), i);
+      Value v = in_key != pk.end()
+                    ? key_values[static_cast<std::size_t>(in_key - pk.begin())]
+                    : normalize(cursor.get(first_column + i), columns[i].column->type());
+      committed.push_back(v);
+      try {
+        mapper.set(state->object(), i, std::move(v));
+      } catch (const DataError& e) {
+        throw DataError("loading " + std::string(mapper.name()) +
+                        "::" + std::string(columns[i].member) + " from table '" +
+                        mapper.table().name() + "': " + e.what());
+      }
     }
+  } catch (...) {
+    identity_.erase(entry);
+    throw;
   }
+  entry->second = state;
   mapper.bind(*state, false);
   InstanceAccess::session(*state) = this;
   InstanceAccess::status(*state) = ObjectStatus::persistent;
   InstanceAccess::context(*state) = context;
   InstanceAccess::sequence(*state) = ++next_sequence_;
   if (context) context->loaded.push_back(state);
-  identity_put(std::move(key), state);
   return state;
 }
 
@@ -420,9 +410,12 @@ void SessionImpl::rollback() {
 void SessionImpl::close() {
   // Unlike rollback(), objects keep their values and loaded relationships.
   abandon_transaction();
-  for (auto& [key, s] : identity_) {
-    InstanceAccess::session(*s) = nullptr;
-    InstanceAccess::status(*s) = ObjectStatus::detached;
+  // Objects no handle can reach go with the graph below: nobody sees their status.
+  if (graph_.use_count() > 1) {
+    for (auto& [key, s] : identity_) {
+      InstanceAccess::session(*s) = nullptr;
+      InstanceAccess::status(*s) = ObjectStatus::detached;
+    }
   }
   identity_.clear();
   // The closed session's objects stay in their graph for as long as handles hold

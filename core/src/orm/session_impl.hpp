@@ -8,17 +8,9 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "identity_key.hpp"
+
 namespace relate {
-
-struct IdentityKey {
-  const Mapper* mapper;
-  std::vector<Value> values;
-  friend bool operator==(const IdentityKey&, const IdentityKey&) = default;
-};
-
-struct IdentityKeyHash {
-  std::size_t operator()(const IdentityKey& k) const noexcept;
-};
 
 class SessionImpl {
  public:
