@@ -99,6 +99,33 @@ TEST_P(JoinedLoadingTest, ParentWithoutChildrenGetsAnEmptyLoadedCollection) {
   EXPECT_EQ(statements.size(), 0u);
 }
 
+TEST_P(JoinedLoadingTest, ParentsWhoseRowsInterleaveEachGetTheirOwnChildren) {
+  // Ordered by a name the two users share, then by post id: the joined rows
+  // alternate between the parents (2, 1, 2, 1).
+  auto md = blog({0, 0});
+  exec_raw(
+      "INSERT INTO users (id, name) VALUES (1, 'same');"
+      "INSERT INTO users (id, name) VALUES (2, 'same');"
+      "INSERT INTO posts (id, user_id, title) VALUES (1, 2, 'a');"
+      "INSERT INTO posts (id, user_id, title) VALUES (2, 1, 'b');"
+      "INSERT INTO posts (id, user_id, title) VALUES (3, 2, 'c');"
+      "INSERT INTO posts (id, user_id, title) VALUES (4, 1, 'd');");
+  relate::Session session(engine, md);
+  const auto users = session
+                         .scalars(relate::select<User>()
+                                      .options(relate::joinedload(&User::posts))
+                                      .order_by(&User::name))
+                         .all();
+  clear();
+  ASSERT_THAT(ids_of(users), ElementsAre(2, 1));
+  std::vector<std::int64_t> first, second;
+  for (const auto& post : users[0]->posts) first.push_back(post->id);
+  for (const auto& post : users[1]->posts) second.push_back(post->id);
+  EXPECT_THAT(first, ElementsAre(1, 3));
+  EXPECT_THAT(second, ElementsAre(2, 4));
+  EXPECT_EQ(statements.size(), 0u);
+}
+
 TEST_P(JoinedLoadingTest, ChildrenOfAJoinedCollectionReachTheirParentWithoutAStatement) {
   auto md = blog({3, 2});
   relate::Session session(engine, md);

@@ -209,8 +209,12 @@ std::vector<InstanceState*> load_entities(
     InstanceState* parent = session.instance_from_row(mapper, *cursor, 0, context);
     if (on_row) on_row(*parent, *cursor);
     for (const auto& loader : row_loaders) loader->process_row(*parent, *cursor);
-    // Joined rows repeat their parent: each parent is returned once.
-    if (row_loaders.empty() || seen.insert(parent).second) out.push_back(parent);
+    // Joined rows repeat their parent: each parent is returned once. Its rows
+    // usually come together, which the comparison with the last one answers.
+    if (row_loaders.empty() ||
+        ((out.empty() || out.back() != parent) && seen.insert(parent).second)) {
+      out.push_back(parent);
+    }
   }
   cursor.reset();
   for (const auto& loader : row_loaders) loader->finish();

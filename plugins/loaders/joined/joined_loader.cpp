@@ -27,21 +27,29 @@ class JoinedRows final : public RowLoader {
   std::vector<std::unique_ptr<RowLoader>> nested;
 
   void process_row(InstanceState& parent, Cursor& row) override {
-    auto [it, first_time] = collected_.try_emplace(&parent);
-    if (first_time) {
-      // A relationship already loaded in the session is left as it is.
-      it->second.populate = !rel_.attribute(parent.object()).is_loaded();
-      order_.push_back(&parent);
+    // A parent's rows usually come one after another: only a new parent is looked up.
+    if (&parent != last_parent_) {
+      auto [it, first_time] = collected_.try_emplace(&parent);
+      if (first_time) {
+        // A relationship already loaded in the session is left as it is.
+        it->second.populate = !rel_.attribute(parent.object()).is_loaded();
+        order_.push_back(&parent);
+      }
+      last_parent_ = &parent;
+      last_ = &it->second;
     }
     InstanceState* child = load_instance(session_, rel_.target(), row, first_column_, context_);
     if (!child) return;
     for (const auto& n : nested) n->process_row(*child, row);
-    auto& items = it->second.items;
-    if (it->second.populate && (items.empty() || items.back() != child) &&
-        std::find(items.begin(), items.end(), child) == items.end()) {
+    if (!last_->items.empty() && last_->items.back() == child) return;  // a nested join's row
+    const bool first_sight = seen_children_.insert(child).second;
+    if (first_sight) children_.push_back(child);
+    // A child seen for the first time is in no parent's list yet.
+    auto& items = last_->items;
+    if (last_->populate &&
+        (first_sight || std::find(items.begin(), items.end(), child) == items.end())) {
       items.push_back(child);
     }
-    if (seen_children_.insert(child).second) children_.push_back(child);
   }
 
   void finish() override {
@@ -71,7 +79,9 @@ class JoinedRows final : public RowLoader {
   const RelationshipProperty& rel_;
   std::size_t first_column_;
   std::shared_ptr<LoadContext> context_;
-  std::unordered_map<InstanceState*, Collected> collected_;
+  std::unordered_map<InstanceState*, Collected> collected_;  // nodes: stable addresses
+  InstanceState* last_parent_ = nullptr;
+  Collected* last_ = nullptr;
   std::vector<InstanceState*> order_;
   std::unordered_set<InstanceState*> seen_children_;
   std::vector<InstanceState*> children_;
