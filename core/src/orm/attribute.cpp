@@ -48,8 +48,42 @@ bool RelationshipAttribute::raw_contains(const InstanceState* item) const {
   return false;
 }
 
+const std::vector<InstanceState*>& RelationshipAttribute::no_items() {
+  static const std::vector<InstanceState*> none;
+  return none;
+}
+
+RelationshipAttribute::Changes& RelationshipAttribute::changes() {
+  if (!changes_) changes_ = std::make_unique<Changes>();
+  return *changes_;
+}
+
+void RelationshipAttribute::trim_changes() {
+  if (changes_ && changes_->added.empty() && changes_->removed.empty() &&
+      changes_->pending.empty() && !changes_->pin) {
+    changes_.reset();
+  }
+}
+
+void RelationshipAttribute::pin(std::shared_ptr<detail::ObjectGraph> graph) {
+  if (graph) {
+    changes().pin = std::move(graph);
+  } else if (changes_) {
+    changes_->pin.reset();
+    trim_changes();
+  }
+}
+
+void RelationshipAttribute::clear_history() {
+  modified_ = false;
+  if (!changes_) return;
+  changes_->added.clear();
+  changes_->removed.clear();
+  trim_changes();
+}
+
 std::shared_ptr<detail::ObjectGraph> RelationshipAttribute::pinned_graph() const {
-  if (pin_) return pin_;
+  if (detail::ObjectGraph* g = pinned()) return g->shared_from_this();
   if (owner_ && raw_size()) return owner_->graph().shared_from_this();
   return nullptr;
 }
@@ -68,10 +102,10 @@ void RelationshipAttribute::link(InstanceState* item) {
                                 "'; expunge one of them first");
     }
     detail::ObjectGraph::join(owner_->graph(), item->graph());
-  } else if (pin_) {
-    pin_ = detail::ObjectGraph::join(*pin_, item->graph()).shared_from_this();
+  } else if (detail::ObjectGraph* g = pinned()) {
+    pin(detail::ObjectGraph::join(*g, item->graph()).shared_from_this());
   } else {
-    pin_ = item->graph().shared_from_this();
+    pin(item->graph().shared_from_this());
   }
 }
 
@@ -80,37 +114,40 @@ void RelationshipAttribute::bind(InstanceState* owner, const RelationshipPropert
   owner_ = owner;
   property_ = property;
   loaded_ = loaded;
-  if (pin_) {
-    detail::ObjectGraph::join(owner->graph(), *pin_);
-    pin_.reset();
+  if (detail::ObjectGraph* g = pinned()) {
+    detail::ObjectGraph::join(owner->graph(), *g);
+    pin(nullptr);
   }
 }
 
 void RelationshipAttribute::set_loaded(const std::vector<InstanceState*>& loaded) {
-  std::vector<InstanceState*> items = loaded;
-  if (pending_) {
-    for (auto& [added, item] : *pending_) {
-      auto it = std::find(items.begin(), items.end(), item);
-      if (added && it == items.end()) items.push_back(item);
-      if (!added && it != items.end()) items.erase(it);
-    }
-    pending_.reset();
-  }
   raw_clear();
+  if (!changes_ || changes_->pending.empty()) {
+    for (InstanceState* item : loaded) raw_append(item);
+    loaded_ = true;
+    return;
+  }
+  std::vector<InstanceState*> items = loaded;
+  for (auto& [added, item] : changes_->pending) {
+    auto it = std::find(items.begin(), items.end(), item);
+    if (added && it == items.end()) items.push_back(item);
+    if (!added && it != items.end()) items.erase(it);
+  }
+  changes_->pending.clear();
+  trim_changes();
   for (InstanceState* item : items) raw_append(item);
   loaded_ = true;
 }
 
 void RelationshipAttribute::expire() {
   raw_clear();
-  pending_.reset();
+  if (changes_) changes_->pending.clear();
   loaded_ = false;
   clear_history();
 }
 
 void RelationshipAttribute::defer(bool appended, InstanceState* item) {
-  if (!pending_) pending_ = std::make_unique<std::vector<std::pair<bool, InstanceState*>>>();
-  pending_->emplace_back(appended, item);
+  changes().pending.emplace_back(appended, item);
 }
 
 void RelationshipAttribute::load_slow() const {
@@ -128,7 +165,8 @@ void RelationshipAttribute::appended(InstanceState* item) {
   // History is net for many-to-many links (removed and appended again: no change); a
   // one-to-many keeps each event, as delete-orphan needs to see every removal.
   const bool link_history = property_->direction() == RelationshipDirection::many_to_many;
-  if (std::erase(removed_, item) == 0 || !link_history) added_.push_back(item);
+  Changes& c = changes();
+  if (std::erase(c.removed, item) == 0 || !link_history) c.added.push_back(item);
   note(owner_, *this);
   link_back(item);
   cascade_into_session(item);
@@ -151,7 +189,7 @@ void RelationshipAttribute::link_back(InstanceState* item) {
   if (old && old != owner_) {
     RelationshipAttribute& old_side = property_->attribute(old->object());
     if (old_side.loaded_ && old_side.raw_remove(item)) {
-      old_side.removed_.push_back(item);
+      old_side.changes().removed.push_back(item);
       old_side.modified_ = true;
       note(old, old_side);
     }
@@ -174,7 +212,8 @@ void RelationshipAttribute::removed(InstanceState* item) {
   if (!owner_ || !property_) return;
   modified_ = true;
   const bool link_history = property_->direction() == RelationshipDirection::many_to_many;
-  if (std::erase(added_, item) == 0 || !link_history) removed_.push_back(item);
+  Changes& c = changes();
+  if (std::erase(c.added, item) == 0 || !link_history) c.removed.push_back(item);
   note(owner_, *this);
   unlink_back(item);
 }
@@ -205,7 +244,7 @@ void RelationshipAttribute::replaced(InstanceState* old_item, InstanceState* new
   note(owner_, *this);
   // A one<> on the referenced side (one-to-one parent): the old child loses its key.
   if (old_item && property_->direction() == RelationshipDirection::one_to_many) {
-    removed_.push_back(old_item);
+    changes().removed.push_back(old_item);
   }
   if (property_->back_populates()) {
     if (old_item) unlink_back(old_item);

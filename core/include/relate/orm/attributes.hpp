@@ -54,19 +54,19 @@ class RelationshipAttribute {
   bool modified() const { return modified_; }
   // Items appended / removed through this attribute since the last flush (net: an
   // item appended and removed again is in neither).
-  const std::vector<InstanceState*>& added() const { return added_; }
-  const std::vector<InstanceState*>& removed() const { return removed_; }
-  void clear_history() {
-    modified_ = false;
-    added_.clear();
-    removed_.clear();
+  const std::vector<InstanceState*>& added() const {
+    return changes_ ? changes_->added : no_items();
   }
+  const std::vector<InstanceState*>& removed() const {
+    return changes_ ? changes_->removed : no_items();
+  }
+  void clear_history();
 
  protected:
   RelationshipAttribute() = default;
   // Copies carry the value, never the binding: a copy of a model object is a plain
   // value that no session tracks. (They pin the objects they refer to.)
-  RelationshipAttribute(const RelationshipAttribute& other) : pin_(other.pinned_graph()) {}
+  RelationshipAttribute(const RelationshipAttribute& other) { pin(other.pinned_graph()); }
   RelationshipAttribute& operator=(const RelationshipAttribute&) { return *this; }
 
   // Loads on first access; throws DetachedInstanceError without a session.
@@ -84,6 +84,23 @@ class RelationshipAttribute {
   void replaced(InstanceState* old_item, InstanceState* new_item);
 
  private:
+  // What most attributes never need, allocated on first use: a loaded object's
+  // attribute usually stays unchanged, and only an unbound one pins a graph.
+  struct Changes {
+    std::vector<InstanceState*> added;
+    std::vector<InstanceState*> removed;
+    // Changes received while unloaded: (true = appended, false = removed).
+    std::vector<std::pair<bool, InstanceState*>> pending;
+    // While unbound: the graph of the objects this attribute refers to.
+    std::shared_ptr<detail::ObjectGraph> pin;
+  };
+  static const std::vector<InstanceState*>& no_items();
+  Changes& changes();
+  // Frees changes_ once it holds nothing.
+  void trim_changes();
+  void pin(std::shared_ptr<detail::ObjectGraph> graph);
+  detail::ObjectGraph* pinned() const { return changes_ ? changes_->pin.get() : nullptr; }
+
   void load_slow() const;
   std::shared_ptr<detail::ObjectGraph> pinned_graph() const;
   void defer(bool appended, InstanceState* item);
@@ -98,12 +115,7 @@ class RelationshipAttribute {
   const RelationshipProperty* property_ = nullptr;
   bool loaded_ = true;
   bool modified_ = false;
-  std::vector<InstanceState*> added_;
-  std::vector<InstanceState*> removed_;
-  // Changes received while unloaded: (true = appended, false = removed).
-  std::unique_ptr<std::vector<std::pair<bool, InstanceState*>>> pending_;
-  // While unbound: the graph of the objects this attribute refers to.
-  std::shared_ptr<detail::ObjectGraph> pin_;
+  std::unique_ptr<Changes> changes_;
 };
 
 namespace detail {
