@@ -38,11 +38,17 @@ class JoinedRows final : public RowLoader {
       last_parent_ = &parent;
       last_ = &it->second;
     }
+    const std::size_t loaded_before = context_->loaded.size();
     InstanceState* child = load_instance(session_, rel_.target(), row, first_column_, context_);
     if (!child) return;
     for (const auto& n : nested) n->process_row(*child, row);
     if (!last_->items.empty() && last_->items.back() == child) return;  // a nested join's row
-    const bool first_sight = seen_children_.insert(child).second;
+    // Objects this loader creates carry its context: only objects that were in the
+    // session before the query need the set to be told apart.
+    bool first_sight = context_->loaded.size() != loaded_before;
+    if (!first_sight && child->load_context() != context_) {
+      first_sight = seen_children_.insert(child).second;
+    }
     if (first_sight) children_.push_back(child);
     // A child seen for the first time is in no parent's list yet.
     auto& items = last_->items;
