@@ -1,0 +1,76 @@
+# Builds and runs examples/consumer, a project outside Relate's tree, against Relate:
+#   MODE=installed     cmake --install of this build tree into a scratch prefix, then
+#                      find_package(Relate ... COMPONENTS sqlite postgres mysql), and
+#                      the same program built with pkg-config's flags alone;
+#   MODE=subdirectory  Relate's source tree through add_subdirectory;
+#   MODE=bad_component find_package(Relate COMPONENTS oracle) must fail, naming it.
+# Run with cmake -P and -D: MODE, SOURCE_DIR, BUILD_DIR, WORK_DIR, GENERATOR, CXX,
+# CXX_FLAGS (the flags this build compiles with, e.g. the sanitizers).
+cmake_minimum_required(VERSION 3.25)
+
+function(run)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    string(REPLACE ";" " " command "${ARGN}")
+    message(FATAL_ERROR "failed (${rc}): ${command}\n${out}\n${err}")
+  endif()
+  set(run_output "${out}" PARENT_SCOPE)
+endfunction()
+
+# The program on SQLite and on every server the test run started.
+function(run_program program)
+  run(${program} "sqlite:///${WORK_DIR}/library.db")
+  message(STATUS "${run_output}")
+  foreach(var RELATE_TEST_POSTGRESQL_URL RELATE_TEST_MYSQL_URL)
+    if(DEFINED ENV{${var}})
+      run(${program} "$ENV{${var}}")
+      message(STATUS "${run_output}")
+    endif()
+  endforeach()
+endfunction()
+
+file(REMOVE_RECURSE ${WORK_DIR})
+file(MAKE_DIRECTORY ${WORK_DIR})
+set(consumer ${SOURCE_DIR}/examples/consumer)
+set(configure ${CMAKE_COMMAND} -G ${GENERATOR} -DCMAKE_CXX_COMPILER=${CXX}
+              "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}" -DCMAKE_BUILD_TYPE=Debug)
+
+if(MODE STREQUAL "installed")
+  set(prefix ${WORK_DIR}/prefix)
+  run(${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix})
+  run(${configure} -S ${consumer} -B ${WORK_DIR}/build -DCMAKE_PREFIX_PATH=${prefix})
+  run(${CMAKE_COMMAND} --build ${WORK_DIR}/build)
+  run_program(${WORK_DIR}/build/library_app)
+
+  # Without CMake: the compiler and linker flags come from the .pc files.
+  file(GLOB pc_dir LIST_DIRECTORIES true ${prefix}/lib*/pkgconfig ${prefix}/lib/*/pkgconfig)
+  set(ENV{PKG_CONFIG_PATH} "${pc_dir}")
+  run(pkg-config --cflags --libs relate-sqlite relate-postgres relate-mysql)
+  string(STRIP "${run_output}" flags)
+  separate_arguments(flags UNIX_COMMAND "${flags}")
+  separate_arguments(cxx_flags UNIX_COMMAND "${CXX_FLAGS}")
+  run(${CXX} ${cxx_flags} ${consumer}/main.cpp -o ${WORK_DIR}/library_app_pc ${flags})
+  run_program(${WORK_DIR}/library_app_pc)
+elseif(MODE STREQUAL "subdirectory")
+  run(${configure} -S ${consumer} -B ${WORK_DIR}/build -DRELATE_SOURCE_DIR=${SOURCE_DIR})
+  run(${CMAKE_COMMAND} --build ${WORK_DIR}/build)
+  run_program(${WORK_DIR}/build/library_app)
+elseif(MODE STREQUAL "bad_component")
+  set(prefix ${WORK_DIR}/prefix)
+  run(${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix})
+  file(WRITE ${WORK_DIR}/project/CMakeLists.txt
+       "cmake_minimum_required(VERSION 3.25)\nproject(bad LANGUAGES CXX)\n"
+       "find_package(Relate CONFIG REQUIRED COMPONENTS sqlite oracle)\n")
+  execute_process(COMMAND ${configure} -S ${WORK_DIR}/project -B ${WORK_DIR}/build
+                          -DCMAKE_PREFIX_PATH=${prefix}
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(rc EQUAL 0)
+    message(FATAL_ERROR "find_package(Relate COMPONENTS oracle) succeeded")
+  endif()
+  if(NOT err MATCHES "Relate has no component 'oracle'")
+    message(FATAL_ERROR "the error does not name the component:\n${err}")
+  endif()
+else()
+  message(FATAL_ERROR "unknown MODE '${MODE}'")
+endif()
+file(REMOVE_RECURSE ${WORK_DIR})
