@@ -350,15 +350,8 @@ void SessionImpl::commit() {
     try {
       connection_->commit();
     } catch (...) {
-      // The database kept nothing: neither do the objects. Like a failed flush, the
-      // session then waits for rollback().
-      try {
-        connection_->rollback();
-      } catch (...) {
-      }
-      connection_.reset();
-      restore_transaction_state();
-      failed_ = true;
+      // The database kept nothing: neither do the objects.
+      fail_transaction();
       throw;
     }
   }
@@ -372,14 +365,24 @@ void SessionImpl::commit() {
   end_transaction();
 }
 
-void SessionImpl::abandon_transaction() {
-  if (connection_) {
-    try {
-      connection_->rollback();
-    } catch (...) {
-      // A broken connection: forget it; the database rolls back on its own.
-    }
+void SessionImpl::roll_back_connection() noexcept {
+  if (!connection_) return;
+  try {
+    connection_->rollback();
+  } catch (...) {
+    // A broken connection: forget it; the database rolls back on its own.
   }
+}
+
+void SessionImpl::fail_transaction() {
+  roll_back_connection();
+  connection_.reset();
+  restore_transaction_state();
+  failed_ = true;
+}
+
+void SessionImpl::abandon_transaction() {
+  roll_back_connection();
   restore_transaction_state();
   // Pending objects leave the session; deletions not committed are undone.
   for (InstanceState* s : new_) {

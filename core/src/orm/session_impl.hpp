@@ -63,6 +63,12 @@ class SessionImpl {
 
   IdentityKey key_of(const InstanceState& s) const;
   void restore_transaction_state();
+  // Rolls the connection back, ignoring a failure (a broken connection rolls back on
+  // its own).
+  void roll_back_connection() noexcept;
+  // A flush or COMMIT failed: the database transaction is rolled back, objects return
+  // to their state before it, and the session refuses work until rollback().
+  void fail_transaction();
   // Rolls the database transaction back and puts the session's bookkeeping back to
   // how it was before the transaction; object values are left alone.
   void abandon_transaction();

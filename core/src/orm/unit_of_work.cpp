@@ -44,15 +44,7 @@ void SessionImpl::flush() {
     uow.run();
   } catch (...) {
     uow.restore();
-    if (connection_) {
-      try {
-        connection_->rollback();
-      } catch (...) {
-      }
-      connection_.reset();
-    }
-    restore_transaction_state();
-    failed_ = true;
+    fail_transaction();
     throw;
   }
 }
