@@ -1,0 +1,32 @@
+# relate_registering_library(<name> COMPONENT <component> SOURCES <file>...
+#                            [INSTALL_ALSO <target>...])
+#
+# A part of Relate that registers itself from static initializers: a backend under
+# its URL schemes, loader strategies under their names. Nothing refers to them by
+# name, so the archive must link whole. Defines
+#   relate_<name>_impl  the static library librelate_<name>.a (alias relate::<name>_impl),
+#                       with the directory's include/ as its public headers
+#   relate::<name>      what applications link: that archive, whole
+# and installs both, with INSTALL_ALSO, in <component>'s export set. The caller adds
+# the library's own dependencies to relate_<name>_impl (keyword signature).
+function(relate_registering_library name)
+  cmake_parse_arguments(ARG "" "COMPONENT" "SOURCES;INSTALL_ALSO" ${ARGN})
+  set(impl relate_${name}_impl)
+  add_library(${impl} STATIC ${ARG_SOURCES})
+  target_include_directories(${impl} PUBLIC
+                             $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>)
+  target_link_libraries(${impl} PUBLIC relate::core PRIVATE $<BUILD_INTERFACE:relate_warnings>)
+  set_target_properties(${impl} PROPERTIES OUTPUT_NAME relate_${name} EXPORT_NAME ${name}_impl)
+  # Named through its relate:: alias, which is also its name once installed: the
+  # generator expression is exported as written.
+  add_library(relate::${name}_impl ALIAS ${impl})
+
+  add_library(relate_${name} INTERFACE)
+  target_link_libraries(relate_${name} INTERFACE
+                        "$<LINK_LIBRARY:WHOLE_ARCHIVE,relate::${name}_impl>")
+  set_target_properties(relate_${name} PROPERTIES EXPORT_NAME ${name})
+  add_library(relate::${name} ALIAS relate_${name})
+
+  relate_install(COMPONENT ${ARG_COMPONENT} TARGETS ${ARG_INSTALL_ALSO} ${impl} relate_${name}
+                 HEADERS ${CMAKE_CURRENT_SOURCE_DIR}/include)
+endfunction()
