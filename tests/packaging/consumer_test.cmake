@@ -3,7 +3,9 @@
 #                      find_package(Relate ... COMPONENTS sqlite postgres mysql), and
 #                      the same program built with pkg-config's flags alone;
 #   MODE=subdirectory  Relate's source tree through add_subdirectory;
-#   MODE=bad_component find_package(Relate COMPONENTS oracle) must fail, naming it.
+#   MODE=components    a Relate built with the SQLite backend alone, installed:
+#                      COMPONENTS sqlite configures; mysql (left out) and oracle
+#                      (unknown) stop the configure step with errors naming them.
 # Run with cmake -P and -D: MODE, SOURCE_DIR, BUILD_DIR, WORK_DIR, GENERATOR, CXX,
 # CXX_FLAGS (the flags this build compiles with, e.g. the sanitizers).
 cmake_minimum_required(VERSION 3.25)
@@ -43,8 +45,9 @@ if(MODE STREQUAL "installed")
   run_program(${WORK_DIR}/build/library_app)
 
   # Without CMake: the compiler and linker flags come from the .pc files.
-  file(GLOB pc_dir LIST_DIRECTORIES true ${prefix}/lib*/pkgconfig ${prefix}/lib/*/pkgconfig)
-  set(ENV{PKG_CONFIG_PATH} "${pc_dir}")
+  file(GLOB pc_dirs LIST_DIRECTORIES true ${prefix}/lib*/pkgconfig ${prefix}/lib/*/pkgconfig)
+  list(JOIN pc_dirs ":" pc_path)
+  set(ENV{PKG_CONFIG_PATH} "${pc_path}")
   run(pkg-config --cflags --libs relate-sqlite relate-postgres relate-mysql)
   string(STRIP "${run_output}" flags)
   separate_arguments(flags UNIX_COMMAND "${flags}")
@@ -55,20 +58,47 @@ elseif(MODE STREQUAL "subdirectory")
   run(${configure} -S ${consumer} -B ${WORK_DIR}/build -DRELATE_SOURCE_DIR=${SOURCE_DIR})
   run(${CMAKE_COMMAND} --build ${WORK_DIR}/build)
   run_program(${WORK_DIR}/build/library_app)
-elseif(MODE STREQUAL "bad_component")
+elseif(MODE STREQUAL "components")
+  # A Relate built with the SQLite backend alone, installed.
   set(prefix ${WORK_DIR}/prefix)
-  run(${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix})
-  file(WRITE ${WORK_DIR}/project/CMakeLists.txt
-       "cmake_minimum_required(VERSION 3.25)\nproject(bad LANGUAGES CXX)\n"
-       "find_package(Relate CONFIG REQUIRED COMPONENTS sqlite oracle)\n")
-  execute_process(COMMAND ${configure} -S ${WORK_DIR}/project -B ${WORK_DIR}/build
-                          -DCMAKE_PREFIX_PATH=${prefix}
-                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(rc EQUAL 0)
-    message(FATAL_ERROR "find_package(Relate COMPONENTS oracle) succeeded")
+  run(${configure} -S ${SOURCE_DIR} -B ${WORK_DIR}/relate -DRELATE_WITH_POSTGRES=OFF
+      -DRELATE_WITH_MYSQL=OFF -DRELATE_BUILD_TESTS=OFF -DRELATE_BUILD_EXAMPLES=OFF
+      -DRELATE_BUILD_BENCH=OFF)
+  run(${CMAKE_COMMAND} --build ${WORK_DIR}/relate)
+  run(${CMAKE_COMMAND} --install ${WORK_DIR}/relate --prefix ${prefix})
+  # find_package(Relate COMPONENTS <components>) in a project of its own: sets
+  # `configured` and `errors`.
+  function(find_relate components)
+    string(REPLACE ";" " " list "${components}")
+    string(MAKE_C_IDENTIFIER "${list}" name)
+    set(project ${WORK_DIR}/find_${name})
+    file(WRITE ${project}/CMakeLists.txt
+         "cmake_minimum_required(VERSION 3.25)\nproject(find LANGUAGES CXX)\n"
+         "find_package(Relate CONFIG REQUIRED COMPONENTS ${list})\n")
+    execute_process(COMMAND ${configure} -S ${project} -B ${project}/build
+                            -DCMAKE_PREFIX_PATH=${prefix}
+                    RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
+    if(rc EQUAL 0)
+      set(configured TRUE PARENT_SCOPE)
+    else()
+      set(configured FALSE PARENT_SCOPE)
+    endif()
+    # CMake wraps long messages: compare with single spaces.
+    string(REGEX REPLACE "[ \t\r\n]+" " " err "${err}")
+    set(errors "${err}" PARENT_SCOPE)
+  endfunction()
+
+  find_relate("sqlite")
+  if(NOT configured)
+    message(FATAL_ERROR "find_package(Relate COMPONENTS sqlite) failed:\n${errors}")
   endif()
-  if(NOT err MATCHES "Relate has no component 'oracle'")
-    message(FATAL_ERROR "the error does not name the component:\n${err}")
+  find_relate("sqlite;mysql")
+  if(configured OR NOT errors MATCHES "built without its 'mysql' backend")
+    message(FATAL_ERROR "a backend the installation lacks is not named:\n${errors}")
+  endif()
+  find_relate("sqlite;oracle")
+  if(configured OR NOT errors MATCHES "Relate has no component 'oracle'")
+    message(FATAL_ERROR "an unknown component is not named:\n${errors}")
   endif()
 else()
   message(FATAL_ERROR "unknown MODE '${MODE}'")
