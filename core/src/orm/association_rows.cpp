@@ -39,7 +39,7 @@ class LinkList {
 };
 
 void match_side(sql::Expr& where, const std::vector<RelationshipProperty::SecondaryPair>& pairs,
-                const std::vector<Value>& key_values) {
+                const RowSnapshot& key_values) {
   for (const auto& pair : pairs) {
     where = sql::and_(where, sql::binary(sql::BinaryOp::eq, sql::column(*pair.column),
                                          sql::param(key_values[pair.key])));

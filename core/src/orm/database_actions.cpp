@@ -64,7 +64,7 @@ void UnitOfWork::mirror_database_actions(InstanceState& deleted) {
           Value v = action == ReferentialAction::set_default && c->default_value()
                         ? *c->default_value()
                         : Value();
-          committed[c->position()] = v;
+          committed.set(c->position(), v);
           child->mapper()->set(child->object(), c->position(), std::move(v));
         }
       }

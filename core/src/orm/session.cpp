@@ -226,23 +226,28 @@ InstanceState* SessionImpl::instance_from_row(const Mapper& mapper, Cursor& curs
   InstanceState* state = nullptr;
   try {
     state = graph_->adopt(mapper.create());
-    auto& committed = InstanceAccess::committed(*state);
+    // The row is read once into a scratch vector kept between rows: it is encoded
+    // into the snapshot, then moved into the object's members.
+    std::vector<Value> row = std::move(row_scratch_);
+    row.clear();
     const std::size_t n = columns.size();
-    committed.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
       const auto in_key = std::find(pk.begin(), pk.end(), i);
-      Value v = in_key != pk.end()
-                    ? key_values[static_cast<std::size_t>(in_key - pk.begin())]
-                    : normalize(cursor.get(first_column + i), columns[i].column->type());
-      committed.push_back(v);
+      row.push_back(in_key != pk.end()
+                        ? key_values[static_cast<std::size_t>(in_key - pk.begin())]
+                        : normalize(cursor.get(first_column + i), columns[i].column->type()));
+    }
+    InstanceAccess::committed(*state) = RowSnapshot(row);
+    for (std::size_t i = 0; i < n; ++i) {
       try {
-        mapper.set(state->object(), i, std::move(v));
+        mapper.set(state->object(), i, std::move(row[i]));
       } catch (const DataError& e) {
         throw DataError("loading " + std::string(mapper.name()) +
                         "::" + std::string(columns[i].member) + " from table '" +
                         mapper.table().name() + "': " + e.what());
       }
     }
+    row_scratch_ = std::move(row);
   } catch (...) {
     identity_.erase(entry);
     throw;
@@ -404,7 +409,7 @@ void SessionImpl::rollback() {
   for (auto& [key, s] : identity_) {
     const Mapper& m = *s->mapper();
     for (std::size_t i = 0; i < m.columns().size(); ++i) {
-      m.set(s->object(), i, Value(s->committed()[i]));
+      m.set(s->object(), i, s->committed()[i]);
     }
     for (const auto& f : m.relationship_fields()) f.attribute(s->object())->expire();
   }

@@ -58,7 +58,7 @@ class SessionImpl {
 
   struct Saved {
     ObjectStatus status;
-    std::vector<Value> committed;
+    RowSnapshot committed;
   };
 
   IdentityKey key_of(const InstanceState& s) const;
@@ -86,6 +86,7 @@ class SessionImpl {
   std::unordered_map<InstanceState*, Saved> journal_;
   bool failed_ = false;
   std::uint64_t next_sequence_ = 0;
+  std::vector<Value> row_scratch_;  // instance_from_row's buffer, reused between rows
 };
 
 // Private access to InstanceState fields for the ORM's own translation units.
@@ -93,7 +94,7 @@ class InstanceAccess {
  public:
   static ObjectStatus& status(InstanceState& s) { return s.status_; }
   static SessionImpl*& session(InstanceState& s) { return s.session_; }
-  static std::vector<Value>& committed(InstanceState& s) { return s.committed_; }
+  static RowSnapshot& committed(InstanceState& s) { return s.committed_; }
   static const Mapper*& mapper(InstanceState& s) { return s.mapper_; }
   static std::shared_ptr<const LoadContext>& context(InstanceState& s) { return s.load_context_; }
   static std::uint64_t& sequence(InstanceState& s) { return s.sequence_; }

@@ -164,16 +164,15 @@ void UnitOfWork::insert_rows(const Mapper& m, const std::vector<InstanceState*>&
   for (const auto& c : m.columns()) ins.columns.push_back(c.column);
   ins.rows.reserve(states.size());
   for (InstanceState* s : states) ins.rows.push_back(insert_values(*s));
-  // The rows written become the objects' committed values: moved, not copied.
   sql::Statement statement = std::move(ins);
   conn().execute(statement);
-  auto& written = std::get<sql::Insert>(statement).rows;
-  for (std::size_t i = 0; i < states.size(); ++i) mark_inserted(*states[i], std::move(written[i]));
+  const auto& written = std::get<sql::Insert>(statement).rows;
+  for (std::size_t i = 0; i < states.size(); ++i) mark_inserted(*states[i], written[i]);
 }
 
-void UnitOfWork::mark_inserted(InstanceState& state, std::vector<Value> written) {
+void UnitOfWork::mark_inserted(InstanceState& state, const std::vector<Value>& written) {
   journal(state);
-  InstanceAccess::committed(state) = std::move(written);
+  InstanceAccess::committed(state) = RowSnapshot(written);
   InstanceAccess::status(state) = ObjectStatus::persistent;
   s_.identity_put(s_.key_of(state), &state);
   inserted_.insert(&state);
@@ -205,7 +204,7 @@ void UnitOfWork::insert(InstanceState& state) {
     m.set(state.object(), *generated, Value(id));
     values[*generated] = m.get(state.object(), *generated);
   }
-  mark_inserted(state, std::move(values));
+  mark_inserted(state, values);
 }
 
 void UnitOfWork::update(InstanceState& state) {
@@ -214,7 +213,7 @@ void UnitOfWork::update(InstanceState& state) {
   const auto& committed = state.committed();
   sql::Update up = sql::update(m.table());
   for (std::size_t i = 0; i < values.size(); ++i) {
-    if (values[i] != committed[i]) up.values.emplace_back(m.columns()[i].column, values[i]);
+    if (!committed.equals(i, values[i])) up.values.emplace_back(m.columns()[i].column, values[i]);
   }
   if (up.values.empty()) return;
   for (std::size_t i : m.primary_key()) {
@@ -231,7 +230,7 @@ void UnitOfWork::update(InstanceState& state) {
   }
   journal(state);
   const IdentityKey old_key = s_.key_of(state);
-  InstanceAccess::committed(state) = std::move(values);
+  InstanceAccess::committed(state) = RowSnapshot(values);
   IdentityKey new_key = s_.key_of(state);
   if (!(old_key == new_key)) {
     s_.identity_remove(old_key, &state);

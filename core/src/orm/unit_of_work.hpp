@@ -42,7 +42,7 @@ class UnitOfWork {
   void insert(InstanceState& state);
   void insert_rows(const Mapper& m, const std::vector<InstanceState*>& states);
   // The object's row is written: `written` becomes its committed values.
-  void mark_inserted(InstanceState& state, std::vector<Value> written);
+  void mark_inserted(InstanceState& state, const std::vector<Value>& written);
   // The column values an INSERT writes for the object (post_update keys held back).
   std::vector<Value> insert_values(InstanceState& state);
   // The key column the database generates for the object, if it does: a single

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <relate/orm/row_snapshot.hpp>
 #include <relate/value.hpp>
 #include <typeindex>
 #include <utility>
@@ -81,7 +82,7 @@ class InstanceState {
 
   // Column values as last loaded from or flushed to the database, in the mapper's
   // column order; empty while the object has no row.
-  const std::vector<Value>& committed() const { return committed_; }
+  const RowSnapshot& committed() const { return committed_; }
   // The query that loaded this object (its loader options), or null.
   const std::shared_ptr<const LoadContext>& load_context() const { return load_context_; }
 
@@ -100,7 +101,7 @@ class InstanceState {
   const Mapper* mapper_ = nullptr;
   SessionImpl* session_ = nullptr;
   ObjectStatus status_ = ObjectStatus::transient;
-  std::vector<Value> committed_;
+  RowSnapshot committed_;
   std::shared_ptr<const LoadContext> load_context_;
   std::uint64_t sequence_ = 0;  // order of arrival in the session: flushes are deterministic
 };
