@@ -30,7 +30,7 @@ examples: deps
 
 test: deps
 	cmake -S . -B build/test -G Ninja -DCMAKE_BUILD_TYPE=Debug \
-	    -DRELATE_SANITIZE=ON -DRELATE_BUILD_TESTS=ON
+	    -DRELATE_SANITIZE=ON -DRELATE_BUILD_TESTS=ON -DBUILD_SHARED_LIBS=ON
 	cmake --build build/test
 	$(TEST_WRAPPER) ctest --test-dir build/test --output-on-failure -j2
 

@@ -48,23 +48,31 @@ function(relate_install_package)
                                    COMPATIBILITY SameMinorVersion)
   install(FILES ${PROJECT_BINARY_DIR}/RelateConfig.cmake
                 ${PROJECT_BINARY_DIR}/RelateConfigVersion.cmake
+                ${PROJECT_SOURCE_DIR}/cmake/RelateLinkFeatures.cmake
           DESTINATION ${RELATE_CMAKE_DIR})
 
   # pkg-config, for builds without CMake: relate (core and loaders) and one file per
-  # backend. Backends and loaders register from static initializers, so their
-  # archives link whole.
+  # backend. Backends and loaders register from static initializers: a static archive
+  # links whole, a shared library stays needed under --as-needed.
   file(RELATIVE_PATH RELATE_PC_TO_PREFIX "/prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/prefix")
-  # One token per archive: pkg-config drops repeated flags, so a shared
+  if(RELATE_SHARED)
+    set(keep "--no-as-needed")
+  else()
+    set(keep "--whole-archive")
+  endif()
+  # One token per library: pkg-config drops repeated flags, so a shared
   # -Wl,--whole-archive ... -Wl,--no-whole-archive pair would not survive two files.
+  foreach(name loaders sqlite postgres mysql)
+    set(keep_${name} "-Wl,--push-state,${keep},-lrelate_${name},--pop-state")
+  endforeach()
   set(pc_relate_requires "")
-  set(pc_relate_libs "-Wl,--push-state,--whole-archive,-lrelate_loaders,--pop-state -lrelate_core")
+  set(pc_relate_libs "${keep_loaders} -lrelate_core")
   set(pc_sqlite_requires "relate sqlite3")
-  set(pc_sqlite_libs "-Wl,--push-state,--whole-archive,-lrelate_sqlite,--pop-state")
+  set(pc_sqlite_libs "${keep_sqlite}")
   set(pc_postgres_requires "relate libpq")
-  set(pc_postgres_libs
-      "-Wl,--push-state,--whole-archive,-lrelate_postgres,--pop-state -lsoci_postgresql -lsoci_core")
+  set(pc_postgres_libs "${keep_postgres} -lsoci_postgresql -lsoci_core")
   set(pc_mysql_requires "relate")
-  set(pc_mysql_libs "-Wl,--push-state,--whole-archive,-lrelate_mysql,--pop-state -lmysqlcppconn")
+  set(pc_mysql_libs "${keep_mysql} -lmysqlcppconn")
   foreach(component relate ${components})
     set(RELATE_PC_REQUIRES ${pc_${component}_requires})
     set(RELATE_PC_LIBS ${pc_${component}_libs})

@@ -3,16 +3,19 @@
 #
 # A part of Relate that registers itself from static initializers: a backend under
 # its URL schemes, loader strategies under their names. Nothing refers to them by
-# name, so the archive must link whole. Defines
-#   relate_<name>_impl  the static library librelate_<name>.a (alias relate::<name>_impl),
-#                       with the directory's include/ as its public headers
-#   relate::<name>      what applications link: that archive, whole
+# name, so they link through the RELATE_REGISTERING feature (RelateLinkFeatures.cmake).
+# Defines
+#   relate_<name>_impl  the library librelate_<name> (alias relate::<name>_impl), static
+#                       or shared as BUILD_SHARED_LIBS says, with the directory's
+#                       include/ as its public headers
+#   relate::<name>      what applications link: that library, kept whole
 # and installs both, with INSTALL_ALSO, in <component>'s export set. The caller adds
 # the library's own dependencies to relate_<name>_impl (keyword signature).
 function(relate_registering_library name)
   cmake_parse_arguments(ARG "" "COMPONENT" "SOURCES;INSTALL_ALSO" ${ARGN})
   set(impl relate_${name}_impl)
-  add_library(${impl} STATIC ${ARG_SOURCES})
+  add_library(${impl} ${ARG_SOURCES})
+  relate_library_properties(${impl})
   target_include_directories(${impl} PUBLIC
                              $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>)
   target_link_libraries(${impl} PUBLIC relate::core PRIVATE $<BUILD_INTERFACE:relate_warnings>)
@@ -23,7 +26,7 @@ function(relate_registering_library name)
 
   add_library(relate_${name} INTERFACE)
   target_link_libraries(relate_${name} INTERFACE
-                        "$<LINK_LIBRARY:WHOLE_ARCHIVE,relate::${name}_impl>")
+                        "$<LINK_LIBRARY:RELATE_REGISTERING,relate::${name}_impl>")
   set_target_properties(relate_${name} PROPERTIES EXPORT_NAME ${name})
   add_library(relate::${name} ALIAS relate_${name})
 

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <relate/export.hpp>
 #include <relate/value.hpp>
 #include <string>
 #include <type_traits>
@@ -33,12 +34,12 @@ enum class ColumnType {
   timestamp,
 };
 
-std::string_view column_type_name(ColumnType type);
+RELATE_API std::string_view column_type_name(ColumnType type);
 
 // A value read from a driver, in the kind column_traits produce for `type` (SQLite
 // returns booleans as integers and timestamps as text): what the session compares
 // against to find changed columns.
-Value normalize(Value value, ColumnType type);
+RELATE_API Value normalize(Value value, ColumnType type);
 
 // Primary template: not a column type. The mapper checks `column_mappable` so that
 // the compile error names the member and model at fault.
@@ -53,7 +54,7 @@ concept column_mappable = requires(const T& t, const Value& v) {
 };
 
 namespace detail {
-[[noreturn]] void throw_out_of_range(const std::string& what);
+[[noreturn]] RELATE_API void throw_out_of_range(const std::string& what);
 }
 
 template <>

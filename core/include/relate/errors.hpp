@@ -3,29 +3,30 @@
 // the model, member or URL at fault.
 #pragma once
 
+#include <relate/export.hpp>
 #include <stdexcept>
 #include <string>
 
 namespace relate {
 
-class Error : public std::runtime_error {
+class RELATE_API Error : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
 
 // Configuration of models, tables or relationships is inconsistent.
-class MappingError : public Error {
+class RELATE_API MappingError : public Error {
  public:
   using Error::Error;
 };
 
 // A database URL could not be parsed or names no registered backend.
-class ArgumentError : public Error {
+class RELATE_API ArgumentError : public Error {
  public:
   using Error::Error;
 };
 
-class DatabaseError : public Error {
+class RELATE_API DatabaseError : public Error {
  public:
   DatabaseError(const std::string& message, std::string sql = {})
       : Error(message), sql_(std::move(sql)) {}
@@ -37,7 +38,7 @@ class DatabaseError : public Error {
 };
 
 // A constraint was violated: foreign key, unique, not null, check.
-class IntegrityError : public DatabaseError {
+class RELATE_API IntegrityError : public DatabaseError {
  public:
   IntegrityError(const std::string& message, std::string sql = {}, std::string constraint = {})
       : DatabaseError(message, std::move(sql)), constraint_(std::move(constraint)) {}
@@ -49,47 +50,54 @@ class IntegrityError : public DatabaseError {
 };
 
 // The database could not be reached or failed to do its work (locked, I/O, lost).
-class OperationalError : public DatabaseError {
+class RELATE_API OperationalError : public DatabaseError {
  public:
   using DatabaseError::DatabaseError;
 };
 
 // The statement is wrong: a syntax error, a missing table or column.
-class ProgrammingError : public DatabaseError {
+class RELATE_API ProgrammingError : public DatabaseError {
  public:
   using DatabaseError::DatabaseError;
 };
 
 // A value does not fit where it goes: overflow, wrong kind, bad timestamp text.
-class DataError : public DatabaseError {
+class RELATE_API DataError : public DatabaseError {
  public:
   using DatabaseError::DatabaseError;
 };
 
+// A run-time plugin could not be loaded (relate::load_plugin, RELATE_PLUGINS); the
+// message names the file and what was wrong with it.
+class RELATE_API PluginError : public Error {
+ public:
+  using Error::Error;
+};
+
 // Session state errors.
-class InvalidRequestError : public Error {
+class RELATE_API InvalidRequestError : public Error {
  public:
   using Error::Error;
 };
 
 // A relationship was accessed for loading on an object that has no Session.
-class DetachedInstanceError : public InvalidRequestError {
+class RELATE_API DetachedInstanceError : public InvalidRequestError {
  public:
   using InvalidRequestError::InvalidRequestError;
 };
 
 // A previous flush failed inside this transaction; call rollback() first.
-class PendingRollbackError : public InvalidRequestError {
+class RELATE_API PendingRollbackError : public InvalidRequestError {
  public:
   using InvalidRequestError::InvalidRequestError;
 };
 
-class NoResultFound : public InvalidRequestError {
+class RELATE_API NoResultFound : public InvalidRequestError {
  public:
   using InvalidRequestError::InvalidRequestError;
 };
 
-class MultipleResultsFound : public InvalidRequestError {
+class RELATE_API MultipleResultsFound : public InvalidRequestError {
  public:
   using InvalidRequestError::InvalidRequestError;
 };

@@ -14,6 +14,7 @@
 #include <memory>
 #include <relate/column_traits.hpp>
 #include <relate/errors.hpp>
+#include <relate/export.hpp>
 #include <relate/orm/attributes.hpp>
 #include <relate/orm/mapper.hpp>
 #include <relate/orm/mapping_options.hpp>
@@ -145,7 +146,7 @@ struct member_pointer_parts<M T::*> {
 
 }  // namespace detail
 
-class MetaData {
+class RELATE_API MetaData {
  public:
   MetaData();
 
@@ -199,7 +200,7 @@ class MetaData {
 
 // Returned by MetaData::relationship(); configures the relationship and carries on
 // declaring the MetaData.
-class RelationshipBuilder {
+class RELATE_API RelationshipBuilder {
  public:
   RelationshipBuilder(MetaData metadata, std::size_t index)
       : metadata_(std::move(metadata)), index_(index) {}

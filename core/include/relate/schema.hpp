@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <relate/column_traits.hpp>
+#include <relate/export.hpp>
 #include <relate/value.hpp>
 #include <string>
 #include <string_view>
@@ -22,11 +23,11 @@ inline constexpr ReferentialAction cascade = ReferentialAction::cascade;
 inline constexpr ReferentialAction set_null = ReferentialAction::set_null;
 inline constexpr ReferentialAction set_default = ReferentialAction::set_default;
 
-std::string_view referential_action_sql(ReferentialAction action);
+RELATE_API std::string_view referential_action_sql(ReferentialAction action);
 
 class Table;
 
-class Column {
+class RELATE_API Column {
  public:
   Column(Table* table, std::string name, ColumnType type) noexcept
       : table_(table), name_(std::move(name)), type_(type) {}
@@ -103,7 +104,7 @@ struct Index {
   bool unique = false;
 };
 
-class Table {
+class RELATE_API Table {
  public:
   explicit Table(std::string name) : name_(std::move(name)) {}
   Table(const Table&) = delete;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <relate/export.hpp>
 #include <string>
 #include <variant>
 #include <vector>
@@ -15,7 +16,7 @@ namespace relate {
 using Blob = std::vector<std::byte>;
 using Timestamp = std::chrono::sys_time<std::chrono::microseconds>;
 
-class Value {
+class RELATE_API Value {
  public:
   using Storage =
       std::variant<std::monostate, bool, std::int64_t, double, std::string, Blob, Timestamp>;
@@ -55,10 +56,10 @@ class Value {
   Storage v_;
 };
 
-std::string_view kind_name(Value::Kind kind);
+RELATE_API std::string_view kind_name(Value::Kind kind);
 
 // Timestamps are written as ISO-8601 text where a backend has no native type.
-std::string format_timestamp(Timestamp t);
-Timestamp parse_timestamp(std::string_view text);
+RELATE_API std::string format_timestamp(Timestamp t);
+RELATE_API Timestamp parse_timestamp(std::string_view text);
 
 }  // namespace relate

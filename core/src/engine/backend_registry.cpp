@@ -1,6 +1,7 @@
 #include <map>
 #include <mutex>
 #include <relate/engine/driver.hpp>
+#include <relate/engine/plugin.hpp>
 #include <relate/errors.hpp>
 
 namespace relate {
@@ -26,6 +27,7 @@ void register_backend(std::shared_ptr<const Backend> backend) {
 }
 
 std::vector<std::string> registered_schemes() {
+  detail::load_plugins_from_environment();
   auto& r = registry();
   std::lock_guard lock(r.mutex);
   std::vector<std::string> out;
@@ -34,6 +36,7 @@ std::vector<std::string> registered_schemes() {
 }
 
 std::shared_ptr<const Backend> find_backend(const Url& url, std::string_view url_text) {
+  detail::load_plugins_from_environment();
   {
     auto& r = registry();
     std::lock_guard lock(r.mutex);

@@ -1,5 +1,6 @@
 #include <map>
 #include <mutex>
+#include <relate/engine/plugin.hpp>
 #include <relate/errors.hpp>
 #include <relate/orm/loader.hpp>
 #include <relate/orm/relationship.hpp>
@@ -31,6 +32,7 @@ void register_loader_strategy(std::shared_ptr<const LoaderStrategy> strategy) {
 }
 
 std::vector<std::string> registered_loader_strategies() {
+  detail::load_plugins_from_environment();
   auto& r = registry();
   std::lock_guard lock(r.mutex);
   std::vector<std::string> out;
@@ -39,6 +41,7 @@ std::vector<std::string> registered_loader_strategies() {
 }
 
 const LoaderStrategy& find_loader_strategy(std::string_view name) {
+  detail::load_plugins_from_environment();
   {
     auto& r = registry();
     std::lock_guard lock(r.mutex);

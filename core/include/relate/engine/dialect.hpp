@@ -8,13 +8,14 @@
 #include <cstdint>
 #include <optional>
 #include <relate/column_traits.hpp>
+#include <relate/export.hpp>
 #include <relate/schema.hpp>
 #include <string>
 #include <string_view>
 
 namespace relate {
 
-class Dialect {
+class RELATE_API Dialect {
  public:
   virtual ~Dialect() = default;
 

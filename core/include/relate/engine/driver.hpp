@@ -11,6 +11,7 @@
 #include <memory>
 #include <relate/engine/dialect.hpp>
 #include <relate/engine/url.hpp>
+#include <relate/export.hpp>
 #include <relate/sql/compiler.hpp>
 #include <relate/value.hpp>
 #include <string>
@@ -19,7 +20,7 @@
 namespace relate {
 
 // Rows of one executed statement, read forward once.
-class Cursor {
+class RELATE_API Cursor {
  public:
   virtual ~Cursor() = default;
   // Advances to the next row; false when there is none.
@@ -31,7 +32,7 @@ class Cursor {
   virtual Value get(std::size_t i) = 0;
 };
 
-class DriverConnection {
+class RELATE_API DriverConnection {
  public:
   virtual ~DriverConnection() = default;
 
@@ -53,7 +54,7 @@ class DriverConnection {
   virtual void rollback() = 0;
 };
 
-class Backend {
+class RELATE_API Backend {
  public:
   virtual ~Backend() = default;
   // The URL schemes this backend answers to, e.g. {"sqlite"}.
@@ -67,9 +68,9 @@ class Backend {
 
 // Registers a backend under each of its schemes; a later registration of a scheme
 // replaces the earlier one.
-void register_backend(std::shared_ptr<const Backend> backend);
+RELATE_API void register_backend(std::shared_ptr<const Backend> backend);
 // Throws relate::ArgumentError naming the URL and the registered schemes.
-std::shared_ptr<const Backend> find_backend(const Url& url, std::string_view url_text);
-std::vector<std::string> registered_schemes();
+RELATE_API std::shared_ptr<const Backend> find_backend(const Url& url, std::string_view url_text);
+RELATE_API std::vector<std::string> registered_schemes();
 
 }  // namespace relate

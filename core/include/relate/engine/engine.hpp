@@ -11,6 +11,7 @@
 #include <relate/engine/dialect.hpp>
 #include <relate/engine/driver.hpp>
 #include <relate/engine/url.hpp>
+#include <relate/export.hpp>
 #include <relate/sql/compiler.hpp>
 #include <relate/sql/statement.hpp>
 #include <string_view>
@@ -34,7 +35,7 @@ struct EngineOptions {
   std::size_t pool_size = 5;
 };
 
-class Connection {
+class RELATE_API Connection {
  public:
   Connection(Connection&&) noexcept;
   Connection& operator=(Connection&&) noexcept;
@@ -69,7 +70,7 @@ class Connection {
   std::uint64_t schema_generation_ = 0;  // the engine's, when this connection was lent
 };
 
-class Engine {
+class RELATE_API Engine {
  public:
   const Dialect& dialect() const;
   const Url& url() const;
@@ -95,6 +96,6 @@ class Engine {
 
 // Throws relate::ArgumentError for a malformed URL or an unknown scheme, naming the URL
 // and the known schemes; OperationalError when the database cannot be opened.
-Engine create_engine(std::string_view url, EngineOptions options = {});
+RELATE_API Engine create_engine(std::string_view url, EngineOptions options = {});
 
 }  // namespace relate

@@ -4,12 +4,13 @@
 
 #include <map>
 #include <optional>
+#include <relate/export.hpp>
 #include <string>
 #include <string_view>
 
 namespace relate {
 
-struct Url {
+struct RELATE_API Url {
   std::string scheme;    // "sqlite", "postgresql", ...
   std::string username;  // percent-decoded
   std::string password;  // percent-decoded
@@ -23,9 +24,9 @@ struct Url {
 };
 
 // Throws relate::ArgumentError naming the URL when it cannot be parsed.
-Url parse_url(std::string_view url);
+RELATE_API Url parse_url(std::string_view url);
 
 // The value of an environment variable, or `fallback` when unset or empty.
-std::string url_from_env(const char* variable, std::string fallback);
+RELATE_API std::string url_from_env(const char* variable, std::string fallback);
 
 }  // namespace relate

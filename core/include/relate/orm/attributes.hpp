@@ -11,6 +11,7 @@
 #include <initializer_list>
 #include <iterator>
 #include <memory>
+#include <relate/export.hpp>
 #include <relate/orm/instance.hpp>
 #include <vector>
 
@@ -21,7 +22,7 @@ class RelationshipProperty;
 // The non-template half of one<T> and many<T>: binding to the owning object, load
 // state, change history, and the type-erased operations the session and the loader
 // strategies use.
-class RelationshipAttribute {
+class RELATE_API RelationshipAttribute {
  public:
   virtual ~RelationshipAttribute() = default;
 

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <relate/export.hpp>
 #include <relate/orm/row_snapshot.hpp>
 #include <relate/value.hpp>
 #include <typeindex>
@@ -37,7 +38,7 @@ class InstanceState;
 
 namespace detail {
 
-class ObjectGraph : public std::enable_shared_from_this<ObjectGraph> {
+class RELATE_API ObjectGraph : public std::enable_shared_from_this<ObjectGraph> {
  public:
   ObjectGraph() = default;
   ObjectGraph(const ObjectGraph&) = delete;
@@ -68,7 +69,7 @@ class ObjectGraph : public std::enable_shared_from_this<ObjectGraph> {
 
 }  // namespace detail
 
-class InstanceState {
+class RELATE_API InstanceState {
  public:
   InstanceState(const InstanceState&) = delete;
   InstanceState& operator=(const InstanceState&) = delete;
@@ -120,7 +121,7 @@ class Holder final : public InstanceState {
 
 // Binds a new object to the mapper its type has in the first configured MetaData
 // that maps it, so relationships sync before any Session sees the object.
-void bind_new_object(InstanceState& state, std::type_index type);
+RELATE_API void bind_new_object(InstanceState& state, std::type_index type);
 
 }  // namespace detail
 

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <memory>
+#include <relate/export.hpp>
 #include <relate/sql/statement.hpp>
 #include <span>
 #include <string>
@@ -34,7 +35,7 @@ class LoaderStrategy;
 // One executed ORM query, shared by the objects it loaded: which strategy each
 // relationship path uses, and the objects it loaded (which an on_access strategy may
 // load together: they are "siblings").
-struct LoadContext {
+struct RELATE_API LoadContext {
   struct Option {
     std::vector<const RelationshipProperty*> path;  // from the query's entity
     const LoaderStrategy* strategy;
@@ -55,7 +56,7 @@ struct LoadContext {
 };
 
 // Reads the columns a strategy added to a parent query, row by row.
-class RowLoader {
+class RELATE_API RowLoader {
  public:
   virtual ~RowLoader() = default;
   // `parent` is the row's parent object (the same object for every row of a parent).
@@ -64,7 +65,7 @@ class RowLoader {
   virtual void finish() = 0;
 };
 
-class LoaderStrategy {
+class RELATE_API LoaderStrategy {
  public:
   virtual ~LoaderStrategy() = default;
   virtual std::string_view name() const = 0;
@@ -86,9 +87,9 @@ class LoaderStrategy {
 };
 
 // Registers a strategy under its name(), replacing one of the same name.
-void register_loader_strategy(std::shared_ptr<const LoaderStrategy> strategy);
+RELATE_API void register_loader_strategy(std::shared_ptr<const LoaderStrategy> strategy);
 // Throws ArgumentError listing the registered names when `name` is unknown.
-const LoaderStrategy& find_loader_strategy(std::string_view name);
-std::vector<std::string> registered_loader_strategies();
+RELATE_API const LoaderStrategy& find_loader_strategy(std::string_view name);
+RELATE_API std::vector<std::string> registered_loader_strategies();
 
 }  // namespace relate

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <relate/export.hpp>
 #include <relate/sql/statement.hpp>
 #include <relate/value.hpp>
 #include <span>
@@ -26,35 +27,36 @@ struct LoadContext;
 
 // SELECT of every column of the mapper's table, in the mapper's column order,
 // qualified by `alias` when given.
-sql::Select entity_select(const Mapper& mapper, const std::string& alias = {});
+RELATE_API sql::Select entity_select(const Mapper& mapper, const std::string& alias = {});
 
 // WHERE criteria selecting the related rows of one parent; null when a foreign key
 // value of the parent is NULL (nothing can be related). For one-to-many and
 // many-to-one; many-to-many needs the join of relationship_select.
-sql::Expr relationship_criteria(const RelationshipProperty& rel, const InstanceState& parent);
+RELATE_API sql::Expr relationship_criteria(const RelationshipProperty& rel,
+                                           const InstanceState& parent);
 
 // The whole SELECT of one parent's related objects, in the relationship's order
 // (joining the association table for many-to-many); nullopt when nothing can be
 // related because a key value is NULL.
-std::optional<sql::Select> relationship_select(const RelationshipProperty& rel,
-                                               const InstanceState& parent);
+RELATE_API std::optional<sql::Select> relationship_select(const RelationshipProperty& rel,
+                                                          const InstanceState& parent);
 
 // The relationship's ORDER BY on its target table (or the target's alias).
-std::vector<sql::OrderBy> relationship_order(const RelationshipProperty& rel,
-                                             const std::string& target_alias = {});
+RELATE_API std::vector<sql::OrderBy> relationship_order(const RelationshipProperty& rel,
+                                                        const std::string& target_alias = {});
 
 // Adds LEFT OUTER JOINs from the parent (named `parent_alias` in the query) to the
 // relationship's target, named `target_alias` (through `secondary_alias` for a
 // many-to-many).
-void join_relationship(sql::Select& query, const RelationshipProperty& rel,
-                       const std::string& parent_alias, const std::string& target_alias,
-                       const std::string& secondary_alias);
+RELATE_API void join_relationship(sql::Select& query, const RelationshipProperty& rel,
+                                  const std::string& parent_alias, const std::string& target_alias,
+                                  const std::string& secondary_alias);
 
 // Runs `query` (an entity_select of `mapper`, possibly extended) and returns one object
 // per parent row, in row order, each once; objects already in the identity map are
 // returned as they are (never overwritten). The strategies `context` chooses for the
 // mapper's relationships run too. `on_row` sees every row with its object.
-std::vector<InstanceState*> load_entities(
+RELATE_API std::vector<InstanceState*> load_entities(
     SessionImpl& session, const Mapper& mapper, sql::Select query,
     const std::shared_ptr<LoadContext>& context,
     const std::function<void(InstanceState&, Cursor&)>& on_row = {});
@@ -62,27 +64,30 @@ std::vector<InstanceState*> load_entities(
 // The object for the columns of `row` from `first_column` on (an entity_select
 // layout), from the identity map or new; null when the key columns are all NULL (no
 // row on the outer side of a join).
-InstanceState* load_instance(SessionImpl& session, const Mapper& mapper, Cursor& row,
-                             std::size_t first_column, const std::shared_ptr<LoadContext>& context);
+RELATE_API InstanceState* load_instance(SessionImpl& session, const Mapper& mapper, Cursor& row,
+                                        std::size_t first_column,
+                                        const std::shared_ptr<LoadContext>& context);
 
 // Loads `rel` for all `parents` (those whose relationship is unloaded) with one
 // statement per batch of at most `batch_size` parent keys (IN (...)); many-to-one
 // targets already in the identity map cost nothing. What selectin does.
-void load_in_batches(SessionImpl& session, const RelationshipProperty& rel,
-                     std::span<InstanceState* const> parents,
-                     const std::shared_ptr<const LoadContext>& context, std::size_t batch_size);
+RELATE_API void load_in_batches(SessionImpl& session, const RelationshipProperty& rel,
+                                std::span<InstanceState* const> parents,
+                                const std::shared_ptr<const LoadContext>& context,
+                                std::size_t batch_size);
 
 // The persistent object with that primary key in the session, or null.
-InstanceState* identity_lookup(SessionImpl& session, const Mapper& mapper,
-                               const std::vector<Value>& key);
+RELATE_API InstanceState* identity_lookup(SessionImpl& session, const Mapper& mapper,
+                                          const std::vector<Value>& key);
 
 // The values of the parent's foreign key columns (many-to-one), as the target's key.
-std::vector<Value> foreign_key_target(const RelationshipProperty& rel, const InstanceState& parent);
+RELATE_API std::vector<Value> foreign_key_target(const RelationshipProperty& rel,
+                                                 const InstanceState& parent);
 
 // Installs the loaded value of a relationship attribute: `items` for a collection, the
 // first item (or none) for a one<>; more than one item for a one<> is
 // MultipleResultsFound naming the relationship.
-void set_relationship(const RelationshipProperty& rel, InstanceState& parent,
-                      const std::vector<InstanceState*>& items);
+RELATE_API void set_relationship(const RelationshipProperty& rel, InstanceState& parent,
+                                 const std::vector<InstanceState*>& items);
 
 }  // namespace relate

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <relate/column_traits.hpp>
+#include <relate/export.hpp>
 #include <relate/orm/instance.hpp>
 #include <relate/value.hpp>
 #include <string>
@@ -21,7 +22,7 @@ class Table;
 class RelationshipProperty;
 class RelationshipAttribute;
 
-class Mapper {
+class RELATE_API Mapper {
  public:
   struct ColumnField {
     std::size_t field;  // index of the member in the aggregate

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <relate/column_traits.hpp>
+#include <relate/export.hpp>
 #include <relate/orm/mapping_options.hpp>
 #include <relate/sql/expression.hpp>
 #include <string>
@@ -21,7 +22,7 @@
 namespace relate {
 
 // A boolean SQL expression.
-class Condition {
+class RELATE_API Condition {
  public:
   explicit Condition(sql::Expr e) : expr_(std::move(e)) {}
   const sql::Expr& expr() const { return expr_; }
@@ -116,7 +117,7 @@ OrderSpec desc(M T::*member) {
 
 // A loader option: a path of relationship members and the strategy for its last step.
 // Chain to go deeper: load(&User::posts, "selectin").load(&Post::tags, "joined").
-class LoaderOption {
+class RELATE_API LoaderOption {
  public:
   struct Step {
     sql::MemberRef member;

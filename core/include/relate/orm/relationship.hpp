@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <relate/export.hpp>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -19,7 +20,7 @@ struct ForeignKeyConstraint;
 enum class RelationshipDirection { one_to_many, many_to_one, many_to_many };
 
 // SQLAlchemy's cascade options. The default is "save-update, merge".
-struct CascadeOptions {
+struct RELATE_API CascadeOptions {
   bool save_update = true;
   bool merge = true;
   bool refresh_expire = false;
@@ -38,7 +39,7 @@ enum class PassiveDeletes {
   all,  // never load or null children; the database decides (RESTRICT raises)
 };
 
-class RelationshipProperty {
+class RELATE_API RelationshipProperty {
  public:
   // "User.posts"
   const std::string& name() const { return name_; }

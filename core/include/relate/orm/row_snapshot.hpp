@@ -6,13 +6,14 @@
 
 #include <cstddef>
 #include <memory>
+#include <relate/export.hpp>
 #include <relate/value.hpp>
 #include <span>
 #include <vector>
 
 namespace relate {
 
-class RowSnapshot {
+class RELATE_API RowSnapshot {
  public:
   // No row: the object was never loaded or flushed.
   RowSnapshot() = default;

@@ -8,6 +8,7 @@
 #include <memory>
 #include <relate/engine/engine.hpp>
 #include <relate/errors.hpp>
+#include <relate/export.hpp>
 #include <relate/metadata.hpp>
 #include <relate/orm/instance.hpp>
 #include <relate/orm/query.hpp>
@@ -51,7 +52,7 @@ class ScalarResult {
   std::string_view model_;
 };
 
-class Session {
+class RELATE_API Session {
  public:
   Session(Engine engine, MetaData metadata);
   Session(const Session&) = delete;

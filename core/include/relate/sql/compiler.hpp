@@ -2,6 +2,7 @@
 // Dialect.
 #pragma once
 
+#include <relate/export.hpp>
 #include <relate/sql/statement.hpp>
 #include <relate/value.hpp>
 #include <string>
@@ -19,7 +20,7 @@ struct CompiledStatement {
   std::vector<Value> params;
 };
 
-CompiledStatement compile(const Statement& statement, const Dialect& dialect);
+RELATE_API CompiledStatement compile(const Statement& statement, const Dialect& dialect);
 
 // The DDL of a whole schema, tables in dependency order (MetaData::sorted_tables()),
 // one list of statements per table. A foreign key into a table created later (tables
@@ -31,10 +32,10 @@ struct CreateDdl {
   std::vector<std::vector<std::string>> create;            // CREATE TABLE, CREATE INDEX...
   std::vector<std::vector<std::string>> add_foreign_keys;  // once every table exists
 };
-CreateDdl create_ddl(const std::vector<const Table*>& tables, const Dialect& dialect);
+RELATE_API CreateDdl create_ddl(const std::vector<const Table*>& tables, const Dialect& dialect);
 // ALTER TABLE ... DROP for the foreign keys create_ddl added by ALTER TABLE.
-std::vector<std::vector<std::string>> drop_foreign_keys_ddl(const std::vector<const Table*>& tables,
-                                                            const Dialect& dialect);
-std::string drop_table_ddl(const Table& table, const Dialect& dialect);
+RELATE_API std::vector<std::vector<std::string>> drop_foreign_keys_ddl(
+    const std::vector<const Table*>& tables, const Dialect& dialect);
+RELATE_API std::string drop_table_ddl(const Table& table, const Dialect& dialect);
 
 }  // namespace relate::sql

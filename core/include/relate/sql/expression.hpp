@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <relate/export.hpp>
 #include <relate/value.hpp>
 #include <string>
 #include <string_view>
@@ -86,7 +87,7 @@ inline Expr tuple_in(std::vector<Expr> operands, std::vector<std::vector<Value>>
   return std::make_shared<const Node>(Node{TupleIn{std::move(operands), std::move(rows)}});
 }
 // AND of both; either may be null (absent).
-Expr and_(Expr a, Expr b);
+RELATE_API Expr and_(Expr a, Expr b);
 
 // Rewrites every MemberRef through `resolve`, sharing unchanged subtrees.
 template <class F>

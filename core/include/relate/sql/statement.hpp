@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <relate/export.hpp>
 #include <relate/sql/expression.hpp>
 #include <string>
 #include <variant>
@@ -37,7 +38,7 @@ struct OrderBy {
   bool descending = false;
 };
 
-struct Select {
+struct RELATE_API Select {
   std::vector<Expr> columns;
   FromTable from;
   std::vector<Join> joins;
@@ -71,9 +72,9 @@ struct Delete {
 using Statement = std::variant<Select, Insert, Update, Delete>;
 
 // Core conveniences: select(table) is SELECT of every column of the table.
-Select select(const Table& table);
-Insert insert(const Table& table);
-Update update(const Table& table);
-Delete delete_from(const Table& table);
+RELATE_API Select select(const Table& table);
+RELATE_API Insert insert(const Table& table);
+RELATE_API Update update(const Table& table);
+RELATE_API Delete delete_from(const Table& table);
 
 }  // namespace relate::sql

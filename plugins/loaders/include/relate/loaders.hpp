@@ -6,12 +6,13 @@
 
 #include <cstddef>
 #include <memory>
+#include <relate/export.hpp>
 #include <relate/orm/loader.hpp>
 #include <string>
 
 namespace relate::loaders {
 
-void register_builtin();
+RELATE_API void register_builtin();
 
 // The number of parent keys one selectin statement carries by default.
 inline constexpr std::size_t default_selectin_batch = 500;
@@ -19,6 +20,7 @@ inline constexpr std::size_t default_selectin_batch = 500;
 // A selectin strategy with its own name and batch size (capped by the backend's
 // parameter limit), to register next to the built-in one:
 //   relate::register_loader_strategy(relate::loaders::selectin_loader("selectin_big", 5000));
-std::shared_ptr<const LoaderStrategy> selectin_loader(std::string name, std::size_t batch_size);
+RELATE_API std::shared_ptr<const LoaderStrategy> selectin_loader(std::string name,
+                                                                 std::size_t batch_size);
 
 }  // namespace relate::loaders

@@ -7,8 +7,10 @@
 // write_timeout=SECONDS, charset=NAME (default utf8mb4); others are refused.
 #pragma once
 
+#include <relate/export.hpp>
+
 namespace relate::mysql {
 
-void register_backend();
+RELATE_API void register_backend();
 
 }  // namespace relate::mysql

@@ -7,8 +7,10 @@
 // application_name=NAME; others are refused with their name.
 #pragma once
 
+#include <relate/export.hpp>
+
 namespace relate::postgres {
 
-void register_backend();
+RELATE_API void register_backend();
 
 }  // namespace relate::postgres

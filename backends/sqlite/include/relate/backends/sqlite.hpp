@@ -5,8 +5,10 @@
 // URL query options: timeout=SECONDS (busy timeout, default 5).
 #pragma once
 
+#include <relate/export.hpp>
+
 namespace relate::sqlite {
 
-void register_backend();
+RELATE_API void register_backend();
 
 }  // namespace relate::sqlite
