@@ -32,8 +32,12 @@ std::string_view bytes_of(const Value& v) {
   return {reinterpret_cast<const char*>(b.data()), b.size()};
 }
 
-std::size_t encoded_size(const Value& v) {
-  switch (v.kind()) {
+bool has_length(Value::Kind kind) { return kind == Value::Kind::text || kind == Value::Kind::blob; }
+
+// The bytes one value takes, its kind byte included; `length` counts a text's or a
+// blob's bytes.
+std::size_t encoded_size(Value::Kind kind, std::size_t length) {
+  switch (kind) {
     case Value::Kind::null:
       return 1;
     case Value::Kind::boolean:
@@ -44,9 +48,13 @@ std::size_t encoded_size(const Value& v) {
       return 1 + 8;
     case Value::Kind::text:
     case Value::Kind::blob:
-      return 1 + sizeof(std::size_t) + bytes_of(v).size();
+      return 1 + sizeof(std::size_t) + length;
   }
   return 1;
+}
+
+std::size_t encoded_size(const Value& v) {
+  return encoded_size(v.kind(), has_length(v.kind()) ? bytes_of(v).size() : 0);
 }
 
 std::byte* encode(std::byte* at, const Value& v) {
@@ -84,20 +92,8 @@ std::string_view payload_bytes(const std::byte* at) {
 }
 
 std::size_t skip(const std::byte* at) {
-  switch (kind_at(at)) {
-    case Value::Kind::null:
-      return 1;
-    case Value::Kind::boolean:
-      return 2;
-    case Value::Kind::integer:
-    case Value::Kind::real:
-    case Value::Kind::timestamp:
-      return 1 + 8;
-    case Value::Kind::text:
-    case Value::Kind::blob:
-      return 1 + sizeof(std::size_t) + payload_bytes(at).size();
-  }
-  return 1;
+  const Value::Kind kind = kind_at(at);
+  return encoded_size(kind, has_length(kind) ? payload_bytes(at).size() : 0);
 }
 
 Value decode(const std::byte* at) {
