@@ -230,9 +230,12 @@ TEST_P(SessionTest, ObjectsFollowTheLifecycleStates) {
   session.flush();
   EXPECT_EQ(ann.state()->status(), ObjectStatus::persistent);
   session.remove(ann);
+  EXPECT_EQ(ann.state()->status(), ObjectStatus::persistent);  // marked, until the flush
+  session.flush();
   EXPECT_EQ(ann.state()->status(), ObjectStatus::deleted);
   session.commit();
   EXPECT_EQ(ann.state()->status(), ObjectStatus::detached);
+  EXPECT_TRUE(ann.state()->was_deleted());
 }
 
 // ---- rollback and close ----

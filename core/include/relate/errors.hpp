@@ -67,6 +67,15 @@ class RELATE_API DataError : public DatabaseError {
   using DatabaseError::DatabaseError;
 };
 
+// A flush found a row other than where the Session believed it: an UPDATE or DELETE
+// by key changed no row (or several), or an INSERT wrote fewer rows than it carried.
+// The row was changed or deleted outside this Session (or by another one). The flush
+// is rolled back; nothing it wrote stays.
+class RELATE_API StaleDataError : public Error {
+ public:
+  using Error::Error;
+};
+
 // A run-time plugin could not be loaded (relate::load_plugin, RELATE_PLUGINS); the
 // message names the file and what was wrong with it.
 class RELATE_API PluginError : public Error {

@@ -1,10 +1,13 @@
-// Many-to-many: the rows of association tables. Rows of deleted objects and rows for
-// removed links are deleted before rows for new links are inserted, after both ends
-// of every link exist and before any object row is deleted.
+// Many-to-many: the rows of association tables, written by one action per
+// relationship (both sides of a back_populates pair together), after both ends of
+// every link exist and before either end is deleted. The links of a deleted object go
+// with one DELETE per side that declares the relationship (unless passive_deletes
+// leaves them to the database); a link removed from a collection is deleted by
+// itself, also when its other end is deleted and declares no side of its own.
 #include <algorithm>
 #include <relate/schema.hpp>
 #include <set>
-#include <tuple>
+#include <utility>
 
 #include "unit_of_work.hpp"
 
@@ -12,16 +15,16 @@ namespace relate {
 
 namespace {
 
-// A link as (relationship it is written through, its parent, its target), seen from
-// one fixed side of a back_populates pair so that appending on either side is the
-// same link.
-using Link = std::tuple<const RelationshipProperty*, InstanceState*, InstanceState*>;
-
-Link canonical(const RelationshipProperty& rel, InstanceState* owner, InstanceState* item) {
-  const RelationshipProperty* back = rel.back_populates();
-  if (back && back < &rel) return {back, item, owner};
-  return {&rel, owner, item};
+// A link as (its parent, its target), seen from the side of the relationship that
+// writes it, so that appending on either side of a back_populates pair is the same
+// link.
+Link link_of(const RelationshipProperty& rel, const RelationshipProperty& side,
+             InstanceState* owner, InstanceState* item) {
+  if (&side == &rel) return {owner, item};
+  return {item, owner};
 }
+
+}  // namespace
 
 // Links in the order they were made, each once.
 class LinkList {
@@ -38,6 +41,8 @@ class LinkList {
   std::vector<Link> order_;
 };
 
+namespace {
+
 void match_side(sql::Expr& where, const std::vector<RelationshipProperty::SecondaryPair>& pairs,
                 const RowSnapshot& key_values) {
   for (const auto& pair : pairs) {
@@ -48,13 +53,18 @@ void match_side(sql::Expr& where, const std::vector<RelationshipProperty::Second
 
 }  // namespace
 
-void UnitOfWork::write_associations() {
-  // The modified attributes in the order their objects came into the session.
+bool UnitOfWork::links_go_with_row(const RelationshipProperty& rel, InstanceState& owner) const {
+  if (rel.passive_deletes() == PassiveDeletes::all) return false;
+  return rel.passive_deletes() != PassiveDeletes::on || rel.attribute(owner.object()).is_loaded();
+}
+
+void UnitOfWork::write_associations(const RelationshipProperty& rel) {
+  const RelationshipProperty* back = rel.back_populates();
+  // The changed attributes of either side, in the order their objects came into the
+  // session.
   std::vector<RelationshipAttribute*> attributes;
   for (RelationshipAttribute* attr : s_.modified_attributes_) {
-    if (attr->property() && attr->property()->direction() == RelationshipDirection::many_to_many) {
-      attributes.push_back(attr);
-    }
+    if (attr->property() == &rel || (back && attr->property() == back)) attributes.push_back(attr);
   }
   std::sort(attributes.begin(), attributes.end(),
             [](RelationshipAttribute* a, RelationshipAttribute* b) {
@@ -64,17 +74,17 @@ void UnitOfWork::write_associations() {
             });
   LinkList inserts, deletes;
   for (RelationshipAttribute* attr : attributes) {
-    const RelationshipProperty* rel = attr->property();
+    const RelationshipProperty& side = *attr->property();
     InstanceState* owner = attr->owner();
-    if (deleting_.count(owner) || owner->session() != &s_) continue;
+    if (deleting(owner) || owner->session() != &s_) continue;
     if (inserted_.count(owner)) {
       // A new object: every item it holds is a new link.
       for (std::size_t i = 0; i < attr->raw_size(); ++i) {
-        inserts.add(canonical(*rel, owner, attr->raw_at(i)));
+        inserts.add(link_of(rel, side, owner, attr->raw_at(i)));
       }
     } else {
-      for (InstanceState* item : attr->added()) inserts.add(canonical(*rel, owner, item));
-      for (InstanceState* item : attr->removed()) deletes.add(canonical(*rel, owner, item));
+      for (InstanceState* item : attr->added()) inserts.add(link_of(rel, side, owner, item));
+      for (InstanceState* item : attr->removed()) deletes.add(link_of(rel, side, owner, item));
     }
   }
   // A link removed and added again (through either side) stays as it is.
@@ -84,58 +94,69 @@ void UnitOfWork::write_associations() {
       deletes.erase(link);
     }
   }
+  const auto gone = delete_links_of_deleted_rows(rel);
+  delete_links(rel, deletes, gone);
+  insert_links(rel, inserts);
+}
 
-  // Rows of deleted objects: one DELETE per many-to-many relationship of the object.
+std::unordered_set<const InstanceState*> UnitOfWork::delete_links_of_deleted_rows(
+    const RelationshipProperty& rel) {
+  // One DELETE per deleted object and side that owns the relationship; returns the
+  // objects whose links went.
+  std::unordered_set<const InstanceState*> gone;
+  const RelationshipProperty* back = rel.back_populates();
   for (InstanceState* d : deletes_) {
-    for (const RelationshipProperty* rel : d->mapper()->relationships()) {
-      if (rel->direction() != RelationshipDirection::many_to_many) continue;
-      if (rel->passive_deletes() == PassiveDeletes::all) continue;
-      if (rel->passive_deletes() == PassiveDeletes::on &&
-          !rel->attribute(d->object()).is_loaded()) {
-        continue;
-      }
-      sql::Delete del = sql::delete_from(*rel->secondary());
-      match_side(del.where, rel->parent_secondary(), d->committed());
+    for (const RelationshipProperty* side : {&rel, back}) {
+      if (!side || d->mapper() != &side->parent() || !links_go_with_row(*side, *d)) continue;
+      sql::Delete del = sql::delete_from(*rel.secondary());
+      match_side(del.where, side->parent_secondary(), d->committed());
       conn().execute(del);
+      gone.insert(d);
     }
   }
-  for (const Link& link : deletes.order()) {
-    const auto& [rel, parent, target] = link;
-    if (!deletes.contains(link) || deleting_.count(parent) || deleting_.count(target)) continue;
-    sql::Delete del = sql::delete_from(*rel->secondary());
-    match_side(del.where, rel->parent_secondary(), parent->committed());
-    match_side(del.where, rel->target_secondary(), target->committed());
+  return gone;
+}
+
+void UnitOfWork::delete_links(const RelationshipProperty& rel, const LinkList& links,
+                              const std::unordered_set<const InstanceState*>& gone) {
+  for (const Link& link : links.order()) {
+    const auto& [parent, target] = link;
+    if (!links.contains(link) || gone.count(parent) || gone.count(target)) continue;
+    sql::Delete del = sql::delete_from(*rel.secondary());
+    match_side(del.where, rel.parent_secondary(), parent->committed());
+    match_side(del.where, rel.target_secondary(), target->committed());
     conn().execute(del);
+    expect_rows(1, "DELETE", *rel.secondary());
   }
-  // New links of one relationship share multi-row INSERTs.
-  const RelationshipProperty* batch_rel = nullptr;
-  sql::Insert ins;
-  std::size_t most = 0;
-  auto write_batch = [&] {
-    if (batch_rel && !ins.rows.empty()) conn().execute(ins);
-    batch_rel = nullptr;
+}
+
+void UnitOfWork::insert_links(const RelationshipProperty& rel, const LinkList& links) {
+  // New links share multi-row INSERTs.
+  sql::Insert ins = sql::insert(*rel.secondary());
+  for (const auto& pair : rel.parent_secondary()) ins.columns.push_back(pair.column);
+  for (const auto& pair : rel.target_secondary()) ins.columns.push_back(pair.column);
+  const std::size_t most = rows_per_insert(ins.columns.size());
+  auto write = [&] {
+    if (ins.rows.empty()) return;
+    conn().execute(ins);
+    expect_rows(static_cast<std::int64_t>(ins.rows.size()), "INSERT", *rel.secondary());
+    ins.rows.clear();
   };
-  for (const Link& link : inserts.order()) {
-    const auto& [rel, parent, target] = link;
-    if (!inserts.contains(link) || deleting_.count(parent) || deleting_.count(target)) continue;
-    if (parent->session() != &s_ || target->session() != &s_) continue;
-    if (rel != batch_rel) {
-      write_batch();
-      batch_rel = rel;
-      ins = sql::insert(*rel->secondary());
-      for (const auto& pair : rel->parent_secondary()) ins.columns.push_back(pair.column);
-      for (const auto& pair : rel->target_secondary()) ins.columns.push_back(pair.column);
-      most = rows_per_insert(ins.columns.size());
+  for (const Link& link : links.order()) {
+    const auto& [parent, target] = link;
+    if (!links.contains(link) || deleting(parent) || deleting(target)) continue;
+    check_target(rel, *parent, *target);
+    if (const RelationshipProperty* back = rel.back_populates()) {
+      check_target(*back, *target, *parent);
+    } else {
+      check_target(rel, *target, *parent);
     }
     std::vector<Value>& row = ins.rows.emplace_back();
-    for (const auto& pair : rel->parent_secondary()) row.push_back(parent->committed()[pair.key]);
-    for (const auto& pair : rel->target_secondary()) row.push_back(target->committed()[pair.key]);
-    if (ins.rows.size() == most) {
-      conn().execute(ins);
-      ins.rows.clear();
-    }
+    for (const auto& pair : rel.parent_secondary()) row.push_back(parent->committed()[pair.key]);
+    for (const auto& pair : rel.target_secondary()) row.push_back(target->committed()[pair.key]);
+    if (ins.rows.size() == most) write();
   }
-  write_batch();
+  write();
 }
 
 }  // namespace relate

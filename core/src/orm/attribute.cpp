@@ -39,6 +39,20 @@ InstanceState* known_target(RelationshipAttribute& scalar, InstanceState& item) 
   return key.empty() ? nullptr : item.session()->lookup(rel->target(), key);
 }
 
+// A pending object taken out of a delete-orphan collection has no parent left and no
+// row: it leaves the session at once, as in SQLAlchemy.
+void expunge_if_pending_orphan(const RelationshipProperty& rel, InstanceState& parent,
+                               InstanceState& item) {
+  if (rel.direction() != RelationshipDirection::one_to_many || !rel.cascade().delete_orphan) return;
+  SessionImpl* session = item.session();
+  if (!session || item.status() != ObjectStatus::pending || session != parent.session()) return;
+  if (const RelationshipProperty* back = rel.back_populates()) {
+    const RelationshipAttribute& b = back->attribute(item.object());
+    if (b.is_loaded() && b.raw_size() && b.raw_at(0) != &parent) return;  // re-parented
+  }
+  session->expunge(item);
+}
+
 }  // namespace
 
 bool RelationshipAttribute::raw_contains(const InstanceState* item) const {
@@ -92,10 +106,24 @@ std::shared_ptr<detail::ObjectGraph> RelationshipAttribute::home_graph() const {
   return owner_ ? owner_->graph().shared_from_this() : nullptr;
 }
 
+void RelationshipAttribute::throw_out_of_range(std::size_t index, std::size_t size) const {
+  const std::string name = property_ ? "'" + property_->name() + "'" : "a collection";
+  if (size == 0) throw InvalidRequestError(name + " is empty: there is no item to take from it");
+  throw InvalidRequestError("no item " + std::to_string(index) + " in " + name + ", which holds " +
+                            std::to_string(size));
+}
+
 void RelationshipAttribute::link(InstanceState* item) {
   if (owner_) {
     SessionImpl* mine = owner_->session();
     SessionImpl* theirs = item->session();
+    const bool gone = item->was_deleted() || (theirs && item->status() == ObjectStatus::deleted);
+    if (mine && gone) {
+      throw InvalidRequestError("cannot link a " + std::string(item->mapper()->name()) +
+                                " whose row was deleted through '" +
+                                (property_ ? property_->name() : std::string("a relationship")) +
+                                "'");
+    }
     if (mine && theirs && mine != theirs) {
       throw InvalidRequestError("cannot link objects of two different Sessions through '" +
                                 (property_ ? property_->name() : std::string("a relationship")) +
@@ -216,16 +244,23 @@ void RelationshipAttribute::removed(InstanceState* item) {
   if (std::erase(c.added, item) == 0 || !link_history) c.removed.push_back(item);
   note(owner_, *this);
   unlink_back(item);
+  expunge_if_pending_orphan(*property_, *owner_, *item);
 }
 
 void RelationshipAttribute::unlink_back(InstanceState* item) {
   RelationshipAttribute* back = back_attribute(*property_, *item);
   if (!back) return;
   if (back->property()->uselist()) {
-    if (back->loaded_) {
-      back->raw_remove(owner_);
-    } else {
+    if (!back->loaded_) {
       back->defer(false, owner_);
+    } else if (back->raw_remove(owner_) &&
+               back->property()->direction() == RelationshipDirection::one_to_many) {
+      // The parent's collection lost a child: the unit of work decides, as for a
+      // remove() on the collection, whether the child is an orphan.
+      back->changes().removed.push_back(owner_);
+      back->modified_ = true;
+      note(item, *back);
+      expunge_if_pending_orphan(*back->property(), *item, *owner_);
     }
     return;
   }
@@ -250,6 +285,7 @@ void RelationshipAttribute::replaced(InstanceState* old_item, InstanceState* new
     if (old_item) unlink_back(old_item);
     if (new_item) link_back(new_item);
   }
+  if (old_item) expunge_if_pending_orphan(*property_, *owner_, *old_item);
   if (new_item) cascade_into_session(new_item);
 }
 

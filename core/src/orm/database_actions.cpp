@@ -17,58 +17,67 @@ void UnitOfWork::mirror_database_actions(InstanceState& deleted) {
           action == ReferentialAction::restrict) {
         continue;
       }
-      // Index the session's objects of that table by this foreign key, once a flush.
-      auto [index, fresh] = by_foreign_key_.try_emplace(&fk);
-      if (fresh) {
-        for (const auto& [key, s] : s_.identity_) {
-          if (s->mapper() != m.get() || s->status() != ObjectStatus::persistent) continue;
-          IdentityKey fk_key{nullptr, {}};
-          for (const Column* c : fk.columns) fk_key.values.push_back(s->committed()[c->position()]);
-          index->second.emplace(std::move(fk_key), s);
-        }
-      }
-      IdentityKey referred{nullptr, {}};
-      for (const Column* c : fk.referred_columns) {
-        referred.values.push_back(deleted.committed()[c->position()]);
-      }
-      auto [first, last] = index->second.equal_range(referred);
-      std::vector<InstanceState*> affected;
-      for (auto it = first; it != last; ++it) affected.push_back(it->second);
-      for (InstanceState* child : affected) {
-        if (child == &deleted || deleting_.count(child) ||
-            child->status() != ObjectStatus::persistent) {
+      for (InstanceState* child : objects_referring(deleted, fk, *m)) {
+        if (child == &deleted || deleting(child) || child->status() != ObjectStatus::persistent) {
           continue;
         }
-        // The flush may have re-pointed or nulled it already.
-        bool still_refers = true;
-        for (std::size_t i = 0; i < fk.columns.size(); ++i) {
-          if (child->committed()[fk.columns[i]->position()] != referred.values[i]) {
-            still_refers = false;
-          }
-        }
-        if (!still_refers) continue;
-        journal(*child);
-        if (action == ReferentialAction::cascade) {
-          InstanceAccess::status(*child) = ObjectStatus::deleted;
-          deleting_.insert(child);
-          deleted_by_database_.push_back(child);
-          s_.identity_remove(s_.key_of(*child), child);
-          mirror_database_actions(*child);
-          continue;
-        }
-        // SET NULL / SET DEFAULT: the row changed under the object; so does the object,
-        // and its committed state, so the next flush has nothing to write.
-        touch_fields(*child);
-        auto& committed = InstanceAccess::committed(*child);
-        for (const Column* c : fk.columns) {
-          Value v = action == ReferentialAction::set_default && c->default_value()
-                        ? *c->default_value()
-                        : Value();
-          committed.set(c->position(), v);
-          child->mapper()->set(child->object(), c->position(), std::move(v));
-        }
+        follow_on_delete(*child, fk);
       }
     }
+  }
+}
+
+std::vector<InstanceState*> UnitOfWork::objects_referring(const InstanceState& deleted,
+                                                          const ForeignKeyConstraint& fk,
+                                                          const Mapper& m) {
+  // Index the session's objects of that table by this foreign key, once a flush.
+  auto [index, fresh] = by_foreign_key_.try_emplace(&fk);
+  if (fresh) {
+    for (const auto& [key, s] : s_.identity_) {
+      if (s->mapper() != &m || s->status() != ObjectStatus::persistent) continue;
+      IdentityKey fk_key{nullptr, {}};
+      for (const Column* c : fk.columns) fk_key.values.push_back(s->committed()[c->position()]);
+      index->second.emplace(std::move(fk_key), s);
+    }
+  }
+  IdentityKey referred{nullptr, {}};
+  for (const Column* c : fk.referred_columns) {
+    referred.values.push_back(deleted.committed()[c->position()]);
+  }
+  std::vector<InstanceState*> out;
+  auto [first, last] = index->second.equal_range(referred);
+  for (auto it = first; it != last; ++it) {
+    // The flush may have re-pointed or nulled it since the index was made.
+    InstanceState* child = it->second;
+    bool still_refers = true;
+    for (std::size_t i = 0; i < fk.columns.size(); ++i) {
+      if (child->committed()[fk.columns[i]->position()] != referred.values[i]) still_refers = false;
+    }
+    if (still_refers) out.push_back(child);
+  }
+  return out;
+}
+
+void UnitOfWork::follow_on_delete(InstanceState& child, const ForeignKeyConstraint& fk) {
+  const ReferentialAction action = fk.delete_action();
+  journal(child);
+  if (action == ReferentialAction::cascade) {
+    InstanceAccess::status(child) = ObjectStatus::deleted;
+    deleting_.insert(&child);
+    deleted_by_database_.push_back(&child);
+    s_.identity_remove(s_.key_of(child), &child);
+    mirror_database_actions(child);
+    return;
+  }
+  // SET NULL / SET DEFAULT: the row changed under the object; so does the object, and
+  // its committed state, so the next flush has nothing to write.
+  touch_fields(child);
+  auto& committed = InstanceAccess::committed(child);
+  for (const Column* c : fk.columns) {
+    Value v = action == ReferentialAction::set_default && c->default_value() ? *c->default_value()
+                                                                             : Value();
+    committed.set(c->position(), v);
+    child.mapper()->set(child.object(), c->position(), std::move(v));
   }
 }
 

@@ -1,6 +1,14 @@
 // Dependency processing, SQLAlchemy's name for what the unit of work does along each
-// relationship: cascading deletes, nulling or deleting children a parent leaves
-// behind, copying keys into foreign keys, and post_update's extra UPDATEs.
+// relationship, by its direction:
+//   presort  which objects a flush must also delete or change: a delete cascades to
+//            children; a child taken out of a one-to-many (or whose many-to-one left
+//            its parent) is an orphan, deleted under delete-orphan and otherwise
+//            nulled; the children a deleted parent leaves behind are nulled;
+//   sync     copying keys into foreign keys just before a row is written: a
+//            many-to-one pulls its target's key, a one-to-many pushes the parent's key
+//            into its children.
+// An object deleted by an earlier flush is never written again, and no row may refer
+// to it.
 #include <algorithm>
 #include <relate/errors.hpp>
 #include <relate/schema.hpp>
@@ -10,115 +18,182 @@
 
 namespace relate {
 
+namespace {
+
+std::string member_of(const Mapper& m, std::size_t column) {
+  return std::string(m.name()) + "::" + std::string(m.columns()[column].member);
+}
+
+// The database would refuse a NULL there; say why before sending anything.
+void check_nullable(const Mapper& m, std::size_t column, const RelationshipProperty& rel,
+                    std::string_view why) {
+  const Column& c = *m.columns()[column].column;
+  if (c.nullable()) return;
+  throw IntegrityError("cannot set " + member_of(m, column) + " (column '" + m.table().name() +
+                           "." + c.name() + "') to NULL: " + std::string(why) + " '" + rel.name() +
+                           "', but the column is NOT NULL. Use cascade(\"all, delete-orphan\") "
+                           "on the one-to-many side, passive_deletes(\"all\"), or make the "
+                           "member std::optional",
+                       {}, "NOT NULL");
+}
+
+}  // namespace
+
+// ---- presort ----
+
+void UnitOfWork::presort() {
+  for (InstanceState* s : std::vector<InstanceState*>(s_.deleted_)) mark_for_delete(*s);
+  // Changed collections in the order their owners came into the session, so that a
+  // flush writes the same statements every time.
+  std::vector<RelationshipAttribute*> changed(s_.modified_attributes_.begin(),
+                                              s_.modified_attributes_.end());
+  std::sort(changed.begin(), changed.end(), [](RelationshipAttribute* a, RelationshipAttribute* b) {
+    const auto sa = InstanceAccess::sequence(*a->owner());
+    const auto sb = InstanceAccess::sequence(*b->owner());
+    return sa != sb ? sa < sb : a->property() < b->property();
+  });
+  for (RelationshipAttribute* attr : changed) {
+    // Expunging a pending orphan takes its attributes out of the session's set.
+    if (s_.modified_attributes_.count(attr)) presort_collection_changes(*attr);
+  }
+  // deletes_ grows while cascading: each deleted object's dependents once.
+  for (std::size_t i = 0; i < deletes_.size(); ++i) presort_delete(*deletes_[i]);
+  null_foreign_keys();
+}
+
 void UnitOfWork::mark_for_delete(InstanceState& state) {
-  if (deleting_.count(&state)) return;
+  if (deleting(&state) || state.session() != &s_) return;
   if (state.status() == ObjectStatus::pending) {
+    // No row to delete: the orphan leaves the session (SQLAlchemy expunges it).
     s_.expunge(state);
     return;
   }
-  if (state.status() != ObjectStatus::persistent && state.status() != ObjectStatus::deleted) return;
-  InstanceAccess::status(state) = ObjectStatus::deleted;
+  // A row deleted by an earlier flush is gone: it is never deleted again.
+  if (state.status() != ObjectStatus::persistent) return;
   deleting_.insert(&state);
   deletes_.push_back(&state);
 }
 
+void UnitOfWork::presort_delete(InstanceState& state) {
+  for (const RelationshipProperty* rel : state.mapper()->relationships()) {
+    if (rel->direction() == RelationshipDirection::one_to_many) {
+      presort_one_to_many_delete(state, *rel);
+      continue;
+    }
+    // A many-to-one's link goes with the row, a many-to-many's with the association
+    // rows: only a delete cascade reaches their targets.
+    if (!rel->cascade().delete_) continue;
+    const RelationshipAttribute& attr = loaded_attribute(state, *rel);
+    for (std::size_t i = 0; i < attr.raw_size(); ++i) mark_for_delete(*attr.raw_at(i));
+  }
+}
+
+void UnitOfWork::presort_one_to_many_delete(InstanceState& parent,
+                                            const RelationshipProperty& rel) {
+  const RelationshipAttribute& attr = rel.attribute(parent.object());
+  const bool leave_to_database = rel.passive_deletes() == PassiveDeletes::all ||
+                                 (rel.passive_deletes() == PassiveDeletes::on && !attr.is_loaded());
+  if (leave_to_database) return;
+  loaded_attribute(parent, rel);
+  for (std::size_t i = 0; i < attr.raw_size(); ++i) {
+    InstanceState& child = *attr.raw_at(i);
+    if (rel.cascade().delete_) {
+      mark_for_delete(child);
+    } else {
+      to_null_.emplace_back(&child, &rel);
+    }
+  }
+}
+
+void UnitOfWork::presort_collection_changes(RelationshipAttribute& collection) {
+  const RelationshipProperty* rel = collection.property();
+  if (!rel || rel->direction() != RelationshipDirection::one_to_many) return;
+  InstanceState& parent = *collection.owner();
+  if (parent.status() == ObjectStatus::deleted) {
+    // Its row is gone: nothing new may refer to it.
+    for (InstanceState* child : collection.added()) {
+      if (child->session() == &s_ && child->status() != ObjectStatus::deleted) {
+        throw InvalidRequestError("a " + std::string(child->mapper()->name()) + " was added to '" +
+                                  rel->name() + "' of a " + std::string(parent.mapper()->name()) +
+                                  " deleted earlier in this transaction; its row is gone");
+      }
+    }
+    return;
+  }
+  for (InstanceState* child : std::vector<InstanceState*>(collection.removed())) {
+    if (child->session() != &s_ || deleting(child) || collection.raw_contains(child)) continue;
+    if (has_other_parent(*child, *rel, parent)) continue;
+    if (rel->cascade().delete_orphan) {
+      mark_for_delete(*child);
+    } else {
+      to_null_.emplace_back(child, rel);
+    }
+  }
+}
+
+bool UnitOfWork::has_other_parent(InstanceState& child, const RelationshipProperty& rel,
+                                  InstanceState& former_parent) {
+  // Re-parented elsewhere: the new parent's sync sets its key.
+  const RelationshipProperty* back = rel.back_populates();
+  if (!back) return false;
+  const RelationshipAttribute& b = back->attribute(child.object());
+  return b.is_loaded() && b.raw_size() && b.raw_at(0) != &former_parent;
+}
+
+void UnitOfWork::null_foreign_keys() {
+  for (const auto& [child, rel] : to_null_) {
+    if (deleting(child) || child->session() != &s_) continue;
+    if (child->status() != ObjectStatus::persistent && child->status() != ObjectStatus::pending) {
+      continue;
+    }
+    null_foreign_key(*child, *rel);
+  }
+}
+
 void UnitOfWork::null_foreign_key(InstanceState& child, const RelationshipProperty& rel) {
   std::vector<std::size_t> columns;
-  const Mapper& m = *child.mapper();
   for (const auto& pair : rel.column_pairs()) {
+    check_nullable(*child.mapper(), pair.foreign, rel,
+                   "the ORM nulls the foreign key of a child that leaves");
     columns.push_back(pair.foreign);
-    const Column& c = *m.columns()[pair.foreign].column;
-    if (!c.nullable()) {
-      // The database would refuse the UPDATE; say why before sending it.
-      throw IntegrityError("cannot set " + std::string(m.name()) +
-                               "::" + std::string(m.columns()[pair.foreign].member) + " (column '" +
-                               m.table().name() + "." + c.name() + "') to NULL: '" + rel.name() +
-                               "' has no delete cascade, so the ORM nulls the foreign key of "
-                               "its children, but the column is NOT NULL. Use "
-                               "cascade(\"all, delete-orphan\"), passive_deletes(\"all\"), or "
-                               "make the member std::optional",
-                           {}, "NOT NULL");
-    }
   }
   set_columns(child, columns, std::vector<Value>(columns.size()));
 }
 
-void UnitOfWork::delete_dependents(InstanceState& parent) {
-  for (const RelationshipProperty* rel : parent.mapper()->relationships()) {
-    // Other directions matter only with a delete cascade; their links go with the row
-    // (many-to-one) or with the association rows (many-to-many).
-    if (rel->direction() != RelationshipDirection::one_to_many && !rel->cascade().delete_) {
-      continue;
-    }
-    RelationshipAttribute& attr = rel->attribute(parent.object());
-    const bool leave_to_database =
-        rel->passive_deletes() == PassiveDeletes::all ||
-        (rel->passive_deletes() == PassiveDeletes::on && !attr.is_loaded());
-    if (leave_to_database) continue;
-    loaded_attribute(parent, *rel);
-    for (std::size_t i = 0; i < attr.raw_size(); ++i) {
-      InstanceState& child = *attr.raw_at(i);
-      if (rel->cascade().delete_) {
-        mark_for_delete(child);
-      } else if (!deleting_.count(&child)) {
-        null_foreign_key(child, *rel);
-      }
-    }
+// ---- sync ----
+
+void UnitOfWork::check_target(const RelationshipProperty& rel, InstanceState& state,
+                              const InstanceState& target) const {
+  const char* why = nullptr;
+  if (target.status() == ObjectStatus::deleted && target.session() == &s_) {
+    why = "that was deleted earlier in this transaction";
+  } else if (target.session() != &s_) {
+    why =
+        "that is not in this Session (add it, or give the relationship the save-update "
+        "cascade)";
   }
+  if (!why) return;
+  throw InvalidRequestError("cannot write the " + std::string(state.mapper()->name()) + ": its '" +
+                            rel.name() + "' refers to a " + std::string(target.mapper()->name()) +
+                            " " + why);
 }
 
-void UnitOfWork::collect_deletes() {
-  for (const auto& d : s_.deleted_) {
-    deleting_.insert(d);
-    deletes_.push_back(d);
-  }
-  cascade_deletes();
-}
-
-void UnitOfWork::cascade_deletes() {
-  // deletes_ grows while cascading; each object's dependents are processed once.
-  for (; cascaded_ < deletes_.size(); ++cascaded_) delete_dependents(*deletes_[cascaded_]);
-}
-
-void UnitOfWork::process_removed_children() {
-  // A copy: expunging a pending orphan takes its attributes out of the set.
-  const std::vector<RelationshipAttribute*> attributes(s_.modified_attributes_.begin(),
-                                                       s_.modified_attributes_.end());
-  for (RelationshipAttribute* attr : attributes) {
-    if (!s_.modified_attributes_.count(attr)) continue;
-    const RelationshipProperty* rel = attr->property();
-    if (!rel || rel->direction() != RelationshipDirection::one_to_many) continue;
-    InstanceState& parent = *attr->owner();
-    for (const auto& child : attr->removed()) {
-      if (child->session() != &s_ || deleting_.count(child)) continue;
-      if (attr->raw_contains(child)) continue;
-      // Re-parented elsewhere: the new parent's sync sets its key.
-      if (const RelationshipProperty* back = rel->back_populates()) {
-        RelationshipAttribute& b = back->attribute(child->object());
-        if (b.is_loaded() && b.raw_size() && b.raw_at(0) != &parent) continue;
-      }
-      if (rel->cascade().delete_orphan) {
-        mark_for_delete(*child);
-      } else {
-        null_foreign_key(*child, *rel);
-      }
-    }
-  }
-  // An orphan's own children follow it, however deep.
-  cascade_deletes();
-}
-
-void UnitOfWork::pull_many_to_one(InstanceState& state, bool inserting, bool post_update) {
+void UnitOfWork::sync_many_to_one(InstanceState& state, RowWrite write, SyncPhase phase) {
   for (const RelationshipProperty* rel : state.mapper()->relationships()) {
     if (rel->direction() != RelationshipDirection::many_to_one) continue;
-    if (rel->post_update() != post_update) continue;
-    RelationshipAttribute& attr = rel->attribute(state.object());
-    if (!attr.is_loaded() || !(attr.modified() || (inserting && attr.raw_size()))) continue;
+    if (rel->post_update() != (phase == SyncPhase::post_update)) continue;
+    const RelationshipAttribute& attr = rel->attribute(state.object());
+    const bool inserting = write == RowWrite::insert && attr.raw_size();
+    if (!attr.is_loaded() || !(attr.modified() || inserting)) continue;
+    InstanceState* target = attr.raw_size() ? attr.raw_at(0) : nullptr;
+    // A target this flush deletes takes the link with it.
+    if (target && deleting(target)) target = nullptr;
+    if (target) check_target(*rel, state, *target);
     std::vector<std::size_t> columns;
     std::vector<Value> values;
-    InstanceState* target = attr.raw_size() ? attr.raw_at(0) : nullptr;
-    if (target && deleting_.count(target)) target = nullptr;
     for (const auto& pair : rel->column_pairs()) {
+      if (!target)
+        check_nullable(*state.mapper(), pair.foreign, *rel, "it no longer refers through");
       columns.push_back(pair.foreign);
       values.push_back(target ? rel->target().get(target->object(), pair.referenced) : Value());
     }
@@ -126,12 +201,12 @@ void UnitOfWork::pull_many_to_one(InstanceState& state, bool inserting, bool pos
   }
 }
 
-void UnitOfWork::push_one_to_many(InstanceState& parent, bool inserted, bool post_update) {
+void UnitOfWork::sync_one_to_many(InstanceState& parent, RowWrite write, SyncPhase phase) {
   for (const RelationshipProperty* rel : parent.mapper()->relationships()) {
     if (rel->direction() != RelationshipDirection::one_to_many) continue;
-    if (rel->post_update() != post_update) continue;
-    RelationshipAttribute& attr = rel->attribute(parent.object());
-    if (!attr.is_loaded() || !(inserted || attr.modified())) continue;
+    if (rel->post_update() != (phase == SyncPhase::post_update)) continue;
+    const RelationshipAttribute& attr = rel->attribute(parent.object());
+    if (!attr.is_loaded() || !(write == RowWrite::insert || attr.modified())) continue;
     std::vector<std::size_t> columns;
     std::vector<Value> values;
     for (const auto& pair : rel->column_pairs()) {
@@ -140,73 +215,9 @@ void UnitOfWork::push_one_to_many(InstanceState& parent, bool inserted, bool pos
     }
     for (std::size_t i = 0; i < attr.raw_size(); ++i) {
       InstanceState& child = *attr.raw_at(i);
-      if (!deleting_.count(&child)) set_columns(child, columns, values);
+      if (!deleting(&child)) set_columns(child, columns, values);
     }
   }
-}
-
-namespace {
-
-bool has_post_update(const Mapper& m) {
-  for (const RelationshipProperty* rel : m.dependent_relationships()) {
-    if (rel->post_update()) return true;
-  }
-  for (const RelationshipProperty* rel : m.relationships()) {
-    if (rel->post_update()) return true;
-  }
-  return false;
-}
-
-}  // namespace
-
-void UnitOfWork::post_updates() {
-  // Rows are written; now the foreign keys that post_update held back. (Most
-  // mappings have none: no pass over the session then.)
-  const auto& all = s_.metadata.impl().relationships;
-  if (std::none_of(all.begin(), all.end(), [](const auto& r) { return r->post_update(); })) {
-    return;
-  }
-  std::vector<InstanceState*> states;
-  for (const auto& [key, s] : s_.identity_) {
-    if (s->status() == ObjectStatus::persistent && has_post_update(*s->mapper())) {
-      states.push_back(s);
-    }
-  }
-  if (states.empty()) return;
-  std::sort(states.begin(), states.end(), [](InstanceState* a, InstanceState* b) {
-    return InstanceAccess::sequence(*a) < InstanceAccess::sequence(*b);
-  });
-  for (InstanceState* s : states) {
-    pull_many_to_one(*s, inserted_.count(s) != 0, true);
-    push_one_to_many(*s, inserted_.count(s) != 0, true);
-  }
-  for (InstanceState* s : states) update(*s);
-}
-
-void UnitOfWork::break_cycles_before_deletes() {
-  // A row about to be deleted that refers, through a post_update foreign key, to
-  // another row about to be deleted: null the reference first, so that neither
-  // DELETE violates the other's foreign key.
-  std::vector<InstanceState*> nulled;
-  for (InstanceState* d : deletes_) {
-    const Mapper& m = *d->mapper();
-    for (const RelationshipProperty* rel : m.dependent_relationships()) {
-      if (!rel->post_update()) continue;
-      std::vector<Value> key;
-      for (std::size_t pk : rel->referenced_mapper().primary_key()) {
-        for (const auto& pair : rel->column_pairs()) {
-          if (pair.referenced == pk) key.push_back(d->committed()[pair.foreign]);
-        }
-      }
-      InstanceState* target = s_.lookup(rel->referenced_mapper(), key);
-      if (!target || !deleting_.count(target)) continue;
-      std::vector<std::size_t> columns;
-      for (const auto& pair : rel->column_pairs()) columns.push_back(pair.foreign);
-      set_columns(*d, columns, std::vector<Value>(columns.size()));
-      nulled.push_back(d);
-    }
-  }
-  for (InstanceState* d : nulled) update(*d);
 }
 
 }  // namespace relate

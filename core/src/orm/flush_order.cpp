@@ -1,6 +1,7 @@
-// The order of a flush: mappers in foreign-key dependency order (referenced tables
-// first, post_update foreign keys left out so that mutual references have an order),
-// and inside one mapper, self-referential rows parents first.
+// The rows of each action of a flush, in the order they are written: objects in the
+// order they came into the session, self-referential rows parents first, updates that
+// release a key before the inserts that take it.
+#include <algorithm>
 #include <functional>
 #include <relate/schema.hpp>
 
@@ -9,49 +10,51 @@
 
 namespace relate {
 
-std::vector<const Mapper*> UnitOfWork::mapper_order() const {
-  const auto& mappers = s_.metadata.impl().mappers;
-  std::unordered_set<const ForeignKeyConstraint*> deferred;
-  for (const auto& r : s_.metadata.impl().relationships) {
-    if (r->post_update() && r->foreign_key()) deferred.insert(r->foreign_key());
+void UnitOfWork::group_rows() {
+  for (InstanceState* s : s_.new_) {
+    if (s->status() == ObjectStatus::pending) pending_[s->mapper()].push_back(s);
   }
-  std::unordered_map<const Table*, const Mapper*> by_table;
-  for (const auto& m : mappers) by_table[&m->table()] = m.get();
+  for (const auto& [key, s] : s_.identity_) {
+    if (s->status() == ObjectStatus::persistent && !deleting(s)) {
+      persistent_[s->mapper()].push_back(s);
+    }
+  }
+  // The identity map is unordered; write in the order objects came into the session.
+  for (auto& [m, states] : persistent_) {
+    std::sort(states.begin(), states.end(), [](InstanceState* a, InstanceState* b) {
+      return InstanceAccess::sequence(*a) < InstanceAccess::sequence(*b);
+    });
+  }
+  for (InstanceState* d : deletes_) deleted_rows_[d->mapper()].push_back(d);
+  find_rows_after_inserts();
+}
 
-  // Kahn's algorithm, declaration order among equals; a remaining cycle is broken in
-  // declaration order (the database then reports the violation).
-  std::vector<const Mapper*> out;
-  std::unordered_set<const Mapper*> done;
-  while (out.size() < mappers.size()) {
-    bool progressed = false;
-    for (const auto& m : mappers) {
-      if (done.count(m.get())) continue;
-      bool ready = true;
-      for (const auto& fk : m->table().foreign_keys()) {
-        if (deferred.count(&fk)) continue;
-        auto it = by_table.find(fk.referred_table);
-        if (it != by_table.end() && it->second != m.get() && !done.count(it->second)) ready = false;
-      }
-      if (ready) {
-        out.push_back(m.get());
-        done.insert(m.get());
-        progressed = true;
+void UnitOfWork::find_rows_after_inserts() {
+  for (InstanceState* s : s_.new_) {
+    for (const RelationshipProperty* rel : s->mapper()->relationships()) {
+      if (rel->direction() != RelationshipDirection::one_to_many) continue;
+      const RelationshipAttribute& attr = rel->attribute(s->object());
+      for (std::size_t i = 0; attr.is_loaded() && i < attr.raw_size(); ++i) {
+        after_inserts_.insert(attr.raw_at(i));
       }
     }
-    if (!progressed) {
-      for (const auto& m : mappers) {
-        if (done.insert(m.get()).second) {
-          out.push_back(m.get());
-          break;
+  }
+  for (const auto& [m, states] : persistent_) {
+    for (InstanceState* s : states) {
+      for (const RelationshipProperty* rel : m->relationships()) {
+        if (rel->direction() != RelationshipDirection::many_to_one) continue;
+        const RelationshipAttribute& attr = rel->attribute(s->object());
+        if (attr.is_loaded() && attr.raw_size() &&
+            attr.raw_at(0)->status() == ObjectStatus::pending) {
+          after_inserts_.insert(s);
         }
       }
     }
   }
-  return out;
 }
 
 std::vector<InstanceState*> UnitOfWork::parent_first(const std::vector<InstanceState*>& states,
-                                                     bool deleting) const {
+                                                     RowWrite write) const {
   if (states.size() < 2) return states;
   const Mapper& m = *states.front()->mapper();
   std::unordered_set<InstanceState*> in(states.begin(), states.end());
@@ -80,7 +83,7 @@ std::vector<InstanceState*> UnitOfWork::parent_first(const std::vector<InstanceS
   }
   // Rows being deleted may have unloaded relationships: their committed foreign keys
   // tell who their parent is.
-  if (deleting) {
+  if (write == RowWrite::remove) {
     for (const auto& fk : m.table().foreign_keys()) {
       if (fk.referred_table != &m.table()) continue;
       self_referential = true;

@@ -1,8 +1,8 @@
 #include <algorithm>
 #include <relate/orm/loader.hpp>
-#include <set>
 
 #include "metadata_impl.hpp"
+#include "topological_order.hpp"
 
 namespace relate {
 
@@ -326,34 +326,20 @@ void MetaDataImpl::configure() {
 }
 
 std::vector<const Table*> MetaDataImpl::sorted_tables() const {
-  // Kahn's algorithm, declaration order among equals; self-references ignored and
-  // cycles broken in declaration order (their foreign keys are written inline).
-  std::vector<const Table*> out;
-  std::set<const Table*> done;
-  while (out.size() < tables.size()) {
-    bool progressed = false;
-    for (const auto& t : tables) {
-      if (done.count(t.get())) continue;
-      bool ready = true;
-      for (const auto& fk : t->foreign_keys()) {
-        if (fk.referred_table != t.get() && !done.count(fk.referred_table)) ready = false;
-      }
-      if (ready) {
-        out.push_back(t.get());
-        done.insert(t.get());
-        progressed = true;
-      }
-    }
-    if (!progressed) {
-      for (const auto& t : tables) {
-        if (!done.count(t.get())) {
-          out.push_back(t.get());
-          done.insert(t.get());
-          break;
-        }
-      }
+  // Referred tables first, declaration order among equals; self-references ignored
+  // and cycles broken in declaration order (their foreign keys are written inline).
+  std::unordered_map<const Table*, std::size_t> index;
+  for (std::size_t i = 0; i < tables.size(); ++i) index.emplace(tables[i].get(), i);
+  std::vector<detail::OrderEdge> edges;
+  for (std::size_t i = 0; i < tables.size(); ++i) {
+    for (const auto& fk : tables[i]->foreign_keys()) {
+      if (auto it = index.find(fk.referred_table); it != index.end())
+        edges.emplace_back(it->second, i);
     }
   }
+  std::vector<const Table*> out;
+  for (std::size_t i : detail::topological_order(tables.size(), edges))
+    out.push_back(tables[i].get());
   return out;
 }
 

@@ -113,52 +113,56 @@ void SessionImpl::identity_remove(const IdentityKey& key, const InstanceState* s
 
 void SessionImpl::attach(InstanceState& s, const Mapper& mapper) {
   if (s.session() == this) {
-    if (s.status() == ObjectStatus::deleted &&
-        std::find(deleted_.begin(), deleted_.end(), &s) != deleted_.end()) {
-      // add() after remove() before a flush undoes the removal.
-      std::erase(deleted_, &s);
-      InstanceAccess::status(s) = ObjectStatus::persistent;
+    if (s.status() == ObjectStatus::deleted) {
+      throw InvalidRequestError("cannot add this " + std::string(mapper.name()) +
+                                ": a flush of this transaction deleted its row");
     }
+    // add() after remove() before a flush undoes the removal.
+    std::erase(deleted_, &s);
     return;
   }
-  if (s.session()) {
-    throw InvalidRequestError("this " + std::string(mapper.name()) +
-                              " is already attached to another Session; expunge it there first");
-  }
-  if (s.mapper() != &mapper) {
-    if (s.status() != ObjectStatus::transient && s.mapper()) {
-      throw InvalidRequestError("cannot add a " + std::string(s.mapper()->name()) +
-                                " mapped by another MetaData to this Session");
-    }
-    // A new object bound by another MetaData's mapping (or by none) takes this one.
-    mapper.bind(s, true);
-  }
-  switch (s.status()) {
-    case ObjectStatus::transient:
-      InstanceAccess::status(s) = ObjectStatus::pending;
-      new_.push_back(&s);
-      break;
-    case ObjectStatus::detached: {
-      IdentityKey key = key_of(s);
-      if (identity_.count(key)) {
-        throw InvalidRequestError("cannot add this " + std::string(mapper.name()) +
-                                  ": another object with the same primary key is already in the "
-                                  "Session");
-      }
-      identity_put(std::move(key), &s);
-      InstanceAccess::status(s) = ObjectStatus::persistent;
-      break;
-    }
-    default:
-      throw InvalidRequestError("cannot add a " + std::string(mapper.name()) +
-                                " that was deleted; it has no row to return to");
+  check_attachable(s, mapper);
+  if (s.mapper() != &mapper) mapper.bind(s, true);  // a new object takes this mapping
+  if (s.status() == ObjectStatus::transient) {
+    InstanceAccess::status(s) = ObjectStatus::pending;
+    new_.push_back(&s);
+  } else {
+    identity_put(key_of(s), &s);
+    InstanceAccess::status(s) = ObjectStatus::persistent;
   }
   InstanceAccess::session(s) = this;
   InstanceAccess::sequence(s) = ++next_sequence_;
   // The session's graph owns its objects (and whatever they are linked to).
   detail::ObjectGraph::join(*graph_, s.graph());
+  cascade_save_update(s, mapper);
+}
 
-  // save-update cascade along loaded relationships.
+void SessionImpl::check_attachable(const InstanceState& s, const Mapper& mapper) const {
+  const std::string name(mapper.name());
+  if (s.session()) {
+    throw InvalidRequestError("this " + name +
+                              " is already attached to another Session; expunge it there first");
+  }
+  if (s.was_deleted()) {
+    throw InvalidRequestError("cannot add this " + name +
+                              ": its row was deleted and the deletion committed");
+  }
+  if (s.mapper() != &mapper && s.status() != ObjectStatus::transient && s.mapper()) {
+    throw InvalidRequestError("cannot add a " + std::string(s.mapper()->name()) +
+                              " mapped by another MetaData to this Session");
+  }
+  if (s.status() == ObjectStatus::detached && identity_.count(key_of(s))) {
+    throw InvalidRequestError("cannot add this " + name +
+                              ": another object with the same primary key is already in the "
+                              "Session");
+  }
+  if (s.status() != ObjectStatus::transient && s.status() != ObjectStatus::detached) {
+    throw InvalidRequestError("cannot add a " + name +
+                              " that was deleted; it has no row to return to");
+  }
+}
+
+void SessionImpl::cascade_save_update(InstanceState& s, const Mapper& mapper) {
   for (const RelationshipProperty* rel : mapper.relationships()) {
     RelationshipAttribute& attr = rel->attribute(s.object());
     if (!attr.is_loaded()) continue;
@@ -183,9 +187,9 @@ void SessionImpl::mark_deleted(InstanceState& s) {
     expunge(s);
     return;
   }
+  // It stays persistent until the flush deletes its row (SQLAlchemy's order).
   if (s.status() != ObjectStatus::persistent) return;
-  InstanceAccess::status(s) = ObjectStatus::deleted;
-  deleted_.push_back(&s);
+  if (std::find(deleted_.begin(), deleted_.end(), &s) == deleted_.end()) deleted_.push_back(&s);
 }
 
 void SessionImpl::expunge(InstanceState& s) {
@@ -360,11 +364,12 @@ void SessionImpl::commit() {
       throw;
     }
   }
-  // Deleted objects are gone for good: they become detached.
+  // Deleted objects are gone for good: they become detached, and stay out.
   for (auto& [state, saved] : journal_) {
     if (state->status() == ObjectStatus::deleted) {
       InstanceAccess::session(*state) = nullptr;
       InstanceAccess::status(*state) = ObjectStatus::detached;
+      InstanceAccess::was_deleted(*state) = true;
     }
   }
   end_transaction();
@@ -395,7 +400,6 @@ void SessionImpl::abandon_transaction() {
     InstanceAccess::status(*s) = ObjectStatus::transient;
   }
   new_.clear();
-  for (InstanceState* s : deleted_) InstanceAccess::status(*s) = ObjectStatus::persistent;
   deleted_.clear();
   modified_attributes_.clear();
   failed_ = false;

@@ -22,6 +22,9 @@ class SessionImpl {
 
   // Makes `state` (and what its save-update cascade reaches) part of this session.
   void attach(InstanceState& state, const Mapper& mapper);
+  // Throws InvalidRequestError naming why `state` cannot join this session.
+  void check_attachable(const InstanceState& state, const Mapper& mapper) const;
+  void cascade_save_update(InstanceState& state, const Mapper& mapper);
   void mark_deleted(InstanceState& state);
   void expunge(InstanceState& state);
   InstanceState* get(const Mapper& mapper, std::vector<Value> key);
@@ -93,6 +96,7 @@ class SessionImpl {
 class InstanceAccess {
  public:
   static ObjectStatus& status(InstanceState& s) { return s.status_; }
+  static bool& was_deleted(InstanceState& s) { return s.was_deleted_; }
   static SessionImpl*& session(InstanceState& s) { return s.session_; }
   static RowSnapshot& committed(InstanceState& s) { return s.committed_; }
   static const Mapper*& mapper(InstanceState& s) { return s.mapper_; }

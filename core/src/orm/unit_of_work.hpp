@@ -1,7 +1,23 @@
-// The unit of work: what one flush writes and in which order. Its parts live in
-// unit_of_work.cpp (the run, rows, journal), dependency_processor.cpp (cascades and
-// foreign key sync), flush_order.cpp (mapper and row order), association_rows.cpp
-// (many-to-many) and database_actions.cpp (what ON DELETE did to objects in memory).
+// The unit of work: one flush as a plan, then its execution (SQLAlchemy's
+// orm/unitofwork.py and orm/dependency.py).
+//
+// Building the plan:
+//   1. presort (dependency_processor.cpp): along each relationship, by its direction,
+//      find what else the flush must do: objects a deleted parent cascades to,
+//      orphans, children whose foreign key must be nulled; until nothing new turns up.
+//   2. actions (flush_plan.cpp): save the rows of each mapper, delete the rows of each
+//      mapper, write each many-to-many's association rows, post_update's UPDATEs.
+//      Foreign keys and relationships add the edges that order them: parents saved
+//      before children, children deleted before parents, links after both ends.
+//   3. one topological sort of the actions.
+// Executing it runs the actions in that order: persistence.cpp writes rows (each
+// statement checked for the rows it changed), association_rows.cpp the links,
+// post_update.cpp the deferred keys, database_actions.cpp mirrors ON DELETE on the
+// objects in memory. Keys are copied into foreign keys (sync, in
+// dependency_processor.cpp) just before each row is written.
+//
+// Every change to an object is journaled, so that a failed flush puts objects back
+// exactly as they were before it.
 #pragma once
 
 #include <relate/orm/attributes.hpp>
@@ -9,11 +25,18 @@
 #include <relate/orm/relationship.hpp>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
+#include "flush_plan.hpp"
 #include "session_impl.hpp"
 
 namespace relate {
+
+// A many-to-many link as (parent, target) of the relationship that writes it, and
+// links in the order they were made (association_rows.cpp).
+using Link = std::pair<InstanceState*, InstanceState*>;
+class LinkList;
 
 class UnitOfWork {
  public:
@@ -21,13 +44,15 @@ class UnitOfWork {
 
   void run();
   // Puts back what this flush changed in memory: member values (generated keys,
-  // synced foreign keys) and the status of objects its cascades marked deleted.
+  // synced foreign keys) and the status of the objects it deleted.
   void restore() noexcept;
 
  private:
   Connection& conn() { return s_.connection(); }
+  bool deleting(const InstanceState* state) const { return deleting_.count(state) != 0; }
 
-  // unit_of_work.cpp
+  // unit_of_work.cpp: the run, the journal, and what a flush leaves behind.
+  void execute(const FlushPlan::Action& action);
   // Records the object's status and committed values as they were before this
   // transaction's first flush touched it.
   void journal(InstanceState& state);
@@ -35,57 +60,85 @@ class UnitOfWork {
   void set_columns(InstanceState& target, const std::vector<std::size_t>& columns,
                    const std::vector<Value>& values);
   RelationshipAttribute& loaded_attribute(InstanceState& parent, const RelationshipProperty& rel);
-  // The rows of one mapper's new objects, parents first. Objects whose key is given
-  // share multi-row INSERTs (SQLAlchemy's executemany); an object whose key the
-  // database generates, or any of a self-referential mapper, takes one INSERT each.
+  void finish();
+
+  // dependency_processor.cpp: presort and sync, by relationship direction.
+  void presort();
+  void mark_for_delete(InstanceState& state);
+  void presort_delete(InstanceState& state);
+  void presort_one_to_many_delete(InstanceState& parent, const RelationshipProperty& rel);
+  void presort_collection_changes(RelationshipAttribute& collection);
+  bool has_other_parent(InstanceState& child, const RelationshipProperty& rel,
+                        InstanceState& former_parent);
+  void null_foreign_keys();
+  void null_foreign_key(InstanceState& child, const RelationshipProperty& rel);
+  void sync_many_to_one(InstanceState& state, RowWrite write, SyncPhase phase);
+  void sync_one_to_many(InstanceState& parent, RowWrite write, SyncPhase phase);
+  void check_target(const RelationshipProperty& rel, InstanceState& state,
+                    const InstanceState& target) const;
+
+  // flush_order.cpp: the rows of each action, in the order they are written.
+  void group_rows();
+  // Rows of one mapper, self-referential parents first (children first is the
+  // reverse). Rows being deleted are matched by their committed keys.
+  std::vector<InstanceState*> parent_first(const std::vector<InstanceState*>& states,
+                                           RowWrite write) const;
+  // Persistent rows whose new foreign key comes from a row this flush inserts: they
+  // are updated after their mapper's inserts, the others before (releasing a unique
+  // key a new row takes).
+  void find_rows_after_inserts();
+
+  // persistence.cpp: the statements that write rows.
+  void save_rows(const Mapper& m);
+  void delete_rows(const Mapper& m);
+  // The rows of new objects, parents first. Objects whose key is given share
+  // multi-row INSERTs (SQLAlchemy's executemany); an object whose key the database
+  // generates, or any of a self-referential mapper, takes one INSERT each.
   void insert_all(const Mapper& m, const std::vector<InstanceState*>& states);
   void insert(InstanceState& state);
   void insert_rows(const Mapper& m, const std::vector<InstanceState*>& states);
-  // The object's row is written: `written` becomes its committed values.
   void mark_inserted(InstanceState& state, const std::vector<Value>& written);
-  // The column values an INSERT writes for the object (post_update keys held back).
   std::vector<Value> insert_values(InstanceState& state);
-  // The key column the database generates for the object, if it does: a single
-  // autoincrement key left 0 or null.
   std::optional<std::size_t> generated_key(InstanceState& state) const;
-  // Rows one multi-row INSERT into `table` with `columns` columns carries.
   std::size_t rows_per_insert(std::size_t columns);
+  void save_persistent(InstanceState& state);
   void update(InstanceState& state);
   void remove(InstanceState& state);
-  void finish();
-
-  // dependency_processor.cpp
-  void collect_deletes();
-  void cascade_deletes();
-  void delete_dependents(InstanceState& parent);
-  void process_removed_children();
-  void null_foreign_key(InstanceState& child, const RelationshipProperty& rel);
-  void mark_for_delete(InstanceState& state);
-  void pull_many_to_one(InstanceState& state, bool inserting, bool post_update);
-  void push_one_to_many(InstanceState& parent, bool inserted, bool post_update);
-  void post_updates();
-  void break_cycles_before_deletes();
-
-  // flush_order.cpp
-  std::vector<const Mapper*> mapper_order() const;
-  // States of one mapper, each after the states of the same mapper it refers to
-  // (self-referential rows: parents first). Deleted rows are matched by committed keys.
-  std::vector<InstanceState*> parent_first(const std::vector<InstanceState*>& states,
-                                           bool deleting) const;
+  // Throws StaleDataError unless the last statement changed `expected` rows.
+  void expect_rows(std::int64_t expected, std::string_view what, const Table& table);
 
   // association_rows.cpp
-  void write_associations();
+  void write_associations(const RelationshipProperty& rel);
+  bool links_go_with_row(const RelationshipProperty& rel, InstanceState& owner) const;
+  std::unordered_set<const InstanceState*> delete_links_of_deleted_rows(
+      const RelationshipProperty& rel);
+  void delete_links(const RelationshipProperty& rel, const LinkList& links,
+                    const std::unordered_set<const InstanceState*>& gone);
+  void insert_links(const RelationshipProperty& rel, const LinkList& links);
+
+  // post_update.cpp
+  void post_updates();
+  void unlink_post_update_cycles();
 
   // database_actions.cpp
   void mirror_database_actions(InstanceState& deleted);
+  // The session's persistent objects of `m` whose foreign key `fk` refers to `deleted`.
+  std::vector<InstanceState*> objects_referring(const InstanceState& deleted,
+                                                const ForeignKeyConstraint& fk, const Mapper& m);
+  // What the database's ON DELETE of `fk` did to `child`'s row, done to the object.
+  void follow_on_delete(InstanceState& child, const ForeignKeyConstraint& fk);
 
   SessionImpl& s_;
   std::unordered_map<InstanceState*, std::vector<Value>> fields_before_;
+  // The rows of each mapper this flush inserts, may update, deletes.
+  using Rows = std::unordered_map<const Mapper*, std::vector<InstanceState*>>;
+  Rows pending_, persistent_, deleted_rows_;
+  std::unordered_set<const InstanceState*> after_inserts_;
+  // Objects this flush deletes, in the order found, and the same as a set.
   std::vector<InstanceState*> deletes_;
-  std::size_t cascaded_ = 0;  // deletes_ before this index had their dependents processed
-  std::unordered_set<InstanceState*> deleting_;
-  // The objects session.remove() named (s_.deleted_), for constant-time lookups.
-  std::unordered_set<InstanceState*> requested_deletes_;
+  std::unordered_set<const InstanceState*> deleting_;
+  // Children whose foreign key the presort decided to null, with the relationship.
+  std::vector<std::pair<InstanceState*, const RelationshipProperty*>> to_null_;
   std::unordered_set<InstanceState*> inserted_;
   // Objects whose row the database removed through ON DELETE CASCADE.
   std::vector<InstanceState*> deleted_by_database_;

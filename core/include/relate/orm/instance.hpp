@@ -26,11 +26,13 @@ class Mapper;
 class SessionImpl;
 struct LoadContext;
 
+// SQLAlchemy's object states. An object session.remove() marks stays persistent
+// until the flush deletes its row.
 enum class ObjectStatus : std::uint8_t {
   transient,   // not in a session
   pending,     // added to a session, not yet flushed
   persistent,  // in a session, with a database row
-  deleted,     // marked for deletion, or deleted by a flush not yet committed
+  deleted,     // its row was deleted by a flush not yet committed
   detached,    // had a row, its session is closed or it was expunged
 };
 
@@ -79,6 +81,9 @@ class RELATE_API InstanceState {
   const Mapper* mapper() const { return mapper_; }
   SessionImpl* session() const { return session_; }
   ObjectStatus status() const { return status_; }
+  // Its row was deleted and the deletion committed (SQLAlchemy's was_deleted): no
+  // Session takes it back.
+  bool was_deleted() const { return was_deleted_; }
   detail::ObjectGraph& graph() const { return *graph_; }
 
   // Column values as last loaded from or flushed to the database, in the mapper's
@@ -102,6 +107,7 @@ class RELATE_API InstanceState {
   const Mapper* mapper_ = nullptr;
   SessionImpl* session_ = nullptr;
   ObjectStatus status_ = ObjectStatus::transient;
+  bool was_deleted_ = false;
   RowSnapshot committed_;
   std::shared_ptr<const LoadContext> load_context_;
   std::uint64_t sequence_ = 0;  // order of arrival in the session: flushes are deterministic

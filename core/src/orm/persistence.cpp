@@ -1,0 +1,199 @@
+// The statements that write an object's row (SQLAlchemy's orm/persistence.py):
+// INSERT, UPDATE of the columns that changed, DELETE by the committed key. Each one
+// checks how many rows it changed: a row that is not where the session believes it
+// is fails the flush with StaleDataError instead of changing another row or nothing.
+#include <algorithm>
+#include <relate/errors.hpp>
+#include <relate/schema.hpp>
+
+#include "unit_of_work.hpp"
+
+namespace relate {
+
+void UnitOfWork::save_rows(const Mapper& m) {
+  const auto& persistent = persistent_[&m];
+  for (InstanceState* s : persistent) {
+    if (!after_inserts_.count(s)) save_persistent(*s);
+  }
+  insert_all(m, parent_first(pending_[&m], RowWrite::insert));
+  for (InstanceState* s : persistent) {
+    if (after_inserts_.count(s)) save_persistent(*s);
+  }
+}
+
+void UnitOfWork::save_persistent(InstanceState& state) {
+  sync_many_to_one(state, RowWrite::update, SyncPhase::with_row);
+  update(state);
+  sync_one_to_many(state, RowWrite::update, SyncPhase::with_row);
+}
+
+void UnitOfWork::delete_rows(const Mapper& m) {
+  const auto rows = parent_first(deleted_rows_[&m], RowWrite::remove);
+  for (auto row = rows.rbegin(); row != rows.rend(); ++row) {
+    remove(**row);
+    mirror_database_actions(**row);
+  }
+}
+
+void UnitOfWork::expect_rows(std::int64_t expected, std::string_view what, const Table& table) {
+  const std::int64_t matched = conn().rows_affected();
+  if (matched == expected) return;
+  throw StaleDataError(std::string(what) + " of table '" + table.name() + "' expected to change " +
+                       std::to_string(expected) + " row(s), changed " + std::to_string(matched) +
+                       " (was the row deleted or its key changed outside this Session?)");
+}
+
+std::optional<std::size_t> UnitOfWork::generated_key(InstanceState& state) const {
+  const Mapper& m = *state.mapper();
+  const auto& pk = m.primary_key();
+  if (pk.size() != 1 || !m.columns()[pk[0]].column->autoincrement()) return std::nullopt;
+  const Value v = m.get(state.object(), pk[0]);
+  // A key of 0 (or null) asks the database to assign one.
+  if (v.is_null() || (v.kind() == Value::Kind::integer && v.as_int() == 0)) return pk[0];
+  return std::nullopt;
+}
+
+std::vector<Value> UnitOfWork::insert_values(InstanceState& state) {
+  const Mapper& m = *state.mapper();
+  std::vector<Value> values = m.values(state.object());
+  // post_update foreign keys are written by a second UPDATE once both rows exist.
+  for (const RelationshipProperty* rel : m.dependent_relationships()) {
+    if (!rel->post_update()) continue;
+    for (const auto& pair : rel->column_pairs()) values[pair.foreign] = Value();
+  }
+  return values;
+}
+
+std::size_t UnitOfWork::rows_per_insert(std::size_t columns) {
+  constexpr std::size_t most = 500;  // a few statement shapes, each cached once
+  return std::clamp<std::size_t>(
+      conn().dialect().max_parameters() / std::max<std::size_t>(columns, 1), 1, most);
+}
+
+void UnitOfWork::insert_all(const Mapper& m, const std::vector<InstanceState*>& states) {
+  // A self-referential mapper's children take their parent's key from the parent's
+  // sync after its INSERT: those rows go one by one.
+  const bool batches =
+      std::none_of(m.relationships().begin(), m.relationships().end(),
+                   [&m](const RelationshipProperty* r) { return &r->target() == &m; });
+  const std::size_t most = rows_per_insert(m.columns().size());
+  std::vector<InstanceState*> batch;
+  auto write_batch = [&] {
+    if (batch.empty()) return;
+    insert_rows(m, batch);
+    for (InstanceState* s : batch) sync_one_to_many(*s, RowWrite::insert, SyncPhase::with_row);
+    batch.clear();
+  };
+  for (InstanceState* s : states) {
+    sync_many_to_one(*s, RowWrite::insert, SyncPhase::with_row);
+    if (batches && !generated_key(*s)) {
+      batch.push_back(s);
+      if (batch.size() == most) write_batch();
+      continue;
+    }
+    write_batch();
+    insert(*s);
+    sync_one_to_many(*s, RowWrite::insert, SyncPhase::with_row);
+  }
+  write_batch();
+}
+
+void UnitOfWork::insert_rows(const Mapper& m, const std::vector<InstanceState*>& states) {
+  if (states.size() == 1) {
+    insert(*states.front());
+    return;
+  }
+  sql::Insert ins = sql::insert(m.table());
+  for (const auto& c : m.columns()) ins.columns.push_back(c.column);
+  ins.rows.reserve(states.size());
+  for (InstanceState* s : states) ins.rows.push_back(insert_values(*s));
+  sql::Statement statement = std::move(ins);
+  conn().execute(statement);
+  expect_rows(static_cast<std::int64_t>(states.size()), "INSERT", m.table());
+  const auto& written = std::get<sql::Insert>(statement).rows;
+  for (std::size_t i = 0; i < states.size(); ++i) mark_inserted(*states[i], written[i]);
+}
+
+void UnitOfWork::mark_inserted(InstanceState& state, const std::vector<Value>& written) {
+  journal(state);
+  InstanceAccess::committed(state) = RowSnapshot(written);
+  InstanceAccess::status(state) = ObjectStatus::persistent;
+  s_.identity_put(s_.key_of(state), &state);
+  inserted_.insert(&state);
+}
+
+void UnitOfWork::insert(InstanceState& state) {
+  const Mapper& m = *state.mapper();
+  const std::optional<std::size_t> generated = generated_key(state);
+  std::vector<Value> values = insert_values(state);
+  sql::Insert ins = sql::insert(m.table());
+  ins.rows.emplace_back();
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (generated && i == *generated) continue;
+    ins.columns.push_back(m.columns()[i].column);
+    ins.rows.back().push_back(values[i]);
+  }
+  const bool returning = generated && conn().dialect().supports_returning();
+  if (returning) ins.returning.push_back(m.columns()[*generated].column);
+  auto cursor = conn().execute(std::move(ins));
+  if (!returning) expect_rows(1, "INSERT", m.table());
+  if (generated) {
+    Value id;
+    if (returning) {
+      if (!cursor->next()) {
+        throw StaleDataError("INSERT into table '" + m.table().name() +
+                             "' returned no generated key");
+      }
+      id = cursor->get(0);
+    } else {
+      id = Value(conn().last_insert_id());
+    }
+    touch_fields(state);
+    m.set(state.object(), *generated, Value(id));
+    values[*generated] = m.get(state.object(), *generated);
+  }
+  mark_inserted(state, values);
+}
+
+void UnitOfWork::update(InstanceState& state) {
+  const Mapper& m = *state.mapper();
+  std::vector<Value> values = m.values(state.object());
+  const auto& committed = state.committed();
+  sql::Update up = sql::update(m.table());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (!committed.equals(i, values[i])) up.values.emplace_back(m.columns()[i].column, values[i]);
+  }
+  if (up.values.empty()) return;
+  for (std::size_t i : m.primary_key()) {
+    up.where =
+        sql::and_(up.where, sql::binary(sql::BinaryOp::eq, sql::column(*m.columns()[i].column),
+                                        sql::param(committed[i])));
+  }
+  conn().execute(up);
+  expect_rows(1, "UPDATE", m.table());
+  journal(state);
+  const IdentityKey old_key = s_.key_of(state);
+  InstanceAccess::committed(state) = RowSnapshot(values);
+  IdentityKey new_key = s_.key_of(state);
+  if (!(old_key == new_key)) {
+    s_.identity_remove(old_key, &state);
+    s_.identity_put(std::move(new_key), &state);
+  }
+}
+
+void UnitOfWork::remove(InstanceState& state) {
+  const Mapper& m = *state.mapper();
+  sql::Delete del = sql::delete_from(m.table());
+  for (std::size_t i : m.primary_key()) {
+    del.where =
+        sql::and_(del.where, sql::binary(sql::BinaryOp::eq, sql::column(*m.columns()[i].column),
+                                         sql::param(state.committed()[i])));
+  }
+  conn().execute(del);
+  expect_rows(1, "DELETE", m.table());
+  journal(state);
+  InstanceAccess::status(state) = ObjectStatus::deleted;
+  s_.identity_remove(s_.key_of(state), &state);
+}
+
+}  // namespace relate
