@@ -397,6 +397,36 @@ TEST_P(ManyToManyTest, RemovingTheStudentAfterUnenrollingDeletesEachRowOnce) {
   EXPECT_EQ(count_rows("students"), 1);
 }
 
+// ---- both sides of the pair, each with its own options ----
+
+TEST_P(ManyToManyTest, EachSideOfThePairCanBeDeclaredWithItsOwnOrder) {
+  relate::MetaData md = school();
+  md.relationship(&Course::students, &Student::courses).order_by(&Student::name, true);
+  md = create(std::move(md));
+  seed();
+  relate::Session session(engine, md);
+  EXPECT_THAT(names(session.get<Course>(1)->students), ElementsAre("Bob", "Ann"));
+  EXPECT_THAT(titles(session.get<Student>(1)->courses), ElementsAre("Art", "Math"));
+}
+
+TEST_P(ManyToManyTest, TheSecondSideCannotNameAnotherAssociationTable) {
+  relate::MetaData md = school();
+  md.relationship(&Course::students, &Student::courses).secondary("other");
+  try {
+    md.configure();
+    FAIL() << "expected relate::MappingError";
+  } catch (const relate::MappingError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("Course::students"));
+    EXPECT_THAT(e.what(), HasSubstr("'other'"));
+  }
+}
+
+TEST_P(ManyToManyTest, DeclaringASideTwiceWithoutItsPairIsAMappingError) {
+  relate::MetaData md = school();
+  md.relationship(&Course::students);
+  EXPECT_THROW(md.configure(), relate::MappingError);
+}
+
 RELATE_ON_EVERY_BACKEND(ManyToManyTest);
 
 }  // namespace

@@ -38,6 +38,12 @@ class MetaDataImpl : public std::enable_shared_from_this<MetaDataImpl> {
   void apply_option(Mapper& m, Table& t, const TableOption& option);
   void resolve_foreign_key(const PendingForeignKey& fk);
   void configure_relationship(const RelationshipSpec& spec);
+  // One side's own options: cascade, passive_deletes, lazy, order_by.
+  void configure_side_options(const RelationshipSpec& spec, RelationshipProperty& prop);
+  // A side made as the other's back_populates, declared again for its own options.
+  void configure_declared_side(const RelationshipSpec& spec, RelationshipProperty& prop);
+  void configure_back_populates(const RelationshipSpec& spec, RelationshipProperty& prop,
+                                Mapper& parent, Mapper& target);
   RelationshipProperty& configure_foreign_key_path(const RelationshipSpec& spec, Mapper& parent,
                                                    const Mapper::RelationshipField& field,
                                                    Mapper& target);

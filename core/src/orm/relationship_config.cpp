@@ -94,10 +94,28 @@ void MetaDataImpl::configure_relationship(const RelationshipSpec& spec) {
                        ", which is not mapped in this MetaData");
   }
   Mapper& target = *target_it->second;
+  if (field->property) {
+    // Made already, as the back_populates of the other side's declaration: this
+    // declaration configures its own side.
+    configure_declared_side(spec, const_cast<RelationshipProperty&>(*field->property));
+    return;
+  }
 
   RelationshipProperty& prop = spec.secondary
                                    ? configure_many_to_many(spec, parent, *field, target)
                                    : configure_foreign_key_path(spec, parent, *field, target);
+  prop.post_update_ = spec.post_update;
+  if (spec.post_update && prop.direction_ == RelationshipDirection::many_to_many) {
+    throw MappingError("relationship " + name +
+                       ": post_update is for foreign keys of one-to-many and many-to-one");
+  }
+  configure_side_options(spec, prop);
+  if (spec.back_populates) configure_back_populates(spec, prop, parent, target);
+}
+
+void MetaDataImpl::configure_side_options(const RelationshipSpec& spec,
+                                          RelationshipProperty& prop) {
+  const std::string name = member_name(spec.member);
   prop.cascade_ = CascadeOptions::parse(spec.cascade.value_or("save-update, merge"), name);
   if (prop.cascade_.delete_orphan && prop.direction_ != RelationshipDirection::one_to_many) {
     throw MappingError("relationship " + name +
@@ -115,11 +133,6 @@ void MetaDataImpl::configure_relationship(const RelationshipSpec& spec) {
                        ": passive_deletes(\"all\") leaves children to the database, which "
                        "contradicts a 'delete' or 'delete-orphan' cascade");
   }
-  prop.post_update_ = spec.post_update;
-  if (spec.post_update && prop.direction_ == RelationshipDirection::many_to_many) {
-    throw MappingError("relationship " + name +
-                       ": post_update is for foreign keys of one-to-many and many-to-one");
-  }
   if (spec.lazy) {
     try {
       find_loader_strategy(*spec.lazy);
@@ -130,10 +143,43 @@ void MetaDataImpl::configure_relationship(const RelationshipSpec& spec) {
   }
   for (const auto& [member, desc] : spec.order_by) {
     prop.order_by_.push_back(
-        {column_index(target, member, "relationship " + name + " order_by"), desc});
+        {column_index(*prop.target_, member, "relationship " + name + " order_by"), desc});
   }
+}
 
-  if (!spec.back_populates) return;
+void MetaDataImpl::configure_declared_side(const RelationshipSpec& spec,
+                                           RelationshipProperty& prop) {
+  const std::string name = member_name(spec.member);
+  const RelationshipProperty* back = prop.back_;
+  const auto* named =
+      spec.back_populates ? find_field(*prop.target_, *spec.back_populates) : nullptr;
+  if (!back || !named || named->property != back) {
+    throw MappingError("relationship " + name + " is declared twice" +
+                       (back ? " (it is the back_populates of " + back->name() +
+                                   "; declare it again only with back_populates " + back->name() +
+                                   ")"
+                             : std::string()));
+  }
+  if (spec.secondary && (!prop.secondary_ || prop.secondary_->name() != *spec.secondary)) {
+    throw MappingError("relationship " + name + " names association table '" + *spec.secondary +
+                       "', but its pair " + back->name() + " uses " +
+                       (prop.secondary_ ? "'" + prop.secondary_->name() + "'" : "a foreign key"));
+  }
+  if (!spec.foreign_keys.empty() || spec.secondary_on_delete) {
+    throw MappingError("relationship " + name + ": its pair " + back->name() +
+                       " decides the join (foreign_keys, secondary_on_delete); declare them there");
+  }
+  if (spec.post_update) {
+    prop.post_update_ = true;
+    const_cast<RelationshipProperty*>(back)->post_update_ = true;
+  }
+  configure_side_options(spec, prop);
+}
+
+void MetaDataImpl::configure_back_populates(const RelationshipSpec& spec,
+                                            RelationshipProperty& prop, Mapper& parent,
+                                            Mapper& target) {
+  const std::string name = member_name(spec.member);
   const sql::MemberRef& back_ref = *spec.back_populates;
   const std::string back_name = member_name(back_ref);
   const auto* back_field = find_field(target, back_ref);
