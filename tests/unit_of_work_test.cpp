@@ -302,6 +302,52 @@ TEST_P(UnitOfWorkTest, APendingChildTakenOutOfADeleteOrphanCollectionBecomesTran
   EXPECT_EQ(count_rows("addresses"), 2);
 }
 
+// ---- rollback: no object shows a value the database does not hold ----
+
+TEST_P(UnitOfWorkTest, AnObjectLoadedAfterTheTransactionWroteReadsItsRowAgainAtRollback) {
+  const auto md = create(relate_test::seed_metadata());
+  seed();
+  relate::Session session(engine, md);
+  auto bob = session.get<User>(2);
+  bob->name = "Robert";
+  session.flush();
+  session.connection().execute(
+      relate::sql::CompiledStatement{"UPDATE users SET name = 'Changed' WHERE id = 1", {}});
+  auto ann = session.get<User>(1);
+  ASSERT_EQ(ann->name, "Changed");
+  session.rollback();
+  EXPECT_EQ(ann->name, "Ann");
+  EXPECT_EQ(bob->name, "Bob");
+  EXPECT_EQ(ann.state()->status(), relate::ObjectStatus::persistent);
+  ann->email = "ann@example.com";
+  session.commit();
+  EXPECT_EQ(rows("SELECT name, email FROM users WHERE id = 1"), (Rows{{"Ann", "ann@example.com"}}));
+}
+
+TEST_P(UnitOfWorkTest, AnObjectWhoseRowTheRolledBackTransactionInsertedBecomesTransient) {
+  const auto md = create(relate_test::seed_metadata());
+  seed();
+  relate::Session session(engine, md);
+  session.connection().execute(
+      relate::sql::CompiledStatement{"INSERT INTO users (id, name) VALUES (5, 'Eve')", {}});
+  auto eve = session.get<User>(5);
+  ASSERT_TRUE(eve);
+  session.rollback();
+  EXPECT_EQ(eve.state()->status(), relate::ObjectStatus::transient);
+  EXPECT_FALSE(session.get<User>(5));
+}
+
+TEST_P(UnitOfWorkTest, ARollbackOfATransactionThatOnlyReadReadsNothingAgain) {
+  const auto md = create(relate_test::seed_metadata());
+  seed();
+  relate::Session session(engine, md);
+  auto ann = session.get<User>(1);
+  clear();
+  session.rollback();
+  EXPECT_TRUE(statements.empty()) << ::testing::PrintToString(statements);
+  EXPECT_EQ(ann->name, "Ann");
+}
+
 RELATE_ON_EVERY_BACKEND(UnitOfWorkTest);
 
 }  // namespace

@@ -131,6 +131,7 @@ void UnitOfWork::delete_links(const RelationshipProperty& rel, const LinkList& l
 }
 
 void UnitOfWork::insert_links(const RelationshipProperty& rel, const LinkList& links) {
+  if (links.order().empty()) return;
   // New links share multi-row INSERTs.
   sql::Insert ins = sql::insert(*rel.secondary());
   for (const auto& pair : rel.parent_secondary()) ins.columns.push_back(pair.column);

@@ -71,6 +71,7 @@ std::size_t UnitOfWork::rows_per_insert(std::size_t columns) {
 }
 
 void UnitOfWork::insert_all(const Mapper& m, const std::vector<InstanceState*>& states) {
+  if (states.empty()) return;
   // A self-referential mapper's children take their parent's key from the parent's
   // sync after its INSERT: those rows go one by one.
   const bool batches =

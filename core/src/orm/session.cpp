@@ -53,7 +53,12 @@ void Session::flush() { impl_->flush(); }
 void Session::commit() { impl_->commit(); }
 void Session::rollback() { impl_->rollback(); }
 void Session::close() { impl_->close(); }
-Connection& Session::connection() { return impl_->connection(); }
+Connection& Session::connection() {
+  // What the application runs on it may write.
+  Connection& c = impl_->connection();
+  impl_->note_write();
+  return c;
+}
 const Engine& Session::engine() const { return impl_->engine; }
 const MetaData& Session::metadata() const { return impl_->metadata; }
 
@@ -350,6 +355,19 @@ void SessionImpl::load_relationship(InstanceState& parent, const RelationshipPro
 void SessionImpl::end_transaction() {
   journal_.clear();
   connection_.reset();
+  first_write_.reset();
+}
+
+std::vector<InstanceState*> SessionImpl::loaded_after_first_write() const {
+  std::vector<InstanceState*> out;
+  if (!first_write_) return out;
+  for (const auto& [key, s] : identity_) {
+    if (s->status() == ObjectStatus::persistent && InstanceAccess::sequence(*s) > *first_write_ &&
+        !journal_.count(s)) {
+      out.push_back(s);
+    }
+  }
+  return out;
 }
 
 void SessionImpl::commit() {
@@ -407,6 +425,7 @@ void SessionImpl::abandon_transaction() {
 }
 
 void SessionImpl::rollback() {
+  const std::vector<InstanceState*> stale = loaded_after_first_write();
   abandon_transaction();
   // Unflushed edits are discarded too: every persistent object returns to its
   // committed values, and its relationships load again on next access.
@@ -417,6 +436,8 @@ void SessionImpl::rollback() {
     }
     for (const auto& f : m.relationship_fields()) f.attribute(s->object())->expire();
   }
+  // Objects loaded while the transaction had written show its values: read again.
+  if (!stale.empty()) reload(stale);
 }
 
 void SessionImpl::close() {

@@ -49,6 +49,12 @@ class SessionImpl {
   void identity_put(IdentityKey key, InstanceState* state);
   // Removes `key` only if `state` is the object under it.
   void identity_remove(const IdentityKey& key, const InstanceState* state);
+  // The transaction is about to write (a flush's statement, or the application's own
+  // through Session::connection()): objects loaded from now on may hold values that a
+  // rollback takes away.
+  void note_write() {
+    if (!first_write_) first_write_ = next_sequence_;
+  }
   // Attributes changed since the last flush.
   void note_modified(RelationshipAttribute& attribute) { modified_attributes_.insert(&attribute); }
 
@@ -76,6 +82,13 @@ class SessionImpl {
   // how it was before the transaction; object values are left alone.
   void abandon_transaction();
   void end_transaction();
+  // Persistent objects first loaded after the transaction's first write, which no
+  // flush journaled: their values may be the transaction's, gone at rollback.
+  std::vector<InstanceState*> loaded_after_first_write() const;
+  // reload.cpp: reads the objects' rows again, outside any transaction, overwriting
+  // members and committed values; an object whose row is gone becomes transient.
+  void reload(const std::vector<InstanceState*>& states);
+  void reload_rows(Connection& c, const Mapper& mapper, const std::vector<InstanceState*>& objects);
 
   std::optional<Connection> connection_;
   // Every object of this session lives in graph_; the containers below point into it.
@@ -89,6 +102,9 @@ class SessionImpl {
   std::unordered_map<InstanceState*, Saved> journal_;
   bool failed_ = false;
   std::uint64_t next_sequence_ = 0;
+  // next_sequence_ when the transaction first wrote; objects with a higher sequence
+  // were loaded (or added) after it.
+  std::optional<std::uint64_t> first_write_;
   std::vector<Value> row_scratch_;  // instance_from_row's buffer, reused between rows
 };
 

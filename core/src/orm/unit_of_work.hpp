@@ -48,7 +48,10 @@ class UnitOfWork {
   void restore() noexcept;
 
  private:
-  Connection& conn() { return s_.connection(); }
+  Connection& conn() {
+    s_.note_write();
+    return s_.connection();
+  }
   bool deleting(const InstanceState* state) const { return deleting_.count(state) != 0; }
 
   // unit_of_work.cpp: the run, the journal, and what a flush leaves behind.

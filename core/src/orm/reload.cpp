@@ -1,0 +1,67 @@
+// Reloading objects from their rows, overwriting what they hold: after a rollback,
+// objects loaded while the transaction had written hold values the database no longer
+// has. SQLAlchemy expires them; Relate cannot intercept a read of a plain member, so it
+// reads their rows again at once.
+#include <algorithm>
+#include <relate/engine/driver.hpp>
+#include <relate/orm/loading.hpp>
+#include <relate/orm/mapper.hpp>
+#include <relate/schema.hpp>
+#include <unordered_map>
+
+#include "session_impl.hpp"
+
+namespace relate {
+
+void SessionImpl::reload(const std::vector<InstanceState*>& states) {
+  std::unordered_map<const Mapper*, std::vector<InstanceState*>> by_mapper;
+  for (InstanceState* s : states) by_mapper[s->mapper()].push_back(s);
+  // Outside any transaction: the Session's next one starts when it is next used.
+  Connection c = engine.connect();
+  for (auto& [mapper, objects] : by_mapper) reload_rows(c, *mapper, objects);
+}
+
+void SessionImpl::reload_rows(Connection& c, const Mapper& mapper,
+                              const std::vector<InstanceState*>& objects) {
+  const auto& pk = mapper.primary_key();
+  std::vector<sql::Expr> key_columns;
+  for (std::size_t i : pk) key_columns.push_back(sql::column(*mapper.columns()[i].column));
+  const std::size_t batch = std::max<std::size_t>(1, c.dialect().max_parameters() / pk.size());
+  std::unordered_map<IdentityKey, InstanceState*, IdentityKeyHash> waiting;
+  for (std::size_t begin = 0; begin < objects.size(); begin += batch) {
+    const std::size_t end = std::min(objects.size(), begin + batch);
+    std::vector<std::vector<Value>> keys;
+    for (std::size_t i = begin; i < end; ++i) {
+      IdentityKey key = key_of(*objects[i]);
+      keys.emplace_back(key.values.begin(), key.values.end());
+      waiting.emplace(std::move(key), objects[i]);
+    }
+    sql::Select query = entity_select(mapper);
+    query.where = sql::tuple_in(key_columns, std::move(keys));
+    auto cursor = c.execute(query);
+    while (cursor->next()) {
+      std::vector<Value> row;
+      for (std::size_t i = 0; i < mapper.columns().size(); ++i) {
+        row.push_back(normalize(cursor->get(i), mapper.columns()[i].column->type()));
+      }
+      IdentityKey key{&mapper, {}};
+      for (std::size_t i : pk) key.values.push_back(row[i]);
+      auto it = waiting.find(key);
+      if (it == waiting.end()) continue;
+      InstanceState& state = *it->second;
+      waiting.erase(it);
+      InstanceAccess::committed(state) = RowSnapshot(row);
+      for (std::size_t i = 0; i < row.size(); ++i) mapper.set(state.object(), i, std::move(row[i]));
+    }
+  }
+  // No row any more (a statement of the transaction had inserted it): the object
+  // leaves the Session with nothing to stand for, like a pending one rolled back.
+  for (auto& [key, state] : waiting) {
+    identity_remove(key, state);
+    InstanceAccess::session(*state) = nullptr;
+    InstanceAccess::status(*state) = ObjectStatus::transient;
+    InstanceAccess::committed(*state) = RowSnapshot();
+  }
+}
+
+}  // namespace relate
