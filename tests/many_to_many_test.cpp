@@ -427,6 +427,21 @@ TEST_P(ManyToManyTest, DeclaringASideTwiceWithoutItsPairIsAMappingError) {
   EXPECT_THROW(md.configure(), relate::MappingError);
 }
 
+TEST_P(ManyToManyTest, RemovingALinkToAnObjectThatNeverHadARowWritesNothing) {
+  const auto md = create(school());
+  seed();
+  relate::Session session(engine, md);
+  auto music = session.get<Course>(3);
+  auto stranger = relate::make(Student{.name = "Stranger"});  // never in the Session
+  stranger->courses.push_back(music);
+  session.commit();
+  music->students.clear();
+  clear();
+  session.commit();
+  EXPECT_TRUE(statements.empty()) << ::testing::PrintToString(statements);
+  EXPECT_EQ(enrollments(), (Rows{{"1", "1"}, {"1", "2"}, {"2", "1"}}));
+}
+
 RELATE_ON_EVERY_BACKEND(ManyToManyTest);
 
 }  // namespace

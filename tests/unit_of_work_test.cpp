@@ -348,6 +348,89 @@ TEST_P(UnitOfWorkTest, ARollbackOfATransactionThatOnlyReadReadsNothingAgain) {
   EXPECT_EQ(ann->name, "Ann");
 }
 
+// ---- found by the differential fuzzer (tests/differential) ----
+
+TEST_P(UnitOfWorkTest, AMoveQueuedOnAnUnloadedCollectionIsCancelledByTheNextMove) {
+  const auto md = create(relate_test::seed_metadata());
+  seed();
+  relate::Session session(engine, md);
+  auto home = session.get<Address>(1);
+  auto bob = session.get<User>(2);
+  home->user = bob;  // queued on Bob's unloaded addresses
+  auto cy = session.add(User{.name = "Cy"});
+  cy->addresses.push_back(home);
+  EXPECT_EQ(home->user, cy);
+  EXPECT_FALSE(bob->addresses.contains(home));
+  session.commit();
+  EXPECT_EQ(rows("SELECT user_id FROM addresses WHERE id = 1"), (Rows{{std::to_string(cy->id)}}));
+}
+
+TEST_P(UnitOfWorkTest, AnExpungedObjectTheTransactionInsertedIsTransientAfterRollback) {
+  const auto md = create(relate_test::seed_metadata());
+  relate::Session session(engine, md);
+  auto cy = session.add(User{.name = "Cy"});
+  session.flush();
+  session.expunge(cy);
+  EXPECT_EQ(cy.state()->status(), relate::ObjectStatus::detached);
+  session.rollback();
+  EXPECT_EQ(cy.state()->status(), relate::ObjectStatus::transient);
+  EXPECT_EQ(count_rows("users"), 0);
+}
+
+TEST_P(UnitOfWorkTest, APendingChildACascadeTookOutIsPendingAgainAfterAFailedFlush) {
+  const auto md = create(relate_test::seed_metadata(orphans_deleted()));
+  seed();
+  relate::Session session(engine, md);
+  auto ann = session.get<User>(1);
+  auto fresh = ann->addresses.add(Address{.email = "new@home"});
+  session.remove(ann);
+  session.add(User{.name = "Dup", .email = "dup@example.com"});
+  session.add(User{.name = "Dup again", .email = "dup@example.com"});
+  EXPECT_THROW(session.flush(), relate::IntegrityError);
+  EXPECT_EQ(fresh.state()->status(), relate::ObjectStatus::pending);
+  session.rollback();
+  EXPECT_EQ(count_rows("users"), 2);
+}
+
+TEST_P(UnitOfWorkTest, ExpungingAnObjectNotInTheSessionIsAnInvalidRequestError) {
+  const auto md = create(relate_test::seed_metadata());
+  relate::Session session(engine, md);
+  auto loose = relate::make(User{.name = "Loose"});
+  EXPECT_THROW(session.expunge(loose), relate::InvalidRequestError);
+}
+
+TEST_P(UnitOfWorkTest, AddingAnObjectAgainCascadesToObjectsLinkedSince) {
+  const auto md = create(relate_test::seed_metadata());
+  relate::Session session(engine, md);
+  auto cy = session.add(User{.name = "Cy"});
+  auto home = cy->addresses.add(Address{.email = "cy@home"});
+  session.expunge(home);
+  EXPECT_EQ(home.state()->status(), relate::ObjectStatus::transient);
+  session.add(cy);
+  EXPECT_EQ(home.state()->status(), relate::ObjectStatus::pending);
+  session.commit();
+  EXPECT_EQ(count_rows("addresses"), 1);
+}
+
+TEST_P(UnitOfWorkTest, LinkingADetachedCopyOfARowInTheSessionChangesNothing) {
+  const auto md = create(relate_test::seed_metadata());
+  seed();
+  relate::ptr<Address> old_home;
+  {
+    relate::Session first(engine, md);
+    old_home = first.get<Address>(1);
+  }
+  relate::Session session(engine, md);
+  auto home = session.get<Address>(1);
+  auto bob = session.get<User>(2);
+  ASSERT_TRUE(bob->addresses.empty());
+  EXPECT_THROW(bob->addresses.push_back(old_home), relate::InvalidRequestError);
+  EXPECT_TRUE(bob->addresses.empty());
+  EXPECT_EQ(old_home.state()->status(), relate::ObjectStatus::detached);
+  session.commit();
+  EXPECT_EQ(rows("SELECT user_id FROM addresses WHERE id = 1"), (Rows{{"1"}}));
+}
+
 RELATE_ON_EVERY_BACKEND(UnitOfWorkTest);
 
 }  // namespace

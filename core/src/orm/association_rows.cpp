@@ -73,23 +73,30 @@ void UnitOfWork::write_associations(const RelationshipProperty& rel) {
               return sa != sb ? sa < sb : a < b;
             });
   LinkList inserts, deletes;
+  // Links a new object holds now: new links, whatever the other side's history says.
+  std::set<Link> held_by_new;
   for (RelationshipAttribute* attr : attributes) {
     const RelationshipProperty& side = *attr->property();
     InstanceState* owner = attr->owner();
     if (deleting(owner) || owner->session() != &s_) continue;
     if (inserted_.count(owner)) {
-      // A new object: every item it holds is a new link.
       for (std::size_t i = 0; i < attr->raw_size(); ++i) {
-        inserts.add(link_of(rel, side, owner, attr->raw_at(i)));
+        const Link link = link_of(rel, side, owner, attr->raw_at(i));
+        inserts.add(link);
+        held_by_new.insert(link);
       }
-    } else {
-      for (InstanceState* item : attr->added()) inserts.add(link_of(rel, side, owner, item));
-      for (InstanceState* item : attr->removed()) deletes.add(link_of(rel, side, owner, item));
     }
+    // A new object's removals only cancel an add seen through the other side.
+    if (!inserted_.count(owner)) {
+      for (InstanceState* item : attr->added()) inserts.add(link_of(rel, side, owner, item));
+    }
+    for (InstanceState* item : attr->removed()) deletes.add(link_of(rel, side, owner, item));
   }
   // A link removed and added again (through either side) stays as it is.
   for (const Link& link : deletes.order()) {
-    if (inserts.contains(link)) {
+    if (held_by_new.count(link)) {
+      deletes.erase(link);
+    } else if (inserts.contains(link)) {
       inserts.erase(link);
       deletes.erase(link);
     }
@@ -122,6 +129,12 @@ void UnitOfWork::delete_links(const RelationshipProperty& rel, const LinkList& l
   for (const Link& link : links.order()) {
     const auto& [parent, target] = link;
     if (!links.contains(link) || gone.count(parent) || gone.count(target)) continue;
+    // An end that had no row before this flush (new, or never in the Session) has no
+    // link row to delete.
+    if (parent->committed().empty() || target->committed().empty() || inserted_.count(parent) ||
+        inserted_.count(target)) {
+      continue;
+    }
     sql::Delete del = sql::delete_from(*rel.secondary());
     match_side(del.where, rel.parent_secondary(), parent->committed());
     match_side(del.where, rel.target_secondary(), target->committed());

@@ -124,6 +124,10 @@ void RelationshipAttribute::link(InstanceState* item) {
                                 (property_ ? property_->name() : std::string("a relationship")) +
                                 "'");
     }
+    // save-update would take the item into this session: refuse before any change.
+    if (mine && !theirs && property_ && property_->cascade().save_update) {
+      mine->check_attachable(*item, property_->target());
+    }
     if (mine && theirs && mine != theirs) {
       throw InvalidRequestError("cannot link objects of two different Sessions through '" +
                                 (property_ ? property_->name() : std::string("a relationship")) +
@@ -216,7 +220,10 @@ void RelationshipAttribute::link_back(InstanceState* item) {
   if (old == owner_ && back->loaded_) return;
   if (old && old != owner_) {
     RelationshipAttribute& old_side = property_->attribute(old->object());
-    if (old_side.loaded_ && old_side.raw_remove(item)) {
+    if (!old_side.loaded_) {
+      // Cancels an append queued there when the item moved to it unloaded.
+      old_side.defer(false, item);
+    } else if (old_side.raw_remove(item)) {
       old_side.changes().removed.push_back(item);
       old_side.modified_ = true;
       note(old, old_side);
@@ -266,9 +273,15 @@ void RelationshipAttribute::unlink_back(InstanceState* item) {
   }
   // Its one<> pointed here (the item was linked to this owner), loaded or not.
   if (!back->loaded_ || back->raw_contains(owner_)) {
+    const bool was_loaded = back->loaded_;
     back->raw_clear();
     back->loaded_ = true;
     back->modified_ = true;
+    if (was_loaded && back->property()->direction() == RelationshipDirection::one_to_many) {
+      // A one-to-one parent lost its child: an orphan, as for a collection.
+      back->changes().removed.push_back(owner_);
+      expunge_if_pending_orphan(*back->property(), *item, *owner_);
+    }
     note(item, *back);
   }
 }

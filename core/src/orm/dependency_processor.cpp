@@ -64,8 +64,10 @@ void UnitOfWork::presort() {
 void UnitOfWork::mark_for_delete(InstanceState& state) {
   if (deleting(&state) || state.session() != &s_) return;
   if (state.status() == ObjectStatus::pending) {
-    // No row to delete: the orphan leaves the session (SQLAlchemy expunges it).
+    // No row to delete: the orphan leaves the session (SQLAlchemy expunges it). A
+    // failed flush brings it back.
     s_.expunge(state);
+    expunged_.push_back(&state);
     return;
   }
   // A row deleted by an earlier flush is gone: it is never deleted again.

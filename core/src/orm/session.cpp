@@ -42,7 +42,13 @@ InstanceState* Session::get_state(std::type_index type, std::vector<Value> key) 
 void Session::remove_state(InstanceState& state) { impl_->mark_deleted(state); }
 
 void Session::expunge_state(InstanceState* state) {
-  if (state) impl_->expunge(*state);
+  if (!state) return;
+  if (state->session() != impl_.get()) {
+    throw InvalidRequestError("cannot expunge this " +
+                              std::string(state->mapper() ? state->mapper()->name() : "object") +
+                              ": it is not in this Session");
+  }
+  impl_->expunge(*state);
 }
 
 std::vector<InstanceState*> Session::execute_query(std::type_index type, const QuerySpec& spec) {
@@ -122,8 +128,10 @@ void SessionImpl::attach(InstanceState& s, const Mapper& mapper) {
       throw InvalidRequestError("cannot add this " + std::string(mapper.name()) +
                                 ": a flush of this transaction deleted its row");
     }
-    // add() after remove() before a flush undoes the removal.
+    // add() after remove() before a flush undoes the removal; add() cascades again,
+    // to objects linked since.
     std::erase(deleted_, &s);
+    cascade_save_update(s, mapper);
     return;
   }
   check_attachable(s, mapper);
@@ -204,8 +212,12 @@ void SessionImpl::expunge(InstanceState& s) {
   if (s.status() == ObjectStatus::persistent || s.status() == ObjectStatus::deleted) {
     if (!s.committed().empty()) identity_remove(key_of(s), &s);
   }
-  // A rollback must not bring it back.
-  journal_.erase(&s);
+  // A rollback must not bring it back; but an object this transaction inserted has no
+  // row once it rolls back.
+  if (auto it = journal_.find(&s); it != journal_.end()) {
+    if (it->second.status == ObjectStatus::pending) expunged_new_.push_back(&s);
+    journal_.erase(it);
+  }
   for (const auto& f : s.mapper()->relationship_fields()) {
     modified_attributes_.erase(f.attribute(s.object()));
   }
@@ -354,6 +366,7 @@ void SessionImpl::load_relationship(InstanceState& parent, const RelationshipPro
 
 void SessionImpl::end_transaction() {
   journal_.clear();
+  expunged_new_.clear();
   connection_.reset();
   first_write_.reset();
 }
@@ -418,6 +431,11 @@ void SessionImpl::abandon_transaction() {
     InstanceAccess::status(*s) = ObjectStatus::transient;
   }
   new_.clear();
+  for (InstanceState* s : expunged_new_) {
+    if (s->session()) continue;  // added again since: the journal had it back
+    InstanceAccess::status(*s) = ObjectStatus::transient;
+    InstanceAccess::committed(*s) = RowSnapshot();
+  }
   deleted_.clear();
   modified_attributes_.clear();
   failed_ = false;

@@ -105,6 +105,8 @@ class SessionImpl {
   // next_sequence_ when the transaction first wrote; objects with a higher sequence
   // were loaded (or added) after it.
   std::optional<std::uint64_t> first_write_;
+  // Objects this transaction inserted that were expunged since: transient at rollback.
+  std::vector<InstanceState*> expunged_new_;
   std::vector<Value> row_scratch_;  // instance_from_row's buffer, reused between rows
 };
 

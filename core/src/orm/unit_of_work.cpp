@@ -82,7 +82,14 @@ void UnitOfWork::touch_fields(InstanceState& state) {
 
 void UnitOfWork::restore() noexcept {
   // Statuses and committed values come back from the session's journal
-  // (fail_transaction); the members this flush wrote into come back from here.
+  // (fail_transaction); the members this flush wrote into come back from here, and so
+  // do the pending objects it took out of the session.
+  for (InstanceState* s : expunged_) {
+    if (s->session() || s->status() != ObjectStatus::transient) continue;
+    InstanceAccess::session(*s) = &s_;
+    InstanceAccess::status(*s) = ObjectStatus::pending;
+    s_.new_.push_back(s);
+  }
   for (auto& [state, values] : fields_before_) {
     const Mapper& m = *state->mapper();
     for (std::size_t i = 0; i < values.size(); ++i) {

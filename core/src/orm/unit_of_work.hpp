@@ -143,6 +143,8 @@ class UnitOfWork {
   // Children whose foreign key the presort decided to null, with the relationship.
   std::vector<std::pair<InstanceState*, const RelationshipProperty*>> to_null_;
   std::unordered_set<InstanceState*> inserted_;
+  // Pending objects the presort took out of the session (orphans, cascaded deletes).
+  std::vector<InstanceState*> expunged_;
   // Objects whose row the database removed through ON DELETE CASCADE.
   std::vector<InstanceState*> deleted_by_database_;
   // Session objects by foreign key value, built when ON DELETE effects are mirrored.
