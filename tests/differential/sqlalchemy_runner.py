@@ -1,0 +1,344 @@
+#!/usr/bin/python3
+"""Runs the fuzzer's operations (generator.py) through SQLAlchemy 1.4 and reports
+what it sees after each one: the operation's result, then every handle's state, column
+members, relationship members and identity key.
+
+Used in-process by run.py (class Runner), or as a program with the same line protocol
+as relate_runner: `reset PATH` then one operation per line on stdin, one JSON
+observation per line on stdout.
+
+The Session is configured as Relate behaves by design (known_differences.py says
+why): autoflush=False and expire_on_commit=False.
+"""
+
+import json
+import os
+import sys
+import warnings
+
+# SQLAlchemy 1.4's warnings about 2.0 (cascade_backrefs, which Relate follows) and about
+# objects not cascaded into the Session are expected here.
+os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+warnings.filterwarnings("ignore")
+
+from sqlalchemy import create_engine, event, inspect, select
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
+from sqlalchemy.orm import exc as orm_exc
+
+import known_differences
+import sqlalchemy_emulation
+import models
+from generator import decode
+from schema import MODELS
+
+LOADER_OPTIONS = {"lazy": lazyload, "joined": joinedload, "selectin": selectinload}
+
+# SQLAlchemy's exception classes by the name the comparison uses: Relate's class of the
+# same meaning (relate/errors.hpp). The most specific class wins.
+ERROR_NAMES = [
+    (sa_exc.IntegrityError, "IntegrityError"),
+    (sa_exc.DataError, "DataError"),
+    (sa_exc.OperationalError, "OperationalError"),
+    (sa_exc.ProgrammingError, "ProgrammingError"),
+    (sa_exc.DatabaseError, "DatabaseError"),
+    (sa_exc.PendingRollbackError, "PendingRollbackError"),
+    (orm_exc.DetachedInstanceError, "DetachedInstanceError"),
+    (orm_exc.ObjectDeletedError, "ObjectDeletedError"),
+    (orm_exc.StaleDataError, "StaleDataError"),
+    (orm_exc.FlushError, "FlushError"),
+    (orm_exc.UnmappedInstanceError, "UnmappedInstanceError"),
+    (sa_exc.InvalidRequestError, "InvalidRequestError"),
+    (sa_exc.SQLAlchemyError, "SQLAlchemyError"),
+]
+
+
+def error_name(e):
+    for cls, name in ERROR_NAMES:
+        if isinstance(e, cls):
+            return name
+    return "python:" + type(e).__name__
+
+
+def state_name(obj):
+    i = inspect(obj)
+    for name in ("transient", "pending", "persistent", "deleted", "detached"):
+        if getattr(i, name):
+            return name
+    return "unknown"
+
+
+class Runner:
+    def __init__(self, findings=()):
+        # Reported findings whose masks are on (reported_findings.py): some change how
+        # an operation is driven here, to look past them.
+        self.findings = findings
+        self._arrival = {}
+        self._arrivals = 0
+        self.engine = None
+        self.session = None
+        self.objects = {}  # handle -> object
+        self.handle_of = {}  # id(object) -> handle
+        self.emulation = sqlalchemy_emulation.SqlAlchemyEmulation(self)
+
+    # ---- lifecycle ----
+
+    def reset(self, path):
+        self.close_all()
+        if os.path.exists(path):
+            os.remove(path)
+        self.engine = create_engine(f"sqlite:///{path}")
+
+        @event.listens_for(self.engine, "connect")
+        def _foreign_keys(dbapi_connection, _record):
+            dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+        models.Base.metadata.create_all(self.engine)
+        self.session = Session(self.engine, **known_differences.SQLALCHEMY_SESSION_OPTIONS)
+        self.objects = {}
+        self.handle_of = {}
+        self.emulation = sqlalchemy_emulation.SqlAlchemyEmulation(self)
+        self._arrival = {}  # id(object) -> order of arrival among pending objects
+        self._arrivals = 0
+
+    def close_all(self):
+        if self.session is not None:
+            self.session.close()
+        if self.engine is not None:
+            self.engine.dispose()
+        self.session = self.engine = None
+
+    # ---- operations ----
+
+    def _register(self, h, obj):
+        self.objects[h] = obj
+        self.handle_of[id(obj)] = h
+
+    def _ref(self, obj):
+        if obj is None:
+            return None
+        h = self.handle_of.get(id(obj))
+        if h is not None:
+            return f"#{h}"
+        identity = inspect(obj).identity
+        if identity is not None:
+            return "@" + type(obj).__name__ + ":" + ",".join(str(v) for v in identity)
+        return "?" + type(obj).__name__
+
+    def _rendered(self, value, uselist, holder=None):
+        if uselist:
+            return sorted((self._ref(o) for o in value), key=str)
+        return self._ref(value)
+
+    def execute(self, line):
+        """Runs one operation; returns its result (None for plain success)."""
+        try:
+            return self._execute(line)
+        finally:
+            self._stable_insert_order()
+
+    def _execute(self, line):
+        tokens = line.split()
+        verb = tokens[0]
+        try:
+            def run():
+                return getattr(self, "op_" + verb)(*tokens[1:])
+            for finding in self.findings:  # only with masks on: see reported_findings.py
+                around = finding.sqlalchemy_around.get(verb)
+                if around:
+                    run = (lambda around, inner: lambda: around(self, tokens[1:], inner))(
+                        around, run)
+            result = run()
+            if verb in ("new", "link", "unlink", "clear"):
+                self.emulation.clear_moved_one_to_one()
+            return result
+        except KeyError as e:
+            if isinstance(e.args[0], int):
+                return {"err": "nohandle"}
+            raise
+        except Exception as e:  # the error is the observation
+            return {"err": error_name(e), "msg": str(e).split("\n")[0][:300]}
+
+    def _obj(self, h):
+        return self.objects[int(h)]
+
+    def _stable_insert_order(self):
+        """SQLAlchemy numbers a pending object len(session.new) when it is added, so
+        after an expunge two pending objects can share a number, and the flush then
+        orders their INSERTs by hash order: keys change from run to run. Numbers are
+        made unique here, in order of arrival (what SQLAlchemy means, and Relate does)."""
+        if self.session is None:
+            return
+        fresh = sorted((inspect(o) for o in self.session.new
+                        if id(o) not in self._arrival), key=lambda s: s.insert_order)
+        for state in fresh:
+            self._arrival[id(state.obj())] = self._arrivals
+            self._arrivals += 1
+        for o in self.session.new:
+            inspect(o).insert_order = self._arrival[id(o)]
+
+    def op_new(self, h, model, add, *assignments):
+        cls = models.MODELS[model]
+        obj = cls()
+        links = []
+        for a in assignments:
+            name, value = a.split("=", 1)
+            if name.startswith("+"):
+                links.append((name[1:], int(value)))
+            else:
+                setattr(obj, name, decode(value))
+        self._register(int(h), obj)
+        for rel, target in links:
+            if target in self.objects:
+                setattr(obj, rel, self.objects[target])
+        if add == "1":
+            self.emulation.check_usable()
+            self.session.add(obj)
+        return None
+
+    def op_add(self, h):
+        obj = self._obj(h)
+        self.emulation.check_usable()
+        self.session.add(obj)
+
+    # Changes to the Session's membership without cascades, for emulations and masks.
+    def expunge_alone(self, obj):
+        self.session._expunge_states([inspect(obj)])
+
+    def add_alone(self, obj):
+        state = inspect(obj)
+        if state.key is None:
+            self.session._save_impl(state)
+        else:
+            self.session._update_impl(state)
+
+    def op_set(self, h, column, value):
+        setattr(self._obj(h), column, decode(value))
+
+    def op_link(self, h, rel, t):
+        obj, target = self._obj(h), self._obj(t)
+        if self._uselist(obj, rel):
+            getattr(obj, rel).append(target)
+        else:
+            setattr(obj, rel, target)
+
+    def op_unlink(self, h, rel, t):
+        obj = self._obj(h)
+        if self._uselist(obj, rel):
+            target = self._obj(t)  # (a missing handle first, as in relate_runner)
+            collection = getattr(obj, rel)
+            if target not in collection:
+                return "absent"
+            collection.remove(target)
+            return "removed"
+        if getattr(obj, rel) is None:
+            return "absent"
+        setattr(obj, rel, None)
+        return "removed"
+
+    def op_clear(self, h, rel):
+        getattr(self._obj(h), rel).clear()
+
+    def op_delete(self, h):
+        return self.emulation.delete(self._obj(h))
+
+    def op_expunge(self, h):
+        self.emulation.expunge(self._obj(h))
+
+    def op_flush(self):
+        self.emulation.flush()
+
+    def op_commit(self):
+        self.emulation.commit()
+
+    def op_rollback(self):
+        self.emulation.rollback()
+
+    def op_close(self):
+        self.emulation.close()
+
+    def op_get(self, h, strategy, new):
+        obj = self._obj(h)
+        identity = inspect(obj).identity
+        if identity is None:
+            return "nokey"
+        self.emulation.check_usable()
+        cls = type(obj)
+        mapper = inspect(cls)
+        query = select(cls)
+        for column, value in zip(mapper.primary_key, identity):
+            query = query.where(column == value)
+        option = LOADER_OPTIONS[strategy]
+        query = query.options(*[option(getattr(cls, r.key)) for r in mapper.relationships])
+        found = self.session.execute(query).scalars().first()
+        if found is None:
+            return "none"
+        known = self.handle_of.get(id(found))
+        if known is not None:
+            return f"#{known}"
+        self._register(int(new), found)
+        return "new"
+
+    def op_read(self, h, rel):
+        obj = self._obj(h)
+        return {"read": self._rendered(getattr(obj, rel), self._uselist(obj, rel), obj)}
+
+    @staticmethod
+    def _uselist(obj, rel):
+        return inspect(type(obj)).relationships[rel].uselist
+
+    # ---- observation ----
+
+    def observe_object(self, obj):
+        i = inspect(obj)
+        model = MODELS[type(obj).__name__]
+        columns = {}
+        for c in model.table.columns:
+            if c.name not in i.dict:
+                restored, value = self.emulation.expired_value(obj, c.name)
+                if restored:
+                    columns[c.name] = value
+                    continue
+            try:
+                columns[c.name] = getattr(obj, c.name)
+            except sa_exc.SQLAlchemyError as e:  # an expired attribute that cannot load
+                columns[c.name] = "!" + error_name(e)
+        rels = {}
+        for r in model.relationships:
+            if r.name not in i.dict:
+                rels[r.name] = "unloaded"
+            else:
+                value = i.dict.get(r.name)
+                rels[r.name] = self._rendered(value, r.uselist, obj)
+        identity = list(i.identity) if i.identity is not None else None
+        return [self.emulation.state(obj), columns, rels, identity]
+
+    def observe(self):
+        return {str(h): self.observe_object(obj) for h, obj in sorted(self.objects.items())}
+
+    def step(self, line):
+        result = self.execute(line)
+        # Objects session.delete() marked and no flush has deleted yet: still
+        # "persistent" in SQLAlchemy's states (masks may need to know them).
+        marked_ids = self.emulation.marked()
+        marked = sorted(h for h, o in self.objects.items() if id(o) in marked_ids)
+        lost_ids = self.emulation.lost_rows()
+        lost = sorted(h for h, o in self.objects.items() if id(o) in lost_ids)
+        return {"r": result, "o": self.observe(), "marked": marked, "lost_row": lost}
+
+
+def main():
+    runner = Runner()
+    for line in sys.stdin:
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith("reset "):
+            runner.reset(line.split(" ", 1)[1])
+            print(json.dumps({"r": "reset"}), flush=True)
+            continue
+        print(json.dumps(runner.step(line), default=str), flush=True)
+
+
+if __name__ == "__main__":
+    main()
