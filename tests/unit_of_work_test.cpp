@@ -431,6 +431,24 @@ TEST_P(UnitOfWorkTest, LinkingADetachedCopyOfARowInTheSessionChangesNothing) {
   EXPECT_EQ(rows("SELECT user_id FROM addresses WHERE id = 1"), (Rows{{"1"}}));
 }
 
+TEST_P(UnitOfWorkTest, AFailedFlushTakesBackTheKeysEarlierFlushesOfTheTransactionGenerated) {
+  const auto md = create(relate_test::seed_metadata());
+  relate::Session session(engine, md);
+  auto cy = session.add(User{.name = "Cy"});
+  session.flush();
+  ASSERT_NE(cy->id, 0);
+  session.add(User{.name = "Dup", .email = "dup@example.com"});
+  session.add(User{.name = "Dup again", .email = "dup@example.com"});
+  EXPECT_THROW(session.flush(), relate::IntegrityError);
+  // The database rolled back every flush of the transaction: Cy has no row again.
+  EXPECT_EQ(cy.state()->status(), relate::ObjectStatus::pending);
+  EXPECT_EQ(cy->id, 0);
+  session.rollback();
+  session.add(cy);
+  session.commit();
+  EXPECT_EQ(rows("SELECT name FROM users"), (Rows{{"Cy"}}));
+}
+
 RELATE_ON_EVERY_BACKEND(UnitOfWorkTest);
 
 }  // namespace

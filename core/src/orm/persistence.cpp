@@ -150,8 +150,13 @@ void UnitOfWork::insert(InstanceState& state) {
       id = Value(conn().last_insert_id());
     }
     touch_fields(state);
+    Value before = m.get(state.object(), *generated);
     m.set(state.object(), *generated, Value(id));
     values[*generated] = m.get(state.object(), *generated);
+    mark_inserted(state, values);
+    // A rollback of the transaction makes it pending again, with the key it had.
+    s_.journal_.at(&state).key_before = std::move(before);
+    return;
   }
   mark_inserted(state, values);
 }

@@ -68,6 +68,8 @@ class SessionImpl {
   struct Saved {
     ObjectStatus status;
     RowSnapshot committed;
+    // The key member before a flush of the transaction had the database generate it.
+    std::optional<Value> key_before;
   };
 
   IdentityKey key_of(const InstanceState& s) const;

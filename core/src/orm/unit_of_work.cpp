@@ -25,6 +25,10 @@ void SessionImpl::restore_transaction_state() {
   for (const auto& [state, saved] : entries) {
     if (state->session() != this) continue;
     if (saved.status == ObjectStatus::pending) {
+      if (saved.key_before) {
+        const Mapper& m = *state->mapper();
+        m.set(state->object(), m.primary_key().front(), Value(*saved.key_before));
+      }
       if (std::find(new_.begin(), new_.end(), state) == new_.end()) new_.push_back(state);
     } else {
       identity_put(key_of(*state), state);
@@ -73,7 +77,7 @@ void UnitOfWork::execute(const FlushPlan::Action& action) {
 }
 
 void UnitOfWork::journal(InstanceState& state) {
-  s_.journal_.try_emplace(&state, SessionImpl::Saved{state.status(), state.committed()});
+  s_.journal_.try_emplace(&state, SessionImpl::Saved{state.status(), state.committed(), {}});
 }
 
 void UnitOfWork::touch_fields(InstanceState& state) {
