@@ -238,6 +238,40 @@ TEST_P(ConformanceTest, UniqueViolationIsIntegrityErrorNamingTheConstraintWhereK
   EXPECT_EQ(count("conf_authors"), 0);
 }
 
+// MariaDB's PAD SPACE collations (utf8mb4_bin too) would take 'abc ' for 'abc'.
+TEST_P(ConformanceTest, TrailingSpaceMakesAnotherStringInAUniqueColumn) {
+  {
+    relate::Session s(engine, md_);
+    s.add(Author{.name = "a", .email = "same@example.com"});
+    s.add(Author{.name = "b", .email = "same@example.com "});
+    s.commit();
+  }
+  EXPECT_EQ(count("conf_authors"), 2);
+  relate::Session s(engine, md_);
+  const auto found =
+      s.scalars(relate::select<Author>().where(relate::col(&Author::email) == "same@example.com"))
+          .all();
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0]->name, "a");
+}
+
+TEST_P(ConformanceTest, TextEqualityIsExactAboutCaseAndTrailingSpace) {
+  {
+    relate::Session s(engine, md_);
+    s.add(Author{.name = "Ann"});
+    s.add(Author{.name = "ann"});
+    s.add(Author{.name = "Ann "});
+    s.commit();
+  }
+  relate::Session s(engine, md_);
+  for (const char* name : {"Ann", "ann", "Ann "}) {
+    const auto found =
+        s.scalars(relate::select<Author>().where(relate::col(&Author::name) == name)).all();
+    ASSERT_EQ(found.size(), 1u) << "'" << name << "'";
+    EXPECT_EQ(found[0]->name, name);
+  }
+}
+
 TEST_P(ConformanceTest, CreateAllIsIdempotent) {
   statements.clear();
   engine.create_all(md_);

@@ -2,6 +2,7 @@
 // round trip (written by one Session, read back by another), maps to the documented
 // ColumnType, and a user type maps by specialising relate::column_traits.
 #include <chrono>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -88,6 +89,26 @@ class ColumnTraitsTest : public relate_test::DatabaseTest {
     if (has("blob") || has("bytea")) r[1] = "blob";
     if (has("timestamp") || has("datetime")) r[1] = "timestamp";
     return r;
+  }
+
+  // Writing `value` must fail with a DataError: its message, once no row was written.
+  template <class T>
+  std::string refusal(const T& value) {
+    const relate::MetaData md =
+        relate::MetaData{}.table<Box<T>>("boxes", relate::primary_key(&Box<T>::id));
+    engine.drop_all(md);
+    create(md);
+    relate::Session writer(engine, md);
+    writer.add(Box<T>{.value = value});
+    std::string message;
+    try {
+      writer.commit();
+      ADD_FAILURE() << "expected relate::DataError";
+    } catch (const relate::DataError& e) {
+      message = e.what();
+    }
+    EXPECT_EQ(count_rows("boxes"), 0);
+    return message;
   }
 
   // The stored bytes of a blob as upper-case hex digits.
@@ -204,6 +225,63 @@ TEST_P(ColumnTraitsTest, DoubleRoundTripsExactly) {
             std::numeric_limits<double>::lowest());
 }
 
+// What one backend cannot store exactly, every backend refuses: MariaDB has no NaN or
+// infinity, SQLite turns NaN into NULL, and SQLite and MariaDB store -0.0 as 0.
+
+TEST_P(ColumnTraitsTest, NanIsADataErrorNamingTheColumn) {
+  const std::string message = refusal(std::numeric_limits<double>::quiet_NaN());
+  EXPECT_THAT(message, ::testing::HasSubstr("NaN"));
+  EXPECT_THAT(message, ::testing::HasSubstr("'boxes.value'"));
+}
+
+TEST_P(ColumnTraitsTest, NanInAnOptionalDoubleIsADataErrorNotNull) {
+  EXPECT_THAT(refusal(std::optional<double>(std::numeric_limits<double>::quiet_NaN())),
+              ::testing::HasSubstr("NaN"));
+}
+
+TEST_P(ColumnTraitsTest, FloatNanIsADataError) {
+  EXPECT_THAT(refusal(std::numeric_limits<float>::quiet_NaN()), ::testing::HasSubstr("NaN"));
+}
+
+TEST_P(ColumnTraitsTest, InfinityOfEitherSignIsADataError) {
+  EXPECT_THAT(refusal(std::numeric_limits<double>::infinity()), ::testing::HasSubstr("+infinity"));
+  EXPECT_THAT(refusal(-std::numeric_limits<double>::infinity()), ::testing::HasSubstr("-infinity"));
+}
+
+TEST_P(ColumnTraitsTest, NegativeZeroIsADataError) {
+  EXPECT_THAT(refusal(-0.0), ::testing::HasSubstr("-0.0"));
+}
+
+TEST_P(ColumnTraitsTest, NegativeZeroPlusZeroIsStoredAsZero) {
+  const double value = -0.0 + 0.0;
+  EXPECT_FALSE(std::signbit(round_trip(value)));
+}
+
+TEST_P(ColumnTraitsTest, DoubleExtremesRoundTripExactly) {
+  EXPECT_EQ(round_trip(std::numeric_limits<double>::max()), std::numeric_limits<double>::max());
+  EXPECT_EQ(round_trip(std::numeric_limits<double>::min()), std::numeric_limits<double>::min());
+  EXPECT_EQ(round_trip(-1e-300), -1e-300);
+}
+
+TEST_P(ColumnTraitsTest, NanInAQueryIsADataError) {
+  const relate::MetaData md =
+      create(relate::MetaData{}.table<Box<double>>("boxes", relate::primary_key(&Box<double>::id)));
+  relate::Session session(engine, md);
+  EXPECT_THROW(session.scalars(relate::select<Box<double>>().where(
+                   relate::col(&Box<double>::value) == std::numeric_limits<double>::quiet_NaN())),
+               relate::DataError);
+}
+
+TEST_P(ColumnTraitsTest, NegativeZeroInAQueryEqualsZero) {
+  round_trip(0.0);
+  relate::Session session(engine, relate::MetaData{}.table<Box<double>>(
+                                      "boxes", relate::primary_key(&Box<double>::id)));
+  EXPECT_EQ(
+      session.scalars(relate::select<Box<double>>().where(relate::col(&Box<double>::value) == -0.0))
+          .size(),
+      1u);
+}
+
 TEST_P(ColumnTraitsTest, StringRoundTripsVerbatim) {
   static_assert(relate::column_traits<std::string>::type == ColumnType::text);
   const std::string text = "h\xC3\xA9llo \"w\xC3\xB6rld\" it's; -- \n\ttabbed";
@@ -289,6 +367,46 @@ TEST_P(ColumnTraitsTest, TimePointBeforeTheEpochRoundTrips) {
   EXPECT_EQ(round_trip(t), t);
 }
 
+// Timestamps every backend stores: years 1 to 9999 (PostgreSQL has no year 0, MariaDB's
+// DATETIME ends with 9999). Beyond them a DataError on every backend, never a wrong year.
+
+TEST_P(ColumnTraitsTest, TimestampsAtBothEndsOfThePortableRangeRoundTrip) {
+  EXPECT_EQ(round_trip(relate::min_timestamp()), sys_days{year{1} / January / 1});
+  EXPECT_EQ(round_trip(relate::max_timestamp()),
+            sys_days{year{9999} / December / 31} + 23h + 59min + 59s + 999999us);
+  EXPECT_EQ(stored().at(0), "9999-12-31 23:59:59.999999");
+}
+
+TEST_P(ColumnTraitsTest, LargestMicrosecondTimestampIsADataErrorNamingTheRange) {
+  const std::string message = refusal(relate::Timestamp::max());
+  EXPECT_THAT(message, ::testing::HasSubstr("years 1 to 9999"));
+  EXPECT_THAT(message, ::testing::HasSubstr("294247"));
+}
+
+TEST_P(ColumnTraitsTest, TimestampInTheYear10000IsADataError) {
+  EXPECT_THAT(refusal(relate::Timestamp(sys_days{year{10000} / January / 1})),
+              ::testing::HasSubstr("in the year 10000 lies outside years 1 to 9999"));
+}
+
+TEST_P(ColumnTraitsTest, TimestampBeforeTheYear1IsADataError) {
+  EXPECT_THAT(refusal(relate::min_timestamp() - 1us),
+              ::testing::HasSubstr("in the year 0 lies outside years 1 to 9999"));
+}
+
+TEST_P(ColumnTraitsTest, SecondsTimePointBeyondTheRangeIsADataError) {
+  EXPECT_THAT(refusal(sys_seconds::max()), ::testing::HasSubstr("years 1 to 9999"));
+}
+
+TEST_P(ColumnTraitsTest, TimestampANanosecondTimePointCannotHoldIsADataErrorOnRead) {
+  // system_clock::time_point counts nanoseconds: it ends in 2262.
+  const auto late = relate::Timestamp(sys_days{year{3000} / January / 1});
+  round_trip(late);
+  relate::Session reader(engine,
+                         relate::MetaData{}.table<Box<system_clock::time_point>>(
+                             "boxes", relate::primary_key(&Box<system_clock::time_point>::id)));
+  EXPECT_THROW(reader.scalars(relate::select<Box<system_clock::time_point>>()), relate::DataError);
+}
+
 TEST_P(ColumnTraitsTest, EnumRoundTripsThroughItsUnderlyingInteger) {
   static_assert(relate::column_traits<Color>::type == ColumnType::small_integer);
   EXPECT_EQ(round_trip(Color::blue), Color::blue);
@@ -306,6 +424,15 @@ TEST_P(ColumnTraitsTest, UserTypeMapsThroughItsColumnTraitsSpecialisation) {
 TEST_P(ColumnTraitsTest, OptionalUserTypeIsNullable) {
   EXPECT_EQ(round_trip(std::optional<Money>()), std::nullopt);
   EXPECT_EQ(stored(), (relate_test::Row{"NULL", "null"}));
+}
+
+TEST(ColumnTraits, TimestampTextWithAnEraOrOffsetIsADataErrorNotAnotherTime) {
+  // PostgreSQL writes years before 1 as "... BC".
+  EXPECT_THROW(relate::parse_timestamp("0044-03-15 12:00:00 BC"), relate::DataError);
+  EXPECT_THROW(relate::parse_timestamp("2024-02-29 13:45:30+02:00"), relate::DataError);
+  EXPECT_EQ(relate::parse_timestamp("2024-02-29T13:45:30.5Z"),
+            sys_days{year{2024} / February / 29} + 13h + 45min + 30s + 500ms);
+  EXPECT_EQ(relate::parse_timestamp("2024-02-29"), sys_days{year{2024} / February / 29});
 }
 
 TEST(ColumnTraits, TypesWithoutTraitsAreNotMappable) {

@@ -1,6 +1,8 @@
 // Core without the ORM: Tables built at run time, insert/select/update/delete statement
 // trees executed on a Connection, every value a bound parameter, and create_all /
 // drop_all in foreign-key order.
+#include <limits>
+
 #include "test_support.hpp"
 
 namespace {
@@ -174,6 +176,33 @@ TEST_P(CoreSqlTest, SqlInAWhereValueMatchesOnlyThatExactString) {
   sql::Select select = sql::select(*users_);
   select.where = sql::binary(sql::BinaryOp::eq, sql::column(column("name")), sql::param(evil));
   EXPECT_THAT(names(c, select), ElementsAre());
+}
+
+TEST_P(CoreSqlTest, NegativeZeroInsertedIsADataErrorNamingTheColumn) {
+  relate::MetaData md;
+  relate::Table& readings = md.add_table("readings");
+  readings.add_column("value", ColumnType::double_precision);
+  engine.create_all(md);
+  auto c = engine.connect();
+  clear();
+  sql::Insert insert = sql::insert(readings);
+  insert.columns = {&readings.column("value")};
+  insert.rows = {{-0.0}};
+  try {
+    c.execute(insert);
+    FAIL() << "expected relate::DataError";
+  } catch (const relate::DataError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("column 'readings.value'"));
+  }
+  EXPECT_TRUE(statements.empty());
+}
+
+TEST_P(CoreSqlTest, NanInAStatementCompiledByHandIsADataError) {
+  auto c = engine.connect();
+  const sql::CompiledStatement statement{
+      on(relate_test::kPostgresql) ? "SELECT CAST(:p1 AS DOUBLE PRECISION)" : "SELECT ?",
+      {relate::Value(std::numeric_limits<double>::quiet_NaN())}};
+  EXPECT_THROW(c.execute(statement), relate::DataError);
 }
 
 TEST_P(CoreSqlTest, IdentifiersThatAreKeywordsAreQuoted) {

@@ -92,6 +92,46 @@ TEST_P(QueryTest, NotIn) {
   EXPECT_THAT(names_where(col(&Product::price).not_in({2, 3, 5})), ElementsAre("dates"));
 }
 
+TEST_P(QueryTest, NotInAnEmptyListMatchesEverything) {
+  EXPECT_THAT(names_where(col(&Product::price).not_in({})),
+              ElementsAre("apple", "banana", "carrot", "dates", "eggplant"));
+}
+
+TEST_P(QueryTest, InAnEmptyListMatchesNothingAlsoUnderNot) {
+  EXPECT_THAT(names_where(!col(&Product::price).in({}) && col(&Product::price) < 4),
+              ElementsAre("apple", "banana"));
+}
+
+// PostgreSQL and MySQL take at most 65,535 parameters in a statement, SQLite 32,766.
+TEST_P(QueryTest, InListOfIntegersLongerThanTheParameterLimitIsOneStatement) {
+  std::vector<std::int64_t> ids;
+  for (std::int64_t i = 70000; i >= 3; --i) ids.push_back(i);
+  clear();
+  EXPECT_THAT(names_where(col(&Product::id).in(ids)), ElementsAre("carrot", "dates", "eggplant"));
+  EXPECT_EQ(statements.size(), 1u);
+  EXPECT_THAT(names_where(col(&Product::id).not_in(ids)), ElementsAre("apple", "banana"));
+}
+
+TEST_P(QueryTest, InListOfTextLongerThanTheParameterLimitIsAnArgumentErrorNamingTheLimit) {
+  const std::vector<std::string> names(70000, "apple");
+  try {
+    names_where(col(&Product::name).in(names));
+    FAIL() << "expected relate::ArgumentError";
+  } catch (const relate::ArgumentError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("70000 parameters"));
+    EXPECT_THAT(e.what(), HasSubstr(std::to_string(engine.dialect().max_parameters())));
+  }
+}
+
+TEST_P(QueryTest, InListAtTheParameterLimitIsBound) {
+  std::vector<std::int64_t> ids(engine.dialect().max_parameters(), 1);
+  clear();
+  EXPECT_THAT(names(relate::select<Product>().where(col(&Product::id).in(ids))),
+              ElementsAre("apple"));
+  ASSERT_EQ(statements.size(), 1u);
+  EXPECT_THAT(statements[0], HasSubstr("IN (?, ?"));
+}
+
 TEST_P(QueryTest, IsNull) {
   EXPECT_THAT(names_where(col(&Product::category).is_null()), ElementsAre("dates"));
 }

@@ -51,6 +51,41 @@ TEST_P(RelationshipTest, ChildrenAddedThroughTheCollectionAreCommittedWithTheirF
             (Rows{{"ann@home", std::to_string(ann->id)}, {"ann@work", std::to_string(ann->id)}}));
 }
 
+TEST_P(RelationshipTest, BackAndFrontOfAnEmptyCollectionAreAnInvalidRequestErrorNamingIt) {
+  seed();
+  relate::Session session(engine, md);
+  auto bob = session.get<User>(2);
+  for (auto take : {+[](const relate::many<Address>& a) { a.back(); },
+                    +[](const relate::many<Address>& a) { a.front(); }}) {
+    try {
+      take(bob->addresses);
+      FAIL() << "expected relate::InvalidRequestError";
+    } catch (const relate::InvalidRequestError& e) {
+      EXPECT_THAT(e.what(), ::testing::HasSubstr("User.addresses"));
+      EXPECT_THAT(e.what(), ::testing::HasSubstr("empty"));
+    }
+  }
+}
+
+TEST_P(RelationshipTest, IndexPastTheEndIsAnInvalidRequestErrorNamingTheCollectionAndItsSize) {
+  seed();
+  relate::Session session(engine, md);
+  auto ann = session.get<User>(1);
+  try {
+    ann->addresses[2];
+    FAIL() << "expected relate::InvalidRequestError";
+  } catch (const relate::InvalidRequestError& e) {
+    EXPECT_THAT(e.what(), ::testing::StartsWith("no item 2 in '"));
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("User.addresses', which holds 2"));
+  }
+  EXPECT_EQ(ann->addresses.back()->email, "ann@work");
+}
+
+TEST(Collection, BackOfAnEmptyUnboundCollectionIsAnInvalidRequestError) {
+  const relate::many<Address> addresses;
+  EXPECT_THROW(addresses.back(), relate::InvalidRequestError);
+}
+
 TEST_P(RelationshipTest, ParentNavigatesToItsChildrenAfterLoading) {
   seed();
   relate::Session session(engine, md);

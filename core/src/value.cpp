@@ -1,3 +1,4 @@
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <relate/column_traits.hpp>
@@ -35,7 +36,38 @@ namespace {
 
 namespace detail {
 void throw_out_of_range(const std::string& what) { throw DataError(what); }
+
+std::string timestamp_out_of_range(std::int64_t days) {
+  using namespace std::chrono;
+  // std::chrono::year ends at 32767: past it, the year is worked out from the average
+  // year's length.
+  const long long in_year =
+      days > -11'000'000 && days < 11'000'000
+          ? static_cast<long long>(int(year_month_day(sys_days(std::chrono::days(days))).year()))
+          : static_cast<long long>(std::floor(1970 + static_cast<double>(days) / 365.2425));
+  return "a timestamp in the year " + std::to_string(in_year) +
+         " lies outside years 1 to 9999, the range every backend stores";
+}
 }  // namespace detail
+
+namespace {
+
+constexpr std::chrono::sys_days first_day{std::chrono::year{1} / std::chrono::January / 1};
+constexpr std::chrono::sys_days last_day{std::chrono::year{9999} / std::chrono::December / 31};
+
+bool in_portable_range(Timestamp t) {
+  // Compared in days first: whole days of any Timestamp fit, microseconds far from
+  // the epoch need not.
+  const auto day = std::chrono::floor<std::chrono::days>(t);
+  return day >= first_day && day <= last_day;
+}
+
+std::string out_of_range(Timestamp t) {
+  return detail::timestamp_out_of_range(
+      std::chrono::floor<std::chrono::days>(t).time_since_epoch().count());
+}
+
+}  // namespace
 
 bool Value::as_bool() const {
   if (auto* b = std::get_if<bool>(&v_)) return *b;
@@ -102,14 +134,28 @@ std::string Value::to_string() const {
       }
       return out + "'";
     }
-    case Kind::timestamp:
-      return "'" + format_timestamp(std::get<Timestamp>(v_)) + "'";
+    case Kind::timestamp: {
+      const Timestamp t = std::get<Timestamp>(v_);
+      if (!in_portable_range(t)) {
+        return "timestamp(" + std::to_string(t.time_since_epoch().count()) + " us)";
+      }
+      return "'" + format_timestamp(t) + "'";
+    }
   }
   return "?";
 }
 
+Timestamp min_timestamp() { return Timestamp(first_day); }
+Timestamp max_timestamp() {
+  using namespace std::chrono;
+  return Timestamp(last_day + days(1)) - microseconds(1);
+}
+
 std::string format_timestamp(Timestamp t) {
   using namespace std::chrono;
+  // Beyond the portable range std::chrono::year itself overflows (it ends at 32767):
+  // refuse rather than write a wrong year.
+  if (!in_portable_range(t)) throw DataError(out_of_range(t));
   const auto day = floor<days>(t);
   const year_month_day ymd(day);
   const hh_mm_ss<microseconds> time(t - day);
@@ -127,16 +173,46 @@ Timestamp parse_timestamp(std::string_view text) {
   unsigned mo = 0, d = 0;
   int h = 0, mi = 0, s = 0;
   char frac[16] = {0};
+  int end = 0;
   const std::string str(text);
-  const int n =
-      std::sscanf(str.c_str(), "%d-%u-%u%*[ T]%d:%d:%d.%15[0-9]", &y, &mo, &d, &h, &mi, &s, frac);
+  // %n records where the date (or the time, if there is one) ended: whatever follows
+  // (PostgreSQL's " BC", a time zone offset) is a year or offset this cannot represent;
+  // only Z, which says UTC, may.
+  int n =
+      std::sscanf(str.c_str(), "%d-%u-%u%n%*[ T]%d:%d:%d%n", &y, &mo, &d, &end, &h, &mi, &s, &end);
+  if (n == 6 && str[static_cast<std::size_t>(end)] == '.') {
+    int frac_end = 0;
+    if (std::sscanf(str.c_str() + end, ".%15[0-9]%n", frac, &frac_end) == 1) end += frac_end;
+  }
+  if (n == 6 && str[static_cast<std::size_t>(end)] == 'Z') ++end;
   const year_month_day ymd{year(y), month(mo), day(d)};
-  if (n < 3 || !ymd.ok() || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60) {
+  if ((n != 3 && n != 6) || static_cast<std::size_t>(end) != str.size() || !ymd.ok() || h < 0 ||
+      h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60) {
     throw DataError("cannot read '" + str + "' as a timestamp (expected YYYY-MM-DD HH:MM:SS)");
   }
   long micros = 0;
   for (int i = 0; i < 6; ++i) micros = micros * 10 + (frac[i] ? frac[i] - '0' : 0);
   return sys_days(ymd) + hours(h) + minutes(mi) + seconds(s) + microseconds(micros);
+}
+
+void check_portable(const Value& value, ValueUse use, std::string_view where) {
+  const auto refuse = [&](const std::string& what) {
+    throw DataError((where.empty() ? std::string() : std::string(where) + ": ") + what);
+  };
+  if (const auto* d = std::get_if<double>(&value.storage())) {
+    if (std::isnan(*d)) refuse("NaN cannot be stored: MariaDB refuses it and SQLite stores NULL");
+    if (std::isinf(*d)) {
+      refuse(std::string(*d > 0 ? "+" : "-") +
+             "infinity cannot be stored: MariaDB has no infinite doubles");
+    }
+    if (use == ValueUse::stored && *d == 0 && std::signbit(*d)) {
+      refuse(
+          "-0.0 cannot be stored exactly: SQLite and MariaDB keep it as 0 (add 0.0 to the value "
+          "to store 0)");
+    }
+  } else if (const auto* t = std::get_if<Timestamp>(&value.storage())) {
+    if (!in_portable_range(*t)) refuse(out_of_range(*t));
+  }
 }
 
 Value normalize(Value value, ColumnType type) {

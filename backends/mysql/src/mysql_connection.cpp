@@ -210,6 +210,8 @@ std::unique_ptr<Cursor> MysqlConnection::execute(const sql::CompiledStatement& s
           st.setInt64(index, v.as_int());
           break;
         case Value::Kind::real:
+          // NaN and infinity, also in statements compiled by hand (the compiler checks).
+          check_portable(v, ValueUse::compared);
           st.setDouble(index, v.as_double());
           break;
         case Value::Kind::text:

@@ -77,7 +77,10 @@ bool MysqlDialect::supports_referential_action(ReferentialAction action) const {
 }
 
 std::string MysqlDialect::table_options() const {
-  return " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
+  // utf8mb4_bin is PAD SPACE ('a' = 'a ', and a unique index refuses 'a ' next to 'a');
+  // utf8mb4_nopad_bin (MariaDB 10.2+) compares exactly. MySQL 8.0 spells it
+  // utf8mb4_0900_bin.
+  return " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin";
 }
 
 std::string MysqlDialect::has_table_sql() const {

@@ -1,8 +1,8 @@
-// MySQL's and MariaDB's SQL: backquoted identifiers, ? placeholders, AUTO_INCREMENT
-// keys read back with LAST_INSERT_ID(), InnoDB tables in utf8mb4 with a binary
-// collation (string equality as on SQLite and PostgreSQL), VARCHAR(255) for text
-// that carries a key or an index, DATETIME(6), and no ON DELETE/UPDATE SET DEFAULT
-// (InnoDB refuses it).
+// MySQL's and MariaDB's SQL: backquoted identifiers of at most 64 characters, ?
+// placeholders, AUTO_INCREMENT keys read back with LAST_INSERT_ID(), InnoDB tables in
+// utf8mb4 with MariaDB's NO PAD binary collation (string equality and LIKE exact, as
+// on SQLite and PostgreSQL), VARCHAR(255) for text that carries a key or an index,
+// DATETIME(6), and no ON DELETE/UPDATE SET DEFAULT (InnoDB refuses it).
 #pragma once
 
 #include <relate/engine/dialect.hpp>
@@ -13,6 +13,9 @@ class MysqlDialect final : public Dialect {
  public:
   std::string_view name() const override { return "mysql"; }
   std::string quote_identifier(std::string_view name) const override;
+  // Longer names are refused (errno 1059), also the ones the server makes up.
+  std::size_t max_identifier_length() const override { return 64; }
+  bool identifier_limit_in_characters() const override { return true; }
   std::string limit_offset(std::optional<std::int64_t> limit, std::optional<std::int64_t> offset,
                            std::size_t first_param_index) const override;
   std::string column_type(const Column& column) const override;

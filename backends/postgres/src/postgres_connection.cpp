@@ -48,6 +48,8 @@ std::string as_text(const Value& v) {
     case Value::Kind::integer:
       return std::to_string(v.as_int());
     case Value::Kind::real: {
+      // NaN and infinity, also in statements compiled by hand (the compiler checks).
+      check_portable(v, ValueUse::compared);
       char buf[32];
       std::snprintf(buf, sizeof buf, "%.17g", v.as_double());
       return buf;

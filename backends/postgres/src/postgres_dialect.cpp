@@ -6,6 +6,13 @@ std::string PostgresDialect::placeholder(std::size_t index) const {
   return ":p" + std::to_string(index + 1);
 }
 
+std::string PostgresDialect::like(const std::string& operand, const sql::Like& like,
+                                  const std::function<std::string(Value)>& bind) const {
+  if (like.match_case == sql::Case::sensitive) return Dialect::like(operand, like, bind);
+  const std::string pattern = bind(Value(like.pattern));
+  return operand + " ILIKE " + pattern + " ESCAPE " + bind(Value(std::string(1, like.escape)));
+}
+
 std::string PostgresDialect::column_type(const Column& column) const {
   switch (column.type()) {
     case ColumnType::blob:

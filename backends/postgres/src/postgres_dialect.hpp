@@ -1,6 +1,6 @@
-// PostgreSQL's SQL: double-quoted identifiers, SOCI's :name placeholders (SOCI turns
-// them into $n), BIGSERIAL keys, RETURNING, BYTEA and BOOLEAN columns, OFFSET without
-// LIMIT, every ON DELETE action.
+// PostgreSQL's SQL: double-quoted identifiers of at most 63 bytes, SOCI's :name
+// placeholders (SOCI turns them into $n), BIGSERIAL keys, RETURNING, BYTEA and BOOLEAN
+// columns, OFFSET without LIMIT, every ON DELETE action, ILIKE.
 #pragma once
 
 #include <relate/engine/dialect.hpp>
@@ -11,6 +11,10 @@ class PostgresDialect final : public Dialect {
  public:
   std::string_view name() const override { return "postgresql"; }
   std::string placeholder(std::size_t index) const override;
+  // NAMEDATALEN - 1: longer names are cut short, with only a NOTICE.
+  std::size_t max_identifier_length() const override { return 63; }
+  std::string like(const std::string& operand, const sql::Like& like,
+                   const std::function<std::string(Value)>& bind) const override;
   std::string column_type(const Column& column) const override;
   // SOCI reads TIMESTAMP into a std::tm, without the microseconds: read it as text.
   std::string select_column(std::string sql, const Column& column) const override;

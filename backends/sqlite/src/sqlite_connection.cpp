@@ -161,6 +161,9 @@ void SqliteConnection::bind(sqlite3_stmt* stmt, const std::vector<Value>& params
         rc = sqlite3_bind_int64(stmt, p, v.as_int());
         break;
       case Value::Kind::real:
+        // NaN (SQLite would store NULL) and infinity, also in statements compiled by
+        // hand (the compiler checks).
+        check_portable(v, ValueUse::compared);
         rc = sqlite3_bind_double(stmt, p, v.as_double());
         break;
       case Value::Kind::text: {

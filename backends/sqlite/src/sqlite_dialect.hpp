@@ -1,5 +1,6 @@
 // SQLite's SQL: double-quoted identifiers, ? placeholders, INTEGER PRIMARY KEY as the
-// rowid alias for autoincrement, RETURNING (3.35+), every ON DELETE action.
+// rowid alias for autoincrement, RETURNING (3.35+), every ON DELETE action, no limit on
+// identifiers, and case-sensitive LIKE written as GLOB.
 #pragma once
 
 #include <relate/engine/dialect.hpp>
@@ -13,6 +14,10 @@ class SqliteDialect final : public Dialect {
   // SQLite has no OFFSET without LIMIT: LIMIT -1 stands for "all".
   std::string limit_offset(std::optional<std::int64_t> limit, std::optional<std::int64_t> offset,
                            std::size_t first_param_index) const override;
+  // SQLite's LIKE ignores ASCII case: a case-sensitive LIKE is written as GLOB, its
+  // pattern translated, which compares characters exactly (UTF-8 aware, as LIKE is).
+  std::string like(const std::string& operand, const sql::Like& like,
+                   const std::function<std::string(Value)>& bind) const override;
   bool supports_returning() const override { return true; }
   std::size_t max_parameters() const override { return 32766; }
   std::string has_table_sql() const override;

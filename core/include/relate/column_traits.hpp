@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <ratio>
 #include <relate/export.hpp>
 #include <relate/value.hpp>
 #include <string>
@@ -55,7 +56,10 @@ concept column_mappable = requires(const T& t, const Value& v) {
 
 namespace detail {
 [[noreturn]] RELATE_API void throw_out_of_range(const std::string& what);
-}
+// The DataError message for a timestamp `days` days after 1970-01-01 outside years 1
+// to 9999.
+RELATE_API std::string timestamp_out_of_range(std::int64_t days);
+}  // namespace detail
 
 template <>
 struct column_traits<bool> {
@@ -126,10 +130,26 @@ struct column_traits<std::chrono::time_point<std::chrono::system_clock, Duration
   using time_point = std::chrono::time_point<std::chrono::system_clock, Duration>;
   static constexpr ColumnType type = ColumnType::timestamp;
   static Value to_value(time_point v) {
+    // Checked in whole days, which cannot overflow: a coarse time_point (sys_seconds)
+    // can lie beyond what microseconds count.
+    const auto day = std::chrono::floor<std::chrono::days>(v);
+    if (day < std::chrono::floor<std::chrono::days>(min_timestamp()) ||
+        day > std::chrono::floor<std::chrono::days>(max_timestamp())) {
+      detail::throw_out_of_range(detail::timestamp_out_of_range(day.time_since_epoch().count()));
+    }
     return Value(std::chrono::time_point_cast<std::chrono::microseconds>(v));
   }
   static time_point from_value(const Value& v) {
-    return std::chrono::time_point_cast<Duration>(v.as_timestamp());
+    const Timestamp t = v.as_timestamp();
+    if constexpr (std::ratio_less_v<typename Duration::period, std::micro>) {
+      // A finer time_point (system_clock's nanoseconds) spans only about 584 years.
+      if (t < std::chrono::time_point_cast<std::chrono::microseconds>(time_point::min()) ||
+          t > std::chrono::time_point_cast<std::chrono::microseconds>(time_point::max())) {
+        detail::throw_out_of_range("the timestamp " + v.to_string() +
+                                   " does not fit the member's time_point");
+      }
+    }
+    return std::chrono::time_point_cast<Duration>(t);
   }
 };
 

@@ -102,16 +102,21 @@ struct Index {
   std::string name;
   std::vector<const Column*> columns;
   bool unique = false;
+  // ix_<table>_<columns>, made up by Relate: DDL shortens it to fit a backend's limit
+  // (Dialect::fit_identifier) where a name the user chose is an error.
+  bool generated_name = false;
 };
 
 class RELATE_API Table {
  public:
-  explicit Table(std::string name) : name_(std::move(name)) {}
+  // An empty name is a relate::MappingError.
+  explicit Table(std::string name);
   Table(const Table&) = delete;
   Table& operator=(const Table&) = delete;
 
   const std::string& name() const { return name_; }
 
+  // An empty name is a relate::MappingError; one the table has already an ArgumentError.
   Column& add_column(std::string name, ColumnType type);
   const std::vector<std::unique_ptr<Column>>& columns() const { return columns_; }
   // The column of that name; throws relate::ArgumentError naming table and column.

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <relate/export.hpp>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -58,8 +59,24 @@ class RELATE_API Value {
 
 RELATE_API std::string_view kind_name(Value::Kind kind);
 
-// Timestamps are written as ISO-8601 text where a backend has no native type.
+// The timestamps every backend stores exactly: years 1 to 9999, as ISO-8601 text with
+// four-digit years (PostgreSQL has no year 0, MariaDB's DATETIME ends with 9999).
+RELATE_API Timestamp min_timestamp();
+RELATE_API Timestamp max_timestamp();
+
+// Timestamps are written as ISO-8601 text where a backend has no native type. A
+// timestamp outside min_timestamp()..max_timestamp() is a relate::DataError.
 RELATE_API std::string format_timestamp(Timestamp t);
 RELATE_API Timestamp parse_timestamp(std::string_view text);
+
+// Where a value goes: a column it is written to, or a comparison in a query.
+enum class ValueUse { stored, compared };
+
+// Throws relate::DataError unless every backend holds `value` exactly, so that what one
+// backend refuses every backend refuses: a double must be finite (MariaDB cannot store
+// NaN or infinity, SQLite turns NaN into NULL) and, when stored, not -0.0 (SQLite and
+// MariaDB keep it as 0); a timestamp must lie between min_timestamp() and
+// max_timestamp(). `where` names the column, e.g. "column 'users.score'".
+RELATE_API void check_portable(const Value& value, ValueUse use, std::string_view where = {});
 
 }  // namespace relate

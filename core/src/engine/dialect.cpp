@@ -1,6 +1,82 @@
+#include <cstdio>
 #include <relate/engine/dialect.hpp>
+#include <relate/errors.hpp>
 
 namespace relate {
+
+namespace {
+
+// Where the UTF-8 character that starts at `text[i]` ends.
+std::size_t next_character(std::string_view text, std::size_t i) {
+  ++i;
+  while (i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) ++i;
+  return i;
+}
+
+}  // namespace
+
+std::size_t Dialect::identifier_length(std::string_view name) const {
+  if (!identifier_limit_in_characters()) return name.size();
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < name.size(); i = next_character(name, i)) ++n;
+  return n;
+}
+
+bool Dialect::identifier_fits(std::string_view name) const {
+  const std::size_t limit = max_identifier_length();
+  // A name is never shorter in characters than a limit's worth of bytes.
+  return !name.empty() && (limit == 0 || name.size() <= limit || identifier_length(name) <= limit);
+}
+
+void Dialect::check_identifier(std::string_view name, std::string_view what) const {
+  if (name.empty()) throw MappingError(std::string(what) + " has an empty name");
+  if (identifier_fits(name)) return;
+  const std::size_t limit = max_identifier_length();
+  const std::size_t length = identifier_length(name);
+  const char* unit = identifier_limit_in_characters() ? " characters" : " bytes";
+  throw MappingError(std::string(what) + ": the name is " + std::to_string(length) + unit +
+                     " long, and the " + std::string(this->name()) + " backend allows " +
+                     std::to_string(limit) +
+                     " (longer names are cut short or refused): choose a shorter name");
+}
+
+void Dialect::check_identifiers(const Table& table) const {
+  const std::string of = "table '" + table.name() + "'";
+  check_identifier(table.name(), of);
+  for (const auto& c : table.columns()) {
+    check_identifier(c->name(), "column '" + c->name() + "' of " + of);
+  }
+  for (const auto& u : table.unique_constraints()) {
+    if (!u.name.empty()) check_identifier(u.name, "unique constraint '" + u.name + "' of " + of);
+  }
+  for (const auto& fk : table.foreign_keys()) {
+    if (!fk.name.empty()) check_identifier(fk.name, "foreign key '" + fk.name + "' of " + of);
+  }
+  for (const auto& ix : table.indexes()) {
+    if (!ix.generated_name) check_identifier(ix.name, "index '" + ix.name + "' of " + of);
+  }
+}
+
+std::string Dialect::fit_identifier(std::string name) const {
+  const std::size_t limit = max_identifier_length();
+  if (limit == 0 || identifier_length(name) <= limit) return name;
+  // FNV-1a: stable across platforms and releases, unlike std::hash.
+  std::uint32_t hash = 2166136261u;
+  for (const char c : name) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 16777619u;
+  }
+  char suffix[16];
+  std::snprintf(suffix, sizeof suffix, "_%08x", static_cast<unsigned>(hash));
+  const std::size_t keep = limit > 9 ? limit - 9 : 0;
+  std::size_t end = 0;  // never inside a UTF-8 character
+  while (end < name.size()) {
+    const std::size_t next = next_character(name, end);
+    if (identifier_length(std::string_view(name).substr(0, next)) > keep) break;
+    end = next;
+  }
+  return name.substr(0, end) + suffix;
+}
 
 std::string Dialect::quote_identifier(std::string_view name) const {
   std::string out = "\"";
@@ -50,5 +126,16 @@ std::string Dialect::autoincrement_column(const Column& column) const {
 }
 
 bool Dialect::supports_referential_action(ReferentialAction) const { return true; }
+
+std::string Dialect::like(const std::string& operand, const sql::Like& like,
+                          const std::function<std::string(Value)>& bind) const {
+  if (like.match_case == sql::Case::insensitive) {
+    const std::string pattern = bind(Value(like.pattern));
+    return "LOWER(" + operand + ") LIKE LOWER(" + pattern + ") ESCAPE " +
+           bind(Value(std::string(1, like.escape)));
+  }
+  const std::string pattern = bind(Value(like.pattern));
+  return operand + " LIKE " + pattern + " ESCAPE " + bind(Value(std::string(1, like.escape)));
+}
 
 }  // namespace relate

@@ -139,6 +139,11 @@ void MetaDataImpl::add_mapper(Mapper::Blueprint bp, std::string name,
   if (by_type.count(bp.type)) {
     throw MappingError("the model " + std::string(bp.name) + " is mapped twice in this MetaData");
   }
+  if (name.empty()) {
+    throw MappingError("the model " + std::string(bp.name) +
+                       " is mapped to a table with an empty name: give .table<" +
+                       std::string(bp.name) + ">(\"name\", ...) a name");
+  }
   Table& table = add_table(std::move(name));
   auto mapper = std::make_unique<Mapper>(std::move(bp));
   Mapper& m = *mapper;
@@ -224,6 +229,10 @@ void MetaDataImpl::apply_option(Mapper& m, Table& table, const TableOption& opti
           if (o.is_nullable) c.set_nullable(*o.is_nullable);
           if (o.default_value) c.set_default(*o.default_value);
           if (o.column_name) {
+            if (o.column_name->empty()) {
+              throw MappingError(ctx + ": column(" + member_name(o.member) +
+                                 ").name() was given an empty name");
+            }
             // Rebuild the name: columns are looked up by name, so rename in place.
             if (table.find_column(*o.column_name)) {
               throw MappingError(ctx + " already has a column named '" + *o.column_name + "'");

@@ -25,7 +25,14 @@ Column& Column::set_primary_key(bool v) {
   return *this;
 }
 
+Table::Table(std::string name) : name_(std::move(name)) {
+  if (name_.empty()) throw MappingError("a table needs a name: an empty one was given");
+}
+
 Column& Table::add_column(std::string name, ColumnType type) {
+  if (name.empty()) {
+    throw MappingError("table '" + name_ + "': a column needs a name, an empty one was given");
+  }
   if (find_column(name)) {
     throw ArgumentError("table '" + name_ + "' already has a column named '" + name + "'");
   }
@@ -83,17 +90,18 @@ void Table::add_unique(std::vector<const Column*> columns, std::string name) {
 }
 
 void Table::add_index(std::vector<const Column*> columns, bool unique, std::string name) {
-  if (name.empty()) {
+  const bool generated = name.empty();
+  if (generated) {
     name = "ix_" + name_;
     for (const Column* c : columns) name += "_" + c->name();
   }
-  indexes_.push_back(Index{std::move(name), std::move(columns), unique});
+  indexes_.push_back(Index{std::move(name), std::move(columns), unique, generated});
 }
 
 std::vector<Index> Table::indexes() const {
   std::vector<Index> all = indexes_;
   for (const auto& c : columns_) {
-    if (c->indexed()) all.push_back(Index{"ix_" + name_ + "_" + c->name(), {c.get()}, false});
+    if (c->indexed()) all.push_back(Index{"ix_" + name_ + "_" + c->name(), {c.get()}, false, true});
   }
   return all;
 }

@@ -1,17 +1,26 @@
 // Writes statement trees as SQL. Portable SQL is written here; every dialect-specific
-// piece (quoting, placeholders, LIMIT/OFFSET) comes from the Dialect.
+// piece (quoting, placeholders, LIMIT/OFFSET, LIKE) comes from the Dialect. What the
+// compiler writes fits every backend the same way: identifiers within the backend's
+// limit, values every backend stores exactly (relate::check_portable), and no more
+// bound parameters than the backend takes in one statement.
 #include <relate/engine/dialect.hpp>
 #include <relate/errors.hpp>
 #include <relate/schema.hpp>
 #include <relate/sql/compiler.hpp>
 
+#include "like_pattern.hpp"
+
 namespace relate::sql {
 
 namespace {
 
+// How IN lists are written: bound parameters, or (for a statement that would bind more
+// than the backend takes) lists of integers inline.
+enum class InValues { bound, inline_integers };
+
 class Compiler {
  public:
-  explicit Compiler(const Dialect& dialect) : dialect_(dialect) {}
+  Compiler(const Dialect& dialect, InValues in_values) : dialect_(dialect), in_values_(in_values) {}
 
   CompiledStatement finish() { return std::move(out_); }
 
@@ -65,7 +74,7 @@ class Compiler {
         out_.sql += "(";
         for (std::size_t i = 0; i < s.rows[r].size(); ++i) {
           if (i) out_.sql += ", ";
-          bind(s.rows[r][i]);
+          bind(s.rows[r][i], ValueUse::stored, i < s.columns.size() ? s.columns[i] : nullptr);
         }
         out_.sql += ")";
       }
@@ -84,7 +93,7 @@ class Compiler {
     for (std::size_t i = 0; i < s.values.size(); ++i) {
       if (i) out_.sql += ", ";
       out_.sql += q(s.values[i].first->name()) + " = ";
-      bind(s.values[i].second);
+      bind(s.values[i].second, ValueUse::stored, s.values[i].first);
     }
     where(s.where);
   }
@@ -95,11 +104,34 @@ class Compiler {
   }
 
  private:
-  std::string q(std::string_view name) const { return dialect_.quote_identifier(name); }
+  // A name from the schema: one the backend would cut short is refused, not sent.
+  std::string q(std::string_view name) const {
+    if (!dialect_.identifier_fits(name)) {
+      dialect_.check_identifier(name, "identifier '" + std::string(name) + "'");
+    }
+    return dialect_.quote_identifier(name);
+  }
+  // An alias Relate or the user made up for this statement: shortened to fit.
+  std::string alias(const std::string& name) const {
+    return dialect_.quote_identifier(dialect_.fit_identifier(name));
+  }
 
-  void bind(const Value& v) {
-    out_.sql += dialect_.placeholder(out_.params.size());
+  // `column`: where the value goes or what it is compared with, for error messages.
+  void bind(const Value& v, ValueUse use = ValueUse::compared, const Column* column = nullptr) {
+    out_.sql += placeholder(v, use, column);
+  }
+  std::string placeholder(const Value& v, ValueUse use, const Column* column = nullptr) {
+    try {
+      check_portable(v, use);
+    } catch (const DataError& e) {
+      // The column's name is put together only when it is needed.
+      if (!column) throw;
+      throw DataError("column '" + column->table().name() + "." + column->name() +
+                      "': " + e.what());
+    }
+    std::string marker = dialect_.placeholder(out_.params.size());
     out_.params.push_back(v);
+    return marker;
   }
 
   void from(const FromTable& f) {
@@ -110,7 +142,7 @@ class Compiler {
     } else {
       out_.sql += q(f.table->name());
     }
-    if (!f.alias.empty()) out_.sql += " AS " + q(f.alias);
+    if (!f.alias.empty()) out_.sql += " AS " + alias(f.alias);
   }
 
   void where(const Expr& e) {
@@ -133,8 +165,6 @@ class Compiler {
         return " > ";
       case BinaryOp::ge:
         return " >= ";
-      case BinaryOp::like:
-        return " LIKE ";
       case BinaryOp::and_:
         return " AND ";
       case BinaryOp::or_:
@@ -148,8 +178,13 @@ class Compiler {
   }
 
   std::string column_sql(const ColumnRef& c) const {
-    return q(c.qualifier.empty() ? c.column->table().name() : c.qualifier) + '.' +
+    return (c.qualifier.empty() ? q(c.column->table().name()) : alias(c.qualifier)) + '.' +
            q(c.column->name());
+  }
+  // The column an expression is, if it is one.
+  static const Column* column_of(const Expr& e) {
+    const auto* c = std::get_if<ColumnRef>(&e->v);
+    return c ? c->column : nullptr;
   }
   void node(const ColumnRef& c) { out_.sql += column_sql(c); }
   void node(const MemberRef& m) {
@@ -169,8 +204,22 @@ class Compiler {
     if (group) out_.sql += '(';
     expr(b.left);
     out_.sql += op_sql(b.op);
-    expr(b.right);
+    if (const auto* p = std::get_if<Param>(&b.right->v)) {
+      bind(p->value, ValueUse::compared, column_of(b.left));
+    } else {
+      expr(b.right);
+    }
     if (group) out_.sql += ')';
+  }
+  void node(const Like& l) {
+    check_like_pattern(l.pattern, l.escape);
+    // The operand is written first, so that its parameters come before the pattern's.
+    const std::size_t start = out_.sql.size();
+    expr(l.operand);
+    std::string operand = out_.sql.substr(start);
+    out_.sql.resize(start);
+    out_.sql +=
+        dialect_.like(operand, l, [this](Value v) { return placeholder(v, ValueUse::compared); });
   }
   void node(const Unary& u) {
     switch (u.op) {
@@ -197,11 +246,28 @@ class Compiler {
     }
     expr(in.operand);
     out_.sql += in.negated ? " NOT IN (" : " IN (";
+    const bool inline_values = writes_inline(in.values);
     for (std::size_t i = 0; i < in.values.size(); ++i) {
       if (i) out_.sql += ", ";
-      bind(in.values[i]);
+      value(in.values[i], inline_values, column_of(in.operand));
     }
     out_.sql += ')';
+  }
+
+  // Integers need no quoting: written as digits they cannot be anything but numbers.
+  bool writes_inline(const std::vector<Value>& values) const {
+    if (in_values_ != InValues::inline_integers) return false;
+    for (const Value& v : values) {
+      if (v.kind() != Value::Kind::integer) return false;
+    }
+    return true;
+  }
+  void value(const Value& v, bool inline_value, const Column* column) {
+    if (inline_value) {
+      out_.sql += std::to_string(v.as_int());
+    } else {
+      bind(v, ValueUse::compared, column);
+    }
   }
 
   void node(const TupleIn& in) {
@@ -220,9 +286,16 @@ class Compiler {
     };
     group([&](std::size_t i) { expr(in.operands[i]); }, in.operands.size());
     out_.sql += " IN (";
+    bool inline_values = in_values_ == InValues::inline_integers;
+    for (const auto& row : in.rows) inline_values = inline_values && writes_inline(row);
     for (std::size_t r = 0; r < in.rows.size(); ++r) {
       if (r) out_.sql += ", ";
-      group([&](std::size_t i) { bind(in.rows[r][i]); }, in.rows[r].size());
+      group(
+          [&](std::size_t i) {
+            value(in.rows[r][i], inline_values,
+                  i < in.operands.size() ? column_of(in.operands[i]) : nullptr);
+          },
+          in.rows[r].size());
     }
     out_.sql += ')';
   }
@@ -233,15 +306,32 @@ class Compiler {
   }
 
   const Dialect& dialect_;
+  const InValues in_values_;
   CompiledStatement out_;
 };
+
+CompiledStatement compile_with(const Statement& statement, const Dialect& dialect,
+                               InValues in_values) {
+  Compiler c(dialect, in_values);
+  std::visit([&c](const auto& s) { c.statement(s); }, statement);
+  return c.finish();
+}
 
 }  // namespace
 
 CompiledStatement compile(const Statement& statement, const Dialect& dialect) {
-  Compiler c(dialect);
-  std::visit([&c](const auto& s) { c.statement(s); }, statement);
-  return c.finish();
+  CompiledStatement out = compile_with(statement, dialect, InValues::bound);
+  const std::size_t limit = dialect.max_parameters();
+  if (out.params.size() <= limit) return out;
+  // Over the limit the server would refuse the statement (PostgreSQL and MySQL count
+  // parameters in 16 bits): lists of integers go inline; anything else is refused.
+  out = compile_with(statement, dialect, InValues::inline_integers);
+  if (out.params.size() <= limit) return out;
+  throw ArgumentError("the statement binds " + std::to_string(out.params.size()) +
+                      " parameters, and the " + std::string(dialect.name()) +
+                      " backend takes at most " + std::to_string(limit) +
+                      " in one statement (IN lists of integers are written inline; other "
+                      "values are not): split it into several statements");
 }
 
 }  // namespace relate::sql

@@ -29,11 +29,22 @@ void check_action(const Table& table, const ForeignKeyConstraint& fk,
                       std::string(d.name()) + " backend");
 }
 
-std::string foreign_key_name(const Table& table, const ForeignKeyConstraint& fk) {
+std::string foreign_key_name(const Table& table, const ForeignKeyConstraint& fk, const Dialect& d) {
   if (!fk.name.empty()) return fk.name;
   std::string name = "fk_" + table.name();
   for (const Column* c : fk.columns) name += "_" + c->name();
-  return name;
+  return d.fit_identifier(std::move(name));
+}
+
+// The CONSTRAINT clause of an inline foreign key. An unnamed one is left to the
+// database to name, unless the table's name is so long that the database's choice
+// (MySQL's <table>_ibfk_<n>) could pass its identifier limit.
+std::string constraint_clause(const Table& table, const ForeignKeyConstraint& fk,
+                              const Dialect& d) {
+  const std::size_t limit = d.max_identifier_length();
+  const bool long_table = limit != 0 && d.identifier_length(table.name()) + 10 > limit;
+  if (fk.name.empty() && !long_table) return {};
+  return "CONSTRAINT " + d.quote_identifier(foreign_key_name(table, fk, d)) + " ";
 }
 
 // FOREIGN KEY (...) REFERENCES t (...) [ON DELETE ...] [ON UPDATE ...]
@@ -82,16 +93,16 @@ std::vector<std::string> create_table_ddl(const Table& table, const Dialect& d,
     check_action(table, fk, fk.on_delete, "ON DELETE", d);
     check_action(table, fk, fk.on_update, "ON UPDATE", d);
     if (deferred.count(&fk)) continue;
-    std::string def = fk.name.empty() ? "" : "CONSTRAINT " + d.quote_identifier(fk.name) + " ";
-    item(def + foreign_key_clause(fk, d));
+    item(constraint_clause(table, fk, d) + foreign_key_clause(fk, d));
   }
   sql += "\n)" + d.table_options();
 
   std::vector<std::string> out{std::move(sql)};
   for (const auto& ix : table.indexes()) {
     out.push_back(std::string(ix.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ") +
-                  d.quote_identifier(ix.name) + " ON " + d.quote_identifier(table.name()) + " (" +
-                  column_list(ix.columns, d) + ")");
+                  d.quote_identifier(ix.generated_name ? d.fit_identifier(ix.name) : ix.name) +
+                  " ON " + d.quote_identifier(table.name()) + " (" + column_list(ix.columns, d) +
+                  ")");
   }
   return out;
 }
@@ -123,6 +134,8 @@ std::string alter_table(const Table& table, const Dialect& d) {
 }  // namespace
 
 CreateDdl create_ddl(const std::vector<const Table*>& tables, const Dialect& d) {
+  // Names the backend would cut short (two tables becoming one) fail before any DDL.
+  for (const Table* table : tables) d.check_identifiers(*table);
   const auto deferred = deferred_foreign_keys(tables, d);
   CreateDdl out;
   for (std::size_t i = 0; i < tables.size(); ++i) {
@@ -132,7 +145,7 @@ CreateDdl create_ddl(const std::vector<const Table*>& tables, const Dialect& d) 
     std::vector<std::string> add;
     for (const ForeignKeyConstraint* fk : deferred[i]) {
       add.push_back(alter_table(table, d) + "ADD CONSTRAINT " +
-                    d.quote_identifier(foreign_key_name(table, *fk)) + " " +
+                    d.quote_identifier(foreign_key_name(table, *fk, d)) + " " +
                     foreign_key_clause(*fk, d));
     }
     out.add_foreign_keys.push_back(std::move(add));
@@ -142,18 +155,20 @@ CreateDdl create_ddl(const std::vector<const Table*>& tables, const Dialect& d) 
 
 std::vector<std::vector<std::string>> drop_foreign_keys_ddl(const std::vector<const Table*>& tables,
                                                             const Dialect& d) {
+  for (const Table* table : tables) d.check_identifiers(*table);
   const auto deferred = deferred_foreign_keys(tables, d);
   std::vector<std::vector<std::string>> out(tables.size());
   for (std::size_t i = 0; i < tables.size(); ++i) {
     for (const ForeignKeyConstraint* fk : deferred[i]) {
       out[i].push_back(alter_table(*tables[i], d) + d.drop_foreign_key_clause() + " " +
-                       d.quote_identifier(foreign_key_name(*tables[i], *fk)));
+                       d.quote_identifier(foreign_key_name(*tables[i], *fk, d)));
     }
   }
   return out;
 }
 
 std::string drop_table_ddl(const Table& table, const Dialect& d) {
+  d.check_identifier(table.name(), "table '" + table.name() + "'");
   return "DROP TABLE " + d.quote_identifier(table.name());
 }
 

@@ -6,10 +6,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <relate/column_traits.hpp>
 #include <relate/export.hpp>
 #include <relate/schema.hpp>
+#include <relate/sql/expression.hpp>
 #include <string>
 #include <string_view>
 
@@ -24,6 +26,26 @@ class RELATE_API Dialect {
 
   // "name" with embedded quotes doubled.
   virtual std::string quote_identifier(std::string_view name) const;
+
+  // The longest identifier the database keeps as written (PostgreSQL cuts longer ones
+  // short, so two long names can become one; MySQL refuses them); 0: no limit. Counted
+  // in bytes, or in characters where identifier_limit_in_characters().
+  virtual std::size_t max_identifier_length() const { return 0; }
+  virtual bool identifier_limit_in_characters() const { return false; }
+  // `name`'s length in the unit of max_identifier_length().
+  std::size_t identifier_length(std::string_view name) const;
+  // Whether `name` is neither empty nor longer than max_identifier_length().
+  bool identifier_fits(std::string_view name) const;
+  // Throws relate::MappingError naming `what` (e.g. "table 'users'"), the backend and its
+  // limit unless identifier_fits(name).
+  void check_identifier(std::string_view name, std::string_view what) const;
+  // check_identifier for the table's name, its columns' and its named constraints' and
+  // indexes' (the names create_all writes that the user chose).
+  void check_identifiers(const Table& table) const;
+  // A name Relate made up (an index's ix_<table>_<column>, an alias) made to fit: a
+  // longer one is cut and ends with a hash of the whole name, as SQLAlchemy does, so
+  // that two long names with the same beginning stay apart.
+  std::string fit_identifier(std::string name) const;
   // The marker for the index-th bound parameter (0-based): "?" by default.
   virtual std::string placeholder(std::size_t index) const;
 
@@ -53,6 +75,13 @@ class RELATE_API Dialect {
   virtual std::string drop_foreign_key_clause() const { return "DROP CONSTRAINT"; }
   // Appended after CREATE TABLE (...): e.g. " ENGINE=InnoDB".
   virtual std::string table_options() const { return {}; }
+
+  // The SQL of `like` (sql::like, sql::ilike; its pattern checked already), `operand`
+  // being the SQL of the tested expression. `bind` binds a value and returns its
+  // placeholder; values are bound in the order their placeholders appear. The default
+  // writes `operand LIKE ? ESCAPE ?`, with LOWER() on both sides for Case::insensitive.
+  virtual std::string like(const std::string& operand, const sql::Like& like,
+                           const std::function<std::string(Value)>& bind) const;
 
   virtual bool supports_returning() const { return false; }
   // Bound parameters one statement may carry.

@@ -76,6 +76,8 @@ class RELATE_API RelationshipAttribute {
   }
   // Makes `item` reachable from this attribute's owner: one object graph for both.
   void link(InstanceState* item);
+  // Throws InvalidRequestError: `index` is not below `size`.
+  [[noreturn]] void throw_out_of_range(std::size_t index, std::size_t size) const;
   // The graph new objects created through this attribute should start in.
   std::shared_ptr<detail::ObjectGraph> home_graph() const;
 
@@ -273,12 +275,19 @@ class many final : public RelationshipAttribute {
     return items_.size();
   }
   bool empty() const { return size() == 0; }
+  // Out of range (front() and back() of an empty collection too): InvalidRequestError
+  // naming the relationship.
   ptr<T> operator[](std::size_t i) const {
     load();
-    return ptr<T>::from_state(items_.at(i));
+    if (i >= items_.size()) throw_out_of_range(i, items_.size());
+    return ptr<T>::from_state(items_[i]);
   }
   ptr<T> front() const { return (*this)[0]; }
-  ptr<T> back() const { return (*this)[size() - 1]; }
+  ptr<T> back() const {
+    load();
+    if (items_.empty()) throw_out_of_range(0, 0);
+    return ptr<T>::from_state(items_.back());
+  }
   bool contains(const ptr<T>& p) const {
     load();
     return std::find(items_.begin(), items_.end(), p.state()) != items_.end();

@@ -15,6 +15,7 @@
 #include <relate/orm/mapping_options.hpp>
 #include <relate/sql/expression.hpp>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -56,6 +57,8 @@ class TypedColumn {
 
  public:
   using value_type = typename inner<M>::type;
+  // Text columns (std::string, std::optional<std::string>) take LIKE.
+  static constexpr bool is_text = std::is_same_v<value_type, std::string>;
 
   explicit TypedColumn(sql::MemberRef ref)
       : expr_(std::make_shared<const sql::Node>(sql::Node{std::move(ref)})) {}
@@ -77,9 +80,35 @@ class TypedColumn {
   Condition not_in(const std::vector<value_type>& values) const { return in_impl(values, true); }
   Condition is_null() const { return Condition(sql::unary(sql::UnaryOp::is_null, expr_)); }
   Condition is_not_null() const { return Condition(sql::unary(sql::UnaryOp::is_not_null, expr_)); }
-  Condition like(std::string pattern) const requires std::is_same_v<value_type, std::string> {
-    return Condition(
-        sql::binary(sql::BinaryOp::like, expr_, sql::param(Value(std::move(pattern)))));
+  // LIKE, the same on every backend: case-sensitive, `%` any run of characters, `_` one
+  // character, `escape` before %, _ or itself makes it literal. ilike ignores the case
+  // of ASCII letters (others: docs/backends.md).
+  Condition like(std::string pattern, char escape = '\\') const requires is_text {
+    return Condition(sql::like(expr_, std::move(pattern), escape));
+  }
+  Condition ilike(std::string pattern, char escape = '\\') const requires is_text {
+    return Condition(sql::ilike(expr_, std::move(pattern), escape));
+  }
+  // Contains, begins or ends with `text`, taken literally (% and _ in it match only
+  // themselves), as SQLAlchemy's contains(..., autoescape=True); icontains & co. ignore
+  // case as ilike does.
+  Condition contains(std::string_view text) const requires is_text {
+    return like("%" + sql::escape_like(text) + "%");
+  }
+  Condition startswith(std::string_view text) const requires is_text {
+    return like(sql::escape_like(text) + "%");
+  }
+  Condition endswith(std::string_view text) const requires is_text {
+    return like("%" + sql::escape_like(text));
+  }
+  Condition icontains(std::string_view text) const requires is_text {
+    return ilike("%" + sql::escape_like(text) + "%");
+  }
+  Condition istartswith(std::string_view text) const requires is_text {
+    return ilike(sql::escape_like(text) + "%");
+  }
+  Condition iendswith(std::string_view text) const requires is_text {
+    return ilike("%" + sql::escape_like(text));
   }
 
  private:

@@ -1,5 +1,6 @@
 // SQL expression trees: column references, bound parameters, comparisons, boolean
-// logic, IN and IS NULL. Values are always bound parameters, never spliced into text.
+// logic, LIKE, IN and IS NULL. Values are always bound parameters, never spliced into
+// text (integers of an IN list too long to bind are the one exception: see InList).
 // ORM queries refer to model members (MemberRef) that the session resolves to
 // columns before compiling.
 #pragma once
@@ -20,7 +21,7 @@ class Column;
 
 namespace relate::sql {
 
-enum class BinaryOp { eq, ne, lt, le, gt, ge, like, and_, or_ };
+enum class BinaryOp { eq, ne, lt, le, gt, ge, and_, or_ };
 enum class UnaryOp { not_, is_null, is_not_null };
 
 struct Node;
@@ -54,6 +55,23 @@ struct Unary {
   Expr operand;
 };
 
+// Whether LIKE tells upper from lower case. Case::insensitive folds ASCII letters on
+// every backend; other letters as docs/backends.md says.
+enum class Case { sensitive, insensitive };
+
+// operand LIKE pattern, the same on every backend: `%` matches any run of characters,
+// `_` one character, and `escape` makes the next %, _ or escape character literal
+// (escape_like writes such a pattern for a literal text).
+struct Like {
+  Expr operand;
+  std::string pattern;
+  char escape = '\\';
+  Case match_case = Case::sensitive;
+};
+
+// An empty list matches nothing (NOT IN: everything). A list longer than the backend
+// binds in one statement (Dialect::max_parameters) is written inline when it holds
+// integers only, which need no quoting; otherwise compiling it is an ArgumentError.
 struct InList {
   Expr operand;
   std::vector<Value> values;
@@ -67,7 +85,7 @@ struct TupleIn {
 };
 
 struct Node {
-  std::variant<ColumnRef, MemberRef, Param, Binary, Unary, InList, TupleIn> v;
+  std::variant<ColumnRef, MemberRef, Param, Binary, Unary, Like, InList, TupleIn> v;
 };
 
 inline Expr column(const Column& c, std::string qualifier = {}) {
@@ -80,6 +98,19 @@ inline Expr binary(BinaryOp op, Expr l, Expr r) {
 inline Expr unary(UnaryOp op, Expr e) {
   return std::make_shared<const Node>(Node{Unary{op, std::move(e)}});
 }
+// Case-sensitive LIKE; ilike ignores case. The escape character is ASCII punctuation
+// other than % and _; the compiler refuses a pattern in which it is followed by
+// anything but %, _ or itself (relate::ArgumentError), as PostgreSQL would.
+inline Expr like(Expr e, std::string pattern, char escape = '\\') {
+  return std::make_shared<const Node>(Node{Like{std::move(e), std::move(pattern), escape}});
+}
+inline Expr ilike(Expr e, std::string pattern, char escape = '\\') {
+  return std::make_shared<const Node>(
+      Node{Like{std::move(e), std::move(pattern), escape, Case::insensitive}});
+}
+// `text` as a LIKE pattern that matches exactly it: %, _ and `escape` escaped.
+RELATE_API std::string escape_like(std::string_view text, char escape = '\\');
+
 inline Expr in_list(Expr e, std::vector<Value> values, bool negated = false) {
   return std::make_shared<const Node>(Node{InList{std::move(e), std::move(values), negated}});
 }
@@ -110,6 +141,9 @@ Expr transform_members(const Expr& e, F&& resolve) {
                         transform_members(n.right, resolve));
         } else if constexpr (std::is_same_v<N, Unary>) {
           return unary(n.op, transform_members(n.operand, resolve));
+        } else if constexpr (std::is_same_v<N, Like>) {
+          return std::make_shared<const Node>(
+              Node{Like{transform_members(n.operand, resolve), n.pattern, n.escape, n.match_case}});
         } else if constexpr (std::is_same_v<N, InList>) {
           return in_list(transform_members(n.operand, resolve), n.values, n.negated);
         } else if constexpr (std::is_same_v<N, TupleIn>) {
