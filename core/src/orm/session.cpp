@@ -418,13 +418,13 @@ void SessionImpl::roll_back_connection() noexcept {
 void SessionImpl::fail_transaction() {
   roll_back_connection();
   connection_.reset();
-  restore_transaction_state();
+  restore_transaction_state(GeneratedKeys::take_back);
   failed_ = true;
 }
 
 void SessionImpl::abandon_transaction() {
   roll_back_connection();
-  restore_transaction_state();
+  restore_transaction_state(GeneratedKeys::keep);
   // Pending objects leave the session; deletions not committed are undone.
   for (InstanceState* s : new_) {
     InstanceAccess::session(*s) = nullptr;

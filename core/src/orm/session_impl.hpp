@@ -73,7 +73,11 @@ class SessionImpl {
   };
 
   IdentityKey key_of(const InstanceState& s) const;
-  void restore_transaction_state();
+  // What a restore does to the keys the database generated for objects the
+  // transaction inserted: a failed flush takes them back (the objects are pending
+  // again, to be flushed anew); a rollback leaves them, as SQLAlchemy does.
+  enum class GeneratedKeys { take_back, keep };
+  void restore_transaction_state(GeneratedKeys keys);
   // Rolls the connection back, ignoring a failure (a broken connection rolls back on
   // its own).
   void roll_back_connection() noexcept;

@@ -10,7 +10,7 @@
 
 namespace relate {
 
-void SessionImpl::restore_transaction_state() {
+void SessionImpl::restore_transaction_state(GeneratedKeys keys) {
   // Two passes: every journaled object leaves the identity map under its current
   // key before any returns under its old one, so that a key deleted and reused in
   // the transaction ends up with the object that held it before.
@@ -25,7 +25,7 @@ void SessionImpl::restore_transaction_state() {
   for (const auto& [state, saved] : entries) {
     if (state->session() != this) continue;
     if (saved.status == ObjectStatus::pending) {
-      if (saved.key_before) {
+      if (saved.key_before && keys == GeneratedKeys::take_back) {
         const Mapper& m = *state->mapper();
         m.set(state->object(), m.primary_key().front(), Value(*saved.key_before));
       }
