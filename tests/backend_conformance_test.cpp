@@ -441,6 +441,78 @@ TEST(MysqlUrlOptions, UnknownOptionIsAnArgumentErrorNamingIt) {
   EXPECT_THAT(argument_error("mysql://u:p@127.0.0.1:1/db?colour=blue"), HasSubstr("'colour'"));
 }
 
+// ---- IPv6 hosts: the address in brackets, the port after them ----
+
+// The server's URL with its host written as an IPv6 address in brackets: the servers
+// listen on 127.0.0.1, which the IPv4-mapped [::ffff:127.0.0.1] reaches.
+class Ipv6HostTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override { RELATE_REQUIRE_SERVER(GetParam()); }
+  static std::string ipv6_url() {
+    std::string url = server_url(GetParam());
+    const std::string host = "@127.0.0.1:";
+    return url.replace(url.find(host), host.size(), "@[::ffff:127.0.0.1]:");
+  }
+};
+
+TEST_P(Ipv6HostTest, BracketedHostConnectsOnTheUrlsPort) {
+  auto engine = relate::create_engine(ipv6_url());
+  EXPECT_EQ(engine.url().host, "::ffff:127.0.0.1");
+  auto c = engine.connect();
+  auto cursor = c.execute(relate::sql::CompiledStatement{"SELECT 1", {}});
+  ASSERT_TRUE(cursor->next());
+  EXPECT_EQ(cursor->get(0).as_int(), 1);
+}
+
+TEST(ServerBackends, RefusedIpv6ConnectionNamesTheHostInBracketsAndThePort) {
+  for (const char* url : {"postgresql://relate:s3cret@[::1]:1/relate_test",
+                          "mysql://relate:s3cret@[::1]:1/relate_test"}) {
+    try {
+      relate::create_engine(url).connect();
+      ADD_FAILURE() << "expected OperationalError for " << url;
+    } catch (const relate::OperationalError& e) {
+      EXPECT_THAT(e.what(), HasSubstr("[::1]:1")) << url;
+      EXPECT_THAT(e.what(), Not(HasSubstr("s3cret"))) << url;
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Servers, Ipv6HostTest, ::testing::Values("postgresql", "mysql"),
+                         [](const auto& info) { return info.param; });
+
+// ---- The process's first connections, made by several threads at once ----
+
+// ctest runs each test in a process of its own, so these are the process's first
+// connections: a driver's global set-up (Connector/C++'s driver registry) must happen
+// once, whichever thread gets there first. `make tsan` runs this under ThreadSanitizer.
+class FirstConnectionsTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override { RELATE_REQUIRE_SERVER(GetParam()); }
+};
+
+TEST_P(FirstConnectionsTest, ConcurrentFirstConnectionsInSeveralThreadsAllWork) {
+  auto engine = relate::create_engine(server_url(GetParam()));
+  constexpr int kThreads = 4;
+  std::atomic<int> answered{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      try {
+        auto c = engine.connect();
+        auto cursor = c.execute(relate::sql::CompiledStatement{"SELECT 1", {}});
+        if (cursor->next() && cursor->get(0).as_int() == 1) ++answered;
+      } catch (const std::exception& e) {
+        ADD_FAILURE() << e.what();
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(answered.load(), kThreads);
+}
+
+INSTANTIATE_TEST_SUITE_P(Servers, FirstConnectionsTest, ::testing::Values("postgresql", "mysql"),
+                         [](const auto& info) { return info.param; });
+
 INSTANTIATE_TEST_SUITE_P(Servers, PercentEncodedPasswordTest,
                          ::testing::Values("postgresql", "mysql"),
                          [](const auto& info) { return info.param; });
