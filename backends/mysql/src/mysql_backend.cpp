@@ -3,6 +3,7 @@
 
 #include "mysql_connection.hpp"
 #include "mysql_dialect.hpp"
+#include "mysql_options.hpp"
 
 namespace relate::mysql {
 
@@ -11,6 +12,7 @@ namespace {
 class MysqlBackend final : public Backend {
  public:
   std::vector<std::string> schemes() const override { return {"mysql", "mariadb"}; }
+  void validate(const Url& url) const override { read_options(url); }
   std::shared_ptr<const Dialect> dialect(const Url&) const override {
     static const auto d = std::make_shared<const MysqlDialect>();
     return d;

@@ -10,9 +10,10 @@
 #include <cppconn/statement.h>
 #include <mysql_driver.h>
 
-#include <charconv>
 #include <cstdio>
 #include <relate/errors.hpp>
+
+#include "mysql_options.hpp"
 
 namespace relate::mysql {
 
@@ -31,10 +32,42 @@ std::string constraint_of(const std::string& message) {
   return {};
 }
 
+// Errors after which the connection is gone: the client lost the server, or the
+// server ended the session (killed, shut down, timed out).
+bool is_disconnect(const ::sql::SQLException& e) {
+  switch (e.getErrorCode()) {
+    case 1053:  // server shutdown in progress
+    case 1077:  // normal shutdown
+    case 1078:  // got signal, aborting
+    case 1079:  // shutdown complete
+    case 1152:  // aborted connection
+    case 1158:  // error reading communication packets
+    case 1159:  // timeout reading communication packets
+    case 1160:  // error writing communication packets
+    case 1161:  // timeout writing communication packets
+    case 1927:  // connection was killed (MariaDB)
+    case 2006:  // server has gone away
+    case 2013:  // lost connection during query
+    case 2014:  // commands out of sync: the protocol state is lost
+    case 2055:  // lost connection (extended)
+    case 2056:  // statement closed with its connection
+    case 4031:  // disconnected by the server for inactivity (MySQL 8)
+    case 5013:  // network read error (MariaDB Connector/C)
+    case 5014:  // network write error (MariaDB Connector/C)
+      return true;
+    default:
+      return e.getSQLState().rfind("08", 0) == 0;  // SQLSTATE class 08: connection exception
+  }
+}
+
 [[noreturn]] void throw_error(const ::sql::SQLException& e, const std::string& sql,
                               const std::string& where) {
   std::string message = e.what();
   if (!sql.empty()) message += " [SQL: " + sql + "]";
+  if (is_disconnect(e)) {
+    throw OperationalError("MySQL at " + where + ": connection lost: " + message, sql,
+                           OperationalError::Link::lost);
+  }
   switch (e.getErrorCode()) {
     case 1451:  // a parent row is still referenced
     case 1452:  // no parent row
@@ -124,49 +157,35 @@ class MysqlCursor final : public Cursor {
   std::string where_;
 };
 
-// A URL option that counts seconds.
-int seconds(const std::string& key, const std::string& value) {
-  int n = 0;
-  const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), n);
-  if (error != std::errc() || end != value.data() + value.size() || n < 0) {
-    throw ArgumentError("MySQL URL option '" + key + "' must be a whole number of seconds, not '" +
-                        value + "'");
-  }
-  return n;
+// Connector/C++'s driver registry is not thread-safe: two threads connecting for the
+// first time at once race inside get_driver_instance_by_name (ThreadSanitizer: a
+// heap-use-after-free). A function-local static is initialised exactly once.
+::sql::mysql::MySQL_Driver& driver() {
+  static ::sql::mysql::MySQL_Driver* const instance = ::sql::mysql::get_mysql_driver_instance();
+  return *instance;
 }
 
 }  // namespace
 
 MysqlConnection::MysqlConnection(const Url& url)
-    : where_(url.host + ":" + std::to_string(url.port.value_or(3306))) {
+    // An IPv6 host in brackets, which Connector/C++'s tcp:// form reads as the host.
+    : where_((url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host) + ":" +
+             std::to_string(url.port.value_or(3306))) {
   ::sql::ConnectOptionsMap options;
   options["hostName"] = ::sql::SQLString("tcp://" + where_);
   options["userName"] = ::sql::SQLString(url.username);
   options["password"] = ::sql::SQLString(url.password);
   options["schema"] = ::sql::SQLString(url.database);
-  std::string charset = "utf8mb4";
-  int connect_timeout = 10;
-  for (const auto& [key, value] : url.query) {
-    if (key == "charset") {
-      charset = value;
-    } else if (key == "connect_timeout") {
-      connect_timeout = seconds(key, value);
-    } else if (key == "read_timeout") {
-      options["OPT_READ_TIMEOUT"] = seconds(key, value);
-    } else if (key == "write_timeout") {
-      options["OPT_WRITE_TIMEOUT"] = seconds(key, value);
-    } else {
-      throw ArgumentError("unknown MySQL URL option '" + key +
-                          "' (known: connect_timeout, read_timeout, write_timeout, charset)");
-    }
-  }
-  options["OPT_CHARSET_NAME"] = ::sql::SQLString(charset);
-  options["OPT_CONNECT_TIMEOUT"] = connect_timeout;
+  const MysqlOptions chosen = read_options(url);
+  options["OPT_CHARSET_NAME"] = ::sql::SQLString(chosen.charset);
+  options["OPT_CONNECT_TIMEOUT"] = chosen.connect_timeout;
+  if (chosen.read_timeout) options["OPT_READ_TIMEOUT"] = *chosen.read_timeout;
+  if (chosen.write_timeout) options["OPT_WRITE_TIMEOUT"] = *chosen.write_timeout;
   // Affected rows are the rows an UPDATE matched, as on the other backends (MySQL
   // would otherwise count only rows whose values changed).
   options["CLIENT_FOUND_ROWS"] = true;
   try {
-    connection_.reset(::sql::mysql::get_mysql_driver_instance()->connect(options));
+    connection_.reset(driver().connect(options));
     connection_->setAutoCommit(true);
   } catch (const ::sql::SQLException& e) {
     // The driver's message names host and port; it never carries the password.
@@ -189,6 +208,7 @@ std::shared_ptr<MysqlConnection::Prepared> MysqlConnection::prepare(const std::s
 }
 
 std::unique_ptr<Cursor> MysqlConnection::execute(const sql::CompiledStatement& s) {
+  autocommit_outside_transactions();
   try {
     std::shared_ptr<Prepared> shared = prepare(s.sql);
     Prepared& p = *shared;
@@ -243,6 +263,7 @@ std::unique_ptr<Cursor> MysqlConnection::execute(const sql::CompiledStatement& s
 }
 
 std::int64_t MysqlConnection::last_insert_id() {
+  autocommit_outside_transactions();
   try {
     std::unique_ptr<::sql::Statement> st(connection_->createStatement());
     std::unique_ptr<::sql::ResultSet> rs(st->executeQuery("SELECT LAST_INSERT_ID()"));
@@ -253,29 +274,51 @@ std::int64_t MysqlConnection::last_insert_id() {
   }
 }
 
-void MysqlConnection::begin() {
+// Transaction control is sent as statements and their answers checked: Connector/C++
+// 1.1's commit() and setAutoCommit() ignore the client library's result, so that a
+// commit on a dead connection returned as if it had committed.
+void MysqlConnection::run(const char* sql) {
   try {
-    connection_->setAutoCommit(false);
+    std::unique_ptr<::sql::Statement> st(connection_->createStatement());
+    st->execute(sql);
   } catch (const ::sql::SQLException& e) {
-    throw_error(e, "BEGIN", where_);
+    throw_error(e, sql, where_);
   }
+}
+
+// Between transactions the server stays at autocommit = 0, with no transaction open
+// until the next statement: the next begin() costs no round trip, and a statement
+// outside a transaction turns autocommit back on first.
+void MysqlConnection::autocommit_outside_transactions() {
+  if (autocommit_ || in_transaction_) return;
+  run("SET autocommit = 1");
+  autocommit_ = true;
+}
+
+void MysqlConnection::begin() {
+  if (autocommit_) {
+    run("SET autocommit = 0");
+    autocommit_ = false;
+  }
+  in_transaction_ = true;
 }
 
 void MysqlConnection::commit() {
-  try {
-    connection_->commit();
-    connection_->setAutoCommit(true);
-  } catch (const ::sql::SQLException& e) {
-    throw_error(e, "COMMIT", where_);
-  }
+  run("COMMIT");
+  in_transaction_ = false;
 }
 
 void MysqlConnection::rollback() {
-  try {
-    connection_->rollback();
-    connection_->setAutoCommit(true);
-  } catch (const ::sql::SQLException& e) {
-    throw_error(e, "ROLLBACK", where_);
+  run("ROLLBACK");
+  in_transaction_ = false;
+}
+
+void MysqlConnection::ping() {
+  // COM_PING, which starts no transaction (SELECT 1 would, at autocommit = 0).
+  if (!connection_->isValid()) {
+    throw OperationalError(
+        "MySQL at " + where_ + ": connection lost: the server did not answer a ping", {},
+        OperationalError::Link::lost);
   }
 }
 

@@ -29,6 +29,7 @@ class MysqlConnection final : public DriverConnection {
   void begin() override;
   void commit() override;
   void rollback() override;
+  void ping() override;
 
   struct Prepared {
     std::unique_ptr<::sql::PreparedStatement> statement;
@@ -40,12 +41,16 @@ class MysqlConnection final : public DriverConnection {
 
  private:
   std::shared_ptr<Prepared> prepare(const std::string& sql);
+  void run(const char* sql);
+  void autocommit_outside_transactions();
 
   std::string where_;  // "host:port", for messages
   std::unique_ptr<::sql::Connection> connection_;
   // Shared with the cursors reading them: evicting one leaves no cursor dangling.
   std::unordered_map<std::string, std::shared_ptr<Prepared>> cache_;
   std::int64_t affected_ = 0;
+  bool autocommit_ = true;  // the server's setting, as last sent
+  bool in_transaction_ = false;
 };
 
 }  // namespace relate::mysql

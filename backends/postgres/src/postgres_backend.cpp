@@ -3,6 +3,7 @@
 
 #include "postgres_connection.hpp"
 #include "postgres_dialect.hpp"
+#include "postgres_options.hpp"
 
 namespace relate::postgres {
 
@@ -11,6 +12,7 @@ namespace {
 class PostgresBackend final : public Backend {
  public:
   std::vector<std::string> schemes() const override { return {"postgresql", "postgres"}; }
+  void validate(const Url& url) const override { read_options(url); }
   std::shared_ptr<const Dialect> dialect(const Url&) const override {
     static const auto d = std::make_shared<const PostgresDialect>();
     return d;

@@ -7,6 +7,7 @@
 #include <relate/errors.hpp>
 
 #include "postgres_errors.hpp"
+#include "postgres_options.hpp"
 
 namespace relate::postgres {
 
@@ -23,20 +24,18 @@ std::string conninfo_value(const std::string& v) {
 }
 
 std::string conninfo(const Url& url) {
+  const PostgresOptions options = read_options(url);
   std::string out = "host=" + conninfo_value(url.host);
   out += " port=" + std::to_string(url.port.value_or(5432));
   out += " dbname=" + conninfo_value(url.database);
   if (!url.username.empty()) out += " user=" + conninfo_value(url.username);
   if (!url.password.empty()) out += " password=" + conninfo_value(url.password);
-  for (const auto& [key, value] : url.query) {
-    if (key != "connect_timeout" && key != "sslmode" && key != "application_name" &&
-        key != "options") {
-      throw ArgumentError("unknown PostgreSQL URL option '" + key +
-                          "' (known: connect_timeout, sslmode, application_name, options)");
-    }
-    out += " " + key + "=" + conninfo_value(value);
+  out += " connect_timeout=" + std::to_string(options.connect_timeout);
+  if (options.sslmode) out += " sslmode=" + conninfo_value(*options.sslmode);
+  if (options.application_name) {
+    out += " application_name=" + conninfo_value(*options.application_name);
   }
-  if (!url.query.count("connect_timeout")) out += " connect_timeout=10";
+  if (options.options) out += " options=" + conninfo_value(*options.options);
   return out;
 }
 
@@ -85,11 +84,13 @@ bool returns_rows(const std::string& sql) {
 
 class PostgresCursor final : public Cursor {
  public:
-  PostgresCursor(std::shared_ptr<PostgresConnection::Prepared> p, bool has_row, std::string where)
+  PostgresCursor(std::shared_ptr<PostgresConnection::Prepared> p, bool has_row,
+                 const PGconn* connection, std::string where)
       : keep_(std::move(p)),
         p_(*keep_),
         expected_(p_.generation),
         has_row_(has_row),
+        connection_(connection),
         where_(std::move(where)) {}
 
   bool next() override {
@@ -104,7 +105,7 @@ class PostgresCursor final : public Cursor {
     try {
       has_row_ = p_.statement->fetch();
     } catch (const soci::soci_error& e) {
-      throw_error(e, {}, where_);
+      throw_error(e, connection_, {}, where_);
     }
     return has_row_;
   }
@@ -142,13 +143,15 @@ class PostgresCursor final : public Cursor {
   std::uint64_t expected_;
   bool has_row_;
   bool first_ = true;
+  const PGconn* connection_;
   std::string where_;
 };
 
 }  // namespace
 
 PostgresConnection::PostgresConnection(const Url& url)
-    : where_(url.host + ":" + std::to_string(url.port.value_or(5432))) {
+    : where_((url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host) + ":" +
+             std::to_string(url.port.value_or(5432))) {
   try {
     session_.open(soci::postgresql, conninfo(url));
     session_ << "SET client_min_messages TO warning";
@@ -189,11 +192,12 @@ std::unique_ptr<Cursor> PostgresConnection::execute(const sql::CompiledStatement
     }
     const bool has_row = p.statement->execute(true);
     affected_ = p.returns_rows ? 0 : p.statement->get_affected_rows();
-    return std::make_unique<PostgresCursor>(std::move(shared), p.returns_rows && has_row, where_);
+    return std::make_unique<PostgresCursor>(std::move(shared), p.returns_rows && has_row, native(),
+                                            where_);
   } catch (const soci::soci_error& e) {
     // A failed statement may leave a broken prepared one behind: prepare it anew.
     cache_.erase(s.sql);
-    throw_error(e, s.sql, where_);
+    throw_error(e, native(), s.sql, where_);
   }
 }
 
@@ -211,32 +215,46 @@ std::int64_t PostgresConnection::last_insert_id() {
     statement.execute(true);
     return id;
   } catch (const soci::soci_error& e) {
-    throw_error(e, sql, where_);
+    throw_error(e, native(), sql, where_);
   }
 }
 
-void PostgresConnection::begin() {
-  try {
-    session_.begin();
-  } catch (const soci::soci_error& e) {
-    throw_error(e, "BEGIN", where_);
-  }
+// SOCI's library exports no type information for its session backend, which the
+// undefined-behaviour sanitizer's check of this downcast would need.
+// (The GNU attribute spelling, which GCC and clang both accept.)
+__attribute__((no_sanitize("vptr"))) PGconn* PostgresConnection::native() {
+  return static_cast<soci::postgresql_session_backend*>(session_.get_backend())->conn_;
 }
+
+// Transaction control goes to libpq directly, checking the server's answer: SOCI's
+// commit() takes any success as a commit, but PostgreSQL answers the COMMIT of a
+// transaction that an error aborted with ROLLBACK, and no error.
+std::string PostgresConnection::run(const char* sql) {
+  PGconn* connection = native();
+  const std::unique_ptr<PGresult, void (*)(PGresult*)> result(PQexec(connection, sql), PQclear);
+  if (!result || PQresultStatus(result.get()) != PGRES_COMMAND_OK) {
+    const char* state = result ? PQresultErrorField(result.get(), PG_DIAG_SQLSTATE) : nullptr;
+    throw_error(result ? PQresultErrorMessage(result.get()) : PQerrorMessage(connection),
+                state ? state : "", connection, sql, where_);
+  }
+  return PQcmdStatus(result.get());
+}
+
+void PostgresConnection::begin() { run("BEGIN"); }
 
 void PostgresConnection::commit() {
-  try {
-    session_.commit();
-  } catch (const soci::soci_error& e) {
-    throw_error(e, "COMMIT", where_);
+  if (run("COMMIT") != "COMMIT") {
+    throw OperationalError("PostgreSQL at " + where_ +
+                               ": the transaction was rolled back, not committed: a statement in "
+                               "it had failed, and PostgreSQL then discards the whole transaction",
+                           "COMMIT");
   }
 }
 
 void PostgresConnection::rollback() {
-  try {
-    session_.rollback();
-  } catch (const soci::soci_error& e) {
-    throw_error(e, "ROLLBACK", where_);
-  }
+  // A COMMIT that rolled back left no transaction open: ROLLBACK would only warn.
+  if (PQtransactionStatus(native()) == PQTRANS_IDLE) return;
+  run("ROLLBACK");
 }
 
 }  // namespace relate::postgres

@@ -11,6 +11,8 @@
 #include <unordered_map>
 #include <vector>
 
+struct pg_conn;  // libpq's PGconn
+
 namespace relate::postgres {
 
 class PostgresConnection final : public DriverConnection {
@@ -37,6 +39,10 @@ class PostgresConnection final : public DriverConnection {
 
  private:
   std::shared_ptr<Prepared> prepare(const sql::CompiledStatement& statement);
+  // libpq's connection under SOCI's session.
+  pg_conn* native();
+  // Runs a statement without parameters or rows on libpq; returns its command tag.
+  std::string run(const char* sql);
 
   std::string where_;  // "host:port", for messages
   soci::session session_;

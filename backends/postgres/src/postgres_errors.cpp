@@ -20,15 +20,33 @@ std::string constraint_of(const std::string& message) {
 
 }  // namespace
 
-void throw_error(const soci::soci_error& error, const std::string& sql, const std::string& where) {
-  std::string message = error.get_error_message();
-  const auto* pg = dynamic_cast<const soci::postgresql_soci_error*>(&error);
-  const std::string state = pg ? pg->sqlstate() : std::string();
+bool is_disconnect(const std::string& sqlstate, const pg_conn* connection) {
+  if (connection && PQstatus(connection) == CONNECTION_BAD) return true;
+  return sqlstate.rfind("08", 0) == 0 || sqlstate == "57P01" || sqlstate == "57P02" ||
+         sqlstate == "57P03" || sqlstate == "57P05" || sqlstate == "25P03";
+}
+
+void throw_error(std::string message, const std::string& state, const pg_conn* connection,
+                 const std::string& sql, const std::string& where) {
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) {
+    message.pop_back();
+  }
   if (!sql.empty()) message += " [SQL: " + sql + "]";
+  if (is_disconnect(state, connection)) {
+    throw OperationalError("PostgreSQL at " + where + ": connection lost: " + message, sql,
+                           OperationalError::Link::lost);
+  }
   if (state.rfind("23", 0) == 0) throw IntegrityError(message, sql, constraint_of(message));
   if (state.rfind("22", 0) == 0) throw DataError(message, sql);
   if (state.rfind("42", 0) == 0) throw ProgrammingError(message, sql);
   throw OperationalError("PostgreSQL at " + where + ": " + message, sql);
+}
+
+void throw_error(const soci::soci_error& error, const pg_conn* connection, const std::string& sql,
+                 const std::string& where) {
+  const auto* pg = dynamic_cast<const soci::postgresql_soci_error*>(&error);
+  throw_error(error.get_error_message(), pg ? pg->sqlstate() : std::string(), connection, sql,
+              where);
 }
 
 }  // namespace relate::postgres

@@ -3,6 +3,7 @@
 
 #include "sqlite_connection.hpp"
 #include "sqlite_dialect.hpp"
+#include "sqlite_options.hpp"
 
 namespace relate::sqlite {
 
@@ -11,6 +12,7 @@ namespace {
 class SqliteBackend final : public Backend {
  public:
   std::vector<std::string> schemes() const override { return {"sqlite"}; }
+  void validate(const Url& url) const override { read_options(url); }
   std::shared_ptr<const Dialect> dialect(const Url&) const override {
     static const auto d = std::make_shared<const SqliteDialect>();
     return d;

@@ -1,7 +1,8 @@
 #include "sqlite_connection.hpp"
 
-#include <cstdlib>
 #include <relate/errors.hpp>
+
+#include "sqlite_options.hpp"
 
 namespace relate::sqlite {
 
@@ -9,6 +10,15 @@ void throw_error(sqlite3* db, int rc, const std::string& sql) {
   const int extended = db ? sqlite3_extended_errcode(db) : rc;
   std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   if (!sql.empty()) message += " [SQL: " + sql + "]";
+  // The file was renamed or deleted under this handle: it can never write again,
+  // while a new connection opens whatever the path holds now. Every other error
+  // leaves the handle usable: after a full disk or an I/O error SQLite rolls the
+  // transaction back (or finds the hot journal on its next read), and the next
+  // transaction may succeed.
+  if (extended == SQLITE_READONLY_DBMOVED) {
+    throw OperationalError("SQLite: connection lost: " + message, sql,
+                           OperationalError::Link::lost);
+  }
   switch (extended & 0xff) {
     case SQLITE_CONSTRAINT: {
       std::string constraint;
@@ -97,6 +107,8 @@ class SqliteCursor final : public Cursor {
 }  // namespace
 
 SqliteConnection::SqliteConnection(const Url& url) : path_(url.database) {
+  // Before opening: a bad option must not leave a new, empty database file behind.
+  const SqliteOptions options = read_options(url);
   const int rc =
       sqlite3_open_v2(path_.c_str(), &db_,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
@@ -108,11 +120,7 @@ SqliteConnection::SqliteConnection(const Url& url) : path_(url.database) {
     throw OperationalError(message);
   }
   sqlite3_extended_result_codes(db_, 1);
-  double timeout = 5.0;
-  if (auto it = url.query.find("timeout"); it != url.query.end()) {
-    timeout = std::strtod(it->second.c_str(), nullptr);
-  }
-  sqlite3_busy_timeout(db_, static_cast<int>(timeout * 1000));
+  sqlite3_busy_timeout(db_, options.busy_timeout_ms);
   // Off by default and a no-op inside a transaction: set it first thing.
   exec("PRAGMA foreign_keys = ON");
 }
@@ -209,9 +217,27 @@ std::unique_ptr<Cursor> SqliteConnection::execute(const sql::CompiledStatement& 
 std::int64_t SqliteConnection::rows_affected() { return sqlite3_changes64(db_); }
 std::int64_t SqliteConnection::last_insert_id() { return sqlite3_last_insert_rowid(db_); }
 
-void SqliteConnection::begin() { exec("BEGIN"); }
-void SqliteConnection::commit() { exec("COMMIT"); }
+void SqliteConnection::begin() {
+  exec("BEGIN");
+  in_transaction_ = true;
+}
+
+void SqliteConnection::commit() {
+  // After some errors (a full disk, an I/O error, no memory) SQLite rolls the whole
+  // transaction back by itself; COMMIT would then only say that none is active.
+  if (in_transaction_ && sqlite3_get_autocommit(db_)) {
+    in_transaction_ = false;
+    throw OperationalError(
+        "SQLite rolled the transaction back after an earlier error in it: nothing was "
+        "committed",
+        "COMMIT");
+  }
+  exec("COMMIT");
+  in_transaction_ = false;
+}
+
 void SqliteConnection::rollback() {
+  in_transaction_ = false;
   if (!sqlite3_get_autocommit(db_)) exec("ROLLBACK");
 }
 

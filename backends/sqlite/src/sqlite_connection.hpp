@@ -41,6 +41,7 @@ class SqliteConnection final : public DriverConnection {
   sqlite3* db_ = nullptr;
   std::string path_;
   std::unordered_map<std::string, std::shared_ptr<Cached>> cache_;
+  bool in_transaction_ = false;  // begin() ran, and neither commit() nor rollback() since
 };
 
 // Throws the Relate error matching SQLite's result code.

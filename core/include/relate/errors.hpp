@@ -52,7 +52,21 @@ class RELATE_API IntegrityError : public DatabaseError {
 // The database could not be reached or failed to do its work (locked, I/O, lost).
 class RELATE_API OperationalError : public DatabaseError {
  public:
-  using DatabaseError::DatabaseError;
+  // Whether the connection survived the error; a backend says `lost` when the link to
+  // the database is gone (the server closed it, was restarted, or the network failed).
+  enum class Link { intact, lost };
+
+  OperationalError(const std::string& message, std::string sql = {}, Link link = Link::intact)
+      : DatabaseError(message, std::move(sql)), link_(link) {}
+
+  // True when the error means the connection is gone, as SQLAlchemy's attribute of
+  // the same name: the engine has closed it and every pooled connection opened before
+  // it, and the next transaction gets a fresh connection. Around a commit() it means
+  // the commit's outcome is unknown.
+  bool connection_invalidated() const { return link_ == Link::lost; }
+
+ private:
+  Link link_;
 };
 
 // The statement is wrong: a syntax error, a missing table or column.

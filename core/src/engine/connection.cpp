@@ -1,29 +1,35 @@
+#include <relate/errors.hpp>
+
 #include "engine_impl.hpp"
 
 namespace relate {
 
-Connection::Connection(std::shared_ptr<EngineImpl> engine, std::shared_ptr<DriverConnection> driver,
+Connection::Connection(std::shared_ptr<EngineImpl> engine, std::shared_ptr<ConnectionRecord> record,
                        std::uint64_t schema_generation)
     : engine_(std::move(engine)),
-      driver_(std::move(driver)),
+      record_(std::move(record)),
       schema_generation_(schema_generation) {}
 
 Connection::Connection(Connection&& o) noexcept
     : engine_(std::move(o.engine_)),
-      driver_(std::move(o.driver_)),
+      record_(std::move(o.record_)),
       in_transaction_(o.in_transaction_),
+      invalidated_(o.invalidated_),
       schema_generation_(o.schema_generation_) {
   o.in_transaction_ = false;
+  o.invalidated_ = false;
 }
 
 Connection& Connection::operator=(Connection&& o) noexcept {
   if (this != &o) {
     release();
     engine_ = std::move(o.engine_);
-    driver_ = std::move(o.driver_);
+    record_ = std::move(o.record_);
     in_transaction_ = o.in_transaction_;
+    invalidated_ = o.invalidated_;
     schema_generation_ = o.schema_generation_;
     o.in_transaction_ = false;
+    o.invalidated_ = false;
   }
   return *this;
 }
@@ -31,18 +37,55 @@ Connection& Connection::operator=(Connection&& o) noexcept {
 Connection::~Connection() { release(); }
 
 void Connection::release() noexcept {
-  if (!driver_) return;
-  bool broken = false;
-  if (in_transaction_) {
+  if (!record_) return;
+  bool reusable = !invalidated_;
+  if (in_transaction_ && !invalidated_) {
     try {
-      driver_->rollback();
+      record_->driver->rollback();
+    } catch (const OperationalError& e) {
+      if (e.connection_invalidated()) engine_->invalidate(*record_);
+      reusable = false;
     } catch (...) {
-      broken = true;  // do not hand a broken connection to the next user
+      reusable = false;  // do not hand a broken connection to the next user
     }
-    in_transaction_ = false;
   }
-  engine_->give_back(std::move(driver_), broken, schema_generation_);
-  driver_.reset();
+  in_transaction_ = false;
+  engine_->give_back(std::move(record_), reusable, schema_generation_);
+  record_.reset();
+}
+
+DriverConnection& Connection::driver() {
+  if (invalidated_) {
+    if (in_transaction_) {
+      throw PendingRollbackError(
+          "this Connection's transaction ended when its connection to the database was "
+          "lost; call rollback() before using it again");
+    }
+    // Outside a transaction nothing was lost with the old link: go on with a new one.
+    release();
+    record_ = engine_->checkout(schema_generation_);
+    invalidated_ = false;
+  }
+  return *record_->driver;
+}
+
+template <class Call>
+decltype(auto) Connection::on_driver(Call&& call) {
+  DriverConnection& d = driver();
+  try {
+    return call(d);
+  } catch (const OperationalError& e) {
+    if (e.connection_invalidated()) invalidate();
+    throw;
+  }
+}
+
+void Connection::invalidate() noexcept {
+  if (invalidated_) return;
+  invalidated_ = true;
+  // The dead driver stays here until this Connection ends or moves on: cursors read
+  // from it may still be alive.
+  engine_->invalidate(*record_);
 }
 
 const Dialect& Connection::dialect() const { return *engine_->dialect; }
@@ -52,37 +95,77 @@ std::unique_ptr<Cursor> Connection::execute(const sql::Statement& statement) {
 }
 
 std::unique_ptr<Cursor> Connection::execute(const sql::CompiledStatement& statement) {
-  engine_->notify(statement);
-  return driver_->execute(statement);
+  return on_driver([&](DriverConnection& d) {
+    engine_->notify(statement);
+    return d.execute(statement);
+  });
 }
 
 void Connection::execute(std::string_view sql) {
   sql::CompiledStatement s{std::string(sql), {}};
-  engine_->notify(s);
-  driver_->execute(s);
-  schema_generation_ = engine_->schema_changed(*driver_);
+  on_driver([&](DriverConnection& d) {
+    engine_->notify(s);
+    d.execute(s);
+  });
+  schema_generation_ = engine_->schema_changed(*record_->driver);
 }
 
-std::int64_t Connection::rows_affected() { return driver_->rows_affected(); }
-std::int64_t Connection::last_insert_id() { return driver_->last_insert_id(); }
+std::int64_t Connection::rows_affected() {
+  return on_driver([](DriverConnection& d) { return d.rows_affected(); });
+}
+
+std::int64_t Connection::last_insert_id() {
+  return on_driver([](DriverConnection& d) { return d.last_insert_id(); });
+}
 
 void Connection::begin() {
   if (engine_->echo) engine_->notify_text("BEGIN");
-  driver_->begin();
+  DriverConnection& d = driver();
+  try {
+    d.begin();
+  } catch (const OperationalError& e) {
+    if (!e.connection_invalidated()) throw;
+    // The transaction asked for is lost before it began: the caller rolls it back, as
+    // one that was lost later, before going on (on a fresh connection).
+    invalidate();
+    in_transaction_ = true;
+    throw;
+  }
   in_transaction_ = true;
 }
 
 void Connection::commit() {
   if (engine_->echo) engine_->notify_text("COMMIT");
-  driver_->commit();
+  DriverConnection& d = driver();
+  try {
+    d.commit();
+  } catch (const OperationalError& e) {
+    if (!e.connection_invalidated()) throw;
+    invalidate();
+    // The server may have committed and then lost the link before it answered.
+    throw OperationalError(std::string(e.what()) +
+                               " (the connection was lost at COMMIT: the transaction may or "
+                               "may not have been committed)",
+                           e.sql(), OperationalError::Link::lost);
+  }
   in_transaction_ = false;
 }
 
 void Connection::rollback() {
   if (engine_->echo) engine_->notify_text("ROLLBACK");
+  if (invalidated_) {
+    // The server discarded the transaction when the link broke.
+    in_transaction_ = false;
+    return;
+  }
   // Still in the transaction until the driver says otherwise: if it throws,
   // release() tries again and, failing, keeps the connection out of the pool.
-  driver_->rollback();
+  try {
+    record_->driver->rollback();
+  } catch (const OperationalError& e) {
+    if (!e.connection_invalidated()) throw;
+    invalidate();  // as above: a lost link took the transaction with it
+  }
   in_transaction_ = false;
 }
 

@@ -20,6 +20,39 @@ EngineImpl::EngineImpl(Url u, std::shared_ptr<const Backend> b, EngineOptions o)
 }
 
 Connection EngineImpl::connect() {
+  std::uint64_t generation = 0;
+  auto record = checkout(generation);
+  return Connection(shared_from_this(), std::move(record), generation);
+}
+
+std::shared_ptr<ConnectionRecord> EngineImpl::open(std::uint64_t generation) const {
+  auto record = std::make_shared<ConnectionRecord>();
+  record->driver = backend->connect(url);
+  record->pool_generation = generation;
+  record->opened = std::chrono::steady_clock::now();
+  return record;
+}
+
+bool EngineImpl::fit_to_lend(ConnectionRecord& record, std::uint64_t generation) noexcept {
+  if (record.pool_generation < generation) return false;
+  if (options.pool_recycle &&
+      std::chrono::steady_clock::now() - record.opened >= *options.pool_recycle) {
+    return false;
+  }
+  if (!options.pool_pre_ping) return true;
+  try {
+    record.driver->ping();
+    return true;
+  } catch (const OperationalError& e) {
+    // Most likely the server restarted: its siblings are gone too.
+    if (e.connection_invalidated()) invalidate(record);
+    return false;
+  } catch (const Error&) {
+    return false;  // a connection that cannot run SELECT 1 is no use either
+  }
+}
+
+std::shared_ptr<ConnectionRecord> EngineImpl::checkout(std::uint64_t& schema) {
   if (backend->single_connection(url)) {
     // One database on one connection (sqlite://:memory:): lent to one user at a time.
     std::lock_guard lock(mutex);
@@ -29,44 +62,66 @@ Connection EngineImpl::connect() {
                              "Connection or Session is using it: commit or close that one first, "
                              "or use a file database");
     }
-    if (!shared) shared = backend->connect(url);
+    if (!shared) shared = open(pool_generation);
     shared_in_use = true;
-    return Connection(shared_from_this(), shared, schema_generation);
+    schema = schema_generation;
+    return shared;
   }
-  std::shared_ptr<DriverConnection> driver;
-  std::uint64_t generation = 0;
-  {
-    // The generation is read with the driver taken: DDL between the two would
-    // otherwise leave the driver's statements neither discarded nor flagged.
-    std::lock_guard lock(mutex);
-    generation = schema_generation;
-    if (!idle.empty()) {
-      driver = std::move(idle.back());
-      idle.pop_back();
+  for (;;) {
+    std::shared_ptr<ConnectionRecord> record;
+    std::uint64_t generation = 0;
+    {
+      // The schema generation is read with the driver taken: DDL between the two
+      // would otherwise leave the driver's statements neither discarded nor flagged.
+      std::lock_guard lock(mutex);
+      schema = schema_generation;
+      generation = pool_generation;
+      if (!idle.empty()) {
+        record = std::move(idle.back());
+        idle.pop_back();
+      }
     }
+    if (!record) return open(generation);
+    if (fit_to_lend(*record, generation)) return record;
+    // Unfit: `record` closes here, outside the lock, and the next idle one is tried.
   }
-  if (!driver) driver = backend->connect(url);
-  return Connection(shared_from_this(), std::move(driver), generation);
+}
+
+void EngineImpl::invalidate(const ConnectionRecord& record) noexcept {
+  std::vector<std::shared_ptr<ConnectionRecord>> retired;
+  {
+    std::lock_guard lock(mutex);
+    // Connections of older generations were retired already; a second loss seen on
+    // one of them (the same restart) retires nothing new.
+    if (record.pool_generation < pool_generation) return;
+    ++pool_generation;
+    retired.swap(idle);
+  }
+  // `retired` closes them here, outside the lock.
 }
 
 std::uint64_t EngineImpl::schema_changed(DriverConnection& current) {
   std::lock_guard lock(mutex);
   ++schema_generation;
   current.discard_prepared_statements();
-  for (const auto& d : idle) d->discard_prepared_statements();
+  for (const auto& r : idle) r->driver->discard_prepared_statements();
   return schema_generation;
 }
 
-void EngineImpl::give_back(std::shared_ptr<DriverConnection> driver, bool broken,
-                           std::uint64_t seen_generation) noexcept {
+void EngineImpl::give_back(std::shared_ptr<ConnectionRecord> record, bool reusable,
+                           std::uint64_t seen_schema_generation) noexcept {
   std::lock_guard lock(mutex);
-  if (!broken && seen_generation != schema_generation) driver->discard_prepared_statements();
-  if (driver == shared) {
+  reusable = reusable && record->pool_generation >= pool_generation;
+  if (reusable && seen_schema_generation != schema_generation) {
+    record->driver->discard_prepared_statements();
+  }
+  if (record == shared) {
     shared_in_use = false;
-    if (broken) shared.reset();
+    if (!reusable) shared.reset();
     return;
   }
-  if (!broken && idle.size() < options.pool_size) idle.push_back(std::move(driver));
+  if (reusable && idle.size() < options.pool_size) idle.push_back(std::move(record));
+  // Otherwise `record`, a parameter, closes the connection after the lock is released.
 }
 
 void EngineImpl::notify(const sql::CompiledStatement& statement) {
@@ -107,6 +162,7 @@ Engine create_engine(std::string_view url_text, EngineOptions options) {
     throw ArgumentError(std::string(e.what()) + "; known schemes: " + known);
   }
   auto backend = find_backend(url, url.to_string());
+  backend->validate(url);
   return Engine(std::make_shared<EngineImpl>(std::move(url), std::move(backend), options));
 }
 

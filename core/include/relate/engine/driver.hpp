@@ -4,6 +4,19 @@
 //
 // Errors: a DriverConnection throws relate::IntegrityError, OperationalError,
 // ProgrammingError or DataError (errors.hpp), never a driver's own exception type.
+//
+// A lost link: when an error means the connection itself is gone (the server closed
+// it, restarted, or timed it out; the network failed), the driver throws
+// OperationalError with OperationalError::Link::lost. That is the only signal the
+// engine needs: it then closes that connection and every pooled one opened before it,
+// and never lends it again. A driver says `lost` only when the connection cannot be
+// used any more; an error after which the connection still works (a lock timeout, a
+// full disk) is `intact`. A driver never reconnects by itself: a transaction cannot
+// survive its connection, and the engine must see the loss.
+//
+// Transactions are confirmed by the server: commit() returns only when the database
+// said it committed. A driver whose client library can report success without that
+// (MySQL Connector/C++ 1.1's commit()) sends COMMIT as a statement instead.
 #pragma once
 
 #include <cstddef>
@@ -11,6 +24,7 @@
 #include <memory>
 #include <relate/engine/dialect.hpp>
 #include <relate/engine/url.hpp>
+#include <relate/engine/url_options.hpp>
 #include <relate/export.hpp>
 #include <relate/sql/compiler.hpp>
 #include <relate/value.hpp>
@@ -49,9 +63,17 @@ class RELATE_API DriverConnection {
   // database re-prepares by itself (SQLite) may keep them. Never throws.
   virtual void discard_prepared_statements() noexcept {}
 
+  // begin() starts a transaction (it may defer the round trip to the next statement);
+  // commit() returns only once the server confirmed the commit, and throws otherwise;
+  // rollback() ends the transaction, discarding its changes.
   virtual void begin() = 0;
   virtual void commit() = 0;
   virtual void rollback() = 0;
+
+  // A cheap round trip, for the pool's pre-ping: returns if the connection works,
+  // throws OperationalError (Link::lost for a dead link) otherwise. Runs outside any
+  // transaction. The default runs SELECT 1.
+  virtual void ping() { execute(sql::CompiledStatement{"SELECT 1", {}}); }
 };
 
 class RELATE_API Backend {
@@ -59,6 +81,11 @@ class RELATE_API Backend {
   virtual ~Backend() = default;
   // The URL schemes this backend answers to, e.g. {"sqlite"}.
   virtual std::vector<std::string> schemes() const = 0;
+  // Checks the URL's options before any connection is made: create_engine calls it
+  // once, so a bad URL fails there, not at the first connection. It reads the options
+  // with UrlOptions (url_options.hpp) and throws its ArgumentError, which names the
+  // option and its value. The default takes no option: any is an unknown one.
+  virtual void validate(const Url& url) const { UrlOptions(url).reject_unknown(); }
   virtual std::shared_ptr<const Dialect> dialect(const Url& url) const = 0;
   virtual std::unique_ptr<DriverConnection> connect(const Url& url) const = 0;
   // True when every connection to `url` would see its own database (SQLite's

@@ -2,8 +2,14 @@
 // scheme; the Engine keeps a pool of driver connections and tells listeners about
 // every statement (RELATE_ECHO=1 prints them). A Connection is one pooled connection,
 // returned to the pool when it goes out of scope.
+//
+// A connection that meets a lost link (OperationalError::connection_invalidated()) is
+// invalidated: closed, never pooled again, and with it every pooled connection opened
+// before it (the pool's generation), as after a server restart. The next transaction
+// gets a fresh connection.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -21,6 +27,7 @@ namespace relate {
 
 class MetaData;
 class EngineImpl;
+struct ConnectionRecord;
 
 struct StatementEvent {
   std::string_view sql;
@@ -33,6 +40,14 @@ struct EngineOptions {
   std::optional<bool> echo;
   // Idle connections the pool keeps.
   std::size_t pool_size = 5;
+  // Tests each connection taken from the pool with the driver's ping (a round trip)
+  // and replaces a dead one unseen, so that even the first statement after a server
+  // restart or an idle timeout works. Off by default, as SQLAlchemy's pool_pre_ping.
+  bool pool_pre_ping = false;
+  // Connections opened this long ago or longer are closed and replaced when taken from
+  // the pool: set it below the server's idle timeout (MariaDB's wait_timeout,
+  // PostgreSQL's idle_session_timeout). Unset (the default): never.
+  std::optional<std::chrono::seconds> pool_recycle;
 };
 
 class RELATE_API Connection {
@@ -51,22 +66,39 @@ class RELATE_API Connection {
   std::int64_t rows_affected();
   std::int64_t last_insert_id();
 
+  // Transactions. A commit() that throws has not been confirmed: after an
+  // OperationalError with connection_invalidated() its outcome is unknown (the server
+  // may have committed before the link broke); after any other error the transaction
+  // was not committed. Either way, call rollback(). A begin() that meets a lost link
+  // leaves the Connection in that lost transaction: rollback() first, too.
   void begin();
   void commit();
   void rollback();
   bool in_transaction() const { return in_transaction_; }
 
+  // True once a statement met a lost link. Inside a transaction every call but
+  // rollback() then throws PendingRollbackError; outside one, the next statement runs
+  // on a fresh connection from the pool.
+  bool invalidated() const { return invalidated_; }
+
   const Dialect& dialect() const;
 
  private:
   friend class EngineImpl;
-  Connection(std::shared_ptr<EngineImpl> engine, std::shared_ptr<DriverConnection> driver,
+  Connection(std::shared_ptr<EngineImpl> engine, std::shared_ptr<ConnectionRecord> record,
              std::uint64_t schema_generation);
+  // The live driver: after an invalidation, a fresh one, or PendingRollbackError.
+  DriverConnection& driver();
+  // Runs `call` on the driver, invalidating this connection if it reports a lost link.
+  template <class Call>
+  decltype(auto) on_driver(Call&& call);
+  void invalidate() noexcept;
   void release() noexcept;
 
   std::shared_ptr<EngineImpl> engine_;
-  std::shared_ptr<DriverConnection> driver_;
+  std::shared_ptr<ConnectionRecord> record_;
   bool in_transaction_ = false;
+  bool invalidated_ = false;
   std::uint64_t schema_generation_ = 0;  // the engine's, when this connection was lent
 };
 
