@@ -118,6 +118,23 @@ KNOWN = [
             w == "result" and r is None and isinstance(q, dict) and
             "UNIQUE constraint failed: badges.owner_id" in q.get("msg", "")
             for w, r, q in found)),
+    KnownDifference(
+        "no-backref-cascade",
+        "docs/sqlalchemy.md, 'No cascade through the back reference': linking an object "
+        "outside the Session to one inside, from the outside object's side, leaves it "
+        "outside, as SQLAlchemy 2.0 does; SQLAlchemy 1.4's cascade_backrefs brings it in.",
+        "Every relationship of the SQLAlchemy models gets cascade_backrefs=False "
+        "(configure_models), SQLAlchemy 2.0's behaviour."),
 ]
 
 SQLALCHEMY_SESSION_OPTIONS = {"autoflush": False, "expire_on_commit": False}
+
+
+def configure_models(base):
+    """What the known differences change in the SQLAlchemy mapping (no-backref-cascade):
+    each relationship's save-update cascade runs only from its own side."""
+    from sqlalchemy.orm import configure_mappers
+    configure_mappers()
+    for mapper in base.registry.mappers:
+        for prop in mapper.relationships:
+            prop.cascade_backrefs = False

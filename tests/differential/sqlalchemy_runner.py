@@ -94,6 +94,7 @@ class Runner:
             dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
         models.Base.metadata.create_all(self.engine)
+        known_differences.configure_models(models.Base)
         self.session = Session(self.engine, **known_differences.SQLALCHEMY_SESSION_OPTIONS)
         self.objects = {}
         self.handle_of = {}
