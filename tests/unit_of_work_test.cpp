@@ -449,6 +449,76 @@ TEST_P(UnitOfWorkTest, AFailedFlushTakesBackTheKeysEarlierFlushesOfTheTransactio
   EXPECT_EQ(rows("SELECT name FROM users"), (Rows{{"Cy"}}));
 }
 
+// ---- remove() as SQLAlchemy's delete() ----
+
+TEST_P(UnitOfWorkTest, RemovingADetachedObjectAttachesItAndDeletesItsRow) {
+  const auto md = create(relate_test::seed_metadata());
+  seed();
+  relate::ptr<Address> home;
+  {
+    relate::Session first(engine, md);
+    home = first.get<Address>(1);
+  }
+  relate::Session session(engine, md);
+  session.remove(home);
+  EXPECT_EQ(home.state()->status(), relate::ObjectStatus::persistent);
+  session.commit();
+  EXPECT_EQ(rows("SELECT id FROM addresses"), (Rows{{"2"}}));
+  EXPECT_EQ(home.state()->status(), relate::ObjectStatus::detached);
+  EXPECT_TRUE(home.state()->was_deleted());
+}
+
+TEST_P(UnitOfWorkTest, RemovingADetachedCopyOfARowInTheSessionIsRefused) {
+  const auto md = create(relate_test::seed_metadata());
+  seed();
+  relate::ptr<Address> old_home;
+  {
+    relate::Session first(engine, md);
+    old_home = first.get<Address>(1);
+  }
+  relate::Session session(engine, md);
+  auto home = session.get<Address>(1);
+  EXPECT_THROW(session.remove(old_home), relate::InvalidRequestError);
+  EXPECT_EQ(old_home.state()->status(), relate::ObjectStatus::detached);
+  session.commit();
+  EXPECT_EQ(count_rows("addresses"), 2);
+}
+
+TEST_P(UnitOfWorkTest, TheDeleteCascadeReachesAChildExpungedBeforeTheRemove) {
+  const auto md = create(relate_test::seed_metadata(orphans_deleted()));
+  seed();
+  relate::Session session(engine, md);
+  auto ann = session.get<User>(1);
+  ASSERT_EQ(ann->addresses.size(), 2u);
+  auto home = ann->addresses[0];
+  session.expunge(home);
+  session.remove(ann);
+  EXPECT_EQ(home.state()->status(), relate::ObjectStatus::persistent);
+  session.commit();
+  EXPECT_EQ(count_rows("addresses"), 0);
+  EXPECT_TRUE(home.state()->was_deleted());
+}
+
+TEST_P(UnitOfWorkTest, ANewLinkToAnObjectTheSameFlushDeletesIsRefused) {
+  const auto md = create(relate_test::seed_metadata());
+  seed();
+  relate::Session session(engine, md);
+  auto bob = session.get<User>(2);
+  session.remove(bob);
+  auto address = session.add(Address{.email = "bob@new"});
+  address->user = bob;
+  try {
+    session.flush();
+    FAIL() << "expected relate::InvalidRequestError";
+  } catch (const relate::InvalidRequestError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("Address.user"));
+    EXPECT_THAT(e.what(), HasSubstr("this flush deletes"));
+  }
+  session.rollback();
+  EXPECT_EQ(count_rows("users"), 2);
+  EXPECT_EQ(count_rows("addresses"), 2);
+}
+
 RELATE_ON_EVERY_BACKEND(UnitOfWorkTest);
 
 }  // namespace

@@ -169,6 +169,10 @@ void UnitOfWork::check_target(const RelationshipProperty& rel, InstanceState& st
   const char* why = nullptr;
   if (target.status() == ObjectStatus::deleted && target.session() == &s_) {
     why = "that was deleted earlier in this transaction";
+  } else if (deleting(&target)) {
+    // A link made since the last flush to an object marked by remove(): writing NULL
+    // would drop the link silently, writing the key would fail on the foreign key.
+    why = "that this flush deletes (remove() was called for it)";
   } else if (target.session() != &s_) {
     why =
         "that is not in this Session (add it, or give the relationship the save-update "
@@ -188,8 +192,6 @@ void UnitOfWork::sync_many_to_one(InstanceState& state, RowWrite write, SyncPhas
     const bool inserting = write == RowWrite::insert && attr.raw_size();
     if (!attr.is_loaded() || !(attr.modified() || inserting)) continue;
     InstanceState* target = attr.raw_size() ? attr.raw_at(0) : nullptr;
-    // A target this flush deletes takes the link with it.
-    if (target && deleting(target)) target = nullptr;
     if (target) check_target(*rel, state, *target);
     std::vector<std::size_t> columns;
     std::vector<Value> values;

@@ -190,11 +190,14 @@ void SessionImpl::cascade_save_update(InstanceState& s, const Mapper& mapper) {
 
 void SessionImpl::mark_deleted(InstanceState& s) {
   check_usable();
-  if (s.session() != this) {
+  if (s.session() != this && s.status() != ObjectStatus::detached) {
     throw InvalidRequestError("cannot delete this " +
                               std::string(s.mapper() ? s.mapper()->name() : "object") +
                               ": it is not persisted in this Session");
   }
+  // A detached object joins the Session to be deleted, as in SQLAlchemy (an object
+  // with the same key already there is an error, nothing changed).
+  if (s.session() != this) attach(s, *s.mapper());
   if (s.status() == ObjectStatus::pending) {
     // A pending object has no row: deleting it just forgets it (SQLAlchemy expunges).
     expunge(s);
@@ -203,6 +206,23 @@ void SessionImpl::mark_deleted(InstanceState& s) {
   // It stays persistent until the flush deletes its row (SQLAlchemy's order).
   if (s.status() != ObjectStatus::persistent) return;
   if (std::find(deleted_.begin(), deleted_.end(), &s) == deleted_.end()) deleted_.push_back(&s);
+  attach_detached_in_delete_cascade(s);
+}
+
+void SessionImpl::attach_detached_in_delete_cascade(InstanceState& s) {
+  // The flush cascades the delete through the Session's objects; a detached object
+  // the cascade reaches now must join, or its row would outlive its parent's.
+  for (const RelationshipProperty* rel : s.mapper()->relationships()) {
+    if (!rel->cascade().delete_) continue;
+    const RelationshipAttribute& attr = rel->attribute(s.object());
+    if (!attr.is_loaded()) continue;
+    for (std::size_t i = 0; i < attr.raw_size(); ++i) {
+      InstanceState& item = *attr.raw_at(i);
+      if (item.session() == this || item.status() != ObjectStatus::detached) continue;
+      attach(item, rel->target());
+      attach_detached_in_delete_cascade(item);
+    }
+  }
 }
 
 void SessionImpl::expunge(InstanceState& s) {

@@ -26,6 +26,7 @@ class SessionImpl {
   void check_attachable(const InstanceState& state, const Mapper& mapper) const;
   void cascade_save_update(InstanceState& state, const Mapper& mapper);
   void mark_deleted(InstanceState& state);
+  void attach_detached_in_delete_cascade(InstanceState& state);
   void expunge(InstanceState& state);
   InstanceState* get(const Mapper& mapper, std::vector<Value> key);
   std::vector<InstanceState*> query(const Mapper& mapper, const QuerySpec& spec);
