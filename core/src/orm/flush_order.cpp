@@ -53,14 +53,16 @@ void UnitOfWork::find_rows_after_inserts() {
   }
 }
 
-std::vector<InstanceState*> UnitOfWork::parent_first(const std::vector<InstanceState*>& states,
-                                                     RowWrite write) const {
-  if (states.size() < 2) return states;
-  const Mapper& m = *states.front()->mapper();
-  std::unordered_set<InstanceState*> in(states.begin(), states.end());
-  std::unordered_map<InstanceState*, std::vector<InstanceState*>> parents;
-  bool self_referential = false;
+namespace {
 
+using Parents = std::unordered_map<InstanceState*, std::vector<InstanceState*>>;
+
+// Each row's parents among `states` along the loaded links of the mapper's
+// self-referential relationships; false when it has none.
+bool add_linked_parents(const Mapper& m, const std::vector<InstanceState*>& states,
+                        Parents& parents) {
+  const std::unordered_set<InstanceState*> in(states.begin(), states.end());
+  bool self_referential = false;
   for (const RelationshipProperty* rel : m.relationships()) {
     if (&rel->target() != &m || rel->post_update() ||
         rel->direction() == RelationshipDirection::many_to_many) {
@@ -81,30 +83,38 @@ std::vector<InstanceState*> UnitOfWork::parent_first(const std::vector<InstanceS
       }
     }
   }
-  // Rows being deleted may have unloaded relationships: their committed foreign keys
-  // tell who their parent is.
-  if (write == RowWrite::remove) {
-    for (const auto& fk : m.table().foreign_keys()) {
-      if (fk.referred_table != &m.table()) continue;
-      self_referential = true;
-      std::unordered_map<IdentityKey, InstanceState*, IdentityKeyHash> by_key;
-      for (InstanceState* s : states) {
-        IdentityKey key{&m, {}};
-        for (const Column* c : fk.referred_columns)
-          key.values.push_back(s->committed()[c->position()]);
-        by_key.emplace(std::move(key), s);
-      }
-      for (InstanceState* s : states) {
-        IdentityKey key{&m, {}};
-        for (const Column* c : fk.columns) key.values.push_back(s->committed()[c->position()]);
-        if (auto it = by_key.find(key); it != by_key.end() && it->second != s) {
-          parents[s].push_back(it->second);
-        }
+  return self_referential;
+}
+
+// Rows being deleted may have unloaded relationships: their committed foreign keys
+// tell who their parent is. False when the table does not refer to itself.
+bool add_committed_parents(const Mapper& m, const std::vector<InstanceState*>& states,
+                           Parents& parents) {
+  bool self_referential = false;
+  for (const auto& fk : m.table().foreign_keys()) {
+    if (fk.referred_table != &m.table()) continue;
+    self_referential = true;
+    std::unordered_map<IdentityKey, InstanceState*, IdentityKeyHash> by_key;
+    for (InstanceState* s : states) {
+      IdentityKey key{&m, {}};
+      for (const Column* c : fk.referred_columns)
+        key.values.push_back(s->committed()[c->position()]);
+      by_key.emplace(std::move(key), s);
+    }
+    for (InstanceState* s : states) {
+      IdentityKey key{&m, {}};
+      for (const Column* c : fk.columns) key.values.push_back(s->committed()[c->position()]);
+      if (auto it = by_key.find(key); it != by_key.end() && it->second != s) {
+        parents[s].push_back(it->second);
       }
     }
   }
-  if (!self_referential) return states;
+  return self_referential;
+}
 
+// `states` reordered so that every row comes after its parents (depth first, stable).
+std::vector<InstanceState*> parents_before_children(const std::vector<InstanceState*>& states,
+                                                    const Parents& parents) {
   std::unordered_set<InstanceState*> placed;
   std::vector<InstanceState*> out;
   out.reserve(states.size());
@@ -117,6 +127,18 @@ std::vector<InstanceState*> UnitOfWork::parent_first(const std::vector<InstanceS
   };
   for (InstanceState* s : states) visit(s);
   return out;
+}
+
+}  // namespace
+
+std::vector<InstanceState*> UnitOfWork::parent_first(const std::vector<InstanceState*>& states,
+                                                     RowWrite write) const {
+  if (states.size() < 2) return states;
+  const Mapper& m = *states.front()->mapper();
+  Parents parents;
+  bool self_referential = add_linked_parents(m, states, parents);
+  if (write == RowWrite::remove) self_referential |= add_committed_parents(m, states, parents);
+  return self_referential ? parents_before_children(states, parents) : states;
 }
 
 }  // namespace relate

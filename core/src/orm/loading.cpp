@@ -240,52 +240,47 @@ std::vector<Value> values_of(const Mapper& m, const InstanceState& s,
   return out;
 }
 
-}  // namespace
+using KeyGroups = std::unordered_map<IdentityKey, std::vector<InstanceState*>, IdentityKeyHash>;
 
-void load_in_batches(SessionImpl& session, const RelationshipProperty& rel,
-                     std::span<InstanceState* const> parents,
-                     const std::shared_ptr<const LoadContext>& context, std::size_t batch_size) {
-  if (parents.empty()) return;
-  const auto child_context = context ? context->child(rel) : std::make_shared<LoadContext>();
-  const Mapper& parent_mapper = rel.parent();
-  const Mapper& target = rel.target();
-  const bool many_to_one = rel.direction() == RelationshipDirection::many_to_one;
-  const bool many_to_many = rel.direction() == RelationshipDirection::many_to_many;
-
-  // Parent-side key columns and the target-side columns (or association columns)
-  // they match.
+// The parent-side key columns of a relationship and the target-side columns (or
+// association columns) they match.
+struct KeyMatch {
   std::vector<std::size_t> parent_columns;
   std::vector<sql::Expr> match;
-  if (many_to_many) {
-    for (const auto& pair : rel.parent_secondary()) {
-      parent_columns.push_back(pair.key);
-      match.push_back(sql::column(*pair.column));
+
+  explicit KeyMatch(const RelationshipProperty& rel) {
+    if (rel.direction() == RelationshipDirection::many_to_many) {
+      for (const auto& pair : rel.parent_secondary()) {
+        parent_columns.push_back(pair.key);
+        match.push_back(sql::column(*pair.column));
+      }
+      return;
     }
-  } else {
+    const bool many_to_one = rel.direction() == RelationshipDirection::many_to_one;
     for (const auto& pair : rel.column_pairs()) {
       parent_columns.push_back(many_to_one ? pair.foreign : pair.referenced);
-      match.push_back(
-          sql::column(*target.columns()[many_to_one ? pair.referenced : pair.foreign].column));
+      match.push_back(sql::column(
+          *rel.target().columns()[many_to_one ? pair.referenced : pair.foreign].column));
     }
   }
-  const std::size_t width = parent_columns.size();
-  const std::size_t limit =
-      std::max<std::size_t>(1, session.connection().dialect().max_parameters() / width);
-  batch_size = std::clamp<std::size_t>(batch_size, 1, limit);
+};
 
-  // Parents by key; keys in first-seen order, each once.
-  std::unordered_map<IdentityKey, std::vector<InstanceState*>, IdentityKeyHash> by_key;
+// Groups the parents by key (returned in first-seen order, each once). A parent whose
+// key is NULL, or whose many-to-one target the Session already has, is set at once.
+std::vector<std::vector<Value>> group_parents(SessionImpl& session, const RelationshipProperty& rel,
+                                              std::span<InstanceState* const> parents,
+                                              const KeyMatch& km, KeyGroups& by_key) {
   std::vector<std::vector<Value>> keys;
-  const bool by_primary_key = many_to_one && !foreign_key_target(rel, *parents.front()).empty();
+  const bool by_primary_key = rel.direction() == RelationshipDirection::many_to_one &&
+                              !foreign_key_target(rel, *parents.front()).empty();
   for (InstanceState* p : parents) {
-    std::vector<Value> key = values_of(parent_mapper, *p, parent_columns);
+    std::vector<Value> key = values_of(rel.parent(), *p, km.parent_columns);
     if (std::any_of(key.begin(), key.end(), [](const Value& v) { return v.is_null(); })) {
       set_relationship(rel, *p, {});
       continue;
     }
     if (by_primary_key) {
-      // Targets already in the session cost nothing.
-      if (InstanceState* hit = session.lookup(target, foreign_key_target(rel, *p))) {
+      if (InstanceState* hit = session.lookup(rel.target(), foreign_key_target(rel, *p))) {
         set_relationship(rel, *p, {hit});
         continue;
       }
@@ -294,47 +289,73 @@ void load_in_batches(SessionImpl& session, const RelationshipProperty& rel,
     if (fresh) keys.push_back(std::move(key));
     it->second.push_back(p);
   }
+  return keys;
+}
 
-  std::unordered_map<IdentityKey, std::vector<InstanceState*>, IdentityKeyHash> found;
-  const std::size_t target_columns = target.columns().size();
-  for (std::size_t begin = 0; begin < keys.size(); begin += batch_size) {
-    const std::size_t end = std::min(keys.size(), begin + batch_size);
-    sql::Select query = entity_select(target);
-    if (many_to_many) {
-      query.joins.push_back(secondary_join(rel));
-      for (const auto& m : match) query.columns.push_back(m);
-    }
-    query.where = sql::tuple_in(match, {keys.begin() + static_cast<std::ptrdiff_t>(begin),
-                                        keys.begin() + static_cast<std::ptrdiff_t>(end)});
-    query.order_by = relationship_order(rel);
-
-    std::function<void(InstanceState&, Cursor&)> on_row;
-    if (many_to_many) {
-      // The association columns after the target's tell which parent the row is for.
-      on_row = [&](InstanceState& item, Cursor& row) {
-        IdentityKey key{nullptr, {}};
-        for (std::size_t i = 0; i < width; ++i) {
-          key.values.push_back(
-              normalize(row.get(target_columns + i),
-                        parent_mapper.columns()[parent_columns[i]].column->type()));
-        }
-        found[key].push_back(&item);
-      };
-    }
-    auto items = load_entities(session, target, std::move(query), child_context, on_row);
-    if (many_to_many) continue;
-    for (InstanceState* item : items) {
-      // Group by the database's values (committed), not by unflushed edits.
-      IdentityKey key{nullptr, {}};
-      for (const auto& pair : rel.column_pairs()) {
-        key.values.push_back(item->committed()[many_to_one ? pair.referenced : pair.foreign]);
-      }
-      found[key].push_back(item);
-    }
+// Loads the targets of one batch of parent keys into `found`, by parent key.
+void load_batch(SessionImpl& session, const RelationshipProperty& rel, const KeyMatch& km,
+                std::vector<std::vector<Value>> keys,
+                const std::shared_ptr<LoadContext>& child_context, KeyGroups& found) {
+  const Mapper& target = rel.target();
+  const bool many_to_many = rel.direction() == RelationshipDirection::many_to_many;
+  sql::Select query = entity_select(target);
+  if (many_to_many) {
+    query.joins.push_back(secondary_join(rel));
+    for (const auto& m : km.match) query.columns.push_back(m);
   }
+  query.where = sql::tuple_in(km.match, std::move(keys));
+  query.order_by = relationship_order(rel);
+
+  std::function<void(InstanceState&, Cursor&)> on_row;
+  if (many_to_many) {
+    // The association columns after the target's tell which parent the row is for.
+    on_row = [&](InstanceState& item, Cursor& row) {
+      IdentityKey key{nullptr, {}};
+      for (std::size_t i = 0; i < km.parent_columns.size(); ++i) {
+        key.values.push_back(
+            normalize(row.get(target.columns().size() + i),
+                      rel.parent().columns()[km.parent_columns[i]].column->type()));
+      }
+      found[key].push_back(&item);
+    };
+  }
+  auto items = load_entities(session, target, std::move(query), child_context, on_row);
+  if (many_to_many) return;
+  const bool many_to_one = rel.direction() == RelationshipDirection::many_to_one;
+  for (InstanceState* item : items) {
+    // Group by the database's values (committed), not by unflushed edits.
+    IdentityKey key{nullptr, {}};
+    for (const auto& pair : rel.column_pairs()) {
+      key.values.push_back(item->committed()[many_to_one ? pair.referenced : pair.foreign]);
+    }
+    found[key].push_back(item);
+  }
+}
+
+}  // namespace
+
+void load_in_batches(SessionImpl& session, const RelationshipProperty& rel,
+                     std::span<InstanceState* const> parents,
+                     const std::shared_ptr<const LoadContext>& context, std::size_t batch_size) {
+  if (parents.empty()) return;
+  const auto child_context = context ? context->child(rel) : std::make_shared<LoadContext>();
+  const KeyMatch km(rel);
+  const std::size_t limit = std::max<std::size_t>(
+      1, session.connection().dialect().max_parameters() / km.parent_columns.size());
+  batch_size = std::clamp<std::size_t>(batch_size, 1, limit);
+
+  KeyGroups by_key;
+  const std::vector<std::vector<Value>> keys = group_parents(session, rel, parents, km, by_key);
+  KeyGroups found;
+  for (std::size_t begin = 0; begin < keys.size(); begin += batch_size) {
+    const auto first = keys.begin() + static_cast<std::ptrdiff_t>(begin);
+    const auto last =
+        keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), begin + batch_size));
+    load_batch(session, rel, km, {first, last}, child_context, found);
+  }
+  static const std::vector<InstanceState*> none;
   for (auto& [key, waiting] : by_key) {
     auto it = found.find(key);
-    static const std::vector<InstanceState*> none;
     for (InstanceState* p : waiting)
       set_relationship(rel, *p, it == found.end() ? none : it->second);
   }

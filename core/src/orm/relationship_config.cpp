@@ -277,6 +277,60 @@ RelationshipProperty& MetaDataImpl::configure_foreign_key_path(
   return prop;
 }
 
+namespace {
+
+// The association table a many-to-many names: declared, or generated with both keys,
+// all in its primary key.
+Table& association_table(std::vector<std::unique_ptr<Table>>& tables, const RelationshipSpec& spec,
+                         const Mapper& parent, const Mapper& target) {
+  const std::string& table_name = *spec.secondary;
+  for (const auto& t : tables) {
+    if (t->name() == table_name) return *t;
+  }
+  tables.push_back(std::make_unique<Table>(table_name));
+  Table& secondary = *tables.back();
+  for (const Mapper* side : {&parent, &target}) {
+    std::vector<const Column*> columns, referred;
+    for (std::size_t k : side->primary_key()) {
+      const Column& key = *side->columns()[k].column;
+      Column& c = secondary.add_column(column_prefix(side->name()) + "_" + key.name(), key.type());
+      c.set_primary_key();
+      columns.push_back(&c);
+      referred.push_back(&key);
+    }
+    secondary.add_foreign_key(columns, side->table(), referred, spec.secondary_on_delete);
+  }
+  return secondary;
+}
+
+// How one side's key matches the association table's columns: through its one
+// foreign key to the side's table.
+std::vector<RelationshipProperty::SecondaryPair> secondary_pairs(const std::string& relationship,
+                                                                 const Table& secondary,
+                                                                 const Mapper& side) {
+  const ForeignKeyConstraint* found = nullptr;
+  for (const auto& fk : secondary.foreign_keys()) {
+    if (fk.referred_table != &side.table()) continue;
+    if (found) {
+      throw MappingError("relationship " + relationship + ": association table '" +
+                         secondary.name() + "' has more than one foreign key to '" +
+                         side.table().name() + "'");
+    }
+    found = &fk;
+  }
+  if (!found) {
+    throw MappingError("relationship " + relationship + ": association table '" + secondary.name() +
+                       "' has no foreign key to '" + side.table().name() + "'");
+  }
+  std::vector<RelationshipProperty::SecondaryPair> pairs;
+  for (std::size_t i = 0; i < found->columns.size(); ++i) {
+    pairs.push_back({index_of_column(side, found->referred_columns[i]), found->columns[i]});
+  }
+  return pairs;
+}
+
+}  // namespace
+
 RelationshipProperty& MetaDataImpl::configure_many_to_many(const RelationshipSpec& spec,
                                                            Mapper& parent,
                                                            const Mapper::RelationshipField& field,
@@ -290,54 +344,12 @@ RelationshipProperty& MetaDataImpl::configure_many_to_many(const RelationshipSpe
     throw MappingError("relationship " + name +
                        ": a self-referential many-to-many is not supported yet");
   }
-  const std::string& table_name = *spec.secondary;
-  Table* secondary = nullptr;
-  for (const auto& t : tables) {
-    if (t->name() == table_name) secondary = t.get();
-  }
-  if (!secondary) {
-    // Generate the association table: both keys, all in its primary key.
-    tables.push_back(std::make_unique<Table>(table_name));
-    secondary = tables.back().get();
-    for (const Mapper* side : {&parent, &target}) {
-      std::vector<const Column*> columns, referred;
-      for (std::size_t k : side->primary_key()) {
-        const Column& key = *side->columns()[k].column;
-        Column& c =
-            secondary->add_column(column_prefix(side->name()) + "_" + key.name(), key.type());
-        c.set_primary_key();
-        columns.push_back(&c);
-        referred.push_back(&key);
-      }
-      secondary->add_foreign_key(columns, side->table(), referred, spec.secondary_on_delete);
-    }
-  }
-  auto side_pairs = [&](const Mapper& side) {
-    std::vector<RelationshipProperty::SecondaryPair> pairs;
-    const ForeignKeyConstraint* found = nullptr;
-    for (const auto& fk : secondary->foreign_keys()) {
-      if (fk.referred_table == &side.table()) {
-        if (found) {
-          throw MappingError("relationship " + name + ": association table '" + table_name +
-                             "' has more than one foreign key to '" + side.table().name() + "'");
-        }
-        found = &fk;
-      }
-    }
-    if (!found) {
-      throw MappingError("relationship " + name + ": association table '" + table_name +
-                         "' has no foreign key to '" + side.table().name() + "'");
-    }
-    for (std::size_t i = 0; i < found->columns.size(); ++i) {
-      pairs.push_back({index_of_column(side, found->referred_columns[i]), found->columns[i]});
-    }
-    return pairs;
-  };
+  Table& secondary = association_table(tables, spec, parent, target);
   RelationshipProperty& prop = make_property(parent, field, target);
   prop.direction_ = RelationshipDirection::many_to_many;
-  prop.secondary_ = secondary;
-  prop.parent_secondary_ = side_pairs(parent);
-  prop.target_secondary_ = side_pairs(target);
+  prop.secondary_ = &secondary;
+  prop.parent_secondary_ = secondary_pairs(name, secondary, parent);
+  prop.target_secondary_ = secondary_pairs(name, secondary, target);
   return prop;
 }
 
