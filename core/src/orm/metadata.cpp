@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <relate/orm/loader.hpp>
 
+#include "flush_plan.hpp"
 #include "metadata_impl.hpp"
 #include "topological_order.hpp"
 
@@ -321,6 +322,7 @@ void MetaDataImpl::configure() {
       d.by_type.try_emplace(m->type(), m.get(),
                             std::weak_ptr<const MetaDataImpl>(weak_from_this()));
     }
+    flush_plan_ = std::make_unique<const FlushPlan>(*this);
   } catch (...) {
     // Leave the MetaData as declared so the error repeats on every use.
     for (const auto& m : mappers) {

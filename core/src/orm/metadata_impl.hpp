@@ -8,6 +8,8 @@
 
 namespace relate {
 
+class FlushPlan;
+
 class MetaDataImpl : public std::enable_shared_from_this<MetaDataImpl> {
  public:
   ~MetaDataImpl();
@@ -15,6 +17,8 @@ class MetaDataImpl : public std::enable_shared_from_this<MetaDataImpl> {
   void add_mapper(Mapper::Blueprint blueprint, std::string name, std::vector<TableOption> options);
   void configure();
   std::vector<const Table*> sorted_tables() const;
+  // What every flush of this mapping does, in order; made once by configure().
+  const FlushPlan& flush_plan() const { return *flush_plan_; }
 
   std::vector<std::unique_ptr<Table>> tables;
   std::vector<std::unique_ptr<Mapper>> mappers;
@@ -31,6 +35,7 @@ class MetaDataImpl : public std::enable_shared_from_this<MetaDataImpl> {
     ForeignKeyOption option;
   };
   std::vector<PendingForeignKey> pending_foreign_keys_;
+  std::unique_ptr<const FlushPlan> flush_plan_;
 
   Mapper& mapper_of(const sql::MemberRef& ref, std::string_view context) const;
   std::size_t column_index(const Mapper& m, const sql::MemberRef& ref,

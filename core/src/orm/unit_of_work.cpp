@@ -51,8 +51,9 @@ void SessionImpl::flush() {
 void UnitOfWork::run() {
   presort();
   group_rows();
-  const FlushPlan plan(s_.metadata.impl());
-  for (const FlushPlan::Action& action : plan.actions()) execute(action);
+  for (const FlushPlan::Action& action : s_.metadata.impl().flush_plan().actions()) {
+    execute(action);
+  }
   finish();
 }
 
