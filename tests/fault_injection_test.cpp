@@ -376,6 +376,34 @@ TEST_P(SqliteFaultTest, CommitAfterSqliteRolledTheTransactionBackIsOperationalEr
   EXPECT_EQ(integrity_check(), "ok");
 }
 
+// After the rollback SQLite made by itself, a statement would run (and commit) outside
+// the transaction the Connection is in: it is refused until rollback().
+TEST_P(SqliteFaultTest, StatementAfterSqliteRolledTheTransactionBackIsPendingRollbackError) {
+  auto engine = make_engine();
+  auto c = engine.connect();
+  c.begin();
+  c.execute(relate::sql::CompiledStatement{"INSERT INTO users (name) VALUES ('Ann')", {}});
+  {
+    const FileSizeLimit full(std::filesystem::file_size(file()) + 16 * 1024);
+    const std::string huge(8 * 1024 * 1024, 'x');
+    EXPECT_THROW(c.execute(relate::sql::CompiledStatement{"INSERT INTO users (name) VALUES (?)",
+                                                          {relate::Value(huge)}}),
+                 relate::OperationalError);
+  }
+  try {
+    c.execute(relate::sql::CompiledStatement{"INSERT INTO users (name) VALUES ('Bob')", {}});
+    FAIL() << "expected relate::PendingRollbackError";
+  } catch (const relate::PendingRollbackError& e) {
+    EXPECT_THAT(e.what(), ::testing::AllOf(HasSubstr("SQLite rolled this transaction back"),
+                                           HasSubstr("rollback()"), HasSubstr("'Bob'")));
+  }
+  c.rollback();
+  EXPECT_EQ(names(), committed);
+  c.execute(relate::sql::CompiledStatement{"INSERT INTO users (name) VALUES ('Bob')", {}});
+  committed.push_back("Bob");
+  EXPECT_EQ(names(), committed);
+}
+
 TEST_P(SqliteFaultTest, ReplacedDatabaseFileIsALostConnectionAndTheNextOneOpensTheNewFile) {
   auto engine = make_engine();
   relate::Session s(engine, metadata);

@@ -4,6 +4,7 @@
 #include <cppconn/datatype.h>
 #include <cppconn/driver.h>
 #include <cppconn/exception.h>
+#include <cppconn/parameter_metadata.h>
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 #include <cppconn/resultset_metadata.h>
@@ -11,113 +12,65 @@
 #include <mysql_driver.h>
 
 #include <cstdio>
+#include <exception>
+#include <new>
 #include <relate/errors.hpp>
 
+#include "mysql_errors.hpp"
 #include "mysql_options.hpp"
 
 namespace relate::mysql {
 
 namespace {
 
-// 'Duplicate entry 'x' for key 'email'' -> email; 'CONSTRAINT `posts_ibfk_1`' -> that.
-std::string constraint_of(const std::string& message) {
-  if (auto at = message.find("CONSTRAINT `"); at != std::string::npos) {
-    const auto begin = at + 12;
-    return message.substr(begin, message.find('`', begin) - begin);
-  }
-  if (auto at = message.find("for key '"); at != std::string::npos) {
-    const auto begin = at + 9;
-    return message.substr(begin, message.find('\'', begin) - begin);
-  }
-  return {};
-}
-
-// Errors after which the connection is gone: the client lost the server, or the
-// server ended the session (killed, shut down, timed out).
-bool is_disconnect(const ::sql::SQLException& e) {
-  switch (e.getErrorCode()) {
-    case 1053:  // server shutdown in progress
-    case 1077:  // normal shutdown
-    case 1078:  // got signal, aborting
-    case 1079:  // shutdown complete
-    case 1152:  // aborted connection
-    case 1158:  // error reading communication packets
-    case 1159:  // timeout reading communication packets
-    case 1160:  // error writing communication packets
-    case 1161:  // timeout writing communication packets
-    case 1927:  // connection was killed (MariaDB)
-    case 2006:  // server has gone away
-    case 2013:  // lost connection during query
-    case 2014:  // commands out of sync: the protocol state is lost
-    case 2055:  // lost connection (extended)
-    case 2056:  // statement closed with its connection
-    case 4031:  // disconnected by the server for inactivity (MySQL 8)
-    case 5013:  // network read error (MariaDB Connector/C)
-    case 5014:  // network write error (MariaDB Connector/C)
-      return true;
-    default:
-      return e.getSQLState().rfind("08", 0) == 0;  // SQLSTATE class 08: connection exception
-  }
-}
-
-[[noreturn]] void throw_error(const ::sql::SQLException& e, const std::string& sql,
-                              const std::string& where) {
-  std::string message = e.what();
-  if (!sql.empty()) message += " [SQL: " + sql + "]";
-  if (is_disconnect(e)) {
-    throw OperationalError("MySQL at " + where + ": connection lost: " + message, sql,
-                           OperationalError::Link::lost);
-  }
-  switch (e.getErrorCode()) {
-    case 1451:  // a parent row is still referenced
-    case 1452:  // no parent row
-    case 1062:  // duplicate key
-    case 1048:  // NULL into NOT NULL
-    case 1364:  // no default for NOT NULL column
-    case 1216:
-    case 1217:
-      throw IntegrityError(message, sql, constraint_of(e.what()));
-    case 1064:  // syntax
-    case 1146:  // no such table
-    case 1054:  // no such column
-    case 1050:  // table exists
-      throw ProgrammingError(message, sql);
-    case 1264:  // out of range
-    case 1406:  // too long
-    case 1292:  // bad value
-    case 1366:
-      throw DataError(message, sql);
-    default:
-      throw OperationalError("MySQL at " + where + ": " + message, sql);
-  }
-}
-
-bool returns_rows(const std::string& sql) {
-  return sql.rfind("SELECT", 0) == 0 || sql.find(" RETURNING ") != std::string::npos;
-}
-
 class MysqlCursor final : public Cursor {
  public:
-  MysqlCursor(std::shared_ptr<MysqlConnection::Prepared> p, std::string where)
-      : keep_(std::move(p)), p_(*keep_), expected_(p_.generation), where_(std::move(where)) {}
+  MysqlCursor(std::shared_ptr<MysqlConnection::Prepared> p, std::string where, std::string sql)
+      : keep_(std::move(p)),
+        p_(*keep_),
+        expected_(p_.generation),
+        where_(std::move(where)),
+        sql_(std::move(sql)) {}
 
   bool next() override {
-    if (p_.generation != expected_) {
-      throw ProgrammingError("a cursor was read after its statement ran again");
-    }
+    check_live();
+    on_row_ = false;
     if (!p_.result) return false;
     try {
-      return p_.result->next();
+      return on_row_ = p_.result->next();
     } catch (const ::sql::SQLException& e) {
-      throw_error(e, {}, where_);
+      throw_error(e, sql_, where_);
+    } catch (const std::bad_alloc&) {
+      throw;
+    } catch (const std::exception& e) {
+      throw_driver_failure(e, sql_, where_);
     }
   }
 
   std::size_t column_count() const override {
-    return p_.result ? p_.result->getMetaData()->getColumnCount() : 0;
+    if (!p_.result) return 0;
+    try {
+      return p_.result->getMetaData()->getColumnCount();
+    } catch (const ::sql::SQLException& e) {
+      throw_error(e, sql_, where_);
+    }
   }
 
   Value get(std::size_t i) override {
+    check_live();
+    if (!on_row_) {
+      throw ProgrammingError(
+          "a cursor's value was read with no current row: call next() first, "
+          "and read only while it returns true [SQL: " +
+              sql_ + "]",
+          sql_);
+    }
+    if (i >= column_count()) {
+      throw ProgrammingError("column " + std::to_string(i) + " was read, but the row has " +
+                                 std::to_string(column_count()) +
+                                 " (columns count from 0) [SQL: " + sql_ + "]",
+                             sql_);
+    }
     const auto column = static_cast<std::uint32_t>(i + 1);
     try {
       if (p_.result->isNull(column)) return Value();
@@ -146,15 +99,27 @@ class MysqlCursor final : public Cursor {
           return Value(std::string(p_.result->getString(column)));
       }
     } catch (const ::sql::SQLException& e) {
-      throw_error(e, {}, where_);
+      throw_error(e, sql_, where_);
+    } catch (const std::bad_alloc&) {
+      throw;
+    } catch (const std::exception& e) {
+      throw_driver_failure(e, sql_, where_);
     }
   }
 
  private:
+  void check_live() const {
+    if (p_.generation != expected_) {
+      throw ProgrammingError("a cursor was read after its statement ran again", sql_);
+    }
+  }
+
   std::shared_ptr<MysqlConnection::Prepared> keep_;
   MysqlConnection::Prepared& p_;
   std::uint64_t expected_;
   std::string where_;
+  std::string sql_;
+  bool on_row_ = false;  // next() returned true: get() reads that row
 };
 
 // Connector/C++'s driver registry is not thread-safe: two threads connecting for the
@@ -187,7 +152,9 @@ MysqlConnection::MysqlConnection(const Url& url)
   try {
     connection_.reset(driver().connect(options));
     connection_->setAutoCommit(true);
-  } catch (const ::sql::SQLException& e) {
+  } catch (const std::bad_alloc&) {
+    throw;
+  } catch (const std::exception& e) {
     // The driver's message names host and port; it never carries the password.
     throw OperationalError("cannot connect to MySQL at " + where_ + " as '" + url.username +
                            "': " + e.what());
@@ -198,19 +165,40 @@ MysqlConnection::~MysqlConnection() {
   cache_.clear();  // statements before their connection
 }
 
-std::shared_ptr<MysqlConnection::Prepared> MysqlConnection::prepare(const std::string& sql) {
-  auto it = cache_.find(sql);
+std::shared_ptr<MysqlConnection::Prepared> MysqlConnection::prepare(
+    const sql::CompiledStatement& s) {
+  auto it = cache_.find(s.sql);
   if (it != cache_.end()) return it->second;
   auto p = std::make_shared<Prepared>();
-  p->statement.reset(connection_->prepareStatement(sql));
-  p->returns_rows = returns_rows(sql);
-  return cache_.emplace(sql, std::move(p)).first->second;
+  p->statement.reset(connection_->prepareStatement(s.sql));
+  const auto placeholders =
+      static_cast<std::size_t>(p->statement->getParameterMetaData()->getParameterCount());
+  if (placeholders != s.params.size()) {
+    throw_placeholder_mismatch(placeholders, s.params.size(), s.sql);
+  }
+  // Unknown: the server said, when it prepared the statement, how many columns its
+  // rows have.
+  p->returns_rows = s.returns == sql::Returns::unknown
+                        ? p->statement->getMetaData()->getColumnCount() > 0
+                        : s.returns == sql::Returns::rows;
+  return cache_.emplace(s.sql, std::move(p)).first->second;
+}
+
+void MysqlConnection::check_transaction(const std::string& sql) const {
+  if (rolled_back_by_.empty()) return;
+  throw PendingRollbackError(
+      "MySQL at " + where_ +
+      " rolled this transaction back when a statement in it met a deadlock (" + rolled_back_by_ +
+      "); a statement now would run in a new transaction: call rollback(), "
+      "then go on [SQL: " +
+      sql + "]");
 }
 
 std::unique_ptr<Cursor> MysqlConnection::execute(const sql::CompiledStatement& s) {
+  check_transaction(s.sql);
   autocommit_outside_transactions();
   try {
-    std::shared_ptr<Prepared> shared = prepare(s.sql);
+    std::shared_ptr<Prepared> shared = prepare(s);
     Prepared& p = *shared;
     ++p.generation;
     p.result.reset();
@@ -255,10 +243,19 @@ std::unique_ptr<Cursor> MysqlConnection::execute(const sql::CompiledStatement& s
     } else {
       affected_ = st.executeUpdate();
     }
-    return std::make_unique<MysqlCursor>(std::move(shared), where_);
+    return std::make_unique<MysqlCursor>(std::move(shared), where_, s.sql);
   } catch (const ::sql::SQLException& e) {
     cache_.erase(s.sql);
+    // InnoDB answers a deadlock by rolling the whole transaction back.
+    if (e.getErrorCode() == 1213 && in_transaction_) rolled_back_by_ = s.sql;
     throw_error(e, s.sql, where_);
+  } catch (const Error&) {
+    throw;
+  } catch (const std::bad_alloc&) {
+    throw;
+  } catch (const std::exception& e) {
+    cache_.erase(s.sql);
+    throw_driver_failure(e, s.sql, where_);
   }
 }
 
@@ -271,6 +268,10 @@ std::int64_t MysqlConnection::last_insert_id() {
     return rs->getInt64(1);
   } catch (const ::sql::SQLException& e) {
     throw_error(e, "SELECT LAST_INSERT_ID()", where_);
+  } catch (const std::bad_alloc&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw_driver_failure(e, "SELECT LAST_INSERT_ID()", where_);
   }
 }
 
@@ -283,6 +284,10 @@ void MysqlConnection::run(const char* sql) {
     st->execute(sql);
   } catch (const ::sql::SQLException& e) {
     throw_error(e, sql, where_);
+  } catch (const std::bad_alloc&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw_driver_failure(e, sql, where_);
   }
 }
 
@@ -296,6 +301,7 @@ void MysqlConnection::autocommit_outside_transactions() {
 }
 
 void MysqlConnection::begin() {
+  rolled_back_by_.clear();
   if (autocommit_) {
     run("SET autocommit = 0");
     autocommit_ = false;
@@ -304,18 +310,31 @@ void MysqlConnection::begin() {
 }
 
 void MysqlConnection::commit() {
+  if (!rolled_back_by_.empty()) {
+    // COMMIT would commit what ran after the deadlock, in a transaction of its own.
+    check_transaction("COMMIT");
+  }
   run("COMMIT");
   in_transaction_ = false;
 }
 
 void MysqlConnection::rollback() {
+  rolled_back_by_.clear();
   run("ROLLBACK");
   in_transaction_ = false;
 }
 
 void MysqlConnection::ping() {
   // COM_PING, which starts no transaction (SELECT 1 would, at autocommit = 0).
-  if (!connection_->isValid()) {
+  bool valid = false;
+  try {
+    valid = connection_->isValid();
+  } catch (const std::bad_alloc&) {
+    throw;
+  } catch (const std::exception&) {
+    valid = false;  // a driver that cannot even ask has lost the connection too
+  }
+  if (!valid) {
     throw OperationalError(
         "MySQL at " + where_ + ": connection lost: the server did not answer a ping", {},
         OperationalError::Link::lost);

@@ -1,5 +1,6 @@
 // One MySQL / MariaDB connection through Connector/C++: statements prepared once per
-// SQL text and kept, errors translated by error number.
+// SQL text and kept (the server counts their placeholders and says whether they return
+// rows), errors translated by error number.
 #pragma once
 
 #include <memory>
@@ -40,8 +41,10 @@ class MysqlConnection final : public DriverConnection {
   };
 
  private:
-  std::shared_ptr<Prepared> prepare(const std::string& sql);
+  std::shared_ptr<Prepared> prepare(const sql::CompiledStatement& statement);
   void run(const char* sql);
+  // Throws PendingRollbackError when InnoDB rolled back the transaction begin() started.
+  void check_transaction(const std::string& sql) const;
   void autocommit_outside_transactions();
 
   std::string where_;  // "host:port", for messages
@@ -51,6 +54,7 @@ class MysqlConnection final : public DriverConnection {
   std::int64_t affected_ = 0;
   bool autocommit_ = true;  // the server's setting, as last sent
   bool in_transaction_ = false;
+  std::string rolled_back_by_;  // the statement whose deadlock rolled the transaction back
 };
 
 }  // namespace relate::mysql

@@ -4,10 +4,13 @@
 
 #include <cstdio>
 #include <ctime>
+#include <exception>
+#include <new>
 #include <relate/errors.hpp>
 
 #include "postgres_errors.hpp"
 #include "postgres_options.hpp"
+#include "soci_statement_text.hpp"
 
 namespace relate::postgres {
 
@@ -78,41 +81,87 @@ std::string as_text(const Value& v) {
   return {};
 }
 
-bool returns_rows(const std::string& sql) {
-  return sql.rfind("SELECT", 0) == 0 || sql.find(" RETURNING ") != std::string::npos;
+// A driver exception that is not SOCI's (SOCI lets some of the standard library's
+// through) as a Relate error.
+[[noreturn]] void throw_driver_failure(const std::exception& e, const std::string& sql,
+                                       const std::string& where) {
+  std::string message = "PostgreSQL at " + where + ": the driver failed: " + e.what();
+  if (!sql.empty()) message += " [SQL: " + sql + "]";
+  throw OperationalError(message, sql);
 }
 
 class PostgresCursor final : public Cursor {
  public:
   PostgresCursor(std::shared_ptr<PostgresConnection::Prepared> p, bool has_row,
-                 const PGconn* connection, std::string where)
+                 const PGconn* connection, std::string where, std::string sql)
       : keep_(std::move(p)),
         p_(*keep_),
         expected_(p_.generation),
         has_row_(has_row),
         connection_(connection),
-        where_(std::move(where)) {}
+        where_(std::move(where)),
+        sql_(std::move(sql)) {}
 
   bool next() override {
-    if (p_.generation != expected_) {
-      throw ProgrammingError("a cursor was read after its statement ran again");
-    }
+    check_live();
+    on_row_ = false;
     if (!has_row_) return false;
     if (first_) {
       first_ = false;
-      return true;
+      return on_row_ = true;
     }
     try {
       has_row_ = p_.statement->fetch();
     } catch (const soci::soci_error& e) {
-      throw_error(e, connection_, {}, where_);
+      has_row_ = false;
+      throw_error(e, connection_, sql_, where_);
+    } catch (const std::bad_alloc&) {
+      throw;
+    } catch (const std::exception& e) {
+      has_row_ = false;
+      throw_driver_failure(e, sql_, where_);
     }
-    return has_row_;
+    return on_row_ = has_row_;
   }
 
   std::size_t column_count() const override { return p_.row.size(); }
 
   Value get(std::size_t i) override {
+    check_live();
+    if (!on_row_) {
+      throw ProgrammingError(
+          "a cursor's value was read with no current row: call next() first, "
+          "and read only while it returns true [SQL: " +
+              sql_ + "]",
+          sql_);
+    }
+    if (i >= p_.row.size()) {
+      throw ProgrammingError("column " + std::to_string(i) + " was read, but the row has " +
+                                 std::to_string(p_.row.size()) +
+                                 " (columns count from 0) [SQL: " + sql_ + "]",
+                             sql_);
+    }
+    try {
+      return value(i);
+    } catch (const soci::soci_error& e) {
+      throw DataError("PostgreSQL at " + where_ + ": column " + std::to_string(i) +
+                          " cannot be read: " + e.get_error_message() + " [SQL: " + sql_ + "]",
+                      sql_);
+    } catch (const std::bad_alloc&) {
+      throw;
+    } catch (const std::exception& e) {
+      throw_driver_failure(e, sql_, where_);
+    }
+  }
+
+ private:
+  void check_live() const {
+    if (p_.generation != expected_) {
+      throw ProgrammingError("a cursor was read after its statement ran again", sql_);
+    }
+  }
+
+  Value value(std::size_t i) const {
     if (p_.row.get_indicator(i) == soci::i_null) return Value();
     switch (p_.row.get_properties(i).get_data_type()) {
       case soci::dt_string:
@@ -137,14 +186,15 @@ class PostgresCursor final : public Cursor {
     }
   }
 
- private:
   std::shared_ptr<PostgresConnection::Prepared> keep_;
   PostgresConnection::Prepared& p_;
   std::uint64_t expected_;
   bool has_row_;
   bool first_ = true;
+  bool on_row_ = false;  // next() returned true: get() reads that row
   const PGconn* connection_;
   std::string where_;
+  std::string sql_;
 };
 
 }  // namespace
@@ -159,6 +209,18 @@ PostgresConnection::PostgresConnection(const Url& url)
     // libpq's message names host and port; it never contains the password.
     throw OperationalError("cannot connect to PostgreSQL at " + where_ + " as '" + url.username +
                            "': " + e.get_error_message());
+  } catch (const std::bad_alloc&) {
+    throw;
+  } catch (const std::exception& e) {
+    std::string message = e.what();
+    if (!url.password.empty()) {
+      for (auto at = message.find(url.password); at != std::string::npos;
+           at = message.find(url.password, at)) {
+        message.replace(at, url.password.size(), "***");
+      }
+    }
+    throw OperationalError("cannot connect to PostgreSQL at " + where_ + " as '" + url.username +
+                           "': the driver failed: " + message);
   }
 }
 
@@ -166,22 +228,48 @@ std::shared_ptr<PostgresConnection::Prepared> PostgresConnection::prepare(
     const sql::CompiledStatement& s) {
   auto it = cache_.find(s.sql);
   if (it != cache_.end()) return it->second;
+  // SOCI would read a ':' or an apostrophe in a comment as part of the statement.
+  const std::string text = without_comments(s.sql);
+  const std::size_t placeholders = soci_parameter_count(text);
+  if (placeholders != s.params.size()) {
+    throw_placeholder_mismatch(placeholders, s.params.size(), s.sql,
+                               "PostgreSQL's are written :p1, :p2, ..., not ? or $1; "
+                               "relate::text(\"... :name ...\") writes them for every backend");
+  }
   auto p = std::make_shared<Prepared>();
   p->params.resize(s.params.size());
   p->indicators.resize(s.params.size(), soci::i_ok);
-  p->returns_rows = returns_rows(s.sql);
+  // Unknown: the row is bound, and the database's answer fills its columns or not.
+  p->reads_rows = s.returns != sql::Returns::no_rows;
   p->statement = std::make_unique<soci::statement>(session_);
+  p->statement->alloc();
+  // Prepared before the parameters are exchanged: when preparing fails, SOCI names each
+  // exchanged parameter in its message, which would take it past the names it found.
+  p->statement->prepare(text);
   for (std::size_t i = 0; i < s.params.size(); ++i) {
     p->statement->exchange(soci::use(p->params[i], p->indicators[i]));
   }
-  if (p->returns_rows) p->statement->exchange(soci::into(p->row));
-  p->statement->alloc();
-  p->statement->prepare(s.sql);
+  if (p->reads_rows) p->statement->exchange(soci::into(p->row));
   p->statement->define_and_bind();
   return cache_.emplace(s.sql, std::move(p)).first->second;
 }
 
+void PostgresConnection::check_not_aborted(const std::string& sql) {
+  if (PQtransactionStatus(native()) != PQTRANS_INERROR) return;
+  const std::string failed = aborted_by_.empty() ? "" : " (" + aborted_by_ + ")";
+  throw PendingRollbackError("PostgreSQL at " + where_ +
+                             " aborted this transaction when a statement in it failed" + failed +
+                             ", and refuses every statement until the transaction ends: call "
+                             "rollback(), then go on [SQL: " +
+                             sql + "]");
+}
+
+void PostgresConnection::note_failure(const std::string& sql) {
+  if (PQtransactionStatus(native()) == PQTRANS_INERROR && aborted_by_.empty()) aborted_by_ = sql;
+}
+
 std::unique_ptr<Cursor> PostgresConnection::execute(const sql::CompiledStatement& s) {
+  check_not_aborted(s.sql);
   try {
     std::shared_ptr<Prepared> shared = prepare(s);
     Prepared& p = *shared;
@@ -191,13 +279,23 @@ std::unique_ptr<Cursor> PostgresConnection::execute(const sql::CompiledStatement
       p.params[i] = as_text(s.params[i]);
     }
     const bool has_row = p.statement->execute(true);
-    affected_ = p.returns_rows ? 0 : p.statement->get_affected_rows();
-    return std::make_unique<PostgresCursor>(std::move(shared), p.returns_rows && has_row, native(),
-                                            where_);
+    const bool rows = p.reads_rows && p.row.size() > 0;
+    affected_ = rows ? 0 : p.statement->get_affected_rows();
+    return std::make_unique<PostgresCursor>(std::move(shared), rows && has_row, native(), where_,
+                                            s.sql);
   } catch (const soci::soci_error& e) {
     // A failed statement may leave a broken prepared one behind: prepare it anew.
     cache_.erase(s.sql);
+    note_failure(s.sql);
     throw_error(e, native(), s.sql, where_);
+  } catch (const Error&) {
+    throw;
+  } catch (const std::bad_alloc&) {
+    throw;
+  } catch (const std::exception& e) {
+    cache_.erase(s.sql);
+    note_failure(s.sql);
+    throw_driver_failure(e, s.sql, where_);
   }
 }
 
@@ -205,6 +303,7 @@ std::unique_ptr<Cursor> PostgresConnection::execute(const sql::CompiledStatement
 // and then ask, as on the other backends.
 std::int64_t PostgresConnection::last_insert_id() {
   const std::string sql = "SELECT lastval()";
+  check_not_aborted(sql);
   try {
     long long id = 0;
     soci::statement statement(session_);
@@ -215,6 +314,7 @@ std::int64_t PostgresConnection::last_insert_id() {
     statement.execute(true);
     return id;
   } catch (const soci::soci_error& e) {
+    note_failure(sql);
     throw_error(e, native(), sql, where_);
   }
 }
@@ -240,9 +340,13 @@ std::string PostgresConnection::run(const char* sql) {
   return PQcmdStatus(result.get());
 }
 
-void PostgresConnection::begin() { run("BEGIN"); }
+void PostgresConnection::begin() {
+  aborted_by_.clear();
+  run("BEGIN");
+}
 
 void PostgresConnection::commit() {
+  aborted_by_.clear();
   if (run("COMMIT") != "COMMIT") {
     throw OperationalError("PostgreSQL at " + where_ +
                                ": the transaction was rolled back, not committed: a statement in "
@@ -252,6 +356,7 @@ void PostgresConnection::commit() {
 }
 
 void PostgresConnection::rollback() {
+  aborted_by_.clear();
   // A COMMIT that rolled back left no transaction open: ROLLBACK would only warn.
   if (PQtransactionStatus(native()) == PQTRANS_IDLE) return;
   run("ROLLBACK");

@@ -1,6 +1,8 @@
 // One PostgreSQL connection through SOCI: statements prepared once per SQL text and
 // kept, parameters sent as text for the server to type from their context (a column,
-// a comparison), errors translated by SQLSTATE.
+// a comparison), errors translated by SQLSTATE. Parameters are written :p1, :p2...
+// (PostgresDialect::placeholder); a statement whose placeholders, as SOCI reads them,
+// do not match its values is refused before it reaches the server.
 #pragma once
 
 #include <soci/soci.h>
@@ -33,7 +35,9 @@ class PostgresConnection final : public DriverConnection {
     std::vector<soci::indicator> indicators;
     soci::row row;
     std::unique_ptr<soci::statement> statement;
-    bool returns_rows = false;
+    // Bound to `row`: the statement returns rows, or may (Returns::unknown), and `row`
+    // has columns once the database answered with some.
+    bool reads_rows = false;
     std::uint64_t generation = 0;
   };
 
@@ -43,12 +47,18 @@ class PostgresConnection final : public DriverConnection {
   pg_conn* native();
   // Runs a statement without parameters or rows on libpq; returns its command tag.
   std::string run(const char* sql);
+  // Throws PendingRollbackError when an earlier statement failed inside the current
+  // transaction: PostgreSQL then refuses every statement until the transaction ends.
+  void check_not_aborted(const std::string& sql);
+  // After `sql` failed: remembers it when it aborted the transaction.
+  void note_failure(const std::string& sql);
 
   std::string where_;  // "host:port", for messages
   soci::session session_;
   // Shared with the cursors reading them: evicting one leaves no cursor dangling.
   std::unordered_map<std::string, std::shared_ptr<Prepared>> cache_;
   std::int64_t affected_ = 0;
+  std::string aborted_by_;  // the statement whose failure aborted the transaction
 };
 
 }  // namespace relate::postgres

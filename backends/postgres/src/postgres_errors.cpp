@@ -36,6 +36,13 @@ void throw_error(std::string message, const std::string& state, const pg_conn* c
     throw OperationalError("PostgreSQL at " + where + ": connection lost: " + message, sql,
                            OperationalError::Link::lost);
   }
+  if (state == "25P02") {
+    // in_failed_sql_transaction: the connection checks before each statement, so this is
+    // one that went around it (BEGIN, SAVEPOINT...).
+    throw PendingRollbackError("PostgreSQL at " + where + ": " + message +
+                               " (an earlier statement failed in this transaction: call "
+                               "rollback(), then go on)");
+  }
   if (state.rfind("23", 0) == 0) throw IntegrityError(message, sql, constraint_of(message));
   if (state.rfind("22", 0) == 0) throw DataError(message, sql);
   if (state.rfind("42", 0) == 0) throw ProgrammingError(message, sql);

@@ -1,6 +1,7 @@
 #include "sqlite_connection.hpp"
 
 #include <relate/errors.hpp>
+#include <string>
 
 #include "sqlite_options.hpp"
 
@@ -53,16 +54,15 @@ class SqliteCursor final : public Cursor {
   }
 
   bool next() override {
-    if (!live()) {
-      throw ProgrammingError("a cursor was read after its statement ran again", sql_);
-    }
+    check_live();
+    on_row_ = false;
     if (first_) {
       first_ = false;
-      return has_row_;
+      return on_row_ = has_row_;
     }
     if (!has_row_) return false;
     const int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_ROW) return on_row_ = true;
     has_row_ = false;
     if (rc == SQLITE_DONE) return false;
     throw_error(db_, rc, sql_);
@@ -73,6 +73,21 @@ class SqliteCursor final : public Cursor {
   }
 
   Value get(std::size_t i) override {
+    check_live();
+    // sqlite3_column_* would answer NULL for a column or a row that is not there.
+    if (!on_row_) {
+      throw ProgrammingError(
+          "a cursor's value was read with no current row: call next() first, "
+          "and read only while it returns true [SQL: " +
+              sql_ + "]",
+          sql_);
+    }
+    if (i >= column_count()) {
+      throw ProgrammingError("column " + std::to_string(i) + " was read, but the row has " +
+                                 std::to_string(column_count()) +
+                                 " (columns count from 0) [SQL: " + sql_ + "]",
+                             sql_);
+    }
     const int c = static_cast<int>(i);
     switch (sqlite3_column_type(stmt_, c)) {
       case SQLITE_INTEGER:
@@ -94,6 +109,9 @@ class SqliteCursor final : public Cursor {
 
  private:
   bool live() const { return cached_->generation == expected_; }
+  void check_live() const {
+    if (!live()) throw ProgrammingError("a cursor was read after its statement ran again", sql_);
+  }
 
   sqlite3* db_;
   std::shared_ptr<SqliteConnection::Cached> cached_;
@@ -101,6 +119,7 @@ class SqliteCursor final : public Cursor {
   std::uint64_t expected_;
   bool has_row_;
   bool first_ = true;
+  bool on_row_ = false;  // next() returned true: get() reads that row
   std::string sql_;
 };
 
@@ -198,16 +217,35 @@ void SqliteConnection::bind(sqlite3_stmt* stmt, const std::vector<Value>& params
   }
 }
 
+void SqliteConnection::check_transaction(const std::string& sql) const {
+  if (ended_by_.empty()) return;
+  throw PendingRollbackError(
+      "SQLite rolled this transaction back by itself when a statement in it "
+      "failed (" +
+      ended_by_ +
+      "); a statement now would run outside it: call rollback(), then go "
+      "on [SQL: " +
+      sql + "]");
+}
+
 std::unique_ptr<Cursor> SqliteConnection::execute(const sql::CompiledStatement& statement) {
+  check_transaction(statement.sql);
   std::shared_ptr<Cached> cached = prepare(statement.sql);
-  ++cached->generation;
   sqlite3_stmt* stmt = cached->stmt;
+  const auto placeholders = static_cast<std::size_t>(sqlite3_bind_parameter_count(stmt));
+  if (placeholders != statement.params.size()) {
+    throw_placeholder_mismatch(placeholders, statement.params.size(), statement.sql);
+  }
+  ++cached->generation;
   sqlite3_reset(stmt);
   sqlite3_clear_bindings(stmt);
   bind(stmt, statement.params, statement.sql);
   const int rc = sqlite3_step(stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
     sqlite3_reset(stmt);
+    // After some errors (a full disk, I/O, no memory) SQLite rolls the whole
+    // transaction back; what runs next would commit on its own.
+    if (in_transaction_ && sqlite3_get_autocommit(db_)) ended_by_ = statement.sql;
     throw_error(db_, rc, statement.sql);
   }
   if (rc == SQLITE_DONE) sqlite3_reset(stmt);  // statement finished: release its locks
@@ -218,6 +256,7 @@ std::int64_t SqliteConnection::rows_affected() { return sqlite3_changes64(db_); 
 std::int64_t SqliteConnection::last_insert_id() { return sqlite3_last_insert_rowid(db_); }
 
 void SqliteConnection::begin() {
+  ended_by_.clear();
   exec("BEGIN");
   in_transaction_ = true;
 }
@@ -227,6 +266,7 @@ void SqliteConnection::commit() {
   // transaction back by itself; COMMIT would then only say that none is active.
   if (in_transaction_ && sqlite3_get_autocommit(db_)) {
     in_transaction_ = false;
+    ended_by_.clear();
     throw OperationalError(
         "SQLite rolled the transaction back after an earlier error in it: nothing was "
         "committed",
@@ -238,6 +278,7 @@ void SqliteConnection::commit() {
 
 void SqliteConnection::rollback() {
   in_transaction_ = false;
+  ended_by_.clear();
   if (!sqlite3_get_autocommit(db_)) exec("ROLLBACK");
 }
 

@@ -37,11 +37,14 @@ class SqliteConnection final : public DriverConnection {
   std::shared_ptr<Cached> prepare(const std::string& sql);
   void bind(sqlite3_stmt* stmt, const std::vector<Value>& params, const std::string& sql);
   void exec(const char* sql);
+  // Throws PendingRollbackError when SQLite ended the transaction begin() started.
+  void check_transaction(const std::string& sql) const;
 
   sqlite3* db_ = nullptr;
   std::string path_;
   std::unordered_map<std::string, std::shared_ptr<Cached>> cache_;
   bool in_transaction_ = false;  // begin() ran, and neither commit() nor rollback() since
+  std::string ended_by_;         // the failed statement after which SQLite rolled it back
 };
 
 // Throws the Relate error matching SQLite's result code.

@@ -109,7 +109,10 @@ class RELATE_API DetachedInstanceError : public InvalidRequestError {
   using InvalidRequestError::InvalidRequestError;
 };
 
-// A previous flush failed inside this transaction; call rollback() first.
+// The transaction ended before its commit or rollback: a flush failed in it, its
+// connection was lost, or the database aborted it when a statement failed (PostgreSQL
+// then refuses every statement; SQLite and MySQL roll back by themselves after some
+// errors). Call rollback(), then go on.
 class RELATE_API PendingRollbackError : public InvalidRequestError {
  public:
   using InvalidRequestError::InvalidRequestError;

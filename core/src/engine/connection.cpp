@@ -1,4 +1,5 @@
 #include <relate/errors.hpp>
+#include <string>
 
 #include "engine_impl.hpp"
 
@@ -70,10 +71,10 @@ DriverConnection& Connection::driver() {
 }
 
 template <class Call>
-decltype(auto) Connection::on_driver(Call&& call) {
+decltype(auto) Connection::on_driver(std::string_view sql, Call&& call) {
   DriverConnection& d = driver();
   try {
-    return call(d);
+    return relate_errors_only(dialect(), sql, [&]() -> decltype(auto) { return call(d); });
   } catch (const OperationalError& e) {
     if (e.connection_invalidated()) invalidate();
     throw;
@@ -94,8 +95,12 @@ std::unique_ptr<Cursor> Connection::execute(const sql::Statement& statement) {
   return execute(sql::compile(statement, *engine_->dialect));
 }
 
+std::unique_ptr<Cursor> Connection::execute(const sql::Text& text) {
+  return execute(sql::compile(text, *engine_->dialect));
+}
+
 std::unique_ptr<Cursor> Connection::execute(const sql::CompiledStatement& statement) {
-  return on_driver([&](DriverConnection& d) {
+  return on_driver(statement.sql, [&](DriverConnection& d) {
     engine_->notify(statement);
     return d.execute(statement);
   });
@@ -103,7 +108,7 @@ std::unique_ptr<Cursor> Connection::execute(const sql::CompiledStatement& statem
 
 void Connection::execute(std::string_view sql) {
   sql::CompiledStatement s{std::string(sql), {}};
-  on_driver([&](DriverConnection& d) {
+  on_driver(s.sql, [&](DriverConnection& d) {
     engine_->notify(s);
     d.execute(s);
   });
@@ -111,18 +116,18 @@ void Connection::execute(std::string_view sql) {
 }
 
 std::int64_t Connection::rows_affected() {
-  return on_driver([](DriverConnection& d) { return d.rows_affected(); });
+  return on_driver({}, [](DriverConnection& d) { return d.rows_affected(); });
 }
 
 std::int64_t Connection::last_insert_id() {
-  return on_driver([](DriverConnection& d) { return d.last_insert_id(); });
+  return on_driver({}, [](DriverConnection& d) { return d.last_insert_id(); });
 }
 
 void Connection::begin() {
   if (engine_->echo) engine_->notify_text("BEGIN");
   DriverConnection& d = driver();
   try {
-    d.begin();
+    relate_errors_only(dialect(), "BEGIN", [&] { d.begin(); });
   } catch (const OperationalError& e) {
     if (!e.connection_invalidated()) throw;
     // The transaction asked for is lost before it began: the caller rolls it back, as
@@ -138,7 +143,7 @@ void Connection::commit() {
   if (engine_->echo) engine_->notify_text("COMMIT");
   DriverConnection& d = driver();
   try {
-    d.commit();
+    relate_errors_only(dialect(), "COMMIT", [&] { d.commit(); });
   } catch (const OperationalError& e) {
     if (!e.connection_invalidated()) throw;
     invalidate();
@@ -161,7 +166,7 @@ void Connection::rollback() {
   // Still in the transaction until the driver says otherwise: if it throws,
   // release() tries again and, failing, keeps the connection out of the pool.
   try {
-    record_->driver->rollback();
+    relate_errors_only(dialect(), "ROLLBACK", [&] { record_->driver->rollback(); });
   } catch (const OperationalError& e) {
     if (!e.connection_invalidated()) throw;
     invalidate();  // as above: a lost link took the transaction with it

@@ -27,7 +27,7 @@ Connection EngineImpl::connect() {
 
 std::shared_ptr<ConnectionRecord> EngineImpl::open(std::uint64_t generation) const {
   auto record = std::make_shared<ConnectionRecord>();
-  record->driver = backend->connect(url);
+  record->driver = relate_errors_only(*dialect, {}, [&] { return backend->connect(url); });
   record->pool_generation = generation;
   record->opened = std::chrono::steady_clock::now();
   return record;
@@ -41,7 +41,7 @@ bool EngineImpl::fit_to_lend(ConnectionRecord& record, std::uint64_t generation)
   }
   if (!options.pool_pre_ping) return true;
   try {
-    record.driver->ping();
+    relate_errors_only(*dialect, {}, [&] { record.driver->ping(); });
     return true;
   } catch (const OperationalError& e) {
     // Most likely the server restarted: its siblings are gone too.
@@ -198,7 +198,8 @@ void rollback_quietly(Connection& c) noexcept {
 }
 
 bool has_table(Connection& c, const Table& t) {
-  auto cursor = c.execute(sql::CompiledStatement{c.dialect().has_table_sql(), {Value(t.name())}});
+  auto cursor = c.execute(
+      sql::CompiledStatement{c.dialect().has_table_sql(), {Value(t.name())}, sql::Returns::rows});
   return cursor->next();
 }
 }  // namespace

@@ -3,11 +3,35 @@
 
 #include <atomic>
 #include <chrono>
+#include <exception>
 #include <mutex>
+#include <new>
 #include <relate/engine/engine.hpp>
+#include <relate/errors.hpp>
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace relate {
+
+// Runs a call into the backend. A backend throws relate::Errors only (driver.hpp); one
+// that lets its driver's own exception through still reaches the application as a
+// relate::Error, which names the backend and the statement.
+template <class Call>
+decltype(auto) relate_errors_only(const Dialect& dialect, std::string_view sql, Call&& call) {
+  try {
+    return call();
+  } catch (const Error&) {
+    throw;
+  } catch (const std::bad_alloc&) {
+    throw;
+  } catch (const std::exception& e) {
+    std::string message =
+        "the " + std::string(dialect.name()) + " backend's driver failed: " + e.what();
+    if (!sql.empty()) message += " [SQL: " + std::string(sql) + "]";
+    throw OperationalError(message, std::string(sql));
+  }
+}
 
 // One connection to the database as the pool knows it (SQLAlchemy's connection
 // record): the driver, and what decides whether it may be lent again.

@@ -2,8 +2,20 @@
 // Dialect plus DriverConnections, registered under its URL schemes. Short enough to
 // read in one sitting; backends/sqlite is the reference implementation.
 //
-// Errors: a DriverConnection throws relate::IntegrityError, OperationalError,
-// ProgrammingError or DataError (errors.hpp), never a driver's own exception type.
+// Errors: a DriverConnection and its Cursors throw relate::IntegrityError,
+// OperationalError, ProgrammingError or DataError (errors.hpp), never a driver's own
+// exception type, and keep the failed statement's SQL in the error (never a password).
+// A statement whose placeholders do not match its values in number is a
+// ProgrammingError, raised before the database runs it. When a failed statement has
+// ended the transaction on the server's side (PostgreSQL refuses every statement after
+// one failed, until ROLLBACK; SQLite rolls back by itself after some errors), the next
+// statement in that transaction throws PendingRollbackError, which says so, instead of
+// running outside it or failing with the database's own words; rollback() then works
+// and the connection goes on.
+//
+// Whether a statement returns rows comes with it (CompiledStatement::returns); when it
+// is Returns::unknown the driver learns it from the database's answer, never from the
+// SQL text.
 //
 // A lost link: when an error means the connection itself is gone (the server closed
 // it, restarted, or timed it out; the network failed), the driver throws
@@ -22,6 +34,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <relate/column_traits.hpp>
 #include <relate/engine/dialect.hpp>
 #include <relate/engine/url.hpp>
 #include <relate/engine/url_options.hpp>
@@ -29,6 +42,10 @@
 #include <relate/sql/compiler.hpp>
 #include <relate/value.hpp>
 #include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace relate {
@@ -44,6 +61,37 @@ class RELATE_API Cursor {
   // natural kind; column_traits converts (an integer 0/1 reads as bool, ISO text as a
   // timestamp).
   virtual Value get(std::size_t i) = 0;
+
+  // The current row as C++ values, each read through column_traits: a NULL needs a
+  // std::optional. auto [id, title] = cursor->row<std::int64_t, std::string>();
+  // Throws ArgumentError when the row has another number of columns, DataError for a
+  // NULL read into a type that is not std::optional.
+  template <class... Ts>
+  std::tuple<Ts...> row() {
+    if (column_count() != sizeof...(Ts)) wrong_column_count(sizeof...(Ts));
+    return read_row<Ts...>(std::index_sequence_for<Ts...>{});
+  }
+
+ private:
+  template <class... Ts, std::size_t... I>
+  std::tuple<Ts...> read_row(std::index_sequence<I...>) {
+    // Braces: the columns are read in order.
+    return std::tuple<Ts...>{read<Ts>(I)...};
+  }
+  template <class T>
+  T read(std::size_t i) {
+    Value v = get(i);
+    if constexpr (!is_optional<T>::value) {
+      if (v.is_null()) null_column(i);
+    }
+    if constexpr (std::is_same_v<T, std::string>) {
+      return column_traits<T>::from_value(std::move(v));
+    } else {
+      return column_traits<T>::from_value(v);
+    }
+  }
+  [[noreturn]] void wrong_column_count(std::size_t wanted) const;
+  [[noreturn]] static void null_column(std::size_t i);
 };
 
 class RELATE_API DriverConnection {
@@ -73,7 +121,7 @@ class RELATE_API DriverConnection {
   // A cheap round trip, for the pool's pre-ping: returns if the connection works,
   // throws OperationalError (Link::lost for a dead link) otherwise. Runs outside any
   // transaction. The default runs SELECT 1.
-  virtual void ping() { execute(sql::CompiledStatement{"SELECT 1", {}}); }
+  virtual void ping() { execute(sql::CompiledStatement{"SELECT 1", {}, sql::Returns::rows}); }
 };
 
 class RELATE_API Backend {
@@ -92,6 +140,13 @@ class RELATE_API Backend {
   // :memory:): the engine then shares one connection.
   virtual bool single_connection(const Url& /*url*/) const { return false; }
 };
+
+// The ProgrammingError of a statement whose parameter placeholders do not match its
+// values in number, which a driver raises before the database runs it; `hint` says how
+// the backend writes placeholders, where that helps.
+[[noreturn]] RELATE_API void throw_placeholder_mismatch(std::size_t placeholders,
+                                                        std::size_t values, const std::string& sql,
+                                                        std::string_view hint = {});
 
 // Registers a backend under each of its schemes; a later registration of a scheme
 // replaces the earlier one.

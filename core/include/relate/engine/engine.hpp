@@ -20,6 +20,7 @@
 #include <relate/export.hpp>
 #include <relate/sql/compiler.hpp>
 #include <relate/sql/statement.hpp>
+#include <relate/sql/text.hpp>
 #include <string_view>
 #include <vector>
 
@@ -60,6 +61,8 @@ class RELATE_API Connection {
   // execute on this connection.
   std::unique_ptr<Cursor> execute(const sql::Statement& statement);
   std::unique_ptr<Cursor> execute(const sql::CompiledStatement& statement);
+  // Raw SQL with :name parameters (relate::text), compiled for this connection's dialect.
+  std::unique_ptr<Cursor> execute(const sql::Text& text);
   // SQL text without parameters (DDL).
   void execute(std::string_view sql);
 
@@ -89,9 +92,10 @@ class RELATE_API Connection {
              std::uint64_t schema_generation);
   // The live driver: after an invalidation, a fresh one, or PendingRollbackError.
   DriverConnection& driver();
-  // Runs `call` on the driver, invalidating this connection if it reports a lost link.
+  // Runs `call` on the driver, invalidating this connection if it reports a lost link;
+  // `sql` is the statement, for errors.
   template <class Call>
-  decltype(auto) on_driver(Call&& call);
+  decltype(auto) on_driver(std::string_view sql, Call&& call);
   void invalidate() noexcept;
   void release() noexcept;
 

@@ -15,9 +15,16 @@ class Table;
 
 namespace relate::sql {
 
+// Whether running a statement gives rows back. A backend is told, never guesses from
+// the SQL text: the compiler knows it from the statement (a SELECT, or RETURNING), text()
+// from what its user declared. `unknown` (SQL written by hand) leaves it to the backend
+// to read from the database's answer, as a DBAPI cursor's description does.
+enum class Returns : unsigned char { unknown, rows, no_rows };
+
 struct CompiledStatement {
   std::string sql;
   std::vector<Value> params;
+  Returns returns = Returns::unknown;
 };
 
 RELATE_API CompiledStatement compile(const Statement& statement, const Dialect& dialect);

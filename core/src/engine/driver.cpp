@@ -1,0 +1,34 @@
+#include <relate/engine/driver.hpp>
+#include <relate/errors.hpp>
+#include <string>
+
+namespace relate {
+
+namespace {
+std::string count_of(std::size_t n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+}  // namespace
+
+void Cursor::wrong_column_count(std::size_t wanted) const {
+  throw ArgumentError("row<...>() reads " + count_of(wanted, "column", "columns") +
+                      ", but the statement's rows have " + std::to_string(column_count()) +
+                      ": name one type per column");
+}
+
+void Cursor::null_column(std::size_t i) {
+  throw DataError("column " + std::to_string(i) +
+                  " of the row (counting from 0) is NULL: read it as a std::optional to accept "
+                  "NULL");
+}
+
+void throw_placeholder_mismatch(std::size_t placeholders, std::size_t values,
+                                const std::string& sql, std::string_view hint) {
+  std::string message = "the statement has " +
+                        count_of(placeholders, "parameter placeholder", "parameter placeholders") +
+                        " and " + count_of(values, "value was", "values were") + " given";
+  if (!hint.empty()) message += " (" + std::string(hint) + ")";
+  throw ProgrammingError(message + " [SQL: " + sql + "]", sql);
+}
+
+}  // namespace relate
