@@ -7,10 +7,15 @@
 # RELATE_TEST_POSTGRESQL_URL / RELATE_TEST_MYSQL_URL), stopped afterwards.
 TEST_WRAPPER ?= tests/servers/with-databases
 FORMAT_DIRS := $(wildcard core backends plugins examples tests bench fuzz)
+# Relate's developer builds make every compiler warning an error; the demo, a newcomer's
+# first command, does not (as no user's build does: the test packaging.readme_recipe
+# checks that the optimised library builds without a warning).
+WARNINGS_AS_ERRORS := -DRELATE_WARNINGS_AS_ERRORS=ON
 # One optimised tree for the demo, the examples and the benchmarks; its options are
 # spelled out so that no target inherits another's cached choice.
 RELEASE_CONFIGURE := cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release \
-    -DRELATE_BUILD_EXAMPLES=ON -DRELATE_BUILD_BENCH=ON -DRELATE_BUILD_TESTS=OFF
+    -DRELATE_BUILD_EXAMPLES=ON -DRELATE_BUILD_BENCH=ON -DRELATE_BUILD_TESTS=OFF \
+    -DRELATE_WARNINGS_AS_ERRORS=OFF
 
 deps:
 	@.ci/install-deps
@@ -30,7 +35,8 @@ examples: deps
 
 test: deps
 	cmake -S . -B build/test -G Ninja -DCMAKE_BUILD_TYPE=Debug \
-	    -DRELATE_SANITIZE=ON -DRELATE_BUILD_TESTS=ON -DBUILD_SHARED_LIBS=ON
+	    -DRELATE_SANITIZE=ON -DRELATE_BUILD_TESTS=ON -DRELATE_BUILD_EXAMPLES=ON \
+	    -DRELATE_BUILD_BENCH=ON -DBUILD_SHARED_LIBS=ON $(WARNINGS_AS_ERRORS)
 	cmake --build build/test
 	$(TEST_WRAPPER) ctest --test-dir build/test --output-on-failure -j2
 
@@ -49,7 +55,7 @@ fuzz:
 	@.ci/install-deps fuzz
 	cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	    -DCMAKE_CXX_COMPILER=clang++ -DRELATE_BUILD_FUZZERS=ON -DRELATE_BUILD_TESTS=OFF \
-	    -DRELATE_BUILD_EXAMPLES=OFF -DRELATE_BUILD_BENCH=OFF
+	    -DRELATE_BUILD_EXAMPLES=OFF -DRELATE_BUILD_BENCH=OFF $(WARNINGS_AS_ERRORS)
 	cmake --build build/fuzz --target url_fuzzer sql_compiler_fuzzer
 	mkdir -p build/fuzz/corpus/url build/fuzz/corpus/sql_compiler build/fuzz/crashes
 	build/fuzz/fuzz/url_fuzzer -max_total_time=$(FUZZ_SECONDS) -dict=fuzz/url.dict \
@@ -66,7 +72,8 @@ fuzz:
 TSAN_TESTS ?= Thread|Concurrent|docs\.threads
 tsan: deps
 	cmake -S . -B build/tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DRELATE_TSAN=ON \
-	    -DRELATE_BUILD_TESTS=ON -DRELATE_BUILD_EXAMPLES=OFF -DRELATE_BUILD_BENCH=OFF
+	    -DRELATE_BUILD_TESTS=ON -DRELATE_BUILD_EXAMPLES=OFF -DRELATE_BUILD_BENCH=OFF \
+	    $(WARNINGS_AS_ERRORS)
 	cmake --build build/tsan --target relate_backend_tests relate_tests relate_docs_threads
 	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp" \
 	    $(TEST_WRAPPER) ctest --test-dir build/tsan -R '$(TSAN_TESTS)' --output-on-failure -j2
@@ -84,7 +91,8 @@ clean:
 # FUZZ_DIFFERENTIAL_ARGS adds options, e.g. "--mask all --explore findings.jsonl".
 fuzz-differential: deps
 	cmake -S . -B build/fuzz-differential -G Ninja -DCMAKE_BUILD_TYPE=Release \
-	    -DRELATE_BUILD_TESTS=ON -DRELATE_BUILD_EXAMPLES=OFF -DRELATE_BUILD_BENCH=OFF
+	    -DRELATE_BUILD_TESTS=ON -DRELATE_BUILD_EXAMPLES=OFF -DRELATE_BUILD_BENCH=OFF \
+	    $(WARNINGS_AS_ERRORS)
 	cmake --build build/fuzz-differential --target relate_differential_runner
 	/usr/bin/python3 tests/differential/run.py \
 	    --runner build/fuzz-differential/tests/differential/relate_differential_runner \

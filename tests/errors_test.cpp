@@ -45,6 +45,16 @@ struct Keyless {
   std::int64_t id = 0;
 };
 
+// Keys of one type referred to from members of another.
+struct Tag {
+  std::string code;
+};
+struct Sticker {
+  std::int64_t id = 0;
+  std::int64_t tag_code = 0;
+  std::int32_t shelf_id = 0;
+};
+
 namespace {
 
 using ::testing::AllOf;
@@ -192,6 +202,68 @@ TEST(MappingErrors, QueryingAnUnmappedModelNamesIt) {
     FAIL() << "expected relate::MappingError";
   } catch (const relate::MappingError& e) {
     EXPECT_THAT(e.what(), HasSubstr("Slot"));
+  }
+}
+
+TEST(MappingErrors, AddingAnUnmappedModelNamesItAsWrittenInCpp) {
+  auto engine = relate::create_engine("sqlite://:memory:");
+  relate::MetaData md;
+  md.table<Shelf>("shelves", relate::primary_key(&Shelf::id));
+  relate::Session session(engine, md);
+  try {
+    session.add(Slot{.shelf_label = "A"});
+    FAIL() << "expected relate::MappingError";
+  } catch (const relate::MappingError& e) {
+    EXPECT_STREQ(e.what(),
+                 "the model errors_test::Slot is not mapped in this MetaData: declare it with "
+                 ".table<errors_test::Slot>(\"name\", ...)");
+  }
+}
+
+TEST(MappingErrors, ForeignKeyFromAnIntegerMemberToATextKeyNamesBothColumnsAndTypes) {
+  relate::MetaData md;
+  md.table<Tag>("tags", relate::primary_key(&Tag::code))
+      .table<Sticker>("stickers", relate::primary_key(&Sticker::id),
+                      relate::foreign_key(&Sticker::tag_code, &Tag::code));
+  EXPECT_EQ(configure_error(md),
+            "foreign_key(errors_test::Sticker::tag_code -> errors_test::Tag::code): "
+            "errors_test::Sticker::tag_code is big integer (column 'stickers.tag_code') but "
+            "errors_test::Tag::code is text (column 'tags.code'): give both members the same "
+            "type");
+}
+
+TEST(MappingErrors, ForeignKeyFromA32BitMemberToA64BitKeyIsRefused) {
+  // MySQL refuses INTEGER -> BIGINT where SQLite and PostgreSQL accept it: refused on
+  // every backend, before any DDL.
+  auto engine = relate::create_engine("sqlite://:memory:");
+  relate::MetaData md;
+  md.table<Shelf>("shelves", relate::primary_key(&Shelf::id))
+      .table<Sticker>("stickers", relate::primary_key(&Sticker::id),
+                      relate::foreign_key(&Sticker::shelf_id, &Shelf::id));
+  try {
+    engine.create_all(md);
+    FAIL() << "expected relate::MappingError";
+  } catch (const relate::MappingError& e) {
+    EXPECT_THAT(e.what(), AllOf(HasSubstr("errors_test::Sticker::shelf_id is integer"),
+                                HasSubstr("errors_test::Shelf::id is big integer")));
+  }
+}
+
+TEST(MappingErrors, CoreForeignKeyOfAnotherTypeThanItsKeyNamesBothColumnsAndTypes) {
+  // The same rule for tables built at run time, such as a declared association table.
+  relate::MetaData md;
+  md.table<Shelf>("shelves", relate::primary_key(&Shelf::id));
+  relate::Table& placements = md.add_table("placements");
+  relate::Column& shelf = placements.add_column("shelf", relate::ColumnType::text);
+  const relate::Table& shelves = md.get_table("shelves");
+  try {
+    placements.add_foreign_key({&shelf}, shelves, {&shelves.column("id")});
+    FAIL() << "expected relate::MappingError";
+  } catch (const relate::MappingError& e) {
+    EXPECT_STREQ(e.what(),
+                 "foreign key of table 'placements' to 'shelves': column 'placements.shelf' is "
+                 "text but 'shelves.id', which it refers to, is big integer: a foreign key "
+                 "column must have the type of the column it refers to");
   }
 }
 

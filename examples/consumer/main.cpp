@@ -8,17 +8,19 @@
 
 struct Book;
 
+// Every member has an initializer, so designated initializers may leave any of them
+// out without a -Wmissing-field-initializers warning (-Wextra).
 struct Author {
   std::int64_t id = 0;
-  std::string name;
-  relate::many<Book> books;
+  std::string name{};
+  relate::many<Book> books{};
 };
 
 struct Book {
   std::int64_t id = 0;
   std::int64_t author_id = 0;
-  std::string title;
-  relate::one<Author> author;
+  std::string title{};
+  relate::one<Author> author{};
 };
 
 int main(int argc, char** argv) {

@@ -6,17 +6,59 @@
 #   MODE=components    a Relate built with the SQLite backend alone, installed:
 #                      COMPONENTS sqlite configures; mysql (left out) and oracle
 #                      (unknown) stop the configure step with errors naming them.
+#   MODE=readme_recipe README's install recipe ("Using it from CMake"), read from
+#                      README.md and run as written on a copy of the source tree as a
+#                      clone has it: it must build the libraries alone, without a single
+#                      compiler warning; then the consumer, built against what it
+#                      installed with -Wall -Wextra -Werror.
 # Run with cmake -P and -D: MODE, SOURCE_DIR, BUILD_DIR, WORK_DIR, GENERATOR, CXX,
 # CXX_FLAGS (the flags this build compiles with, e.g. the sanitizers).
 cmake_minimum_required(VERSION 3.25)
 
 function(run)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err
+                  WORKING_DIRECTORY ${WORK_DIR})
   if(NOT rc EQUAL 0)
     string(REPLACE ";" " " command "${ARGN}")
     message(FATAL_ERROR "failed (${rc}): ${command}\n${out}\n${err}")
   endif()
   set(run_output "${out}" PARENT_SCOPE)
+  set(run_errors "${err}" PARENT_SCOPE)
+endfunction()
+
+# The sh block that follows `marker` in README.md, one command per line, each a list.
+function(readme_commands marker out_var)
+  file(READ ${SOURCE_DIR}/README.md readme)
+  string(FIND "${readme}" "${marker}" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "README.md has no '${marker}'")
+  endif()
+  string(SUBSTRING "${readme}" ${at} -1 readme)
+  if(NOT readme MATCHES "```sh\n([^`]*)```")
+    message(FATAL_ERROR "README.md has no sh block after '${marker}'")
+  endif()
+  string(STRIP "${CMAKE_MATCH_1}" block)
+  string(REPLACE "\n" ";" lines "${block}")
+  set(${out_var} "${lines}" PARENT_SCOPE)
+endfunction()
+
+# What a clone of SOURCE_DIR holds, copied to `destination`: the files git tracks or
+# would add (not ignored), or, without git, everything but build/ and .git.
+function(copy_source_tree destination)
+  execute_process(COMMAND git -C ${SOURCE_DIR} ls-files --cached --others --exclude-standard
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE files ERROR_QUIET)
+  if(rc EQUAL 0)
+    string(REPLACE "\n" ";" files "${files}")
+    foreach(file IN LISTS files)
+      if(file AND EXISTS ${SOURCE_DIR}/${file})
+        get_filename_component(dir ${destination}/${file} DIRECTORY)
+        file(COPY ${SOURCE_DIR}/${file} DESTINATION ${dir})
+      endif()
+    endforeach()
+  else()
+    file(COPY ${SOURCE_DIR}/ DESTINATION ${destination}
+         REGEX "^${SOURCE_DIR}/(build|\\.git)(/|$)" EXCLUDE)
+  endif()
 endfunction()
 
 # The program on SQLite and on every server the test run started.
@@ -108,6 +150,28 @@ elseif(MODE STREQUAL "components")
   if(configured OR NOT errors MATCHES "Relate has no component 'oracle'")
     message(FATAL_ERROR "an unknown component is not named:\n${errors}")
   endif()
+elseif(MODE STREQUAL "readme_recipe")
+  copy_source_tree(${WORK_DIR}/relate)
+  readme_commands("Installed:" commands)
+  set(prefix ${WORK_DIR}/prefix)
+  foreach(command IN LISTS commands)
+    string(REPLACE "/opt/relate" "${prefix}" command "${command}")
+    separate_arguments(command UNIX_COMMAND "${command}")
+    run(${command})
+    if("${run_output}${run_errors}" MATCHES "warning:")
+      message(FATAL_ERROR "README's recipe printed a compiler warning:\n${run_output}\n${run_errors}")
+    endif()
+  endforeach()
+  # The libraries and nothing else: none of Relate's own programs.
+  foreach(dir tests bench examples fuzz)
+    if(EXISTS ${WORK_DIR}/relate/build/${dir})
+      message(FATAL_ERROR "README's recipe built Relate's ${dir} (relate/build/${dir})")
+    endif()
+  endforeach()
+  run(${CMAKE_COMMAND} -G ${GENERATOR} -DCMAKE_CXX_COMPILER=${CXX} -DCMAKE_BUILD_TYPE=Release
+      -S ${consumer} -B ${WORK_DIR}/build -DCMAKE_PREFIX_PATH=${prefix})
+  run(${CMAKE_COMMAND} --build ${WORK_DIR}/build)
+  run_program(${WORK_DIR}/build/library_app)
 else()
   message(FATAL_ERROR "unknown MODE '${MODE}'")
 endif()

@@ -15,8 +15,33 @@
 
 namespace relate::reflect {
 
+namespace detail {
+
+// The one place Boost.PFR is asked about a model: a type that is not an aggregate
+// fails here, in Relate's words, and never reaches PFR (whose own error asks to be
+// reported as a PFR bug).
 template <class T>
-inline constexpr std::size_t field_count = boost::pfr::tuple_size_v<T>;
+struct aggregate_fields {
+  static_assert(std::is_aggregate_v<T>,
+                "A Relate model must be an aggregate: a struct with public members and no "
+                "constructors (not even `T() = default;`), virtual functions or private "
+                "members. Remove the constructors of the model named T in the lines above and "
+                "give its members default member initializers (`std::int64_t id = 0;`); create "
+                "its objects with designated initializers (T{.name = \"...\"}) or a function "
+                "that returns one.");
+  static constexpr std::size_t count() {
+    if constexpr (std::is_aggregate_v<T>) {
+      return boost::pfr::tuple_size_v<T>;
+    } else {
+      return 0;
+    }
+  }
+};
+
+}  // namespace detail
+
+template <class T>
+inline constexpr std::size_t field_count = detail::aggregate_fields<T>::count();
 
 namespace detail {
 

@@ -76,6 +76,20 @@ ForeignKeyConstraint& Table::add_foreign_key(std::vector<const Column*> columns,
     throw ArgumentError("foreign key of table '" + name_ + "' to '" + referred.name() +
                         "' needs as many referred columns as columns");
   }
+  // Databases disagree on keys of different types (MySQL refuses INTEGER -> BIGINT,
+  // SQLite compares 1 and '1' as different): every backend gets the same refusal.
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    const Column& from = *columns[i];
+    const Column& to = *referred_columns[i];
+    if (from.type() != to.type()) {
+      throw MappingError("foreign key of table '" + name_ + "' to '" + referred.name() +
+                         "': column '" + name_ + "." + from.name() + "' is " +
+                         std::string(column_type_name(from.type())) + " but '" + referred.name() +
+                         "." + to.name() + "', which it refers to, is " +
+                         std::string(column_type_name(to.type())) +
+                         ": a foreign key column must have the type of the column it refers to");
+    }
+  }
   foreign_keys_.push_back(ForeignKeyConstraint{std::move(name), std::move(columns), &referred,
                                                std::move(referred_columns), on_delete, on_update});
   return foreign_keys_.back();
