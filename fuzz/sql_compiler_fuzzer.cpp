@@ -272,7 +272,7 @@ class TreeBuilder {
   relate::sql::Update update() {
     const relate::Table& t = some_table();
     relate::sql::Update s = relate::sql::update(t);
-    for (const relate::Column* c : some_columns(t)) s.values.emplace_back(c, value());
+    for (const relate::Column* c : some_columns(t)) s.values.emplace_back(c, relate::sql::param(value()));
     s.where = maybe_condition(sources(t, {}));
     return s;
   }

@@ -135,7 +135,7 @@ TEST_P(CoreSqlTest, UpdateChangesOnlyMatchingRows) {
   auto c = engine.connect();
   insert_users(c);
   sql::Update update = sql::update(*users_);
-  update.values = {{&column("age"), relate::Value(31)}};
+  update.values = {{&column("age"), sql::param(31)}};
   update.where = sql::binary(sql::BinaryOp::eq, sql::column(column("name")), sql::param("alice"));
   c.execute(update);
   EXPECT_EQ(c.rows_affected(), 1);

@@ -1,7 +1,7 @@
 // The blog example: users and their posts on SQLite (or RELATE_DATABASE_URL). It
 // creates the schema, adds users with posts through their relationships, commits,
-// queries them back, navigates both ways, deletes a user, and counts the statements
-// that lazy loading cost.
+// queries them back, navigates both ways, joins, counts per user, updates in bulk,
+// deletes a user, and counts the statements that lazy loading cost.
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -106,6 +106,28 @@ int main() {
         session.scalars(relate::select<Post>().where(relate::col(&Post::title).like("%C++%")))
             .one();
     std::cout << "Found \"" << post->title << "\" by " << post->author->name << ".\n";
+
+    // A join along the relationship, an aggregate per user, and a bulk update.
+    auto by_alice = session
+                        .scalars(relate::select<Post>()
+                                     .join(&Post::author)
+                                     .where(relate::col(&User::name) == "Alice")
+                                     .order_by(&Post::id))
+                        .all();
+    std::cout << "Alice's posts, found through a join: " << by_alice.size() << ".\n";
+    for (const auto& [name, count] :
+         session.execute(relate::select(&User::name, relate::count(&Post::id))
+                             .outerjoin(&User::posts)
+                             .group_by(&User::id, &User::name)
+                             .order_by(&User::id))) {
+      std::cout << "  " << name << " wrote " << count << " post(s)\n";
+    }
+    const std::int64_t renamed = session.execute(
+        relate::update<Post>()
+            .where(relate::col(&Post::author).has(relate::col(&User::name) == "Bob"))
+            .set(&Post::title, relate::upper(&Post::title)));
+    std::cout << "Upper-cased the titles of Bob's " << renamed << " post(s) in one UPDATE: \""
+              << users[1]->posts[0]->title << "\".\n";
 
     session.remove(users[0]);
     session.commit();

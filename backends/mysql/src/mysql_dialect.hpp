@@ -13,6 +13,8 @@ class MysqlDialect final : public Dialect {
  public:
   std::string_view name() const override { return "mysql"; }
   std::string quote_identifier(std::string_view name) const override;
+  bool backslash_escapes() const override { return true; }
+  bool hash_comments() const override { return true; }
   // Longer names are refused (errno 1059), also the ones the server makes up.
   std::size_t max_identifier_length() const override { return 64; }
   bool identifier_limit_in_characters() const override { return true; }
@@ -25,6 +27,13 @@ class MysqlDialect final : public Dialect {
   std::string drop_foreign_key_clause() const override { return "DROP FOREIGN KEY"; }
   std::string table_options() const override;
   std::size_t max_parameters() const override { return 65535; }
+  std::string_view binary_operator(sql::BinaryOp op) const override;
+  std::string concat(const std::string& left, const std::string& right) const override;
+  std::string call(sql::Function function, const std::vector<std::string>& args,
+                   bool distinct) const override;
+  std::string cast_type(ColumnType type) const override;
+  std::string on_conflict(const Table& table, const std::vector<const Column*>& columns,
+                          const sql::OnConflict& conflict) const override;
   std::string has_table_sql() const override;
 };
 

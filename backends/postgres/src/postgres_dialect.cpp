@@ -40,4 +40,26 @@ std::string PostgresDialect::has_table_sql() const {
          "table_name = :p1";
 }
 
+std::string PostgresDialect::call(sql::Function function, const std::vector<std::string>& args,
+                                  bool distinct) const {
+  // ROUND(x, n) is defined for NUMERIC only.
+  if (function == sql::Function::round && args.size() == 2) {
+    return "CAST(ROUND(CAST(" + args[0] + " AS NUMERIC), " + args[1] + ") AS DOUBLE PRECISION)";
+  }
+  return Dialect::call(function, args, distinct);
+}
+
+std::string PostgresDialect::cast_type(ColumnType type) const {
+  switch (type) {
+    case ColumnType::boolean:
+      return "BOOLEAN";
+    case ColumnType::small_integer:
+      return "SMALLINT";
+    case ColumnType::blob:
+      return "BYTEA";
+    default:
+      return Dialect::cast_type(type);
+  }
+}
+
 }  // namespace relate::postgres

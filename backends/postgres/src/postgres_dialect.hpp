@@ -22,6 +22,9 @@ class PostgresDialect final : public Dialect {
   bool supports_returning() const override { return true; }
   bool supports_alter_foreign_key() const override { return true; }
   std::size_t max_parameters() const override { return 65535; }
+  std::string call(sql::Function function, const std::vector<std::string>& args,
+                   bool distinct) const override;
+  std::string cast_type(ColumnType type) const override;
   std::string has_table_sql() const override;
 };
 

@@ -36,16 +36,19 @@ class RelationshipBuilder;
 using TableOption =
     std::variant<PrimaryKeyOption, UniqueOption, IndexOption, ColumnOption, ForeignKeyOption>;
 
+// Built in templates that run in the application's code: every member a declaration
+// may leave out has an initializer, so that -Wextra (-Wmissing-field-initializers) has
+// nothing to say there.
 struct RelationshipSpec {
-  sql::MemberRef member;
-  std::optional<sql::MemberRef> back_populates;
-  std::optional<std::string> cascade;
+  MemberRef member;
+  std::optional<MemberRef> back_populates{};
+  std::optional<std::string> cascade{};
   PassiveDeletes passive_deletes = PassiveDeletes::off;
-  std::optional<std::string> lazy;
-  std::vector<std::pair<sql::MemberRef, bool>> order_by;  // (member, descending)
-  std::vector<sql::MemberRef> foreign_keys;
-  std::optional<std::string> secondary;
-  std::optional<ReferentialAction> secondary_on_delete;
+  std::optional<std::string> lazy{};
+  std::vector<std::pair<MemberRef, bool>> order_by{};  // (member, descending)
+  std::vector<MemberRef> foreign_keys{};
+  std::optional<std::string> secondary{};
+  std::optional<ReferentialAction> secondary_on_delete{};
   bool post_update = false;
 };
 

@@ -138,4 +138,129 @@ std::string Dialect::like(const std::string& operand, const sql::Like& like,
   return operand + " LIKE " + pattern + " ESCAPE " + bind(Value(std::string(1, like.escape)));
 }
 
+std::string_view Dialect::binary_operator(sql::BinaryOp op) const {
+  using sql::BinaryOp;
+  switch (op) {
+    case BinaryOp::eq:
+      return " = ";
+    case BinaryOp::ne:
+      return " != ";
+    case BinaryOp::lt:
+      return " < ";
+    case BinaryOp::le:
+      return " <= ";
+    case BinaryOp::gt:
+      return " > ";
+    case BinaryOp::ge:
+      return " >= ";
+    case BinaryOp::and_:
+      return " AND ";
+    case BinaryOp::or_:
+      return " OR ";
+    case BinaryOp::add:
+      return " + ";
+    case BinaryOp::sub:
+      return " - ";
+    case BinaryOp::mul:
+      return " * ";
+    case BinaryOp::div:
+    case BinaryOp::int_div:
+      return " / ";
+    case BinaryOp::mod:
+      return " % ";
+    case BinaryOp::concat:
+      return " || ";
+  }
+  return " ? ";
+}
+
+std::string Dialect::concat(const std::string& left, const std::string& right) const {
+  return "(" + left + " || " + right + ")";
+}
+
+std::string_view Dialect::function_name(sql::Function function) {
+  using sql::Function;
+  switch (function) {
+    case Function::count:
+      return "COUNT";
+    case Function::sum:
+      return "SUM";
+    case Function::avg:
+      return "AVG";
+    case Function::min:
+      return "MIN";
+    case Function::max:
+      return "MAX";
+    case Function::lower:
+      return "LOWER";
+    case Function::upper:
+      return "UPPER";
+    case Function::length:
+      return "LENGTH";
+    case Function::trim:
+      return "TRIM";
+    case Function::coalesce:
+      return "COALESCE";
+    case Function::abs:
+      return "ABS";
+    case Function::round:
+      return "ROUND";
+  }
+  return "";
+}
+
+std::string Dialect::call(sql::Function function, const std::vector<std::string>& args,
+                          bool distinct) const {
+  std::string out(function_name(function));
+  out += '(';
+  if (distinct) out += "DISTINCT ";
+  if (args.empty() && function == sql::Function::count) out += '*';
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (i) out += ", ";
+    out += args[i];
+  }
+  return out + ')';
+}
+
+std::string Dialect::cast_type(ColumnType type) const {
+  switch (type) {
+    case ColumnType::boolean:
+    case ColumnType::small_integer:
+    case ColumnType::integer:
+      return "INTEGER";
+    case ColumnType::big_integer:
+      return "BIGINT";
+    case ColumnType::real:
+      return "REAL";
+    case ColumnType::double_precision:
+      return "DOUBLE PRECISION";
+    case ColumnType::text:
+      return "TEXT";
+    case ColumnType::blob:
+      return "BLOB";
+    case ColumnType::timestamp:
+      return "TIMESTAMP";
+  }
+  return "TEXT";
+}
+
+std::string Dialect::on_conflict(const Table& /*table*/,
+                                 const std::vector<const Column*>& /*columns*/,
+                                 const sql::OnConflict& conflict) const {
+  std::string out = " ON CONFLICT (";
+  for (std::size_t i = 0; i < conflict.target.size(); ++i) {
+    if (i) out += ", ";
+    out += quote_identifier(conflict.target[i]->name());
+  }
+  out += ")";
+  if (conflict.update.empty()) return out + " DO NOTHING";
+  out += " DO UPDATE SET ";
+  for (std::size_t i = 0; i < conflict.update.size(); ++i) {
+    if (i) out += ", ";
+    const std::string c = quote_identifier(conflict.update[i]->name());
+    out += c + " = excluded." + c;
+  }
+  return out;
+}
+
 }  // namespace relate

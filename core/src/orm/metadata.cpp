@@ -1,4 +1,7 @@
+#include <cxxabi.h>
+
 #include <algorithm>
+#include <cstdlib>
 #include <relate/orm/loader.hpp>
 
 #include "flush_plan.hpp"
@@ -7,7 +10,7 @@
 
 namespace relate {
 
-std::string member_name(const sql::MemberRef& ref) {
+std::string member_name(const MemberRef& ref) {
   return std::string(ref.model_name) + "::" + std::string(ref.member_name);
 }
 
@@ -84,11 +87,25 @@ const Mapper* MetaData::find_mapper(std::type_index type) const {
   return it == impl_->by_type.end() ? nullptr : it->second;
 }
 
+namespace {
+
+// The model's name as the user wrote it (blog::Review, not N4blog6ReviewE), for callers
+// that have only its type_index.
+std::string demangled_name(std::type_index type) {
+  int status = 0;
+  std::unique_ptr<char, decltype(&std::free)> name(
+      abi::__cxa_demangle(type.name(), nullptr, nullptr, &status), &std::free);
+  return status == 0 && name ? std::string(name.get()) : std::string(type.name());
+}
+
+}  // namespace
+
 const Mapper& MetaData::mapper(std::type_index type, std::string_view type_name) const {
   if (const Mapper* m = find_mapper(type)) return *m;
-  throw MappingError("the model " + std::string(type_name.empty() ? type.name() : type_name) +
-                     " is not mapped in this MetaData: declare it with .table<" +
-                     std::string(type_name) + ">(\"name\", ...)");
+  const std::string name = type_name.empty() ? demangled_name(type) : std::string(type_name);
+  throw MappingError("the model " + name +
+                     " is not mapped in this MetaData: declare it with .table<" + name +
+                     ">(\"name\", ...)");
 }
 
 void MetaData::configure() const { impl_->configure(); }
@@ -167,7 +184,7 @@ void MetaDataImpl::add_mapper(Mapper::Blueprint bp, std::string name,
   mappers.push_back(std::move(mapper));
 }
 
-Mapper& MetaDataImpl::mapper_of(const sql::MemberRef& ref, std::string_view context) const {
+Mapper& MetaDataImpl::mapper_of(const MemberRef& ref, std::string_view context) const {
   auto it = by_type.find(ref.model);
   if (it == by_type.end()) {
     throw MappingError(std::string(context) + " refers to " + member_name(ref) + ", but " +
@@ -176,7 +193,7 @@ Mapper& MetaDataImpl::mapper_of(const sql::MemberRef& ref, std::string_view cont
   return *it->second;
 }
 
-std::size_t MetaDataImpl::column_index(const Mapper& m, const sql::MemberRef& ref,
+std::size_t MetaDataImpl::column_index(const Mapper& m, const MemberRef& ref,
                                        std::string_view context) const {
   if (ref.model != m.type()) {
     throw MappingError(std::string(context) + " names " + member_name(ref) +
@@ -200,7 +217,7 @@ std::vector<const Column*> columns_of(const Mapper& m, const std::vector<std::si
 
 void MetaDataImpl::apply_option(Mapper& m, Table& table, const TableOption& option) {
   const std::string ctx = "table '" + table.name() + "'";
-  auto indexes = [&](const std::vector<sql::MemberRef>& refs, std::string_view what) {
+  auto indexes = [&](const std::vector<MemberRef>& refs, std::string_view what) {
     std::vector<std::size_t> out;
     for (const auto& r : refs) out.push_back(column_index(m, r, ctx + " " + std::string(what)));
     return out;
@@ -276,6 +293,18 @@ void MetaDataImpl::resolve_foreign_key(const PendingForeignKey& fk) {
   if (!is_key) {
     throw MappingError(ctx + ": the referred columns of table '" + target.table().name() +
                        "' are not its primary key or a unique key");
+  }
+  for (std::size_t i = 0; i < local.size(); ++i) {
+    const Column& from = *m.columns()[local[i]].column;
+    const Column& to = *target.columns()[remote[i]].column;
+    if (from.type() != to.type()) {
+      throw MappingError(
+          ctx + ": " + member_name(fk.option.columns[i]) + " is " +
+          std::string(column_type_name(from.type())) + " (column '" + m.table().name() + "." +
+          from.name() + "') but " + member_name(fk.option.referred[i]) + " is " +
+          std::string(column_type_name(to.type())) + " (column '" + target.table().name() + "." +
+          to.name() + "'): give both members the same type");
+    }
   }
   auto& table = const_cast<Table&>(m.table());
   if (fk.option.force_not_null) {

@@ -37,8 +37,8 @@ class MetaDataImpl : public std::enable_shared_from_this<MetaDataImpl> {
   std::vector<PendingForeignKey> pending_foreign_keys_;
   std::unique_ptr<const FlushPlan> flush_plan_;
 
-  Mapper& mapper_of(const sql::MemberRef& ref, std::string_view context) const;
-  std::size_t column_index(const Mapper& m, const sql::MemberRef& ref,
+  Mapper& mapper_of(const MemberRef& ref, std::string_view context) const;
+  std::size_t column_index(const Mapper& m, const MemberRef& ref,
                            std::string_view context) const;
   void apply_option(Mapper& m, Table& t, const TableOption& option);
   void resolve_foreign_key(const PendingForeignKey& fk);
@@ -59,6 +59,6 @@ class MetaDataImpl : public std::enable_shared_from_this<MetaDataImpl> {
                                       const Mapper& target);
 };
 
-std::string member_name(const sql::MemberRef& ref);
+std::string member_name(const MemberRef& ref);
 
 }  // namespace relate

@@ -167,7 +167,7 @@ void UnitOfWork::update(InstanceState& state) {
   const auto& committed = state.committed();
   sql::Update up = sql::update(m.table());
   for (std::size_t i = 0; i < values.size(); ++i) {
-    if (!committed.equals(i, values[i])) up.values.emplace_back(m.columns()[i].column, values[i]);
+    if (!committed.equals(i, values[i])) up.values.emplace_back(m.columns()[i].column, sql::param(values[i]));
   }
   if (up.values.empty()) return;
   for (std::size_t i : m.primary_key()) {

@@ -11,7 +11,7 @@ namespace relate {
 
 namespace {
 
-const Mapper::RelationshipField* find_field(const Mapper& m, const sql::MemberRef& ref) {
+const Mapper::RelationshipField* find_field(const Mapper& m, const MemberRef& ref) {
   if (ref.model != m.type()) return nullptr;
   return m.relationship_field(ref.field);
 }
@@ -180,7 +180,7 @@ void MetaDataImpl::configure_back_populates(const RelationshipSpec& spec,
                                             RelationshipProperty& prop, Mapper& parent,
                                             Mapper& target) {
   const std::string name = member_name(spec.member);
-  const sql::MemberRef& back_ref = *spec.back_populates;
+  const MemberRef& back_ref = *spec.back_populates;
   const std::string back_name = member_name(back_ref);
   const auto* back_field = find_field(target, back_ref);
   if (!back_field) {

@@ -11,6 +11,7 @@
 #include <relate/schema.hpp>
 
 #include "metadata_impl.hpp"
+#include "query_compiler.hpp"
 #include "session_impl.hpp"
 
 namespace relate {
@@ -53,6 +54,34 @@ void Session::expunge_state(InstanceState* state) {
 
 std::vector<InstanceState*> Session::execute_query(std::type_index type, const QuerySpec& spec) {
   return impl_->query(impl_->metadata.mapper(type), spec);
+}
+
+std::int64_t Session::execute_bulk(std::type_index type, const BulkSpec& spec,
+                                   detail::BulkWrite write) {
+  impl_->check_usable();
+  return impl_->bulk_write(impl_->metadata.mapper(type), spec, write);
+}
+
+void Session::execute_upsert(std::type_index type, const std::vector<const void*>& rows,
+                             const UpsertSpec& spec) {
+  impl_->check_usable();
+  impl_->upsert(impl_->metadata.mapper(type), rows, spec);
+}
+
+std::vector<std::vector<Value>> Session::execute_rows(const QuerySpec& spec) {
+  impl_->check_usable();
+  const sql::Select query = QueryCompiler(impl_->metadata).row_query(spec);
+  std::vector<std::vector<Value>> rows;
+  auto cursor = impl_->connection().execute(query);
+  while (cursor->next()) {
+    std::vector<Value> row;
+    row.reserve(spec.column_types.size());
+    for (std::size_t i = 0; i < spec.column_types.size(); ++i) {
+      row.push_back(normalize(cursor->get(i), spec.column_types[i]));
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
 }
 
 void Session::flush() { impl_->flush(); }
@@ -348,22 +377,7 @@ std::vector<const RelationshipProperty*> resolve_path(const Mapper& root,
 
 std::vector<InstanceState*> SessionImpl::query(const Mapper& mapper, const QuerySpec& spec) {
   check_usable();
-  auto resolve = [&mapper](const sql::MemberRef& ref) -> sql::Expr {
-    const auto column =
-        ref.model == mapper.type() ? mapper.column_of_field(ref.field) : std::nullopt;
-    if (!column) {
-      throw ArgumentError("a query of " + std::string(mapper.name()) + " refers to " +
-                          std::string(ref.model_name) + "::" + std::string(ref.member_name) +
-                          ", which is not a column of " + std::string(mapper.name()));
-    }
-    return sql::column(*mapper.columns()[*column].column);
-  };
-  sql::Select q = entity_select(mapper);
-  q.where = sql::transform_members(spec.where, resolve);
-  for (const auto& o : spec.order_by)
-    q.order_by.push_back(sql::OrderBy{resolve(o.member), o.descending});
-  q.limit = spec.limit;
-  q.offset = spec.offset;
+  sql::Select q = QueryCompiler(metadata).entity_query(mapper, spec);
 
   auto context = std::make_shared<LoadContext>();
   for (const auto& option : spec.options) {

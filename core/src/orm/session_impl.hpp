@@ -32,6 +32,8 @@ class SessionImpl {
   std::vector<InstanceState*> query(const Mapper& mapper, const QuerySpec& spec);
 
   void flush();
+  void upsert(const Mapper& mapper, const std::vector<const void*>& rows, const UpsertSpec& spec);
+  std::int64_t bulk_write(const Mapper& mapper, const BulkSpec& spec, detail::BulkWrite write);
   void commit();
   void rollback();
   void close();

@@ -133,6 +133,10 @@ void UnitOfWork::finish() {
   s_.deleted_.clear();
   for (RelationshipAttribute* attr : s_.modified_attributes_) attr->clear_history();
   s_.modified_attributes_.clear();
+  finish_bulk();
+}
+
+void UnitOfWork::finish_bulk() {
   // Deleted objects (by the flush or by the database's ON DELETE) leave the loaded
   // relationships of the objects that remain. One pass over the session.
   std::unordered_set<InstanceState*> gone(deletes_.begin(), deletes_.end());

@@ -43,6 +43,16 @@ class UnitOfWork {
   explicit UnitOfWork(SessionImpl& session) : s_(session) {}
 
   void run();
+  // A bulk UPDATE or DELETE of `mapper`'s rows matching `where` (bulk_write.cpp): the
+  // statement, then the session's objects for those rows made to show what the
+  // database holds (SynchronizeSession::fetch). Returns the rows matched.
+  std::int64_t bulk_update(const Mapper& mapper, const sql::Update& statement,
+                           SynchronizeSession synchronize);
+  std::int64_t bulk_delete(const Mapper& mapper, const sql::Delete& statement,
+                           SynchronizeSession synchronize);
+  // An INSERT ... ON CONFLICT, then the held objects of its rows' keys read again
+  // (upsert.cpp).
+  void upsert(const Mapper& mapper, const sql::Insert& statement);
   // Puts back what this flush changed in memory: member values (generated keys,
   // synced foreign keys) and the status of the objects it deleted.
   void restore() noexcept;
@@ -64,6 +74,8 @@ class UnitOfWork {
                    const std::vector<Value>& values);
   RelationshipAttribute& loaded_attribute(InstanceState& parent, const RelationshipProperty& rel);
   void finish();
+  // What a bulk DELETE leaves behind: its objects out of loaded relationships.
+  void finish_bulk();
 
   // dependency_processor.cpp: presort and sync, by relationship direction.
   void presort();
@@ -109,6 +121,8 @@ class UnitOfWork {
   void remove(InstanceState& state);
   // Throws StaleDataError unless the last statement changed `expected` rows.
   void expect_rows(std::int64_t expected, std::string_view what, const Table& table);
+  // bulk_write.cpp: the session's objects for the rows `where` matches now.
+  std::vector<InstanceState*> objects_matching(const Mapper& mapper, const sql::Expr& where);
 
   // association_rows.cpp
   void write_associations(const RelationshipProperty& rel);

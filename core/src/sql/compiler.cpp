@@ -25,14 +25,10 @@ class Compiler {
   CompiledStatement finish() { return std::move(out_); }
 
   void statement(const Select& s) {
-    out_.sql += "SELECT ";
+    out_.sql += s.distinct ? "SELECT DISTINCT " : "SELECT ";
     for (std::size_t i = 0; i < s.columns.size(); ++i) {
       if (i) out_.sql += ", ";
-      if (const auto* c = std::get_if<ColumnRef>(&s.columns[i]->v)) {
-        out_.sql += dialect_.select_column(column_sql(*c), *c->column);
-      } else {
-        expr(s.columns[i]);
-      }
+      select_item(s.columns[i]);
     }
     out_.sql += " FROM ";
     from(s.from);
@@ -43,6 +39,17 @@ class Compiler {
       expr(j.on);
     }
     where(s.where);
+    if (!s.group_by.empty()) {
+      out_.sql += " GROUP BY ";
+      for (std::size_t i = 0; i < s.group_by.size(); ++i) {
+        if (i) out_.sql += ", ";
+        expr(s.group_by[i]);
+      }
+    }
+    if (s.having) {
+      out_.sql += " HAVING ";
+      expr(s.having);
+    }
     if (!s.order_by.empty()) {
       out_.sql += " ORDER BY ";
       for (std::size_t i = 0; i < s.order_by.size(); ++i) {
@@ -79,6 +86,7 @@ class Compiler {
         out_.sql += ")";
       }
     }
+    if (s.on_conflict) out_.sql += dialect_.on_conflict(*s.table, s.columns, *s.on_conflict);
     if (!s.returning.empty()) {
       out_.sql += " RETURNING ";
       for (std::size_t i = 0; i < s.returning.size(); ++i) {
@@ -93,7 +101,11 @@ class Compiler {
     for (std::size_t i = 0; i < s.values.size(); ++i) {
       if (i) out_.sql += ", ";
       out_.sql += q(s.values[i].first->name()) + " = ";
-      bind(s.values[i].second, ValueUse::stored, s.values[i].first);
+      if (const auto* p = std::get_if<Param>(&s.values[i].second->v)) {
+        bind(p->value, ValueUse::stored, s.values[i].first);
+      } else {
+        expr(s.values[i].second);
+      }
     }
     where(s.where);
   }
@@ -134,11 +146,28 @@ class Compiler {
     return marker;
   }
 
+  // One entry of a SELECT list: a column as the dialect reads it, a label with its
+  // name.
+  void select_item(const Expr& e) {
+    if (const auto* c = std::get_if<ColumnRef>(&e->v)) {
+      out_.sql += dialect_.select_column(column_sql(*c), *c->column);
+    } else if (const auto* l = std::get_if<Label>(&e->v)) {
+      expr(l->operand);
+      out_.sql += " AS " + alias(l->name);
+    } else {
+      expr(e);
+    }
+  }
+
+  void subquery(const Select& s) {
+    out_.sql += '(';
+    statement(s);
+    out_.sql += ')';
+  }
+
   void from(const FromTable& f) {
     if (f.subquery) {
-      out_.sql += '(';
-      statement(*f.subquery);
-      out_.sql += ')';
+      subquery(*f.subquery);
     } else {
       out_.sql += q(f.table->name());
     }
@@ -149,28 +178,6 @@ class Compiler {
     if (!e) return;
     out_.sql += " WHERE ";
     expr(e);
-  }
-
-  static std::string_view op_sql(BinaryOp op) {
-    switch (op) {
-      case BinaryOp::eq:
-        return " = ";
-      case BinaryOp::ne:
-        return " != ";
-      case BinaryOp::lt:
-        return " < ";
-      case BinaryOp::le:
-        return " <= ";
-      case BinaryOp::gt:
-        return " > ";
-      case BinaryOp::ge:
-        return " >= ";
-      case BinaryOp::and_:
-        return " AND ";
-      case BinaryOp::or_:
-        return " OR ";
-    }
-    return " ? ";
   }
 
   void expr(const Expr& e) {
@@ -187,9 +194,8 @@ class Compiler {
     return c ? c->column : nullptr;
   }
   void node(const ColumnRef& c) { out_.sql += column_sql(c); }
-  void node(const MemberRef& m) {
-    throw ArgumentError("the expression refers to " + std::string(m.model_name) +
-                        "::" + std::string(m.member_name) +
+  void node(const Deferred& d) {
+    throw ArgumentError("the expression refers to " + d.ref->describe() +
                         ", which only an ORM query (Session) can resolve to a column");
   }
   void node(const Param& p) { bind(p.value); }
@@ -200,17 +206,86 @@ class Compiler {
       out_.sql += b.op == BinaryOp::eq ? " IS NULL" : " IS NOT NULL";
       return;
     }
-    const bool group = b.op == BinaryOp::and_ || b.op == BinaryOp::or_;
-    if (group) out_.sql += '(';
-    expr(b.left);
-    out_.sql += op_sql(b.op);
-    if (const auto* p = std::get_if<Param>(&b.right->v)) {
-      bind(p->value, ValueUse::compared, column_of(b.left));
-    } else {
-      expr(b.right);
+    if (b.op == BinaryOp::concat) {
+      const std::string left = captured([&] { operand(b.left, b.right); });
+      const std::string right = captured([&] { operand(b.right, b.left); });
+      out_.sql += dialect_.concat(left, right);
+      return;
     }
-    if (group) out_.sql += ')';
+    // Every operator but comparisons is parenthesised, so that the tree's grouping is
+    // the SQL's whatever the precedence.
+    const bool compare = b.op == BinaryOp::eq || b.op == BinaryOp::ne || b.op == BinaryOp::lt ||
+                         b.op == BinaryOp::le || b.op == BinaryOp::gt || b.op == BinaryOp::ge;
+    if (!compare) out_.sql += '(';
+    operand(b.left, b.right);
+    out_.sql += dialect_.binary_operator(b.op);
+    operand(b.right, b.left);
+    if (!compare) out_.sql += ')';
   }
+  // One side of a binary operator; a value is checked against the other side's column.
+  void operand(const Expr& e, const Expr& other) {
+    if (const auto* p = std::get_if<Param>(&e->v)) {
+      bind(p->value, ValueUse::compared, column_of(other));
+    } else {
+      expr(e);
+    }
+  }
+  // The SQL `write` appends, taken out of the output (its parameters stay bound, in
+  // order).
+  template <class F>
+  std::string captured(F&& write) {
+    const std::size_t start = out_.sql.size();
+    write();
+    std::string text = out_.sql.substr(start);
+    out_.sql.resize(start);
+    return text;
+  }
+  void node(const Call& c) {
+    std::vector<std::string> args;
+    for (const Expr& a : c.args) args.push_back(captured([&] { expr(a); }));
+    out_.sql += dialect_.call(c.function, args, c.distinct);
+  }
+  void node(const Label& l) { expr(l.operand); }
+  void node(const LabelRef& l) { out_.sql += alias(l.name); }
+  void node(const Between& b) {
+    out_.sql += '(';
+    expr(b.operand);
+    out_.sql += " BETWEEN ";
+    operand(b.low, b.operand);
+    out_.sql += " AND ";
+    operand(b.high, b.operand);
+    out_.sql += ')';
+  }
+  void node(const CaseWhen& c) {
+    out_.sql += "CASE";
+    for (const auto& [when, then] : c.whens) {
+      out_.sql += " WHEN ";
+      expr(when);
+      out_.sql += " THEN ";
+      expr(then);
+    }
+    if (c.otherwise) {
+      out_.sql += " ELSE ";
+      expr(c.otherwise);
+    }
+    out_.sql += " END";
+  }
+  void node(const Cast& c) {
+    out_.sql += "CAST(";
+    expr(c.operand);
+    out_.sql += " AS " + dialect_.cast_type(c.type) + ')';
+  }
+  void node(const Exists& e) {
+    out_.sql += "EXISTS ";
+    subquery(*e.query);
+  }
+  void node(const ScalarSubquery& s) { subquery(*s.query); }
+  void node(const InSelect& in) {
+    expr(in.operand);
+    out_.sql += in.negated ? " NOT IN " : " IN ";
+    subquery(*in.query);
+  }
+  void node(const One&) { out_.sql += '1'; }
   void node(const Like& l) {
     check_like_pattern(l.pattern, l.escape);
     // The operand is written first, so that its parameters come before the pattern's.
@@ -235,6 +310,11 @@ class Compiler {
       case UnaryOp::is_not_null:
         expr(u.operand);
         out_.sql += " IS NOT NULL";
+        break;
+      case UnaryOp::negate:
+        out_.sql += "(-";
+        expr(u.operand);
+        out_.sql += ')';
         break;
     }
   }
@@ -319,13 +399,28 @@ CompiledStatement compile_with(const Statement& statement, const Dialect& dialec
 
 }  // namespace
 
+namespace {
+
+// Whether running the statement gives rows back: the backend is told, never guesses.
+Returns returns_of(const Statement& statement) {
+  if (std::holds_alternative<Select>(statement)) return Returns::rows;
+  if (const auto* insert = std::get_if<Insert>(&statement)) {
+    return insert->returning.empty() ? Returns::no_rows : Returns::rows;
+  }
+  return Returns::no_rows;
+}
+
+}  // namespace
+
 CompiledStatement compile(const Statement& statement, const Dialect& dialect) {
   CompiledStatement out = compile_with(statement, dialect, InValues::bound);
+  out.returns = returns_of(statement);
   const std::size_t limit = dialect.max_parameters();
   if (out.params.size() <= limit) return out;
   // Over the limit the server would refuse the statement (PostgreSQL and MySQL count
   // parameters in 16 bits): lists of integers go inline; anything else is refused.
   out = compile_with(statement, dialect, InValues::inline_integers);
+  out.returns = returns_of(statement);
   if (out.params.size() <= limit) return out;
   throw ArgumentError("the statement binds " + std::to_string(out.params.size()) +
                       " parameters, and the " + std::string(dialect.name()) +

@@ -12,6 +12,7 @@
 #include <relate/export.hpp>
 #include <relate/schema.hpp>
 #include <relate/sql/expression.hpp>
+#include <relate/sql/statement.hpp>
 #include <string>
 #include <string_view>
 
@@ -48,6 +49,11 @@ class RELATE_API Dialect {
   std::string fit_identifier(std::string name) const;
   // The marker for the index-th bound parameter (0-based): "?" by default.
   virtual std::string placeholder(std::size_t index) const;
+  // How raw SQL (relate::text) is read to find its :name parameters: whether a backslash
+  // escapes the next character inside a quoted string ('it\'s', MySQL's default), and
+  // whether # starts a comment that runs to the end of the line (MySQL).
+  virtual bool backslash_escapes() const { return false; }
+  virtual bool hash_comments() const { return false; }
 
   // " LIMIT ? OFFSET ?" etc.; parameters are appended through `bind`.
   virtual std::string limit_offset(std::optional<std::int64_t> limit,
@@ -82,6 +88,25 @@ class RELATE_API Dialect {
   // writes `operand LIKE ? ESCAPE ?`, with LOWER() on both sides for Case::insensitive.
   virtual std::string like(const std::string& operand, const sql::Like& like,
                            const std::function<std::string(Value)>& bind) const;
+
+  // Expressions. The operator's SQL with its spaces (" = ", " / "); int_div must
+  // truncate integers (" / " by default).
+  virtual std::string_view binary_operator(sql::BinaryOp op) const;
+  // `left || right` by default; both are SQL already written.
+  virtual std::string concat(const std::string& left, const std::string& right) const;
+  // A function call, its arguments' SQL written already, in order. The default writes
+  // NAME(args), NAME(DISTINCT args), COUNT(*) for a count without argument.
+  virtual std::string call(sql::Function function, const std::vector<std::string>& args,
+                           bool distinct) const;
+  // The standard name of a function.
+  static std::string_view function_name(sql::Function function);
+  // The type name CAST(x AS ...) takes for a column type.
+  virtual std::string cast_type(ColumnType type) const;
+
+  // What follows INSERT ... VALUES (...) for an upsert into `table` of `columns`; the
+  // default is ON CONFLICT (target) DO NOTHING / DO UPDATE SET c = excluded.c.
+  virtual std::string on_conflict(const Table& table, const std::vector<const Column*>& columns,
+                                  const sql::OnConflict& conflict) const;
 
   virtual bool supports_returning() const { return false; }
   // Bound parameters one statement may carry.

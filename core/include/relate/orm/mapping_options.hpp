@@ -6,6 +6,7 @@
 #include <optional>
 #include <relate/reflect.hpp>
 #include <relate/schema.hpp>
+#include <relate/orm/member_ref.hpp>
 #include <relate/sql/expression.hpp>
 #include <string>
 #include <string_view>
@@ -34,16 +35,16 @@ constexpr std::string_view type_name() {
 }
 
 template <class T, class M>
-sql::MemberRef member_ref(M T::*member) {
+MemberRef member_ref(M T::*member) {
   const std::size_t index = reflect::field_index(member);
   static constexpr auto names = reflect::field_names<T>();
-  return sql::MemberRef{typeid(T), index, type_name<T>(), names[index]};
+  return MemberRef{typeid(T), index, type_name<T>(), names[index]};
 }
 
 }  // namespace detail
 
 struct PrimaryKeyOption {
-  std::vector<sql::MemberRef> members;
+  std::vector<MemberRef> members;
   std::optional<bool> autoincrement;
   PrimaryKeyOption& no_autoincrement() {
     autoincrement = false;
@@ -57,7 +58,7 @@ PrimaryKeyOption primary_key(M T::*... members) {
 }
 
 struct UniqueOption {
-  std::vector<sql::MemberRef> members;
+  std::vector<MemberRef> members;
   std::string name;
 };
 
@@ -67,7 +68,7 @@ UniqueOption unique(M T::*... members) {
 }
 
 struct IndexOption {
-  std::vector<sql::MemberRef> members;
+  std::vector<MemberRef> members;
   bool unique = false;
   std::string name;
 };
@@ -79,7 +80,7 @@ IndexOption index(M T::*... members) {
 
 // Per-column settings: relate::column(&User::email).name("email_address").
 struct ColumnOption {
-  sql::MemberRef member;
+  MemberRef member;
   std::optional<std::string> column_name;
   std::optional<bool> is_nullable;
   std::optional<Value> default_value;
@@ -104,8 +105,8 @@ ColumnOption column(M T::*member) {
 }
 
 struct ForeignKeyOption {
-  std::vector<sql::MemberRef> columns;
-  std::vector<sql::MemberRef> referred;
+  std::vector<MemberRef> columns;
+  std::vector<MemberRef> referred;
   std::optional<ReferentialAction> delete_action;
   std::optional<ReferentialAction> update_action;
   std::string constraint_name;
@@ -141,7 +142,7 @@ ForeignKeyOption foreign_key(M T::*column, N R::*referred) {
 
 // A list of members for composite constraints: members(&A::x, &A::y).
 struct MemberList {
-  std::vector<sql::MemberRef> refs;
+  std::vector<MemberRef> refs;
 };
 template <class T, class... M>
 MemberList members(M T::*... m) {

@@ -1,158 +1,48 @@
-// ORM queries: select<T>() with typed column expressions, ordering, limit/offset and
-// loader options.
+// ORM queries, as SQLAlchemy 2.0's select():
 //
-//   session.scalars(relate::select<User>()
-//                       .where(relate::col(&User::name) == "Alice")
-//                       .order_by(&User::id)
-//                       .options(relate::load(&User::posts, "lazy")))
+//   session.scalars(relate::select<Book>()
+//                       .join(&Book::author)
+//                       .where(relate::col(&Author::name) == "Ann")
+//                       .order_by(&Book::title)
+//                       .options(relate::selectinload(&Book::tags)))
 //       .all();
+//   session.execute(relate::select(&Author::name, relate::count(&Book::id))
+//                       .join(&Author::books)
+//                       .group_by(&Author::id, &Author::name))
+//       .all();                                 // std::tuple<std::string, std::int64_t> rows
+//
+// select<T>() loads objects of T through the identity map; select(expressions...)
+// returns rows of C++ values typed by the expressions. Both take joins along
+// relationships (inner or outer, to an alias, or with an explicit ON), where, group_by,
+// having, order_by, distinct, limit and offset.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <relate/column_traits.hpp>
 #include <relate/export.hpp>
+#include <relate/orm/alias.hpp>
+#include <relate/orm/expression.hpp>
 #include <relate/orm/mapping_options.hpp>
-#include <relate/sql/expression.hpp>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
+#include <typeindex>
 #include <utility>
 #include <vector>
 
 namespace relate {
-
-// A boolean SQL expression.
-class RELATE_API Condition {
- public:
-  explicit Condition(sql::Expr e) : expr_(std::move(e)) {}
-  const sql::Expr& expr() const { return expr_; }
-
-  friend Condition operator&&(const Condition& a, const Condition& b) {
-    return Condition(sql::binary(sql::BinaryOp::and_, a.expr_, b.expr_));
-  }
-  friend Condition operator||(const Condition& a, const Condition& b) {
-    return Condition(sql::binary(sql::BinaryOp::or_, a.expr_, b.expr_));
-  }
-  friend Condition operator!(const Condition& a) {
-    return Condition(sql::unary(sql::UnaryOp::not_, a.expr_));
-  }
-
- private:
-  sql::Expr expr_;
-};
-
-// A column of a model, typed by its member type M: comparisons accept what converts
-// to M (for std::optional<X>, what converts to X).
-template <class M>
-class TypedColumn {
-  template <class U>
-  struct inner {
-    using type = U;
-  };
-  template <class U>
-  struct inner<std::optional<U>> {
-    using type = U;
-  };
-
- public:
-  using value_type = typename inner<M>::type;
-  // Text columns (std::string, std::optional<std::string>) take LIKE.
-  static constexpr bool is_text = std::is_same_v<value_type, std::string>;
-
-  explicit TypedColumn(sql::MemberRef ref)
-      : expr_(std::make_shared<const sql::Node>(sql::Node{std::move(ref)})) {}
-  const sql::Expr& expr() const { return expr_; }
-
-  Condition operator==(const value_type& v) const { return cmp(sql::BinaryOp::eq, v); }
-  Condition operator!=(const value_type& v) const { return cmp(sql::BinaryOp::ne, v); }
-  Condition operator<(const value_type& v) const { return cmp(sql::BinaryOp::lt, v); }
-  Condition operator<=(const value_type& v) const { return cmp(sql::BinaryOp::le, v); }
-  Condition operator>(const value_type& v) const { return cmp(sql::BinaryOp::gt, v); }
-  Condition operator>=(const value_type& v) const { return cmp(sql::BinaryOp::ge, v); }
-  // Column against column.
-  template <class N>
-  Condition operator==(const TypedColumn<N>& other) const {
-    return Condition(sql::binary(sql::BinaryOp::eq, expr_, other.expr()));
-  }
-
-  Condition in(const std::vector<value_type>& values) const { return in_impl(values, false); }
-  Condition not_in(const std::vector<value_type>& values) const { return in_impl(values, true); }
-  Condition is_null() const { return Condition(sql::unary(sql::UnaryOp::is_null, expr_)); }
-  Condition is_not_null() const { return Condition(sql::unary(sql::UnaryOp::is_not_null, expr_)); }
-  // LIKE, the same on every backend: case-sensitive, `%` any run of characters, `_` one
-  // character, `escape` before %, _ or itself makes it literal. ilike ignores the case
-  // of ASCII letters (others: docs/backends.md).
-  Condition like(std::string pattern, char escape = '\\') const requires is_text {
-    return Condition(sql::like(expr_, std::move(pattern), escape));
-  }
-  Condition ilike(std::string pattern, char escape = '\\') const requires is_text {
-    return Condition(sql::ilike(expr_, std::move(pattern), escape));
-  }
-  // Contains, begins or ends with `text`, taken literally (% and _ in it match only
-  // themselves), as SQLAlchemy's contains(..., autoescape=True); icontains & co. ignore
-  // case as ilike does.
-  Condition contains(std::string_view text) const requires is_text {
-    return like("%" + sql::escape_like(text) + "%");
-  }
-  Condition startswith(std::string_view text) const requires is_text {
-    return like(sql::escape_like(text) + "%");
-  }
-  Condition endswith(std::string_view text) const requires is_text {
-    return like("%" + sql::escape_like(text));
-  }
-  Condition icontains(std::string_view text) const requires is_text {
-    return ilike("%" + sql::escape_like(text) + "%");
-  }
-  Condition istartswith(std::string_view text) const requires is_text {
-    return ilike(sql::escape_like(text) + "%");
-  }
-  Condition iendswith(std::string_view text) const requires is_text {
-    return ilike("%" + sql::escape_like(text));
-  }
-
- private:
-  Condition cmp(sql::BinaryOp op, const value_type& v) const {
-    return Condition(sql::binary(op, expr_, sql::param(column_traits<value_type>::to_value(v))));
-  }
-  Condition in_impl(const std::vector<value_type>& values, bool negated) const {
-    std::vector<Value> vs;
-    vs.reserve(values.size());
-    for (const auto& v : values) vs.push_back(column_traits<value_type>::to_value(v));
-    return Condition(sql::in_list(expr_, std::move(vs), negated));
-  }
-
-  sql::Expr expr_;
-};
-
-template <class T, class M>
-TypedColumn<M> col(M T::*member) {
-  return TypedColumn<M>(detail::member_ref(member));
-}
-
-struct OrderSpec {
-  sql::MemberRef member;
-  bool descending = false;
-};
-
-template <class T, class M>
-OrderSpec asc(M T::*member) {
-  return OrderSpec{detail::member_ref(member), false};
-}
-template <class T, class M>
-OrderSpec desc(M T::*member) {
-  return OrderSpec{detail::member_ref(member), true};
-}
 
 // A loader option: a path of relationship members and the strategy for its last step.
 // Chain to go deeper: load(&User::posts, "selectin").load(&Post::tags, "joined").
 class RELATE_API LoaderOption {
  public:
   struct Step {
-    sql::MemberRef member;
+    MemberRef member;
     std::string strategy;
   };
-  LoaderOption(sql::MemberRef member, std::string strategy) {
+  LoaderOption(MemberRef member, std::string strategy) {
     steps_.push_back(Step{std::move(member), std::move(strategy)});
   }
   template <class T, class M>
@@ -216,52 +106,196 @@ LoaderOption noload(M T::*member) {
   return load(member, "noload");
 }
 
+// A JOIN: along a relationship (from the model or an alias of it), or to a model
+// with an explicit ON condition; either to the model itself or to an alias.
+struct JoinSpec {
+  std::optional<RelationshipPath> relationship;
+  std::type_index target = typeid(void);  // explicit ON: the joined model
+  std::uint64_t target_alias = 0;
+  sql::Expr on;  // explicit ON; with a relationship, ANDed to its condition
+  bool outer = false;
+};
+
 // The untyped description of a query, as the session executes it.
 struct QuerySpec {
+  // Column selects: the expressions, and the column type of each (how to read it).
+  std::vector<sql::Expr> columns;
+  std::vector<ColumnType> column_types;
+  // The first FROM entry, when it is not the selected model (or the model of the
+  // first member the columns name).
+  std::optional<std::type_index> select_from;
+  std::uint64_t select_from_alias = 0;
+  std::vector<JoinSpec> joins;
   sql::Expr where;
+  std::vector<sql::Expr> group_by;
+  sql::Expr having;
   std::vector<OrderSpec> order_by;
+  bool distinct = false;
   std::optional<std::int64_t> limit;
   std::optional<std::int64_t> offset;
   std::vector<LoaderOption> options;
 };
 
-template <class T>
-class Select {
+// What select<T>() and select(expressions...) share.
+template <class Derived>
+class QueryBuilder {
  public:
-  Select& where(const Condition& c) {
-    spec_.where = spec_.where ? sql::and_(spec_.where, c.expr()) : c.expr();
-    return *this;
+  Derived& where(const Condition& c) {
+    spec_.where = sql::and_(spec_.where, c.expr());
+    return self();
   }
-  Select& order_by(OrderSpec o) {
+
+  // INNER JOIN along a relationship: join(&Book::author), join(alias(&Category::parent)).
+  template <class T, class M>
+  requires(detail::is_relationship_member<M>) Derived& join(M T::*relationship) {
+    return add_join(col(relationship), typeid(void), 0, nullptr, false);
+  }
+  Derived& join(const RelationshipPath& path) {
+    return add_join(path, typeid(void), 0, nullptr, false);
+  }
+  // ... to an alias of the target: join(&Category::parent, parent).
+  template <class T, class M, class A>
+  requires(detail::is_relationship_member<M>) Derived& join(M T::*relationship,
+                                                            const Alias<A>& target) {
+    return add_join(col(relationship), typeid(A), target.id(), nullptr, false);
+  }
+  template <class A>
+  Derived& join(const RelationshipPath& path, const Alias<A>& target) {
+    return add_join(path, typeid(A), target.id(), nullptr, false);
+  }
+  // To a model, or an alias, ON a condition: join<Author>(col(&Book::author_id) ==
+  // col(&Author::id)).
+  template <class A>
+  Derived& join(const Condition& on) {
+    return add_join(std::nullopt, typeid(A), 0, on.expr(), false);
+  }
+  template <class A>
+  Derived& join(const Alias<A>& target, const Condition& on) {
+    return add_join(std::nullopt, typeid(A), target.id(), on.expr(), false);
+  }
+
+  // LEFT OUTER JOIN, the same ways.
+  template <class T, class M>
+  requires(detail::is_relationship_member<M>) Derived& outerjoin(M T::*relationship) {
+    return add_join(col(relationship), typeid(void), 0, nullptr, true);
+  }
+  Derived& outerjoin(const RelationshipPath& path) {
+    return add_join(path, typeid(void), 0, nullptr, true);
+  }
+  template <class T, class M, class A>
+  requires(detail::is_relationship_member<M>) Derived& outerjoin(M T::*relationship,
+                                                                 const Alias<A>& target) {
+    return add_join(col(relationship), typeid(A), target.id(), nullptr, true);
+  }
+  template <class A>
+  Derived& outerjoin(const RelationshipPath& path, const Alias<A>& target) {
+    return add_join(path, typeid(A), target.id(), nullptr, true);
+  }
+  template <class A>
+  Derived& outerjoin(const Condition& on) {
+    return add_join(std::nullopt, typeid(A), 0, on.expr(), true);
+  }
+  template <class A>
+  Derived& outerjoin(const Alias<A>& target, const Condition& on) {
+    return add_join(std::nullopt, typeid(A), target.id(), on.expr(), true);
+  }
+
+  Derived& order_by(OrderSpec o) {
     spec_.order_by.push_back(std::move(o));
-    return *this;
+    return self();
   }
-  template <class M>
-  Select& order_by(M T::*member) {
+  template <class T, class M>
+  Derived& order_by(M T::*member) {
     return order_by(asc(member));
   }
-  Select& limit(std::int64_t n) {
+  template <class T>
+  Derived& order_by(const Expression<T>& e) {
+    return order_by(e.asc());
+  }
+  template <class X, class Y, class... Z>
+  Derived& order_by(const X& x, const Y& y, const Z&... z) {
+    order_by(x);
+    return order_by(y, z...);
+  }
+  // GROUP BY expressions or members.
+  template <class... X>
+  Derived& group_by(const X&... x) {
+    (spec_.group_by.push_back(detail::as_expression(x).expr()), ...);
+    return self();
+  }
+  Derived& having(const Condition& c) {
+    spec_.having = sql::and_(spec_.having, c.expr());
+    return self();
+  }
+  Derived& distinct() {
+    spec_.distinct = true;
+    return self();
+  }
+  Derived& limit(std::int64_t n) {
     spec_.limit = n;
-    return *this;
+    return self();
   }
-  Select& offset(std::int64_t n) {
+  Derived& offset(std::int64_t n) {
     spec_.offset = n;
-    return *this;
-  }
-  template <class... O>
-  Select& options(O... opts) {
-    (spec_.options.push_back(std::move(opts)), ...);
-    return *this;
+    return self();
   }
   const QuerySpec& spec() const { return spec_; }
 
- private:
+ protected:
   QuerySpec spec_;
+
+ private:
+  Derived& self() { return static_cast<Derived&>(*this); }
+  Derived& add_join(std::optional<RelationshipPath> path, std::type_index target,
+                    std::uint64_t alias, sql::Expr on, bool outer) {
+    spec_.joins.push_back(JoinSpec{std::move(path), target, alias, std::move(on), outer});
+    return self();
+  }
+};
+
+// Objects of T.
+template <class T>
+class Select : public QueryBuilder<Select<T>> {
+ public:
+  template <class... O>
+  Select& options(O... opts) {
+    (this->spec_.options.push_back(std::move(opts)), ...);
+    return *this;
+  }
 };
 
 template <class T>
 Select<T> select() {
   return Select<T>();
+}
+
+// Rows of C++ values, one per expression: std::tuple<Ts...>.
+template <class... Ts>
+class RowSelect : public QueryBuilder<RowSelect<Ts...>> {
+ public:
+  explicit RowSelect(std::vector<sql::Expr> columns) {
+    this->spec_.columns = std::move(columns);
+    this->spec_.column_types = {column_traits<detail::value_of<Ts>>::type...};
+  }
+  // The first FROM entry: the model (or alias) the joins start from.
+  template <class M>
+  RowSelect& select_from() {
+    this->spec_.select_from = typeid(M);
+    this->spec_.select_from_alias = 0;
+    return *this;
+  }
+  template <class M>
+  RowSelect& select_from(const Alias<M>& alias) {
+    this->spec_.select_from = typeid(M);
+    this->spec_.select_from_alias = alias.id();
+    return *this;
+  }
+};
+
+// select(&Author::name, count(&Book::id)): members and expressions.
+template <class... X>
+requires(sizeof...(X) > 0) RowSelect<detail::type_of<X>...> select(const X&... x) {
+  return RowSelect<detail::type_of<X>...>({detail::as_expression(x).expr()...});
 }
 
 }  // namespace relate

@@ -10,8 +10,11 @@
 #include <relate/errors.hpp>
 #include <relate/export.hpp>
 #include <relate/metadata.hpp>
+#include <relate/orm/bulk.hpp>
 #include <relate/orm/instance.hpp>
 #include <relate/orm/query.hpp>
+#include <relate/orm/rows.hpp>
+#include <relate/orm/upsert.hpp>
 #include <string>
 #include <vector>
 
@@ -81,7 +84,13 @@ class RELATE_API Session {
   // Composite keys take their values in primary key order.
   template <class T, class... K>
   ptr<T> get(const K&... key) {
-    return ptr<T>::from_state(get_state(typeid(T), {to_key_value(key)...}));
+    // Not {to_key_value(key)...}: at -O2/-O3 GCC 12 warns that the destructor of that
+    // initializer_list's Values may read uninitialized memory (-Wmaybe-uninitialized, a
+    // false positive on std::variant), in the caller's code.
+    std::vector<Value> values;
+    values.reserve(sizeof...(K));
+    (values.push_back(to_key_value(key)), ...);
+    return ptr<T>::from_state(get_state(typeid(T), std::move(values)));
   }
 
   // Marks an object for deletion at the next flush (SQLAlchemy's session.delete).
@@ -102,6 +111,51 @@ class RELATE_API Session {
     rows.reserve(states.size());
     for (InstanceState* s : states) rows.push_back(ptr<T>::from_state(s));
     return ScalarResult<T>(std::move(rows), detail::type_name<T>());
+  }
+
+  // The rows of a column select, typed by its expressions.
+  template <class... Ts>
+  Rows<Ts...> execute(const RowSelect<Ts...>& query) {
+    return Rows<Ts...>(execute_rows(query.spec()));
+  }
+  // A bulk UPDATE or DELETE (relate/orm/bulk.hpp): flushes, runs the statement, and
+  // returns how many rows it matched.
+  template <class T>
+  std::int64_t execute(const Update<T>& statement) {
+    return execute_bulk(typeid(T), statement.spec(), detail::BulkWrite::update);
+  }
+  template <class T>
+  std::int64_t execute(const Delete<T>& statement) {
+    return execute_bulk(typeid(T), statement.spec(), detail::BulkWrite::remove);
+  }
+
+  // An upsert (relate/orm/upsert.hpp): flushes, runs one INSERT ... ON CONFLICT.
+  template <class T>
+  void execute(const Upsert<T>& statement) {
+    std::vector<const void*> rows;
+    rows.reserve(statement.rows().size());
+    for (const T& row : statement.rows()) rows.push_back(&row);
+    execute_upsert(typeid(T), rows, statement.spec());
+  }
+
+  // The values of a one-column select.
+  template <class T>
+  std::vector<T> scalars(const RowSelect<T>& query) {
+    std::vector<T> out;
+    for (auto& row : execute(query)) out.push_back(std::get<0>(row));
+    return out;
+  }
+  // The first row's value: session.scalar(select(count()).select_from<Book>()). With no
+  // row, std::nullopt for an optional T, and NoResultFound otherwise.
+  template <class T>
+  T scalar(const RowSelect<T>& query) {
+    auto first = execute(query).first();
+    if (first) return std::get<0>(*first);
+    if constexpr (detail::is_nullable<T>) {
+      return std::nullopt;
+    } else {
+      throw NoResultFound("No row was found for scalar()");
+    }
   }
 
   void flush();
@@ -133,6 +187,10 @@ class RELATE_API Session {
   void remove_state(InstanceState& state);
   void expunge_state(InstanceState* state);
   std::vector<InstanceState*> execute_query(std::type_index type, const QuerySpec& spec);
+  std::vector<std::vector<Value>> execute_rows(const QuerySpec& spec);
+  void execute_upsert(std::type_index type, const std::vector<const void*>& rows,
+                      const UpsertSpec& spec);
+  std::int64_t execute_bulk(std::type_index type, const BulkSpec& spec, detail::BulkWrite write);
 
   std::unique_ptr<SessionImpl> impl_;
 };

@@ -1,12 +1,17 @@
 // SQL expression trees: column references, bound parameters, comparisons, boolean
-// logic, LIKE, IN and IS NULL. Values are always bound parameters, never spliced into
-// text (integers of an IN list too long to bind are the one exception: see InList).
-// ORM queries refer to model members (MemberRef) that the session resolves to
-// columns before compiling.
+// logic, arithmetic, functions and aggregates, CASE, CAST, LIKE, IN, EXISTS and
+// subqueries. Values are always bound parameters, never spliced into text (integers
+// of an IN list too long to bind are the one exception: see InList).
+//
+// A higher layer may leave references in the tree that only it can resolve (the
+// ORM's model members and relationship predicates): Deferred nodes, which it
+// replaces with plain nodes (transform_deferred) before the tree is compiled.
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
+#include <relate/column_traits.hpp>
 #include <relate/export.hpp>
 #include <relate/value.hpp>
 #include <string>
@@ -21,23 +26,30 @@ class Column;
 
 namespace relate::sql {
 
-enum class BinaryOp { eq, ne, lt, le, gt, ge, and_, or_ };
-enum class UnaryOp { not_, is_null, is_not_null };
+// int_div divides integers as integers (truncating) on every backend; div is the
+// division of the operands' SQL types. concat joins text.
+enum class BinaryOp { eq, ne, lt, le, gt, ge, and_, or_, add, sub, mul, div, int_div, mod, concat };
+enum class UnaryOp { not_, is_null, is_not_null, negate };
 
 struct Node;
 using Expr = std::shared_ptr<const Node>;
+struct Select;
 
 struct ColumnRef {
   const Column* column;
   std::string qualifier;  // table alias; empty: the table's own name
 };
 
-// A member of a mapped model, e.g. &User::name; resolved to a ColumnRef by the ORM.
-struct MemberRef {
-  std::type_index model;
-  std::size_t field;
-  std::string_view model_name;
-  std::string_view member_name;
+// What a higher layer put in the tree for itself to resolve; compiling one is an
+// ArgumentError that says what it is (describe()).
+class RELATE_API DeferredRef {
+ public:
+  virtual ~DeferredRef();
+  virtual std::string describe() const = 0;
+};
+
+struct Deferred {
+  std::shared_ptr<const DeferredRef> ref;
 };
 
 struct Param {
@@ -84,9 +96,82 @@ struct TupleIn {
   std::vector<std::vector<Value>> rows;
 };
 
-struct Node {
-  std::variant<ColumnRef, MemberRef, Param, Binary, Unary, Like, InList, TupleIn> v;
+// Functions whose spelling a Dialect may change. count with no argument is COUNT(*).
+enum class Function {
+  count,
+  sum,
+  avg,
+  min,
+  max,
+  lower,
+  upper,
+  length,  // in characters
+  trim,
+  coalesce,
+  abs,
+  round,
 };
+
+struct Call {
+  Function function;
+  std::vector<Expr> args;
+  bool distinct = false;  // COUNT(DISTINCT x)
+};
+
+// `operand AS name` in a select list; elsewhere the operand alone. LabelRef refers to
+// the label by name (ORDER BY a label).
+struct Label {
+  Expr operand;
+  std::string name;
+};
+struct LabelRef {
+  std::string name;
+};
+
+struct Between {
+  Expr operand;
+  Expr low;
+  Expr high;
+};
+
+// CASE WHEN c1 THEN r1 ... ELSE otherwise END (no ELSE when otherwise is null).
+struct CaseWhen {
+  std::vector<std::pair<Expr, Expr>> whens;
+  Expr otherwise;
+};
+
+// CAST(operand AS <the dialect's type for `type`>).
+struct Cast {
+  Expr operand;
+  ColumnType type;
+};
+
+// EXISTS (query); a scalar subquery (query); operand [NOT] IN (query).
+struct Exists {
+  std::shared_ptr<const Select> query;
+};
+struct ScalarSubquery {
+  std::shared_ptr<const Select> query;
+};
+struct InSelect {
+  Expr operand;
+  std::shared_ptr<const Select> query;
+  bool negated = false;
+};
+
+// The literal 1, as in SELECT 1 (EXISTS subqueries).
+struct One {};
+
+struct Node {
+  std::variant<ColumnRef, Deferred, Param, Binary, Unary, Like, InList, TupleIn, Call, Label,
+               LabelRef, Between, CaseWhen, Cast, Exists, ScalarSubquery, InSelect, One>
+      v;
+};
+
+template <class N>
+Expr make_node(N n) {
+  return std::make_shared<const Node>(Node{std::move(n)});
+}
 
 inline Expr column(const Column& c, std::string qualifier = {}) {
   return std::make_shared<const Node>(Node{ColumnRef{&c, std::move(qualifier)}});
@@ -120,41 +205,9 @@ inline Expr tuple_in(std::vector<Expr> operands, std::vector<std::vector<Value>>
 // AND of both; either may be null (absent).
 RELATE_API Expr and_(Expr a, Expr b);
 
-// Rewrites every MemberRef through `resolve`, sharing unchanged subtrees.
-template <class F>
-Expr transform_members(const Expr& e, F&& resolve);
-
-}  // namespace relate::sql
-
-namespace relate::sql {
-
-template <class F>
-Expr transform_members(const Expr& e, F&& resolve) {
-  if (!e) return e;
-  return std::visit(
-      [&](const auto& n) -> Expr {
-        using N = std::decay_t<decltype(n)>;
-        if constexpr (std::is_same_v<N, MemberRef>) {
-          return resolve(n);
-        } else if constexpr (std::is_same_v<N, Binary>) {
-          return binary(n.op, transform_members(n.left, resolve),
-                        transform_members(n.right, resolve));
-        } else if constexpr (std::is_same_v<N, Unary>) {
-          return unary(n.op, transform_members(n.operand, resolve));
-        } else if constexpr (std::is_same_v<N, Like>) {
-          return std::make_shared<const Node>(
-              Node{Like{transform_members(n.operand, resolve), n.pattern, n.escape, n.match_case}});
-        } else if constexpr (std::is_same_v<N, InList>) {
-          return in_list(transform_members(n.operand, resolve), n.values, n.negated);
-        } else if constexpr (std::is_same_v<N, TupleIn>) {
-          std::vector<Expr> operands;
-          for (const auto& o : n.operands) operands.push_back(transform_members(o, resolve));
-          return tuple_in(std::move(operands), n.rows);
-        } else {
-          return e;
-        }
-      },
-      e->v);
-}
+// Rewrites every Deferred node through `resolve` (Deferred -> Expr), sharing
+// unchanged subtrees. Subqueries are left as they are: their builder resolves them.
+RELATE_API Expr transform_deferred(const Expr& e,
+                                   const std::function<Expr(const Deferred&)>& resolve);
 
 }  // namespace relate::sql

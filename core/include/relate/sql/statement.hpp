@@ -1,4 +1,5 @@
-// The statement tree: SELECT (columns, FROM, joins, WHERE, ORDER BY, LIMIT/OFFSET),
+// The statement tree: SELECT (DISTINCT, columns, FROM, joins, WHERE, GROUP BY, HAVING,
+// ORDER BY, LIMIT/OFFSET),
 // INSERT (one or many rows, RETURNING), UPDATE and DELETE. Plain data, built by Core
 // users and by the ORM alike, compiled for one Dialect by sql::compile.
 #pragma once
@@ -40,9 +41,12 @@ struct OrderBy {
 
 struct RELATE_API Select {
   std::vector<Expr> columns;
+  bool distinct = false;
   FromTable from;
   std::vector<Join> joins;
   Expr where;
+  std::vector<Expr> group_by;
+  Expr having;
   std::vector<OrderBy> order_by;
   std::optional<std::int64_t> limit;
   std::optional<std::int64_t> offset;
@@ -51,16 +55,26 @@ struct RELATE_API Select {
   Select& select_all(const Table& table, const std::string& alias = {});
 };
 
+// An upsert: a row whose `target` columns (a unique key) match an existing row's
+// updates that row's `update` columns to the values it carried, or with `update`
+// empty leaves it alone.
+struct OnConflict {
+  std::vector<const Column*> target;
+  std::vector<const Column*> update;
+};
+
 struct Insert {
   const Table* table = nullptr;
   std::vector<const Column*> columns;
   std::vector<std::vector<Value>> rows;  // one or more; each matches `columns`
+  std::optional<OnConflict> on_conflict;
   std::vector<const Column*> returning;
 };
 
+// SET column = expression (a bound value: sql::param(v); or e.g. price * 0.9).
 struct Update {
   const Table* table = nullptr;
-  std::vector<std::pair<const Column*, Value>> values;
+  std::vector<std::pair<const Column*, Expr>> values;
   Expr where;
 };
 

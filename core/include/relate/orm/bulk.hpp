@@ -1,0 +1,100 @@
+// Bulk UPDATE and DELETE through the Session, as SQLAlchemy 2.0's update() / delete()
+// executed by session.execute():
+//
+//   session.execute(relate::update<Book>()
+//                       .where(relate::col(&Book::year) == 2019)
+//                       .set(&Book::price, relate::col(&Book::price) * 0.9));
+//   session.execute(relate::delete_<Book>().where(relate::col(&Book::year) < 1900));
+//
+// The Session flushes first, then runs one statement. With SynchronizeSession::fetch
+// (the default) it reads the keys of the matching rows before, and afterwards the
+// objects it holds for them show what the database holds: updated objects are read
+// again, deleted ones become deleted (detached at commit) and leave loaded
+// relationships, as after a flush. SynchronizeSession::none leaves the objects as they
+// are, which can show values the database no longer holds: only for sessions that hold
+// no object of the model.
+#pragma once
+
+#include <cstdint>
+#include <relate/orm/expression.hpp>
+#include <relate/orm/mapping_options.hpp>
+#include <typeindex>
+#include <utility>
+#include <vector>
+
+namespace relate {
+
+enum class SynchronizeSession { fetch, none };
+
+namespace detail {
+enum class BulkWrite { update, remove };
+}
+
+struct BulkSpec {
+  std::vector<std::pair<MemberRef, sql::Expr>> values;  // UPDATE: SET member = expression
+  sql::Expr where;
+  SynchronizeSession synchronize = SynchronizeSession::fetch;
+};
+
+template <class T>
+class Update {
+ public:
+  Update& where(const Condition& c) {
+    spec_.where = sql::and_(spec_.where, c.expr());
+    return *this;
+  }
+  // SET member = value (anything that converts to the member's type) or expression
+  // (whose C++ type goes with the member's).
+  template <class M, class V>
+  Update& set(M T::*member, const V& value) {
+    using Target = detail::value_of<M>;
+    if constexpr (is_expression<V>) {
+      static_assert(detail::comparable<M, typename V::type>,
+                    "relate: the expression's C++ type ('V') does not go with the member's ('M')");
+      spec_.values.emplace_back(detail::member_ref(member), value.expr());
+    } else {
+      static_assert(std::is_convertible_v<const V&, M> || std::is_convertible_v<const V&, Target>,
+                    "relate: the value does not convert to the member's type");
+      spec_.values.emplace_back(detail::member_ref(member),
+                                sql::param(column_traits<M>::to_value(M(value))));
+    }
+    return *this;
+  }
+  Update& synchronize_session(SynchronizeSession s) {
+    spec_.synchronize = s;
+    return *this;
+  }
+  const BulkSpec& spec() const { return spec_; }
+
+ private:
+  BulkSpec spec_;
+};
+
+template <class T>
+class Delete {
+ public:
+  Delete& where(const Condition& c) {
+    spec_.where = sql::and_(spec_.where, c.expr());
+    return *this;
+  }
+  Delete& synchronize_session(SynchronizeSession s) {
+    spec_.synchronize = s;
+    return *this;
+  }
+  const BulkSpec& spec() const { return spec_; }
+
+ private:
+  BulkSpec spec_;
+};
+
+template <class T>
+Update<T> update() {
+  return Update<T>();
+}
+// delete is a C++ keyword.
+template <class T>
+Delete<T> delete_() {
+  return Delete<T>();
+}
+
+}  // namespace relate

@@ -1,0 +1,520 @@
+// Typed SQL expressions over model members, as SQLAlchemy's column expressions:
+//
+//   col(&Book::price) * 0.9            Expression<double>
+//   col(&Book::year) >= 2019           Condition
+//   count(&Book::id), avg(&Book::price), lower(&Author::name), coalesce(...), cast<T>(...)
+//
+// An Expression<T> knows the C++ type T of its value (std::optional<X> when it may be
+// NULL), so that comparing or combining incompatible types is a compile error naming
+// both, and a query's rows come back as C++ values. Members stay unresolved in the tree
+// (MemberExpression) until the Session compiles the query against its MetaData.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <relate/column_traits.hpp>
+#include <relate/export.hpp>
+#include <relate/orm/mapping_options.hpp>
+#include <relate/orm/member_ref.hpp>
+#include <relate/sql/expression.hpp>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace relate {
+
+template <class T>
+class one;
+template <class T>
+class many;
+
+// A member of a model, or of an alias of it (aliased<T>()), in an expression tree.
+struct RELATE_API MemberExpression final : sql::DeferredRef {
+  MemberExpression(MemberRef m, std::uint64_t a) : member(m), alias(a) {}
+  MemberRef member;
+  std::uint64_t alias = 0;  // 0: the model itself
+  std::string describe() const override;
+};
+
+// EXISTS along a relationship: col(&Author::books).any(cond), col(&Book::author).has(cond).
+struct RELATE_API RelationshipPredicate final : sql::DeferredRef {
+  RelationshipPredicate(MemberRef r, std::uint64_t a, sql::Expr c)
+      : relationship(r), alias(a), condition(std::move(c)) {}
+  MemberRef relationship;
+  std::uint64_t alias = 0;  // of the relationship's parent
+  sql::Expr condition;      // on the target; null: any row
+  std::string describe() const override;
+};
+
+namespace detail {
+
+template <class T>
+struct nullable_traits {
+  using value = T;
+  static constexpr bool nullable = false;
+};
+template <class T>
+struct nullable_traits<std::optional<T>> {
+  using value = T;
+  static constexpr bool nullable = true;
+};
+// The value type of T without std::optional.
+template <class T>
+using value_of = typename nullable_traits<T>::value;
+template <class T>
+inline constexpr bool is_nullable = nullable_traits<T>::nullable;
+// V, made std::optional<V> when `nullable`.
+template <class V, bool nullable>
+using maybe_optional = std::conditional_t<nullable, std::optional<V>, V>;
+
+template <class T>
+inline constexpr bool is_numeric = std::is_arithmetic_v<T> && !std::is_same_v<T, bool>;
+template <class A, class B>
+inline constexpr bool comparable = std::is_same_v<value_of<A>, value_of<B>> ||
+                                   (is_numeric<value_of<A>> && is_numeric<value_of<B>>);
+
+template <class M>
+inline constexpr bool is_relationship_member = false;
+template <class T>
+inline constexpr bool is_relationship_member<one<T>> = true;
+template <class T>
+inline constexpr bool is_relationship_member<many<T>> = true;
+
+template <class T>
+sql::Expr value_param(const T& v) {
+  return sql::param(column_traits<T>::to_value(v));
+}
+
+inline sql::Expr member_expr(MemberRef ref, std::uint64_t alias) {
+  return sql::make_node(sql::Deferred{std::make_shared<const MemberExpression>(ref, alias)});
+}
+
+}  // namespace detail
+
+// A boolean SQL expression.
+class RELATE_API Condition {
+ public:
+  explicit Condition(sql::Expr e) : expr_(std::move(e)) {}
+  const sql::Expr& expr() const { return expr_; }
+
+  friend Condition operator&&(const Condition& a, const Condition& b) {
+    return Condition(sql::binary(sql::BinaryOp::and_, a.expr_, b.expr_));
+  }
+  friend Condition operator||(const Condition& a, const Condition& b) {
+    return Condition(sql::binary(sql::BinaryOp::or_, a.expr_, b.expr_));
+  }
+  friend Condition operator!(const Condition& a) {
+    return Condition(sql::unary(sql::UnaryOp::not_, a.expr_));
+  }
+
+ private:
+  sql::Expr expr_;
+};
+
+struct OrderSpec {
+  sql::Expr expr;
+  bool descending = false;
+};
+
+// An SQL expression whose value has the C++ type T.
+template <class T>
+class Expression {
+ public:
+  using type = T;
+  using value_type = detail::value_of<T>;
+  static constexpr bool nullable = detail::is_nullable<T>;
+  // Text expressions take LIKE and its family.
+  static constexpr bool is_text = std::is_same_v<value_type, std::string>;
+
+  explicit Expression(sql::Expr e) : expr_(std::move(e)) {}
+  const sql::Expr& expr() const { return expr_; }
+
+  // Against a value of a type that converts to value_type.
+  template <class V>
+  Condition operator==(const V& v) const {
+    return cmp<V>(sql::BinaryOp::eq, v);
+  }
+  template <class V>
+  Condition operator!=(const V& v) const {
+    return cmp<V>(sql::BinaryOp::ne, v);
+  }
+  template <class V>
+  Condition operator<(const V& v) const {
+    return cmp<V>(sql::BinaryOp::lt, v);
+  }
+  template <class V>
+  Condition operator<=(const V& v) const {
+    return cmp<V>(sql::BinaryOp::le, v);
+  }
+  template <class V>
+  Condition operator>(const V& v) const {
+    return cmp<V>(sql::BinaryOp::gt, v);
+  }
+  template <class V>
+  Condition operator>=(const V& v) const {
+    return cmp<V>(sql::BinaryOp::ge, v);
+  }
+  // `== std::nullopt` is IS NULL, `!= std::nullopt` IS NOT NULL.
+  Condition operator==(std::nullopt_t) const { return is_null(); }
+  Condition operator!=(std::nullopt_t) const { return is_not_null(); }
+
+  // Against another expression (a column, an aggregate, a subquery...).
+  template <class U>
+  Condition operator==(const Expression<U>& o) const {
+    return cmp_expr<U>(sql::BinaryOp::eq, o);
+  }
+  template <class U>
+  Condition operator!=(const Expression<U>& o) const {
+    return cmp_expr<U>(sql::BinaryOp::ne, o);
+  }
+  template <class U>
+  Condition operator<(const Expression<U>& o) const {
+    return cmp_expr<U>(sql::BinaryOp::lt, o);
+  }
+  template <class U>
+  Condition operator<=(const Expression<U>& o) const {
+    return cmp_expr<U>(sql::BinaryOp::le, o);
+  }
+  template <class U>
+  Condition operator>(const Expression<U>& o) const {
+    return cmp_expr<U>(sql::BinaryOp::gt, o);
+  }
+  template <class U>
+  Condition operator>=(const Expression<U>& o) const {
+    return cmp_expr<U>(sql::BinaryOp::ge, o);
+  }
+
+  Condition in(const std::vector<value_type>& values) const { return in_impl(values, false); }
+  Condition not_in(const std::vector<value_type>& values) const { return in_impl(values, true); }
+  Condition is_null() const { return Condition(sql::unary(sql::UnaryOp::is_null, expr_)); }
+  Condition is_not_null() const { return Condition(sql::unary(sql::UnaryOp::is_not_null, expr_)); }
+  // low <= x <= high, inclusive as SQL's BETWEEN.
+  Condition between(const value_type& low, const value_type& high) const {
+    return Condition(
+        sql::make_node(sql::Between{expr_, detail::value_param(low), detail::value_param(high)}));
+  }
+
+  // LIKE, the same on every backend: case-sensitive, `%` any run of characters, `_` one
+  // character, `escape` before %, _ or itself makes it literal. ilike ignores the case
+  // of ASCII letters (others: docs/backends.md).
+  Condition like(std::string pattern, char escape = '\\') const requires is_text {
+    return Condition(sql::like(expr_, std::move(pattern), escape));
+  }
+  Condition ilike(std::string pattern, char escape = '\\') const requires is_text {
+    return Condition(sql::ilike(expr_, std::move(pattern), escape));
+  }
+  // Contains, begins or ends with `text`, taken literally (% and _ in it match only
+  // themselves), as SQLAlchemy's contains(..., autoescape=True); icontains & co. ignore
+  // case as ilike does.
+  Condition contains(std::string_view text) const requires is_text {
+    return like("%" + sql::escape_like(text) + "%");
+  }
+  Condition startswith(std::string_view text) const requires is_text {
+    return like(sql::escape_like(text) + "%");
+  }
+  Condition endswith(std::string_view text) const requires is_text {
+    return like("%" + sql::escape_like(text));
+  }
+  Condition icontains(std::string_view text) const requires is_text {
+    return ilike("%" + sql::escape_like(text) + "%");
+  }
+  Condition istartswith(std::string_view text) const requires is_text {
+    return ilike(sql::escape_like(text) + "%");
+  }
+  Condition iendswith(std::string_view text) const requires is_text {
+    return ilike("%" + sql::escape_like(text));
+  }
+
+  // `expr AS name` in a select list.
+  Expression label(std::string name) const {
+    return Expression(sql::make_node(sql::Label{expr_, std::move(name)}));
+  }
+  OrderSpec asc() const { return OrderSpec{expr_, false}; }
+  OrderSpec desc() const { return OrderSpec{expr_, true}; }
+
+ private:
+  template <class V>
+  Condition cmp(sql::BinaryOp op, const V& v) const {
+    static_assert(std::is_convertible_v<const V&, value_type>,
+                  "relate: the value does not convert to the expression's C++ type (see the "
+                  "types in 'V' and 'T' of this instantiation)");
+    return Condition(sql::binary(op, expr_, detail::value_param<value_type>(v)));
+  }
+  template <class U>
+  Condition cmp_expr(sql::BinaryOp op, const Expression<U>& o) const {
+    static_assert(detail::comparable<T, U>,
+                  "relate: these two expressions cannot be compared: their C++ types ('T' and "
+                  "'U' of this instantiation) are neither the same nor both numbers");
+    return Condition(sql::binary(op, expr_, o.expr()));
+  }
+  Condition in_impl(const std::vector<value_type>& values, bool negated) const {
+    std::vector<Value> vs;
+    vs.reserve(values.size());
+    for (const auto& v : values) vs.push_back(column_traits<value_type>::to_value(v));
+    return Condition(sql::in_list(expr_, std::move(vs), negated));
+  }
+
+  sql::Expr expr_;
+};
+
+// The column a member is mapped to: col(&Book::title).
+template <class T, class M>
+requires(!detail::is_relationship_member<M>) Expression<M> col(M T::*member) {
+  return Expression<M>(detail::member_expr(detail::member_ref(member), 0));
+}
+
+template <class T>
+inline constexpr bool is_expression = false;
+template <class T>
+inline constexpr bool is_expression<Expression<T>> = true;
+
+namespace detail {
+
+// What functions and operators take: an Expression, or a member pointer.
+template <class T>
+const Expression<T>& as_expression(const Expression<T>& e) {
+  return e;
+}
+template <class T, class M>
+requires(!is_relationship_member<M>) Expression<M> as_expression(M T::*member) {
+  return col(member);
+}
+template <class X>
+using expression_of = std::decay_t<decltype(as_expression(std::declval<const X&>()))>;
+template <class X>
+using type_of = typename expression_of<X>::type;
+
+template <class R, class... E>
+Expression<R> call(sql::Function f, const E&... args) {
+  return Expression<R>(sql::make_node(sql::Call{f, {as_expression(args).expr()...}}));
+}
+template <class R>
+Expression<R> cast_to(const sql::Expr& e) {
+  return Expression<R>(sql::make_node(sql::Cast{e, column_traits<value_of<R>>::type}));
+}
+
+template <class A, class B>
+auto arithmetic(sql::BinaryOp op, const sql::Expr& a, const sql::Expr& b) {
+  constexpr bool numbers = is_numeric<value_of<A>> && is_numeric<value_of<B>>;
+  static_assert(numbers,
+                "relate: arithmetic takes numbers; these C++ types ('A' and 'B' of this "
+                "instantiation) are not both numbers");
+  if constexpr (numbers) {
+    using R = std::common_type_t<value_of<A>, value_of<B>>;
+    if (op == sql::BinaryOp::div && std::is_integral_v<R>) op = sql::BinaryOp::int_div;
+    return Expression<maybe_optional<R, is_nullable<A> || is_nullable<B>>>(sql::binary(op, a, b));
+  } else {
+    return Expression<value_of<A>>(nullptr);
+  }
+}
+
+}  // namespace detail
+
+// Arithmetic between expressions, or an expression and a number: + - * / % and unary -.
+// Integers divide as integers on every backend.
+#define RELATE_ARITHMETIC_OPERATOR(op, kind)                                                \
+  template <class A, class B>                                                               \
+  auto operator op(const Expression<A>& a, const Expression<B>& b) {                        \
+    return detail::arithmetic<A, B>(sql::BinaryOp::kind, a.expr(), b.expr());               \
+  }                                                                                         \
+  template <class A, class V>                                                               \
+  requires(std::is_arithmetic_v<V>) auto operator op(const Expression<A>& a, V v) {         \
+    return detail::arithmetic<A, V>(sql::BinaryOp::kind, a.expr(), detail::value_param(v)); \
+  }                                                                                         \
+  template <class V, class B>                                                               \
+  requires(std::is_arithmetic_v<V>) auto operator op(V v, const Expression<B>& b) {         \
+    return detail::arithmetic<V, B>(sql::BinaryOp::kind, detail::value_param(v), b.expr()); \
+  }
+RELATE_ARITHMETIC_OPERATOR(+, add)
+RELATE_ARITHMETIC_OPERATOR(-, sub)
+RELATE_ARITHMETIC_OPERATOR(*, mul)
+RELATE_ARITHMETIC_OPERATOR(/, div)
+#undef RELATE_ARITHMETIC_OPERATOR
+
+template <class A, class B>
+auto operator%(const Expression<A>& a, const Expression<B>& b) {
+  static_assert(std::is_integral_v<detail::value_of<A>> && std::is_integral_v<detail::value_of<B>>,
+                "relate: % takes integers");
+  return detail::arithmetic<A, B>(sql::BinaryOp::mod, a.expr(), b.expr());
+}
+template <class A, class V>
+requires(std::is_integral_v<V>) auto operator%(const Expression<A>& a, V v) {
+  return a % Expression<V>(detail::value_param(v));
+}
+
+template <class A>
+Expression<A> operator-(const Expression<A>& a) {
+  static_assert(detail::is_numeric<detail::value_of<A>>, "relate: unary - takes a number");
+  return Expression<A>(sql::unary(sql::UnaryOp::negate, a.expr()));
+}
+
+// String concatenation: || (CONCAT on MySQL).
+template <class A, class B>
+requires(std::is_same_v<detail::value_of<A>, std::string>&&
+             std::is_same_v<detail::value_of<B>, std::string>)
+    Expression<
+        detail::maybe_optional<std::string, detail::is_nullable<A> || detail::is_nullable<B>>>
+operator+(const Expression<A>& a, const Expression<B>& b) {
+  return Expression<
+      detail::maybe_optional<std::string, detail::is_nullable<A> || detail::is_nullable<B>>>(
+      sql::binary(sql::BinaryOp::concat, a.expr(), b.expr()));
+}
+template <class A>
+requires(std::is_same_v<detail::value_of<A>, std::string>) Expression<A>
+operator+(const Expression<A>& a, std::string_view b) {
+  return Expression<A>(
+      sql::binary(sql::BinaryOp::concat, a.expr(), detail::value_param(std::string(b))));
+}
+template <class B>
+requires(std::is_same_v<detail::value_of<B>, std::string>) Expression<B>
+operator+(std::string_view a, const Expression<B>& b) {
+  return Expression<B>(
+      sql::binary(sql::BinaryOp::concat, detail::value_param(std::string(a)), b.expr()));
+}
+
+// ---- functions and aggregates; each takes an Expression or a member pointer ----
+
+// COUNT(*).
+inline Expression<std::int64_t> count() { return detail::call<std::int64_t>(sql::Function::count); }
+// COUNT(x): the rows where x is not NULL.
+template <class X>
+Expression<std::int64_t> count(const X& x) {
+  return detail::call<std::int64_t>(sql::Function::count, x);
+}
+template <class X>
+Expression<std::int64_t> count_distinct(const X& x) {
+  return Expression<std::int64_t>(
+      sql::make_node(sql::Call{sql::Function::count, {detail::as_expression(x).expr()}, true}));
+}
+// SUM, MIN and MAX are NULL over no rows, AVG too; SUM keeps the operand's type (read
+// as a 64-bit integer or a double), AVG is a double.
+template <class X>
+auto sum(const X& x) {
+  using V = detail::value_of<detail::type_of<X>>;
+  static_assert(detail::is_numeric<V>, "relate: sum() takes a number");
+  using R = std::conditional_t<std::is_integral_v<V>, std::int64_t, double>;
+  return detail::cast_to<std::optional<R>>(detail::call<R>(sql::Function::sum, x).expr());
+}
+template <class X>
+Expression<std::optional<double>> avg(const X& x) {
+  static_assert(detail::is_numeric<detail::value_of<detail::type_of<X>>>,
+                "relate: avg() takes a number");
+  return detail::cast_to<std::optional<double>>(detail::call<double>(sql::Function::avg, x).expr());
+}
+template <class X>
+Expression<std::optional<detail::value_of<detail::type_of<X>>>> min(const X& x) {
+  return detail::call<std::optional<detail::value_of<detail::type_of<X>>>>(sql::Function::min, x);
+}
+template <class X>
+Expression<std::optional<detail::value_of<detail::type_of<X>>>> max(const X& x) {
+  return detail::call<std::optional<detail::value_of<detail::type_of<X>>>>(sql::Function::max, x);
+}
+
+template <class X>
+Expression<detail::type_of<X>> lower(const X& x) {
+  static_assert(detail::expression_of<X>::is_text, "relate: lower() takes text");
+  return detail::call<detail::type_of<X>>(sql::Function::lower, x);
+}
+template <class X>
+Expression<detail::type_of<X>> upper(const X& x) {
+  static_assert(detail::expression_of<X>::is_text, "relate: upper() takes text");
+  return detail::call<detail::type_of<X>>(sql::Function::upper, x);
+}
+template <class X>
+Expression<detail::type_of<X>> trim(const X& x) {
+  static_assert(detail::expression_of<X>::is_text, "relate: trim() takes text");
+  return detail::call<detail::type_of<X>>(sql::Function::trim, x);
+}
+// The length in characters.
+template <class X>
+Expression<detail::maybe_optional<std::int64_t, detail::is_nullable<detail::type_of<X>>>> length(
+    const X& x) {
+  static_assert(detail::expression_of<X>::is_text, "relate: length() takes text");
+  return detail::call<
+      detail::maybe_optional<std::int64_t, detail::is_nullable<detail::type_of<X>>>>(
+      sql::Function::length, x);
+}
+template <class X>
+Expression<detail::type_of<X>> abs(const X& x) {
+  static_assert(detail::is_numeric<detail::value_of<detail::type_of<X>>>,
+                "relate: abs() takes a number");
+  return detail::call<detail::type_of<X>>(sql::Function::abs, x);
+}
+// Rounded to `digits` decimal places, as a double.
+template <class X>
+Expression<detail::maybe_optional<double, detail::is_nullable<detail::type_of<X>>>> round(
+    const X& x, int digits = 0) {
+  static_assert(detail::is_numeric<detail::value_of<detail::type_of<X>>>,
+                "relate: round() takes a number");
+  using R = detail::maybe_optional<double, detail::is_nullable<detail::type_of<X>>>;
+  return detail::cast_to<R>(sql::make_node(sql::Call{
+      sql::Function::round, {detail::as_expression(x).expr(), detail::value_param(digits)}}));
+}
+// The first of x and `otherwise` that is not NULL; a value for `otherwise` makes the
+// result non-nullable.
+template <class X, class V>
+auto coalesce(const X& x, const V& otherwise) {
+  using A = detail::type_of<X>;
+  if constexpr (is_expression<V> || std::is_member_object_pointer_v<V>) {
+    using B = detail::type_of<V>;
+    static_assert(detail::comparable<A, B>, "relate: coalesce() of incompatible types");
+    return Expression<B>(sql::make_node(
+        sql::Call{sql::Function::coalesce,
+                  {detail::as_expression(x).expr(), detail::as_expression(otherwise).expr()}}));
+  } else {
+    using R = detail::value_of<A>;
+    static_assert(std::is_convertible_v<const V&, R>,
+                  "relate: coalesce()'s fallback does not convert to the expression's type");
+    return Expression<R>(sql::make_node(
+        sql::Call{sql::Function::coalesce,
+                  {detail::as_expression(x).expr(), detail::value_param<R>(R(otherwise))}}));
+  }
+}
+// CAST(x AS <the column type of R>).
+template <class R, class X>
+Expression<detail::maybe_optional<detail::value_of<R>, detail::is_nullable<detail::type_of<X>> ||
+                                                           detail::is_nullable<R>>>
+cast(const X& x) {
+  using Out = detail::maybe_optional<detail::value_of<R>, detail::is_nullable<detail::type_of<X>> ||
+                                                              detail::is_nullable<R>>;
+  return detail::cast_to<Out>(detail::as_expression(x).expr());
+}
+
+// CASE WHEN c1 THEN v1 ... ELSE otherwise END; without `otherwise` it may be NULL.
+template <class V>
+Expression<V> case_(const std::vector<std::pair<Condition, V>>& whens, const V& otherwise) {
+  sql::CaseWhen c;
+  for (const auto& [when, then] : whens)
+    c.whens.emplace_back(when.expr(), detail::value_param(then));
+  c.otherwise = detail::value_param(otherwise);
+  return Expression<V>(sql::make_node(std::move(c)));
+}
+template <class V>
+Expression<std::optional<V>> case_(const std::vector<std::pair<Condition, V>>& whens) {
+  sql::CaseWhen c;
+  for (const auto& [when, then] : whens)
+    c.whens.emplace_back(when.expr(), detail::value_param(then));
+  return Expression<std::optional<V>>(sql::make_node(std::move(c)));
+}
+
+// Ordering.
+template <class T, class M>
+OrderSpec asc(M T::*member) {
+  return col(member).asc();
+}
+template <class T, class M>
+OrderSpec desc(M T::*member) {
+  return col(member).desc();
+}
+template <class T>
+OrderSpec asc(const Expression<T>& e) {
+  return e.asc();
+}
+template <class T>
+OrderSpec desc(const Expression<T>& e) {
+  return e.desc();
+}
+
+}  // namespace relate

@@ -1,0 +1,252 @@
+#include "query_compiler.hpp"
+
+#include <relate/errors.hpp>
+#include <relate/metadata.hpp>
+#include <relate/orm/loading.hpp>
+#include <relate/orm/relationship.hpp>
+#include <relate/schema.hpp>
+
+namespace relate {
+
+namespace {
+
+std::string member_text(const MemberRef& m) {
+  return std::string(m.model_name) + "::" + std::string(m.member_name);
+}
+
+sql::Expr eq(sql::Expr a, sql::Expr b) {
+  return sql::binary(sql::BinaryOp::eq, std::move(a), std::move(b));
+}
+
+// The model of the first member an expression names, if any.
+const MemberExpression* first_member(const sql::Expr& e) {
+  const MemberExpression* found = nullptr;
+  sql::transform_deferred(e, [&](const sql::Deferred& d) {
+    if (!found) found = dynamic_cast<const MemberExpression*>(d.ref.get());
+    return sql::make_node(d);
+  });
+  return found;
+}
+
+}  // namespace
+
+std::string MemberExpression::describe() const { return member_text(member); }
+std::string RelationshipPredicate::describe() const {
+  return "the relationship " + member_text(relationship);
+}
+
+namespace detail {
+std::uint64_t next_alias_id() {
+  static std::atomic<std::uint64_t> next{0};
+  return ++next;
+}
+}  // namespace detail
+
+QueryCompiler::QueryCompiler(const MetaData& metadata, const QueryCompiler* outer)
+    : metadata_(metadata), outer_(outer) {}
+
+sql::Select QueryCompiler::entity_query(const Mapper& mapper, const QuerySpec& spec) {
+  sql::Select query = entity_select(mapper);
+  from(query, mapper, 0);
+  clauses(query, spec);
+  return query;
+}
+
+sql::Select QueryCompiler::row_query(const QuerySpec& spec) {
+  sql::Select query;
+  if (spec.select_from) {
+    from(query, mapper_of(*spec.select_from, "select_from()"), spec.select_from_alias);
+  } else {
+    const MemberExpression* first = nullptr;
+    for (const auto& c : spec.columns) {
+      if ((first = first_member(c))) break;
+    }
+    if (!first) {
+      throw ArgumentError(
+          "a select of expressions that name no model member needs select_from<Model>() to "
+          "say what it selects from");
+    }
+    from(query, mapper_of(first->member.model, first->describe()), first->alias);
+  }
+  clauses(query, spec);
+  for (std::size_t i = 0; i < spec.columns.size(); ++i) {
+    sql::Expr c = resolve(spec.columns[i]);
+    // Timestamps are read as text on every backend (as entity columns are).
+    if (spec.column_types[i] == ColumnType::timestamp && !std::get_if<sql::ColumnRef>(&c->v)) {
+      c = sql::make_node(sql::Cast{c, ColumnType::text});
+    }
+    query.columns.push_back(std::move(c));
+  }
+  return query;
+}
+
+sql::Expr QueryCompiler::table_expression(const Mapper& mapper, const sql::Expr& e) {
+  if (!find_source(mapper.type(), 0)) add_source(mapper, 0);
+  return resolve(e);
+}
+
+void QueryCompiler::from(sql::Select& query, const Mapper& root, std::uint64_t alias) {
+  const Source& s = add_source(root, alias);
+  query.from = sql::FromTable{&root.table(), s.sql_alias, nullptr};
+  if (!s.sql_alias.empty()) {
+    for (auto& c : query.columns) {
+      if (const auto* ref = std::get_if<sql::ColumnRef>(&c->v))
+        c = sql::column(*ref->column, s.sql_alias);
+    }
+  }
+}
+
+void QueryCompiler::clauses(sql::Select& query, const QuerySpec& spec) {
+  for (const JoinSpec& j : spec.joins) join(query, j);
+  query.where = resolve(spec.where);
+  for (const auto& g : spec.group_by) query.group_by.push_back(resolve(g));
+  query.having = resolve(spec.having);
+  for (const auto& o : spec.order_by)
+    query.order_by.push_back(sql::OrderBy{resolve(o.expr), o.descending});
+  query.distinct = spec.distinct;
+  query.limit = spec.limit;
+  query.offset = spec.offset;
+}
+
+void QueryCompiler::join(sql::Select& query, const JoinSpec& j) {
+  if (!j.relationship) {
+    const Mapper& target = mapper_of(j.target, "join()");
+    const Source& s = add_source(target, j.target_alias);
+    query.joins.push_back(
+        sql::Join{sql::FromTable{&target.table(), s.sql_alias, nullptr}, resolve(j.on), j.outer});
+    return;
+  }
+  const RelationshipPath& path = *j.relationship;
+  const Source* parent = find_source(path.member.model, path.from_alias);
+  if (!parent) {
+    throw ArgumentError("join(" + member_text(path.member) + ") starts from " +
+                        std::string(path.member.model_name) +
+                        ", which the query does not select from or join before it");
+  }
+  const Mapper::RelationshipField* field = parent->mapper->relationship_field(path.member.field);
+  if (!field) {
+    throw ArgumentError("join(" + member_text(path.member) + "): not a relationship");
+  }
+  const RelationshipProperty& rel = *field->property;
+  if (j.target != typeid(void) && j.target != rel.target().type()) {
+    throw ArgumentError("join(" + member_text(path.member) + ", alias): the alias is not of " +
+                        std::string(rel.target().name()));
+  }
+  const std::string parent_alias = parent->sql_alias;  // add_source may move *parent
+  const Source& target = add_source(rel.target(), j.target_alias);
+  const std::string secondary_alias =
+      rel.secondary() && !target.sql_alias.empty() ? fresh_alias(rel.secondary()->name()) : "";
+  const std::size_t first = query.joins.size();
+  join_relationship(query, rel, parent_alias, target.sql_alias, secondary_alias);
+  for (std::size_t i = first; i < query.joins.size(); ++i) query.joins[i].outer = j.outer;
+  if (j.on) query.joins.back().on = sql::and_(query.joins.back().on, resolve(j.on));
+}
+
+const QueryCompiler::Source& QueryCompiler::add_source(const Mapper& mapper, std::uint64_t alias) {
+  if (find_source(mapper.type(), alias) && !alias) {
+    throw ArgumentError(std::string(mapper.name()) +
+                        " is in the query already: join it again through an alias "
+                        "(relate::aliased<" +
+                        std::string(mapper.name()) + ">())");
+  }
+  if (alias && find_source(mapper.type(), alias)) {
+    throw ArgumentError("an alias of " + std::string(mapper.name()) + " is joined twice");
+  }
+  sources_.push_back(Source{&mapper, alias, alias ? fresh_alias(mapper.table().name()) : ""});
+  return sources_.back();
+}
+
+const QueryCompiler::Source* QueryCompiler::find_source(std::type_index model,
+                                                        std::uint64_t alias) const {
+  for (const Source& s : sources_) {
+    if (s.mapper->type() == model && s.alias == alias) return &s;
+  }
+  return nullptr;
+}
+
+const Mapper& QueryCompiler::mapper_of(std::type_index model, std::string_view what) const {
+  const Mapper* m = metadata_.find_mapper(model);
+  if (!m) throw ArgumentError(std::string(what) + " names a type this MetaData does not map");
+  return *m;
+}
+
+sql::Expr QueryCompiler::resolve(const sql::Expr& e) const {
+  return sql::transform_deferred(e, [this](const sql::Deferred& d) -> sql::Expr {
+    if (const auto* m = dynamic_cast<const MemberExpression*>(d.ref.get())) return member(*m);
+    if (const auto* p = dynamic_cast<const RelationshipPredicate*>(d.ref.get())) return exists(*p);
+    throw ArgumentError("an ORM query cannot resolve " + d.ref->describe());
+  });
+}
+
+sql::Expr QueryCompiler::member(const MemberExpression& m) const {
+  const QueryCompiler* at = this;
+  const Source* s = nullptr;
+  while (at && !(s = at->find_source(m.member.model, m.alias))) at = at->outer_;
+  if (!s) {
+    throw ArgumentError("the query refers to " + m.describe() + ", but " +
+                        std::string(m.member.model_name) + (m.alias ? " (this alias of it)" : "") +
+                        " is not in its FROM clause: join it (join(&Model::relationship) or "
+                        "join<Model>(on)), or select_from it");
+  }
+  const auto column = s->mapper->column_of_field(m.member.field);
+  if (!column) {
+    throw ArgumentError("the query refers to " + m.describe() +
+                        ", which is a relationship, not a column (use join() or any()/has())");
+  }
+  return sql::column(*s->mapper->columns()[*column].column, s->sql_alias);
+}
+
+sql::Expr QueryCompiler::exists(const RelationshipPredicate& p) const {
+  const QueryCompiler* at = this;
+  const Source* parent = nullptr;
+  while (at && !(parent = at->find_source(p.relationship.model, p.alias))) at = at->outer_;
+  const Mapper::RelationshipField* field =
+      parent ? parent->mapper->relationship_field(p.relationship.field) : nullptr;
+  if (!field) {
+    throw ArgumentError("any()/has() of " + member_text(p.relationship) + ": " +
+                        std::string(p.relationship.model_name) +
+                        (parent ? " has no such relationship" : " is not in the query"));
+  }
+  const RelationshipProperty& rel = *field->property;
+  const Mapper& owner = *parent->mapper;
+  const Mapper& target = rel.target();
+  QueryCompiler sub(metadata_, this);
+  sub.sources_.push_back(Source{&target, 0, fresh_alias(target.table().name())});
+  const std::string& t = sub.sources_.back().sql_alias;
+  sql::Select q;
+  q.columns.push_back(sql::make_node(sql::One{}));
+  q.from = sql::FromTable{&target.table(), t, nullptr};
+  auto parent_column = [&](std::size_t i) {
+    return sql::column(*owner.columns()[i].column, parent->sql_alias);
+  };
+  auto target_column = [&](std::size_t i) { return sql::column(*target.columns()[i].column, t); };
+  if (rel.direction() == RelationshipDirection::many_to_many) {
+    const std::string s = fresh_alias(rel.secondary()->name());
+    sql::Join to_secondary{sql::FromTable{rel.secondary(), s, nullptr}, nullptr, false};
+    for (const auto& pair : rel.target_secondary()) {
+      to_secondary.on =
+          sql::and_(to_secondary.on, eq(sql::column(*pair.column, s), target_column(pair.key)));
+    }
+    q.joins.push_back(std::move(to_secondary));
+    for (const auto& pair : rel.parent_secondary()) {
+      q.where = sql::and_(q.where, eq(sql::column(*pair.column, s), parent_column(pair.key)));
+    }
+  } else {
+    const bool one_to_many = rel.direction() == RelationshipDirection::one_to_many;
+    for (const auto& pair : rel.column_pairs()) {
+      q.where = sql::and_(
+          q.where, one_to_many ? eq(target_column(pair.foreign), parent_column(pair.referenced))
+                               : eq(target_column(pair.referenced), parent_column(pair.foreign)));
+    }
+  }
+  q.where = sql::and_(q.where, sub.resolve(p.condition));
+  return sql::make_node(sql::Exists{std::make_shared<const sql::Select>(std::move(q))});
+}
+
+std::string QueryCompiler::fresh_alias(const std::string& table) const {
+  const QueryCompiler* root = this;
+  while (root->outer_) root = root->outer_;
+  return table + "_a" + std::to_string(++root->aliases_made_);
+}
+
+}  // namespace relate

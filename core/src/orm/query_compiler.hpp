@@ -1,0 +1,55 @@
+// Turns an ORM query (QuerySpec) into a statement tree: the FROM entries (the selected
+// model, its joins along relationships or with ON conditions, aliases), and every
+// member in its expressions resolved to a column of one of them. Relationship
+// predicates become correlated EXISTS subqueries, compiled by a nested QueryCompiler
+// that sees the outer query's entries.
+#pragma once
+
+#include <cstdint>
+#include <relate/orm/query.hpp>
+#include <relate/sql/statement.hpp>
+#include <string>
+#include <vector>
+
+namespace relate {
+
+class MetaData;
+class Mapper;
+
+class QueryCompiler {
+ public:
+  explicit QueryCompiler(const MetaData& metadata, const QueryCompiler* outer = nullptr);
+
+  // select<T>(): every column of `mapper` first (as entity_select), then the rest.
+  sql::Select entity_query(const Mapper& mapper, const QuerySpec& spec);
+  // select(expressions...): the spec's columns.
+  sql::Select row_query(const QuerySpec& spec);
+  // An expression of a statement on `mapper`'s table alone (a bulk UPDATE or DELETE).
+  sql::Expr table_expression(const Mapper& mapper, const sql::Expr& e);
+
+ private:
+  // One entry of the FROM clause: a model under its own name or an alias.
+  struct Source {
+    const Mapper* mapper;
+    std::uint64_t alias;    // 0: the model itself
+    std::string sql_alias;  // empty: the table's name
+  };
+
+  void from(sql::Select& query, const Mapper& root, std::uint64_t alias);
+  void clauses(sql::Select& query, const QuerySpec& spec);
+  void join(sql::Select& query, const JoinSpec& join);
+  const Source& add_source(const Mapper& mapper, std::uint64_t alias);
+  const Source* find_source(std::type_index model, std::uint64_t alias) const;
+  const Mapper& mapper_of(std::type_index model, std::string_view what) const;
+  sql::Expr resolve(const sql::Expr& e) const;
+  sql::Expr member(const MemberExpression& m) const;
+  sql::Expr exists(const RelationshipPredicate& p) const;
+  std::string fresh_alias(const std::string& table) const;
+
+  const MetaData& metadata_;
+  const QueryCompiler* outer_;
+  std::vector<Source> sources_;
+  mutable unsigned aliases_made_ = 0;  // shared through the outermost compiler
+};
+
+}  // namespace relate

@@ -1,0 +1,31 @@
+// Must NOT compile: comparing (or adding) expressions whose C++ types are neither the
+// same nor both numbers is a compile error whose instantiation names both types. Built
+// by the CTest tests compile_fail.ComparingIncompatibleExpressionsIsACompileError and
+// compile_fail.AddingTextToANumberIsACompileError; with RELATE_TEST_COMPATIBLE_CONTROL
+// the expressions are compatible and the file must compile.
+#include <cstdint>
+#include <relate/relate.hpp>
+#include <string>
+
+struct Book {
+  std::int64_t id = 0;
+  std::string title;
+  std::int64_t year = 0;
+  double price = 0;
+};
+
+int main() {
+#if defined(RELATE_TEST_COMPATIBLE_CONTROL)
+  auto condition = relate::col(&Book::year) == relate::col(&Book::price);
+  auto sum = relate::col(&Book::year) + relate::col(&Book::price);
+#elif defined(RELATE_TEST_ADD_TEXT)
+  auto sum = relate::col(&Book::year) + relate::col(&Book::title);
+  auto condition = relate::col(&Book::year) == 1;
+#else
+  auto condition = relate::col(&Book::title) == relate::col(&Book::year);
+  auto sum = relate::col(&Book::year) + 1;
+#endif
+  (void)condition;
+  (void)sum;
+  return 0;
+}
