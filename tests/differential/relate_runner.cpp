@@ -99,6 +99,7 @@ std::string error_name(const std::exception& e) {
   if (dynamic_cast<const relate::DatabaseError*>(&e)) return "DatabaseError";
   if (dynamic_cast<const relate::PendingRollbackError*>(&e)) return "PendingRollbackError";
   if (dynamic_cast<const relate::DetachedInstanceError*>(&e)) return "DetachedInstanceError";
+  if (dynamic_cast<const relate::StaleDataError*>(&e)) return "StaleDataError";
   if (dynamic_cast<const relate::NoResultFound*>(&e)) return "NoResultFound";
   if (dynamic_cast<const relate::MultipleResultsFound*>(&e)) return "MultipleResultsFound";
   if (dynamic_cast<const relate::InvalidRequestError*>(&e)) return "InvalidRequestError";

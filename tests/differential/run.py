@@ -116,6 +116,7 @@ class Harness:
         self.last_stop = None  # (known difference or finding id, step) where run gave up
         models_of = {}
         history = []
+        a = None
         for i, line in enumerate(ops):
             tokens = line.split()
             if tokens[0] == "new":
@@ -125,14 +126,16 @@ class Harness:
             relate = self.relate.request(line)
             sqlalchemy = self.sqlalchemy.step(line)
             self.steps += 1
-            a = observation.normalise(relate, models_of, self.relate_db)
+            before, a = a, observation.normalise(relate, models_of, self.relate_db)
             b = observation.normalise(sqlalchemy, models_of, self.sqlalchemy_db)
             found = observation.differences(a, b, self.masks)
             if keep:
                 history.append((line, a, b))
             if found:
-                for k in known_differences.KNOWN:
-                    if k.stop is not None and k.stop(tokens[0], found):
+                crashed = "crash" in a or "crash" in b
+                step = known_differences.Step(tokens, found, a, b, before, dict(models_of))
+                for k in known_differences.KNOWN + known_differences.SQLALCHEMY_PROBLEMS:
+                    if not crashed and k.stop is not None and k.stop(step):
                         self.stopped[k.name] = self.stopped.get(k.name, 0) + 1
                         self.last_stop = (k.name, i, found, (a, b))
                         return None, [], None, history
@@ -355,8 +358,8 @@ def main():
         print("known differences accounted for: " +
               (", ".join(k.name for k in known_differences.KNOWN) or "none"), file=sys.stderr)
         if harness.stopped:
-            print("sequences stopped at a known difference: " + ", ".join(
-                f"{k}×{v}" for k, v in harness.stopped.items()), file=sys.stderr)
+            print("sequences stopped at a known difference (or SQLAlchemy's own problem): " +
+                  ", ".join(f"{k}×{v}" for k, v in harness.stopped.items()), file=sys.stderr)
         if masks:
             print("reported findings masked: " + ", ".join(m.id for m in masks), file=sys.stderr)
             if harness.abandoned:

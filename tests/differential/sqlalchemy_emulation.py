@@ -4,10 +4,17 @@ the KNOWN entry it serves; a few marked as harness corrections work around SQLAl
 1.4's own inconsistencies, not Relate's differences.
 """
 
+from contextlib import contextmanager
+
 from sqlalchemy import inspect
 from sqlalchemy.exc import PendingRollbackError
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.attributes import NO_VALUE, set_committed_value
 from sqlalchemy.orm.state import InstanceState
+
+
+def _plain_state(obj):
+    from sqlalchemy_runner import state_name
+    return state_name(obj)
 
 
 class SqlAlchemyEmulation:
@@ -17,8 +24,17 @@ class SqlAlchemyEmulation:
     def __init__(self, runner):
         self.runner = runner
         # failed-flush-restores: id(object) -> (state, column values, marked, object)
-        # from before the failed flush, while the Session waits for rollback().
+        # from before the failed flush (states as Relate restores them), while the
+        # Session waits for rollback().
         self.before_failure = None
+        self._after_failure = {}
+        self._identity_before = {}
+        # rollback-restores-values: the arrival number (runner.arrivals) at the
+        # transaction's first statement; objects attached or loaded since are read again
+        # at rollback.
+        self._first_write = None
+        self._arrived = {}  # id(object) -> its arrival number
+        self.eager = set()  # id(object) of the objects a joined or selectin load made
         # on-delete-mirrored: id(object) -> object, for objects whose rows the
         # database's ON DELETE CASCADE removed in this transaction (reported deleted),
         # and every object ever removed so (left out of relationships).
@@ -27,11 +43,26 @@ class SqlAlchemyEmulation:
         self._left = set()  # deleted-leave-relationships: already taken out
         self._readded = []  # failed-flush-restores: put back in the Session as pending
         self._expunged_after_failure = []
-        self._lost = set()
+        # What the flushes of the transaction did, as Relate's journal keeps it
+        # (failed-flush-restores, close-ends-transaction, objects-keep-what-they-show):
+        # id -> (object, its primary key values before its INSERT) for the objects a
+        # flush inserted; id -> object for the rows that existed before the transaction
+        # and a flush deleted; id -> (object, committed column values before the
+        # transaction wrote) for the others.
+        self._tx_inserted = {}
+        self._tx_deleted = {}
+        self._tx_committed = {}
 
     @property
     def session(self):
         return self.runner.session
+
+    def _objects(self):
+        """Every object the runner or the Session knows, once."""
+        seen = {id(o): o for o in self.runner.objects.values()}
+        if self.session is not None:
+            seen.update((id(o), o) for o in self.session)
+        return list(seen.values())
 
     def check_usable(self):
         """failed-flush-restores: Relate refuses add, delete, flush, commit and queries
@@ -40,21 +71,305 @@ class SqlAlchemyEmulation:
             raise PendingRollbackError("emulated (failed-flush-restores): the Session waits "
                                        "for rollback()")
 
+    # ---- relationships as Relate keeps them ----
+
+    def new_object(self, obj):
+        """new-relationships-loaded: a new object's relationships are loaded (empty)
+        from the start, and stay so."""
+        state = inspect(obj)
+        for rel in state.mapper.relationships:
+            if rel.key not in state.dict:
+                set_committed_value(obj, rel.key, [] if rel.uselist else None)
+
+    def load(self, obj, key):
+        """changing-unloaded-relationship-loads: reading or changing a relationship
+        loads it (raising where Relate's load raises: DetachedInstanceError when
+        detached, PendingRollbackError after a failed flush); loads-keep-unflushed-
+        changes: what the load shows."""
+        state = inspect(obj)
+        if key in state.dict:
+            return getattr(obj, key)
+        if id(obj) in self.cascaded:
+            # on-delete-mirrored: in Relate's Session until commit (deleted), out of
+            # SQLAlchemy's; its row is gone, and so are the rows that referred to it
+            # (cascaded, or nulled) and the parent whose deletion cascaded to it.
+            rel = state.mapper.relationships[key]
+            set_committed_value(obj, key, [] if rel.uselist else None)
+            return getattr(obj, key)
+        if state.session_id is None:
+            # also where SQLAlchemy would answer without a statement (a many-to-one
+            # whose foreign key is NULL): Relate's load needs the Session
+            from sqlalchemy.orm.exc import DetachedInstanceError
+            raise DetachedInstanceError("emulated (changing-unloaded-relationship-loads): "
+                                        "the object is not in a Session; its '%s' is not "
+                                        "loaded" % key)
+        if self.before_failure is not None and id(obj) in self.eager and state.key is not None:
+            # An object an eager load (joined, selectin) made loads its relationships on
+            # access with that strategy, a statement even for a NULL foreign key.
+            raise PendingRollbackError("emulated (failed-flush-restores): the Session waits "
+                                       "for rollback()")
+        queued = self.defuse_queued_removals(obj, key)
+        getattr(obj, key)
+        self.requeue(obj, queued)
+        self.loaded(obj, key)
+        self.no_duplicates()
+        return getattr(obj, key)
+
+    def defuse_queued_removals(self, obj, key=None):
+        """A harness correction for SQLAlchemy: a removal queued on an unloaded
+        collection of an object the load does not find there (after a rollback expired
+        the collection) makes SQLAlchemy's load raise ValueError ('list.remove(x): x not
+        in list'); Relate's load skips it. The removals are taken out of SQLAlchemy's
+        queue before the load and applied after it (requeue()), where they apply."""
+        state = inspect(obj) if obj is not None else None
+        if state is None:
+            return {}
+        out = {}
+        for k, pending in list(state._pending_mutations.items()):
+            if key is not None and k != key:
+                continue
+            removed = list(pending.deleted_items)
+            if removed:
+                for item in removed:
+                    pending.deleted_items.remove(item)
+                out[k] = ([], removed)
+        return out
+
+    def unloaded(self):
+        """(id(object), key) of every relationship not loaded now."""
+        out = set()
+        for o in self._objects():
+            state = inspect(o)
+            for r in state.mapper.relationships:
+                if r.key not in state.dict:
+                    out.add((id(o), r.key))
+        return out
+
+    def loaded_since(self, before):
+        """loads-keep-unflushed-changes, for every relationship loaded since
+        `before` (unloaded())."""
+        for o in self._objects():
+            state = inspect(o)
+            for r in state.mapper.relationships:
+                if (id(o), r.key) in before and r.key in state.dict:
+                    self.loaded(o, r.key)
+
+    def loaded(self, obj, key):
+        """loads-keep-unflushed-changes: a one-to-many just loaded leaves out the
+        children whose unflushed many-to-one points elsewhere, as Relate's loads do
+        (SQLAlchemy's show the rows where it did not queue the change)."""
+        state = inspect(obj)
+        rel = state.mapper.relationships[key]
+        if rel.direction.name != "ONETOMANY" or not rel.back_populates or key not in state.dict:
+            return
+        back = rel.back_populates
+        value = state.dict[key]
+        current = list(value) if rel.uselist else ([] if value is None else [value])
+
+        def elsewhere(child):
+            c = inspect(child)
+            return back in c.committed_state and back in c.dict and c.dict[back] is not obj
+
+        keep = [c for c in current if not elsewhere(c)]
+        if len(keep) == len(current):
+            return
+        if not rel.uselist:
+            set_committed_value(obj, key, keep[0] if keep else None)
+            return
+        history = state.committed_state.get(key)
+        set_committed_value(obj, key, keep)
+        if isinstance(history, list):  # what the load's queued changes added: still so
+            state.committed_state[key] = [c for c in history if c in keep]
+            state._modified_event(state.dict, None, None)
+
+    @staticmethod
+    def queued(obj):
+        """The changes SQLAlchemy queued on obj's unloaded collections."""
+        if obj is None:
+            return {}
+        return {key: (list(p.added_items), list(p.deleted_items))
+                for key, p in inspect(obj)._pending_mutations.items()}
+
+    def requeue(self, obj, queued):
+        """loads-keep-unflushed-changes: SQLAlchemy's eager load of an object already
+        loaded drops the changes queued on its unloaded collections; its lazy load, and
+        Relate's every load, apply them."""
+        from sqlalchemy.orm.collections import collection_adapter
+        state = inspect(obj)
+        for key, (added, removed) in queued.items():
+            if key not in state.dict:  # not loaded: the queue stays as it was
+                pending = state._get_pending_mutation(key)
+                for item in removed:
+                    if item not in pending.deleted_items:
+                        pending.deleted_items.add(item)
+                continue
+            state._pending_mutations.pop(key, None)
+            collection = state.dict[key]
+            if not added and not any(item in collection for item in removed):
+                continue
+            state._modified_event(state.dict, state.manager[key].impl, collection, True)
+            for item in added:
+                if item not in collection:
+                    collection_adapter(collection).append_without_event(item)
+            for item in removed:
+                if item in collection:
+                    collection_adapter(collection).remove_without_event(item)
+
+    def known_back(self, obj, key, target):
+        """loads-keep-unflushed-changes: linking `target` to `obj` through `key`, when
+        the target's many-to-one back to its old parent is not loaded, Relate finds
+        that parent in the identity map (no statement) and takes the target out of the
+        parent's collection (or queues that); SQLAlchemy does not know the old parent."""
+        rel = inspect(obj).mapper.relationships[key]
+        if rel.direction.name != "ONETOMANY" or not rel.back_populates or target is None:
+            return
+        t = inspect(target)
+        back = t.mapper.relationships[rel.back_populates]
+        if back.key in t.dict or t.session_id is None or self.session is None:
+            return
+        values = []
+        for local, remote in back.local_remote_pairs:
+            values.append(t.dict.get(local.key))
+        if not values or any(v is None for v in values):
+            return
+        mapper = back.mapper
+        pk_order = [dict(((r, l) for l, r in back.local_remote_pairs))[c] for c in
+                    mapper.primary_key]
+        key_values = tuple(t.dict.get(c.key) for c in pk_order)
+        identity = mapper.identity_key_from_primary_key(key_values)
+        old = self.session.identity_map.get(identity)
+        if old is not None:
+            set_committed_value(target, back.key, old)
+
+    def no_duplicate(self, obj, key, target):
+        """collection-holds-once: appending an object a collection already holds
+        does nothing."""
+        return target in getattr(obj, key)
+
+    def after_link(self, expunged, *objects):
+        """pending-child-moved-stays-pending: a pending child moved to another parent
+        stays pending (it has a parent); SQLAlchemy's removal from the old parent's
+        delete-orphan collection expunges it (`expunged`: what SQLAlchemy took out of
+        the Session during the link), also when the append to the new parent's
+        collection has just brought it in."""
+        for o in objects:
+            if o is not None and inspect(o).transient and any(o is x for x in expunged):
+                self.runner.add_alone(o)
+
+    def orphaned_outside(self, obj, key):
+        """A harness correction for SQLAlchemy: taking a pending child out of a
+        delete-orphan collection of a parent outside the Session marks it so that the
+        flush expunges it (an orphan); SQLAlchemy does so for a collection, not for a
+        one-to-one's scalar attribute. Relate treats both alike."""
+        state = inspect(obj)
+        rel = state.mapper.relationships[key]
+        if rel.uselist or rel.direction.name != "ONETOMANY" or not rel.cascade.delete_orphan:
+            return
+        if state.session_id is not None:
+            return
+        old = state.dict.get(key)
+        if old is not None and inspect(old).pending:
+            inspect(old)._orphaned_outside_of_session = True
+
+    # ---- the Session's operations ----
+
     def delete(self, obj):
         self.check_usable()
-        if inspect(obj).pending:  # remove-pending-expunges (and expunge-no-cascade)
+        state = inspect(obj)
+        if state.pending:  # remove-pending-expunges (and expunge-no-cascade)
             self.runner.expunge_alone(obj)
             return None
-        self.session.delete(obj)
+        if state.deleted:
+            # A harness correction for SQLAlchemy: its delete() of an object a flush
+            # already deleted corrupts its state (the next commit inserts no new
+            # object, and rollback() raises 'is not persisted'); Relate, as
+            # SQLAlchemy means to, does nothing.
+            return None
+        if state.detached and state.was_deleted:
+            # A harness correction for SQLAlchemy: its delete() of an object whose
+            # deletion was committed attaches it again, marked for a second DELETE of
+            # a row that is gone, where its add() refuses such an object ('has been
+            # deleted'); Relate refuses both.
+            from sqlalchemy.exc import InvalidRequestError
+            raise InvalidRequestError("emulated: the object has been deleted (its deletion "
+                                      "was committed)")
+        self._refuse_deleted_in_delete_cascade(obj)
+        before = self.unloaded()
+        queued = [(o, self.queued(o)) for o in self._objects() if inspect(o)._pending_mutations]
+        with self.tolerant_loads():
+            self.session.delete(obj)
+        self.loaded_since(before)
+        self._take_out_pending_in_delete_cascade()
+        # changing-unloaded-relationship-loads: Relate's remove() loads nothing (its
+        # flush works out the cascade); SQLAlchemy's delete() loaded what its cascade
+        # follows. Unloaded again.
+        self.unload_since(before, queued)
         return None
 
+    def unload_since(self, before, queued):
+        """Expires again the relationships loaded since `before` (unloaded()), with the
+        changes that were queued on them (`queued`, from queued()) queued again."""
+        for o in self._objects():
+            state = inspect(o)
+            keys = [r.key for r in state.mapper.relationships
+                    if (id(o), r.key) in before and r.key in state.dict]
+            if keys:
+                state._expire_attributes(state.dict, keys)
+        for o, changes in queued:
+            state = inspect(o)
+            for key, (added, removed) in changes.items():
+                if key in state.dict:
+                    continue
+                pending = state._get_pending_mutation(key)
+                for item in added:
+                    pending.added_items.add(item)
+                for item in removed:
+                    pending.deleted_items.add(item)
+
+    @contextmanager
+    def tolerant_loads(self):
+        """defuse_queued_removals() around what SQLAlchemy may load by itself (the
+        delete cascade, the flush)."""
+        queued = [(o, self.defuse_queued_removals(o)) for o in self._objects()]
+        try:
+            yield
+        finally:
+            for o, changes in queued:
+                if changes:
+                    self.requeue(o, changes)
+
+    @staticmethod
+    def _refuse_deleted_in_delete_cascade(obj):
+        """A harness correction for SQLAlchemy: its delete cascade attaches again (and
+        marks for a second DELETE) a detached object whose deletion was committed, which
+        its add() refuses ('has been deleted'); so does the runner, as Relate does."""
+        from sqlalchemy.exc import InvalidRequestError
+        seen, todo = set(), [obj]
+        while todo:
+            o = todo.pop()
+            if id(o) in seen:
+                continue
+            seen.add(id(o))
+            state = inspect(o)
+            if o is not obj and state.detached and state.was_deleted:
+                raise InvalidRequestError("emulated: an object the delete cascade reaches has "
+                                          "been deleted (its deletion was committed)")
+            for r in state.mapper.relationships:
+                if r.cascade.delete and r.key in state.dict:
+                    value = state.dict[r.key]
+                    todo.extend(c for c in (list(value) if r.uselist else [value])
+                                if c is not None)
+
     def expunge(self, obj):
-        if self.before_failure is not None:
-            # SQLAlchemy's rollback() would attach again an object a flush of the
-            # transaction deleted, even if expunged since: it stays out, as in Relate
-            # (a harness correction for SQLAlchemy).
-            self._expunged_after_failure.append(obj)
-        if self.before_failure is not None and id(obj) in self.before_failure:
+        failed = self.before_failure is not None
+        if id(obj) in self.cascaded:
+            # on-delete-mirrored: in Relate's Session until commit (deleted), out of
+            # SQLAlchemy's already: expunged, it is detached on both sides.
+            del self.cascaded[id(obj)]
+            return
+        if inspect(obj).session_id is None:
+            self.session.expunge(obj)  # raises InvalidRequestError, as Relate's does
+        if failed and id(obj) in self.before_failure:
             # failed-flush-restores: the object leaves the failed flush's care with the
             # values it had before it.
             _state, values, _marked, _obj = self.before_failure.pop(id(obj))
@@ -62,12 +377,19 @@ class SqlAlchemyEmulation:
             for key, value in values.items():
                 if key not in state.dict:
                     set_committed_value(obj, key, value)
-            if state.transient:
-                return  # the failure already took it out; Relate does now
         # expunge-no-cascade
         before = list(self.session)
         marked = set(map(id, self.session.deleted))
         self.session.expunge(obj)
+        if failed:
+            # SQLAlchemy's rollback() would attach again an object a flush of the
+            # transaction deleted, even if expunged since: it stays out, as in Relate
+            # (a harness correction for SQLAlchemy).
+            self._expunged_after_failure.append(obj)
+        # Relate's journal forgets it: neither the end of the transaction nor a failed
+        # flush restores it (an object the transaction inserted still has no row).
+        self._tx_committed.pop(id(obj), None)
+        self._tx_deleted.pop(id(obj), None)
         for o in before:
             if o is not obj and o not in self.session:
                 self.runner.add_alone(o)
@@ -75,7 +397,6 @@ class SqlAlchemyEmulation:
                     self.session._delete_impl(inspect(o), o, head=False)
 
     def _snapshot(self):
-        from sqlalchemy_runner import state_name
         marked = set(map(id, self.session.deleted))
         snapshot = {}
         for obj in self.runner.objects.values():
@@ -88,54 +409,331 @@ class SqlAlchemyEmulation:
             for c in state.mapper.column_attrs:
                 if c.key in state.dict:
                     values[c.key] = state.dict[c.key]
-                elif state.key is None:
-                    values[c.key] = None  # never set on a new object
                 elif state.persistent:
                     try:  # expired: what the row holds (a plain load, no flush)
-                        values[c.key] = getattr(obj, c.key)
+                        values[c.key] = self._load_columns(obj)[c.key]
                     except Exception:
                         pass
-                elif state.deleted:
-                    values[c.key] = None  # never set, and its row is gone
+                elif c.key not in state.expired_attributes:
+                    values[c.key] = None  # never set (SQLAlchemy reads None)
             snapshot[id(obj)] = (self.state(obj), values, id(obj) in marked, obj)
         return snapshot
+
+    @staticmethod
+    def _load_columns(obj):
+        """Loads an object's expired columns, and nothing else: SQLAlchemy reloads an
+        expired object with the loader options of the query that loaded it, so its
+        eager relationships would load too, where Relate's stay unloaded."""
+        state = inspect(obj)
+        unloaded = [r.key for r in state.mapper.relationships if r.key not in state.dict]
+        values = {c.key: getattr(obj, c.key) for c in state.mapper.column_attrs}
+        again = [k for k in unloaded if k in state.dict]
+        if again:
+            state._expire_attributes(state.dict, again)
+        return values
+
+    @staticmethod
+    def _committed_columns(obj):
+        """A persistent object's committed column values (what its row holds)."""
+        state = inspect(obj)
+        out = {}
+        for c in state.mapper.column_attrs:
+            if c.key in state.committed_state:
+                value = state.committed_state[c.key]
+                if value is not NO_VALUE:
+                    out[c.key] = value
+            elif c.key in state.dict:
+                out[c.key] = state.dict[c.key]
+            elif c.key not in state.expired_attributes:
+                out[c.key] = None  # never set (inserted as NULL)
+        return out
+
+    def _take_out_pending_in_delete_cascade(self):
+        """delete-cascade-takes-pending-out: the delete cascade of the objects marked by
+        remove() (through loaded relationships) makes the pending objects it reaches
+        transient, as remove() of a pending object does; SQLAlchemy inserts and
+        deletes them. Relate does it when the flush works out the cascade."""
+        seen = set()
+        todo = list(self.session.deleted)
+        taken = []
+        while todo:
+            o = todo.pop()
+            if id(o) in seen:
+                continue
+            seen.add(id(o))
+            state = inspect(o)
+            for r in state.mapper.relationships:
+                if not r.cascade.delete or r.key not in state.dict:
+                    continue
+                value = state.dict[r.key]
+                for child in (list(value) if r.uselist else [value]):
+                    if child is None or child not in self.session:
+                        continue
+                    cs = inspect(child)
+                    if cs.pending:
+                        if child not in taken:
+                            taken.append(child)
+                    elif cs.persistent:
+                        todo.append(child)
+        for child in taken:
+            self.runner.expunge_alone(child)
+
+    def _load_for_delete(self):
+        """changing-unloaded-relationship-loads: Relate's flush loads the one-to-many
+        relationships of the objects it deletes (but an unloaded one with
+        passive_deletes), and they stay loaded, also when the flush fails; SQLAlchemy's
+        failure expires what its flush loaded."""
+        for obj in list(self.session.deleted):
+            state = inspect(obj)
+            for r in state.mapper.relationships:
+                if r.direction.name != "ONETOMANY" or r.key in state.dict or r.passive_deletes:
+                    continue
+                self.load(obj, r.key)
 
     def _flushing(self, action):
         # failed-flush-restores
         self.check_usable()
+        self._load_for_delete()
         snapshot = self._snapshot()
+        plain = {id(o): _plain_state(o) for o in self.runner.objects.values()}
+        identities = {id(o): inspect(o).identity for o in self.runner.objects.values()}
+        history = {id(o): dict(inspect(o).committed_state) for o in self.runner.objects.values()}
+        statements = self.runner.statements
+        committed_before = {id(o): self._committed_columns(o) for o in self.session
+                            if inspect(o).persistent}
         in_session = list(self.session)
-        unloaded_secondary = {  # association-rows-one-statement
-            id(o): [r.key for r in inspect(o).mapper.relationships
-                    if r.secondary is not None and r.key not in inspect(o).dict]
-            for o in in_session}
-        try:
-            action()
-        except Exception:
-            if not self.session.is_active:
-                self.before_failure = snapshot
-                self._lost = {id(o) for st, v, m, o in snapshot.values()
-                              if st in ("persistent", "deleted") and inspect(o).transient}
-                self._restore_new_objects()
-                # The objects the failure took out of the Session are back in it, pending
-                # (as Relate's are), so that what links them cascades as in Relate.
-                self._readded = [o for st, v, m, o in snapshot.values()
-                                 if st in ("pending", "persistent", "deleted") and
-                                 inspect(o).transient]
-                for o in self._readded:
-                    self.runner.add_alone(o)
-                from sqlalchemy_runner import state_name
-                # What the failure left: while an object stays so, it reads as before.
-                self._after_failure = {k: state_name(o) for k, (st, v, m, o)
-                                       in snapshot.items()}
-            raise
-        self._mirror_on_delete()
-        self._leave_relationships(in_session)
-        for o in in_session:  # association-rows-one-statement
+        outside = {}  # objects-outside-never-written: their column state before
+        for o in self.runner.objects.values():
             state = inspect(o)
-            keys = [k for k in unloaded_secondary[id(o)] if k in state.dict]
-            if keys and self.deleted_by_flush(o):
+            if o not in self.session:
+                outside[id(o)] = (o, {c.key: state.dict[c.key] for c in state.mapper.column_attrs
+                                      if c.key in state.dict},
+                                  dict(state.committed_state))
+        unloaded_before = self.unloaded()
+        queued = [(o, self.queued(o)) for o in self._objects() if inspect(o)._pending_mutations]
+        self._take_out_pending_in_delete_cascade()
+        self._unlink_marked_from_many_to_many()
+        self._delete_association_rows_outside()
+        try:
+            with self.tolerant_loads():
+                action()
+            # remove-not-cancelled-by-link: SQLAlchemy's flush cancels the deletion of
+            # an object it finds added to a one-to-many collection (it stays in
+            # session.deleted, for the next flush); Relate's deletes it. This flush
+            # goes on until it has.
+            if self.session.deleted:
+                for o in self.session.deleted:  # deleted-keeps-members: as before
+                    self._put_back_columns(o, snapshot)
+                with self.tolerant_loads():
+                    action()
+        except Exception:
+            if self.runner.statements != statements and self._first_write is None:
+                self._first_write = self.runner.arrivals
+            if not self.session.is_active:
+                self._fail(snapshot, identities, history)
+            raise
+        if self.runner.statements != statements and self._first_write is None:
+            self._first_write = self.runner.arrivals
+        self._mirror_on_delete()
+        self._record_transaction(snapshot, plain, committed_before)
+        for o in in_session:
+            if self.deleted_by_flush(o):
+                self._put_back_columns(o, snapshot)  # deleted-keeps-members
+        for o, values, committed in outside.values():  # objects-outside-never-written
+            state = inspect(o)
+            if o in self.session:
+                continue
+            for c in state.mapper.column_attrs:
+                if c.key in values:
+                    state.dict[c.key] = values[c.key]
+                else:
+                    state.dict.pop(c.key, None)
+            state.committed_state.clear()
+            state.committed_state.update(committed)
+        self._leave_relationships(in_session)
+        for o, changes in queued:
+            self._queue_again(o, changes)
+        self.no_duplicates()
+        for o in in_session:
+            # association-rows-one-statement, changing-unloaded-relationship-loads: a
+            # deleted object's many-to-many and many-to-one relationships that were not
+            # loaded before the flush are not loaded after it (Relate's flush does not
+            # load them; SQLAlchemy's does).
+            state = inspect(o)
+            if not self.deleted_by_flush(o):
+                continue
+            keys = [r.key for r in state.mapper.relationships
+                    if r.direction.name in ("MANYTOMANY", "MANYTOONE") and
+                    (id(o), r.key) in unloaded_before and r.key in state.dict]
+            if keys:
                 state._expire_attributes(state.dict, keys)
+
+    def _queue_again(self, obj, changes):
+        """loads-keep-unflushed-changes: the changes queued on an unloaded collection
+        outlive the flush in Relate (a later load still shows a child linked here but
+        not flushed); SQLAlchemy's flush forgets them. Objects a flush deleted are left
+        out (Relate's flush takes them out of relationships)."""
+        state = inspect(obj)
+        if self.deleted_by_flush(obj):
+            return
+        for key, (added, removed) in changes.items():
+            if key in state.dict:
+                continue
+            pending = state._get_pending_mutation(key)
+            # What the flush wrote, the rows say; what it could not (an object outside
+            # the Session), only the queue.
+            for item in added:
+                if inspect(item).session_id is None and not self.deleted_by_flush(item) \
+                        and item not in pending.added_items:
+                    pending.append(item)
+            for item in removed:
+                if inspect(item).session_id is None and item not in pending.deleted_items:
+                    pending.remove(item)
+
+    def _unlink_marked_from_many_to_many(self):
+        """remove-not-cancelled-by-link: an object marked by remove() and linked since the
+        last flush into a many-to-many collection of an object that remains is deleted,
+        and the link is not written; SQLAlchemy writes the association row before the
+        DELETE, which the database refuses. The link leaves the collection (without
+        events) before SQLAlchemy's flush."""
+        from sqlalchemy.orm.attributes import get_history
+        from sqlalchemy.orm.collections import collection_adapter
+        marked = {id(o) for o in self.session.deleted}
+        if not marked:
+            return
+        for holder in list(self.session):
+            state = inspect(holder)
+            if id(holder) in marked:
+                continue
+            for r in state.mapper.relationships:
+                if r.secondary is None or r.key not in state.dict:
+                    continue
+                added = get_history(holder, r.key, passive=True).added or ()
+                for item in [o for o in added if id(o) in marked]:
+                    # (the deleted object keeps its own collection: deleted-keeps-members)
+                    collection_adapter(state.dict[r.key]).remove_without_event(item)
+
+    def _delete_association_rows_outside(self):
+        """association-rows-one-statement: Relate deletes every association row of a
+        deleted object, whatever the other side; SQLAlchemy deletes those of the objects
+        in its loaded collection that are in the Session, and skips (with a warning) an
+        object outside it, so the row's foreign key then refuses the DELETE. The rows
+        SQLAlchemy will skip are deleted here first, in its transaction."""
+        from sqlalchemy import and_, not_
+        from sqlalchemy.orm.attributes import get_history
+        for obj in list(self.session.deleted):
+            state = inspect(obj)
+            if state.key is None:
+                continue
+            for r in state.mapper.relationships:
+                if r.secondary is None or r.passive_deletes == "all" or r.key not in state.dict:
+                    continue
+                history = get_history(obj, r.key, passive=True)
+                kept = [c for c in list(history.unchanged or ()) + list(history.deleted or ())
+                        if inspect(c).session_id == self.session.hash_key and
+                        inspect(c).key is not None]
+                where = and_(*[sec == state.dict.get(local.key, state.key[1][0])
+                               for local, sec in r.synchronize_pairs])
+                for c in kept:
+                    cs = inspect(c)
+                    where = and_(where, not_(and_(*[
+                        sec == cs.dict.get(remote.key) for remote, sec in
+                        r.secondary_synchronize_pairs])))
+                self.session.connection().execute(r.secondary.delete().where(where))
+
+    def _put_back_columns(self, obj, snapshot):
+        """deleted-keeps-members: the columns of an object the flush deletes keep their
+        values (SQLAlchemy's flush may null or set its foreign keys first)."""
+        if id(obj) not in snapshot:
+            return
+        state = inspect(obj)
+        values = snapshot[id(obj)][1]
+        for c in state.mapper.column_attrs:
+            if c.key in values and c.key in state.dict and state.dict[c.key] != values[c.key]:
+                set_committed_value(obj, c.key, values[c.key])
+
+    def _record_transaction(self, snapshot, plain, committed_before):
+        """What this successful flush did, kept until the transaction ends (Relate's
+        journal)."""
+        for st, values, _marked, o in snapshot.values():
+            state = inspect(o)
+            before = plain.get(id(o))
+            gone = self.deleted_by_flush(o) or id(o) in self.cascaded
+            if before == "pending" and (state.key is not None or gone):
+                pk = {c.key: values.get(c.key) for c in state.mapper.column_attrs
+                      if c.columns[0].primary_key}
+                self._tx_inserted.setdefault(id(o), (o, pk))
+            elif before == "persistent" and id(o) not in self._tx_inserted:
+                if gone:
+                    self._tx_deleted.setdefault(id(o), o)
+                if id(o) in committed_before and (
+                        gone or self._committed_columns(o) != committed_before[id(o)]):
+                    self._tx_committed.setdefault(id(o), (o, committed_before[id(o)]))
+
+    def _end_transaction(self):
+        self._tx_inserted = {}
+        self._tx_deleted = {}
+        self._tx_committed = {}
+        self._first_write = None
+
+    def identity(self, obj):
+        """failed-flush-restores: an object that reads as before the failure has the
+        identity it had (SQLAlchemy's failure took the identity of the rows the
+        transaction inserted, also from objects expunged since)."""
+        if self.before_failure is not None and id(obj) in self.before_failure and \
+                self._after_failure.get(id(obj)) == _plain_state(obj) and \
+                self.before_failure[id(obj)][0] in ("persistent", "deleted", "detached"):
+            return self._identity_before.get(id(obj))
+        return inspect(obj).identity
+
+    def _fail(self, snapshot, identities, history):
+        """failed-flush-restores: after a failed flush, every object's member values
+        are as before it, and its state and generated key as before the transaction's
+        first flush (the database kept none of its flushes): an object an earlier flush
+        inserted is pending again, with the key it had before; one an earlier flush
+        deleted is persistent again."""
+        adjusted = {}
+        for k, (st, values, marked, o) in snapshot.items():
+            if st in ("persistent", "deleted") and k in self._tx_inserted:
+                st = "pending"
+                values = dict(values)
+                values.update(self._tx_inserted[k][1])
+            elif st == "deleted" and k in self._tx_deleted:
+                st = "persistent"
+            adjusted[k] = (st, values, marked, o)
+        self.before_failure = adjusted
+        self._identity_before = identities
+        self._restore_new_objects()
+        # What was changed and not flushed stays so (the failure expired it): close()
+        # leaves the objects with those changes, written when they are added again
+        # (objects-keep-what-they-show).
+        for k, (st, v, m, o) in adjusted.items():
+            state = inspect(o)
+            if state.transient or not history.get(k):
+                continue
+            for key, original in history[k].items():
+                state.committed_state.setdefault(key, original)
+            state._modified_event(state.dict, None, None)
+        # on-delete-mirrored: the objects the database's cascade removed are back.
+        for o in self.cascaded.values():
+            if not inspect(o).transient and o not in self.session:
+                self.runner.add_alone(o)
+        back = set(self.cascaded)
+        self.cascaded = {}
+        for k, (st, v, m, o) in adjusted.items():
+            if st in ("pending", "persistent") and k in self._tx_deleted.keys() | back:
+                back.add(k)
+        self.gone -= back
+        self._left -= back
+        # The objects the failure took out of the Session are back in it, pending (as
+        # Relate's are), so that what links them cascades as in Relate.
+        self._readded = [o for st, v, m, o in adjusted.values()
+                         if st in ("pending", "persistent", "deleted") and
+                         inspect(o).transient]
+        for o in self._readded:
+            self.runner.add_alone(o)
+        # What the failure left: while an object stays so, it reads as before.
+        self._after_failure = {k: _plain_state(o) for k, (st, v, m, o) in adjusted.items()}
 
     def _leave_relationships(self, in_session):
         """deleted-leave-relationships: the objects this flush deleted leave the loaded
@@ -190,8 +788,8 @@ class SqlAlchemyEmulation:
                     set_committed_value(obj, column, None)
 
     def _restore_new_objects(self):
-        """Puts back the column values the failed flush changed, and the relationships
-        it expired, as Relate does."""
+        """Puts back the column values the failed flush changed (and the keys earlier
+        flushes generated), and the relationships it expired, as Relate does."""
         for state_before, values, _marked, obj in self.before_failure.values():
             state = inspect(obj)
             for c in state.mapper.column_attrs:
@@ -205,7 +803,15 @@ class SqlAlchemyEmulation:
                     # expired by the failure: Relate's object still has the value
                     set_committed_value(obj, c.key, values[c.key])
             for r in state.mapper.relationships:
-                if r.key in values and r.key not in state.dict:
+                if r.key not in values:
+                    continue
+                if r.key not in state.dict:
+                    set_committed_value(obj, r.key, values[r.key])
+                    continue
+                now = state.dict[r.key]
+                if (list(now) if r.uselist else now) != values[r.key]:
+                    # what the emulation changed before the flush (remove-not-cancelled-
+                    # by-link) goes back with it
                     set_committed_value(obj, r.key, values[r.key])
 
     def _restore_expired(self):
@@ -231,8 +837,33 @@ class SqlAlchemyEmulation:
         deleted = [inspect(o) for o in self.runner.objects.values() if inspect(o).deleted]
         InstanceState._detach_states(deleted, self.session)
         self.cascaded = {}
+        self._end_transaction()
+
+    def _written_as_they_show(self, objects):
+        """objects-keep-what-they-show: objects the end of the transaction made transient
+        keep their relationships, and a flush that inserts them again writes them
+        (SQLAlchemy takes the links of the rolled-back flush as written)."""
+        for o in objects:
+            state = inspect(o)
+            if not state.transient:
+                continue
+            for r in state.mapper.relationships:
+                if r.key not in state.dict:
+                    continue
+                value = state.dict[r.key]
+                if (r.uselist and len(value)) or (not r.uselist and value is not None):
+                    state.committed_state[r.key] = NO_VALUE
+                    state._modified_event(state.dict, None, None)
 
     def rollback(self):
+        committed = {id(o): self._committed_columns(o) for o in self.runner.objects.values()
+                     if inspect(o).persistent}
+        # (an object expunged after the failure and attached again since stays)
+        self._expunged_after_failure = [o for o in self._expunged_after_failure
+                                        if inspect(o).session_id is None]
+        kept = {id(o): {c.key: inspect(o).dict[c.key] for c in inspect(o).mapper.column_attrs
+                        if c.key in inspect(o).dict} for o in self._expunged_after_failure}
+        written = set(self._tx_inserted) | set(self._tx_deleted) | set(self._tx_committed)
         self.session.rollback()
         for o in self._readded:  # failed-flush-restores: they become transient now
             if inspect(o).pending:
@@ -241,61 +872,113 @@ class SqlAlchemyEmulation:
         for o in self._expunged_after_failure:
             if o in self.session:
                 self.runner.expunge_alone(o)
+                # (and SQLAlchemy's rollback expired it meanwhile: it keeps its values)
+                for key, value in kept.get(id(o), {}).items():
+                    if key not in inspect(o).dict:
+                        set_committed_value(o, key, value)
         self._expunged_after_failure = []
         self.before_failure = None
-        self.session.expire_all()  # what rollback() does, also after a failed flush
         for obj in self.cascaded.values():  # on-delete-mirrored: deletions are undone
-            self.runner.add_alone(obj)
+            if not inspect(obj).transient:
+                self.runner.add_alone(obj)
+        self.gone -= set(self.cascaded)
         self.cascaded = {}
+        # deleted-leave-relationships: an object whose deletion is undone leaves the
+        # relationships again when a flush deletes it again.
+        self._left = {k for k in self._left if k not in self._tx_deleted}
+        # rollback-restores-values, also for the objects back from the database's
+        # cascade (SQLAlchemy's rollback does not expire what is not in the Session).
+        self.session.expire_all()  # what rollback() does, also after a failed flush
         # rollback-restores-values: Relate's objects read their committed values at
         # once; SQLAlchemy's expired ones load them now (what they would load anyway).
         for obj in self.runner.objects.values():
             state = inspect(obj)
             if state.persistent and state.expired_attributes:
                 try:
-                    for c in state.mapper.column_attrs:
-                        getattr(obj, c.key)
-                except Exception:  # no row: observed as such
-                    pass
+                    self._load_columns(obj)
+                except Exception:
+                    self._row_gone(obj, committed.get(id(obj), {}), written)
+        self._written_as_they_show(o for o, _pk in self._tx_inserted.values())
+        self._forget_deletion_of_transient()
+        self._end_transaction()
+
+    def _row_gone(self, obj, committed, written):
+        """rollback-restores-values, for an object whose row is gone after the rollback
+        (its row was deleted behind it, or inserted by the transaction through another
+        object): Relate gives it back its committed values; if it was attached or
+        loaded after the transaction's first statement (and no flush wrote it), it reads
+        its row again, finds none, and becomes transient. SQLAlchemy leaves it expired
+        and unreadable."""
+        state = inspect(obj)
+        arrived = self._arrived.get(id(obj))
+        if self._first_write is not None and arrived is not None and \
+                arrived > self._first_write and id(obj) not in written:
+            self.runner.expunge_alone(obj)
+            InstanceState._detach_states([state], self.session, to_transient=True)
+            for key, value in committed.items():
+                state.dict[key] = value
+            return
+        for key, value in committed.items():
+            set_committed_value(obj, key, value)
+
+    def _forget_deletion_of_transient(self):
+        """A harness correction for SQLAlchemy: an object the transaction inserted and
+        deleted is transient after the rollback, but keeps its `deleted` flag; added and
+        flushed again, it then reads `deleted`."""
+        for o in self.runner.objects.values():
+            state = inspect(o)
+            if state.transient:
+                state._deleted = False
 
     def close(self):
         if self.before_failure is not None:
             self._restore_expired()
         self.session.close()
         self._readded = []
+        self._expunged_after_failure = []
         self.before_failure = None
+        self.gone -= set(self.cascaded)
         self.cascaded = {}
+        self._left = {k for k in self._left if k not in self._tx_deleted}
         # SQLAlchemy 1.4's close() leaves the objects deleted by a flush of the
         # rolled-back transaction reading `deleted` (their session reference stays);
         # they are detached, as close() documents. (A harness correction for
         # SQLAlchemy, not a difference of Relate's.)
         deleted = [inspect(o) for o in self.runner.objects.values() if inspect(o).deleted]
         InstanceState._detach_states(deleted, self.session)
+        for state in deleted:  # (and their rows are back: not deleted)
+            state._deleted = False
+        # close-ends-transaction: the objects a flush of the transaction inserted have
+        # no row: transient (SQLAlchemy leaves them detached, with that row's identity).
+        inserted = [inspect(o) for o, _pk in self._tx_inserted.values()
+                    if not inspect(o).transient]
+        InstanceState._detach_states(inserted, self.session, to_transient=True)
+        self._written_as_they_show(o for o, _pk in self._tx_inserted.values())
+        # objects-keep-what-they-show: the rows a flush of the transaction updated are
+        # as before it; an object added again writes what its members show.
+        for o, committed in self._tx_committed.values():
+            state = inspect(o)
+            if not state.detached:
+                continue
+            for key, value in committed.items():
+                if key in state.dict and state.dict[key] != value and \
+                        key not in state.committed_state:
+                    state.committed_state[key] = value
+                    state._modified_event(state.dict, None, None)
+        self._forget_deletion_of_transient()
+        self._end_transaction()
 
     def state(self, obj):
-        from sqlalchemy_runner import state_name
         if self.before_failure is not None and id(obj) in self.before_failure and \
-                self._after_failure.get(id(obj)) == state_name(obj):
+                self._after_failure.get(id(obj)) == _plain_state(obj):
             return self.before_failure[id(obj)][0]
         if id(obj) in self.cascaded:
             return "deleted"  # on-delete-mirrored
-        return state_name(obj)
+        return _plain_state(obj)
 
     def deleted_by_flush(self, obj):
         """deleted-leave-relationships: objects a flush deleted."""
         return inspect(obj).was_deleted or id(obj) in self.gone
-
-    def keeps_relationships(self, obj):
-        """deleted-leave-relationships: an object that remains (not deleted) and that a
-        Session flushed: in the Session, or detached from one (not transient)."""
-        return not inspect(obj).transient and not self.deleted_by_flush(obj)
-
-    def lost_rows(self):
-        """Objects persistent before the failed flush that the failure made transient:
-        inserted by an earlier flush of the rolled-back transaction."""
-        if self.before_failure is None:
-            return set()
-        return self._lost
 
     def expired_value(self, obj, key):
         """failed-flush-restores: the value an attribute expired by a failed flush had."""
@@ -310,11 +993,83 @@ class SqlAlchemyEmulation:
             return {id(o) for s, v, m, o in self.before_failure.values() if m}
         return {id(o) for o in self.session.deleted}
 
+    @staticmethod
+    def old_one_to_one_child(obj, key, target):
+        """one-to-one-move-clears: the child the parent held (loaded) before
+        `obj.key = target` gives it a new one from the child's side."""
+        rel = inspect(obj).mapper.relationships[key]
+        if rel.direction.name != "MANYTOONE" or not rel.back_populates or target is None:
+            return None
+        back = rel.mapper.relationships[rel.back_populates]
+        if back.uselist:
+            return None
+        old = inspect(target).dict.get(back.key)
+        return old if old is not obj else None
+
+    @staticmethod
+    def let_go(old, key, parent):
+        """one-to-one-move-clears: the old child of a one-to-one parent given a new child
+        points at the parent no more (a change, as Relate's, without back reference
+        events: the parent holds its new child)."""
+        if old is None:
+            return
+        state = inspect(old)
+        if state.dict.get(key) is not parent:
+            return
+        state._modified_event(state.dict, state.manager[key].impl, parent)
+        state.dict[key] = None
+
+    def queued_removals(self):
+        """(object, key, item) of every removal queued on an unloaded collection."""
+        out = []
+        for o in self._objects():
+            for key, pending in inspect(o)._pending_mutations.items():
+                out.extend((o, key, item) for item in pending.deleted_items)
+        return out
+
+    @staticmethod
+    def append_after_removal(before):
+        """A harness correction for SQLAlchemy: an append queued on an unloaded
+        collection after a queued removal of the same object cancels both, as if the
+        object were in the rows; when it is not (a transient child, moved away and back)
+        the append is lost. Relate applies the two in order: the append stays."""
+        for o, key, item in before:
+            pending = inspect(o)._pending_mutations.get(key)
+            if pending is None or key in inspect(o).dict:
+                continue
+            back = inspect(item).dict.get(inspect(o).mapper.relationships[key].back_populates)
+            linked = back is o or (isinstance(back, list) and any(x is o for x in back))
+            if item not in pending.deleted_items and item not in pending.added_items and linked:
+                pending.added_items.add(item)
+
+    def after_change(self):
+        """After an operation that changes relationships."""
+        self.clear_moved_one_to_one()
+        self.no_duplicates()
+
+    def no_duplicates(self):
+        """collection-holds-once: an append through the back reference (child.parent =
+        parent) of an object the parent's collection already holds, or a queued append
+        of an object the load finds in the rows, leaves it there once."""
+        from sqlalchemy.orm.collections import collection_adapter
+        for obj in self._objects():
+            state = inspect(obj)
+            for r in state.mapper.relationships:
+                if not r.uselist or r.key not in state.dict:
+                    continue
+                value = state.dict[r.key]
+                seen = set()
+                for item in list(value):
+                    if id(item) in seen:
+                        collection_adapter(value).remove_without_event(item)
+                    seen.add(id(item))
+
     def clear_moved_one_to_one(self):
         """one-to-one-move-clears: after an operation, a one-to-one parent whose child
         now points back at another parent holds no child (set as loaded, no history)."""
         holders = {id(o): o for o in self.runner.objects.values()}
-        holders.update((id(o), o) for o in self.session)
+        if self.session is not None:
+            holders.update((id(o), o) for o in self.session)
         for obj in holders.values():
             state = inspect(obj)
             for r in state.mapper.relationships:

@@ -96,6 +96,24 @@ class Runner:
         models.Base.metadata.create_all(self.engine)
         known_differences.configure_models(models.Base)
         self.session = Session(self.engine, **known_differences.SQLALCHEMY_SESSION_OPTIONS)
+        self.expunged = []  # objects the Session took out (pending -> transient)
+        self.arrivals = 0  # objects attached or loaded so far
+        self.statements = 0  # statements other than SELECT run so far
+
+        @event.listens_for(self.session, "pending_to_transient")
+        def _expunged(_session, instance):
+            self.expunged.append(instance)
+
+        @event.listens_for(self.session, "after_attach")
+        @event.listens_for(self.session, "loaded_as_persistent")
+        def _arrived(_session, instance):
+            self.arrivals += 1
+            self.emulation._arrived[id(instance)] = self.arrivals
+
+        @event.listens_for(self.engine, "before_cursor_execute")
+        def _statement(_conn, _cursor, statement, *_):
+            if not statement.lstrip().upper().startswith("SELECT"):
+                self.statements += 1
         self.objects = {}
         self.handle_of = {}
         self.emulation = sqlalchemy_emulation.SqlAlchemyEmulation(self)
@@ -141,6 +159,8 @@ class Runner:
     def _execute(self, line):
         tokens = line.split()
         verb = tokens[0]
+        removals = self.emulation.queued_removals() if verb in (
+            "new", "link", "unlink", "clear") else []
         try:
             def run():
                 return getattr(self, "op_" + verb)(*tokens[1:])
@@ -149,10 +169,12 @@ class Runner:
                 if around:
                     run = (lambda around, inner: lambda: around(self, tokens[1:], inner))(
                         around, run)
-            result = run()
-            if verb in ("new", "link", "unlink", "clear"):
-                self.emulation.clear_moved_one_to_one()
-            return result
+            try:
+                return run()
+            finally:  # also after an error: what the operation changed stays
+                if verb in ("new", "link", "unlink", "clear"):
+                    self.emulation.append_after_removal(removals)
+                    self.emulation.after_change()
         except KeyError as e:
             if isinstance(e.args[0], int):
                 return {"err": "nohandle"}
@@ -167,9 +189,12 @@ class Runner:
         """SQLAlchemy numbers a pending object len(session.new) when it is added, so
         after an expunge two pending objects can share a number, and the flush then
         orders their INSERTs by hash order: keys change from run to run. Numbers are
-        made unique here, in order of arrival (what SQLAlchemy means, and Relate does)."""
+        made unique here, in order of arrival (what SQLAlchemy means, and Relate does):
+        an object that leaves the pending objects and comes back arrives again."""
         if self.session is None:
             return
+        pending = {id(o) for o in self.session.new}
+        self._arrival = {k: v for k, v in self._arrival.items() if k in pending}
         fresh = sorted((inspect(o) for o in self.session.new
                         if id(o) not in self._arrival), key=lambda s: s.insert_order)
         for state in fresh:
@@ -181,6 +206,7 @@ class Runner:
     def op_new(self, h, model, add, *assignments):
         cls = models.MODELS[model]
         obj = cls()
+        self.emulation.new_object(obj)
         links = []
         for a in assignments:
             name, value = a.split("=", 1)
@@ -191,7 +217,9 @@ class Runner:
         self._register(int(h), obj)
         for rel, target in links:
             if target in self.objects:
+                old = self.emulation.old_one_to_one_child(obj, rel, self.objects[target])
                 setattr(obj, rel, self.objects[target])
+                self.emulation.let_go(old, rel, self.objects[target])
         if add == "1":
             self.emulation.check_usable()
             self.session.add(obj)
@@ -218,27 +246,40 @@ class Runner:
 
     def op_link(self, h, rel, t):
         obj, target = self._obj(h), self._obj(t)
+        self.expunged = []
+        value = self.emulation.load(obj, rel)
         if self._uselist(obj, rel):
-            getattr(obj, rel).append(target)
+            if self.emulation.no_duplicate(obj, rel, target):
+                return None
+            self.emulation.known_back(obj, rel, target)
+            value.append(target)
+        elif value is target:
+            return None  # (assigning the value a one<> holds does nothing)
         else:
+            self.emulation.known_back(obj, rel, target)
+            self.emulation.orphaned_outside(obj, rel)
+            old = self.emulation.old_one_to_one_child(obj, rel, target)
             setattr(obj, rel, target)
+            self.emulation.let_go(old, rel, target)
+        self.emulation.after_link(self.expunged, obj, target)
 
     def op_unlink(self, h, rel, t):
         obj = self._obj(h)
         if self._uselist(obj, rel):
             target = self._obj(t)  # (a missing handle first, as in relate_runner)
-            collection = getattr(obj, rel)
+            collection = self.emulation.load(obj, rel)
             if target not in collection:
                 return "absent"
             collection.remove(target)
             return "removed"
-        if getattr(obj, rel) is None:
+        if self.emulation.load(obj, rel) is None:
             return "absent"
+        self.emulation.orphaned_outside(obj, rel)
         setattr(obj, rel, None)
         return "removed"
 
     def op_clear(self, h, rel):
-        getattr(self._obj(h), rel).clear()
+        self.emulation.load(self._obj(h), rel).clear()
 
     def op_delete(self, h):
         return self.emulation.delete(self._obj(h))
@@ -260,7 +301,7 @@ class Runner:
 
     def op_get(self, h, strategy, new):
         obj = self._obj(h)
-        identity = inspect(obj).identity
+        identity = self.emulation.identity(obj)
         if identity is None:
             return "nokey"
         self.emulation.check_usable()
@@ -271,9 +312,25 @@ class Runner:
             query = query.where(column == value)
         option = LOADER_OPTIONS[strategy]
         query = query.options(*[option(getattr(cls, r.key)) for r in mapper.relationships])
+        before = self.emulation.unloaded()
+        known_before = {id(o) for o in self.emulation._objects()}
+        existing = self.session.identity_map.get(mapper.identity_key_from_primary_key(identity))
+        queued = self.emulation.queued(existing)
+        self.emulation.defuse_queued_removals(existing)
         found = self.session.execute(query).scalars().first()
         if found is None:
             return "none"
+        if found is existing:
+            self.emulation.requeue(found, queued)
+        # loads-keep-unflushed-changes: what this load loaded, as Relate's loads show it
+        # (an object met for the first time had every relationship unloaded).
+        if id(found) not in known_before:
+            before |= {(id(found), r.key) for r in mapper.relationships}
+        self.emulation.loaded_since(before)
+        self.emulation.no_duplicates()
+        if strategy != "lazy":  # (what this load made keeps its strategy)
+            self.emulation.eager |= {id(o) for o in self.emulation._objects()
+                                     if id(o) not in known_before}
         known = self.handle_of.get(id(found))
         if known is not None:
             return f"#{known}"
@@ -282,7 +339,8 @@ class Runner:
 
     def op_read(self, h, rel):
         obj = self._obj(h)
-        return {"read": self._rendered(getattr(obj, rel), self._uselist(obj, rel), obj)}
+        value = self.emulation.load(obj, rel)
+        return {"read": self._rendered(value, self._uselist(obj, rel), obj)}
 
     @staticmethod
     def _uselist(obj, rel):
@@ -311,7 +369,8 @@ class Runner:
             else:
                 value = i.dict.get(r.name)
                 rels[r.name] = self._rendered(value, r.uselist, obj)
-        identity = list(i.identity) if i.identity is not None else None
+        identity = self.emulation.identity(obj)
+        identity = list(identity) if identity is not None else None
         return [self.emulation.state(obj), columns, rels, identity]
 
     def observe(self):
@@ -323,9 +382,7 @@ class Runner:
         # "persistent" in SQLAlchemy's states (masks may need to know them).
         marked_ids = self.emulation.marked()
         marked = sorted(h for h, o in self.objects.items() if id(o) in marked_ids)
-        lost_ids = self.emulation.lost_rows()
-        lost = sorted(h for h, o in self.objects.items() if id(o) in lost_ids)
-        return {"r": result, "o": self.observe(), "marked": marked, "lost_row": lost}
+        return {"r": result, "o": self.observe(), "marked": marked}
 
 
 def main():
