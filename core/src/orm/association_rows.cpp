@@ -78,7 +78,10 @@ void UnitOfWork::write_associations(const RelationshipProperty& rel) {
   for (RelationshipAttribute* attr : attributes) {
     const RelationshipProperty& side = *attr->property();
     InstanceState* owner = attr->owner();
-    if (deleting(owner) || owner->session() != &s_) continue;
+    // A row deleted by this flush or an earlier one took its links with it.
+    if (deleting(owner) || owner->session() != &s_ || owner->status() == ObjectStatus::deleted) {
+      continue;
+    }
     if (inserted_.count(owner)) {
       for (std::size_t i = 0; i < attr->raw_size(); ++i) {
         const Link link = link_of(rel, side, owner, attr->raw_at(i));
@@ -130,11 +133,13 @@ void UnitOfWork::delete_links(const RelationshipProperty& rel, const LinkList& l
     const auto& [parent, target] = link;
     if (!links.contains(link) || gone.count(parent) || gone.count(target)) continue;
     // An end that had no row before this flush (new, or never in the Session) has no
-    // link row to delete.
-    if (parent->committed().empty() || target->committed().empty() || inserted_.count(parent) ||
-        inserted_.count(target)) {
-      continue;
-    }
+    // link row to delete; an end outside the Session is not this flush's to change
+    // (SQLAlchemy skips it too); a deleted end took its links with it.
+    const auto unchanged = [this](InstanceState* end) {
+      return end->committed().empty() || inserted_.count(end) || end->session() != &s_ ||
+             end->status() == ObjectStatus::deleted;
+    };
+    if (unchanged(parent) || unchanged(target)) continue;
     sql::Delete del = sql::delete_from(*rel.secondary());
     match_side(del.where, rel.parent_secondary(), parent->committed());
     match_side(del.where, rel.target_secondary(), target->committed());

@@ -39,18 +39,42 @@ InstanceState* known_target(RelationshipAttribute& scalar, InstanceState& item) 
   return key.empty() ? nullptr : item.session()->lookup(rel->target(), key);
 }
 
-// A pending object taken out of a delete-orphan collection has no parent left and no
-// row: it leaves the session at once, as in SQLAlchemy.
-void expunge_if_pending_orphan(const RelationshipProperty& rel, InstanceState& parent,
-                               InstanceState& item) {
+}  // namespace
+
+bool row_refers_to(const RelationshipProperty& rel, const InstanceState& child,
+                   const InstanceState& parent) {
+  if (parent.committed().empty()) return false;  // no row: nothing refers to it yet
+  for (const auto& pair : rel.column_pairs()) {
+    const Value v = rel.foreign_mapper().get(child.object(), pair.foreign);
+    if (v.is_null() || !parent.committed().equals(pair.referenced, v)) return false;
+  }
+  return true;
+}
+
+namespace {
+
+// `item` left `parent`'s one-to-many `rel`. Under delete-orphan, an item without a row
+// and without another parent is an orphan: pending in the parent's session, it leaves
+// it at once; otherwise the flush of the Session it is pending in leaves it out
+// (SQLAlchemy's cascade events). Orphans with a row are the flush's to delete.
+void orphaned(const RelationshipProperty& rel, InstanceState& parent, InstanceState& item) {
   if (rel.direction() != RelationshipDirection::one_to_many || !rel.cascade().delete_orphan) return;
-  SessionImpl* session = item.session();
-  if (!session || item.status() != ObjectStatus::pending || session != parent.session()) return;
+  if (item.status() != ObjectStatus::pending && item.status() != ObjectStatus::transient) return;
   if (const RelationshipProperty* back = rel.back_populates()) {
     const RelationshipAttribute& b = back->attribute(item.object());
     if (b.is_loaded() && b.raw_size() && b.raw_at(0) != &parent) return;  // re-parented
   }
-  session->expunge(item);
+  SessionImpl* session = parent.session();
+  if (session && item.session() == session) {
+    session->expunge(item);
+    return;
+  }
+  InstanceAccess::orphaned_outside_session(item) = true;
+}
+
+// `child` has a parent again along the one-to-many side `rel` of a pair.
+void adopted(const RelationshipProperty* rel, InstanceState& child) {
+  if (rel && rel->cascade().delete_orphan) InstanceAccess::orphaned_outside_session(child) = false;
 }
 
 }  // namespace
@@ -118,11 +142,15 @@ void RelationshipAttribute::link(InstanceState* item) {
     SessionImpl* mine = owner_->session();
     SessionImpl* theirs = item->session();
     const bool gone = item->was_deleted() || (theirs && item->status() == ObjectStatus::deleted);
+    const std::string through =
+        " through '" + (property_ ? property_->name() : std::string("a relationship")) + "'";
     if (mine && gone) {
       throw InvalidRequestError("cannot link a " + std::string(item->mapper()->name()) +
-                                " whose row was deleted through '" +
-                                (property_ ? property_->name() : std::string("a relationship")) +
-                                "'");
+                                " whose row was deleted" + through);
+    }
+    if (mine && owner_->status() == ObjectStatus::deleted) {
+      throw InvalidRequestError("cannot link to a " + std::string(owner_->mapper()->name()) +
+                                " whose row was deleted" + through);
     }
     // save-update would take the item into this session: refuse before any change.
     if (mine && !theirs && property_ && property_->cascade().save_update) {
@@ -152,23 +180,34 @@ void RelationshipAttribute::bind(InstanceState* owner, const RelationshipPropert
   }
 }
 
-void RelationshipAttribute::set_loaded(const std::vector<InstanceState*>& loaded) {
-  raw_clear();
-  if (!changes_ || changes_->pending.empty()) {
-    for (InstanceState* item : loaded) raw_append(item);
-    loaded_ = true;
-    return;
+bool RelationshipAttribute::left_since_flush(InstanceState& child) const {
+  // The child's reference, when loaded, says where its row will point after the next
+  // flush: a child that names another parent (or none) has left this one.
+  if (!owner_ || !property_ || property_->direction() != RelationshipDirection::one_to_many ||
+      !property_->uselist()) {
+    return false;
   }
-  std::vector<InstanceState*> items = loaded;
-  for (auto& [added, item] : changes_->pending) {
-    auto it = std::find(items.begin(), items.end(), item);
-    if (added && it == items.end()) items.push_back(item);
-    if (!added && it != items.end()) items.erase(it);
+  const RelationshipProperty* back = property_->back_populates();
+  if (!back) return false;
+  const RelationshipAttribute& b = back->attribute(child.object());
+  return b.is_loaded() && !b.raw_contains(owner_);
+}
+
+void RelationshipAttribute::set_loaded(const std::vector<InstanceState*>& rows) {
+  raw_clear();
+  for (InstanceState* item : rows) {
+    if (!left_since_flush(*item)) raw_append(item);
+  }
+  loaded_ = true;
+  if (!changes_ || changes_->pending.empty()) return;
+  for (auto& [change, item] : changes_->pending) {
+    // A queued append of an object whose row a flush deleted since is void.
+    const bool gone = item->was_deleted() || item->status() == ObjectStatus::deleted;
+    if (change == Change::append && !gone && !raw_contains(item)) raw_append(item);
+    if (change == Change::remove) raw_remove(item);
   }
   changes_->pending.clear();
   trim_changes();
-  for (InstanceState* item : items) raw_append(item);
-  loaded_ = true;
 }
 
 void RelationshipAttribute::expire() {
@@ -178,8 +217,8 @@ void RelationshipAttribute::expire() {
   clear_history();
 }
 
-void RelationshipAttribute::defer(bool appended, InstanceState* item) {
-  changes().pending.emplace_back(appended, item);
+void RelationshipAttribute::defer(Change change, InstanceState* item) {
+  changes().pending.emplace_back(change, item);
 }
 
 void RelationshipAttribute::load_slow() const {
@@ -191,15 +230,28 @@ void RelationshipAttribute::load_slow() const {
   owner_->session()->load_relationship(*owner_, *property_);
 }
 
-void RelationshipAttribute::appended(InstanceState* item) {
-  if (!owner_ || !property_) return;  // an unbound object: fixed up when it is bound
+void RelationshipAttribute::record_change(Change change, InstanceState* item) {
   modified_ = true;
-  // History is net for many-to-many links (removed and appended again: no change); a
-  // one-to-many keeps each event, as delete-orphan needs to see every removal.
+  // History is net for many-to-many links (removed and appended again: no change). A
+  // one-to-many keeps every removal, as delete-orphan needs to see it (an item back
+  // again is no removal), and every append, so that added() tells what was not
+  // there at the last flush.
   const bool link_history = property_->direction() == RelationshipDirection::many_to_many;
   Changes& c = changes();
-  if (std::erase(c.removed, item) == 0 || !link_history) c.added.push_back(item);
+  if (change == Change::append) {
+    if (std::erase(c.removed, item) == 0 || !link_history) c.added.push_back(item);
+  } else if (!link_history || std::erase(c.added, item) == 0) {
+    c.removed.push_back(item);
+  }
   note(owner_, *this);
+}
+
+void RelationshipAttribute::appended(InstanceState* item) {
+  if (!owner_ || !property_) return;  // an unbound object: fixed up when it is bound
+  // If the cascade would refuse an object, it says so before anything changes.
+  check_cascade_into_session(item);
+  record_change(Change::append, item);
+  if (property_->direction() == RelationshipDirection::one_to_many) adopted(property_, *item);
   link_back(item);
   cascade_into_session(item);
 }
@@ -207,98 +259,143 @@ void RelationshipAttribute::appended(InstanceState* item) {
 void RelationshipAttribute::link_back(InstanceState* item) {
   RelationshipAttribute* back = back_attribute(*property_, *item);
   if (!back) return;
-  if (back->property()->uselist()) {
+  const RelationshipProperty& b = *back->property();
+  if (b.uselist()) {
     if (!back->loaded_) {
-      back->defer(true, owner_);
+      back->defer(Change::append, owner_);
     } else if (!back->raw_contains(owner_)) {
       back->raw_append(owner_);
+      // Both sides keep the history: either may be changed next (the flush nets a
+      // many-to-many's two), and the save-update cascade tells what a collection held
+      // at the last flush from what it gained since.
+      back->record_change(Change::append, owner_);
     }
     return;
   }
-  // A one<> on the other side: it now points here, and leaves its old parent.
+  // A one<> on the other side: it now points here, and leaves its old parent. (A
+  // one-to-one parent's child was loaded by replaced(): the child it had loses its
+  // key, or under delete-orphan its row.)
+  const bool one_to_one_parent = b.direction() == RelationshipDirection::one_to_many;
   InstanceState* old = known_target(*back, *item);
   if (old == owner_ && back->loaded_) return;
   if (old && old != owner_) {
     RelationshipAttribute& old_side = property_->attribute(old->object());
     if (!old_side.loaded_) {
       // Cancels an append queued there when the item moved to it unloaded.
-      old_side.defer(false, item);
-    } else if (old_side.raw_remove(item)) {
-      old_side.changes().removed.push_back(item);
-      old_side.modified_ = true;
-      note(old, old_side);
+      old_side.defer(Change::remove, item);
+    } else if (old_side.raw_remove(item) &&
+               (old_side.property()->uselist() ||
+                old_side.property()->direction() == RelationshipDirection::many_to_one)) {
+      // A collection lost the item, or a child its parent (its key is written); a
+      // one-to-one parent whose child another parent took keeps no history of it.
+      old_side.record_change(Change::remove, item);
+    }
+    if (one_to_one_parent) {
+      back->record_change(Change::remove, old);
+      orphaned(b, *item, *old);
     }
   }
   back->raw_clear();
   back->raw_append(owner_);
   back->loaded_ = true;
-  back->modified_ = true;
-  note(item, *back);
+  back->record_change(Change::append, owner_);
+}
+
+void RelationshipAttribute::check_cascade_into_session(InstanceState* item) const {
+  if (cascades_to(item)) {
+    owner_->session()->check_cascade(*item, property_->target());
+  }
+}
+
+bool RelationshipAttribute::cascades_to(const InstanceState* item) const {
+  // An object whose row a flush deleted cascades nothing (SQLAlchemy's is out of its
+  // Session by then).
+  return owner_->session() && owner_->status() != ObjectStatus::deleted &&
+         property_->cascade().save_update && item->session() != owner_->session();
 }
 
 void RelationshipAttribute::cascade_into_session(InstanceState* item) {
-  if (owner_->session() && property_->cascade().save_update &&
-      item->session() != owner_->session()) {
+  if (cascades_to(item)) {
     owner_->session()->attach(*item, property_->target());
+    InstanceAccess::orphaned_outside_session(*item) = false;  // as Session::add
   }
 }
 
 void RelationshipAttribute::removed(InstanceState* item) {
   if (!owner_ || !property_) return;
-  modified_ = true;
-  const bool link_history = property_->direction() == RelationshipDirection::many_to_many;
-  Changes& c = changes();
-  if (std::erase(c.added, item) == 0 || !link_history) c.removed.push_back(item);
-  note(owner_, *this);
+  record_change(Change::remove, item);
   unlink_back(item);
-  expunge_if_pending_orphan(*property_, *owner_, *item);
+  orphaned(*property_, *owner_, *item);
 }
 
 void RelationshipAttribute::unlink_back(InstanceState* item) {
   RelationshipAttribute* back = back_attribute(*property_, *item);
   if (!back) return;
-  if (back->property()->uselist()) {
+  const RelationshipProperty& b = *back->property();
+  const bool many_to_many = b.direction() == RelationshipDirection::many_to_many;
+  if (b.uselist()) {
     if (!back->loaded_) {
-      back->defer(false, owner_);
-    } else if (back->raw_remove(owner_) &&
-               back->property()->direction() == RelationshipDirection::one_to_many) {
-      // The parent's collection lost a child: the unit of work decides, as for a
-      // remove() on the collection, whether the child is an orphan.
-      back->changes().removed.push_back(owner_);
-      back->modified_ = true;
-      note(item, *back);
-      expunge_if_pending_orphan(*back->property(), *item, *owner_);
+      back->defer(Change::remove, owner_);
+      // The parent's collection lost a child all the same: the unit of work decides,
+      // as for a remove() on it, whether the child is an orphan.
+      if (!many_to_many) {
+        back->record_change(Change::remove, owner_);
+        orphaned(b, *item, *owner_);
+      }
+    } else if (back->raw_remove(owner_)) {
+      back->record_change(Change::remove, owner_);
+      if (!many_to_many) orphaned(b, *item, *owner_);
     }
     return;
   }
-  // Its one<> pointed here (the item was linked to this owner), loaded or not.
-  if (!back->loaded_ || back->raw_contains(owner_)) {
-    const bool was_loaded = back->loaded_;
-    back->raw_clear();
-    back->loaded_ = true;
+  // Its one<> pointed here: loaded, if it holds this owner; unloaded, if the rows say
+  // so (an object that kept a stale reference must not clear another's).
+  const bool item_is_child = b.direction() == RelationshipDirection::many_to_one;
+  const bool held = back->loaded_ ? back->raw_contains(owner_)
+                                  : row_refers_to(b, item_is_child ? *item : *owner_,
+                                                  item_is_child ? *owner_ : *item);
+  if (!held) return;
+  back->raw_clear();
+  back->loaded_ = true;
+  if (item_is_child) {
     back->modified_ = true;
-    if (was_loaded && back->property()->direction() == RelationshipDirection::one_to_many) {
-      // A one-to-one parent lost its child: an orphan, as for a collection.
-      back->changes().removed.push_back(owner_);
-      expunge_if_pending_orphan(*back->property(), *item, *owner_);
-    }
     note(item, *back);
+    return;
   }
+  // A one-to-one parent lost its child: an orphan, as for a collection.
+  back->record_change(Change::remove, owner_);
+  orphaned(b, *item, *owner_);
 }
 
 void RelationshipAttribute::replaced(InstanceState* old_item, InstanceState* new_item) {
   if (!owner_ || !property_) return;
+  // What may fail comes first, so that nothing has changed when it does: a one-to-one
+  // parent's unloaded child loads (as SQLAlchemy's does, to let go of it), and the
+  // cascade's refusals.
+  RelationshipAttribute* back = new_item ? back_attribute(*property_, *new_item) : nullptr;
+  if (back && !back->loaded_ && !back->property()->uselist() &&
+      back->property()->direction() == RelationshipDirection::one_to_many && new_item->session()) {
+    back->load();
+  }
+  if (new_item) check_cascade_into_session(new_item);
+  // History as for a collection (a one-to-one parent's old child loses its key).
+  if (old_item) record_change(Change::remove, old_item);
+  if (new_item) record_change(Change::append, new_item);
   modified_ = true;
   note(owner_, *this);
-  // A one<> on the referenced side (one-to-one parent): the old child loses its key.
-  if (old_item && property_->direction() == RelationshipDirection::one_to_many) {
-    changes().removed.push_back(old_item);
+  const bool one_to_one_parent = property_->direction() == RelationshipDirection::one_to_many;
+  if (new_item) {
+    if (one_to_one_parent) {
+      adopted(property_, *new_item);
+    } else {
+      adopted(property_->back_populates(), *owner_);
+    }
   }
   if (property_->back_populates()) {
     if (old_item) unlink_back(old_item);
     if (new_item) link_back(new_item);
   }
-  if (old_item) expunge_if_pending_orphan(*property_, *owner_, *old_item);
+  if (old_item) orphaned(*property_, *owner_, *old_item);
   if (new_item) cascade_into_session(new_item);
 }
 

@@ -42,6 +42,14 @@ void check_nullable(const Mapper& m, std::size_t column, const RelationshipPrope
 // ---- presort ----
 
 void UnitOfWork::presort() {
+  // Pending orphans of parents outside the Session have no row to write (SQLAlchemy
+  // expunges them at the flush); a failed flush brings them back.
+  for (InstanceState* s : std::vector<InstanceState*>(s_.new_)) {
+    if (s->status() == ObjectStatus::pending && s->orphaned_outside_session()) {
+      s_.expunge(*s);
+      expunged_.push_back(s);
+    }
+  }
   for (InstanceState* s : std::vector<InstanceState*>(s_.deleted_)) mark_for_delete(*s);
   // Changed collections in the order their owners came into the session, so that a
   // flush writes the same statements every time.
@@ -107,13 +115,30 @@ void UnitOfWork::presort_one_to_many_delete(InstanceState& parent,
   }
 }
 
+void UnitOfWork::presort_reference_change(RelationshipAttribute& reference) {
+  // A child that left its parent through its own many-to-one, and has none now, is an
+  // orphan whether or not the parent is in the Session (SQLAlchemy's hasparent).
+  const RelationshipProperty* back = reference.property()->back_populates();
+  InstanceState& child = *reference.owner();
+  if (!back || !back->cascade().delete_orphan || reference.removed().empty()) return;
+  if (!reference.is_loaded() || reference.raw_size() || child.status() != ObjectStatus::persistent) {
+    return;
+  }
+  mark_for_delete(child);
+}
+
 void UnitOfWork::presort_collection_changes(RelationshipAttribute& collection) {
   const RelationshipProperty* rel = collection.property();
+  if (rel && rel->direction() == RelationshipDirection::many_to_one) {
+    presort_reference_change(collection);
+    return;
+  }
   if (!rel || rel->direction() != RelationshipDirection::one_to_many) return;
   InstanceState& parent = *collection.owner();
   if (parent.status() == ObjectStatus::deleted) {
     // Its row is gone: nothing new may refer to it.
     for (InstanceState* child : collection.added()) {
+      if (!collection.raw_contains(child)) continue;  // taken out again
       if (child->session() == &s_ && child->status() != ObjectStatus::deleted) {
         throw InvalidRequestError("a " + std::string(child->mapper()->name()) + " was added to '" +
                                   rel->name() + "' of a " + std::string(parent.mapper()->name()) +
@@ -123,7 +148,10 @@ void UnitOfWork::presort_collection_changes(RelationshipAttribute& collection) {
     return;
   }
   for (InstanceState* child : std::vector<InstanceState*>(collection.removed())) {
-    if (child->session() != &s_ || deleting(child) || collection.raw_contains(child)) continue;
+    // A pending child was dealt with when it left (an orphan left the Session then):
+    // pending now, it was added again, and is saved.
+    if (child->session() != &s_ || child->status() == ObjectStatus::pending) continue;
+    if (deleting(child) || collection.raw_contains(child)) continue;
     if (has_other_parent(*child, *rel, parent)) continue;
     if (rel->cascade().delete_orphan) {
       mark_for_delete(*child);
@@ -139,7 +167,10 @@ bool UnitOfWork::has_other_parent(InstanceState& child, const RelationshipProper
   const RelationshipProperty* back = rel.back_populates();
   if (!back) return false;
   const RelationshipAttribute& b = back->attribute(child.object());
-  return b.is_loaded() && b.raw_size() && b.raw_at(0) != &former_parent;
+  if (b.is_loaded()) return b.raw_size() && b.raw_at(0) != &former_parent;
+  // Unloaded, the row tells: a child whose row refers elsewhere (or nowhere) is not
+  // this parent's orphan.
+  return !row_refers_to(rel, child, former_parent);
 }
 
 void UnitOfWork::null_foreign_keys() {
@@ -218,8 +249,11 @@ void UnitOfWork::sync_one_to_many(InstanceState& parent, RowWrite write, SyncPha
       values.push_back(parent.mapper()->get(parent.object(), pair.referenced));
     }
     for (std::size_t i = 0; i < attr.raw_size(); ++i) {
+      // Objects outside the Session, and rows gone or going, are never written.
       InstanceState& child = *attr.raw_at(i);
-      if (!deleting(&child)) set_columns(child, columns, values);
+      const bool saved = child.status() == ObjectStatus::pending ||
+                         child.status() == ObjectStatus::persistent;
+      if (saved && child.session() == &s_ && !deleting(&child)) set_columns(child, columns, values);
     }
   }
 }

@@ -26,7 +26,31 @@ void UnitOfWork::group_rows() {
     });
   }
   for (InstanceState* d : deletes_) deleted_rows_[d->mapper()].push_back(d);
+  switch_rows();
   find_rows_after_inserts();
+}
+
+void UnitOfWork::switch_rows() {
+  for (auto& [m, deleted] : deleted_rows_) {
+    auto pending = pending_.find(m);
+    if (pending == pending_.end() || deleted.empty()) continue;
+    std::unordered_map<IdentityKey, InstanceState*, IdentityKeyHash> by_key;
+    for (InstanceState* d : deleted) by_key.emplace(s_.key_of(*d), d);
+    for (InstanceState* taking : pending->second) {
+      if (generated_key(*taking)) continue;
+      IdentityKey key{m, {}};
+      for (std::size_t i : m->primary_key()) key.values.push_back(m->get(taking->object(), i));
+      auto same_key = by_key.find(key);
+      if (same_key == by_key.end()) continue;
+      switched_.emplace_back(taking, same_key->second);
+      switching_.insert(taking);
+      switching_.insert(same_key->second);
+      by_key.erase(same_key);
+    }
+    const auto switches = [this](InstanceState* s) { return switching(s); };
+    std::erase_if(deleted, switches);
+    std::erase_if(pending->second, switches);
+  }
 }
 
 void UnitOfWork::find_rows_after_inserts() {

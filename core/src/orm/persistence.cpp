@@ -15,6 +15,9 @@ void UnitOfWork::save_rows(const Mapper& m) {
   for (InstanceState* s : persistent) {
     if (!after_inserts_.count(s)) save_persistent(*s);
   }
+  for (const auto& [taking, deleted] : switched_) {
+    if (taking->mapper() == &m) switch_row(*taking, *deleted);
+  }
   insert_all(m, parent_first(pending_[&m], RowWrite::insert));
   for (InstanceState* s : persistent) {
     if (after_inserts_.count(s)) save_persistent(*s);
@@ -161,15 +164,15 @@ void UnitOfWork::insert(InstanceState& state) {
   mark_inserted(state, values);
 }
 
-void UnitOfWork::update(InstanceState& state) {
-  const Mapper& m = *state.mapper();
-  std::vector<Value> values = m.values(state.object());
-  const auto& committed = state.committed();
+bool UnitOfWork::update_row(const Mapper& m, const RowSnapshot& committed,
+                            const std::vector<Value>& values) {
   sql::Update up = sql::update(m.table());
   for (std::size_t i = 0; i < values.size(); ++i) {
-    if (!committed.equals(i, values[i])) up.values.emplace_back(m.columns()[i].column, sql::param(values[i]));
+    if (!committed.equals(i, values[i])) {
+      up.values.emplace_back(m.columns()[i].column, sql::param(values[i]));
+    }
   }
-  if (up.values.empty()) return;
+  if (up.values.empty()) return false;
   for (std::size_t i : m.primary_key()) {
     up.where =
         sql::and_(up.where, sql::binary(sql::BinaryOp::eq, sql::column(*m.columns()[i].column),
@@ -177,6 +180,13 @@ void UnitOfWork::update(InstanceState& state) {
   }
   conn().execute(up);
   expect_rows(1, "UPDATE", m.table());
+  return true;
+}
+
+void UnitOfWork::update(InstanceState& state) {
+  const Mapper& m = *state.mapper();
+  std::vector<Value> values = m.values(state.object());
+  if (!update_row(m, state.committed(), values)) return;
   journal(state);
   const IdentityKey old_key = s_.key_of(state);
   InstanceAccess::committed(state) = RowSnapshot(values);
@@ -185,6 +195,17 @@ void UnitOfWork::update(InstanceState& state) {
     s_.identity_remove(old_key, &state);
     s_.identity_put(std::move(new_key), &state);
   }
+}
+
+void UnitOfWork::switch_row(InstanceState& taking, InstanceState& deleted) {
+  sync_many_to_one(taking, RowWrite::insert, SyncPhase::with_row);
+  const std::vector<Value> values = insert_values(taking);
+  update_row(*taking.mapper(), deleted.committed(), values);
+  journal(deleted);
+  InstanceAccess::status(deleted) = ObjectStatus::deleted;
+  s_.identity_remove(s_.key_of(deleted), &deleted);
+  mark_inserted(taking, values);
+  sync_one_to_many(taking, RowWrite::insert, SyncPhase::with_row);
 }
 
 void UnitOfWork::remove(InstanceState& state) {

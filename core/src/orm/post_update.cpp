@@ -45,9 +45,11 @@ void UnitOfWork::post_updates() {
 void UnitOfWork::unlink_post_update_cycles() {
   // A row about to be deleted that refers, through a post_update foreign key, to
   // another row about to be deleted: null the reference first, so that neither
-  // DELETE violates the other's foreign key.
-  std::vector<InstanceState*> nulled;
+  // DELETE violates the other's foreign key. In memory the deleted objects keep their
+  // members.
+  std::vector<std::pair<InstanceState*, std::vector<Value>>> nulled;
   for (InstanceState* d : deletes_) {
+    if (switching(d)) continue;  // its row stays, taken over by a new object
     const Mapper& m = *d->mapper();
     for (const RelationshipProperty* rel : m.dependent_relationships()) {
       if (!rel->post_update() || &rel->foreign_mapper() != &m) continue;
@@ -61,11 +63,17 @@ void UnitOfWork::unlink_post_update_cycles() {
       if (!target || !deleting(target)) continue;
       std::vector<std::size_t> columns;
       for (const auto& pair : rel->column_pairs()) columns.push_back(pair.foreign);
+      const bool first = std::none_of(nulled.begin(), nulled.end(),
+                                      [d](const auto& n) { return n.first == d; });
+      if (first) nulled.emplace_back(d, m.values(d->object()));
       set_columns(*d, columns, std::vector<Value>(columns.size()));
-      nulled.push_back(d);
     }
   }
-  for (InstanceState* d : nulled) update(*d);
+  for (auto& [d, members] : nulled) {
+    update(*d);
+    const Mapper& m = *d->mapper();
+    for (std::size_t i = 0; i < members.size(); ++i) m.set(d->object(), i, std::move(members[i]));
+  }
 }
 
 }  // namespace relate

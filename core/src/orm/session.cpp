@@ -34,6 +34,8 @@ const std::shared_ptr<detail::ObjectGraph>& Session::graph() const { return impl
 void Session::add_state(InstanceState& state, std::type_index type) {
   impl_->check_usable();
   impl_->attach(state, impl_->metadata.mapper(type));
+  // Added on purpose: an orphan no longer (SQLAlchemy's _save_or_update_state).
+  InstanceAccess::orphaned_outside_session(state) = false;
 }
 
 InstanceState* Session::get_state(std::type_index type, std::vector<Value> key) {
@@ -153,16 +155,24 @@ void SessionImpl::identity_remove(const IdentityKey& key, const InstanceState* s
 
 void SessionImpl::attach(InstanceState& s, const Mapper& mapper) {
   if (s.session() == this) {
-    if (s.status() == ObjectStatus::deleted) {
-      throw InvalidRequestError("cannot add this " + std::string(mapper.name()) +
-                                ": a flush of this transaction deleted its row");
-    }
+    refuse_deleted(s, mapper);
     // add() after remove() before a flush undoes the removal; add() cascades again,
     // to objects linked since.
     std::erase(deleted_, &s);
     cascade_save_update(s, mapper);
     return;
   }
+  join(s, mapper);
+  cascade_save_update(s, mapper);
+}
+
+void SessionImpl::refuse_deleted(const InstanceState& s, const Mapper& mapper) const {
+  if (s.status() != ObjectStatus::deleted) return;
+  throw InvalidRequestError("cannot add this " + std::string(mapper.name()) +
+                            ": a flush of this transaction deleted its row");
+}
+
+void SessionImpl::join(InstanceState& s, const Mapper& mapper) {
   check_attachable(s, mapper);
   if (s.mapper() != &mapper) mapper.bind(s, true);  // a new object takes this mapping
   if (s.status() == ObjectStatus::transient) {
@@ -176,7 +186,6 @@ void SessionImpl::attach(InstanceState& s, const Mapper& mapper) {
   InstanceAccess::sequence(s) = ++next_sequence_;
   // The session's graph owns its objects (and whatever they are linked to).
   detail::ObjectGraph::join(*graph_, s.graph());
-  cascade_save_update(s, mapper);
 }
 
 void SessionImpl::check_attachable(const InstanceState& s, const Mapper& mapper) const {
@@ -208,11 +217,36 @@ void SessionImpl::cascade_save_update(InstanceState& s, const Mapper& mapper) {
   for (const RelationshipProperty* rel : mapper.relationships()) {
     RelationshipAttribute& attr = rel->attribute(s.object());
     if (!attr.is_loaded()) continue;
-    if (attr.raw_size()) note_modified(attr);
+    if (attr.raw_size() || attr.modified()) note_modified(attr);
     if (!rel->cascade().save_update) continue;
     for (std::size_t i = 0; i < attr.raw_size(); ++i) {
       InstanceState* item = attr.raw_at(i);
-      if (item->session() != this) attach(*item, rel->target());
+      if (item->session() != this) {
+        attach(*item, rel->target());
+      } else {
+        refuse_deleted(*item, rel->target());  // as SQLAlchemy's cascade does
+      }
+    }
+  }
+}
+
+void SessionImpl::check_cascade(InstanceState& s, const Mapper& mapper) const {
+  std::unordered_set<const InstanceState*> seen;
+  std::vector<std::pair<InstanceState*, const Mapper*>> todo{{&s, &mapper}};
+  while (!todo.empty()) {
+    const auto [o, m] = todo.back();
+    todo.pop_back();
+    if (!seen.insert(o).second) continue;
+    if (o->session() == this) {
+      refuse_deleted(*o, *m);  // the cascade stops at objects already here
+      continue;
+    }
+    check_attachable(*o, *m);
+    if (o->mapper() != m) continue;  // a new object not bound yet holds nothing
+    for (const RelationshipProperty* rel : m->relationships()) {
+      const RelationshipAttribute& attr = rel->attribute(o->object());
+      if (!rel->cascade().save_update || !attr.is_loaded()) continue;
+      for (std::size_t i = 0; i < attr.raw_size(); ++i) todo.emplace_back(attr.raw_at(i), &rel->target());
     }
   }
 }
@@ -224,9 +258,11 @@ void SessionImpl::mark_deleted(InstanceState& s) {
                               std::string(s.mapper() ? s.mapper()->name() : "object") +
                               ": it is not persisted in this Session");
   }
-  // A detached object joins the Session to be deleted, as in SQLAlchemy (an object
-  // with the same key already there is an error, nothing changed).
-  if (s.session() != this) attach(s, *s.mapper());
+  // A detached object joins the Session to be deleted, as in SQLAlchemy: by itself,
+  // without the save-update cascade (an object with the same key already there is an
+  // error, nothing changed).
+  const bool joined_here = s.session() != this;
+  if (joined_here) join(s, *s.mapper());
   if (s.status() == ObjectStatus::pending) {
     // A pending object has no row: deleting it just forgets it (SQLAlchemy expunges).
     expunge(s);
@@ -234,23 +270,48 @@ void SessionImpl::mark_deleted(InstanceState& s) {
   }
   // It stays persistent until the flush deletes its row (SQLAlchemy's order).
   if (s.status() != ObjectStatus::persistent) return;
+  // The cascade first: if it refuses an object, the remove() has not happened.
+  try {
+    follow_delete_cascade(s);
+  } catch (...) {
+    if (joined_here) expunge(s);
+    throw;
+  }
   if (std::find(deleted_.begin(), deleted_.end(), &s) == deleted_.end()) deleted_.push_back(&s);
-  attach_detached_in_delete_cascade(s);
 }
 
-void SessionImpl::attach_detached_in_delete_cascade(InstanceState& s) {
+void SessionImpl::follow_delete_cascade(InstanceState& s) {
   // The flush cascades the delete through the Session's objects; a detached object
-  // the cascade reaches now must join, or its row would outlive its parent's.
-  for (const RelationshipProperty* rel : s.mapper()->relationships()) {
-    if (!rel->cascade().delete_) continue;
-    const RelationshipAttribute& attr = rel->attribute(s.object());
-    if (!attr.is_loaded()) continue;
-    for (std::size_t i = 0; i < attr.raw_size(); ++i) {
-      InstanceState& item = *attr.raw_at(i);
-      if (item.session() == this || item.status() != ObjectStatus::detached) continue;
-      attach(item, rel->target());
-      attach_detached_in_delete_cascade(item);
+  // the cascade reaches now must join, or its row would outlive its parent's. As in
+  // SQLAlchemy, the relationships the cascade follows load now (passive_deletes
+  // leaves unloaded ones to the database). A refusal leaves the objects as they were.
+  std::unordered_set<InstanceState*> seen{&s};
+  std::vector<InstanceState*> todo{&s};
+  std::vector<InstanceState*> joined;
+  try {
+    while (!todo.empty()) {
+      InstanceState& parent = *todo.back();
+      todo.pop_back();
+      for (const RelationshipProperty* rel : parent.mapper()->relationships()) {
+        if (!rel->cascade().delete_) continue;
+        const RelationshipAttribute& attr = rel->attribute(parent.object());
+        if (!attr.is_loaded() && rel->passive_deletes() == PassiveDeletes::off) {
+          load_relationship(parent, *rel);
+        }
+        for (std::size_t i = 0; attr.is_loaded() && i < attr.raw_size(); ++i) {
+          InstanceState& item = *attr.raw_at(i);
+          if (!seen.insert(&item).second) continue;
+          if (item.session() != this && item.status() == ObjectStatus::detached) {
+            join(item, rel->target());
+            joined.push_back(&item);
+          }
+          if (item.session() == this) todo.push_back(&item);
+        }
+      }
     }
+  } catch (...) {
+    for (InstanceState* o : joined) expunge(*o);
+    throw;
   }
 }
 
@@ -261,11 +322,11 @@ void SessionImpl::expunge(InstanceState& s) {
   if (s.status() == ObjectStatus::persistent || s.status() == ObjectStatus::deleted) {
     if (!s.committed().empty()) identity_remove(key_of(s), &s);
   }
-  // A rollback must not bring it back; but an object this transaction inserted has no
-  // row once it rolls back.
+  // Its journal entry stays: a restore passes over objects outside the session, and
+  // one added again comes back to its state before the transaction. Left outside, an
+  // object this transaction inserted has no row once it rolls back.
   if (auto it = journal_.find(&s); it != journal_.end()) {
     if (it->second.status == ObjectStatus::pending) expunged_new_.push_back(&s);
-    journal_.erase(it);
   }
   for (const auto& f : s.mapper()->relationship_fields()) {
     modified_attributes_.erase(f.attribute(s.object()));

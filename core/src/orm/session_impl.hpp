@@ -22,11 +22,20 @@ class SessionImpl {
 
   // Makes `state` (and what its save-update cascade reaches) part of this session.
   void attach(InstanceState& state, const Mapper& mapper);
+  // Makes `state` alone part of this session.
+  void join(InstanceState& state, const Mapper& mapper);
+  // Throws InvalidRequestError for an object a flush of this transaction deleted.
+  void refuse_deleted(const InstanceState& state, const Mapper& mapper) const;
   // Throws InvalidRequestError naming why `state` cannot join this session.
   void check_attachable(const InstanceState& state, const Mapper& mapper) const;
   void cascade_save_update(InstanceState& state, const Mapper& mapper);
+  // Throws what attach() would throw for `state` and what its save-update cascade
+  // reaches, changing nothing.
+  void check_cascade(InstanceState& state, const Mapper& mapper) const;
   void mark_deleted(InstanceState& state);
-  void attach_detached_in_delete_cascade(InstanceState& state);
+  // What remove() does along the delete cascade, as SQLAlchemy's delete(): loads the
+  // relationships it follows and brings the detached objects it reaches in.
+  void follow_delete_cascade(InstanceState& state);
   void expunge(InstanceState& state);
   InstanceState* get(const Mapper& mapper, std::vector<Value> key);
   std::vector<InstanceState*> query(const Mapper& mapper, const QuerySpec& spec);
@@ -119,11 +128,18 @@ class SessionImpl {
   std::vector<Value> row_scratch_;  // instance_from_row's buffer, reused between rows
 };
 
+// Whether `child`'s row refers to `parent`'s through the foreign key of `rel` (either
+// side of the pair): where an unloaded reference points, read without a statement
+// (attribute.cpp).
+bool row_refers_to(const RelationshipProperty& rel, const InstanceState& child,
+                   const InstanceState& parent);
+
 // Private access to InstanceState fields for the ORM's own translation units.
 class InstanceAccess {
  public:
   static ObjectStatus& status(InstanceState& s) { return s.status_; }
   static bool& was_deleted(InstanceState& s) { return s.was_deleted_; }
+  static bool& orphaned_outside_session(InstanceState& s) { return s.orphaned_outside_session_; }
   static SessionImpl*& session(InstanceState& s) { return s.session_; }
   static RowSnapshot& committed(InstanceState& s) { return s.committed_; }
   static const Mapper*& mapper(InstanceState& s) { return s.mapper_; }

@@ -83,6 +83,7 @@ class UnitOfWork {
   void presort_delete(InstanceState& state);
   void presort_one_to_many_delete(InstanceState& parent, const RelationshipProperty& rel);
   void presort_collection_changes(RelationshipAttribute& collection);
+  void presort_reference_change(RelationshipAttribute& reference);
   bool has_other_parent(InstanceState& child, const RelationshipProperty& rel,
                         InstanceState& former_parent);
   void null_foreign_keys();
@@ -98,6 +99,11 @@ class UnitOfWork {
   // reverse). Rows being deleted are matched by their committed keys.
   std::vector<InstanceState*> parent_first(const std::vector<InstanceState*>& states,
                                            RowWrite write) const;
+  // SQLAlchemy's row switch: a new object with the key of a row this flush deletes
+  // takes that row over with an UPDATE (switch_row), where an INSERT would fail on the
+  // key; the deleted object's row is then neither deleted nor mirrored.
+  void switch_rows();
+  bool switching(const InstanceState* state) const { return switching_.count(state) != 0; }
   // Persistent rows whose new foreign key comes from a row this flush inserts: they
   // are updated after their mapper's inserts, the others before (releasing a unique
   // key a new row takes).
@@ -118,6 +124,10 @@ class UnitOfWork {
   std::size_t rows_per_insert(std::size_t columns);
   void save_persistent(InstanceState& state);
   void update(InstanceState& state);
+  // UPDATE of the columns whose values differ from `committed`, by its key; false
+  // when nothing differs (no statement).
+  bool update_row(const Mapper& m, const RowSnapshot& committed, const std::vector<Value>& values);
+  void switch_row(InstanceState& taking, InstanceState& deleted);
   void remove(InstanceState& state);
   // Throws StaleDataError unless the last statement changed `expected` rows.
   void expect_rows(std::int64_t expected, std::string_view what, const Table& table);
@@ -151,6 +161,9 @@ class UnitOfWork {
   using Rows = std::unordered_map<const Mapper*, std::vector<InstanceState*>>;
   Rows pending_, persistent_, deleted_rows_;
   std::unordered_set<const InstanceState*> after_inserts_;
+  // (new object, deleted object) pairs of row switches, in the order found.
+  std::vector<std::pair<InstanceState*, InstanceState*>> switched_;
+  std::unordered_set<const InstanceState*> switching_;  // both objects of each pair
   // Objects this flush deletes, in the order found, and the same as a set.
   std::vector<InstanceState*> deletes_;
   std::unordered_set<const InstanceState*> deleting_;

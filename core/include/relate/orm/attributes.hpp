@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <initializer_list>
 #include <iterator>
 #include <memory>
@@ -53,8 +54,9 @@ class RELATE_API RelationshipAttribute {
 
   // History since the last flush, for the unit of work.
   bool modified() const { return modified_; }
-  // Items appended / removed through this attribute since the last flush (net: an
-  // item appended and removed again is in neither).
+  // Items appended / removed through this attribute (or the other side of its pair)
+  // since the last flush. A removal cancels an append of a many-to-many link (an item
+  // appended and removed again is in neither); an append cancels a removal.
   const std::vector<InstanceState*>& added() const {
     return changes_ ? changes_->added : no_items();
   }
@@ -87,13 +89,14 @@ class RELATE_API RelationshipAttribute {
   void replaced(InstanceState* old_item, InstanceState* new_item);
 
  private:
+  enum class Change : std::uint8_t { append, remove };
   // What most attributes never need, allocated on first use: a loaded object's
   // attribute usually stays unchanged, and only an unbound one pins a graph.
   struct Changes {
     std::vector<InstanceState*> added;
     std::vector<InstanceState*> removed;
-    // Changes received while unloaded: (true = appended, false = removed).
-    std::vector<std::pair<bool, InstanceState*>> pending;
+    // Changes received while unloaded.
+    std::vector<std::pair<Change, InstanceState*>> pending;
     // While unbound: the graph of the objects this attribute refers to.
     std::shared_ptr<detail::ObjectGraph> pin;
   };
@@ -105,13 +108,21 @@ class RELATE_API RelationshipAttribute {
   detail::ObjectGraph* pinned() const { return changes_ ? changes_->pin.get() : nullptr; }
 
   void load_slow() const;
+  // A row of this one-to-many's children whose object refers to another parent now.
+  bool left_since_flush(InstanceState& child) const;
   std::shared_ptr<detail::ObjectGraph> pinned_graph() const;
-  void defer(bool appended, InstanceState* item);
+  void defer(Change change, InstanceState* item);
   // Makes the other side of a back_populates pair of `item` point here, or no
   // longer point here.
   void link_back(InstanceState* item);
   void unlink_back(InstanceState* item);
-  // save-update: `item` joins the owner's session.
+  // History: `item` appended (or removed) since the last flush; the owner is noted in
+  // its session as changed.
+  void record_change(Change change, InstanceState* item);
+  // save-update: `item` joins the owner's session; the check throws what that would,
+  // changing nothing.
+  void check_cascade_into_session(InstanceState* item) const;
+  bool cascades_to(const InstanceState* item) const;
   void cascade_into_session(InstanceState* item);
 
   InstanceState* owner_ = nullptr;
@@ -206,7 +217,12 @@ class one final : public RelationshipAttribute {
     if (target) link(target);
     InstanceState* old = target_;
     target_ = target;
-    replaced(old, target);
+    try {
+      replaced(old, target);
+    } catch (...) {
+      target_ = old;  // refused by the cascade: the member keeps its value
+      throw;
+    }
   }
 
   InstanceState* target_ = nullptr;
@@ -299,7 +315,12 @@ class many final : public RelationshipAttribute {
     if (!s || std::find(items_.begin(), items_.end(), s) != items_.end()) return;
     link(s);
     items_.push_back(s);
-    appended(s);
+    try {
+      appended(s);
+    } catch (...) {
+      items_.pop_back();  // refused by the cascade: the collection is as it was
+      throw;
+    }
   }
   // Creates a new object from a value and appends it.
   ptr<T> add(T value) {

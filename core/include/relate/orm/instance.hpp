@@ -84,6 +84,10 @@ class RELATE_API InstanceState {
   // Its row was deleted and the deletion committed (SQLAlchemy's was_deleted): no
   // Session takes it back.
   bool was_deleted() const { return was_deleted_; }
+  // Taken out of a delete-orphan relationship of a parent outside its Session (or
+  // before it joined one), and given no parent since: a flush does not insert it
+  // (SQLAlchemy's _orphaned_outside_of_session).
+  bool orphaned_outside_session() const { return orphaned_outside_session_; }
   detail::ObjectGraph& graph() const { return *graph_; }
 
   // Column values as last loaded from or flushed to the database, in the mapper's
@@ -108,6 +112,7 @@ class RELATE_API InstanceState {
   SessionImpl* session_ = nullptr;
   ObjectStatus status_ = ObjectStatus::transient;
   bool was_deleted_ = false;
+  bool orphaned_outside_session_ = false;
   RowSnapshot committed_;
   std::shared_ptr<const LoadContext> load_context_;
   std::uint64_t sequence_ = 0;  // order of arrival in the session: flushes are deterministic
