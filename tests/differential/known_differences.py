@@ -44,8 +44,12 @@ def _error(result, fragment=""):
 
 def _refused_reference(step):
     """row-never-refers: Relate's flush refuses a row that refers to an object outside
-    the Session, or to one the same flush deletes."""
+    the Session, or to one the same flush deletes; a link to an object whose row a
+    flush deleted is refused at once."""
     result = step.relate["result"]
+    if step.verb in ("link", "new") and result != step.sqlalchemy["result"] and \
+            _error(result, "whose row was deleted through"):
+        return True
     return step.verb in ("flush", "commit") and \
         result != step.sqlalchemy["result"] and isinstance(result, dict) and \
         result.get("err") == "InvalidRequestError" and (
@@ -235,13 +239,33 @@ KNOWN = [
         "their columns as before the flush and flushes again, which deletes them."),
     KnownDifference(
         "delete-cascade-takes-pending-out",
-        "docs/sqlalchemy.md, 'The delete cascade takes pending objects out': remove() of "
-        "a parent whose delete cascade reaches a pending child makes the child transient "
-        "at once, as remove() of a pending object does; SQLAlchemy inserts the child and "
+        "docs/sqlalchemy.md, 'The delete cascade takes pending objects out': when the "
+        "flush cascades the remove() of a parent to a pending child, the child becomes "
+        "transient, as remove() of a pending object does; SQLAlchemy inserts the child and "
         "deletes it again at the flush.",
-        "After session.delete(), and before each flush, the SQLAlchemy runner takes the "
-        "pending objects the delete cascade of the marked objects reaches (through loaded "
-        "relationships) out of the Session, without cascading."),
+        "Before each flush (not at session.delete(): Relate works the cascade out at the "
+        "flush), the SQLAlchemy runner takes the pending objects the delete cascade of the "
+        "marked objects reaches (through loaded relationships) out of the Session, without "
+        "cascading."),
+    KnownDifference(
+        "delete-cascade-at-flush",
+        "docs/sqlalchemy.md, 'The delete cascade is worked out at the flush': remove() "
+        "marks the object (and loads what its delete cascade follows); the flush decides "
+        "which related objects go, from the relationships as they are then, so a child "
+        "taken out before the flush stays and one linked since goes; SQLAlchemy marks the "
+        "objects its cascade reaches at delete().",
+        "Before each flush the SQLAlchemy runner marks the persistent objects the delete "
+        "cascade of the objects delete() was called for reaches now, and unmarks the "
+        "others."),
+    KnownDifference(
+        "cascade-skips-taken-out",
+        "docs/sqlalchemy.md, 'The save-update cascade follows what relationships hold': "
+        "objects taken out of a relationship since the last flush stay where they are "
+        "when its object joins a Session; SQLAlchemy's cascade also reaches them (what "
+        "the relationship held at the last flush), so that its flush can delete orphans.",
+        "After new, link and add, the SQLAlchemy runner takes out again, without "
+        "cascading, the objects the operation brought into the Session that no "
+        "relationship (with save-update) of the Session's objects holds."),
     KnownDifference(
         "pending-child-moved-stays-pending",
         "docs/sqlalchemy.md, 'A pending child moved to another parent stays pending': "

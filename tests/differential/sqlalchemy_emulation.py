@@ -52,6 +52,8 @@ class SqlAlchemyEmulation:
         self._tx_inserted = {}
         self._tx_deleted = {}
         self._tx_committed = {}
+        # delete-cascade-at-flush: id(object) of the objects delete() was called for.
+        self.removed = set()
 
     @property
     def session(self):
@@ -295,36 +297,12 @@ class SqlAlchemyEmulation:
                                       "was committed)")
         self._refuse_deleted_in_delete_cascade(obj)
         before = self.unloaded()
-        queued = [(o, self.queued(o)) for o in self._objects() if inspect(o)._pending_mutations]
         with self.tolerant_loads():
             self.session.delete(obj)
+        self.removed.add(id(obj))
+        # Relate's remove() loads what the delete cascade follows, as delete() does.
         self.loaded_since(before)
-        self._take_out_pending_in_delete_cascade()
-        # changing-unloaded-relationship-loads: Relate's remove() loads nothing (its
-        # flush works out the cascade); SQLAlchemy's delete() loaded what its cascade
-        # follows. Unloaded again.
-        self.unload_since(before, queued)
         return None
-
-    def unload_since(self, before, queued):
-        """Expires again the relationships loaded since `before` (unloaded()), with the
-        changes that were queued on them (`queued`, from queued()) queued again."""
-        for o in self._objects():
-            state = inspect(o)
-            keys = [r.key for r in state.mapper.relationships
-                    if (id(o), r.key) in before and r.key in state.dict]
-            if keys:
-                state._expire_attributes(state.dict, keys)
-        for o, changes in queued:
-            state = inspect(o)
-            for key, (added, removed) in changes.items():
-                if key in state.dict:
-                    continue
-                pending = state._get_pending_mutation(key)
-                for item in added:
-                    pending.added_items.add(item)
-                for item in removed:
-                    pending.deleted_items.add(item)
 
     @contextmanager
     def tolerant_loads(self):
@@ -490,6 +468,37 @@ class SqlAlchemyEmulation:
                     continue
                 self.load(obj, r.key)
 
+    def _cascade_deletes_now(self):
+        """delete-cascade-at-flush: Relate's flush works the delete cascade out from the
+        objects remove() marked, through their relationships as they are at the flush;
+        SQLAlchemy's delete() marked what its cascade reached then. Before each flush
+        the runner marks the persistent objects the cascade reaches now (loading what
+        Relate's flush loads) and unmarks those it no longer reaches."""
+        reached, todo = {}, [o for o in self.session.deleted if id(o) in self.removed]
+        while todo:
+            o = todo.pop()
+            if id(o) in reached:
+                continue
+            reached[id(o)] = o
+            state = inspect(o)
+            for r in state.mapper.relationships:
+                if not r.cascade.delete:
+                    continue
+                if r.key not in state.dict and r.direction.name == "ONETOMANY" and \
+                        not r.passive_deletes:
+                    self.load(o, r.key)
+                if r.key not in state.dict:
+                    continue
+                value = state.dict[r.key]
+                todo.extend(c for c in (list(value) if r.uselist else [value])
+                            if c is not None and c in self.session and inspect(c).persistent)
+        for o in list(self.session.deleted):
+            if id(o) not in reached:
+                self.session._deleted.pop(inspect(o), None)
+        for o in reached.values():
+            if o not in self.session.deleted:
+                self.session._deleted[inspect(o)] = o
+
     def _flushing(self, action):
         # failed-flush-restores
         self.check_usable()
@@ -511,6 +520,7 @@ class SqlAlchemyEmulation:
                                   dict(state.committed_state))
         unloaded_before = self.unloaded()
         queued = [(o, self.queued(o)) for o in self._objects() if inspect(o)._pending_mutations]
+        self._cascade_deletes_now()
         self._take_out_pending_in_delete_cascade()
         self._unlink_marked_from_many_to_many()
         self._delete_association_rows_outside()
@@ -993,16 +1003,19 @@ class SqlAlchemyEmulation:
             return {id(o) for s, v, m, o in self.before_failure.values() if m}
         return {id(o) for o in self.session.deleted}
 
-    @staticmethod
-    def old_one_to_one_child(obj, key, target):
-        """one-to-one-move-clears: the child the parent held (loaded) before
-        `obj.key = target` gives it a new one from the child's side."""
+    def old_one_to_one_child(self, obj, key, target):
+        """one-to-one-move-clears: the child the parent held before `obj.key = target`
+        gives it a new one from the child's side; changing-unloaded-relationship-loads:
+        Relate loads it first (the parent in a Session), as SQLAlchemy does for a
+        one-to-one."""
         rel = inspect(obj).mapper.relationships[key]
         if rel.direction.name != "MANYTOONE" or not rel.back_populates or target is None:
             return None
         back = rel.mapper.relationships[rel.back_populates]
         if back.uselist:
             return None
+        if back.key not in inspect(target).dict and inspect(target).session_id is not None:
+            self.load(target, back.key)
         old = inspect(target).dict.get(back.key)
         return old if old is not obj else None
 
@@ -1042,9 +1055,10 @@ class SqlAlchemyEmulation:
             if item not in pending.deleted_items and item not in pending.added_items and linked:
                 pending.added_items.add(item)
 
-    def after_change(self):
-        """After an operation that changes relationships."""
-        self.clear_moved_one_to_one()
+    def after_change(self, seen):
+        """After an operation that changes relationships; `seen` is what
+        one_to_one_parents_seen() returned before it."""
+        self.clear_moved_one_to_one(seen)
         self.no_duplicates()
 
     def no_duplicates(self):
@@ -1064,9 +1078,8 @@ class SqlAlchemyEmulation:
                         collection_adapter(value).remove_without_event(item)
                     seen.add(id(item))
 
-    def clear_moved_one_to_one(self):
-        """one-to-one-move-clears: after an operation, a one-to-one parent whose child
-        now points back at another parent holds no child (set as loaded, no history)."""
+    def _one_to_one_holders(self):
+        """(parent, relationship, child) of every one-to-one parent holding a child."""
         holders = {id(o): o for o in self.runner.objects.values()}
         if self.session is not None:
             holders.update((id(o), o) for o in self.session)
@@ -1076,8 +1089,63 @@ class SqlAlchemyEmulation:
                 if r.uselist or r.direction.name != "ONETOMANY" or not r.back_populates:
                     continue
                 child = state.dict.get(r.key)
-                if child is None:
+                if child is not None:
+                    yield obj, r, child
+
+    def outside(self):
+        """cascade-skips-taken-out: the objects outside the Session, before an
+        operation."""
+        if self.session is None:
+            return {}
+        return {id(o): o for o in self.runner.objects.values() if o not in self.session}
+
+    def no_cascade_to_taken_out(self, outside, added=None):
+        """cascade-skips-taken-out: Relate's save-update cascade follows what the
+        relationships hold; SQLAlchemy's also reaches what they held at the last flush
+        and lost since. After an operation, the objects it brought in that no
+        relationship of the Session's objects (with save-update) holds now leave again,
+        without cascading. `added`: the object add() was called for."""
+        if self.session is None:
+            return
+        came = [o for i, o in outside.items() if o in self.session]
+        if not came:
+            return
+        held, todo = set(), [o for o in self.session if id(o) not in outside]
+        if added is not None:
+            todo.append(added)
+        while todo:
+            o = todo.pop()
+            if id(o) in held:
+                continue
+            held.add(id(o))
+            state = inspect(o)
+            for r in state.mapper.relationships:
+                if not r.cascade.save_update or r.key not in state.dict:
                     continue
-                back = inspect(child).dict.get(r.back_populates, obj)
-                if back is not obj and back is not None:
-                    set_committed_value(obj, r.key, None)
+                value = state.dict[r.key]
+                todo.extend(c for c in (list(value) if r.uselist else [value]) if c is not None)
+        for o in came:
+            if id(o) not in held:
+                self.runner.expunge_alone(o)
+
+    def one_to_one_parents_seen(self):
+        """one-to-one-move-clears: id(child) -> the parent its loaded reference names,
+        before an operation, for the children of one-to-one parents: the old parent
+        Relate finds when the child moves (otherwise only through the child's foreign
+        key, in the Session)."""
+        return {id(child): inspect(child).dict[r.back_populates]
+                for obj, r, child in self._one_to_one_holders()
+                if r.back_populates in inspect(child).dict}
+
+    def clear_moved_one_to_one(self, seen):
+        """one-to-one-move-clears: after an operation, a one-to-one parent whose child
+        now points back at another parent holds no child (set as loaded, no history),
+        when Relate knew it as the old parent: the child's reference named it before
+        the operation, or was unloaded and the parent is persistent in the Session
+        (found through the child's foreign key)."""
+        for obj, r, child in list(self._one_to_one_holders()):
+            back = inspect(child).dict.get(r.back_populates, obj)
+            before = seen.get(id(child), obj if inspect(obj).persistent else None)
+            if back is not obj and back is not None and before is obj:
+                set_committed_value(obj, r.key, None)
+

@@ -159,8 +159,10 @@ class Runner:
     def _execute(self, line):
         tokens = line.split()
         verb = tokens[0]
-        removals = self.emulation.queued_removals() if verb in (
-            "new", "link", "unlink", "clear") else []
+        changes = verb in ("new", "link", "unlink", "clear")
+        removals = self.emulation.queued_removals() if changes else []
+        outside = self.emulation.outside() if verb in ("new", "link", "add") else None
+        seen = self.emulation.one_to_one_parents_seen() if changes else {}
         try:
             def run():
                 return getattr(self, "op_" + verb)(*tokens[1:])
@@ -172,9 +174,12 @@ class Runner:
             try:
                 return run()
             finally:  # also after an error: what the operation changed stays
-                if verb in ("new", "link", "unlink", "clear"):
+                if changes:
                     self.emulation.append_after_removal(removals)
-                    self.emulation.after_change()
+                    self.emulation.after_change(seen)
+                if outside is not None:
+                    added = self.objects.get(int(tokens[1])) if verb == "add" else None
+                    self.emulation.no_cascade_to_taken_out(outside, added)
         except KeyError as e:
             if isinstance(e.args[0], int):
                 return {"err": "nohandle"}
