@@ -18,31 +18,19 @@ relate::ptr<T> fresh() {
   return relate::make(T{});
 }
 
-relate::ptr<Owner> owner(std::string name) {
-  auto o = fresh<Owner>();
-  o->name = std::move(name);
+// A new object of the fuzzer's models with its one text member set.
+template <class T>
+relate::ptr<T> named(std::optional<std::string> T::*member, std::string value) {
+  auto o = fresh<T>();
+  (*o).*member = std::move(value);
   return o;
 }
-relate::ptr<Item> item(std::string label) {
-  auto i = fresh<Item>();
-  i->label = std::move(label);
-  return i;
-}
-relate::ptr<Part> part(std::string label) {
-  auto p = fresh<Part>();
-  p->label = std::move(label);
-  return p;
-}
-relate::ptr<Badge> badge(std::string code) {
-  auto b = fresh<Badge>();
-  b->code = std::move(code);
-  return b;
-}
-relate::ptr<Tag> tag(std::string name) {
-  auto t = fresh<Tag>();
-  t->name = std::move(name);
-  return t;
-}
+
+relate::ptr<Owner> owner(std::string name) { return named(&Owner::name, std::move(name)); }
+relate::ptr<Item> item(std::string label) { return named(&Item::label, std::move(label)); }
+relate::ptr<Part> part(std::string label) { return named(&Part::label, std::move(label)); }
+relate::ptr<Badge> badge(std::string code) { return named(&Badge::code, std::move(code)); }
+relate::ptr<Tag> tag(std::string name) { return named(&Tag::name, std::move(name)); }
 
 class FuzzerRegressionTest : public relate_test::DatabaseTest {
  protected:
@@ -335,6 +323,24 @@ TEST_P(FuzzerRegressionTest, ANewObjectWithTheKeyOfARowTheFlushDeletesTakesTheRo
   s.commit();
   EXPECT_EQ(rows("SELECT id, label FROM items"), (Rows{{"1009", "b"}}));
   EXPECT_EQ(s.get<Item>(std::int64_t{1009}), taking);
+}
+
+TEST_P(FuzzerRegressionTest, TakingOverARowAnotherTransactionDeletedIsStaleData) {
+  // Review of N16: a new object equal to the deleted one changed no column, so the row
+  // switch sent no statement and the new object became persistent without a row.
+  relate::Session s(engine, md);
+  auto old = item("a");
+  old->id = 1009;
+  s.add(old);
+  s.commit();
+  exec_raw("DELETE FROM items WHERE id = 1009");
+  auto taking = item("a");
+  taking->id = 1009;
+  s.add(taking);
+  s.remove(old);
+  EXPECT_THROW(s.flush(), relate::StaleDataError);
+  s.rollback();
+  EXPECT_EQ(count_rows("items"), 0);
 }
 
 TEST_P(FuzzerRegressionTest, AManyToManyLinkTakenOutAndMadeAgainIsWritten) {

@@ -53,6 +53,15 @@ bool row_refers_to(const RelationshipProperty& rel, const InstanceState& child,
 
 namespace {
 
+// Two objects stand for one row: same mapper, and both have a row with the same key.
+bool same_row(const InstanceState& a, const InstanceState& b) {
+  if (a.mapper() != b.mapper() || a.committed().empty() || b.committed().empty()) return false;
+  for (std::size_t i : a.mapper()->primary_key()) {
+    if (!a.committed().equals(i, b.committed()[i])) return false;
+  }
+  return true;
+}
+
 // `item` left `parent`'s one-to-many `rel`. Under delete-orphan, an item without a row
 // and without another parent is an orphan: pending in the parent's session, it leaves
 // it at once; otherwise the flush of the Session it is pending in leaves it out
@@ -190,7 +199,9 @@ bool RelationshipAttribute::left_since_flush(InstanceState& child) const {
   const RelationshipProperty* back = property_->back_populates();
   if (!back) return false;
   const RelationshipAttribute& b = back->attribute(child.object());
-  return b.is_loaded() && !b.raw_contains(owner_);
+  if (!b.is_loaded() || b.raw_contains(owner_)) return false;
+  // A detached copy of the parent's row is the same parent: the row will not change.
+  return !(b.raw_size() && same_row(*b.raw_at(0), *owner_));
 }
 
 void RelationshipAttribute::set_loaded(const std::vector<InstanceState*>& rows) {

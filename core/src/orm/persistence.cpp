@@ -164,29 +164,33 @@ void UnitOfWork::insert(InstanceState& state) {
   mark_inserted(state, values);
 }
 
-bool UnitOfWork::update_row(const Mapper& m, const RowSnapshot& committed,
-                            const std::vector<Value>& values) {
+sql::Update UnitOfWork::update_of(const Mapper& m, const RowSnapshot& committed,
+                                  const std::vector<Value>& values) {
   sql::Update up = sql::update(m.table());
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (!committed.equals(i, values[i])) {
       up.values.emplace_back(m.columns()[i].column, sql::param(values[i]));
     }
   }
-  if (up.values.empty()) return false;
   for (std::size_t i : m.primary_key()) {
     up.where =
         sql::and_(up.where, sql::binary(sql::BinaryOp::eq, sql::column(*m.columns()[i].column),
                                         sql::param(committed[i])));
   }
+  return up;
+}
+
+void UnitOfWork::execute_update(const Mapper& m, const sql::Update& up) {
   conn().execute(up);
   expect_rows(1, "UPDATE", m.table());
-  return true;
 }
 
 void UnitOfWork::update(InstanceState& state) {
   const Mapper& m = *state.mapper();
   std::vector<Value> values = m.values(state.object());
-  if (!update_row(m, state.committed(), values)) return;
+  const sql::Update up = update_of(m, state.committed(), values);
+  if (up.values.empty()) return;
+  execute_update(m, up);
   journal(state);
   const IdentityKey old_key = s_.key_of(state);
   InstanceAccess::committed(state) = RowSnapshot(values);
@@ -199,8 +203,18 @@ void UnitOfWork::update(InstanceState& state) {
 
 void UnitOfWork::switch_row(InstanceState& taking, InstanceState& deleted) {
   sync_many_to_one(taking, RowWrite::insert, SyncPhase::with_row);
+  const Mapper& m = *taking.mapper();
   const std::vector<Value> values = insert_values(taking);
-  update_row(*taking.mapper(), deleted.committed(), values);
+  sql::Update up = update_of(m, deleted.committed(), values);
+  if (up.values.empty()) {
+    // Nothing to change, but the new object's row is the deleted one's: the row count
+    // of setting its key to itself proves the row is still there to take over (a row
+    // deleted by another transaction meanwhile would leave the new object without one).
+    for (std::size_t i : m.primary_key()) {
+      up.values.emplace_back(m.columns()[i].column, sql::param(values[i]));
+    }
+  }
+  execute_update(m, up);
   journal(deleted);
   InstanceAccess::status(deleted) = ObjectStatus::deleted;
   s_.identity_remove(s_.key_of(deleted), &deleted);

@@ -126,7 +126,10 @@ class UnitOfWork {
   void update(InstanceState& state);
   // UPDATE of the columns whose values differ from `committed`, by its key; false
   // when nothing differs (no statement).
-  bool update_row(const Mapper& m, const RowSnapshot& committed, const std::vector<Value>& values);
+  // The UPDATE of the columns whose values differ from committed, keyed by its key.
+  sql::Update update_of(const Mapper& m, const RowSnapshot& committed,
+                        const std::vector<Value>& values);
+  void execute_update(const Mapper& m, const sql::Update& up);
   void switch_row(InstanceState& taking, InstanceState& deleted);
   void remove(InstanceState& state);
   // Throws StaleDataError unless the last statement changed `expected` rows.
