@@ -448,6 +448,25 @@ TEST_P(FuzzerRegressionTest, ALoadLeavesOutAChildWhoseReferenceNamesAnotherParen
   EXPECT_EQ(again->parts.size(), 0u);
 }
 
+TEST_P(FuzzerRegressionTest, ALoadKeepsAChildWhoseReferenceNamesADetachedCopyOfTheParent) {
+  // Third round, seeds 101855 and 102882: the N12 rule compared objects, so a child
+  // naming the expunged copy of its parent's row was left out of the new copy's parts.
+  relate::Session s(engine, md);
+  auto first = owner("so1");
+  auto p = part("sl4");
+  p->owner = first;
+  s.add(first);
+  s.commit();
+  const std::int64_t first_id = *first->id;
+  s.expunge(first);
+  auto again = s.get<Owner>(first_id);
+  ASSERT_NE(again, first);
+  EXPECT_EQ(again->parts.size(), 1u);
+  EXPECT_EQ(p->owner, first);
+  s.commit();
+  EXPECT_EQ(count_rows("parts"), 1);
+}
+
 TEST_P(FuzzerRegressionTest, RemovingAParentBringsInADetachedChildQueuedOnItsUnloadedChildren) {
   // N19: remove() looked at loaded children only; the flush then left the detached
   // child, linked while the collection was unloaded, out of the delete cascade.
