@@ -362,6 +362,15 @@ KNOWN = [
         "outside, as SQLAlchemy 2.0 does; SQLAlchemy 1.4's cascade_backrefs brings it in.",
         "Every relationship of the SQLAlchemy models gets cascade_backrefs=False "
         "(configure_models), SQLAlchemy 2.0's behaviour."),
+    KnownDifference(
+        "identity-map-holds",
+        "docs/sqlalchemy.md, 'Memory is owned by object graphs': a Session holds its "
+        "objects until they leave it (expunge, close, a committed deletion), referenced "
+        "by the program or not; SQLAlchemy's identity map holds them weakly, so an object "
+        "nothing references (say after a rollback expired the relationship that held "
+        "it) leaves the Session, and a copy of its row can then take its place.",
+        "After every step the SQLAlchemy runner holds a reference to each object in its "
+        "Session (SqlAlchemyEmulation.hold), so none leaves it by garbage collection."),
 ]
 
 # SQLAlchemy 1.4's own problems (findings.md, section I), not differences of Relate's:

@@ -54,6 +54,8 @@ class SqlAlchemyEmulation:
         self._tx_committed = {}
         # delete-cascade-at-flush: id(object) of the objects delete() was called for.
         self.removed = set()
+        # identity-map-holds: id(object) -> object, every object the Session has had.
+        self.held = {}
 
     @property
     def session(self):
@@ -997,6 +999,12 @@ class SqlAlchemyEmulation:
             if key in values:
                 return True, values[key]
         return False, None
+
+    def hold(self):
+        """identity-map-holds: a Relate Session keeps its objects alive; SQLAlchemy's
+        identity map is weak. Called after every step."""
+        if self.session is not None:
+            self.held.update((id(o), o) for o in self.session)
 
     def marked(self):
         if self.before_failure is not None:

@@ -155,6 +155,7 @@ class Runner:
             return self._execute(line)
         finally:
             self._stable_insert_order()
+            self.emulation.hold()
 
     def _execute(self, line):
         tokens = line.split()
