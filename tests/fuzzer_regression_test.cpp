@@ -467,6 +467,27 @@ TEST_P(FuzzerRegressionTest, ALoadKeepsAChildWhoseReferenceNamesADetachedCopyOfT
   EXPECT_EQ(count_rows("parts"), 1);
 }
 
+TEST_P(FuzzerRegressionTest, AChildMovedAwayAndBackWhileItsParentsChildrenAreUnloadedKeepsItsKey) {
+  // Third round, seed 200281: the removal from the unloaded collection was recorded,
+  // the return only queued, so the flush nulled the NOT NULL key of a child that had
+  // come back (IntegrityError before any SQL; SQLAlchemy commits).
+  relate::Session s(engine, md);
+  auto kept = owner("so4");
+  auto n = fresh<Note>();
+  n->body = "sb7";
+  n->owner = kept;
+  s.add(n);
+  s.commit();
+  s.rollback();  // expires the relationships: kept->notes is unloaded
+  auto other = owner("so1");
+  n->owner = other;
+  n->owner = kept;
+  s.commit();
+  EXPECT_EQ(rows("SELECT body, owner_id FROM notes"),
+            (Rows{{"sb7", std::to_string(*kept->id)}}));
+  EXPECT_EQ(other.state()->status(), ObjectStatus::persistent);  // the save-update cascade
+}
+
 TEST_P(FuzzerRegressionTest, RemovingAParentBringsInADetachedChildQueuedOnItsUnloadedChildren) {
   // N19: remove() looked at loaded children only; the flush then left the detached
   // child, linked while the collection was unloaded, out of the delete cascade.

@@ -274,6 +274,9 @@ void RelationshipAttribute::link_back(InstanceState* item) {
   if (b.uselist()) {
     if (!back->loaded_) {
       back->defer(Change::append, owner_);
+      // Back in a collection it left since the last flush: no removal any more (as a
+      // loaded collection's record_change nets it).
+      if (back->changes_) std::erase(back->changes_->removed, owner_);
     } else if (!back->raw_contains(owner_)) {
       back->raw_append(owner_);
       // Both sides keep the history: either may be changed next (the flush nets a
