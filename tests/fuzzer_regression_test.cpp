@@ -488,6 +488,28 @@ TEST_P(FuzzerRegressionTest, AChildMovedAwayAndBackWhileItsParentsChildrenAreUnl
   EXPECT_EQ(other.state()->status(), ObjectStatus::persistent);  // the save-update cascade
 }
 
+TEST_P(FuzzerRegressionTest, APendingBadgeLetGoOfByAnOwnerTheCascadeBringsInLeavesTheSession) {
+  // Third round, seeds 200016, 200619 and 1016: the owner was outside the Session when
+  // it let go of its pending badge, so the orphan stayed pending until the flush;
+  // SQLAlchemy's cascade brings the owner in first, and the orphan leaves at once.
+  relate::Session s(engine, md);
+  auto old_badge = badge("sc5");
+  s.add(old_badge);
+  auto o = owner("so7");
+  o->badge = old_badge;
+  s.add(o);
+  auto new_badge = badge("sc9");
+  s.add(new_badge);
+  s.remove(o);
+  ASSERT_EQ(o.state()->status(), ObjectStatus::transient);
+  new_badge->owner = o;
+  EXPECT_EQ(old_badge.state()->status(), ObjectStatus::transient);
+  EXPECT_EQ(o.state()->status(), ObjectStatus::pending);
+  s.commit();
+  EXPECT_EQ(rows("SELECT code FROM badges"), (Rows{{"sc9"}}));
+  EXPECT_EQ(count_rows("owners"), 1);
+}
+
 TEST_P(FuzzerRegressionTest, RemovingAParentBringsInADetachedChildQueuedOnItsUnloadedChildren) {
   // N19: remove() looked at loaded children only; the flush then left the detached
   // child, linked while the collection was unloaded, out of the delete cascade.

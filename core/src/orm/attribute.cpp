@@ -63,22 +63,27 @@ bool same_row(const InstanceState& a, const InstanceState& b) {
 }
 
 // `item` left `parent`'s one-to-many `rel`. Under delete-orphan, an item without a row
-// and without another parent is an orphan: pending in the parent's session, it leaves
-// it at once; otherwise the flush of the Session it is pending in leaves it out
-// (SQLAlchemy's cascade events). Orphans with a row are the flush's to delete.
-void orphaned(const RelationshipProperty& rel, InstanceState& parent, InstanceState& item) {
+// and without another parent is an orphan: pending in the parent's Session (`session`,
+// where the parent is once the operation is done), it leaves it at once; otherwise the
+// flush of the Session it is pending in leaves it out (SQLAlchemy's cascade events).
+// Orphans with a row are the flush's to delete.
+void orphaned(const RelationshipProperty& rel, InstanceState& parent, InstanceState& item,
+              SessionImpl* session) {
   if (rel.direction() != RelationshipDirection::one_to_many || !rel.cascade().delete_orphan) return;
   if (item.status() != ObjectStatus::pending && item.status() != ObjectStatus::transient) return;
   if (const RelationshipProperty* back = rel.back_populates()) {
     const RelationshipAttribute& b = back->attribute(item.object());
     if (b.is_loaded() && b.raw_size() && b.raw_at(0) != &parent) return;  // re-parented
   }
-  SessionImpl* session = parent.session();
   if (session && item.session() == session) {
     session->expunge(item);
     return;
   }
   InstanceAccess::orphaned_outside_session(item) = true;
+}
+
+void orphaned(const RelationshipProperty& rel, InstanceState& parent, InstanceState& item) {
+  orphaned(rel, parent, item, parent.session());
 }
 
 // `child` has a parent again along the one-to-many side `rel` of a pair.
@@ -306,7 +311,9 @@ void RelationshipAttribute::link_back(InstanceState* item) {
     }
     if (one_to_one_parent) {
       back->record_change(Change::remove, old);
-      orphaned(b, *item, *old);
+      // The parent the save-update cascade is bringing in is in this Session by then
+      // (SQLAlchemy's cascade listener runs before its backref listener).
+      orphaned(b, *item, *old, cascades_to(item) ? owner_->session() : item->session());
     }
   }
   back->raw_clear();
