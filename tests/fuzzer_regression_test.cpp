@@ -510,6 +510,27 @@ TEST_P(FuzzerRegressionTest, APendingBadgeLetGoOfByAnOwnerTheCascadeBringsInLeav
   EXPECT_EQ(count_rows("owners"), 1);
 }
 
+TEST_P(FuzzerRegressionTest, AnObjectExpungedAfterItsInsertHasNoRowOnceAFlushFails) {
+  // Third round, seed 200558: the failed flush rolled the transaction back, but the
+  // expunged tag kept its key until rollback(), and a link made it persistent, an
+  // object whose row did not exist. SQLAlchemy takes the key away at once.
+  relate::Session s(engine, md);
+  auto t = tag("sn2");
+  t->id = 1004;
+  s.add(t);
+  s.flush();
+  auto i = fresh<Item>();  // no label: NOT NULL fails the commit's flush
+  s.add(i);
+  s.expunge(t);
+  EXPECT_THROW(s.commit(), relate::IntegrityError);
+  EXPECT_EQ(t.state()->status(), ObjectStatus::transient);
+  i->tags.push_back(t);
+  EXPECT_EQ(t.state()->status(), ObjectStatus::pending);
+  s.rollback();
+  EXPECT_EQ(t.state()->status(), ObjectStatus::transient);
+  EXPECT_EQ(count_rows("tags"), 0);
+}
+
 TEST_P(FuzzerRegressionTest, RemovingAParentBringsInADetachedChildQueuedOnItsUnloadedChildren) {
   // N19: remove() looked at loaded children only; the flush then left the detached
   // child, linked while the collection was unloaded, out of the delete cascade.

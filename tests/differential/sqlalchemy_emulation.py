@@ -702,12 +702,13 @@ class SqlAlchemyEmulation:
         """failed-flush-restores: after a failed flush, every object's member values
         are as before it, and its state and generated key as before the transaction's
         first flush (the database kept none of its flushes): an object an earlier flush
-        inserted is pending again, with the key it had before; one an earlier flush
-        deleted is persistent again."""
+        inserted is pending again (transient, if expunged since), with the key it had
+        before; one an earlier flush deleted is persistent again."""
         adjusted = {}
         for k, (st, values, marked, o) in snapshot.items():
-            if st in ("persistent", "deleted") and k in self._tx_inserted:
-                st = "pending"
+            if st in ("persistent", "deleted", "detached") and k in self._tx_inserted:
+                # Expunged since (detached): out of the Session, and without a row.
+                st = "transient" if st == "detached" else "pending"
                 values = dict(values)
                 values.update(self._tx_inserted[k][1])
             elif st == "deleted" and k in self._tx_deleted:

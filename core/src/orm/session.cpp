@@ -322,12 +322,9 @@ void SessionImpl::expunge(InstanceState& s) {
   if (s.status() == ObjectStatus::persistent || s.status() == ObjectStatus::deleted) {
     if (!s.committed().empty()) identity_remove(key_of(s), &s);
   }
-  // Its journal entry stays: a restore passes over objects outside the session, and
-  // one added again comes back to its state before the transaction. Left outside, an
-  // object this transaction inserted has no row once it rolls back.
-  if (auto it = journal_.find(&s); it != journal_.end()) {
-    if (it->second.status == ObjectStatus::pending) expunged_new_.push_back(&s);
-  }
+  // Its journal entry stays: one added again comes back to its state before the
+  // transaction, and one left outside that this transaction inserted has no row once
+  // the transaction rolls back (restore_transaction_state).
   for (const auto& f : s.mapper()->relationship_fields()) {
     modified_attributes_.erase(f.attribute(s.object()));
   }
@@ -461,7 +458,6 @@ void SessionImpl::load_relationship(InstanceState& parent, const RelationshipPro
 
 void SessionImpl::end_transaction() {
   journal_.clear();
-  expunged_new_.clear();
   connection_.reset();
   first_write_.reset();
 }
@@ -526,11 +522,6 @@ void SessionImpl::abandon_transaction() {
     InstanceAccess::status(*s) = ObjectStatus::transient;
   }
   new_.clear();
-  for (InstanceState* s : expunged_new_) {
-    if (s->session()) continue;  // added again since: the journal had it back
-    InstanceAccess::status(*s) = ObjectStatus::transient;
-    InstanceAccess::committed(*s) = RowSnapshot();
-  }
   deleted_.clear();
   modified_attributes_.clear();
   failed_ = false;

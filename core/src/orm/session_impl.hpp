@@ -90,6 +90,7 @@ class SessionImpl {
   // again, to be flushed anew); a rollback leaves them, as SQLAlchemy does.
   enum class GeneratedKeys { take_back, keep };
   void restore_transaction_state(GeneratedKeys keys);
+  static void take_back_key(InstanceState& state, const Saved& saved, GeneratedKeys keys);
   // Rolls the connection back, ignoring a failure (a broken connection rolls back on
   // its own).
   void roll_back_connection() noexcept;
@@ -123,8 +124,6 @@ class SessionImpl {
   // next_sequence_ when the transaction first wrote; objects with a higher sequence
   // were loaded (or added) after it.
   std::optional<std::uint64_t> first_write_;
-  // Objects this transaction inserted that were expunged since: transient at rollback.
-  std::vector<InstanceState*> expunged_new_;
   std::vector<Value> row_scratch_;  // instance_from_row's buffer, reused between rows
 };
 

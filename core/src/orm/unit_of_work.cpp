@@ -10,6 +10,12 @@
 
 namespace relate {
 
+void SessionImpl::take_back_key(InstanceState& state, const Saved& saved, GeneratedKeys keys) {
+  if (!saved.key_before || keys != GeneratedKeys::take_back) return;
+  const Mapper& m = *state.mapper();
+  m.set(state.object(), m.primary_key().front(), Value(*saved.key_before));
+}
+
 void SessionImpl::restore_transaction_state(GeneratedKeys keys) {
   // Two passes: every journaled object leaves the identity map under its current
   // key before any returns under its old one, so that a key deleted and reused in
@@ -17,6 +23,12 @@ void SessionImpl::restore_transaction_state(GeneratedKeys keys) {
   const std::vector<std::pair<InstanceState*, Saved>> entries(journal_.begin(), journal_.end());
   journal_.clear();
   for (const auto& [state, saved] : entries) {
+    if (!state->session() && saved.status == ObjectStatus::pending) {
+      // Inserted by this transaction and expunged since: the row is gone with it.
+      InstanceAccess::status(*state) = ObjectStatus::transient;
+      InstanceAccess::committed(*state) = RowSnapshot();
+      take_back_key(*state, saved, keys);
+    }
     if (state->session() != this) continue;
     if (!state->committed().empty()) identity_remove(key_of(*state), state);
     InstanceAccess::status(*state) = saved.status;
@@ -25,10 +37,7 @@ void SessionImpl::restore_transaction_state(GeneratedKeys keys) {
   for (const auto& [state, saved] : entries) {
     if (state->session() != this) continue;
     if (saved.status == ObjectStatus::pending) {
-      if (saved.key_before && keys == GeneratedKeys::take_back) {
-        const Mapper& m = *state->mapper();
-        m.set(state->object(), m.primary_key().front(), Value(*saved.key_before));
-      }
+      take_back_key(*state, saved, keys);
       if (std::find(new_.begin(), new_.end(), state) == new_.end()) new_.push_back(state);
     } else {
       identity_put(key_of(*state), state);
