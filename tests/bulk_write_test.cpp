@@ -1,7 +1,7 @@
 // Bulk UPDATE and DELETE through the Session (update<T>(), delete_<T>()), as
 // SQLAlchemy 2.0's session.execute(update(...)): one statement, after a flush, and the
 // objects the Session holds for the matched rows follow the database.
-#include "catalog_models.hpp"
+#include "catalog_test.hpp"
 #include "test_support.hpp"
 
 namespace bulk_write_test {
@@ -12,17 +12,7 @@ using relate::col;
 using relate_test::Rows;
 using ::testing::ElementsAre;
 
-class BulkWriteTest : public relate_test::DatabaseTest {
- protected:
-  void SetUp() override {
-    relate_test::DatabaseTest::SetUp();
-    if (IsSkipped()) return;
-    md = create(catalog::metadata());
-    exec_raw(catalog::rows_sql());
-    clear();
-  }
-  relate::MetaData md;
-};
+class BulkWriteTest : public catalog::CatalogTest {};
 
 TEST_P(BulkWriteTest, AnUpdateChangesTheMatchingRowsAndTheObjectsTheSessionHolds) {
   relate::Session session(engine, md);

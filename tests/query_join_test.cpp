@@ -2,7 +2,7 @@
 // (one-to-many, many-to-one, many-to-many through the association table), outer,
 // chained, to an alias (a self-referential model joined to itself), with an explicit
 // ON; and relationship predicates any()/has() as correlated EXISTS.
-#include "catalog_models.hpp"
+#include "catalog_test.hpp"
 #include "test_support.hpp"
 
 namespace query_join_test {
@@ -16,31 +16,7 @@ using relate::select;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-class QueryJoinTest : public relate_test::DatabaseTest {
- protected:
-  void SetUp() override {
-    relate_test::DatabaseTest::SetUp();
-    if (IsSkipped()) return;
-    md = create(catalog::metadata());
-    exec_raw(catalog::rows_sql());
-    clear();
-  }
-
-  template <class T>
-  std::vector<std::string> names(const std::vector<relate::ptr<T>>& objects) {
-    std::vector<std::string> out;
-    for (const auto& o : objects) {
-      if constexpr (requires { o->title; }) {
-        out.push_back(o->title);
-      } else {
-        out.push_back(o->name);
-      }
-    }
-    return out;
-  }
-
-  relate::MetaData md;
-};
+class QueryJoinTest : public catalog::CatalogTest {};
 
 TEST_P(QueryJoinTest, AManyToOneJoinFiltersOnTheRelatedModelInOneStatement) {
   relate::Session session(engine, md);

@@ -1,7 +1,7 @@
 // Column selects and typed expressions, as SQLAlchemy 2.0's select(columns...):
 // rows of C++ tuples, scalar(), aggregates with group_by/having, arithmetic, string
 // functions, CASE, CAST, BETWEEN and IS NULL through == std::nullopt.
-#include "catalog_models.hpp"
+#include "catalog_test.hpp"
 #include "test_support.hpp"
 
 namespace query_rows_test {
@@ -15,17 +15,7 @@ using ::testing::DoubleEq;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-class QueryRowsTest : public relate_test::DatabaseTest {
- protected:
-  void SetUp() override {
-    relate_test::DatabaseTest::SetUp();
-    if (IsSkipped()) return;
-    md = create(catalog::metadata());
-    exec_raw(catalog::rows_sql());
-    clear();
-  }
-  relate::MetaData md;
-};
+class QueryRowsTest : public catalog::CatalogTest {};
 
 TEST_P(QueryRowsTest, ATupleSelectReturnsTypedRows) {
   relate::Session session(engine, md);

@@ -1,7 +1,8 @@
 // Must NOT compile: comparing (or adding) expressions whose C++ types are neither the
 // same nor both numbers is a compile error whose instantiation names both types. Built
 // by the CTest tests compile_fail.ComparingIncompatibleExpressionsIsACompileError and
-// compile_fail.AddingTextToANumberIsACompileError; with RELATE_TEST_COMPATIBLE_CONTROL
+// compile_fail.AddingTextToANumberIsACompileError (and IN (subquery) by
+// compile_fail.InASubqueryOfAnotherTypeIsACompileError); with RELATE_TEST_COMPATIBLE_CONTROL
 // the expressions are compatible and the file must compile.
 #include <cstdint>
 #include <relate/relate.hpp>
@@ -18,6 +19,11 @@ int main() {
 #if defined(RELATE_TEST_COMPATIBLE_CONTROL)
   auto condition = relate::col(&Book::year) == relate::col(&Book::price);
   auto sum = relate::col(&Book::year) + relate::col(&Book::price);
+  auto in = relate::col(&Book::price).in(relate::select(&Book::year));
+  (void)in;
+#elif defined(RELATE_TEST_IN_SUBQUERY)
+  auto condition = relate::col(&Book::title).in(relate::select(&Book::year));
+  auto sum = relate::col(&Book::year) + 1;
 #elif defined(RELATE_TEST_ADD_TEXT)
   auto sum = relate::col(&Book::year) + relate::col(&Book::title);
   auto condition = relate::col(&Book::year) == 1;

@@ -15,6 +15,7 @@ class MysqlDialect final : public Dialect {
   std::string quote_identifier(std::string_view name) const override;
   bool backslash_escapes() const override { return true; }
   bool hash_comments() const override { return true; }
+  bool supports_limit_in_in_subquery() const override { return false; }
   // Longer names are refused (errno 1059), also the ones the server makes up.
   std::size_t max_identifier_length() const override { return 64; }
   bool identifier_limit_in_characters() const override { return true; }

@@ -31,6 +31,15 @@ const MemberExpression* first_member(const sql::Expr& e) {
 }  // namespace
 
 std::string MemberExpression::describe() const { return member_text(member); }
+std::string SubqueryExpression::describe() const { return "a subquery"; }
+
+namespace detail {
+sql::Expr subquery(SubqueryExpression::Kind kind, const QuerySpec& spec, std::type_index entity,
+                   sql::Expr operand) {
+  return sql::make_node(sql::Deferred{std::make_shared<const SubqueryExpression>(
+      kind, std::make_shared<const QuerySpec>(spec), entity, std::move(operand))});
+}
+}  // namespace detail
 std::string RelationshipPredicate::describe() const {
   return "the relationship " + member_text(relationship);
 }
@@ -53,6 +62,18 @@ sql::Select QueryCompiler::entity_query(const Mapper& mapper, const QuerySpec& s
 }
 
 sql::Select QueryCompiler::row_query(const QuerySpec& spec) {
+  sql::Select query = row_select(spec);
+  for (std::size_t i = 0; i < spec.columns.size(); ++i) {
+    // Timestamps are read as text on every backend (as entity columns are).
+    sql::Expr& c = query.columns[i];
+    if (spec.column_types[i] == ColumnType::timestamp && !std::get_if<sql::ColumnRef>(&c->v)) {
+      c = sql::make_node(sql::Cast{c, ColumnType::text});
+    }
+  }
+  return query;
+}
+
+sql::Select QueryCompiler::row_select(const QuerySpec& spec) {
   sql::Select query;
   if (spec.select_from) {
     from(query, mapper_of(*spec.select_from, "select_from()"), spec.select_from_alias);
@@ -69,14 +90,7 @@ sql::Select QueryCompiler::row_query(const QuerySpec& spec) {
     from(query, mapper_of(first->member.model, first->describe()), first->alias);
   }
   clauses(query, spec);
-  for (std::size_t i = 0; i < spec.columns.size(); ++i) {
-    sql::Expr c = resolve(spec.columns[i]);
-    // Timestamps are read as text on every backend (as entity columns are).
-    if (spec.column_types[i] == ColumnType::timestamp && !std::get_if<sql::ColumnRef>(&c->v)) {
-      c = sql::make_node(sql::Cast{c, ColumnType::text});
-    }
-    query.columns.push_back(std::move(c));
-  }
+  for (const auto& c : spec.columns) query.columns.push_back(resolve(c));
   return query;
 }
 
@@ -174,6 +188,7 @@ sql::Expr QueryCompiler::resolve(const sql::Expr& e) const {
   return sql::transform_deferred(e, [this](const sql::Deferred& d) -> sql::Expr {
     if (const auto* m = dynamic_cast<const MemberExpression*>(d.ref.get())) return member(*m);
     if (const auto* p = dynamic_cast<const RelationshipPredicate*>(d.ref.get())) return exists(*p);
+    if (const auto* q = dynamic_cast<const SubqueryExpression*>(d.ref.get())) return subquery(*q);
     throw ArgumentError("an ORM query cannot resolve " + d.ref->describe());
   });
 }
@@ -241,6 +256,26 @@ sql::Expr QueryCompiler::exists(const RelationshipPredicate& p) const {
   }
   q.where = sql::and_(q.where, sub.resolve(p.condition));
   return sql::make_node(sql::Exists{std::make_shared<const sql::Select>(std::move(q))});
+}
+
+sql::Expr QueryCompiler::subquery(const SubqueryExpression& q) const {
+  using Kind = SubqueryExpression::Kind;
+  QueryCompiler sub(metadata_, this);
+  sql::Select select = q.entity == typeid(void)
+                           ? sub.row_select(*q.query)
+                           : sub.entity_query(mapper_of(q.entity, "a subquery"), *q.query);
+  if (q.kind == Kind::exists) select.columns = {sql::make_node(sql::One{})};
+  auto shared = std::make_shared<const sql::Select>(std::move(select));
+  switch (q.kind) {
+    case Kind::scalar:
+      return sql::make_node(sql::ScalarSubquery{std::move(shared)});
+    case Kind::exists:
+      return sql::make_node(sql::Exists{std::move(shared)});
+    case Kind::in:
+    case Kind::not_in:
+      break;
+  }
+  return sql::make_node(sql::InSelect{resolve(q.operand), std::move(shared), q.kind == Kind::not_in});
 }
 
 std::string QueryCompiler::fresh_alias(const std::string& table) const {

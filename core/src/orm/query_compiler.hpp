@@ -24,6 +24,8 @@ class QueryCompiler {
   sql::Select entity_query(const Mapper& mapper, const QuerySpec& spec);
   // select(expressions...): the spec's columns.
   sql::Select row_query(const QuerySpec& spec);
+  // The same, its columns as they are in SQL (for a subquery).
+  sql::Select row_select(const QuerySpec& spec);
   // An expression of a statement on `mapper`'s table alone (a bulk UPDATE or DELETE).
   sql::Expr table_expression(const Mapper& mapper, const sql::Expr& e);
 
@@ -44,6 +46,7 @@ class QueryCompiler {
   sql::Expr resolve(const sql::Expr& e) const;
   sql::Expr member(const MemberExpression& m) const;
   sql::Expr exists(const RelationshipPredicate& p) const;
+  sql::Expr subquery(const SubqueryExpression& q) const;
   std::string fresh_alias(const std::string& table) const;
 
   const MetaData& metadata_;

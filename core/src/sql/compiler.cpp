@@ -149,7 +149,10 @@ class Compiler {
   // One entry of a SELECT list: a column as the dialect reads it, a label with its
   // name.
   void select_item(const Expr& e) {
-    if (const auto* c = std::get_if<ColumnRef>(&e->v)) {
+    const auto* c = std::get_if<ColumnRef>(&e->v);
+    if (c && nesting_ == 0) {
+      // Read by the application: as the dialect reads the column's type. Inside a
+      // subquery a column keeps its SQL type, for the query around it to compare.
       out_.sql += dialect_.select_column(column_sql(*c), *c->column);
     } else if (const auto* l = std::get_if<Label>(&e->v)) {
       expr(l->operand);
@@ -161,7 +164,9 @@ class Compiler {
 
   void subquery(const Select& s) {
     out_.sql += '(';
+    ++nesting_;
     statement(s);
+    --nesting_;
     out_.sql += ')';
   }
 
@@ -283,6 +288,12 @@ class Compiler {
   void node(const InSelect& in) {
     expr(in.operand);
     out_.sql += in.negated ? " NOT IN " : " IN ";
+    if ((in.query->limit || in.query->offset) && !dialect_.supports_limit_in_in_subquery()) {
+      out_.sql += "(SELECT * FROM ";
+      subquery(*in.query);
+      out_.sql += " AS " + alias("in_limited") + ')';
+      return;
+    }
     subquery(*in.query);
   }
   void node(const One&) { out_.sql += '1'; }
@@ -387,6 +398,7 @@ class Compiler {
 
   const Dialect& dialect_;
   const InValues in_values_;
+  int nesting_ = 0;  // subqueries the compiler is inside
   CompiledStatement out_;
 };
 

@@ -109,6 +109,9 @@ class RELATE_API Dialect {
                                   const sql::OnConflict& conflict) const;
 
   virtual bool supports_returning() const { return false; }
+  // Whether `x IN (SELECT ... LIMIT n)` is accepted (MySQL and MariaDB refuse it; the
+  // compiler then puts the subquery in a derived table).
+  virtual bool supports_limit_in_in_subquery() const { return true; }
   // Bound parameters one statement may carry.
   virtual std::size_t max_parameters() const { return 32766; }
 

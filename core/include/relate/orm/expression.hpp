@@ -20,6 +20,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <typeindex>
 #include <utility>
 #include <vector>
 
@@ -45,6 +46,26 @@ struct RELATE_API RelationshipPredicate final : sql::DeferredRef {
   MemberRef relationship;
   std::uint64_t alias = 0;  // of the relationship's parent
   sql::Expr condition;      // on the target; null: any row
+  std::string describe() const override;
+};
+
+struct QuerySpec;
+template <class... Ts>
+class RowSelect;
+
+// A query inside another: a scalar subquery, EXISTS, or IN (query). Compiled by a
+// nested QueryCompiler that sees the outer query's FROM entries, so a member of a
+// model the subquery does not select from refers to the outer query's row (SQLAlchemy's
+// auto-correlation).
+struct RELATE_API SubqueryExpression final : sql::DeferredRef {
+  enum class Kind { scalar, exists, in, not_in };
+  SubqueryExpression(Kind k, std::shared_ptr<const QuerySpec> q, std::type_index e,
+                     sql::Expr operand)
+      : kind(k), query(std::move(q)), entity(e), operand(std::move(operand)) {}
+  Kind kind;
+  std::shared_ptr<const QuerySpec> query;
+  std::type_index entity;  // select<T>(): T; a select of expressions: void
+  sql::Expr operand;       // what IN compares; else null
   std::string describe() const override;
 };
 
@@ -188,6 +209,15 @@ class Expression {
 
   Condition in(const std::vector<value_type>& values) const { return in_impl(values, false); }
   Condition not_in(const std::vector<value_type>& values) const { return in_impl(values, true); }
+  // IN (a query of one column): col(&Author::id).in(select(&Book::author_id).where(...)).
+  template <class... U>
+  Condition in(const RowSelect<U...>& query) const {
+    return in_query<U...>(query, SubqueryExpression::Kind::in);
+  }
+  template <class... U>
+  Condition not_in(const RowSelect<U...>& query) const {
+    return in_query<U...>(query, SubqueryExpression::Kind::not_in);
+  }
   Condition is_null() const { return Condition(sql::unary(sql::UnaryOp::is_null, expr_)); }
   Condition is_not_null() const { return Condition(sql::unary(sql::UnaryOp::is_not_null, expr_)); }
   // low <= x <= high, inclusive as SQL's BETWEEN.
@@ -248,6 +278,15 @@ class Expression {
                   "relate: these two expressions cannot be compared: their C++ types ('T' and "
                   "'U' of this instantiation) are neither the same nor both numbers");
     return Condition(sql::binary(op, expr_, o.expr()));
+  }
+  template <class... U, class Q>
+  Condition in_query(const Q& query, SubqueryExpression::Kind kind) const {
+    static_assert(sizeof...(U) == 1, "relate: IN (subquery) takes a query of one column");
+    static_assert((detail::comparable<T, U> && ...),
+                  "relate: IN (subquery): the query's column and this expression cannot be "
+                  "compared: their C++ types ('T' and 'U' of this instantiation) are neither "
+                  "the same nor both numbers");
+    return Condition(query.subquery(kind, expr_));
   }
   Condition in_impl(const std::vector<value_type>& values, bool negated) const {
     std::vector<Value> vs;

@@ -136,6 +136,12 @@ struct QuerySpec {
   std::vector<LoaderOption> options;
 };
 
+namespace detail {
+// The subquery node of `spec` (of select<T>() when entity is T, of expressions when void).
+RELATE_API sql::Expr subquery(SubqueryExpression::Kind kind, const QuerySpec& spec,
+                              std::type_index entity, sql::Expr operand);
+}  // namespace detail
+
 // What select<T>() and select(expressions...) share.
 template <class Derived>
 class QueryBuilder {
@@ -241,6 +247,14 @@ class QueryBuilder {
   }
   const QuerySpec& spec() const { return spec_; }
 
+  // EXISTS (this query), correlated to the query it is used in:
+  // select<Author>().where(select<Book>().where(col(&Book::author_id) == col(&Author::id)).exists()).
+  Condition exists() const { return Condition(subquery(SubqueryExpression::Kind::exists)); }
+
+  sql::Expr subquery(SubqueryExpression::Kind kind, sql::Expr operand = nullptr) const {
+    return detail::subquery(kind, spec_, Derived::entity(), std::move(operand));
+  }
+
  protected:
   QuerySpec spec_;
 
@@ -257,6 +271,7 @@ class QueryBuilder {
 template <class T>
 class Select : public QueryBuilder<Select<T>> {
  public:
+  static std::type_index entity() { return typeid(T); }
   template <class... O>
   Select& options(O... opts) {
     (this->spec_.options.push_back(std::move(opts)), ...);
@@ -273,9 +288,17 @@ Select<T> select() {
 template <class... Ts>
 class RowSelect : public QueryBuilder<RowSelect<Ts...>> {
  public:
+  static std::type_index entity() { return typeid(void); }
   explicit RowSelect(std::vector<sql::Expr> columns) {
     this->spec_.columns = std::move(columns);
     this->spec_.column_types = {column_traits<detail::value_of<Ts>>::type...};
+  }
+  // (SELECT ...) as a value, correlated to the query it is used in; NULL when it
+  // finds no row: select(&Author::name, select(count(&Book::id)).where(col(&Book::author_id)
+  // == col(&Author::id)).scalar_subquery()).
+  auto scalar_subquery() const requires(sizeof...(Ts) == 1) {
+    return Expression<std::optional<detail::value_of<Ts>...>>(
+        this->subquery(SubqueryExpression::Kind::scalar));
   }
   // The first FROM entry: the model (or alias) the joins start from.
   template <class M>
@@ -291,6 +314,12 @@ class RowSelect : public QueryBuilder<RowSelect<Ts...>> {
     return *this;
   }
 };
+
+// EXISTS (query): relate::exists(select<Book>().where(...)).
+template <class Q>
+Condition exists(const Q& query) requires requires { query.exists(); } {
+  return query.exists();
+}
 
 // select(&Author::name, count(&Book::id)): members and expressions.
 template <class... X>

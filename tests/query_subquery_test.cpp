@@ -1,0 +1,118 @@
+// Subqueries in ORM queries, as SQLAlchemy 2.0's: IN (select ...), NOT IN, a scalar
+// subquery in the select list or a condition, and EXISTS; correlated to the query
+// around them when they name a model they do not select from.
+#include "catalog_test.hpp"
+
+namespace query_subquery_test {
+
+using catalog::Author;
+using catalog::Book;
+using relate::col;
+using relate::select;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+class QuerySubqueryTest : public catalog::CatalogTest {};
+
+TEST_P(QuerySubqueryTest, InASubqueryFiltersOnItsRowsInOneStatement) {
+  relate::Session session(engine, md);
+  auto authors =
+      session
+          .scalars(select<Author>()
+                       .where(col(&Author::id).in(
+                           select(&Book::author_id).where(col(&Book::year) == 2019)))
+                       .order_by(&Author::name))
+          .all();
+  EXPECT_THAT(names(authors), ElementsAre("Ann", "Bob"));
+  ASSERT_EQ(statements.size(), 1u);
+  EXPECT_THAT(statements[0], HasSubstr(" IN (SELECT "));
+}
+
+TEST_P(QuerySubqueryTest, NotInASubqueryKeepsTheOtherRows) {
+  relate::Session session(engine, md);
+  auto authors =
+      session.scalars(select<Author>().where(col(&Author::id).not_in(select(&Book::author_id))))
+          .all();
+  EXPECT_THAT(names(authors), ElementsAre("Cy"));
+}
+
+TEST_P(QuerySubqueryTest, ACorrelatedScalarSubqueryCountsPerRow) {
+  relate::Session session(engine, md);
+  auto rows = session
+                  .execute(select(&Author::name,
+                                  select(relate::count(&Book::id))
+                                      .where(col(&Book::author_id) == col(&Author::id))
+                                      .scalar_subquery())
+                               .order_by(&Author::name))
+                  .all();
+  using Row = std::tuple<std::string, std::optional<std::int64_t>>;
+  EXPECT_THAT(rows, ElementsAre(Row{"Ann", 3}, Row{"Bob", 1}, Row{"Cy", 0}));
+  ASSERT_EQ(statements.size(), 1u);
+}
+
+TEST_P(QuerySubqueryTest, AScalarSubqueryComparesInACondition) {
+  // Books dearer than the average book (12.1875).
+  relate::Session session(engine, md);
+  auto books =
+      session
+          .scalars(select<Book>().where(col(&Book::price) >
+                                        select(relate::avg(&Book::price)).scalar_subquery()))
+          .all();
+  EXPECT_THAT(names(books), ElementsAre("Zoo"));
+}
+
+TEST_P(QuerySubqueryTest, AScalarSubqueryWithoutARowIsNull) {
+  relate::Session session(engine, md);
+  auto rows = session
+                  .execute(select(&Author::name, select(&Book::title)
+                                                     .where(col(&Book::author_id) == col(&Author::id))
+                                                     .where(col(&Book::year) < 1970)
+                                                     .scalar_subquery())
+                               .order_by(&Author::name))
+                  .all();
+  using Row = std::tuple<std::string, std::optional<std::string>>;
+  EXPECT_THAT(rows,
+              ElementsAre(Row{"Ann", "Dune"}, Row{"Bob", std::nullopt}, Row{"Cy", std::nullopt}));
+}
+
+TEST_P(QuerySubqueryTest, ExistsOfACorrelatedQuery) {
+  relate::Session session(engine, md);
+  const auto recent = select<Book>().where(col(&Book::author_id) == col(&Author::id) &&
+                                           col(&Book::year) > 2000);
+  auto with = session.scalars(select<Author>().where(recent.exists()).order_by(&Author::name))
+                  .all();
+  EXPECT_THAT(names(with), ElementsAre("Ann", "Bob"));
+  auto without = session.scalars(select<Author>().where(!relate::exists(recent))).all();
+  EXPECT_THAT(names(without), ElementsAre("Cy"));
+  ASSERT_EQ(statements.size(), 2u);
+  EXPECT_THAT(statements[0], HasSubstr("EXISTS (SELECT 1 FROM \"books\""));
+}
+
+TEST_P(QuerySubqueryTest, InASubqueryWithALimitWorksOnEveryBackend) {
+  // MySQL and MariaDB refuse LIMIT in an IN subquery: Relate wraps it in a derived
+  // table there.
+  relate::Session session(engine, md);
+  auto books = session
+                   .scalars(select<Book>()
+                                .where(col(&Book::id).in(
+                                    select(&Book::id).order_by(relate::desc(&Book::price)).limit(2)))
+                                .order_by(&Book::title))
+                   .all();
+  EXPECT_THAT(names(books), ElementsAre("Emma", "Zoo"));
+}
+
+TEST_P(QuerySubqueryTest, AMemberOfAModelNeitherQuerySelectsFromIsAnArgumentError) {
+  relate::Session session(engine, md);
+  try {
+    session.scalars(select<Book>().where(
+                        col(&Book::id).in(select(&Book::id).where(col(&catalog::Tag::name) == "x"))))
+        .all();
+    FAIL() << "expected relate::ArgumentError";
+  } catch (const relate::ArgumentError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("catalog::Tag::name"));
+  }
+}
+
+RELATE_ON_EVERY_BACKEND(QuerySubqueryTest);
+
+}  // namespace query_subquery_test
