@@ -112,6 +112,15 @@ def _expunge_cascaded_deleted(step):
         where != f"#{step.tokens[1]}.state" for where, r, q in step.found)
 
 
+def _refused_partway(step):
+    """refused-changes-nothing: both sides refused the operation, and SQLAlchemy had
+    changed objects before it raised; Relate changed nothing."""
+    return step.verb in ("new", "add", "link", "unlink", "clear", "delete") and \
+        _error(step.relate["result"], "") and _error(step.sqlalchemy["result"], "") and \
+        step.relate["result"].get("err") == step.sqlalchemy["result"].get("err") and \
+        all(where != "result" for where, _r, _q in step.found)
+
+
 KNOWN = [
     KnownDifference(
         "no-autoflush",
@@ -362,6 +371,15 @@ KNOWN = [
         "outside, as SQLAlchemy 2.0 does; SQLAlchemy 1.4's cascade_backrefs brings it in.",
         "Every relationship of the SQLAlchemy models gets cascade_backrefs=False "
         "(configure_models), SQLAlchemy 2.0's behaviour."),
+    KnownDifference(
+        "refused-changes-nothing",
+        "docs/sqlalchemy.md, 'A refused operation changes nothing': Relate checks what "
+        "an add, link or remove and its cascade would do before changing anything; "
+        "SQLAlchemy raises partway, and what it did before (an object added, a link "
+        "made) stays.",
+        "Where both sides refuse an operation with the same error and differ in what "
+        "the operation left, the sequence stops.",
+        stop=_refused_partway),
     KnownDifference(
         "identity-map-holds",
         "docs/sqlalchemy.md, 'Memory is owned by object graphs': a Session holds its "

@@ -260,19 +260,30 @@ class SqlAlchemyEmulation:
             if o is not None and inspect(o).transient and any(o is x for x in expunged):
                 self.runner.add_alone(o)
 
+    @staticmethod
+    def is_reference(obj, key):
+        return inspect(obj).mapper.relationships[key].direction.name == "MANYTOONE"
+
     def orphaned_outside(self, obj, key):
         """A harness correction for SQLAlchemy: taking a pending child out of a
         delete-orphan collection of a parent outside the Session marks it so that the
         flush expunges it (an orphan); SQLAlchemy does so for a collection, not for a
-        one-to-one's scalar attribute. Relate treats both alike."""
+        one-to-one's scalar attribute. Relate treats both alike, from either side of the
+        pair (for the child's side, `obj.key` is its reference, set to None next)."""
         state = inspect(obj)
         rel = state.mapper.relationships[key]
+        if rel.direction.name == "MANYTOONE":
+            # From the child's side (unlink only): the parent it leaves lets go of it.
+            parent = state.dict.get(key)
+            if parent is not None and rel.back_populates:
+                self.orphaned_outside(parent, rel.back_populates)
+            return
         if rel.uselist or rel.direction.name != "ONETOMANY" or not rel.cascade.delete_orphan:
             return
         if state.session_id is not None:
             return
         old = state.dict.get(key)
-        if old is not None and inspect(old).pending:
+        if old is not None and (inspect(old).pending or inspect(old).transient):
             inspect(old)._orphaned_outside_of_session = True
 
     # ---- the Session's operations ----

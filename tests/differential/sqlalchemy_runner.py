@@ -263,7 +263,8 @@ class Runner:
             return None  # (assigning the value a one<> holds does nothing)
         else:
             self.emulation.known_back(obj, rel, target)
-            self.emulation.orphaned_outside(obj, rel)
+            if not self.emulation.is_reference(obj, rel):  # the child is re-parented
+                self.emulation.orphaned_outside(obj, rel)
             old = self.emulation.old_one_to_one_child(obj, rel, target)
             setattr(obj, rel, target)
             self.emulation.let_go(old, rel, target)
