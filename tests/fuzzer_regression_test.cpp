@@ -531,6 +531,28 @@ TEST_P(FuzzerRegressionTest, AnObjectExpungedAfterItsInsertHasNoRowOnceAFlushFai
   EXPECT_EQ(count_rows("tags"), 0);
 }
 
+TEST_P(FuzzerRegressionTest, AnObjectAFlushDeletedAndExpungedCannotComeBackUntilARollback) {
+  // Long run, seed 307052: remove() took the expunged object back as persistent, to
+  // delete a row this transaction had deleted already.
+  relate::Session s(engine, md);
+  auto t = tag("sn2");
+  t->id = 1002;
+  s.add(t);
+  s.commit();
+  s.remove(t);
+  s.flush();
+  s.expunge(t);
+  EXPECT_EQ(t.state()->status(), ObjectStatus::detached);
+  EXPECT_THROW(s.remove(t), relate::InvalidRequestError);
+  EXPECT_THROW(s.add(t), relate::InvalidRequestError);
+  EXPECT_EQ(t.state()->status(), ObjectStatus::detached);
+  s.rollback();  // the row is back
+  s.add(t);
+  EXPECT_EQ(t.state()->status(), ObjectStatus::persistent);
+  s.commit();
+  EXPECT_EQ(count_rows("tags"), 1);
+}
+
 TEST_P(FuzzerRegressionTest, RemovingAParentBringsInADetachedChildQueuedOnItsUnloadedChildren) {
   // N19: remove() looked at loaded children only; the flush then left the detached
   // child, linked while the collection was unloaded, out of the delete cascade.

@@ -196,7 +196,8 @@ void SessionImpl::check_attachable(const InstanceState& s, const Mapper& mapper)
   }
   if (s.was_deleted()) {
     throw InvalidRequestError("cannot add this " + name +
-                              ": its row was deleted and the deletion committed");
+                              ": its row was deleted (by a flush of this transaction, or "
+                              "committed)");
   }
   if (s.mapper() != &mapper && s.status() != ObjectStatus::transient && s.mapper()) {
     throw InvalidRequestError("cannot add a " + std::string(s.mapper()->name()) +
@@ -322,6 +323,9 @@ void SessionImpl::expunge(InstanceState& s) {
   if (s.status() == ObjectStatus::persistent || s.status() == ObjectStatus::deleted) {
     if (!s.committed().empty()) identity_remove(key_of(s), &s);
   }
+  // Detached, it remembers that a flush deleted its row, as SQLAlchemy's was_deleted:
+  // no Session takes it back unless this transaction rolls back.
+  if (s.status() == ObjectStatus::deleted) InstanceAccess::was_deleted(s) = true;
   // Its journal entry stays: one added again comes back to its state before the
   // transaction, and one left outside that this transaction inserted has no row once
   // the transaction rolls back (restore_transaction_state).

@@ -29,6 +29,10 @@ void SessionImpl::restore_transaction_state(GeneratedKeys keys) {
       InstanceAccess::committed(*state) = RowSnapshot();
       take_back_key(*state, saved, keys);
     }
+    // Deleted by this transaction and expunged since: the row is back.
+    if (!state->session() && saved.status == ObjectStatus::persistent) {
+      InstanceAccess::was_deleted(*state) = false;
+    }
     if (state->session() != this) continue;
     if (!state->committed().empty()) identity_remove(key_of(*state), state);
     InstanceAccess::status(*state) = saved.status;

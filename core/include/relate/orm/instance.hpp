@@ -81,8 +81,9 @@ class RELATE_API InstanceState {
   const Mapper* mapper() const { return mapper_; }
   SessionImpl* session() const { return session_; }
   ObjectStatus status() const { return status_; }
-  // Its row was deleted and the deletion committed (SQLAlchemy's was_deleted): no
-  // Session takes it back.
+  // Its row was deleted and the deletion committed, or a flush deleted it and it was
+  // expunged since (SQLAlchemy's was_deleted): no Session takes it back (unless the
+  // transaction that deleted it rolls back).
   bool was_deleted() const { return was_deleted_; }
   // Taken out of a delete-orphan relationship of a parent outside its Session (or
   // before it joined one), and given no parent since: a flush does not insert it
