@@ -553,6 +553,26 @@ TEST_P(FuzzerRegressionTest, AnObjectAFlushDeletedAndExpungedCannotComeBackUntil
   EXPECT_EQ(count_rows("tags"), 1);
 }
 
+TEST_P(FuzzerRegressionTest, ABadgeMovingToANewOwnerFreesItsKeyBeforeANewBadgeTakesIt) {
+  // Long run, seed 309204: the UPDATE moving the badge to the new owner waited for the
+  // INSERTs of badges, and the new badge of the old owner failed on the unique key.
+  relate::Session s(engine, md);
+  auto first = owner("so1");
+  auto b = badge("sc2");
+  b->owner = first;
+  s.add(b);
+  s.commit();
+  auto second = owner("so6");
+  second->badge = b;
+  s.add(second);
+  auto next = badge("sc7");
+  next->owner = first;
+  s.add(next);
+  s.commit();
+  EXPECT_EQ(rows("SELECT code, owner_id FROM badges ORDER BY code"),
+            (Rows{{"sc2", std::to_string(*second->id)}, {"sc7", std::to_string(*first->id)}}));
+}
+
 TEST_P(FuzzerRegressionTest, RemovingAParentBringsInADetachedChildQueuedOnItsUnloadedChildren) {
   // N19: remove() looked at loaded children only; the flush then left the detached
   // child, linked while the collection was unloaded, out of the delete cascade.

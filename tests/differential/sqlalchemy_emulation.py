@@ -264,6 +264,15 @@ class SqlAlchemyEmulation:
     def is_reference(obj, key):
         return inspect(obj).mapper.relationships[key].direction.name == "MANYTOONE"
 
+    def parent_lets_go_outside(self, obj, key, target):
+        """The same correction, for a child `obj` outside the Session that takes
+        `target` as its parent (`obj.key = target`): the child target held under a
+        one-to-one delete-orphan is let go of while target stays outside."""
+        rel = inspect(obj).mapper.relationships[key]
+        if rel.direction.name == "MANYTOONE" and rel.back_populates and \
+                inspect(obj).session_id is None and target is not None:
+            self.orphaned_outside(target, rel.back_populates)
+
     def orphaned_outside(self, obj, key):
         """A harness correction for SQLAlchemy: taking a pending child out of a
         delete-orphan collection of a parent outside the Session marks it so that the

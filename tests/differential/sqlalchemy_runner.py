@@ -223,6 +223,7 @@ class Runner:
         self._register(int(h), obj)
         for rel, target in links:
             if target in self.objects:
+                self.emulation.parent_lets_go_outside(obj, rel, self.objects[target])
                 old = self.emulation.old_one_to_one_child(obj, rel, self.objects[target])
                 setattr(obj, rel, self.objects[target])
                 self.emulation.let_go(old, rel, self.objects[target])
@@ -263,7 +264,9 @@ class Runner:
             return None  # (assigning the value a one<> holds does nothing)
         else:
             self.emulation.known_back(obj, rel, target)
-            if not self.emulation.is_reference(obj, rel):  # the child is re-parented
+            if self.emulation.is_reference(obj, rel):
+                self.emulation.parent_lets_go_outside(obj, rel, target)
+            else:
                 self.emulation.orphaned_outside(obj, rel)
             old = self.emulation.old_one_to_one_child(obj, rel, target)
             setattr(obj, rel, target)

@@ -54,9 +54,13 @@ void UnitOfWork::switch_rows() {
 }
 
 void UnitOfWork::find_rows_after_inserts() {
+  // Only along self-referential relationships: a parent in another table is inserted by
+  // an earlier action of the flush plan, and an UPDATE held back behind the INSERTs of
+  // its own table could meet a unique key that it was to free (a one-to-one moving).
   for (InstanceState* s : s_.new_) {
     for (const RelationshipProperty* rel : s->mapper()->relationships()) {
       if (rel->direction() != RelationshipDirection::one_to_many) continue;
+      if (&rel->target() != s->mapper()) continue;
       const RelationshipAttribute& attr = rel->attribute(s->object());
       for (std::size_t i = 0; attr.is_loaded() && i < attr.raw_size(); ++i) {
         after_inserts_.insert(attr.raw_at(i));
@@ -66,7 +70,7 @@ void UnitOfWork::find_rows_after_inserts() {
   for (const auto& [m, states] : persistent_) {
     for (InstanceState* s : states) {
       for (const RelationshipProperty* rel : m->relationships()) {
-        if (rel->direction() != RelationshipDirection::many_to_one) continue;
+        if (rel->direction() != RelationshipDirection::many_to_one || &rel->target() != m) continue;
         const RelationshipAttribute& attr = rel->attribute(s->object());
         if (attr.is_loaded() && attr.raw_size() &&
             attr.raw_at(0)->status() == ObjectStatus::pending) {

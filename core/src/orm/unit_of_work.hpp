@@ -104,9 +104,9 @@ class UnitOfWork {
   // key; the deleted object's row is then neither deleted nor mirrored.
   void switch_rows();
   bool switching(const InstanceState* state) const { return switching_.count(state) != 0; }
-  // Persistent rows whose new foreign key comes from a row this flush inserts: they
-  // are updated after their mapper's inserts, the others before (releasing a unique
-  // key a new row takes).
+  // Persistent rows whose new foreign key comes from a row of their own table this
+  // flush inserts (self-referential): they are updated after their mapper's inserts,
+  // the others before (releasing a unique key a new row takes).
   void find_rows_after_inserts();
 
   // persistence.cpp: the statements that write rows.
