@@ -23,15 +23,19 @@ void SessionImpl::restore_transaction_state(GeneratedKeys keys) {
   const std::vector<std::pair<InstanceState*, Saved>> entries(journal_.begin(), journal_.end());
   journal_.clear();
   for (const auto& [state, saved] : entries) {
-    if (!state->session() && saved.status == ObjectStatus::pending) {
-      // Inserted by this transaction and expunged since: the row is gone with it.
-      InstanceAccess::status(*state) = ObjectStatus::transient;
-      InstanceAccess::committed(*state) = RowSnapshot();
-      take_back_key(*state, saved, keys);
-    }
-    // Deleted by this transaction and expunged since: the row is back.
-    if (!state->session() && saved.status == ObjectStatus::persistent) {
-      InstanceAccess::was_deleted(*state) = false;
+    if (!state->session()) {
+      // Expunged since: its members stay as they show, its row is as it was before the
+      // transaction. Inserted by it: no row (transient). Otherwise the row is back, as
+      // last committed (a change flushed since is written again once it is added).
+      if (saved.status == ObjectStatus::pending) {
+        InstanceAccess::status(*state) = ObjectStatus::transient;
+        InstanceAccess::committed(*state) = RowSnapshot();
+        take_back_key(*state, saved, keys);
+      } else {
+        InstanceAccess::committed(*state) = saved.committed;
+        InstanceAccess::was_deleted(*state) = false;
+      }
+      continue;
     }
     if (state->session() != this) continue;
     if (!state->committed().empty()) identity_remove(key_of(*state), state);
