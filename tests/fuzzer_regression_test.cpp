@@ -591,6 +591,23 @@ TEST_P(FuzzerRegressionTest, AChangeFlushedBeforeAnExpungeIsWrittenAgainAfterARo
   EXPECT_EQ(rows("SELECT name FROM tags"), (Rows{{"sn7"}}));
 }
 
+TEST_P(FuzzerRegressionTest, ABadgeItsNewOwnerLetGoOfIsDeletedAfterTheOwnerLeaves) {
+  // Long run, seed 312431: the orphan was known only from the owner's history, and the
+  // owner, pending, left the Session before the flush; the badge's row stayed.
+  relate::Session s(engine, md);
+  auto b = badge("sc2");
+  s.add(b);
+  s.commit();
+  auto o = owner("so11");
+  o->badge = b;
+  s.add(o);
+  o->badge = nullptr;
+  s.remove(o);  // pending: it leaves the Session
+  s.commit();
+  EXPECT_EQ(count_rows("badges"), 0);
+  EXPECT_EQ(count_rows("owners"), 0);
+}
+
 TEST_P(FuzzerRegressionTest, RemovingAParentBringsInADetachedChildQueuedOnItsUnloadedChildren) {
   // N19: remove() looked at loaded children only; the flush then left the detached
   // child, linked while the collection was unloaded, out of the delete cascade.

@@ -379,8 +379,9 @@ void RelationshipAttribute::unlink_back(InstanceState* item) {
   back->raw_clear();
   back->loaded_ = true;
   if (item_is_child) {
-    back->modified_ = true;
-    note(item, *back);
+    // The child's own history says it left (a persistent orphan is found from it even
+    // when its parent leaves the Session before the flush).
+    back->record_change(Change::remove, owner_);
     return;
   }
   // A one-to-one parent lost its child: an orphan, as for a collection.
