@@ -216,11 +216,20 @@ void RelationshipAttribute::set_loaded(const std::vector<InstanceState*>& rows) 
   }
   loaded_ = true;
   if (!changes_ || changes_->pending.empty()) return;
+  // A many-to-many keeps the history of both sides (the flush nets them): what was
+  // queued and changes the loaded rows is history here too, so that a later change on
+  // this side nets with it.
+  const bool link_history = property_ && property_->direction() == RelationshipDirection::many_to_many;
   for (auto& [change, item] : changes_->pending) {
     // A queued append of an object whose row a flush deleted since is void.
     const bool gone = item->was_deleted() || item->status() == ObjectStatus::deleted;
-    if (change == Change::append && !gone && !raw_contains(item)) raw_append(item);
-    if (change == Change::remove) raw_remove(item);
+    if (change == Change::append && !gone && !raw_contains(item)) {
+      raw_append(item);
+      if (link_history) record_change(Change::append, item);
+    }
+    if (change == Change::remove && raw_remove(item) && link_history) {
+      record_change(Change::remove, item);
+    }
   }
   changes_->pending.clear();
   trim_changes();
