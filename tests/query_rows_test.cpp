@@ -174,6 +174,15 @@ TEST_P(QueryRowsTest, ANullIntoANonOptionalResultIsADataErrorNamingTheColumn) {
   }
   EXPECT_THROW(session.scalar(select(&Book::year).where(col(&Book::year) > 3000)),
                relate::NoResultFound);
+  // Cy has no book: the outer join gives NULL for a title, read as std::string.
+  try {
+    session.execute(select(&Author::name, col(&Book::title))
+                        .outerjoin(&Author::books)
+                        .where(col(&Author::name) == "Cy"));
+    FAIL() << "expected relate::DataError";
+  } catch (const relate::DataError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("column 2 of the result is NULL"));
+  }
 }
 
 TEST_P(QueryRowsTest, ValuesAreBoundNeverSpliced) {
