@@ -39,6 +39,9 @@ class SqlAlchemyEmulation:
         # database's ON DELETE CASCADE removed in this transaction (reported deleted),
         # and every object ever removed so (left out of relationships).
         self.cascaded = {}
+        # on-delete-mirrored objects expunged since: their rows come back with a
+        # rollback (SQLAlchemy's _deleted mark goes then).
+        self.cascaded_expunged = {}
         self.gone = set()
         self._left = set()  # deleted-leave-relationships: already taken out
         self._readded = []  # failed-flush-restores: put back in the Session as pending
@@ -303,7 +306,8 @@ class SqlAlchemyEmulation:
         if state.pending:  # remove-pending-expunges (and expunge-no-cascade)
             self.runner.expunge_alone(obj)
             return None
-        if state.deleted:
+        if state.deleted or id(obj) in self.cascaded:
+            # (on-delete-mirrored: deleted in Relate's Session, as by a flush.)
             # A harness correction for SQLAlchemy: its delete() of an object a flush
             # already deleted corrupts its state (the next commit inserts no new
             # object, and rollback() raises 'is not persisted'); Relate, as
@@ -311,12 +315,12 @@ class SqlAlchemyEmulation:
             return None
         if state.detached and state.was_deleted:
             # A harness correction for SQLAlchemy: its delete() of an object whose
-            # deletion was committed attaches it again, marked for a second DELETE of
+            # deletion was committed (or flushed, and expunged since) attaches it again, marked for a second DELETE of
             # a row that is gone, where its add() refuses such an object ('has been
             # deleted'); Relate refuses both.
             from sqlalchemy.exc import InvalidRequestError
-            raise InvalidRequestError("emulated: the object has been deleted (its deletion "
-                                      "was committed)")
+            raise InvalidRequestError("emulated: the object has been deleted (by a flush, "
+                                      "or committed)")
         self._refuse_deleted_in_delete_cascade(obj)
         before = self.unloaded()
         with self.tolerant_loads():
@@ -360,12 +364,19 @@ class SqlAlchemyEmulation:
                     todo.extend(c for c in (list(value) if r.uselist else [value])
                                 if c is not None)
 
+    def _rows_back(self):
+        """on-delete-mirrored: the transaction's deletions are undone; the objects
+        expunged since are not deleted any more."""
+        for o in self.cascaded_expunged.values():
+            inspect(o)._deleted = False
+        self.cascaded_expunged = {}
+
     def expunge(self, obj):
         failed = self.before_failure is not None
         if id(obj) in self.cascaded:
             # on-delete-mirrored: in Relate's Session until commit (deleted), out of
             # SQLAlchemy's already: expunged, it is detached on both sides.
-            del self.cascaded[id(obj)]
+            self.cascaded_expunged[id(obj)] = self.cascaded.pop(id(obj))
             return
         if inspect(obj).session_id is None:
             self.session.expunge(obj)  # raises InvalidRequestError, as Relate's does
@@ -748,8 +759,10 @@ class SqlAlchemyEmulation:
                 state.committed_state.setdefault(key, original)
             state._modified_event(state.dict, None, None)
         # on-delete-mirrored: the objects the database's cascade removed are back.
+        self._rows_back()
         for o in self.cascaded.values():
             if not inspect(o).transient and o not in self.session:
+                inspect(o)._deleted = False
                 self.runner.add_alone(o)
         back = set(self.cascaded)
         self.cascaded = {}
@@ -813,6 +826,9 @@ class SqlAlchemyEmulation:
                 "WHERE " + where), params).first()
             if row is None:
                 self.runner.expunge_alone(obj)
+                # As SQLAlchemy leaves an object its flush deleted: no cascade or add()
+                # takes it back (Relate refuses such an object too).
+                state._deleted = True
                 self.cascaded[id(obj)] = obj
                 self.gone.add(id(obj))
                 continue
@@ -870,6 +886,7 @@ class SqlAlchemyEmulation:
         deleted = [inspect(o) for o in self.runner.objects.values() if inspect(o).deleted]
         InstanceState._detach_states(deleted, self.session)
         self.cascaded = {}
+        self.cascaded_expunged = {}  # deleted for good, as Relate's was_deleted
         self._end_transaction()
 
     def _written_as_they_show(self, objects):
@@ -911,7 +928,9 @@ class SqlAlchemyEmulation:
                         set_committed_value(o, key, value)
         self._expunged_after_failure = []
         self.before_failure = None
+        self._rows_back()
         for obj in self.cascaded.values():  # on-delete-mirrored: deletions are undone
+            inspect(obj)._deleted = False
             if not inspect(obj).transient:
                 self.runner.add_alone(obj)
         self.gone -= set(self.cascaded)
@@ -970,6 +989,9 @@ class SqlAlchemyEmulation:
         self._readded = []
         self._expunged_after_failure = []
         self.before_failure = None
+        self._rows_back()
+        for o in self.cascaded.values():
+            inspect(o)._deleted = False
         self.gone -= set(self.cascaded)
         self.cascaded = {}
         self._left = {k for k in self._left if k not in self._tx_deleted}
