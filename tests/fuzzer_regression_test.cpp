@@ -626,6 +626,24 @@ TEST_P(FuzzerRegressionTest, AManyToManyLinkMadeAndTakenOutFromTheOtherUnloadedS
   EXPECT_EQ(i->tags.size(), 0u);
 }
 
+TEST_P(FuzzerRegressionTest, AManyToManyLinkTakenOutAndMadeAgainThroughTheUnloadedSideStays) {
+  // The other half of seed 313348: the removal queued on the unloaded side was applied
+  // at its load without history, so making the link again there recorded an append
+  // alone, and the flush inserted a link row that was still there.
+  relate::Session s(engine, md);
+  auto i = item("sl3");
+  auto t = tag("sn5");
+  i->tags.push_back(t);
+  s.add(i);
+  s.commit();
+  s.rollback();  // expires both collections
+  i->tags.remove(t);
+  t->items.push_back(i);
+  s.commit();
+  EXPECT_EQ(count_rows("item_tags"), 1);
+  EXPECT_EQ(i->tags.size(), 1u);
+}
+
 TEST_P(FuzzerRegressionTest, RemovingAParentBringsInADetachedChildQueuedOnItsUnloadedChildren) {
   // N19: remove() looked at loaded children only; the flush then left the detached
   // child, linked while the collection was unloaded, out of the delete cascade.
