@@ -32,6 +32,9 @@ const MemberExpression* first_member(const sql::Expr& e) {
 
 std::string MemberExpression::describe() const { return member_text(member); }
 std::string SubqueryExpression::describe() const { return "a subquery"; }
+std::string RelationshipPredicate::describe() const {
+  return "the relationship " + member_text(relationship);
+}
 
 namespace detail {
 sql::Expr subquery(SubqueryExpression::Kind kind, const QuerySpec& spec, std::type_index entity,
@@ -39,12 +42,7 @@ sql::Expr subquery(SubqueryExpression::Kind kind, const QuerySpec& spec, std::ty
   return sql::make_node(sql::Deferred{std::make_shared<const SubqueryExpression>(
       kind, std::make_shared<const QuerySpec>(spec), entity, std::move(operand))});
 }
-}  // namespace detail
-std::string RelationshipPredicate::describe() const {
-  return "the relationship " + member_text(relationship);
-}
 
-namespace detail {
 std::uint64_t next_alias_id() {
   static std::atomic<std::uint64_t> next{0};
   return ++next;

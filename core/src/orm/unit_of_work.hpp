@@ -124,9 +124,8 @@ class UnitOfWork {
   std::size_t rows_per_insert(std::size_t columns);
   void save_persistent(InstanceState& state);
   void update(InstanceState& state);
-  // UPDATE of the columns whose values differ from `committed`, by its key; false
-  // when nothing differs (no statement).
-  // The UPDATE of the columns whose values differ from committed, keyed by its key.
+  // The UPDATE of the columns whose values differ from `committed`, keyed by its key
+  // (no values when nothing differs), and its execution, which checks the row count.
   sql::Update update_of(const Mapper& m, const RowSnapshot& committed,
                         const std::vector<Value>& values);
   void execute_update(const Mapper& m, const sql::Update& up);

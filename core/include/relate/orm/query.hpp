@@ -251,6 +251,8 @@ class QueryBuilder {
   // select<Author>().where(select<Book>().where(col(&Book::author_id) == col(&Author::id)).exists()).
   Condition exists() const { return Condition(subquery(SubqueryExpression::Kind::exists)); }
 
+  // This query as a node of another (what exists(), scalar_subquery() and
+  // Expression::in() build on).
   sql::Expr subquery(SubqueryExpression::Kind kind, sql::Expr operand = nullptr) const {
     return detail::subquery(kind, spec_, Derived::entity(), std::move(operand));
   }
