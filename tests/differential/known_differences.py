@@ -272,7 +272,9 @@ KNOWN = [
         "objects taken out of a relationship since the last flush stay where they are "
         "when its object joins a Session; SQLAlchemy's cascade also reaches them (what "
         "the relationship held at the last flush), so that its flush can delete orphans.",
-        "After new, link and add, the SQLAlchemy runner takes out again, without "
+        "The SQLAlchemy runner's save-update cascade walks the current values only "
+        "(RelationshipProperty.cascade_iterator), so a deleted object taken out is not "
+        "refused; after new, link and add, it also takes out again, without "
         "cascading, the objects the operation brought into the Session that no "
         "relationship (with save-update) of the Session's objects holds."),
     KnownDifference(

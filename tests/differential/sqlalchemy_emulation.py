@@ -12,6 +12,31 @@ from sqlalchemy.orm.attributes import NO_VALUE, set_committed_value
 from sqlalchemy.orm.state import InstanceState
 
 
+def _save_update_follows_current_values():
+    """cascade-skips-taken-out: SQLAlchemy's save-update cascade walks what a
+    relationship holds and what it held at the last flush (the attribute's
+    get_all_pending); Relate's walks what it holds. The cascade of every runner in this
+    process is made to walk the current value only, so an object taken out since the
+    last flush is neither brought into the Session nor refused (a deleted one raises
+    InvalidRequestError in _update_impl). The flush's dependency processors read the
+    history themselves and stay as they are."""
+    from sqlalchemy.orm import attributes
+    from sqlalchemy.orm.relationships import RelationshipProperty
+    original = RelationshipProperty.cascade_iterator
+    if getattr(original, "follows_current_values", False):
+        return
+
+    def cascade_iterator(self, type_, state, dict_, visited_states, halt_on=None):
+        if type_ != "save-update":
+            return original(self, type_, state, dict_, visited_states, halt_on)
+        # Any other cascade name but "delete" makes SQLAlchemy take the current
+        # value, without loading it.
+        return original(self, "save-update-current", state, dict_, visited_states,
+                        halt_on)
+    cascade_iterator.follows_current_values = True
+    RelationshipProperty.cascade_iterator = cascade_iterator
+
+
 def _plain_state(obj):
     from sqlalchemy_runner import state_name
     return state_name(obj)
@@ -23,6 +48,7 @@ class SqlAlchemyEmulation:
 
     def __init__(self, runner):
         self.runner = runner
+        _save_update_follows_current_values()
         # failed-flush-restores: id(object) -> (state, column values, marked, object)
         # from before the failed flush (states as Relate restores them), while the
         # Session waits for rollback().
