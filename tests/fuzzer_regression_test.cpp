@@ -691,6 +691,55 @@ TEST_P(FuzzerRegressionTest, TheSaveUpdateCascadeLeavesAChildTakenOutOfADetached
   EXPECT_EQ(count_rows("parts"), 0);
 }
 
+TEST_P(FuzzerRegressionTest, AnOwnerTakesANewBadgeWithoutDeletingOneThatNoLongerPointsAtIt) {
+  // Long run, seed 312277: a transient owner kept a badge across a rollback, whose
+  // reference was then read again as NULL. Giving the owner another badge recorded the
+  // stale one as its orphan, and the flush deleted a row that had no owner.
+  relate::Session s(engine, md);
+  auto kept = badge("sc3");
+  auto taken = badge("sc1");
+  s.add(kept);
+  s.add(taken);
+  s.commit();
+  auto o = owner("so10");
+  o->badge = kept;
+  s.rollback();  // expires kept->owner; o, transient, still holds kept
+  EXPECT_TRUE(kept->owner == nullptr);  // read again: the row has no owner
+  taken->owner = o;
+  s.commit();
+  EXPECT_EQ(kept.state()->status(), ObjectStatus::persistent);
+  EXPECT_EQ(rows("SELECT code, owner_id FROM badges ORDER BY code"),
+            (Rows{{"sc1", std::to_string(*o->id)}, {"sc3", "NULL"}}));
+}
+
+TEST_P(FuzzerRegressionTest, AnOwnerComesBackWithoutTheDeletedItemTakenOutOfItsItems) {
+  // Long run, seeds 306375, 308740, 308893, 313341 (docs/sqlalchemy.md, "The
+  // save-update cascade follows what relationships hold"): the cascade brings in what
+  // a relationship holds, so an item deleted and taken out of a detached owner's items
+  // does not stop the owner from coming back (SQLAlchemy's cascade reaches it and
+  // refuses).
+  relate::Session s(engine, md);
+  auto o = owner("so6");
+  auto other = owner("so7");
+  auto i = item("sl8");
+  i->owner = o;
+  s.add(o);
+  s.add(other);
+  s.commit();
+  s.close();
+  s.remove(i);
+  s.commit();
+  i->owner = other;  // takes it out of o's items
+  auto p = part("sl9");
+  p->owner = o;
+  s.add(p);
+  EXPECT_EQ(o.state()->status(), ObjectStatus::persistent);
+  EXPECT_EQ(i.state()->status(), ObjectStatus::detached);
+  s.commit();
+  EXPECT_EQ(count_rows("items"), 0);
+  EXPECT_EQ(count_rows("parts"), 1);
+}
+
 RELATE_ON_EVERY_BACKEND(FuzzerRegressionTest);
 
 }  // namespace

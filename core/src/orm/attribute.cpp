@@ -308,17 +308,24 @@ void RelationshipAttribute::link_back(InstanceState* item) {
   if (old == owner_ && back->loaded_) return;
   if (old && old != owner_) {
     RelationshipAttribute& old_side = property_->attribute(old->object());
+    bool old_held_item = false;  // the old one pointed back at the item
     if (!old_side.loaded_) {
       // Cancels an append queued there when the item moved to it unloaded.
       old_side.defer(Change::remove, item);
-    } else if (old_side.raw_remove(item) &&
-               (old_side.property()->uselist() ||
-                old_side.property()->direction() == RelationshipDirection::many_to_one)) {
+      old_held_item = one_to_one_parent && row_refers_to(*property_, *old, *item);
+    } else if (old_side.raw_remove(item)) {
+      old_held_item = true;
       // A collection lost the item, or a child its parent (its key is written); a
       // one-to-one parent whose child another parent took keeps no history of it.
-      old_side.record_change(Change::remove, item);
+      if (old_side.property()->uselist() ||
+          old_side.property()->direction() == RelationshipDirection::many_to_one) {
+        old_side.record_change(Change::remove, item);
+      }
     }
-    if (one_to_one_parent) {
+    // A one-to-one parent lets go of its old child only if that child still pointed
+    // back at it: one whose reference says otherwise (read again after a rollback, or
+    // moved) was not its child any more, and is no orphan of it.
+    if (one_to_one_parent && old_held_item) {
       back->record_change(Change::remove, old);
       // The parent the save-update cascade is bringing in is in this Session by then
       // (SQLAlchemy's cascade listener runs before its backref listener).
