@@ -197,8 +197,7 @@ void RelationshipAttribute::bind(InstanceState* owner, const RelationshipPropert
 bool RelationshipAttribute::left_since_flush(InstanceState& child) const {
   // The child's reference, when loaded, says where its row will point after the next
   // flush: a child that names another parent (or none) has left this one.
-  if (!owner_ || !property_ || property_->direction() != RelationshipDirection::one_to_many ||
-      !property_->uselist()) {
+  if (!owner_ || !property_ || property_->direction() != RelationshipDirection::one_to_many) {
     return false;
   }
   const RelationshipProperty* back = property_->back_populates();
