@@ -767,6 +767,31 @@ TEST_P(FuzzerRegressionTest, AnEagerLoadOfAnOwnerLeavesOutTheBadgeAnotherOwnerTo
   }
 }
 
+TEST_P(FuzzerRegressionTest, AnEagerLoadOfAnOwnerInMemoryLoadsItsItemsWithTheQueuedOne) {
+  // Long run, seed 312137 (docs/sqlalchemy.md, "Loads keep unflushed changes"): an
+  // eager load loads the unloaded collection of an object already in memory, with the
+  // item linked to it while it was unloaded; SQLAlchemy's leaves such a collection
+  // unloaded.
+  for (const char* strategy : {"joined", "selectin"}) {
+    SCOPED_TRACE(strategy);
+    relate::Session s(engine, md);
+    auto o = owner(std::string("so4-") + strategy);
+    s.add(o);
+    s.commit();
+    s.rollback();  // expires o->items
+    auto i = item("sg1");
+    i->owner = o;  // queued on the unloaded items
+    auto found = s.scalars(relate::select<Owner>()
+                               .where(relate::col(&Owner::id) == *o->id)
+                               .options(relate::load(&Owner::items, strategy)))
+                     .first();
+    ASSERT_TRUE(found == o);
+    s.close();
+    ASSERT_EQ(o->items.size(), 1u);  // loaded: a detached object's unloaded one throws
+    EXPECT_TRUE(o->items[0] == i);
+  }
+}
+
 RELATE_ON_EVERY_BACKEND(FuzzerRegressionTest);
 
 }  // namespace

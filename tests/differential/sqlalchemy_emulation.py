@@ -223,13 +223,17 @@ class SqlAlchemyEmulation:
         return {key: (list(p.added_items), list(p.deleted_items))
                 for key, p in inspect(obj)._pending_mutations.items()}
 
-    def requeue(self, obj, queued):
+    def requeue(self, obj, queued, eager=False):
         """loads-keep-unflushed-changes: SQLAlchemy's eager load of an object already
-        loaded drops the changes queued on its unloaded collections; its lazy load, and
-        Relate's every load, apply them."""
+        loaded drops the changes queued on its unloaded collections, or (when the queue
+        marked the collection changed) leaves the collection unloaded; its lazy load,
+        and Relate's every load, apply them. `eager`: the load was joined or selectin,
+        which loads such a collection in Relate."""
         from sqlalchemy.orm.collections import collection_adapter
         state = inspect(obj)
         for key, (added, removed) in queued.items():
+            if key not in state.dict and eager:
+                getattr(obj, key)  # the lazy load applies what is queued but removals
             if key not in state.dict:  # not loaded: the queue stays as it was
                 pending = state._get_pending_mutation(key)
                 for item in removed:
