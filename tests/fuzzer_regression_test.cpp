@@ -792,6 +792,32 @@ TEST_P(FuzzerRegressionTest, AnEagerLoadOfAnOwnerInMemoryLoadsItsItemsWithTheQue
   }
 }
 
+TEST_P(FuzzerRegressionTest, ASongTakenOutOfAPlaylistWhileItsKeyIsNullHoldsNoPlaylist) {
+  // Long run, seed 308007: the song's reference was unloaded and its key already NULL
+  // (the flush that deleted the playlist nulled it), so taking it out of the
+  // playlist's songs left the reference unloaded; once the song was detached, linking
+  // it again had to load it and threw DetachedInstanceError. A NULL key says what the
+  // reference holds: nothing.
+  relate::Session s(engine, md);
+  auto song = fresh<Song>();
+  song->title = "st1";
+  auto list = fresh<Playlist>();
+  list->name = "sn3";
+  list->songs.push_back(song);
+  s.add(list);
+  s.commit();
+  s.rollback();  // expires song->playlist and list->songs
+  s.remove(list);
+  s.commit();  // nulls the song's key; list keeps its songs
+  EXPECT_EQ(song->playlist_id, std::nullopt);
+  list->songs.remove(song);
+  s.remove(song);
+  s.commit();
+  song->playlist = list;  // both detached: nothing to load
+  EXPECT_TRUE(song->playlist == list);
+  EXPECT_EQ(count_rows("songs"), 0);
+}
+
 RELATE_ON_EVERY_BACKEND(FuzzerRegressionTest);
 
 }  // namespace

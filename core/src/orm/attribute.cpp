@@ -39,6 +39,14 @@ InstanceState* known_target(RelationshipAttribute& scalar, InstanceState& item) 
   return key.empty() ? nullptr : item.session()->lookup(rel->target(), key);
 }
 
+// The child's foreign key along the many-to-one `rel` is NULL (in its members now).
+bool no_foreign_key(const RelationshipProperty& rel, const InstanceState& child) {
+  for (const auto& pair : rel.column_pairs()) {
+    if (!rel.foreign_mapper().get(child.object(), pair.foreign).is_null()) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 bool row_refers_to(const RelationshipProperty& rel, const InstanceState& child,
@@ -390,7 +398,15 @@ void RelationshipAttribute::unlink_back(InstanceState* item) {
   const bool held = back->loaded_ ? back->raw_contains(owner_)
                                   : row_refers_to(b, item_is_child ? *item : *owner_,
                                                   item_is_child ? *owner_ : *item);
-  if (!held) return;
+  if (!held) {
+    // An unloaded reference whose foreign key is NULL is known to hold nothing: it is
+    // set so, as a load would (SQLAlchemy's backref sets it without looking).
+    if (!back->loaded_ && item_is_child && no_foreign_key(b, *item)) {
+      back->raw_clear();
+      back->loaded_ = true;
+    }
+    return;
+  }
   back->raw_clear();
   back->loaded_ = true;
   if (item_is_child) {
