@@ -818,6 +818,26 @@ TEST_P(FuzzerRegressionTest, ASongTakenOutOfAPlaylistWhileItsKeyIsNullHoldsNoPla
   EXPECT_EQ(count_rows("songs"), 0);
 }
 
+TEST_P(FuzzerRegressionTest, APlaylistAddedAgainAfterARollbackIsInsertedWithItsFavoriteSong) {
+  // Long run, seed 308453 (SQLAlchemy's own problem: findings.md, section I): the
+  // playlist keeps the favorite's key a rolled-back flush wrote; the flush inserts the
+  // song before a row names it.
+  relate::Session s(engine, md);
+  auto song = fresh<Song>();
+  song->title = "st3";
+  auto list = fresh<Playlist>();
+  list->name = "sn4";
+  list->favorite = song;
+  s.add(list);
+  s.flush();
+  s.rollback();  // both transient again, keys and favorite_song_id kept
+  s.add(list);
+  s.commit();
+  EXPECT_EQ(rows("SELECT p.name, s.title FROM playlists p JOIN songs s ON s.id = "
+                 "p.favorite_song_id"),
+            (Rows{{"sn4", "st3"}}));
+}
+
 RELATE_ON_EVERY_BACKEND(FuzzerRegressionTest);
 
 }  // namespace
