@@ -838,6 +838,27 @@ TEST_P(FuzzerRegressionTest, APlaylistAddedAgainAfterARollbackIsInsertedWithItsF
             (Rows{{"sn4", "st3"}}));
 }
 
+TEST_P(FuzzerRegressionTest, ABadgeARollbackLeftHoldingAnOwnerLetsGoWithoutOrphaningTheRealOne) {
+  // Long run, seed 303768 (SQLAlchemy's own problem: findings.md, section I; its flush
+  // deletes the real badge): the new badge, transient after the rollback, still names
+  // the owner; letting go of it must not touch the owner's unloaded badge.
+  relate::Session s(engine, md);
+  auto o = owner("so3");
+  auto real = badge("sc4");
+  real->owner = o;
+  s.add(real);
+  s.commit();
+  auto stale = badge("n");
+  stale->owner = o;  // takes o from real, for now
+  s.add(stale);
+  s.rollback();  // stale transient; o and real read again
+  stale->owner = nullptr;
+  s.commit();
+  EXPECT_EQ(real.state()->status(), ObjectStatus::persistent);
+  EXPECT_EQ(rows("SELECT code, owner_id FROM badges"),
+            (Rows{{"sc4", std::to_string(*o->id)}}));
+}
+
 RELATE_ON_EVERY_BACKEND(FuzzerRegressionTest);
 
 }  // namespace

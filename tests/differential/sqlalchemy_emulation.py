@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import inspect
 from sqlalchemy.exc import PendingRollbackError
-from sqlalchemy.orm.attributes import NO_VALUE, set_committed_value
+from sqlalchemy.orm.attributes import NO_VALUE, PASSIVE_NO_RESULT, set_committed_value
 from sqlalchemy.orm.state import InstanceState
 
 
@@ -305,6 +305,27 @@ class SqlAlchemyEmulation:
         if rel.direction.name == "MANYTOONE" and rel.back_populates and \
                 inspect(obj).session_id is None and target is not None:
             self.orphaned_outside(target, rel.back_populates)
+
+    def keep_unloaded_one_to_one(self, child, key, old_parent):
+        """A harness correction for SQLAlchemy: a child whose many-to-one (the back of a
+        one-to-one parent's one<>) lets go of `old_parent` sets the parent's unloaded
+        one<> to None without knowing what it held (the backref's pop), and the flush
+        then loads the row's child as the one removed and deletes it as an orphan, also
+        when that is another object: a child without a row (say transient after a
+        rollback) that still held the parent made the parent's real child an orphan.
+        Where the child has no row, the one<> stays unloaded, as in Relate."""
+        if old_parent is None or inspect(child).key is not None:
+            return
+        rel = inspect(child).mapper.relationships[key]
+        back = rel.back_populates
+        if rel.direction.name != "MANYTOONE" or not back:
+            return
+        parent = inspect(old_parent)
+        if parent.mapper.relationships[back].uselist or \
+                parent.committed_state.get(back) is not PASSIVE_NO_RESULT:
+            return
+        parent.dict.pop(back, None)
+        parent.committed_state.pop(back, None)
 
     def orphaned_outside(self, obj, key):
         """A harness correction for SQLAlchemy: taking a pending child out of a

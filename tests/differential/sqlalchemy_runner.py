@@ -274,8 +274,10 @@ class Runner:
             else:
                 self.emulation.orphaned_outside(obj, rel)
             old = self.emulation.old_one_to_one_child(obj, rel, target)
+            old_parent = value
             setattr(obj, rel, target)
             self.emulation.let_go(old, rel, target)
+            self.emulation.keep_unloaded_one_to_one(obj, rel, old_parent)
         self.emulation.after_link(self.expunged, obj, target)
 
     def op_unlink(self, h, rel, t):
@@ -287,10 +289,12 @@ class Runner:
                 return "absent"
             collection.remove(target)
             return "removed"
-        if self.emulation.load(obj, rel) is None:
+        old = self.emulation.load(obj, rel)
+        if old is None:
             return "absent"
         self.emulation.orphaned_outside(obj, rel)
         setattr(obj, rel, None)
+        self.emulation.keep_unloaded_one_to_one(obj, rel, old)
         return "removed"
 
     def op_clear(self, h, rel):
