@@ -859,6 +859,28 @@ TEST_P(FuzzerRegressionTest, ABadgeARollbackLeftHoldingAnOwnerLetsGoWithoutOrpha
             (Rows{{"sc4", std::to_string(*o->id)}}));
 }
 
+TEST_P(FuzzerRegressionTest, AJoinedLoadOfALoadedCollectionMakesNoObjectsThatBlockAnExpungedCopy) {
+  // Long run, seed 306217: the joined load of an owner whose parts were loaded made an
+  // object for the expunged part's row that nothing held but the identity map; the
+  // expunged part could then not come back (another object with the same key).
+  relate::Session s(engine, md);
+  auto o = owner("so1");
+  auto p = part("sl3");
+  p->owner = o;
+  s.add(p);
+  s.flush();
+  s.expunge(p);
+  auto found = s.scalars(relate::select<Owner>()
+                             .where(relate::col(&Owner::id) == *o->id)
+                             .options(relate::joinedload(&Owner::parts)))
+                   .first();
+  ASSERT_TRUE(found == o);
+  s.remove(p);  // the part comes back, to be deleted (it threw here)
+  EXPECT_EQ(p.state()->status(), ObjectStatus::persistent);
+  s.commit();
+  EXPECT_EQ(count_rows("parts"), 0);
+}
+
 RELATE_ON_EVERY_BACKEND(FuzzerRegressionTest);
 
 }  // namespace

@@ -155,6 +155,11 @@ InstanceState* load_instance(SessionImpl& session, const Mapper& mapper, Cursor&
   return session.instance_from_row(mapper, row, first_column, context);
 }
 
+InstanceState* existing_instance(SessionImpl& session, const Mapper& mapper, Cursor& row,
+                                 std::size_t first_column) {
+  return session.existing_from_row(mapper, row, first_column);
+}
+
 InstanceState* identity_lookup(SessionImpl& session, const Mapper& mapper,
                                const std::vector<Value>& key) {
   return session.lookup(mapper, key);

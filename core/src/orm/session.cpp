@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <functional>
+#include <optional>
 #include <relate/orm/attributes.hpp>
 #include <relate/orm/loader.hpp>
 #include <relate/orm/loading.hpp>
@@ -337,21 +338,43 @@ void SessionImpl::expunge(InstanceState& s) {
       s.committed().empty() ? ObjectStatus::transient : ObjectStatus::detached;
 }
 
+namespace {
+
+// The identity key of the row's object (columns from `first_column` on); nullopt when
+// its key columns are all NULL (no row on the outer side of a join).
+std::optional<IdentityKey> row_identity(const Mapper& mapper, Cursor& cursor,
+                                        std::size_t first_column) {
+  const auto& columns = mapper.columns();
+  IdentityKey key{&mapper, {}};
+  bool all_null = true;
+  for (std::size_t i : mapper.primary_key()) {
+    key.values.push_back(normalize(cursor.get(first_column + i), columns[i].column->type()));
+    all_null = all_null && key.values.back().is_null();
+  }
+  if (all_null) return std::nullopt;
+  return key;
+}
+
+}  // namespace
+
+InstanceState* SessionImpl::existing_from_row(const Mapper& mapper, Cursor& cursor,
+                                              std::size_t first_column) const {
+  std::optional<IdentityKey> key = row_identity(mapper, cursor, first_column);
+  if (!key) return nullptr;
+  auto it = identity_.find(*key);
+  return it == identity_.end() ? nullptr : it->second;
+}
+
 InstanceState* SessionImpl::instance_from_row(const Mapper& mapper, Cursor& cursor,
                                               std::size_t first_column,
                                               const std::shared_ptr<LoadContext>& context) {
   const auto& pk = mapper.primary_key();
   const auto& columns = mapper.columns();
-  IdentityKey key{&mapper, {}};
-  bool all_null = true;
-  for (std::size_t i : pk) {
-    key.values.push_back(normalize(cursor.get(first_column + i), columns[i].column->type()));
-    all_null = all_null && key.values.back().is_null();
-  }
-  if (all_null) return nullptr;
+  std::optional<IdentityKey> key = row_identity(mapper, cursor, first_column);
+  if (!key) return nullptr;
   // One hash for both the lookup and the new entry; the entry goes again if the row
   // cannot be loaded.
-  auto [entry, fresh] = identity_.try_emplace(std::move(key), nullptr);
+  auto [entry, fresh] = identity_.try_emplace(std::move(*key), nullptr);
   if (!fresh) return entry->second;
   const KeyValues& key_values = entry->first.values;
 

@@ -54,6 +54,10 @@ class SessionImpl {
   // columns are all NULL (the outer side of a join).
   InstanceState* instance_from_row(const Mapper& mapper, Cursor& cursor, std::size_t first_column,
                                    const std::shared_ptr<LoadContext>& context);
+  // The object the identity map holds for the row's key (columns from `first_column`
+  // on), or null; creates nothing.
+  InstanceState* existing_from_row(const Mapper& mapper, Cursor& cursor,
+                                   std::size_t first_column) const;
 
   InstanceState* lookup(const Mapper& mapper, const std::vector<Value>& key) const;
   // Puts `state` under `key`. An object that held the key before (its row was

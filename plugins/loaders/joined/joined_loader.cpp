@@ -39,7 +39,12 @@ class JoinedRows final : public RowLoader {
       last_ = &it->second;
     }
     const std::size_t loaded_before = context_->loaded.size();
-    InstanceState* child = load_instance(session_, rel_.target(), row, first_column_, context_);
+    // A parent whose relationship was loaded takes nothing from its rows: an object
+    // for a row would be held by nothing but the identity map (and keep a detached
+    // copy of the row from coming back). Objects already there get their own joins.
+    InstanceState* child =
+        last_->populate ? load_instance(session_, rel_.target(), row, first_column_, context_)
+                        : existing_instance(session_, rel_.target(), row, first_column_);
     if (!child) return;
     for (const auto& n : nested) n->process_row(*child, row);
     if (!last_->items.empty() && last_->items.back() == child) return;  // a nested join's row

@@ -68,6 +68,12 @@ RELATE_API InstanceState* load_instance(SessionImpl& session, const Mapper& mapp
                                         std::size_t first_column,
                                         const std::shared_ptr<LoadContext>& context);
 
+// The object the identity map already holds for the columns of `row` from
+// `first_column` on, or null; makes none (for a row whose new object nothing would
+// hold).
+RELATE_API InstanceState* existing_instance(SessionImpl& session, const Mapper& mapper,
+                                            Cursor& row, std::size_t first_column);
+
 // Loads `rel` for all `parents` (those whose relationship is unloaded) with one
 // statement per batch of at most `batch_size` parent keys (IN (...)); many-to-one
 // targets already in the identity map cost nothing. What selectin does.
