@@ -173,6 +173,8 @@ void wrap_for_limit(sql::Select& query, const Mapper& mapper, std::string& paren
   const std::string alias = "anon_1";
   auto inner = std::make_shared<sql::Select>(query);
   sql::Select outer = entity_select(mapper, alias);
+  outer.with = std::move(inner->with);  // WITH stays on the statement
+  inner->with.clear();
   outer.from.subquery = inner;
   for (const auto& o : inner->order_by) {
     sql::Expr e = o.expr;

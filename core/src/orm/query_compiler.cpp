@@ -1,7 +1,9 @@
 #include "query_compiler.hpp"
 
 #include <relate/errors.hpp>
+#include <algorithm>
 #include <relate/metadata.hpp>
+#include <relate/orm/cte.hpp>
 #include <relate/orm/loading.hpp>
 #include <relate/orm/relationship.hpp>
 #include <relate/schema.hpp>
@@ -49,13 +51,25 @@ std::uint64_t next_alias_id() {
 }
 }  // namespace detail
 
-QueryCompiler::QueryCompiler(const MetaData& metadata, const QueryCompiler* outer)
-    : metadata_(metadata), outer_(outer) {}
+QueryCompiler::QueryCompiler(const MetaData& metadata, const QueryCompiler* outer,
+                             const QueryCompiler* statement)
+    : metadata_(metadata), outer_(outer), statement_(statement) {}
+
+const QueryCompiler& QueryCompiler::root() const {
+  const QueryCompiler* at = this;
+  while (at->outer_ || at->statement_) at = at->outer_ ? at->outer_ : at->statement_;
+  return *at;
+}
 
 sql::Select QueryCompiler::entity_query(const Mapper& mapper, const QuerySpec& spec) {
   sql::Select query = entity_select(mapper);
-  from(query, mapper, 0);
+  if (spec.select_from && *spec.select_from != mapper.type()) {
+    throw ArgumentError("select<" + std::string(mapper.name()) +
+                        ">().select_from(): the alias is of another model");
+  }
+  from(query, mapper, spec.select_from_alias, spec.select_from_cte.definition);
   clauses(query, spec);
+  finish(query);
   return query;
 }
 
@@ -74,7 +88,8 @@ sql::Select QueryCompiler::row_query(const QuerySpec& spec) {
 sql::Select QueryCompiler::row_select(const QuerySpec& spec) {
   sql::Select query;
   if (spec.select_from) {
-    from(query, mapper_of(*spec.select_from, "select_from()"), spec.select_from_alias);
+    from(query, mapper_of(*spec.select_from, "select_from()"), spec.select_from_alias,
+         spec.select_from_cte.definition);
   } else {
     const MemberExpression* first = nullptr;
     for (const auto& c : spec.columns) {
@@ -85,21 +100,61 @@ sql::Select QueryCompiler::row_select(const QuerySpec& spec) {
           "a select of expressions that name no model member needs select_from<Model>() to "
           "say what it selects from");
     }
-    from(query, mapper_of(first->member.model, first->describe()), first->alias);
+    const std::shared_ptr<const CteDefinition> cte = first->cte.lock();
+    if (first->of_cte && !cte) {
+      throw ArgumentError("the query selects " + first->describe() +
+                          " of a CTE that no longer exists: keep the Cte until the query "
+                          "has run, or select_from() it");
+    }
+    from(query, mapper_of(first->member.model, first->describe()), first->alias, cte.get());
   }
   clauses(query, spec);
   for (const auto& c : spec.columns) query.columns.push_back(resolve(c));
+  finish(query);
   return query;
 }
 
 sql::Expr QueryCompiler::table_expression(const Mapper& mapper, const sql::Expr& e) {
   if (!find_source(mapper.type(), 0)) add_source(mapper, 0);
-  return resolve(e);
+  sql::Expr out = resolve(e);
+  if (!with_.empty()) {
+    throw ArgumentError("a bulk UPDATE or DELETE cannot refer to a CTE (" + with_.front().name +
+                        ") yet: select the keys first");
+  }
+  return out;
 }
 
-void QueryCompiler::from(sql::Select& query, const Mapper& root, std::uint64_t alias) {
-  const Source& s = add_source(root, alias);
-  query.from = sql::FromTable{&root.table(), s.sql_alias, nullptr};
+void QueryCompiler::finish(sql::Select& query) const {
+  if (&root() == this) query.with = with_;
+}
+
+void QueryCompiler::use_cte(const CteDefinition& cte) const {
+  const QueryCompiler& top = root();
+  auto& started = top.ctes_started_;
+  // Already a WITH entry, or its own recursive part referring to it.
+  if (std::find(started.begin(), started.end(), &cte) != started.end()) return;
+  started.push_back(&cte);
+  const Mapper& mapper = mapper_of(cte.entity, "a CTE");
+  sql::CommonTable entry;
+  entry.name = cte.name;
+  for (const auto& c : mapper.columns()) entry.columns.push_back(c.column);
+  // Each part is a SELECT of its own: it sees no outer query, and the CTEs it refers
+  // to become WITH entries before this one.
+  QueryCompiler anchor(metadata_, nullptr, &top);
+  entry.parts.push_back(std::make_shared<const sql::Select>(anchor.entity_query(mapper, cte.anchor)));
+  if (cte.recursive) {
+    QueryCompiler recursive(metadata_, nullptr, &top);
+    entry.parts.push_back(
+        std::make_shared<const sql::Select>(recursive.entity_query(mapper, *cte.recursive)));
+    entry.union_all = cte.union_all;
+  }
+  top.with_.push_back(std::move(entry));
+}
+
+void QueryCompiler::from(sql::Select& query, const Mapper& root, std::uint64_t alias,
+                         const CteDefinition* cte) {
+  const Source& s = add_source(root, alias, cte);
+  query.from = sql::FromTable{&root.table(), s.sql_alias, nullptr, cte != nullptr};
   if (!s.sql_alias.empty()) {
     for (auto& c : query.columns) {
       if (const auto* ref = std::get_if<sql::ColumnRef>(&c->v))
@@ -123,9 +178,10 @@ void QueryCompiler::clauses(sql::Select& query, const QuerySpec& spec) {
 void QueryCompiler::join(sql::Select& query, const JoinSpec& j) {
   if (!j.relationship) {
     const Mapper& target = mapper_of(j.target, "join()");
-    const Source& s = add_source(target, j.target_alias);
-    query.joins.push_back(
-        sql::Join{sql::FromTable{&target.table(), s.sql_alias, nullptr}, resolve(j.on), j.outer});
+    const Source& s = add_source(target, j.target_alias, j.target_cte.definition);
+    query.joins.push_back(sql::Join{
+        sql::FromTable{&target.table(), s.sql_alias, nullptr, s.cte != nullptr}, resolve(j.on),
+        j.outer});
     return;
   }
   const RelationshipPath& path = *j.relationship;
@@ -145,16 +201,18 @@ void QueryCompiler::join(sql::Select& query, const JoinSpec& j) {
                         std::string(rel.target().name()));
   }
   const std::string parent_alias = parent->sql_alias;  // add_source may move *parent
-  const Source& target = add_source(rel.target(), j.target_alias);
+  const Source& target = add_source(rel.target(), j.target_alias, j.target_cte.definition);
   const std::string secondary_alias =
       rel.secondary() && !target.sql_alias.empty() ? fresh_alias(rel.secondary()->name()) : "";
   const std::size_t first = query.joins.size();
   join_relationship(query, rel, parent_alias, target.sql_alias, secondary_alias);
   for (std::size_t i = first; i < query.joins.size(); ++i) query.joins[i].outer = j.outer;
+  query.joins.back().target.cte = target.cte != nullptr;  // the target's join comes last
   if (j.on) query.joins.back().on = sql::and_(query.joins.back().on, resolve(j.on));
 }
 
-const QueryCompiler::Source& QueryCompiler::add_source(const Mapper& mapper, std::uint64_t alias) {
+const QueryCompiler::Source& QueryCompiler::add_source(const Mapper& mapper, std::uint64_t alias,
+                                                      const CteDefinition* cte) {
   if (find_source(mapper.type(), alias) && !alias) {
     throw ArgumentError(std::string(mapper.name()) +
                         " is in the query already: join it again through an alias "
@@ -164,7 +222,16 @@ const QueryCompiler::Source& QueryCompiler::add_source(const Mapper& mapper, std
   if (alias && find_source(mapper.type(), alias)) {
     throw ArgumentError("an alias of " + std::string(mapper.name()) + " is joined twice");
   }
-  sources_.push_back(Source{&mapper, alias, alias ? fresh_alias(mapper.table().name()) : ""});
+  if (cte) {
+    if (cte->entity != mapper.type()) {
+      throw ArgumentError("the CTE " + cte->name + " holds rows of another model than " +
+                          std::string(mapper.name()));
+    }
+    use_cte(*cte);
+    sources_.push_back(Source{&mapper, alias, cte->name, cte});
+  } else {
+    sources_.push_back(Source{&mapper, alias, alias ? fresh_alias(mapper.table().name()) : ""});
+  }
   return sources_.back();
 }
 
@@ -277,9 +344,7 @@ sql::Expr QueryCompiler::subquery(const SubqueryExpression& q) const {
 }
 
 std::string QueryCompiler::fresh_alias(const std::string& table) const {
-  const QueryCompiler* root = this;
-  while (root->outer_) root = root->outer_;
-  return table + "_a" + std::to_string(++root->aliases_made_);
+  return table + "_a" + std::to_string(++root().aliases_made_);
 }
 
 }  // namespace relate

@@ -2,7 +2,9 @@
 // model, its joins along relationships or with ON conditions, aliases), and every
 // member in its expressions resolved to a column of one of them. Relationship
 // predicates become correlated EXISTS subqueries, compiled by a nested QueryCompiler
-// that sees the outer query's entries.
+// that sees the outer query's entries. CTEs (cte.hpp) the query refers to, also from
+// its subqueries, become the WITH entries of the outermost statement; their bodies are
+// compiled by compilers that see no outer query.
 #pragma once
 
 #include <cstdint>
@@ -15,10 +17,14 @@ namespace relate {
 
 class MetaData;
 class Mapper;
+struct CteDefinition;
 
 class QueryCompiler {
  public:
-  explicit QueryCompiler(const MetaData& metadata, const QueryCompiler* outer = nullptr);
+  // `outer`: the query a subquery is in (its entries are visible); `statement`: the
+  // compiler of the statement a CTE body belongs to (only its WITH list is shared).
+  explicit QueryCompiler(const MetaData& metadata, const QueryCompiler* outer = nullptr,
+                         const QueryCompiler* statement = nullptr);
 
   // select<T>(): every column of `mapper` first (as entity_select), then the rest.
   sql::Select entity_query(const Mapper& mapper, const QuerySpec& spec);
@@ -35,12 +41,21 @@ class QueryCompiler {
     const Mapper* mapper;
     std::uint64_t alias;    // 0: the model itself
     std::string sql_alias;  // empty: the table's name
+    const CteDefinition* cte = nullptr;  // the alias names this CTE
   };
 
-  void from(sql::Select& query, const Mapper& root, std::uint64_t alias);
+  void from(sql::Select& query, const Mapper& root, std::uint64_t alias,
+            const CteDefinition* cte);
+  // The outermost compiler of the statement: WITH entries and alias numbers.
+  const QueryCompiler& root() const;
+  // Makes `cte` (and the CTEs its body refers to) a WITH entry of the statement.
+  void use_cte(const CteDefinition& cte) const;
+  // The statement's WITH entries, on the outermost query.
+  void finish(sql::Select& query) const;
   void clauses(sql::Select& query, const QuerySpec& spec);
   void join(sql::Select& query, const JoinSpec& join);
-  const Source& add_source(const Mapper& mapper, std::uint64_t alias);
+  const Source& add_source(const Mapper& mapper, std::uint64_t alias,
+                           const CteDefinition* cte = nullptr);
   const Source* find_source(std::type_index model, std::uint64_t alias) const;
   const Mapper& mapper_of(std::type_index model, std::string_view what) const;
   sql::Expr resolve(const sql::Expr& e) const;
@@ -51,8 +66,12 @@ class QueryCompiler {
 
   const MetaData& metadata_;
   const QueryCompiler* outer_;
+  const QueryCompiler* statement_;
   std::vector<Source> sources_;
-  mutable unsigned aliases_made_ = 0;  // shared through the outermost compiler
+  // On the outermost compiler, for the whole statement:
+  mutable unsigned aliases_made_ = 0;
+  mutable std::vector<sql::CommonTable> with_;
+  mutable std::vector<const CteDefinition*> ctes_started_;  // in with_, or being compiled
 };
 
 }  // namespace relate

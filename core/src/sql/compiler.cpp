@@ -25,6 +25,7 @@ class Compiler {
   CompiledStatement finish() { return std::move(out_); }
 
   void statement(const Select& s) {
+    if (!s.with.empty()) with(s.with);
     out_.sql += s.distinct ? "SELECT DISTINCT " : "SELECT ";
     for (std::size_t i = 0; i < s.columns.size(); ++i) {
       if (i) out_.sql += ", ";
@@ -170,7 +171,36 @@ class Compiler {
     out_.sql += ')';
   }
 
+  // WITH [RECURSIVE] name(columns) AS (part UNION [ALL] part), ...: the parts keep
+  // their columns' SQL types, as subqueries do.
+  void with(const std::vector<CommonTable>& entries) {
+    bool recursive = false;
+    for (const CommonTable& t : entries) recursive = recursive || t.parts.size() > 1;
+    out_.sql += recursive ? "WITH RECURSIVE " : "WITH ";
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      const CommonTable& t = entries[i];
+      if (i) out_.sql += ", ";
+      out_.sql += alias(t.name) + " (";
+      for (std::size_t c = 0; c < t.columns.size(); ++c) {
+        if (c) out_.sql += ", ";
+        out_.sql += q(t.columns[c]->name());
+      }
+      out_.sql += ") AS (";
+      ++nesting_;
+      for (std::size_t p = 0; p < t.parts.size(); ++p) {
+        if (p) out_.sql += t.union_all ? " UNION ALL " : " UNION ";
+        statement(*t.parts[p]);
+      }
+      --nesting_;
+      out_.sql += ") ";
+    }
+  }
+
   void from(const FromTable& f) {
+    if (f.cte) {
+      out_.sql += alias(f.alias);  // a WITH entry of the statement, by its name
+      return;
+    }
     if (f.subquery) {
       subquery(*f.subquery);
     } else {

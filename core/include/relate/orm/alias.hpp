@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <relate/orm/expression.hpp>
 
 namespace relate {
@@ -44,23 +45,38 @@ namespace detail {
 RELATE_API std::uint64_t next_alias_id();
 }
 
+struct CteDefinition;
+
+// What an alias names when it is a common table expression (cte.hpp): the CTE's
+// definition, owned by every query that refers to it except the CTE's own recursive
+// part (which holds `definition` alone, so that a definition does not own itself).
+struct CteReference {
+  std::shared_ptr<const CteDefinition> owned;
+  const CteDefinition* definition = nullptr;  // null: a plain alias
+};
+
 template <class T>
 class Alias {
  public:
   Alias() : id_(detail::next_alias_id()) {}
   std::uint64_t id() const { return id_; }
+  // Set when the alias names a CTE (Cte<T>).
+  const CteReference& cte() const { return cte_; }
 
   // A column of the alias: parent(&Category::name).
   template <class M>
   requires(!detail::is_relationship_member<M>) Expression<M>
   operator()(M T::*member) const {
-    return Expression<M>(detail::member_expr(detail::member_ref(member), id_));
+    return Expression<M>(detail::member_expr(detail::member_ref(member), id_, cte_.owned));
   }
   // A relationship from the alias, to join or test.
   template <class M>
   requires(detail::is_relationship_member<M>) RelationshipPath operator()(M T::*member) const {
     return RelationshipPath{detail::member_ref(member), id_};
   }
+
+ protected:
+  CteReference cte_;
 
  private:
   std::uint64_t id_;

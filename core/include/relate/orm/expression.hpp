@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <relate/column_traits.hpp>
 #include <relate/export.hpp>
@@ -31,11 +32,20 @@ class one;
 template <class T>
 class many;
 
-// A member of a model, or of an alias of it (aliased<T>()), in an expression tree.
+struct CteDefinition;
+
+// A member of a model, or of an alias of it (aliased<T>(), or a CTE), in an expression
+// tree.
 struct RELATE_API MemberExpression final : sql::DeferredRef {
-  MemberExpression(MemberRef m, std::uint64_t a) : member(m), alias(a) {}
+  MemberExpression(MemberRef m, std::uint64_t a, std::weak_ptr<const CteDefinition> c = {},
+                   bool of_cte = false)
+      : member(m), alias(a), cte(std::move(c)), of_cte(of_cte) {}
   MemberRef member;
   std::uint64_t alias = 0;  // 0: the model itself
+  // The alias is this CTE's: what a select of its columns selects from. Not owned, so
+  // that a CTE's recursive part can name its columns.
+  std::weak_ptr<const CteDefinition> cte;
+  bool of_cte = false;
   std::string describe() const override;
 };
 
@@ -110,6 +120,11 @@ sql::Expr value_param(const T& v) {
 
 inline sql::Expr member_expr(MemberRef ref, std::uint64_t alias) {
   return sql::make_node(sql::Deferred{std::make_shared<const MemberExpression>(ref, alias)});
+}
+inline sql::Expr member_expr(MemberRef ref, std::uint64_t alias,
+                             const std::shared_ptr<const CteDefinition>& cte) {
+  return sql::make_node(sql::Deferred{
+      std::make_shared<const MemberExpression>(ref, alias, cte, cte != nullptr)});
 }
 
 }  // namespace detail

@@ -112,6 +112,7 @@ struct JoinSpec {
   std::optional<RelationshipPath> relationship;
   std::type_index target = typeid(void);  // explicit ON: the joined model
   std::uint64_t target_alias = 0;
+  CteReference target_cte;  // the alias is a CTE
   sql::Expr on;  // explicit ON; with a relationship, ANDed to its condition
   bool outer = false;
 };
@@ -125,6 +126,7 @@ struct QuerySpec {
   // first member the columns name).
   std::optional<std::type_index> select_from;
   std::uint64_t select_from_alias = 0;
+  CteReference select_from_cte;
   std::vector<JoinSpec> joins;
   sql::Expr where;
   std::vector<sql::Expr> group_by;
@@ -163,11 +165,11 @@ class QueryBuilder {
   template <class T, class M, class A>
   requires(detail::is_relationship_member<M>) Derived& join(M T::*relationship,
                                                             const Alias<A>& target) {
-    return add_join(col(relationship), typeid(A), target.id(), nullptr, false);
+    return add_join(col(relationship), typeid(A), target, nullptr, false);
   }
   template <class A>
   Derived& join(const RelationshipPath& path, const Alias<A>& target) {
-    return add_join(path, typeid(A), target.id(), nullptr, false);
+    return add_join(path, typeid(A), target, nullptr, false);
   }
   // To a model, or an alias, ON a condition: join<Author>(col(&Book::author_id) ==
   // col(&Author::id)).
@@ -175,9 +177,11 @@ class QueryBuilder {
   Derived& join(const Condition& on) {
     return add_join(std::nullopt, typeid(A), 0, on.expr(), false);
   }
+  // To an alias or a CTE (cte.hpp) ON a condition: join(tree, col(&Category::parent_id)
+  // == tree(&Category::id)).
   template <class A>
   Derived& join(const Alias<A>& target, const Condition& on) {
-    return add_join(std::nullopt, typeid(A), target.id(), on.expr(), false);
+    return add_join(std::nullopt, typeid(A), target, on.expr(), false);
   }
 
   // LEFT OUTER JOIN, the same ways.
@@ -191,11 +195,11 @@ class QueryBuilder {
   template <class T, class M, class A>
   requires(detail::is_relationship_member<M>) Derived& outerjoin(M T::*relationship,
                                                                  const Alias<A>& target) {
-    return add_join(col(relationship), typeid(A), target.id(), nullptr, true);
+    return add_join(col(relationship), typeid(A), target, nullptr, true);
   }
   template <class A>
   Derived& outerjoin(const RelationshipPath& path, const Alias<A>& target) {
-    return add_join(path, typeid(A), target.id(), nullptr, true);
+    return add_join(path, typeid(A), target, nullptr, true);
   }
   template <class A>
   Derived& outerjoin(const Condition& on) {
@@ -203,7 +207,7 @@ class QueryBuilder {
   }
   template <class A>
   Derived& outerjoin(const Alias<A>& target, const Condition& on) {
-    return add_join(std::nullopt, typeid(A), target.id(), on.expr(), true);
+    return add_join(std::nullopt, typeid(A), target, on.expr(), true);
   }
 
   Derived& order_by(OrderSpec o) {
@@ -264,7 +268,14 @@ class QueryBuilder {
   Derived& self() { return static_cast<Derived&>(*this); }
   Derived& add_join(std::optional<RelationshipPath> path, std::type_index target,
                     std::uint64_t alias, sql::Expr on, bool outer) {
-    spec_.joins.push_back(JoinSpec{std::move(path), target, alias, std::move(on), outer});
+    spec_.joins.push_back(JoinSpec{std::move(path), target, alias, {}, std::move(on), outer});
+    return self();
+  }
+  template <class A>
+  Derived& add_join(std::optional<RelationshipPath> path, std::type_index target,
+                    const Alias<A>& alias, sql::Expr on, bool outer) {
+    spec_.joins.push_back(
+        JoinSpec{std::move(path), target, alias.id(), alias.cte(), std::move(on), outer});
     return self();
   }
 };
@@ -274,6 +285,14 @@ template <class T>
 class Select : public QueryBuilder<Select<T>> {
  public:
   static std::type_index entity() { return typeid(T); }
+  // Objects of T read from an alias of it, or from a CTE of T's rows (cte.hpp):
+  // select<Category>().select_from(tree), which select(tree) also says.
+  Select& select_from(const Alias<T>& alias) {
+    this->spec_.select_from = typeid(T);
+    this->spec_.select_from_alias = alias.id();
+    this->spec_.select_from_cte = alias.cte();
+    return *this;
+  }
   template <class... O>
   Select& options(O... opts) {
     (this->spec_.options.push_back(std::move(opts)), ...);
@@ -313,6 +332,7 @@ class RowSelect : public QueryBuilder<RowSelect<Ts...>> {
   RowSelect& select_from(const Alias<M>& alias) {
     this->spec_.select_from = typeid(M);
     this->spec_.select_from_alias = alias.id();
+    this->spec_.select_from_cte = alias.cte();
     return *this;
   }
 };

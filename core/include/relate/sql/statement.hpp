@@ -1,5 +1,5 @@
-// The statement tree: SELECT (DISTINCT, columns, FROM, joins, WHERE, GROUP BY, HAVING,
-// ORDER BY, LIMIT/OFFSET),
+// The statement tree: SELECT (WITH, DISTINCT, columns, FROM, joins, WHERE, GROUP BY,
+// HAVING, ORDER BY, LIMIT/OFFSET),
 // INSERT (one or many rows, RETURNING), UPDATE and DELETE. Plain data, built by Core
 // users and by the ORM alike, compiled for one Dialect by sql::compile.
 #pragma once
@@ -21,11 +21,13 @@ namespace relate::sql {
 struct Select;
 
 // A table, or a subquery (then `alias` names it and `table` is the table whose
-// columns it selects, so column references can use that table's Columns).
+// columns it selects, so column references can use that table's Columns), or with
+// `cte` the common table expression `alias` names (of the rows of `table`).
 struct FromTable {
   const Table* table = nullptr;
   std::string alias;  // empty: no alias
   std::shared_ptr<const Select> subquery;
+  bool cte = false;
 };
 
 struct Join {
@@ -39,7 +41,17 @@ struct OrderBy {
   bool descending = false;
 };
 
+// One entry of WITH: name(columns) AS (parts[0] UNION [ALL] parts[1] ...). With more
+// than one part the statement says WITH RECURSIVE (a later part may refer to the name).
+struct CommonTable {
+  std::string name;
+  std::vector<const Column*> columns;  // their names name the CTE's columns
+  std::vector<std::shared_ptr<const Select>> parts;
+  bool union_all = true;
+};
+
 struct RELATE_API Select {
+  std::vector<CommonTable> with;  // in order: an entry may refer to those before it
   std::vector<Expr> columns;
   bool distinct = false;
   FromTable from;

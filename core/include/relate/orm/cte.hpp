@@ -1,0 +1,89 @@
+// Common table expressions of a model's rows, as SQLAlchemy's select(...).cte():
+//
+//   // Category 1 and everything below it.
+//   auto tree = relate::cte("tree", relate::select<Category>().where(
+//                                       relate::col(&Category::id) == 1));
+//   tree.union_all(relate::select<Category>().join(
+//       tree, relate::col(&Category::parent_id) == tree(&Category::id)));
+//   session.scalars(relate::select(tree).order_by(tree(&Category::name))).all();
+//
+// A Cte<T> is an alias of T (alias.hpp) whose name is a WITH entry of the statement:
+// `WITH [RECURSIVE] tree(columns of T) AS (anchor [UNION ALL recursive part])`. Its
+// columns are T's, so its rows load as objects of T through the identity map, and
+// tree(&T::member) names a column of it anywhere an alias's column goes: select lists,
+// where, order_by, joins and subqueries. The recursive part refers to the CTE in its
+// joins (or select_from); it runs until it adds no rows.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <relate/export.hpp>
+#include <relate/orm/query.hpp>
+#include <string>
+#include <typeindex>
+
+namespace relate {
+
+// What a Cte<T> names; shared by the queries that refer to it.
+struct CteDefinition {
+  std::string name;
+  std::type_index entity = typeid(void);
+  std::uint64_t alias = 0;  // the Cte's alias id
+  QuerySpec anchor;
+  std::optional<QuerySpec> recursive;  // the part after UNION [ALL]
+  bool union_all = true;
+};
+
+namespace detail {
+// `spec`, with its references to `cte` (its joins and select_from) no longer owning it.
+RELATE_API QuerySpec recursive_part(QuerySpec spec, const CteDefinition& cte);
+// Refuses a name that cannot name a CTE, and a second recursive part.
+RELATE_API void check_cte_name(const std::string& name);
+RELATE_API void check_no_recursive_part(const CteDefinition& cte);
+}  // namespace detail
+
+template <class T>
+class Cte : public Alias<T> {
+ public:
+  Cte(std::string name, const Select<T>& anchor) {
+    detail::check_cte_name(name);
+    def_ = std::make_shared<CteDefinition>();
+    def_->name = std::move(name);
+    def_->entity = typeid(T);
+    def_->alias = this->id();
+    def_->anchor = anchor.spec();
+    this->cte_ = CteReference{def_, def_.get()};
+  }
+
+  // The recursive part, after UNION ALL: a query of T that joins this CTE.
+  Cte& union_all(const Select<T>& recursive) { return add_recursive(recursive, true); }
+  // The same after UNION: rows met before are not added again (a walk of a graph with
+  // cycles ends).
+  Cte& union_(const Select<T>& recursive) { return add_recursive(recursive, false); }
+
+  const std::string& name() const { return def_->name; }
+
+ private:
+  Cte& add_recursive(const Select<T>& recursive, bool all) {
+    detail::check_no_recursive_part(*def_);
+    def_->recursive = detail::recursive_part(recursive.spec(), *def_);
+    def_->union_all = all;
+    return *this;
+  }
+
+  std::shared_ptr<CteDefinition> def_;
+};
+
+// A CTE named `name` of the rows `anchor` selects.
+template <class T>
+Cte<T> cte(std::string name, const Select<T>& anchor) {
+  return Cte<T>(std::move(name), anchor);
+}
+
+// Objects of T read from the CTE: select<T>().select_from(cte).
+template <class T>
+Select<T> select(const Cte<T>& cte) {
+  return select<T>().select_from(cte);
+}
+
+}  // namespace relate
