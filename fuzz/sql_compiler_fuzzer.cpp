@@ -1,6 +1,7 @@
 // libFuzzer target for the SQL compiler (`make fuzz`). The bytes choose two Core tables
 // (names with quotes, placeholders' characters and non-ASCII letters in them) and a
-// statement tree over them, built with the public sql:: API; the tree is compiled for
+// statement tree over them, built with the public sql:: API (subqueries in FROM and in
+// conditions, and WITH entries, recursive ones included); the tree is compiled for
 // the SQLite, PostgreSQL and MySQL dialects. Compiling either throws a relate::Error
 // (a value or name a backend cannot take) or gives SQL in which
 //
@@ -158,7 +159,7 @@ class TreeBuilder {
 
   relate::sql::Expr condition(const std::vector<Source>& from, int depth) {
     using namespace relate::sql;
-    const int kind = in_.take_in(0, depth > 3 ? 4 : 8);
+    const int kind = in_.take_in(0, depth > 3 ? 4 : 9);
     switch (kind) {
       case 0: {
         static constexpr BinaryOp ops[] = {BinaryOp::eq, BinaryOp::ne, BinaryOp::lt,
@@ -188,10 +189,62 @@ class TreeBuilder {
         return unary(UnaryOp::not_, condition(from, depth + 1));
       case 6:
         return and_(condition(from, depth + 1), condition(from, depth + 1));
+      case 7:
+        return subquery_condition(from, depth);
       default:
         return binary(in_.take_bool() ? BinaryOp::and_ : BinaryOp::or_, condition(from, depth + 1),
                       condition(from, depth + 1));
     }
+  }
+
+  // IN (SELECT b's column ...), EXISTS (SELECT ...) or a comparison with a scalar
+  // subquery; the subquery may refer to the rows of `from` (correlated).
+  relate::sql::Expr subquery_condition(const std::vector<Source>& from, int depth) {
+    using namespace relate::sql;
+    Select inner;
+    inner.from.table = b_.get();
+    inner.from.alias = name("sb");
+    std::vector<Source> inner_from = sources(*b_, inner.from.alias);
+    inner.columns.push_back(column(inner_from));
+    std::vector<Source> visible = inner_from;
+    visible.insert(visible.end(), from.begin(), from.end());
+    if (in_.take_bool()) inner.where = condition(visible, depth + 2);
+    if (in_.take_bool()) inner.limit = in_.take_in<std::int64_t>(0, 10);
+    auto query = std::make_shared<const Select>(std::move(inner));
+    switch (in_.take_in(0, 2)) {
+      case 0:
+        return make_node(InSelect{column(from), std::move(query), in_.take_bool()});
+      case 1:
+        return make_node(Exists{std::move(query)});
+      default:
+        return binary(BinaryOp::eq, column(from), make_node(ScalarSubquery{std::move(query)}));
+    }
+  }
+
+  // WITH name(a's columns) AS (SELECT every column of a [WHERE ...] [UNION [ALL] SELECT
+  // a's columns FROM a JOIN name ON ...]), and the FROM entry that names it.
+  relate::sql::FromTable cte_source(relate::sql::Select& s) {
+    using namespace relate::sql;
+    CommonTable cte;
+    cte.name = name("cte");
+    for (const auto& c : a_->columns()) cte.columns.push_back(c.get());
+    Select anchor = relate::sql::select(*a_);
+    anchor.where = maybe_condition(sources(*a_, {}));
+    cte.parts.push_back(std::make_shared<const Select>(std::move(anchor)));
+    if (in_.take_bool()) {
+      Select step = relate::sql::select(*a_);
+      Join self;
+      self.target = FromTable{a_.get(), cte.name, nullptr, true};
+      self.outer = false;
+      self.on = binary(BinaryOp::eq, column(sources(*a_, {})), column(sources(*a_, cte.name)));
+      step.joins.push_back(std::move(self));
+      step.where = maybe_condition(sources(*a_, {}));
+      cte.parts.push_back(std::make_shared<const Select>(std::move(step)));
+      cte.union_all = in_.take_bool();
+    }
+    FromTable from{a_.get(), cte.name, nullptr, true};
+    s.with.push_back(std::move(cte));
+    return from;
   }
 
   relate::sql::Expr maybe_condition(const std::vector<Source>& from) {
@@ -207,7 +260,9 @@ class TreeBuilder {
   relate::sql::Select select() {
     relate::sql::Select s;
     std::vector<Source> from;
-    if (in_.take_bool()) {
+    if (in_.take_probability() < 0.25) {
+      s.from = cte_source(s);
+    } else if (in_.take_bool()) {
       // FROM (SELECT every column of a ... WHERE ...) AS alias
       relate::sql::Select inner = relate::sql::select(*a_);
       inner.where = maybe_condition(sources(*a_, {}));
