@@ -244,8 +244,10 @@ KNOWN = [
         "remove() is deleted by the flush even when it was added to a collection since, "
         "and leaves the collection; SQLAlchemy's flush cancels the deletion (it writes the "
         "link and keeps the object marked for the next flush).",
-        "When a flush leaves objects marked for deletion, the SQLAlchemy runner puts back "
-        "their columns as before the flush and flushes again, which deletes them."),
+        "Before a flush, the SQLAlchemy runner takes such an object out of the "
+        "collection (or one-to-one) of an object that remains, without events; when a "
+        "flush still leaves objects marked for deletion, it puts back their columns as "
+        "before the flush and flushes again, which deletes them."),
     KnownDifference(
         "delete-cascade-takes-pending-out",
         "docs/sqlalchemy.md, 'The delete cascade takes pending objects out': when the "

@@ -606,7 +606,7 @@ class SqlAlchemyEmulation:
         queued = [(o, self.queued(o)) for o in self._objects() if inspect(o)._pending_mutations]
         self._cascade_deletes_now()
         self._take_out_pending_in_delete_cascade()
-        self._unlink_marked_from_many_to_many()
+        self._unlink_marked_from_collections()
         self._delete_association_rows_outside()
         try:
             with self.tolerant_loads():
@@ -684,12 +684,14 @@ class SqlAlchemyEmulation:
                 if inspect(item).session_id is None and item not in pending.deleted_items:
                     pending.remove(item)
 
-    def _unlink_marked_from_many_to_many(self):
+    def _unlink_marked_from_collections(self):
         """remove-not-cancelled-by-link: an object marked by remove() and linked since the
-        last flush into a many-to-many collection of an object that remains is deleted,
-        and the link is not written; SQLAlchemy writes the association row before the
-        DELETE, which the database refuses. The link leaves the collection (without
-        events) before SQLAlchemy's flush."""
+        last flush into a relationship of an object that remains is deleted, and the
+        link is not written. SQLAlchemy's flush cancels the deletion of an object added
+        to a one-to-many (writing its changed columns first, which may fail), and writes
+        a many-to-many's association row before the DELETE, which the database refuses.
+        The link leaves the holder's collection or one-to-one (without events) before
+        SQLAlchemy's flush."""
         from sqlalchemy.orm.attributes import get_history
         from sqlalchemy.orm.collections import collection_adapter
         marked = {id(o) for o in self.session.deleted}
@@ -700,12 +702,18 @@ class SqlAlchemyEmulation:
             if id(holder) in marked:
                 continue
             for r in state.mapper.relationships:
-                if r.secondary is None or r.key not in state.dict:
+                if r.key not in state.dict or \
+                        (r.secondary is None and r.direction.name != "ONETOMANY"):
                     continue
                 added = get_history(holder, r.key, passive=True).added or ()
-                for item in [o for o in added if id(o) in marked]:
-                    # (the deleted object keeps its own collection: deleted-keeps-members)
-                    collection_adapter(state.dict[r.key]).remove_without_event(item)
+                for item in [o for o in added if o is not None and id(o) in marked]:
+                    # (the deleted object keeps its own side: deleted-keeps-members)
+                    if r.uselist:
+                        collection_adapter(state.dict[r.key]).remove_without_event(item)
+                    else:
+                        state.dict[r.key] = None
+                        if state.committed_state.get(r.key) is None:
+                            state.committed_state.pop(r.key, None)
 
     def _delete_association_rows_outside(self):
         """association-rows-one-statement: Relate deletes every association row of a
