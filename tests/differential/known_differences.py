@@ -422,6 +422,27 @@ def _post_update_stale_key(step):
     return False
 
 
+def _explicit_key_taken(step):
+    """sqlalchemy-explicit-key-taken: SQLAlchemy's flush fails on a table's primary key
+    while a pending object of that table carries its own key."""
+    from schema import MODELS
+    if step.verb not in ("flush", "commit") or step.relate["result"] is not None:
+        return False
+    result = step.sqlalchemy["result"]
+    if not _error(result, "UNIQUE constraint failed: "):
+        return False
+    column = result["msg"].split("UNIQUE constraint failed: ", 1)[1].split()[0]
+    table, name = column.split(".", 1)
+    for o in step.sqlalchemy["objects"].values():
+        model = MODELS.get(o["model"])
+        if model is None or model.table.name != table or name not in model.table.primary_key:
+            continue
+        key = o["columns"].get(name)
+        if o["state"] == "pending" and isinstance(key, str) and key.startswith("(key of"):
+            return True
+    return False
+
+
 # SQLAlchemy 1.4's own problems (findings.md, section I), not differences of Relate's:
 # where no harness correction in sqlalchemy_emulation.py can drive SQLAlchemy past
 # them, the sequence stops, counted apart.
@@ -458,6 +479,16 @@ SQLALCHEMY_PROBLEMS = [
         "The sequence stops where SQLAlchemy's flush fails on a foreign key with such a "
         "pending playlist, and Relate's succeeds.",
         stop=_post_update_stale_key),
+    KnownDifference(
+        "sqlalchemy-explicit-key-taken",
+        "SQLAlchemy's flush orders the INSERTs of a self-referential table by dependency "
+        "and not by arrival, so a row whose key the database generates can go before a "
+        "row that carries its own key, and on SQLite take that key (max(rowid) + 1): the "
+        "later INSERT fails on the primary key. Relate inserts in arrival order where "
+        "dependencies allow.",
+        "The sequence stops where SQLAlchemy's flush fails on a primary key that a "
+        "pending object of the table carries, and Relate's succeeds.",
+        stop=_explicit_key_taken),
 ]
 
 SQLALCHEMY_SESSION_OPTIONS = {"autoflush": False, "expire_on_commit": False}
