@@ -1137,8 +1137,20 @@ class SqlAlchemyEmulation:
         if old is None:
             return
         state = inspect(old)
-        if state.dict.get(key) is not parent:
-            return
+        if key in state.dict:
+            if state.dict[key] is not parent:
+                return
+        else:
+            # Unloaded (say expired by a rollback): Relate clears it when the child's
+            # row refers to the parent; SQLAlchemy leaves it to be read from the row.
+            rel = state.mapper.relationships[key]
+            parent_state = inspect(parent)
+            for local, remote in rel.local_remote_pairs:
+                mine = state.dict.get(state.mapper.get_property_by_column(local).key)
+                theirs = parent_state.dict.get(
+                    parent_state.mapper.get_property_by_column(remote).key)
+                if mine is None or mine != theirs:
+                    return
         state._modified_event(state.dict, state.manager[key].impl, parent)
         state.dict[key] = None
 
