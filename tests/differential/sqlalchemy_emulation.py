@@ -81,6 +81,8 @@ class SqlAlchemyEmulation:
         self._tx_inserted = {}
         self._tx_deleted = {}
         self._tx_committed = {}
+        # Objects a flush of the transaction deleted, expunged since (see rollback()).
+        self._expunged_deleted = {}
         # delete-cascade-at-flush: id(object) of the objects delete() was called for.
         self.removed = set()
         # identity-map-holds: id(object) -> object, every object the Session has had.
@@ -451,7 +453,8 @@ class SqlAlchemyEmulation:
         # Relate's journal forgets it: neither the end of the transaction nor a failed
         # flush restores it (an object the transaction inserted still has no row).
         self._tx_committed.pop(id(obj), None)
-        self._tx_deleted.pop(id(obj), None)
+        if self._tx_deleted.pop(id(obj), None) is not None:
+            self._expunged_deleted[id(obj)] = obj
         for o in before:
             if o is not obj and o not in self.session:
                 self.runner.add_alone(o)
@@ -776,6 +779,7 @@ class SqlAlchemyEmulation:
         self._tx_inserted = {}
         self._tx_deleted = {}
         self._tx_committed = {}
+        self._expunged_deleted = {}
         self._first_write = None
 
     def identity(self, obj):
@@ -974,6 +978,13 @@ class SqlAlchemyEmulation:
                         if c.key in inspect(o).dict} for o in self._expunged_after_failure}
         written = set(self._tx_inserted) | set(self._tx_deleted) | set(self._tx_committed)
         self.session.rollback()
+        # A harness correction for SQLAlchemy: an object a flush of the transaction
+        # deleted and that was expunged since keeps its deleted flag, though its row is
+        # back (add() and the cascade then refuse it as deleted); Relate's rollback
+        # clears it, as SQLAlchemy's does for the objects in its Session.
+        for o in self._expunged_deleted.values():
+            if inspect(o).session_id is None:
+                inspect(o)._deleted = False
         for o in self._readded:  # failed-flush-restores: they become transient now
             if inspect(o).pending:
                 self.runner.expunge_alone(o)
@@ -1062,6 +1073,8 @@ class SqlAlchemyEmulation:
         InstanceState._detach_states(deleted, self.session)
         for state in deleted:  # (and their rows are back: not deleted)
             state._deleted = False
+        for o in self._expunged_deleted.values():  # (as in rollback())
+            inspect(o)._deleted = False
         # close-ends-transaction: the objects a flush of the transaction inserted have
         # no row: transient (SQLAlchemy leaves them detached, with that row's identity).
         inserted = [inspect(o) for o, _pk in self._tx_inserted.values()
