@@ -881,6 +881,26 @@ TEST_P(FuzzerRegressionTest, AJoinedLoadOfALoadedCollectionMakesNoObjectsThatBlo
   EXPECT_EQ(count_rows("parts"), 0);
 }
 
+TEST_P(FuzzerRegressionTest, ABadgeThatLetGoOfAnOwnerWithAnUnloadedBadgeIsDeletedAsAnOrphan) {
+  // Long run, seed 416016 (SQLAlchemy's own: its has-parent flag stays when the
+  // owner's one-to-one was unloaded, and its flush keeps the orphan): the badge let go
+  // of its owner, so under delete-orphan the flush deletes it.
+  relate::Session s(engine, md);
+  auto o = owner("so2");
+  auto b = badge("sc3");
+  b->owner = o;
+  s.add(b);
+  s.commit();
+  s.rollback();  // o->badge unloaded
+  EXPECT_TRUE(b->owner == o);
+  s.close();
+  b->owner = nullptr;
+  s.add(b);
+  s.commit();
+  EXPECT_EQ(count_rows("badges"), 0);
+  EXPECT_EQ(count_rows("owners"), 1);
+}
+
 RELATE_ON_EVERY_BACKEND(FuzzerRegressionTest);
 
 }  // namespace

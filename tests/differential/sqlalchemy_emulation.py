@@ -329,6 +329,31 @@ class SqlAlchemyEmulation:
         parent.dict.pop(back, None)
         parent.committed_state.pop(back, None)
 
+    @staticmethod
+    def orphan_of_unloaded_one_to_one(child, key, old_parent):
+        """A harness correction for SQLAlchemy: a child with a row that let go of its
+        parent, whose one-to-one (under delete-orphan) was unloaded, keeps SQLAlchemy's
+        has-parent flag (the backref finds no old value to unflag), so its flush keeps
+        the orphan; taken out of an unloaded collection, the flag goes and the flush
+        deletes it. The runner unflags it as for a collection (Relate deletes both)."""
+        if old_parent is None or inspect(child).key is None:
+            return
+        rel = inspect(child).mapper.relationships[key]
+        back = rel.back_populates
+        if rel.direction.name != "MANYTOONE" or not back:
+            return
+        parent = inspect(old_parent)
+        prop = parent.mapper.relationships[back]
+        if prop.uselist or not prop.cascade.delete_orphan:
+            return
+        parent.manager[back].impl.sethasparent(inspect(child), parent, False)
+
+    @staticmethod
+    def back_unloaded(child, key, parent):
+        """Whether `parent`'s side of `child.key` (its back_populates) is unloaded."""
+        back = inspect(child).mapper.relationships[key].back_populates
+        return bool(back) and back not in inspect(parent).dict
+
     def orphaned_outside(self, obj, key):
         """A harness correction for SQLAlchemy: taking a pending child out of a
         delete-orphan collection of a parent outside the Session marks it so that the

@@ -293,8 +293,12 @@ class Runner:
         if old is None:
             return "absent"
         self.emulation.orphaned_outside(obj, rel)
+        parent_unloaded = old is not None and \
+            self.emulation.back_unloaded(obj, rel, old)
         setattr(obj, rel, None)
         self.emulation.keep_unloaded_one_to_one(obj, rel, old)
+        if parent_unloaded:
+            self.emulation.orphan_of_unloaded_one_to_one(obj, rel, old)
         return "removed"
 
     def op_clear(self, h, rel):
