@@ -901,6 +901,28 @@ TEST_P(FuzzerRegressionTest, ABadgeThatLetGoOfAnOwnerWithAnUnloadedBadgeIsDelete
   EXPECT_EQ(count_rows("owners"), 1);
 }
 
+TEST_P(FuzzerRegressionTest, ALoadHoldsOneObjectPerRowWhenAQueuedChildWasExpunged) {
+  // Long run, seed 411184: the part linked while the owner's parts were unloaded stayed
+  // queued after the flush wrote it; expunged, it came back from the queue beside the
+  // load's object for its row: two objects for one row in one collection, one of them
+  // outside the Session. Linking the expunged copy now meets the row's object.
+  relate::Session s(engine, md);
+  auto o = owner("so1");
+  s.add(o);
+  s.commit();
+  s.rollback();  // o->parts unloaded
+  auto p = part("sl5");
+  p->owner = o;  // queued on the unloaded parts
+  s.add(p);
+  s.flush();
+  s.expunge(p);
+  EXPECT_THROW(o->parts.push_back(p), relate::InvalidRequestError);
+  ASSERT_EQ(o->parts.size(), 1u);
+  EXPECT_FALSE(o->parts[0] == p);  // the row's object, in the Session
+  EXPECT_EQ(o->parts[0].state()->status(), ObjectStatus::persistent);
+  EXPECT_EQ(p.state()->status(), ObjectStatus::detached);
+}
+
 RELATE_ON_EVERY_BACKEND(FuzzerRegressionTest);
 
 }  // namespace

@@ -227,10 +227,19 @@ void RelationshipAttribute::set_loaded(const std::vector<InstanceState*>& rows) 
   // queued and changes the loaded rows is history here too, so that a later change on
   // this side nets with it.
   const bool link_history = property_ && property_->direction() == RelationshipDirection::many_to_many;
+  const std::size_t loaded_rows = raw_size();
+  auto row_loaded = [&](const InstanceState& item) {
+    for (std::size_t i = 0; i < loaded_rows; ++i) {
+      if (same_row(*raw_at(i), item)) return true;
+    }
+    return false;
+  };
   for (auto& [change, item] : changes_->pending) {
-    // A queued append of an object whose row a flush deleted since is void.
+    // A queued append of an object whose row a flush deleted since is void; so is one
+    // whose row the load brought (a flush wrote it), also through another object for
+    // that row (the queued one was expunged since): one object per row.
     const bool gone = item->was_deleted() || item->status() == ObjectStatus::deleted;
-    if (change == Change::append && !gone && !raw_contains(item)) {
+    if (change == Change::append && !gone && !raw_contains(item) && !row_loaded(*item)) {
       raw_append(item);
       if (link_history) record_change(Change::append, item);
     }
