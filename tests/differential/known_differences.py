@@ -82,16 +82,22 @@ def _deleted_here(step, table):
     return out
 
 
+def _unique_failure(step):
+    """The column ("table.column") SQLAlchemy's flush failed on as a unique value where
+    Relate's succeeded, or None."""
+    if step.verb not in ("flush", "commit") or step.relate["result"] is not None:
+        return None
+    result = step.sqlalchemy["result"]
+    if not _error(result, "UNIQUE constraint failed: "):
+        return None
+    return result["msg"].split("UNIQUE constraint failed: ", 1)[1].split()[0]
+
+
 def _freed_unique_taken(step):
     """deletes-before-inserts: SQLAlchemy's flush inserts first and fails on a unique
     value a deletion of the same flush frees; Relate's deletes first."""
-    if step.verb not in ("flush", "commit") or step.relate["result"] is not None:
-        return False
-    result = step.sqlalchemy["result"]
-    if not _error(result, "UNIQUE constraint failed: "):
-        return False
-    column = result["msg"].split("UNIQUE constraint failed: ", 1)[1].split()[0]
-    return bool(_deleted_here(step, column.split(".")[0]))
+    column = _unique_failure(step)
+    return column is not None and bool(_deleted_here(step, column.split(".")[0]))
 
 
 def _freed_key_taken(step):
@@ -426,12 +432,9 @@ def _explicit_key_taken(step):
     """sqlalchemy-explicit-key-taken: SQLAlchemy's flush fails on a table's primary key
     while a pending object of that table carries its own key."""
     from schema import MODELS
-    if step.verb not in ("flush", "commit") or step.relate["result"] is not None:
+    column = _unique_failure(step)
+    if column is None:
         return False
-    result = step.sqlalchemy["result"]
-    if not _error(result, "UNIQUE constraint failed: "):
-        return False
-    column = result["msg"].split("UNIQUE constraint failed: ", 1)[1].split()[0]
     table, name = column.split(".", 1)
     for o in step.sqlalchemy["objects"].values():
         model = MODELS.get(o["model"])

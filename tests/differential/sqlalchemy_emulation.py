@@ -316,37 +316,43 @@ class SqlAlchemyEmulation:
         when that is another object: a child without a row (say transient after a
         rollback) that still held the parent made the parent's real child an orphan.
         Where the child has no row, the one<> stays unloaded, as in Relate."""
-        if old_parent is None or inspect(child).key is not None:
+        if inspect(child).key is not None:
             return
-        rel = inspect(child).mapper.relationships[key]
-        back = rel.back_populates
-        if rel.direction.name != "MANYTOONE" or not back:
+        side = self._one_to_one_side(child, key, old_parent)
+        if side is None:
             return
-        parent = inspect(old_parent)
-        if parent.mapper.relationships[back].uselist or \
-                parent.committed_state.get(back) is not PASSIVE_NO_RESULT:
+        parent, prop = side
+        if parent.committed_state.get(prop.key) is not PASSIVE_NO_RESULT:
             return
-        parent.dict.pop(back, None)
-        parent.committed_state.pop(back, None)
+        parent.dict.pop(prop.key, None)
+        parent.committed_state.pop(prop.key, None)
 
     @staticmethod
-    def orphan_of_unloaded_one_to_one(child, key, old_parent):
+    def _one_to_one_side(child, key, parent):
+        """(parent's state, its one-to-one property) when `child.key` is the
+        many-to-one back of `parent`'s one<>; else None."""
+        if parent is None:
+            return None
+        rel = inspect(child).mapper.relationships[key]
+        if rel.direction.name != "MANYTOONE" or not rel.back_populates:
+            return None
+        state = inspect(parent)
+        prop = state.mapper.relationships[rel.back_populates]
+        return None if prop.uselist else (state, prop)
+
+    def orphan_of_unloaded_one_to_one(self, child, key, old_parent):
         """A harness correction for SQLAlchemy: a child with a row that let go of its
         parent, whose one-to-one (under delete-orphan) was unloaded, keeps SQLAlchemy's
         has-parent flag (the backref finds no old value to unflag), so its flush keeps
         the orphan; taken out of an unloaded collection, the flag goes and the flush
         deletes it. The runner unflags it as for a collection (Relate deletes both)."""
-        if old_parent is None or inspect(child).key is None:
+        if inspect(child).key is None:
             return
-        rel = inspect(child).mapper.relationships[key]
-        back = rel.back_populates
-        if rel.direction.name != "MANYTOONE" or not back:
+        side = self._one_to_one_side(child, key, old_parent)
+        if side is None or not side[1].cascade.delete_orphan:
             return
-        parent = inspect(old_parent)
-        prop = parent.mapper.relationships[back]
-        if prop.uselist or not prop.cascade.delete_orphan:
-            return
-        parent.manager[back].impl.sethasparent(inspect(child), parent, False)
+        parent, prop = side
+        parent.manager[prop.key].impl.sethasparent(inspect(child), parent, False)
 
     @staticmethod
     def back_unloaded(child, key, parent):
