@@ -1036,9 +1036,11 @@ class SqlAlchemyEmulation:
                 self.runner.add_alone(obj)
         self.gone -= set(self.cascaded)
         self.cascaded = {}
-        # deleted-leave-relationships: an object whose deletion is undone leaves the
-        # relationships again when a flush deletes it again.
-        self._left = {k for k in self._left if k not in self._tx_deleted}
+        # deleted-leave-relationships: an object whose deletion is undone (or that the
+        # rollback made transient, to be inserted again) leaves the relationships
+        # again when a flush deletes it again.
+        self._left = {k for k in self._left
+                      if k not in self._tx_deleted and k not in self._tx_inserted}
         # rollback-restores-values, also for the objects back from the database's
         # cascade (SQLAlchemy's rollback does not expire what is not in the Session).
         self.session.expire_all()  # what rollback() does, also after a failed flush
@@ -1095,7 +1097,8 @@ class SqlAlchemyEmulation:
             inspect(o)._deleted = False
         self.gone -= set(self.cascaded)
         self.cascaded = {}
-        self._left = {k for k in self._left if k not in self._tx_deleted}
+        self._left = {k for k in self._left
+                      if k not in self._tx_deleted and k not in self._tx_inserted}
         # SQLAlchemy 1.4's close() leaves the objects deleted by a flush of the
         # rolled-back transaction reading `deleted` (their session reference stays);
         # they are detached, as close() documents. (A harness correction for
