@@ -986,7 +986,10 @@ class SqlAlchemyEmulation:
     def _written_as_they_show(self, objects):
         """objects-keep-what-they-show: objects the end of the transaction made transient
         keep their relationships, and a flush that inserts them again writes them
-        (SQLAlchemy takes the links of the rolled-back flush as written)."""
+        (SQLAlchemy takes the links of the rolled-back flush as written). What they let
+        go of since that flush is no removal any more: they have no row, so nothing was
+        theirs (SQLAlchemy's flush would delete a one-to-one child they let go of as an
+        orphan, though its row never named them)."""
         for o in objects:
             state = inspect(o)
             if not state.transient:
@@ -998,6 +1001,8 @@ class SqlAlchemyEmulation:
                 if (r.uselist and len(value)) or (not r.uselist and value is not None):
                     state.committed_state[r.key] = NO_VALUE
                     state._modified_event(state.dict, None, None)
+                else:
+                    state.committed_state.pop(r.key, None)
 
     def rollback(self):
         committed = {id(o): self._committed_columns(o) for o in self.runner.objects.values()
