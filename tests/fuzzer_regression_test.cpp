@@ -923,6 +923,28 @@ TEST_P(FuzzerRegressionTest, ALoadHoldsOneObjectPerRowWhenAQueuedChildWasExpunge
   EXPECT_EQ(p.state()->status(), ObjectStatus::detached);
 }
 
+TEST_P(FuzzerRegressionTest, AnOwnerARollbackMadeTransientDeletesNoBadgeItLetGoOfBefore) {
+  // Long run, seed 400407 (SQLAlchemy's own: its flush deletes the badge): the owner
+  // let its badge go before the rollback made it transient; added again, it has no row
+  // and nothing was ever its own, so the badge (whose row names no owner) stays.
+  relate::Session s(engine, md);
+  auto b = badge("sc5");
+  s.add(b);
+  s.commit();
+  auto first = owner("so11");
+  first->badge = b;
+  auto second = owner("so6");
+  s.add(first);
+  s.add(second);
+  s.flush();
+  b->owner = second;  // first lets b go
+  s.rollback();       // first and second transient; b's row names no owner
+  s.add(first);
+  s.commit();
+  EXPECT_EQ(b.state()->status(), ObjectStatus::persistent);
+  EXPECT_EQ(rows("SELECT code, owner_id FROM badges"), (Rows{{"sc5", "NULL"}}));
+}
+
 RELATE_ON_EVERY_BACKEND(FuzzerRegressionTest);
 
 }  // namespace
