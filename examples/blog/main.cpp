@@ -1,7 +1,7 @@
 // The blog example: users and their posts on SQLite (or RELATE_DATABASE_URL). It
 // creates the schema, adds users with posts through their relationships, commits,
 // queries them back, navigates both ways, joins, counts per user, updates in bulk,
-// deletes a user, and counts the statements that lazy loading cost.
+// upserts, deletes a user, and counts the statements that lazy loading cost.
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -129,6 +129,17 @@ int main() {
     std::cout << "Upper-cased the titles of Bob's " << renamed << " post(s) in one UPDATE: \""
               << users[1]->posts[0]->title << "\".\n";
 
+    // An upsert on the unique email, in one statement: Alice's row takes the new name,
+    // Carol's is inserted.
+    session.execute(relate::upsert(std::vector<User>{
+                                       {.name = "Alice Liddell", .email = "alice@example.com"},
+                                       {.name = "Carol", .email = "carol@example.com"}})
+                        .on_conflict(&User::email)
+                        .do_update(&User::name));
+    std::cout << "Upserted by email: Alice is now \"" << users[0]->name << "\", and Carol joined ("
+              << session.scalar(relate::select(relate::count()).select_from<User>())
+              << " users).\n";
+
     session.remove(users[0]);
     session.commit();
 
@@ -149,7 +160,9 @@ int main() {
       }
       writer.commit();
     }
-    std::cout << "\nLoading " << 501 << " users and their posts, strategy by strategy:\n";
+    const std::int64_t user_count = relate::Session(engine, blog)
+                                        .scalar(relate::select(relate::count()).select_from<User>());
+    std::cout << "\nLoading " << user_count << " users and their posts, strategy by strategy:\n";
     for (const char* strategy : {"lazy", "joined", "selectin"}) {
       compare_strategy(engine, blog, strategy, statements);
     }
