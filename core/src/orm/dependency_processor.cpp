@@ -105,11 +105,16 @@ void UnitOfWork::presort_one_to_many_delete(InstanceState& parent,
                                  (rel.passive_deletes() == PassiveDeletes::on && !attr.is_loaded());
   if (leave_to_database) return;
   loaded_attribute(parent, rel);
+  const std::vector<InstanceState*>& added = attr.added();
   for (std::size_t i = 0; i < attr.raw_size(); ++i) {
     InstanceState& child = *attr.raw_at(i);
     if (rel.cascade().delete_) {
       mark_for_delete(child);
-    } else {
+    } else if (std::find(added.begin(), added.end(), &child) == added.end() ||
+               row_refers_to(rel, child, parent)) {
+      // Only a row that names the parent is left behind; a child linked since the
+      // last flush whose key names another row (or none) has nothing to null
+      // (SQLAlchemy nulls the collection's unchanged history alone).
       to_null_.emplace_back(&child, &rel);
     }
   }
