@@ -945,6 +945,74 @@ TEST_P(FuzzerRegressionTest, AnOwnerARollbackMadeTransientDeletesNoBadgeItLetGoO
   EXPECT_EQ(rows("SELECT code, owner_id FROM badges"), (Rows{{"sc5", "NULL"}}));
 }
 
+TEST_P(FuzzerRegressionTest, ANoteMovedToAnOwnerInTheSessionBringsNotTheOwnerItLeft) {
+  // Long run, seed 411301 (SQLAlchemy's cascade runs before its backref and makes the
+  // owner left behind pending): the link's cascade follows where the note points now.
+  relate::Session s(engine, md);
+  auto left = owner("so4");
+  auto n = fresh<Note>();
+  n->body = "sb10";
+  n->owner = left;
+  auto keeper = owner("so7");
+  s.add(keeper);
+  keeper->notes.push_back(n);
+  EXPECT_EQ(left.state()->status(), ObjectStatus::transient);
+  EXPECT_EQ(n.state()->status(), ObjectStatus::pending);
+  EXPECT_TRUE(left->notes.empty());
+  s.commit();
+  EXPECT_EQ(rows("SELECT name FROM owners"), (Rows{{"so7"}}));
+  EXPECT_EQ(rows("SELECT body, owner_id FROM notes"),
+            (Rows{{"sb10", std::to_string(*keeper->id)}}));
+}
+
+TEST_P(FuzzerRegressionTest, ADeletedOwnerNullsNoNoteWhoseRowNamesAnotherOwner) {
+  // Long run, seed 412809: a note linked to a detached owner, whose row names another
+  // owner, was nulled when that owner was deleted, and the flush failed on the NOT NULL
+  // key. Only rows that name the deleted parent are left behind.
+  relate::Session s(engine, md);
+  auto first = owner("so1");
+  auto n = fresh<Note>();
+  n->body = "sb2";
+  n->owner = first;
+  s.add(first);
+  auto second = owner("so4");
+  s.add(second);
+  n->owner = second;
+  s.flush();
+  s.expunge(first);
+  s.commit();
+  first->notes.push_back(n);  // first is detached: nothing is written for it
+  s.rollback();
+  s.remove(first);
+  s.commit();
+  EXPECT_TRUE(first.state()->was_deleted());
+  EXPECT_EQ(rows("SELECT name FROM owners"), (Rows{{"so4"}}));
+  EXPECT_EQ(rows("SELECT body, owner_id FROM notes"),
+            (Rows{{"sb2", std::to_string(*second->id)}}));
+}
+
+TEST_P(FuzzerRegressionTest, ABadgeLetGoOfOutsideTheSessionIsWrittenOnceAddedBack) {
+  // Long run, seed 411109 (SQLAlchemy's flush, the owner's badge unloaded, reads the
+  // badge's row into a new object and deletes it; loaded, it leaves the row): a change
+  // made through an object outside the Session waits until that object is added back.
+  relate::Session s(engine, md);
+  auto b = badge("sc1");
+  auto o = owner("so3");
+  o->badge = b;
+  s.add(o);
+  s.flush();
+  s.expunge(b);
+  s.commit();
+  s.rollback();         // o's relationships unloaded
+  b->owner = nullptr;   // b is detached
+  EXPECT_FALSE(o->badge);
+  s.commit();
+  EXPECT_EQ(rows("SELECT code, owner_id FROM badges"), (Rows{{"sc1", std::to_string(*o->id)}}));
+  s.add(b);
+  s.commit();           // the orphan of a delete-orphan one-to-one goes
+  EXPECT_EQ(count_rows("badges"), 0);
+}
+
 RELATE_ON_EVERY_BACKEND(FuzzerRegressionTest);
 
 }  // namespace

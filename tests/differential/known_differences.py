@@ -286,6 +286,17 @@ KNOWN = [
         "cascading, the objects the operation brought into the Session that no "
         "relationship (with save-update) of the Session's objects holds."),
     KnownDifference(
+        "cascade-after-backref",
+        "docs/sqlalchemy.md, 'The save-update cascade follows what relationships hold': "
+        "a link's cascade walks the relationships as the link leaves them, backrefs "
+        "included; SQLAlchemy's cascade runs before its backref, so a child moved into a "
+        "collection brings in the parent it is leaving (a transient one, or one marked "
+        "for deletion, which becomes pending again).",
+        "After a link, the SQLAlchemy runner takes out again, without cascading, the "
+        "objects the link brought in that a walk from the linked object (when it was in "
+        "the Session) through the relationships' current values and the objects brought "
+        "in does not reach."),
+    KnownDifference(
         "pending-child-moved-stays-pending",
         "docs/sqlalchemy.md, 'A pending child moved to another parent stays pending': "
         "under delete-orphan SQLAlchemy expunges a pending child that leaves its parent's "

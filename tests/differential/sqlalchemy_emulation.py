@@ -315,16 +315,24 @@ class SqlAlchemyEmulation:
         then loads the row's child as the one removed and deletes it as an orphan, also
         when that is another object: a child without a row (say transient after a
         rollback) that still held the parent made the parent's real child an orphan.
-        Where the child has no row, the one<> stays unloaded, as in Relate."""
-        if inspect(child).key is not None:
-            return
+        Where the child has no row, the one<> stays unloaded, as in Relate.
+
+        objects-outside-never-written: where the child has a row but is outside the
+        Session, the parent's one<> holds nothing as loaded, without history: what
+        changed is the outside child, which is not written (SQLAlchemy, its one<>
+        loaded, leaves that row alone too)."""
         side = self._one_to_one_side(child, key, old_parent)
         if side is None:
             return
         parent, prop = side
         if parent.committed_state.get(prop.key) is not PASSIVE_NO_RESULT:
             return
-        parent.dict.pop(prop.key, None)
+        if inspect(child).key is None:
+            parent.dict.pop(prop.key, None)
+        elif inspect(child).session_id is None and parent.session_id is not None:
+            parent.dict[prop.key] = None
+        else:
+            return
         parent.committed_state.pop(prop.key, None)
 
     @staticmethod
@@ -1273,20 +1281,32 @@ class SqlAlchemyEmulation:
             return {}
         return {id(o): o for o in self.runner.objects.values() if o not in self.session}
 
-    def no_cascade_to_taken_out(self, outside, added=None):
+    def no_cascade_to_taken_out(self, outside, added=None, linked_from=None):
         """cascade-skips-taken-out: Relate's save-update cascade follows what the
         relationships hold; SQLAlchemy's also reaches what they held at the last flush
         and lost since. After an operation, the objects it brought in that no
         relationship of the Session's objects (with save-update) holds now leave again,
-        without cascading. `added`: the object add() was called for."""
+        without cascading. `added`: the object add() was called for.
+
+        cascade-after-backref: after a link (`linked_from`: the object whose
+        relationship was set), Relate's cascade starts at that object, when it was in
+        the Session, and walks what the relationships hold after the backref, through
+        the objects it brings in; SQLAlchemy's runs before its backref and also reaches
+        the parent a moved child leaves. Only what that walk reaches stays."""
         if self.session is None:
             return
         came = [o for i, o in outside.items() if o in self.session]
         if not came:
             return
-        held, todo = set(), [o for o in self.session if id(o) not in outside]
-        if added is not None:
-            todo.append(added)
+        if linked_from is not None:
+            todo = [] if id(linked_from) in outside else [linked_from]
+            inside = lambda o: id(o) in outside  # noqa: E731 (the walk halts at the others)
+        else:
+            todo = [o for o in self.session if id(o) not in outside]
+            if added is not None:
+                todo.append(added)
+            inside = lambda o: True  # noqa: E731
+        held = set()
         while todo:
             o = todo.pop()
             if id(o) in held:
@@ -1297,7 +1317,8 @@ class SqlAlchemyEmulation:
                 if not r.cascade.save_update or r.key not in state.dict:
                     continue
                 value = state.dict[r.key]
-                todo.extend(c for c in (list(value) if r.uselist else [value]) if c is not None)
+                todo.extend(c for c in (list(value) if r.uselist else [value])
+                            if c is not None and inside(c))
         for o in came:
             if id(o) not in held:
                 self.runner.expunge_alone(o)

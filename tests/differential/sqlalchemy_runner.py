@@ -184,8 +184,10 @@ class Runner:
                     self.emulation.append_after_removal(removals)
                     self.emulation.after_change(seen)
                 if outside is not None:
-                    added = self.objects.get(int(tokens[1])) if verb == "add" else None
-                    self.emulation.no_cascade_to_taken_out(outside, added)
+                    subject = self.objects.get(int(tokens[1]))
+                    self.emulation.no_cascade_to_taken_out(
+                        outside, subject if verb == "add" else None,
+                        subject if verb == "link" else None)
         except KeyError as e:
             if isinstance(e.args[0], int):
                 return {"err": "nohandle"}
