@@ -11,6 +11,7 @@ void register_builtin() {
   register_loader_strategy(selectin_loader("selectin", default_selectin_batch));
   register_loader_strategy(make_raise_loader());
   register_loader_strategy(make_noload_loader());
+  register_loader_strategy(make_contains_eager_loader());
 }
 
 namespace {

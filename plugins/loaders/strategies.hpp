@@ -11,5 +11,6 @@ std::shared_ptr<const LoaderStrategy> make_lazy_loader();
 std::shared_ptr<const LoaderStrategy> make_joined_loader();
 std::shared_ptr<const LoaderStrategy> make_raise_loader();
 std::shared_ptr<const LoaderStrategy> make_noload_loader();
+std::shared_ptr<const LoaderStrategy> make_contains_eager_loader();
 
 }  // namespace relate::loaders

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <relate/engine/plugin.hpp>
@@ -53,14 +54,30 @@ const LoaderStrategy& find_loader_strategy(std::string_view name) {
                       "'; registered strategies: " + (known.empty() ? "(none)" : known));
 }
 
+namespace {
+
+// `full` is `path` followed by `rel`.
+bool extends(const std::vector<const RelationshipProperty*>& full,
+             const std::vector<const RelationshipProperty*>& path,
+             const RelationshipProperty& rel) {
+  return full.size() == path.size() + 1 && full.back() == &rel &&
+         std::equal(path.begin(), path.end(), full.begin());
+}
+
+}  // namespace
+
 const LoaderStrategy& LoadContext::strategy_for(const RelationshipProperty& rel) const {
   for (const auto& o : options) {
-    if (o.path.size() == path.size() + 1 && o.path.back() == &rel &&
-        std::equal(path.begin(), path.end(), o.path.begin())) {
-      return *o.strategy;
-    }
+    if (extends(o.path, path, rel)) return *o.strategy;
   }
   return find_loader_strategy(rel.lazy());
+}
+
+const std::string* LoadContext::joined_alias(const RelationshipProperty& rel) const {
+  for (const auto& j : joined) {
+    if (extends(j.path, path, rel)) return &j.alias;
+  }
+  return nullptr;
 }
 
 std::shared_ptr<LoadContext> LoadContext::child(const RelationshipProperty& rel) const {

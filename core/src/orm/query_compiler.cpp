@@ -201,7 +201,10 @@ void QueryCompiler::join(sql::Select& query, const JoinSpec& j) {
                         std::string(rel.target().name()));
   }
   const std::string parent_alias = parent->sql_alias;  // add_source may move *parent
-  const Source& target = add_source(rel.target(), j.target_alias, j.target_cte.definition);
+  const auto parent_index = static_cast<std::size_t>(parent - sources_.data());
+  Source& target = add_source(rel.target(), j.target_alias, j.target_cte.definition);
+  target.via = &rel;
+  target.parent = parent_index;
   const std::string secondary_alias =
       rel.secondary() && !target.sql_alias.empty() ? fresh_alias(rel.secondary()->name()) : "";
   const std::size_t first = query.joins.size();
@@ -211,8 +214,8 @@ void QueryCompiler::join(sql::Select& query, const JoinSpec& j) {
   if (j.on) query.joins.back().on = sql::and_(query.joins.back().on, resolve(j.on));
 }
 
-const QueryCompiler::Source& QueryCompiler::add_source(const Mapper& mapper, std::uint64_t alias,
-                                                      const CteDefinition* cte) {
+QueryCompiler::Source& QueryCompiler::add_source(const Mapper& mapper, std::uint64_t alias,
+                                                const CteDefinition* cte) {
   if (find_source(mapper.type(), alias) && !alias) {
     throw ArgumentError(std::string(mapper.name()) +
                         " is in the query already: join it again through an alias "
@@ -233,6 +236,31 @@ const QueryCompiler::Source& QueryCompiler::add_source(const Mapper& mapper, std
     sources_.push_back(Source{&mapper, alias, alias ? fresh_alias(mapper.table().name()) : ""});
   }
   return sources_.back();
+}
+
+std::vector<LoadContext::Joined> QueryCompiler::relationship_joins() const {
+  std::vector<LoadContext::Joined> out;
+  for (std::size_t i = 1; i < sources_.size(); ++i) {
+    std::vector<const RelationshipProperty*> path;
+    std::size_t at = i;
+    while (at != 0 && sources_[at].via) {
+      path.insert(path.begin(), sources_[at].via);
+      at = sources_[at].parent;
+    }
+    if (at != 0) continue;  // not reached from the selected model along relationships
+    const Source& s = sources_[i];
+    out.push_back({std::move(path), s.sql_alias.empty() ? s.mapper->table().name() : s.sql_alias});
+  }
+  return out;
+}
+
+std::string QueryCompiler::alias_name(std::type_index model, std::uint64_t alias,
+                                      std::string_view what) const {
+  const Source* s = find_source(model, alias);
+  if (!s) {
+    throw ArgumentError(std::string(what) + ": the query does not select from or join that alias");
+  }
+  return s->sql_alias.empty() ? s->mapper->table().name() : s->sql_alias;
 }
 
 const QueryCompiler::Source* QueryCompiler::find_source(std::type_index model,

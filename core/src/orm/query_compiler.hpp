@@ -8,9 +8,12 @@
 #pragma once
 
 #include <cstdint>
+#include <relate/orm/loader.hpp>
 #include <relate/orm/query.hpp>
 #include <relate/sql/statement.hpp>
 #include <string>
+#include <string_view>
+#include <typeindex>
 #include <vector>
 
 namespace relate {
@@ -35,6 +38,13 @@ class QueryCompiler {
   // An expression of a statement on `mapper`'s table alone (a bulk UPDATE or DELETE).
   sql::Expr table_expression(const Mapper& mapper, const sql::Expr& e);
 
+  // After entity_query: the FROM entries its joins along relationships reach from the
+  // selected model, by relationship path, with their names in the statement.
+  std::vector<LoadContext::Joined> relationship_joins() const;
+  // The name of an alias of `model` in the statement; ArgumentError naming `what` when
+  // the query does not select from or join it.
+  std::string alias_name(std::type_index model, std::uint64_t alias, std::string_view what) const;
+
  private:
   // One entry of the FROM clause: a model under its own name or an alias.
   struct Source {
@@ -42,6 +52,9 @@ class QueryCompiler {
     std::uint64_t alias;    // 0: the model itself
     std::string sql_alias;  // empty: the table's name
     const CteDefinition* cte = nullptr;  // the alias names this CTE
+    // Joined along `via` from sources_[parent].
+    const RelationshipProperty* via = nullptr;
+    std::size_t parent = 0;
   };
 
   void from(sql::Select& query, const Mapper& root, std::uint64_t alias,
@@ -54,7 +67,7 @@ class QueryCompiler {
   void finish(sql::Select& query) const;
   void clauses(sql::Select& query, const QuerySpec& spec);
   void join(sql::Select& query, const JoinSpec& join);
-  const Source& add_source(const Mapper& mapper, std::uint64_t alias,
+  Source& add_source(const Mapper& mapper, std::uint64_t alias,
                            const CteDefinition* cte = nullptr);
   const Source* find_source(std::type_index model, std::uint64_t alias) const;
   const Mapper& mapper_of(std::type_index model, std::string_view what) const;

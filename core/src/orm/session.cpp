@@ -462,17 +462,26 @@ std::vector<const RelationshipProperty*> resolve_path(const Mapper& root,
 
 std::vector<InstanceState*> SessionImpl::query(const Mapper& mapper, const QuerySpec& spec) {
   check_usable();
-  sql::Select q = QueryCompiler(metadata).entity_query(mapper, spec);
+  QueryCompiler compiler(metadata);
+  sql::Select q = compiler.entity_query(mapper, spec);
 
   auto context = std::make_shared<LoadContext>();
   for (const auto& option : spec.options) {
     auto path = resolve_path(mapper, option);
     for (std::size_t i = 0; i < path.size(); ++i) {
+      std::vector<const RelationshipProperty*> prefix(
+          path.begin(), path.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+      const LoaderOption::Step& step = option.steps()[i];
+      if (step.alias) {
+        context->joined.push_back(
+            {prefix, compiler.alias_name(path[i]->target().type(), step.alias,
+                                         "the loader option on " + path[i]->name())});
+      }
       context->options.push_back(
-          LoadContext::Option{{path.begin(), path.begin() + static_cast<std::ptrdiff_t>(i) + 1},
-                              &find_loader_strategy(option.steps()[i].strategy)});
+          LoadContext::Option{std::move(prefix), &find_loader_strategy(step.strategy)});
     }
   }
+  for (auto& j : compiler.relationship_joins()) context->joined.push_back(std::move(j));
   return load_entities(*this, mapper, std::move(q), context);
 }
 

@@ -28,7 +28,6 @@ namespace relate {
 struct CteDefinition {
   std::string name;
   std::type_index entity = typeid(void);
-  std::uint64_t alias = 0;  // the Cte's alias id
   QuerySpec anchor;
   std::optional<QuerySpec> recursive;  // the part after UNION [ALL]
   bool union_all = true;
@@ -50,7 +49,6 @@ class Cte : public Alias<T> {
     def_ = std::make_shared<CteDefinition>();
     def_->name = std::move(name);
     def_->entity = typeid(T);
-    def_->alias = this->id();
     def_->anchor = anchor.spec();
     this->cte_ = CteReference{def_, def_.get()};
   }

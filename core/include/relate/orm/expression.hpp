@@ -113,6 +113,18 @@ inline constexpr bool is_relationship_member<one<T>> = true;
 template <class T>
 inline constexpr bool is_relationship_member<many<T>> = true;
 
+// The model a relationship member refers to.
+template <class M>
+struct relationship_target;
+template <class T>
+struct relationship_target<one<T>> {
+  using type = T;
+};
+template <class T>
+struct relationship_target<many<T>> {
+  using type = T;
+};
+
 template <class T>
 sql::Expr value_param(const T& v) {
   return sql::param(column_traits<T>::to_value(v));

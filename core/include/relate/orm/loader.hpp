@@ -47,11 +47,24 @@ struct RELATE_API LoadContext {
   // The objects this context loaded, in row order (they own the context and live in
   // one object graph with it, so plain pointers stay valid).
   std::vector<InstanceState*> loaded;
+  // The query's own FROM entries that hold the rows of a relationship path: its joins
+  // along relationships from the query's entity, and the aliases options name
+  // (contains_eager(member, alias)), which come first.
+  struct Joined {
+    std::vector<const RelationshipProperty*> path;  // from the query's entity
+    std::string alias;                              // the entry's name in the query
+  };
+  std::vector<Joined> joined;
 
   // The strategy for `relationship` on objects of this context: a matching option,
   // else the relationship's default.
   const LoaderStrategy& strategy_for(const RelationshipProperty& relationship) const;
-  // The context for objects reached through `relationship` (options carried along).
+  // The query's entry holding the rows of `relationship` of this context's objects,
+  // or null when the query does not join them.
+  const std::string* joined_alias(const RelationshipProperty& relationship) const;
+  // The context for objects reached through `relationship` (options carried along;
+  // `joined` belongs to one statement: a strategy that reads the child's rows from the
+  // same statement copies it).
   std::shared_ptr<LoadContext> child(const RelationshipProperty& relationship) const;
 };
 

@@ -41,13 +41,29 @@ class RELATE_API LoaderOption {
   struct Step {
     MemberRef member;
     std::string strategy;
+    // contains_eager(member, alias): the alias of the query that holds the rows
+    // (0: the query's join along the member).
+    std::uint64_t alias = 0;
   };
-  LoaderOption(MemberRef member, std::string strategy) {
-    steps_.push_back(Step{std::move(member), std::move(strategy)});
+  LoaderOption(MemberRef member, std::string strategy, std::uint64_t alias = 0) {
+    steps_.push_back(Step{std::move(member), std::move(strategy), alias});
   }
   template <class T, class M>
   LoaderOption& load(M T::*member, std::string strategy) {
     steps_.push_back(Step{detail::member_ref(member), std::move(strategy)});
+    return *this;
+  }
+  template <class T, class M>
+  LoaderOption& contains_eager(M T::*member) {
+    return load(member, "contains_eager");
+  }
+  template <class T, class M, class A>
+  requires(detail::is_relationship_member<M>) LoaderOption& contains_eager(M T::*member,
+                                                                           const Alias<A>& alias) {
+    static_assert(std::is_same_v<typename detail::relationship_target<M>::type, A>,
+                  "contains_eager(member, alias): the alias is not of the model the "
+                  "relationship refers to");
+    steps_.push_back(Step{detail::member_ref(member), "contains_eager", alias.id()});
     return *this;
   }
   template <class T, class M>
@@ -104,6 +120,22 @@ LoaderOption raiseload(M T::*member) {
 template <class T, class M>
 LoaderOption noload(M T::*member) {
   return load(member, "noload");
+}
+// Filled from the rows the query already joins (SQLAlchemy's contains_eager):
+// select<Book>().join(&Book::author).where(...).options(contains_eager(&Book::author))
+// filters on the authors and loads them in one statement. A collection holds the rows
+// the query kept. With an alias: the rows of that alias, however it was joined.
+template <class T, class M>
+LoaderOption contains_eager(M T::*member) {
+  return load(member, "contains_eager");
+}
+template <class T, class M, class A>
+requires(detail::is_relationship_member<M>) LoaderOption contains_eager(M T::*member,
+                                                                        const Alias<A>& alias) {
+  static_assert(std::is_same_v<typename detail::relationship_target<M>::type, A>,
+                "contains_eager(member, alias): the alias is not of the model the "
+                "relationship refers to");
+  return LoaderOption(detail::member_ref(member), "contains_eager", alias.id());
 }
 
 // A JOIN: along a relationship (from the model or an alias of it), or to a model

@@ -1,4 +1,5 @@
-// The built-in loader strategies: "lazy", "joined", "selectin", "raise", "noload".
+// The built-in loader strategies: "lazy", "joined", "selectin", "raise", "noload",
+// "contains_eager".
 // They register themselves when the relate::loaders library is linked;
 // register_builtin() exists for programs that link it in unusual ways (e.g. the bare
 // archive without whole-archive linking).
