@@ -1,11 +1,12 @@
 #include "query_compiler.hpp"
 
-#include <relate/errors.hpp>
 #include <algorithm>
+#include <relate/errors.hpp>
 #include <relate/metadata.hpp>
 #include <relate/orm/cte.hpp>
 #include <relate/orm/loading.hpp>
 #include <relate/orm/relationship.hpp>
+#include <relate/orm/with_parent.hpp>
 #include <relate/schema.hpp>
 
 namespace relate {
@@ -34,6 +35,10 @@ const MemberExpression* first_member(const sql::Expr& e) {
 
 std::string MemberExpression::describe() const { return member_text(member); }
 std::string SubqueryExpression::describe() const { return "a subquery"; }
+std::string ParentCriterion::describe() const {
+  return "with_parent(" + member_text(relationship) + ")";
+}
+
 std::string RelationshipPredicate::describe() const {
   return "the relationship " + member_text(relationship);
 }
@@ -282,6 +287,7 @@ sql::Expr QueryCompiler::resolve(const sql::Expr& e) const {
     if (const auto* m = dynamic_cast<const MemberExpression*>(d.ref.get())) return member(*m);
     if (const auto* p = dynamic_cast<const RelationshipPredicate*>(d.ref.get())) return exists(*p);
     if (const auto* q = dynamic_cast<const SubqueryExpression*>(d.ref.get())) return subquery(*q);
+    if (const auto* w = dynamic_cast<const ParentCriterion*>(d.ref.get())) return with_parent(*w);
     throw ArgumentError("an ORM query cannot resolve " + d.ref->describe());
   });
 }
@@ -349,6 +355,55 @@ sql::Expr QueryCompiler::exists(const RelationshipPredicate& p) const {
   }
   q.where = sql::and_(q.where, sub.resolve(p.condition));
   return sql::make_node(sql::Exists{std::make_shared<const sql::Select>(std::move(q))});
+}
+
+sql::Expr QueryCompiler::with_parent(const ParentCriterion& p) const {
+  const std::string what = p.describe();
+  const Mapper& owner = mapper_of(p.relationship.model, what);
+  const Mapper::RelationshipField* field = owner.relationship_field(p.relationship.field);
+  if (!field) throw ArgumentError(what + ": not a relationship");
+  const InstanceState* parent = p.parent();
+  if (!parent) throw ArgumentError(what + ": the object is null");
+  const RelationshipProperty& rel = *field->property;
+  const Mapper& target = rel.target();
+  const QueryCompiler* at = this;
+  const Source* source = nullptr;
+  while (at && !(source = at->find_source(target.type(), p.alias))) at = at->outer_;
+  if (!source) {
+    throw ArgumentError(what + ": the query does not select from or join " +
+                        std::string(target.name()) + (p.alias ? " (that alias of it)" : ""));
+  }
+  const std::string qualifier = source->sql_alias;
+  auto target_column = [&](std::size_t i) {
+    return sql::column(*target.columns()[i].column, qualifier);
+  };
+  bool null_key = false;
+  auto value = [&](std::size_t i) {
+    Value v = owner.get(parent->object(), i);
+    null_key = null_key || v.is_null();
+    return sql::param(std::move(v));
+  };
+  sql::Expr out;
+  if (rel.direction() == RelationshipDirection::many_to_many) {
+    // EXISTS an association row naming the parent and the target's row.
+    const std::string s = fresh_alias(rel.secondary()->name());
+    sql::Select q;
+    q.columns.push_back(sql::make_node(sql::One{}));
+    q.from = sql::FromTable{rel.secondary(), s, nullptr};
+    for (const auto& pair : rel.parent_secondary())
+      q.where = sql::and_(q.where, eq(sql::column(*pair.column, s), value(pair.key)));
+    for (const auto& pair : rel.target_secondary())
+      q.where = sql::and_(q.where, eq(sql::column(*pair.column, s), target_column(pair.key)));
+    out = sql::make_node(sql::Exists{std::make_shared<const sql::Select>(std::move(q))});
+  } else {
+    const bool one_to_many = rel.direction() == RelationshipDirection::one_to_many;
+    for (const auto& pair : rel.column_pairs()) {
+      out = sql::and_(out, one_to_many ? eq(target_column(pair.foreign), value(pair.referenced))
+                                       : eq(target_column(pair.referenced), value(pair.foreign)));
+    }
+  }
+  // A NULL key relates nothing (= NULL would say the same less plainly).
+  return null_key ? sql::in_list(target_column(target.primary_key().front()), {}) : out;
 }
 
 sql::Expr QueryCompiler::subquery(const SubqueryExpression& q) const {

@@ -21,6 +21,7 @@ namespace relate {
 class MetaData;
 class Mapper;
 struct CteDefinition;
+struct ParentCriterion;
 
 class QueryCompiler {
  public:
@@ -75,6 +76,7 @@ class QueryCompiler {
   sql::Expr member(const MemberExpression& m) const;
   sql::Expr exists(const RelationshipPredicate& p) const;
   sql::Expr subquery(const SubqueryExpression& q) const;
+  sql::Expr with_parent(const ParentCriterion& p) const;
   std::string fresh_alias(const std::string& table) const;
 
   const MetaData& metadata_;
