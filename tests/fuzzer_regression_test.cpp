@@ -1013,6 +1013,67 @@ TEST_P(FuzzerRegressionTest, ABadgeLetGoOfOutsideTheSessionIsWrittenOnceAddedBac
   EXPECT_EQ(count_rows("badges"), 0);
 }
 
+TEST_P(FuzzerRegressionTest, AnItemExpungedAfterItsFlushWritesWhatItShowsWhenItComesBack) {
+  // Long run, seed 503693 (SQLAlchemy's own: its row keeps the old label while the
+  // object shows the new one): the rollback took the flushed label back from the row,
+  // not from the expunged item; linked again, the item writes what it shows.
+  relate::Session s(engine, md);
+  auto i = item("sl1");
+  auto t = tag("sn2");
+  s.add(i);
+  s.add(t);
+  s.commit();
+  i->label = "sl3";
+  s.flush();
+  s.expunge(i);
+  s.rollback();
+  t->items.push_back(i);
+  s.commit();
+  EXPECT_EQ(rows("SELECT label FROM items"), (Rows{{"sl3"}}));
+  EXPECT_EQ(*i->label, "sl3");
+}
+
+TEST_P(FuzzerRegressionTest, AnOwnerInsertedAndDeletedByARolledBackTransactionCanBeAddedAgain) {
+  // Long run, seed 512766: expunged after the flush that deleted it, the owner kept
+  // "its row was deleted" through the rollback that made it transient, and add()
+  // refused it. The rollback undid both the insert and the delete.
+  relate::Session s(engine, md);
+  auto o = owner("so2");
+  s.add(o);
+  s.flush();
+  s.remove(o);
+  s.flush();
+  s.expunge(o);
+  s.rollback();
+  EXPECT_EQ(o.state()->status(), ObjectStatus::transient);
+  s.add(o);
+  EXPECT_EQ(o.state()->status(), ObjectStatus::pending);
+  s.commit();
+  EXPECT_EQ(rows("SELECT name FROM owners"), (Rows{{"so2"}}));
+}
+
+TEST_P(FuzzerRegressionTest, ABadgeAnotherTookTheOwnerOfHoldsNoOwnerWithoutALoad) {
+  // Long run, seed 503169: the old badge's reference, unloaded after the rollback, kept
+  // a queued removal; detached by close(), linking it again had to load it and threw
+  // DetachedInstanceError. Its row named the owner, who now holds another badge: it
+  // holds nothing, known without a load.
+  relate::Session s(engine, md);
+  auto first = badge("sc2");
+  auto o = owner("so3");
+  first->owner = o;
+  s.add(first);
+  s.commit();
+  s.rollback();  // first's reference unloaded
+  auto second = badge("sc6");
+  second->owner = o;
+  s.add(second);
+  EXPECT_FALSE(first->owner);
+  s.close();
+  first->owner = o;  // detached: no load needed
+  EXPECT_TRUE(o->badge.get() == first);
+  EXPECT_FALSE(second->owner);
+}
+
 RELATE_ON_EVERY_BACKEND(FuzzerRegressionTest);
 
 }  // namespace

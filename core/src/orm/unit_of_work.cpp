@@ -27,13 +27,14 @@ void SessionImpl::restore_transaction_state(GeneratedKeys keys) {
       // Expunged since: its members stay as they show, its row is as it was before the
       // transaction. Inserted by it: no row (transient). Otherwise the row is back, as
       // last committed (a change flushed since is written again once it is added).
+      // Either way no deletion of its row by this transaction stands.
+      InstanceAccess::was_deleted(*state) = false;
       if (saved.status == ObjectStatus::pending) {
         InstanceAccess::status(*state) = ObjectStatus::transient;
         InstanceAccess::committed(*state) = RowSnapshot();
         take_back_key(*state, saved, keys);
       } else {
         InstanceAccess::committed(*state) = saved.committed;
-        InstanceAccess::was_deleted(*state) = false;
       }
       continue;
     }
