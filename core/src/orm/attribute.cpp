@@ -326,9 +326,18 @@ void RelationshipAttribute::link_back(InstanceState* item) {
     RelationshipAttribute& old_side = property_->attribute(old->object());
     bool old_held_item = false;  // the old one pointed back at the item
     if (!old_side.loaded_) {
-      // Cancels an append queued there when the item moved to it unloaded.
-      old_side.defer(Change::remove, item);
       old_held_item = one_to_one_parent && row_refers_to(*property_, *old, *item);
+      if (old_held_item) {
+        // The old child's row names the parent, which now holds another: its
+        // reference is known to hold nothing, as it would if it had been loaded (no
+        // load is needed later, which a detached child could not do).
+        old_side.raw_clear();
+        old_side.loaded_ = true;
+        old_side.record_change(Change::remove, item);
+      } else {
+        // Cancels an append queued there when the item moved to it unloaded.
+        old_side.defer(Change::remove, item);
+      }
     } else if (old_side.raw_remove(item)) {
       old_held_item = true;
       // A collection lost the item, or a child its parent (its key is written); a
