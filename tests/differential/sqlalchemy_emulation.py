@@ -81,6 +81,8 @@ class SqlAlchemyEmulation:
         self._tx_inserted = {}
         self._tx_deleted = {}
         self._tx_committed = {}
+        # objects-keep-what-they-show: the same for objects expunged since the flush.
+        self._expunged_written = {}
         # Objects a flush of the transaction deleted, expunged since (see rollback()).
         self._expunged_deleted = {}
         # delete-cascade-at-flush: id(object) of the objects delete() was called for.
@@ -491,7 +493,9 @@ class SqlAlchemyEmulation:
             self._expunged_after_failure.append(obj)
         # Relate's journal forgets it: neither the end of the transaction nor a failed
         # flush restores it (an object the transaction inserted still has no row).
-        self._tx_committed.pop(id(obj), None)
+        written = self._tx_committed.pop(id(obj), None)
+        if written is not None:  # (what it shows is still what its row should hold)
+            self._expunged_written[id(obj)] = written
         if self._tx_deleted.pop(id(obj), None) is not None:
             self._expunged_deleted[id(obj)] = obj
         for o in before:
@@ -818,6 +822,7 @@ class SqlAlchemyEmulation:
         self._tx_inserted = {}
         self._tx_deleted = {}
         self._tx_committed = {}
+        self._expunged_written = {}
         self._expunged_deleted = {}
         self._first_write = None
 
@@ -1067,6 +1072,7 @@ class SqlAlchemyEmulation:
                 except Exception:
                     self._row_gone(obj, committed.get(id(obj), {}), written)
         self._written_as_they_show(o for o, _pk in self._tx_inserted.values())
+        self._detached_show_what_they_wrote()
         self._forget_deletion_of_transient()
         self._end_transaction()
 
@@ -1128,9 +1134,17 @@ class SqlAlchemyEmulation:
                     if not inspect(o).transient]
         InstanceState._detach_states(inserted, self.session, to_transient=True)
         self._written_as_they_show(o for o, _pk in self._tx_inserted.values())
-        # objects-keep-what-they-show: the rows a flush of the transaction updated are
-        # as before it; an object added again writes what its members show.
-        for o, committed in self._tx_committed.values():
+        self._detached_show_what_they_wrote()
+        self._forget_deletion_of_transient()
+        self._link_rows_as_kept()
+        self._end_transaction()
+
+    def _detached_show_what_they_wrote(self):
+        """objects-keep-what-they-show: the rows a flush of the ended transaction
+        updated are as before it; a detached object that flush wrote (expunged since,
+        or detached by close()) writes what its members show when it is added again."""
+        for o, committed in list(self._tx_committed.values()) + \
+                list(self._expunged_written.values()):
             state = inspect(o)
             if not state.detached:
                 continue
@@ -1139,9 +1153,6 @@ class SqlAlchemyEmulation:
                         key not in state.committed_state:
                     state.committed_state[key] = value
                     state._modified_event(state.dict, None, None)
-        self._forget_deletion_of_transient()
-        self._link_rows_as_kept()
-        self._end_transaction()
 
     def _link_rows_as_kept(self):
         """A harness correction for SQLAlchemy: after close() a detached object's
