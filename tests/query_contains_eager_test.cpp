@@ -193,6 +193,21 @@ TEST_P(QueryContainsEagerTest, AnAliasTheQueryDoesNotJoinIsAnArgumentError) {
   EXPECT_TRUE(statements.empty());
 }
 
+TEST_P(QueryContainsEagerTest, ALimitThatMovesTheJoinsIntoASubqueryIsAnArgumentError) {
+  // A joined collection under a LIMIT moves the query (its joins too) into a subquery;
+  // the author's columns are out of reach there, which the option says before any SQL.
+  relate::Session session(engine, md);
+  EXPECT_THROW(session
+                   .scalars(select<Book>()
+                                .join(&Book::author)
+                                .limit(2)
+                                .options(contains_eager(&Book::author),
+                                         relate::joinedload(&Book::tags)))
+                   .all(),
+               relate::ArgumentError);
+  EXPECT_TRUE(statements.empty());
+}
+
 RELATE_ON_EVERY_BACKEND(QueryContainsEagerTest);
 
 }  // namespace query_contains_eager_test

@@ -110,8 +110,8 @@ void UnitOfWork::presort_one_to_many_delete(InstanceState& parent,
     InstanceState& child = *attr.raw_at(i);
     if (rel.cascade().delete_) {
       mark_for_delete(child);
-    } else if (std::find(added.begin(), added.end(), &child) == added.end() ||
-               row_refers_to(rel, child, parent)) {
+    } else if (row_refers_to(rel, child, parent) ||
+               std::find(added.begin(), added.end(), &child) == added.end()) {
       // Only a row that names the parent is left behind; a child linked since the
       // last flush whose key names another row (or none) has nothing to null
       // (SQLAlchemy nulls the collection's unchanged history alone).

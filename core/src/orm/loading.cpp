@@ -22,7 +22,8 @@ sql::Select entity_select(const Mapper& mapper, const std::string& alias) {
   return s;
 }
 
-sql::Expr relationship_criteria(const RelationshipProperty& rel, const InstanceState& parent) {
+sql::Expr relationship_criteria(const RelationshipProperty& rel, const InstanceState& parent,
+                                const std::string& target_alias) {
   const bool one_to_many = rel.direction() == RelationshipDirection::one_to_many;
   sql::Expr where;
   for (const auto& pair : rel.column_pairs()) {
@@ -32,7 +33,7 @@ sql::Expr relationship_criteria(const RelationshipProperty& rel, const InstanceS
     Value v = rel.parent().get(parent.object(), parent_col);
     if (v.is_null()) return nullptr;
     where = sql::and_(where, sql::binary(sql::BinaryOp::eq,
-                                         sql::column(*rel.target().columns()[target_col].column),
+                                         sql::column(*rel.target().columns()[target_col].column, target_alias),
                                          sql::param(std::move(v))));
   }
   return where;
@@ -201,6 +202,8 @@ std::vector<InstanceState*> load_entities(
   std::string parent_alias = query.from.alias.empty() ? mapper.table().name() : query.from.alias;
   if (joins_collection && (query.limit || query.offset)) {
     wrap_for_limit(query, mapper, parent_alias);
+    // The query's own joins are inside the subquery now: no strategy reads from them.
+    context->joined.clear();
   }
   std::vector<std::unique_ptr<RowLoader>> row_loaders;
   for (const auto& [rel, strategy] : strategies) {

@@ -243,6 +243,10 @@ QueryCompiler::Source& QueryCompiler::add_source(const Mapper& mapper, std::uint
   return sources_.back();
 }
 
+std::string QueryCompiler::Source::name() const {
+  return sql_alias.empty() ? mapper->table().name() : sql_alias;
+}
+
 std::vector<LoadContext::Joined> QueryCompiler::relationship_joins() const {
   std::vector<LoadContext::Joined> out;
   for (std::size_t i = 1; i < sources_.size(); ++i) {
@@ -254,7 +258,7 @@ std::vector<LoadContext::Joined> QueryCompiler::relationship_joins() const {
     }
     if (at != 0) continue;  // not reached from the selected model along relationships
     const Source& s = sources_[i];
-    out.push_back({std::move(path), s.sql_alias.empty() ? s.mapper->table().name() : s.sql_alias});
+    out.push_back({std::move(path), s.name()});
   }
   return out;
 }
@@ -265,7 +269,7 @@ std::string QueryCompiler::alias_name(std::type_index model, std::uint64_t alias
   if (!s) {
     throw ArgumentError(std::string(what) + ": the query does not select from or join that alias");
   }
-  return s->sql_alias.empty() ? s->mapper->table().name() : s->sql_alias;
+  return s->name();
 }
 
 const QueryCompiler::Source* QueryCompiler::find_source(std::type_index model,
@@ -374,36 +378,33 @@ sql::Expr QueryCompiler::with_parent(const ParentCriterion& p) const {
                         std::string(target.name()) + (p.alias ? " (that alias of it)" : ""));
   }
   const std::string qualifier = source->sql_alias;
-  auto target_column = [&](std::size_t i) {
-    return sql::column(*target.columns()[i].column, qualifier);
-  };
-  bool null_key = false;
-  auto value = [&](std::size_t i) {
-    Value v = owner.get(parent->object(), i);
-    null_key = null_key || v.is_null();
-    return sql::param(std::move(v));
-  };
   sql::Expr out;
+  bool null_key = false;
   if (rel.direction() == RelationshipDirection::many_to_many) {
     // EXISTS an association row naming the parent and the target's row.
     const std::string s = fresh_alias(rel.secondary()->name());
     sql::Select q;
     q.columns.push_back(sql::make_node(sql::One{}));
     q.from = sql::FromTable{rel.secondary(), s, nullptr};
-    for (const auto& pair : rel.parent_secondary())
-      q.where = sql::and_(q.where, eq(sql::column(*pair.column, s), value(pair.key)));
-    for (const auto& pair : rel.target_secondary())
-      q.where = sql::and_(q.where, eq(sql::column(*pair.column, s), target_column(pair.key)));
+    for (const auto& pair : rel.parent_secondary()) {
+      Value v = owner.get(parent->object(), pair.key);
+      null_key = null_key || v.is_null();
+      q.where = sql::and_(q.where, eq(sql::column(*pair.column, s), sql::param(std::move(v))));
+    }
+    for (const auto& pair : rel.target_secondary()) {
+      q.where = sql::and_(q.where, eq(sql::column(*pair.column, s),
+                                      sql::column(*target.columns()[pair.key].column, qualifier)));
+    }
     out = sql::make_node(sql::Exists{std::make_shared<const sql::Select>(std::move(q))});
   } else {
-    const bool one_to_many = rel.direction() == RelationshipDirection::one_to_many;
-    for (const auto& pair : rel.column_pairs()) {
-      out = sql::and_(out, one_to_many ? eq(target_column(pair.foreign), value(pair.referenced))
-                                       : eq(target_column(pair.referenced), value(pair.foreign)));
-    }
+    out = relationship_criteria(rel, *parent, qualifier);
+    null_key = !out;
   }
   // A NULL key relates nothing (= NULL would say the same less plainly).
-  return null_key ? sql::in_list(target_column(target.primary_key().front()), {}) : out;
+  return null_key ? sql::in_list(sql::column(*target.columns()[target.primary_key().front()].column,
+                                             qualifier),
+                                 {})
+                  : out;
 }
 
 sql::Expr QueryCompiler::subquery(const SubqueryExpression& q) const {

@@ -56,6 +56,8 @@ class QueryCompiler {
     // Joined along `via` from sources_[parent].
     const RelationshipProperty* via = nullptr;
     std::size_t parent = 0;
+    // Its name in the statement.
+    std::string name() const;
   };
 
   void from(sql::Select& query, const Mapper& root, std::uint64_t alias,

@@ -29,7 +29,9 @@ class ContainsEagerLoader final : public LoaderStrategy {
     if (!alias) {
       throw ArgumentError("contains_eager(" + rel.name() +
                           "): the query does not join it; join the relationship "
-                          "(join(&Parent::member)) or name the alias that holds its rows");
+                          "(join(&Parent::member)) or name the alias that holds its rows "
+                          "(a LIMIT beside a joinedload of a collection moves the query's "
+                          "joins into a subquery, out of reach)");
     }
     return read_joined_rows(session, rel, query, *alias, context);
   }

@@ -29,11 +29,13 @@ struct LoadContext;
 // qualified by `alias` when given.
 RELATE_API sql::Select entity_select(const Mapper& mapper, const std::string& alias = {});
 
-// WHERE criteria selecting the related rows of one parent; null when a foreign key
-// value of the parent is NULL (nothing can be related). For one-to-many and
-// many-to-one; many-to-many needs the join of relationship_select.
+// WHERE criteria selecting the related rows of one parent (on the target's table, or
+// `target_alias` of it); null when a foreign key value of the parent is NULL (nothing
+// can be related). For one-to-many and many-to-one; many-to-many needs the join of
+// relationship_select.
 RELATE_API sql::Expr relationship_criteria(const RelationshipProperty& rel,
-                                           const InstanceState& parent);
+                                           const InstanceState& parent,
+                                           const std::string& target_alias = {});
 
 // The whole SELECT of one parent's related objects, in the relationship's order
 // (joining the association table for many-to-many); nullopt when nothing can be
