@@ -1074,6 +1074,126 @@ TEST_P(FuzzerRegressionTest, ABadgeAnotherTookTheOwnerOfHoldsNoOwnerWithoutALoad
   EXPECT_FALSE(second->owner);
 }
 
+TEST_P(FuzzerRegressionTest, ABadgeLetGoOfBeforeItHadARowKeepsTheRowItWasAddedFor) {
+  // Sixth round, seed 504633: a transient owner let a transient badge go (another took
+  // its place); added on its own, the badge was inserted, and the flush that brought
+  // the owner in deleted it as the owner's orphan. It left before it had a row: there
+  // was nothing of the owner's to delete.
+  relate::Session s(engine, md);
+  auto o = owner("so2");
+  auto first = badge("sc3");
+  first->owner = o;
+  auto second = badge("sc4");
+  second->owner = o;  // o holds second; first holds nothing
+  s.add(first);
+  s.flush();          // first's row names no owner
+  auto i = item("sl14");
+  i->owner = o;
+  s.add(i);           // brings o in, and second with it
+  s.commit();
+  EXPECT_EQ(first.state()->status(), ObjectStatus::persistent);
+  EXPECT_EQ(rows("SELECT code, owner_id FROM badges ORDER BY code"),
+            (Rows{{"sc3", "NULL"}, {"sc4", std::to_string(*o->id)}}));
+}
+
+TEST_P(FuzzerRegressionTest, AChildAppendedToAnUnloadedCollectionShowsThereAfterCloseUndidItsFlush) {
+  // Sixth round, seed 502566 (the harness's: SQLAlchemy's flush forgets the queued
+  // append): close() ends the transaction as rollback() does, and the child it made
+  // transient keeps what it shows; the parent's collection, unloaded, shows it once
+  // loaded, as it does when no flush came between.
+  relate::Session s(engine, md);
+  auto root = fresh<Node>();
+  root->name = "sn4";
+  s.add(root);
+  s.commit();
+  s.rollback();  // root's children unloaded
+  auto child = fresh<Node>();
+  child->name = "sn13";
+  child->parent = root;
+  s.add(child);
+  s.flush();
+  s.close();
+  EXPECT_EQ(child.state()->status(), ObjectStatus::transient);
+  s.add(root);
+  ASSERT_EQ(root->children.size(), 1u);
+  EXPECT_TRUE(root->children[0] == child);
+  EXPECT_EQ(count_rows("nodes"), 1);
+}
+
+TEST_P(FuzzerRegressionTest, ARollbackGivesTheKeyBackToTheDeletedObjectAndDetachesTheOneAddedSince) {
+  // Sixth round, seed 508134 (the harness's: SQLAlchemy's rollback pushes the object
+  // added since out of its identity map, yet it reads persistent there): a song, and a
+  // copy of its row loaded after close(); the copy is deleted and flushed, the song
+  // added under the freed key; the rollback gives the key back to the copy.
+  relate::Session s(engine, md);
+  auto first = named(&Song::title, "st3");
+  s.add(first);
+  s.commit();
+  s.close();
+  auto copy = s.get<Song>(*first->id);
+  ASSERT_TRUE(copy);
+  s.remove(copy);
+  s.flush();
+  s.add(first);  // the key is free after the DELETE
+  s.rollback();
+  EXPECT_EQ(copy.state()->status(), ObjectStatus::persistent);
+  EXPECT_EQ(first.state()->status(), ObjectStatus::detached);
+  EXPECT_EQ(s.get<Song>(*first->id), copy);
+  EXPECT_EQ(rows("SELECT title FROM songs"), (Rows{{"st3"}}));
+}
+
+TEST_P(FuzzerRegressionTest, ABadgeInsertedUnderTheKeyOfACopyWhoseRowIsGoneDetachesTheCopy) {
+  // Sixth round, seed 512726 (the harness's: SQLAlchemy leaves the copy outside its
+  // identity map reading persistent): close() took the badge's row back; the badge kept
+  // its key, and a copy of the row loaded before is persistent again after a rollback.
+  // The badge's INSERT under that key detaches the copy.
+  relate::Session s(engine, md);
+  auto first = badge("sc1");
+  s.add(first);
+  s.flush();
+  s.expunge(first);
+  auto copy = s.get<Badge>(*first->id);
+  ASSERT_TRUE(copy);
+  s.close();  // first: transient, with its key; copy: detached
+  s.remove(copy);
+  auto o = owner("so8");
+  o->badge = first;
+  s.rollback();  // copy persistent again; its row is gone
+  s.add(o);
+  s.commit();
+  EXPECT_EQ(first.state()->status(), ObjectStatus::persistent);
+  EXPECT_EQ(copy.state()->status(), ObjectStatus::detached);
+  EXPECT_EQ(rows("SELECT code, owner_id FROM badges"),
+            (Rows{{"sc1", std::to_string(*o->id)}}));
+}
+
+TEST_P(FuzzerRegressionTest, ANoteQueuedOnUnloadedNotesOutlivesAFailedFlushAndClose) {
+  // Sixth round, seeds 511787 and 512842 (the harness's: SQLAlchemy's failed flush
+  // expires the owner, and the queued append with it): a note linked to an owner whose
+  // notes are unloaded stays in them through the failed flush and close(), as both
+  // members show it.
+  relate::Session s(engine, md);
+  auto o = owner("so1");
+  s.add(o);
+  s.commit();
+  s.rollback();  // o->notes unloaded
+  auto n = fresh<Note>();
+  n->body = "sb9";
+  n->owner = o;  // outside the Session; queued on o->notes
+  auto bad = fresh<Note>();
+  bad->body = "sb10";
+  s.add(bad);  // no owner: notes.owner_id is NOT NULL
+  EXPECT_THROW(s.commit(), relate::Error);
+  s.close();
+  s.remove(o);
+  s.commit();
+  ASSERT_EQ(o->notes.size(), 1u);
+  EXPECT_TRUE(o->notes[0] == n);
+  EXPECT_EQ(n.state()->status(), ObjectStatus::transient);
+  EXPECT_EQ(count_rows("owners"), 0);
+  EXPECT_EQ(count_rows("notes"), 0);
+}
+
 RELATE_ON_EVERY_BACKEND(FuzzerRegressionTest);
 
 }  // namespace

@@ -330,7 +330,10 @@ KNOWN = [
         "here (set as loaded, keeping the history the load's queued changes made). "
         "Linking a child whose many-to-one is unloaded, it first sets that many-to-one to "
         "the parent the identity map holds for the child's foreign key, as Relate finds "
-        "the old parent without a statement."),
+        "the old parent without a statement. An append queued on an unloaded collection "
+        "that a flush wrote (or a failed flush expired) is queued again when the "
+        "transaction ends without a commit, for the objects outside the Session: "
+        "Relate's queue outlives flushes until a load or rollback() expires it."),
     KnownDifference(
         "changing-unloaded-relationship-loads",
         "docs/sqlalchemy.md, 'Changing an unloaded relationship loads it first': so it "
@@ -457,6 +460,47 @@ def _explicit_key_taken(step):
     return False
 
 
+
+def _delete_of_pending_row(step):
+    """sqlalchemy-delete-of-pending-orphan: SQLAlchemy's flush fails on a DELETE of a row
+    it never inserted (StaleDataError, or FlushError for a NULL key) on a table where
+    Relate's Session held a pending object before the step, and Relate refused the flush
+    too."""
+    if step.verb not in ("flush", "commit") or not _error(step.relate["result"]):
+        return False
+    result = step.sqlalchemy["result"]
+    if _error(result, "DELETE statement on table '") and result.get("err") == "StaleDataError":
+        table = result["msg"].split("DELETE statement on table '", 1)[1].split("'", 1)[0]
+    elif _error(result, "Can't delete from table ") and result.get("err") == "FlushError":
+        table = result["msg"].split("Can't delete from table ", 1)[1].split(" ", 1)[0]
+    else:
+        return False
+    from schema import MODELS
+    before = (step.relate_before or {}).get("objects", {})
+    return any(o["state"] == "pending" and MODELS[o["model"]].table.name == table
+               for o in before.values())
+
+
+def _row_switch(step):
+    """sqlalchemy-row-switch: both flushes succeeded and differ only in rows of a table
+    where, on SQLAlchemy's side, a persistent object now holds the key of one the flush
+    deleted."""
+    from schema import MODELS
+    if step.verb not in ("flush", "commit") or step.relate["result"] is not None or \
+            step.sqlalchemy["result"] is not None:
+        return False
+    tables = {where.split(" ", 1)[1] for where, _r, _q in step.found if where.startswith("rows ")}
+    if not tables or len(tables) != len(step.found):
+        return False
+    objects = step.sqlalchemy["objects"]
+    for group in step.sqlalchemy.get("reused_keys", []):
+        held = [objects[h[1:]] for h in group if h[1:] in objects]
+        states = {o["state"] for o in held}
+        if held and MODELS[held[0]["model"]].table.name in tables and \
+                "persistent" in states and states & {"deleted", "detached"}:
+            return True
+    return False
+
 # SQLAlchemy 1.4's own problems (findings.md, section I), not differences of Relate's:
 # where no harness correction in sqlalchemy_emulation.py can drive SQLAlchemy past
 # them, the sequence stops, counted apart.
@@ -503,6 +547,31 @@ SQLALCHEMY_PROBLEMS = [
         "The sequence stops where SQLAlchemy's flush fails on a primary key that a "
         "pending object of the table carries, and Relate's succeeds.",
         stop=_explicit_key_taken),
+    KnownDifference(
+        "sqlalchemy-delete-of-pending-orphan",
+        "A child of a delete-orphan collection taken out of it while outside the Session "
+        "(linked to a pending parent that was flushed, then unlinked) and then added is a "
+        "pending orphan. SQLAlchemy's flush means to expunge it (it was orphaned outside "
+        "the Session) but the parent's collection history still registers it for "
+        "deletion, and the DELETE of a row it never inserted raises StaleDataError (or "
+        "FlushError, for a NULL key). "
+        "Relate refuses the flush before any SQL, naming the NOT NULL foreign key "
+        "(findings.md, sixth round, seed 503561).",
+        "The sequence stops where SQLAlchemy's flush fails on such a DELETE on a table of "
+        "which Relate held a pending object, and Relate's flush refused too.",
+        stop=_delete_of_pending_row),
+    KnownDifference(
+        "sqlalchemy-row-switch",
+        "A new object that kept the key a rolled-back flush gave it, where SQLite has "
+        "since given that key to another row: when the flush deletes that row's object, "
+        "SQLAlchemy turns the DELETE and the INSERT into one UPDATE (its 'row switch') "
+        "that writes only the members it sees as changed, and the row keeps the deleted "
+        "object's values. Relate deletes the row and inserts the new object's, so the "
+        "row shows what the object shows (findings.md, sixth round, seed 500970).",
+        "The sequence stops where both flushes succeed, differ only in rows of a table, "
+        "and on SQLAlchemy's side a persistent object holds the key of one the flush "
+        "deleted.",
+        stop=_row_switch),
 ]
 
 SQLALCHEMY_SESSION_OPTIONS = {"autoflush": False, "expire_on_commit": False}

@@ -85,6 +85,11 @@ class SqlAlchemyEmulation:
         self._expunged_written = {}
         # Objects a flush of the transaction deleted, expunged since (see rollback()).
         self._expunged_deleted = {}
+        # loads-keep-unflushed-changes: (object, key, appended) for the appends queued on
+        # an unloaded collection that a flush of the transaction wrote, or that a failed
+        # flush expired: SQLAlchemy's flush forgot them, Relate's queue keeps them
+        # (_requeue_unwritten()).
+        self._tx_queued = []
         # delete-cascade-at-flush: id(object) of the objects delete() was called for.
         self.removed = set()
         # identity-map-holds: id(object) -> object, every object the Session has had.
@@ -671,9 +676,16 @@ class SqlAlchemyEmulation:
                 self._first_write = self.runner.arrivals
             if not self.session.is_active:
                 self._fail(snapshot, identities, history)
+                # loads-keep-unflushed-changes: the failure expired SQLAlchemy's queues
+                # (appends and all); Relate's stay as they were.
+                self._tx_queued.extend(
+                    (o, key, added) for o, changes in queued
+                    for key, (added, _removed) in changes.items()
+                    if added and key not in inspect(o).dict)
             raise
         if self.runner.statements != statements and self._first_write is None:
             self._first_write = self.runner.arrivals
+        self._detach_displaced()
         self._mirror_on_delete()
         self._record_transaction(snapshot, plain, committed_before)
         for o in in_session:
@@ -693,6 +705,9 @@ class SqlAlchemyEmulation:
         self._leave_relationships(in_session)
         for o, changes in queued:
             self._queue_again(o, changes)
+            self._tx_queued.extend(
+                (o, key, added) for key, (added, _removed) in changes.items()
+                if added and key not in inspect(o).dict)
         self.no_duplicates()
         for o in in_session:
             # association-rows-one-statement, changing-unloaded-relationship-loads: a
@@ -729,6 +744,40 @@ class SqlAlchemyEmulation:
             for item in removed:
                 if inspect(item).session_id is None and item not in pending.deleted_items:
                     pending.remove(item)
+
+    def _detach_displaced(self):
+        """A harness correction for SQLAlchemy: an object pushed out of the identity map
+        by another that took its key keeps its session reference and reads persistent,
+        though `obj in session` is False and its changes are never flushed. It happens
+        where rollback() (or a failed flush) undoes a deletion with
+        identity_map.replace(), pushing out the object add() put under that key since
+        (seed 508134), and where a flush inserts a new object under the key of a
+        persistent one whose row is gone (SQLAlchemy warns that it 'conflicts with
+        persistent instance'; rollback-restores-values gave the old object its values
+        back, so the flush does not reload it and find it deleted; seed 512726). Such an
+        object is detached, as Relate's identity map leaves it. Returns id() of each."""
+        displaced = [inspect(o) for o in self.runner.objects.values()
+                     if inspect(o).persistent and
+                     not self.session.identity_map.contains_state(inspect(o))]
+        InstanceState._detach_states(displaced, self.session)
+        return {id(state.obj()) for state in displaced}
+
+    def _requeue_unwritten(self):
+        """loads-keep-unflushed-changes, objects-keep-what-they-show: the transaction
+        ends without a commit, so what its flushes wrote is unwritten again. Relate's
+        queue on an unloaded collection outlived those flushes (the rows made its
+        appends moot): rollback() expires the collections of the objects in the Session,
+        queue and all, but an object outside it (detached by close(), or expunged) keeps
+        its queue, and a later load shows a child appended there again. SQLAlchemy's
+        flush forgot the queue: it is put back."""
+        for o, key, added in self._tx_queued:
+            state = inspect(o)
+            if state.session_id is not None or key in state.dict:
+                continue
+            pending = state._get_pending_mutation(key)
+            for item in added:
+                if item not in pending.added_items:
+                    pending.append(item)
 
     def _unlink_marked_from_collections(self):
         """remove-not-cancelled-by-link: an object marked by remove() and linked since the
@@ -824,6 +873,7 @@ class SqlAlchemyEmulation:
         self._tx_committed = {}
         self._expunged_written = {}
         self._expunged_deleted = {}
+        self._tx_queued = []
         self._first_write = None
 
     def identity(self, obj):
@@ -843,8 +893,11 @@ class SqlAlchemyEmulation:
         inserted is pending again (transient, if expunged since), with the key it had
         before; one an earlier flush deleted is persistent again."""
         adjusted = {}
+        displaced = self._detach_displaced()
         for k, (st, values, marked, o) in snapshot.items():
-            if st in ("persistent", "deleted", "detached") and k in self._tx_inserted:
+            if id(o) in displaced:
+                st = "detached"  # (its key went back to the object whose row it was)
+            elif st in ("persistent", "deleted", "detached") and k in self._tx_inserted:
                 # Expunged since (detached): out of the Session, and without a row.
                 st = "transient" if st == "detached" else "pending"
                 values = dict(values)
@@ -1027,6 +1080,7 @@ class SqlAlchemyEmulation:
                         if c.key in inspect(o).dict} for o in self._expunged_after_failure}
         written = set(self._tx_inserted) | set(self._tx_deleted) | set(self._tx_committed)
         self.session.rollback()
+        self._detach_displaced()
         # A harness correction for SQLAlchemy: an object a flush of the transaction
         # deleted and that was expunged since keeps its deleted flag, though its row is
         # back (add() and the cascade then refuse it as deleted); Relate's rollback
@@ -1074,6 +1128,7 @@ class SqlAlchemyEmulation:
         self._written_as_they_show(o for o, _pk in self._tx_inserted.values())
         self._detached_show_what_they_wrote()
         self._forget_deletion_of_transient()
+        self._requeue_unwritten()
         self._end_transaction()
 
     def _row_gone(self, obj, committed, written):
@@ -1137,6 +1192,7 @@ class SqlAlchemyEmulation:
         self._detached_show_what_they_wrote()
         self._forget_deletion_of_transient()
         self._link_rows_as_kept()
+        self._requeue_unwritten()
         self._end_transaction()
 
     def _detached_show_what_they_wrote(self):

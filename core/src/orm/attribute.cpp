@@ -278,10 +278,18 @@ void RelationshipAttribute::record_change(Change change, InstanceState* item) {
   // again is no removal), and every append, so that added() tells what was not
   // there at the last flush.
   const bool link_history = property_->direction() == RelationshipDirection::many_to_many;
+  // A one-to-many child without a row when it leaves (transient, or pending) has no
+  // row to delete or null: orphaned() deals with it now. Kept, the removal would
+  // outlive the child's own INSERT when the parent is outside the Session, and a later
+  // flush would take the row the child was added for as an orphan's.
+  const bool rowless_child = !link_history &&
+                             property_->direction() == RelationshipDirection::one_to_many &&
+                             (item->status() == ObjectStatus::transient ||
+                              item->status() == ObjectStatus::pending);
   Changes& c = changes();
   if (change == Change::append) {
     if (std::erase(c.removed, item) == 0 || !link_history) c.added.push_back(item);
-  } else if (!link_history || std::erase(c.added, item) == 0) {
+  } else if (!rowless_child && (!link_history || std::erase(c.added, item) == 0)) {
     c.removed.push_back(item);
   }
   note(owner_, *this);
