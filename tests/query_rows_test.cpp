@@ -29,6 +29,31 @@ TEST_P(QueryRowsTest, ATupleSelectReturnsTypedRows) {
   EXPECT_EQ(statements.size(), 1u);
 }
 
+struct TitleAndYear {
+  std::string title;
+  std::int64_t year = 0;
+};
+
+TEST_P(QueryRowsTest, RowsBecomeAUserStructOfTheSameShape) {
+  relate::Session session(engine, md);
+  auto rows = session
+                  .execute(select(&Book::title, &Book::year)
+                               .where(col(&Book::year) == 2019)
+                               .order_by(&Book::title))
+                  .as<TitleAndYear>();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].title, "Alps");
+  EXPECT_EQ(rows[0].year, 2019);
+  EXPECT_EQ(rows[1].title, "Zoo");
+  EXPECT_EQ(statements.size(), 1u);
+
+  const auto kept = session.execute(select(&Book::title, &Book::year).where(col(&Book::year) == 1965));
+  const std::vector<TitleAndYear> copied = kept.as<TitleAndYear>();
+  ASSERT_EQ(copied.size(), 1u);
+  EXPECT_EQ(copied[0].title, "Dune");
+  EXPECT_EQ(kept.size(), 1u);  // as<S>() on an lvalue copies
+}
+
 TEST_P(QueryRowsTest, CountOfAWholeTableIsOneScalarWithoutLoadingRows) {
   relate::Session session(engine, md);
   EXPECT_EQ(session.scalar(select(relate::count()).select_from<Book>()), 4);

@@ -113,6 +113,80 @@ TEST_P(QuerySubqueryTest, AMemberOfAModelNeitherQuerySelectsFromIsAnArgumentErro
   }
 }
 
+// The two newest books (Zoo and Alps, 2019) as a FROM source.
+relate::Subquery<Book> newest_two() {
+  return relate::subquery(
+      select<Book>().order_by(relate::desc(&Book::year), relate::asc(&Book::id)).limit(2));
+}
+
+TEST_P(QuerySubqueryTest, AQueryOfAModelsRowsIsAFromSourceWhoseLimitAppliesFirst) {
+  relate::Session session(engine, md);
+  auto newest = newest_two();
+  // Filtered outside the LIMIT: of the two newest, the cheap one (Dune, cheaper, is not
+  // among them).
+  auto cheap = session.scalars(select(newest).where(newest(&Book::price) < 10.0)).all();
+  EXPECT_THAT(names(cheap), ElementsAre("Alps"));
+  ASSERT_EQ(statements.size(), 1u);
+  EXPECT_THAT(statements[0], HasSubstr("FROM (SELECT "));
+  EXPECT_THAT(statements[0], HasSubstr(" AS \"anon_a1\""));
+  // Loaded through the identity map.
+  EXPECT_EQ(session.get<Book>(std::int64_t{4}), cheap[0]);
+  EXPECT_EQ(statements.size(), 1u);
+}
+
+TEST_P(QuerySubqueryTest, ASubqueryIsCountedJoinedAlongItsRelationshipsAndJoinedOnACondition) {
+  relate::Session session(engine, md);
+  auto newest = newest_two();
+  EXPECT_EQ(session.scalar(select(relate::count()).select_from(newest)), 2);
+
+  auto writers = session.scalars(select(&Author::name)
+                                     .select_from(newest)
+                                     .join(newest(&Book::author))
+                                     .order_by(&Author::name));
+  EXPECT_THAT(writers, ElementsAre("Ann", "Bob"));
+
+  auto named = relate::subquery(select<Book>().where(col(&Book::year) < 2000), "old_books");
+  auto authors = session
+                     .scalars(select<Author>()
+                                  .join(named, col(&Author::id) == named(&Book::author_id))
+                                  .distinct())
+                     .all();
+  EXPECT_THAT(names(authors), ElementsAre("Ann"));
+  ASSERT_EQ(statements.size(), 3u);
+  EXPECT_THAT(statements[2], HasSubstr(") AS \"old_books\" ON "));
+}
+
+TEST_P(QuerySubqueryTest, ASubqueryOfASubqueryAndTwoSubqueriesInOneStatement) {
+  relate::Session session(engine, md);
+  auto newest = newest_two();
+  auto by_ann = relate::subquery(select(newest).where(newest(&Book::author_id) == 1));
+  auto books = session.scalars(select(by_ann)).all();
+  EXPECT_THAT(names(books), ElementsAre("Zoo"));
+
+  auto old = relate::subquery(select<Book>().where(col(&Book::year) < 2000));
+  auto rows = session
+                  .execute(select(newest(&Book::title), old(&Book::title))
+                               .select_from(newest)
+                               .join(old, newest(&Book::author_id) == old(&Book::author_id))
+                               .order_by(newest(&Book::title), old(&Book::title)))
+                  .all();
+  using R = std::tuple<std::string, std::string>;
+  EXPECT_THAT(rows, ElementsAre(R{"Zoo", "Dune"}, R{"Zoo", "Emma"}));
+}
+
+TEST_P(QuerySubqueryTest, ARelationshipJoinsToASubqueryOfItsTarget) {
+  relate::Session session(engine, md);
+  auto newest = newest_two();
+  auto authors = session
+                     .scalars(select<Author>()
+                                  .join(&Author::books, newest)
+                                  .where(newest(&Book::price) > 10.0)
+                                  .order_by(&Author::name))
+                     .all();
+  EXPECT_THAT(names(authors), ElementsAre("Ann"));  // Zoo; Emma is not among the newest
+  EXPECT_EQ(statements.size(), 1u);
+}
+
 RELATE_ON_EVERY_BACKEND(QuerySubqueryTest);
 
 }  // namespace query_subquery_test

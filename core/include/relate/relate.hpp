@@ -12,6 +12,7 @@
 #include <relate/orm/instance.hpp>
 #include <relate/orm/query.hpp>
 #include <relate/orm/session.hpp>
+#include <relate/orm/subquery.hpp>
 #include <relate/orm/with_parent.hpp>
 #include <relate/schema.hpp>
 #include <relate/value.hpp>

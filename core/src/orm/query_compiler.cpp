@@ -108,8 +108,8 @@ sql::Select QueryCompiler::row_select(const QuerySpec& spec) {
     const std::shared_ptr<const CteDefinition> cte = first->cte.lock();
     if (first->of_cte && !cte) {
       throw ArgumentError("the query selects " + first->describe() +
-                          " of a CTE that no longer exists: keep the Cte until the query "
-                          "has run, or select_from() it");
+                          " of a CTE or subquery that no longer exists: keep it until the "
+                          "query has run, or select_from() it");
     }
     from(query, mapper_of(first->member.model, first->describe()), first->alias, cte.get());
   }
@@ -159,7 +159,7 @@ void QueryCompiler::use_cte(const CteDefinition& cte) const {
 void QueryCompiler::from(sql::Select& query, const Mapper& root, std::uint64_t alias,
                          const CteDefinition* cte) {
   const Source& s = add_source(root, alias, cte);
-  query.from = sql::FromTable{&root.table(), s.sql_alias, nullptr, cte != nullptr};
+  query.from = s.from_entry();
   if (!s.sql_alias.empty()) {
     for (auto& c : query.columns) {
       if (const auto* ref = std::get_if<sql::ColumnRef>(&c->v))
@@ -184,9 +184,7 @@ void QueryCompiler::join(sql::Select& query, const JoinSpec& j) {
   if (!j.relationship) {
     const Mapper& target = mapper_of(j.target, "join()");
     const Source& s = add_source(target, j.target_alias, j.target_cte.definition);
-    query.joins.push_back(sql::Join{
-        sql::FromTable{&target.table(), s.sql_alias, nullptr, s.cte != nullptr}, resolve(j.on),
-        j.outer});
+    query.joins.push_back(sql::Join{s.from_entry(), resolve(j.on), j.outer});
     return;
   }
   const RelationshipPath& path = *j.relationship;
@@ -215,7 +213,7 @@ void QueryCompiler::join(sql::Select& query, const JoinSpec& j) {
   const std::size_t first = query.joins.size();
   join_relationship(query, rel, parent_alias, target.sql_alias, secondary_alias);
   for (std::size_t i = first; i < query.joins.size(); ++i) query.joins[i].outer = j.outer;
-  query.joins.back().target.cte = target.cte != nullptr;  // the target's join comes last
+  query.joins.back().target = target.from_entry();  // the target's join comes last
   if (j.on) query.joins.back().on = sql::and_(query.joins.back().on, resolve(j.on));
 }
 
@@ -231,12 +229,23 @@ QueryCompiler::Source& QueryCompiler::add_source(const Mapper& mapper, std::uint
     throw ArgumentError("an alias of " + std::string(mapper.name()) + " is joined twice");
   }
   if (cte) {
+    const std::string what = (cte->subquery ? "the subquery " : "the CTE ") + cte->name;
     if (cte->entity != mapper.type()) {
-      throw ArgumentError("the CTE " + cte->name + " holds rows of another model than " +
+      throw ArgumentError(what + " holds rows of another model than " +
                           std::string(mapper.name()));
     }
-    use_cte(*cte);
-    sources_.push_back(Source{&mapper, alias, cte->name, cte});
+    if (cte->subquery) {
+      // Compiled where it is used, seeing no query around it; the CTEs it refers to
+      // become WITH entries of the statement.
+      QueryCompiler body(metadata_, nullptr, &root());
+      auto derived = std::make_shared<const sql::Select>(body.entity_query(mapper, cte->anchor));
+      sources_.push_back(Source{&mapper, alias,
+                                cte->name.empty() ? fresh_alias("anon") : cte->name, cte});
+      sources_.back().derived = std::move(derived);
+    } else {
+      use_cte(*cte);
+      sources_.push_back(Source{&mapper, alias, cte->name, cte});
+    }
   } else {
     sources_.push_back(Source{&mapper, alias, alias ? fresh_alias(mapper.table().name()) : ""});
   }
@@ -245,6 +254,11 @@ QueryCompiler::Source& QueryCompiler::add_source(const Mapper& mapper, std::uint
 
 std::string QueryCompiler::Source::name() const {
   return sql_alias.empty() ? mapper->table().name() : sql_alias;
+}
+
+sql::FromTable QueryCompiler::Source::from_entry() const {
+  const bool with_entry = cte && !cte->subquery;
+  return sql::FromTable{&mapper->table(), sql_alias, derived, with_entry};
 }
 
 std::vector<LoadContext::Joined> QueryCompiler::relationship_joins() const {

@@ -4,10 +4,12 @@
 // predicates become correlated EXISTS subqueries, compiled by a nested QueryCompiler
 // that sees the outer query's entries. CTEs (cte.hpp) the query refers to, also from
 // its subqueries, become the WITH entries of the outermost statement; their bodies are
-// compiled by compilers that see no outer query.
+// compiled by compilers that see no outer query, as are those of subqueries in FROM
+// (subquery.hpp), which stay where they are used.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <relate/orm/loader.hpp>
 #include <relate/orm/query.hpp>
 #include <relate/sql/statement.hpp>
@@ -52,12 +54,15 @@ class QueryCompiler {
     const Mapper* mapper;
     std::uint64_t alias;    // 0: the model itself
     std::string sql_alias;  // empty: the table's name
-    const CteDefinition* cte = nullptr;  // the alias names this CTE
+    const CteDefinition* cte = nullptr;  // the alias names this CTE or subquery
+    std::shared_ptr<const sql::Select> derived;  // a subquery's SELECT
     // Joined along `via` from sources_[parent].
     const RelationshipProperty* via = nullptr;
     std::size_t parent = 0;
     // Its name in the statement.
     std::string name() const;
+    // Its FROM entry.
+    sql::FromTable from_entry() const;
   };
 
   void from(sql::Select& query, const Mapper& root, std::uint64_t alias,

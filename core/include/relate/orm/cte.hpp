@@ -24,13 +24,17 @@
 
 namespace relate {
 
-// What a Cte<T> names; shared by the queries that refer to it.
+// What a Cte<T> names, or a Subquery<T> (subquery.hpp): a named query of a model's
+// rows that a statement reads from; shared by the queries that refer to it.
 struct CteDefinition {
   std::string name;
   std::type_index entity = typeid(void);
   QuerySpec anchor;
   std::optional<QuerySpec> recursive;  // the part after UNION [ALL]
   bool union_all = true;
+  // A subquery: written where it is used, as FROM (SELECT ...) AS name, and never as a
+  // WITH entry.
+  bool subquery = false;
 };
 
 namespace detail {
@@ -76,12 +80,6 @@ class Cte : public Alias<T> {
 template <class T>
 Cte<T> cte(std::string name, const Select<T>& anchor) {
   return Cte<T>(std::move(name), anchor);
-}
-
-// Objects of T read from the CTE: select<T>().select_from(cte).
-template <class T>
-Select<T> select(const Cte<T>& cte) {
-  return select<T>().select_from(cte);
 }
 
 }  // namespace relate

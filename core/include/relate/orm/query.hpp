@@ -369,6 +369,13 @@ class RowSelect : public QueryBuilder<RowSelect<Ts...>> {
   }
 };
 
+// Objects of T read from an alias, a CTE (cte.hpp) or a subquery (subquery.hpp) of T's
+// rows: select<T>().select_from(alias).
+template <class T>
+Select<T> select(const Alias<T>& alias) {
+  return select<T>().select_from(alias);
+}
+
 // EXISTS (query): relate::exists(select<Book>().where(...)).
 template <class Q>
 Condition exists(const Q& query) requires requires { query.exists(); } {

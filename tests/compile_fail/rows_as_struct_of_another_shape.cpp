@@ -1,0 +1,33 @@
+// Must NOT compile: Rows::as<S>() fills S's fields from the select's columns in order,
+// so each field has its column's C++ type. Built by the CTest test
+// compile_fail.RowsAsAStructOfAnotherShapeIsACompileError; with RELATE_TEST_ROWS_AS_CONTROL
+// the types agree and the file must compile. With RELATE_TEST_ROWS_AS_COUNT the struct
+// has a field too many.
+#include <cstdint>
+#include <relate/relate.hpp>
+#include <string>
+
+struct Book {
+  std::int64_t id = 0;
+  std::string title;
+  std::int64_t year = 0;
+};
+
+struct TitleAndYear {
+  std::string title;
+#if defined(RELATE_TEST_ROWS_AS_CONTROL)
+  std::int64_t year = 0;
+#elif defined(RELATE_TEST_ROWS_AS_COUNT)
+  std::int64_t year = 0;
+  std::int64_t extra = 0;
+#else
+  std::string year;
+#endif
+};
+
+int main() {
+  relate::Rows<std::string, std::int64_t> rows({});
+  auto out = rows.as<TitleAndYear>();
+  (void)out;
+  return 0;
+}
