@@ -54,6 +54,54 @@ TEST_P(QueryRowsTest, RowsBecomeAUserStructOfTheSameShape) {
   EXPECT_EQ(kept.size(), 1u);  // as<S>() on an lvalue copies
 }
 
+TEST_P(QueryRowsTest, AnObjectSelectedWithColumnsComesThroughTheIdentityMapInEveryRow) {
+  relate::Session session(engine, md);
+  auto ann = session.get<Author>(std::int64_t{1});
+  statements.clear();
+  auto rows = session
+                  .execute(select<Author>(relate::count(&Book::id), relate::max(&Book::year))
+                               .outerjoin(&Author::books)
+                               .group_by(&Author::id, &Author::name, &Author::born)
+                               .order_by(&Author::name))
+                  .all();
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(std::get<0>(rows[0]), ann);  // the object the Session holds
+  EXPECT_EQ(std::get<1>(rows[0]), 3);
+  EXPECT_EQ(std::get<2>(rows[0]), std::optional<std::int64_t>(2019));
+  EXPECT_EQ(std::get<0>(rows[2])->name, "Cy");
+  EXPECT_EQ(std::get<1>(rows[2]), 0);
+  EXPECT_EQ(std::get<2>(rows[2]), std::nullopt);
+  EXPECT_EQ(statements.size(), 1u);
+
+  // An object in several rows comes in each; its relationships load as select<T>()'s.
+  statements.clear();
+  auto per_book = session
+                      .execute(select<Author>(&Book::title)
+                                   .join(&Author::books)
+                                   .where(col(&Book::year) == 2019)
+                                   .order_by(&Book::title)
+                                   .options(relate::selectinload(&Author::books)))
+                      .all();
+  ASSERT_EQ(per_book.size(), 2u);
+  EXPECT_EQ(std::get<1>(per_book[0]), "Alps");
+  EXPECT_EQ(std::get<0>(per_book[1]), ann);
+  EXPECT_EQ(std::get<0>(per_book[1])->books.size(), 3u);
+  EXPECT_EQ(statements.size(), 2u);  // the rows, then the books of both authors
+}
+
+TEST_P(QueryRowsTest, AnObjectSelectedWithColumnsRefusesAJoinedCollection) {
+  relate::Session session(engine, md);
+  try {
+    session.execute(select<Author>(&Book::title)
+                        .join(&Author::books)
+                        .options(relate::joinedload(&Author::books)));
+    FAIL() << "expected relate::ArgumentError";
+  } catch (const relate::ArgumentError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("selectinload"));
+  }
+  EXPECT_TRUE(statements.empty());
+}
+
 TEST_P(QueryRowsTest, CountOfAWholeTableIsOneScalarWithoutLoadingRows) {
   relate::Session session(engine, md);
   EXPECT_EQ(session.scalar(select(relate::count()).select_from<Book>()), 4);

@@ -74,20 +74,28 @@ sql::Select QueryCompiler::entity_query(const Mapper& mapper, const QuerySpec& s
   }
   from(query, mapper, spec.select_from_alias, spec.select_from_cte.definition);
   clauses(query, spec);
+  const std::size_t first = query.columns.size();
+  for (const auto& c : spec.columns) query.columns.push_back(resolve(c));
+  read_timestamps_as_text(query, spec, first);
   finish(query);
   return query;
 }
 
 sql::Select QueryCompiler::row_query(const QuerySpec& spec) {
   sql::Select query = row_select(spec);
+  read_timestamps_as_text(query, spec, 0);
+  return query;
+}
+
+void QueryCompiler::read_timestamps_as_text(sql::Select& query, const QuerySpec& spec,
+                                            std::size_t first) {
   for (std::size_t i = 0; i < spec.columns.size(); ++i) {
     // Timestamps are read as text on every backend (as entity columns are).
-    sql::Expr& c = query.columns[i];
+    sql::Expr& c = query.columns[first + i];
     if (spec.column_types[i] == ColumnType::timestamp && !std::get_if<sql::ColumnRef>(&c->v)) {
       c = sql::make_node(sql::Cast{c, ColumnType::text});
     }
   }
-  return query;
 }
 
 sql::Select QueryCompiler::row_select(const QuerySpec& spec) {

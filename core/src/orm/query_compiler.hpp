@@ -32,7 +32,8 @@ class QueryCompiler {
   explicit QueryCompiler(const MetaData& metadata, const QueryCompiler* outer = nullptr,
                          const QueryCompiler* statement = nullptr);
 
-  // select<T>(): every column of `mapper` first (as entity_select), then the rest.
+  // select<T>(): every column of `mapper` first (as entity_select), then the spec's
+  // columns (select<T>(columns...)).
   sql::Select entity_query(const Mapper& mapper, const QuerySpec& spec);
   // select(expressions...): the spec's columns.
   sql::Select row_query(const QuerySpec& spec);
@@ -65,6 +66,9 @@ class QueryCompiler {
     sql::FromTable from_entry() const;
   };
 
+  // The spec's columns from `first` on: a timestamp that is no column is read as text.
+  static void read_timestamps_as_text(sql::Select& query, const QuerySpec& spec,
+                                      std::size_t first);
   void from(sql::Select& query, const Mapper& root, std::uint64_t alias,
             const CteDefinition* cte);
   // The outermost compiler of the statement: WITH entries and alias numbers.

@@ -71,6 +71,22 @@ void Session::execute_upsert(std::type_index type, const std::vector<const void*
   impl_->upsert(impl_->metadata.mapper(type), rows, spec);
 }
 
+std::vector<std::pair<InstanceState*, std::vector<Value>>> Session::execute_entity_rows(
+    std::type_index type, const QuerySpec& spec) {
+  const Mapper& mapper = impl_->metadata.mapper(type);
+  const std::size_t first = mapper.columns().size();
+  std::vector<std::pair<InstanceState*, std::vector<Value>>> rows;
+  impl_->query(mapper, spec, [&](InstanceState& object, Cursor& cursor) {
+    std::vector<Value> row;
+    row.reserve(spec.column_types.size());
+    for (std::size_t i = 0; i < spec.column_types.size(); ++i) {
+      row.push_back(normalize(cursor.get(first + i), spec.column_types[i]));
+    }
+    rows.emplace_back(&object, std::move(row));
+  });
+  return rows;
+}
+
 std::vector<std::vector<Value>> Session::execute_rows(const QuerySpec& spec) {
   impl_->check_usable();
   const sql::Select query = QueryCompiler(impl_->metadata).row_query(spec);
@@ -460,7 +476,9 @@ std::vector<const RelationshipProperty*> resolve_path(const Mapper& root,
 
 }  // namespace
 
-std::vector<InstanceState*> SessionImpl::query(const Mapper& mapper, const QuerySpec& spec) {
+std::vector<InstanceState*> SessionImpl::query(
+    const Mapper& mapper, const QuerySpec& spec,
+    const std::function<void(InstanceState&, Cursor&)>& on_row) {
   check_usable();
   QueryCompiler compiler(metadata);
   sql::Select q = compiler.entity_query(mapper, spec);
@@ -482,7 +500,19 @@ std::vector<InstanceState*> SessionImpl::query(const Mapper& mapper, const Query
     }
   }
   for (auto& j : compiler.relationship_joins()) context->joined.push_back(std::move(j));
-  return load_entities(*this, mapper, std::move(q), context);
+  if (!spec.columns.empty()) {
+    // A row per object and columns: a strategy that joins a collection would repeat
+    // the row per child (SQLAlchemy asks for unique() there).
+    for (const RelationshipProperty* rel : mapper.relationships()) {
+      if (context->strategy_for(*rel).joins_collection(*rel)) {
+        throw ArgumentError("select<" + std::string(mapper.name()) +
+                            ">(columns...) loads " + rel->name() +
+                            " with a strategy that joins the collection, which repeats "
+                            "each row per child: load it with selectinload()");
+      }
+    }
+  }
+  return load_entities(*this, mapper, std::move(q), context, on_row);
 }
 
 void SessionImpl::load_relationship(InstanceState& parent, const RelationshipProperty& rel) {

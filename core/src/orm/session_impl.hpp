@@ -3,6 +3,7 @@
 // reach it through the functions of relate/orm/loading.hpp.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <relate/orm/session.hpp>
 #include <unordered_map>
@@ -38,7 +39,12 @@ class SessionImpl {
   void follow_delete_cascade(InstanceState& state);
   void expunge(InstanceState& state);
   InstanceState* get(const Mapper& mapper, std::vector<Value> key);
-  std::vector<InstanceState*> query(const Mapper& mapper, const QuerySpec& spec);
+  // select<T>(): the objects, each once. With the spec's columns (select<T>(columns...))
+  // `on_row` sees every row, its object and the cursor (the columns follow the
+  // mapper's).
+  std::vector<InstanceState*> query(
+      const Mapper& mapper, const QuerySpec& spec,
+      const std::function<void(InstanceState&, Cursor&)>& on_row = {});
 
   void flush();
   void upsert(const Mapper& mapper, const std::vector<const void*>& rows, const UpsertSpec& spec);

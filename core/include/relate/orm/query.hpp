@@ -369,6 +369,39 @@ class RowSelect : public QueryBuilder<RowSelect<Ts...>> {
   }
 };
 
+// Objects of T with a value per expression in each row, as SQLAlchemy's
+// select(Author, func.count(Book.id)): rows of std::tuple<ptr<T>, Ts...>. An object
+// comes once per row it is in; its relationships load as select<T>()'s do, except
+// that a strategy joining a collection (which would repeat rows) is refused.
+template <class T, class... Ts>
+class EntityRowSelect : public QueryBuilder<EntityRowSelect<T, Ts...>> {
+ public:
+  static std::type_index entity() { return typeid(T); }
+  explicit EntityRowSelect(std::vector<sql::Expr> columns) {
+    this->spec_.columns = std::move(columns);
+    this->spec_.column_types = {column_traits<detail::value_of<Ts>>::type...};
+  }
+  EntityRowSelect& select_from(const Alias<T>& alias) {
+    this->spec_.select_from = typeid(T);
+    this->spec_.select_from_alias = alias.id();
+    this->spec_.select_from_cte = alias.cte();
+    return *this;
+  }
+  template <class... O>
+  EntityRowSelect& options(O... opts) {
+    (this->spec_.options.push_back(std::move(opts)), ...);
+    return *this;
+  }
+};
+
+// select<Author>(count(&Book::id)): objects of T and values.
+template <class T, class X, class... Xs>
+EntityRowSelect<T, detail::type_of<X>, detail::type_of<Xs>...> select(const X& x,
+                                                                      const Xs&... xs) {
+  return EntityRowSelect<T, detail::type_of<X>, detail::type_of<Xs>...>(
+      {detail::as_expression(x).expr(), detail::as_expression(xs).expr()...});
+}
+
 // Objects of T read from an alias, a CTE (cte.hpp) or a subquery (subquery.hpp) of T's
 // rows: select<T>().select_from(alias).
 template <class T>

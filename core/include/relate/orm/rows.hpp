@@ -82,6 +82,8 @@ class Rows {
  public:
   using Row = std::tuple<Ts...>;
 
+  // Rows already typed (select<T>(columns...): an object, then the values).
+  explicit Rows(std::vector<Row> rows) : rows_(std::move(rows)) {}
   explicit Rows(const std::vector<std::vector<Value>>& raw) {
     rows_.reserve(raw.size());
     for (const auto& r : raw) {

@@ -16,6 +16,8 @@
 #include <relate/orm/rows.hpp>
 #include <relate/orm/upsert.hpp>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 namespace relate {
@@ -118,6 +120,20 @@ class RELATE_API Session {
   Rows<Ts...> execute(const RowSelect<Ts...>& query) {
     return Rows<Ts...>(execute_rows(query.spec()));
   }
+  // Objects with values: select<Author>(count(&Book::id)) gives rows of
+  // std::tuple<ptr<Author>, std::int64_t>, the objects through the identity map.
+  template <class T, class... Ts>
+  Rows<ptr<T>, Ts...> execute(const EntityRowSelect<T, Ts...>& query) {
+    std::vector<std::tuple<ptr<T>, Ts...>> rows;
+    auto raw = execute_entity_rows(typeid(T), query.spec());
+    rows.reserve(raw.size());
+    for (auto& [state, values] : raw) {
+      rows.push_back(std::tuple_cat(
+          std::make_tuple(ptr<T>::from_state(state)),
+          detail::read_row<Ts...>(values, std::index_sequence_for<Ts...>{})));
+    }
+    return Rows<ptr<T>, Ts...>(std::move(rows));
+  }
   // A bulk UPDATE or DELETE (relate/orm/bulk.hpp): flushes, runs the statement, and
   // returns how many rows it matched.
   template <class T>
@@ -188,6 +204,8 @@ class RELATE_API Session {
   void expunge_state(InstanceState* state);
   std::vector<InstanceState*> execute_query(std::type_index type, const QuerySpec& spec);
   std::vector<std::vector<Value>> execute_rows(const QuerySpec& spec);
+  std::vector<std::pair<InstanceState*, std::vector<Value>>> execute_entity_rows(
+      std::type_index type, const QuerySpec& spec);
   void execute_upsert(std::type_index type, const std::vector<const void*>& rows,
                       const UpsertSpec& spec);
   std::int64_t execute_bulk(std::type_index type, const BulkSpec& spec, detail::BulkWrite write);
