@@ -202,6 +202,39 @@ TEST_P(QueryJoinTest, AJoinedQueryStillLoadsRelationshipsWithLoaderOptions) {
   EXPECT_EQ(statements.size(), 2u);
 }
 
+TEST_P(QueryJoinTest, ALimitWithAJoinedCollectionKeepsAnOrderByAJoinedColumnOrAnExpression) {
+  // The LIMIT counts books, so the query of books becomes a subquery and the tags
+  // join outside it; the order must stay the one asked for.
+  relate::Session session(engine, md);
+  auto by_author = session
+                       .scalars(select<Book>()
+                                    .join(&Book::author)
+                                    .order_by(relate::asc(&Author::id), relate::desc(&Book::id))
+                                    .limit(2)
+                                    .options(relate::joinedload(&Book::tags)))
+                       .all();
+  EXPECT_THAT(names(by_author), ElementsAre("Zoo", "Emma"));
+  EXPECT_EQ(by_author[0]->tags.size(), 1u);
+
+  auto by_name = session
+                     .scalars(select<Book>()
+                                  .join(&Book::author)
+                                  .order_by(relate::desc(&Author::name), relate::asc(&Book::title))
+                                  .limit(2)
+                                  .options(relate::joinedload(&Book::tags)))
+                     .all();
+  EXPECT_THAT(names(by_name), ElementsAre("Alps", "Dune"));
+
+  auto by_lower = session
+                      .scalars(select<Book>()
+                                   .order_by(relate::lower(col(&Book::title)).desc())
+                                   .limit(2)
+                                   .options(relate::joinedload(&Book::tags)))
+                      .all();
+  EXPECT_THAT(names(by_lower), ElementsAre("Zoo", "Emma"));
+  EXPECT_EQ(statements.size(), 3u);
+}
+
 RELATE_ON_EVERY_BACKEND(QueryJoinTest);
 
 }  // namespace query_join_test

@@ -2,10 +2,13 @@
 // so each field has its column's C++ type. Built by the CTest test
 // compile_fail.RowsAsAStructOfAnotherShapeIsACompileError; with RELATE_TEST_ROWS_AS_CONTROL
 // the types agree and the file must compile. With RELATE_TEST_ROWS_AS_COUNT the struct
-// has a field too many.
+// has a field too many; with RELATE_TEST_ROWS_AS_REFERENCE a field is a reference, which
+// would refer into the rows.
 #include <cstdint>
 #include <relate/relate.hpp>
 #include <string>
+#include <tuple>
+#include <vector>
 
 struct Book {
   std::int64_t id = 0;
@@ -17,6 +20,8 @@ struct TitleAndYear {
   std::string title;
 #if defined(RELATE_TEST_ROWS_AS_CONTROL)
   std::int64_t year = 0;
+#elif defined(RELATE_TEST_ROWS_AS_REFERENCE)
+  const std::int64_t& year;
 #elif defined(RELATE_TEST_ROWS_AS_COUNT)
   std::int64_t year = 0;
   std::int64_t extra = 0;
@@ -26,7 +31,7 @@ struct TitleAndYear {
 };
 
 int main() {
-  relate::Rows<std::string, std::int64_t> rows({});
+  relate::Rows<std::string, std::int64_t> rows(std::vector<std::tuple<std::string, std::int64_t>>{});
   auto out = rows.as<TitleAndYear>();
   (void)out;
   return 0;

@@ -169,19 +169,27 @@ InstanceState* identity_lookup(SessionImpl& session, const Mapper& mapper,
 namespace {
 
 // LIMIT/OFFSET with joined collections counts parents: the parent query becomes a
-// subquery, and the joins hang off it.
+// subquery, and the joins hang off it. The outer query orders as the inner one: by the
+// parent's own columns, and by anything else (a joined table's column, an
+// expression) through a column the inner query adds for it, as SQLAlchemy does.
 void wrap_for_limit(sql::Select& query, const Mapper& mapper, std::string& parent_alias) {
   const std::string alias = "anon_1";
   auto inner = std::make_shared<sql::Select>(query);
   sql::Select outer = entity_select(mapper, alias);
   outer.with = std::move(inner->with);  // WITH stays on the statement
   inner->with.clear();
-  outer.from.subquery = inner;
-  for (const auto& o : inner->order_by) {
-    sql::Expr e = o.expr;
-    if (const auto* c = std::get_if<sql::ColumnRef>(&e->v)) e = sql::column(*c->column, alias);
-    outer.order_by.push_back(sql::OrderBy{e, o.descending});
+  for (std::size_t i = 0; i < inner->order_by.size(); ++i) {
+    const sql::OrderBy& o = inner->order_by[i];
+    const auto* c = std::get_if<sql::ColumnRef>(&o.expr->v);
+    if (c && &c->column->table() == &mapper.table() && c->qualifier == inner->from.alias) {
+      outer.order_by.push_back(sql::OrderBy{sql::column(*c->column, alias), o.descending});
+      continue;
+    }
+    std::string name = alias + "_order_" + std::to_string(i + 1);
+    inner->columns.push_back(sql::make_node(sql::Label{o.expr, name}));
+    outer.order_by.push_back(sql::OrderBy{sql::make_node(sql::LabelRef{name}), o.descending});
   }
+  outer.from.subquery = inner;
   query = std::move(outer);
   parent_alias = alias;
 }

@@ -294,6 +294,20 @@ class QueryBuilder {
   }
 
  protected:
+  // The first FROM entry is an alias (a CTE, a subquery) of M.
+  template <class M>
+  Derived& select_from_alias(const Alias<M>& alias) {
+    spec_.select_from = typeid(M);
+    spec_.select_from_alias = alias.id();
+    spec_.select_from_cte = alias.cte();
+    return self();
+  }
+  template <class... O>
+  Derived& add_options(O... opts) {
+    (spec_.options.push_back(std::move(opts)), ...);
+    return self();
+  }
+
   QuerySpec spec_;
 
  private:
@@ -319,16 +333,10 @@ class Select : public QueryBuilder<Select<T>> {
   static std::type_index entity() { return typeid(T); }
   // Objects of T read from an alias of it, or from a CTE of T's rows (cte.hpp):
   // select<Category>().select_from(tree), which select(tree) also says.
-  Select& select_from(const Alias<T>& alias) {
-    this->spec_.select_from = typeid(T);
-    this->spec_.select_from_alias = alias.id();
-    this->spec_.select_from_cte = alias.cte();
-    return *this;
-  }
+  Select& select_from(const Alias<T>& alias) { return this->select_from_alias(alias); }
   template <class... O>
   Select& options(O... opts) {
-    (this->spec_.options.push_back(std::move(opts)), ...);
-    return *this;
+    return this->add_options(std::move(opts)...);
   }
 };
 
@@ -362,10 +370,7 @@ class RowSelect : public QueryBuilder<RowSelect<Ts...>> {
   }
   template <class M>
   RowSelect& select_from(const Alias<M>& alias) {
-    this->spec_.select_from = typeid(M);
-    this->spec_.select_from_alias = alias.id();
-    this->spec_.select_from_cte = alias.cte();
-    return *this;
+    return this->select_from_alias(alias);
   }
 };
 
@@ -381,16 +386,10 @@ class EntityRowSelect : public QueryBuilder<EntityRowSelect<T, Ts...>> {
     this->spec_.columns = std::move(columns);
     this->spec_.column_types = {column_traits<detail::value_of<Ts>>::type...};
   }
-  EntityRowSelect& select_from(const Alias<T>& alias) {
-    this->spec_.select_from = typeid(T);
-    this->spec_.select_from_alias = alias.id();
-    this->spec_.select_from_cte = alias.cte();
-    return *this;
-  }
+  EntityRowSelect& select_from(const Alias<T>& alias) { return this->select_from_alias(alias); }
   template <class... O>
   EntityRowSelect& options(O... opts) {
-    (this->spec_.options.push_back(std::move(opts)), ...);
-    return *this;
+    return this->add_options(std::move(opts)...);
   }
 };
 

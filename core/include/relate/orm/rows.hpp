@@ -60,6 +60,11 @@ constexpr bool row_struct_fits() {
                 "relate: Rows::as<S>(): S must be an aggregate (a struct with public members "
                 "and no constructors) with one field per column of the select");
   if constexpr (std::is_aggregate_v<S>) {
+    // A reference field would refer into the Rows, which a temporary Rows outlives
+    // by a statement only.
+    static_assert(std::is_copy_assignable_v<S>,
+                  "relate: Rows::as<S>(): S's fields must be plain values (no references "
+                  "and no const members), each a copy of its column");
     static_assert(reflect::field_count<S> == sizeof...(Ts),
                   "relate: Rows::as<S>(): S must have exactly one field per column of the "
                   "select, in the select's order");
