@@ -95,9 +95,13 @@ def _unique_failure(step):
 
 def _freed_unique_taken(step):
     """deletes-before-inserts: SQLAlchemy's flush inserts first and fails on a unique
-    value a deletion of the same flush frees; Relate's deletes first."""
+    value a deletion of the same flush frees; Relate's deletes first. The deleted row
+    may be an object no handle names (a one-to-one child the replacement loaded, made
+    an orphan under delete-orphan): SQLAlchemy's runner reports the values its flush
+    set out to delete ("frees")."""
     column = _unique_failure(step)
-    return column is not None and bool(_deleted_here(step, column.split(".")[0]))
+    return column is not None and (bool(_deleted_here(step, column.split(".")[0])) or
+                                   column in step.sqlalchemy.get("frees", []))
 
 
 def _freed_key_taken(step):

@@ -150,7 +150,8 @@ def normalise(report, models_of, db_path):
         result = {"read": sorted(str(keymap.ref(r)) for r in value)
                   if isinstance(value, list) else keymap.ref(value)}
     return {"result": result, "objects": out_objects, "rows": read_rows(db_path, keymap),
-            "marked": report.get("marked", []), "reused_keys": keymap.reused}
+            "marked": report.get("marked", []), "frees": report.get("frees", []),
+            "reused_keys": keymap.reused}
 
 
 def _result_shape(result):

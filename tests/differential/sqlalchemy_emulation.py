@@ -61,6 +61,9 @@ class SqlAlchemyEmulation:
         self._first_write = None
         self._arrived = {}  # id(object) -> its arrival number
         self.eager = set()  # id(object) of the objects a joined or selectin load made
+        # deletes-before-inserts: the "table.column" values (not NULL) of the rows the
+        # last flush of the step set out to delete (marked, or persistent orphans).
+        self.flush_frees = []
         # on-delete-mirrored: id(object) -> object, for objects whose rows the
         # database's ON DELETE CASCADE removed in this transaction (reported deleted),
         # and every object ever removed so (left out of relationships).
@@ -634,6 +637,23 @@ class SqlAlchemyEmulation:
             if o not in self.session.deleted:
                 self.session._deleted[inspect(o)] = o
 
+    def _flush_frees(self):
+        """deletes-before-inserts: the values ("table.column") the rows this flush
+        deletes hold: of the objects marked deleted and of the persistent orphans (a
+        one-to-one child replaced under delete-orphan, also one the replacement loaded
+        and no handle names), as Session._flush finds them."""
+        out = set()
+        for o in set(self.session.deleted) | set(self.session):
+            state = inspect(o)
+            if o not in self.session.deleted and \
+                    not (state.has_identity and state.mapper._is_orphan(state)):
+                continue
+            for c in state.mapper.column_attrs:
+                value = state.committed_state.get(c.key, state.dict.get(c.key))
+                if value is not None and value is not NO_VALUE:
+                    out.update(f"{col.table.name}.{col.name}" for col in c.columns)
+        return sorted(out)
+
     def _flushing(self, action):
         # failed-flush-restores
         self.check_usable()
@@ -659,6 +679,7 @@ class SqlAlchemyEmulation:
         self._take_out_pending_in_delete_cascade()
         self._unlink_marked_from_collections()
         self._delete_association_rows_outside()
+        self.flush_frees = self._flush_frees()
         try:
             with self.tolerant_loads():
                 action()

@@ -402,12 +402,14 @@ class Runner:
         return {str(h): self.observe_object(obj) for h, obj in sorted(self.objects.items())}
 
     def step(self, line):
+        self.emulation.flush_frees = []
         result = self.execute(line)
         # Objects session.delete() marked and no flush has deleted yet: still
         # "persistent" in SQLAlchemy's states (masks may need to know them).
         marked_ids = self.emulation.marked()
         marked = sorted(h for h, o in self.objects.items() if id(o) in marked_ids)
-        return {"r": result, "o": self.observe(), "marked": marked}
+        return {"r": result, "o": self.observe(), "marked": marked,
+                "frees": self.emulation.flush_frees}
 
 
 def main():
