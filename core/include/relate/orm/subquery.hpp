@@ -1,10 +1,11 @@
 // A query of a model's rows as a FROM source, as SQLAlchemy's
 // aliased(Book, select(Book).where(...).subquery()):
 //
-//   // The three newest books, then those of them by Ann.
+//   // The three newest books; then those of them by Ann, and the cheap ones.
 //   auto newest = relate::subquery(relate::select<Book>().order_by(relate::desc(&Book::year))
 //                                      .limit(3));
-//   session.scalars(relate::select(newest).join(&Book::author, ...)...);
+//   session.scalars(relate::select(newest).join(newest(&Book::author))
+//                       .where(relate::col(&Author::name) == "Ann"));
 //   session.scalars(relate::select(newest).where(newest(&Book::price) < 10.0));
 //
 // A Subquery<T> is an alias of T (alias.hpp) whose rows are those of its query: the
@@ -25,17 +26,16 @@ namespace relate {
 template <class T>
 class Subquery : public Alias<T> {
  public:
+  // Never changed once made (unlike a Cte's, which gains its recursive part), so the
+  // alias's reference is its only owner.
   Subquery(const Select<T>& query, std::string name) {
-    def_ = std::make_shared<CteDefinition>();
-    def_->name = std::move(name);
-    def_->entity = typeid(T);
-    def_->anchor = query.spec();
-    def_->subquery = true;
-    this->cte_ = CteReference{def_, def_.get()};
+    auto def = std::make_shared<CteDefinition>();
+    def->name = std::move(name);
+    def->entity = typeid(T);
+    def->anchor = query.spec();
+    def->subquery = true;
+    this->cte_ = CteReference{def, def.get()};
   }
-
- private:
-  std::shared_ptr<CteDefinition> def_;
 };
 
 // The rows of `query` as a FROM source; `name` is its alias in the statement (empty:
