@@ -1194,6 +1194,36 @@ TEST_P(FuzzerRegressionTest, ANoteQueuedOnUnloadedNotesOutlivesAFailedFlushAndCl
   EXPECT_EQ(count_rows("notes"), 0);
 }
 
+TEST_P(FuzzerRegressionTest, APartANewOwnerStillHoldsIsNoOrphanOfTheOwnerItLeft) {
+  // Seventh round, seed 521199: a transient owner kept a part across a rollback; the
+  // owner came back pending and the part's (unloaded) owner was set to nothing. The
+  // flush deleted the part as its old owner's orphan, though the new owner's
+  // collection, inserted by the same flush, still held it. It is nobody's orphan: its
+  // two members disagree, and the NOT NULL key is refused before any SQL, the row
+  // untouched.
+  std::int64_t first_id = 0;
+  relate::Session s(engine, md);
+  auto first = owner("so1");
+  auto p = part("sl4");
+  p->owner = first;
+  s.add(p);
+  auto second = owner("so5");
+  s.commit();
+  first_id = *first->id;
+  p->owner = second;  // second, transient, holds p
+  auto other = part("sl13");
+  other->owner = second;
+  s.add(other);       // brings second in
+  s.rollback();       // second transient again, still holding p; p->owner unloaded
+  s.add(other);       // second pending again
+  p->owner = nullptr;
+  other->owner = nullptr;
+  EXPECT_THROW(s.flush(), relate::IntegrityError);
+  EXPECT_EQ(p.state()->status(), ObjectStatus::persistent);
+  EXPECT_EQ(rows("SELECT label, owner_id FROM parts"), (Rows{{"sl4", std::to_string(first_id)}}));
+  EXPECT_EQ(count_rows("owners"), 1);
+}
+
 RELATE_ON_EVERY_BACKEND(FuzzerRegressionTest);
 
 }  // namespace

@@ -505,6 +505,28 @@ def _row_switch(step):
             return True
     return False
 
+def _sides_disagree(step):
+    """sqlalchemy-sides-disagree: Relate's flush refused to null a NOT NULL foreign key
+    of a child whose many-to-one names no parent while, before the step, a collection of
+    another object in the Session still held it."""
+    from schema import MODELS
+    if step.verb not in ("flush", "commit") or \
+            not _error(step.relate["result"], "it no longer refers through"):
+        return False
+    before = (step.relate_before or {}).get("objects", {})
+    for h, o in before.items():
+        for rel in MODELS[o["model"]].relationships:
+            if rel.direction != "MANYTOONE" or not rel.back or \
+                    o["relationships"].get(rel.name, "unloaded") is not None:
+                continue
+            for other in before.values():
+                held = other["relationships"].get(rel.back)
+                if other["model"] == rel.target and other["state"] in ("pending", "persistent") \
+                        and isinstance(held, list) and f"#{h}" in held:
+                    return True
+    return False
+
+
 # SQLAlchemy 1.4's own problems (findings.md, section I), not differences of Relate's:
 # where no harness correction in sqlalchemy_emulation.py can drive SQLAlchemy past
 # them, the sequence stops, counted apart.
@@ -576,6 +598,18 @@ SQLALCHEMY_PROBLEMS = [
         "and on SQLAlchemy's side a persistent object holds the key of one the flush "
         "deleted.",
         stop=_row_switch),
+    KnownDifference(
+        "sqlalchemy-sides-disagree",
+        "A child's many-to-one set to nothing while the collection of a parent the flush "
+        "inserts still holds it (a transient parent kept the child across a rollback). "
+        "SQLAlchemy runs both syncs, the collection's (the parent's key) and the "
+        "reference's (NULL), in an order that differs from run to run: the row gets the "
+        "parent's key, or the flush fails on the NOT NULL column. Relate takes the child "
+        "for no orphan (the collection holds it) and refuses the NULL before any SQL "
+        "(findings.md, seventh round, seed 521199).",
+        "The sequence stops where Relate refuses such a NULL and, before the step, a "
+        "pending or persistent object's collection held the child.",
+        stop=_sides_disagree),
 ]
 
 SQLALCHEMY_SESSION_OPTIONS = {"autoflush": False, "expire_on_commit": False}

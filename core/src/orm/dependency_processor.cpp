@@ -129,6 +129,7 @@ void UnitOfWork::presort_reference_change(RelationshipAttribute& reference) {
   if (!reference.is_loaded() || reference.raw_size() || child.status() != ObjectStatus::persistent) {
     return;
   }
+  if (held_by_another_parent(child, *back, reference.removed())) return;
   mark_for_delete(child);
 }
 
@@ -172,10 +173,48 @@ bool UnitOfWork::has_other_parent(InstanceState& child, const RelationshipProper
   const RelationshipProperty* back = rel.back_populates();
   if (!back) return false;
   const RelationshipAttribute& b = back->attribute(child.object());
-  if (b.is_loaded()) return b.raw_size() && b.raw_at(0) != &former_parent;
+  if (b.is_loaded() && b.raw_size() && b.raw_at(0) != &former_parent) return true;
+  if (held_by_another_parent(child, rel, {&former_parent})) return true;
+  if (b.is_loaded()) return false;
   // Unloaded, the row tells: a child whose row refers elsewhere (or nowhere) is not
   // this parent's orphan.
   return !row_refers_to(rel, child, former_parent);
+}
+
+bool UnitOfWork::held_by_another_parent(const InstanceState& child, const RelationshipProperty& rel,
+                                        const std::vector<InstanceState*>& former_parents) {
+  // Another parent's loaded collection holds the child and its sync will write its
+  // key: a parent this flush inserts (all it holds), or one whose collection changed.
+  // The child has a parent, and is no orphan of the one it left, even when its own
+  // reference was set to nothing (a transient parent kept it across a rollback):
+  // SQLAlchemy's hasparent names the last parent that took the child, and its
+  // presort registers a child added to a collection with cancel_delete.
+  auto [found, first_time] = holders_.try_emplace(&rel);
+  Holders& holders = found->second;
+  if (first_time) {
+    // Built once per relationship and flush: the presort asks for every child that
+    // left a collection, and the flush may hold many.
+    auto add = [&](InstanceState* parent) {
+      const RelationshipAttribute& attr = rel.attribute(parent->object());
+      if (!attr.is_loaded()) return;
+      for (std::size_t i = 0; i < attr.raw_size(); ++i) holders.emplace(attr.raw_at(i), parent);
+    };
+    for (InstanceState* parent : s_.new_) {
+      if (parent->mapper() == &rel.parent()) add(parent);
+    }
+    for (RelationshipAttribute* attr : s_.modified_attributes_) {
+      InstanceState* parent = attr->owner();
+      if (attr->property() == &rel && parent && parent->status() == ObjectStatus::persistent) {
+        add(parent);
+      }
+    }
+  }
+  auto [begin, end] = holders.equal_range(&child);
+  return std::any_of(begin, end, [&](const auto& entry) {
+    InstanceState* parent = entry.second;
+    return parent->session() == &s_ && !deleting(parent) &&
+           std::find(former_parents.begin(), former_parents.end(), parent) == former_parents.end();
+  });
 }
 
 void UnitOfWork::null_foreign_keys() {

@@ -86,6 +86,8 @@ class UnitOfWork {
   void presort_reference_change(RelationshipAttribute& reference);
   bool has_other_parent(InstanceState& child, const RelationshipProperty& rel,
                         InstanceState& former_parent);
+  bool held_by_another_parent(const InstanceState& child, const RelationshipProperty& rel,
+                              const std::vector<InstanceState*>& former_parents);
   void null_foreign_keys();
   void null_foreign_key(InstanceState& child, const RelationshipProperty& rel);
   void sync_many_to_one(InstanceState& state, RowWrite write, SyncPhase phase);
@@ -180,6 +182,10 @@ class UnitOfWork {
   std::unordered_map<const ForeignKeyConstraint*,
                      std::unordered_multimap<IdentityKey, InstanceState*, IdentityKeyHash>>
       by_foreign_key_;
+  // Children held by the loaded collections of the flush's new parents and of the
+  // parents whose collection changed, by relationship (held_by_another_parent).
+  using Holders = std::unordered_multimap<const InstanceState*, InstanceState*>;
+  std::unordered_map<const RelationshipProperty*, Holders> holders_;
 };
 
 }  // namespace relate
