@@ -297,9 +297,10 @@ KNOWN = [
         "collection brings in the parent it is leaving (a transient one, or one marked "
         "for deletion, which becomes pending again).",
         "After a link, the SQLAlchemy runner takes out again, without cascading, the "
-        "objects the link brought in that a walk from the linked object (when it was in "
-        "the Session) through the relationships' current values and the objects brought "
-        "in does not reach."),
+        "objects the link brought in that a walk from the object linked (when the link "
+        "from an object in the Session was made, through a relationship with save-update) "
+        "through the relationships' current values and the objects brought in does not "
+        "reach."),
     KnownDifference(
         "pending-child-moved-stays-pending",
         "docs/sqlalchemy.md, 'A pending child moved to another parent stays pending': "

@@ -1404,7 +1404,7 @@ class SqlAlchemyEmulation:
             return {}
         return {id(o): o for o in self.runner.objects.values() if o not in self.session}
 
-    def no_cascade_to_taken_out(self, outside, added=None, linked_from=None):
+    def no_cascade_to_taken_out(self, outside, added=None, linked_from=None, linked=None):
         """cascade-skips-taken-out: Relate's save-update cascade follows what the
         relationships hold; SQLAlchemy's also reaches what they held at the last flush
         and lost since. After an operation, the objects it brought in that no
@@ -1412,17 +1412,26 @@ class SqlAlchemyEmulation:
         without cascading. `added`: the object add() was called for.
 
         cascade-after-backref: after a link (`linked_from`: the object whose
-        relationship was set), Relate's cascade starts at that object, when it was in
-        the Session, and walks what the relationships hold after the backref, through
-        the objects it brings in; SQLAlchemy's runs before its backref and also reaches
-        the parent a moved child leaves. Only what that walk reaches stays."""
+        relationship `linked` (relationship key, object linked) was set), Relate's
+        cascade starts at the object linked, when it was outside, the other in the
+        Session, the link was made and the relationship has save-update, and walks what
+        the relationships hold after the backref, through the objects it brings in (it
+        halts at the Session's objects, so an object outside that another relationship
+        of `linked_from` holds stays out); SQLAlchemy's runs before its backref and also
+        reaches the parent a moved child leaves. Only what that walk reaches stays."""
         if self.session is None:
             return
         came = [o for i, o in outside.items() if o in self.session]
         if not came:
             return
         if linked_from is not None:
-            todo = [] if id(linked_from) in outside else [linked_from]
+            key, target = linked
+            state = inspect(linked_from)
+            r, value = state.mapper.relationships[key], state.dict.get(key)
+            # (not made when the cascade raised before the append)
+            made = any(c is target for c in value or ()) if r.uselist else value is target
+            todo = [target] if (id(linked_from) not in outside and id(target) in outside
+                                and made and r.cascade.save_update) else []
             inside = lambda o: id(o) in outside  # noqa: E731 (the walk halts at the others)
         else:
             todo = [o for o in self.session if id(o) not in outside]

@@ -187,7 +187,9 @@ class Runner:
                     subject = self.objects.get(int(tokens[1]))
                     self.emulation.no_cascade_to_taken_out(
                         outside, subject if verb == "add" else None,
-                        subject if verb == "link" else None)
+                        subject if verb == "link" else None,
+                        (tokens[2], self.objects.get(int(tokens[3])))
+                        if verb == "link" else None)
         except KeyError as e:
             if isinstance(e.args[0], int):
                 return {"err": "nohandle"}
