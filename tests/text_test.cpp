@@ -256,11 +256,9 @@ TEST_P(TextTest, StatementDeclaredToReturnNoRowsRunsAndCountsTheRowsItChanged) {
   EXPECT_EQ(count_rows("books"), 3);
 }
 
-TEST_P(TextTest, InsertReturningGivesTheGeneratedKeyWhereTheDialectHasReturning) {
-  if (!engine.dialect().supports_returning()) {
-    // MariaDB runs it, but Connector/C++ 1.1 reads no rows from a prepared INSERT.
-    GTEST_SKIP() << "the " << engine.dialect().name() << " backend has no RETURNING";
-  }
+TEST_P(TextTest, InsertReturningGivesTheGeneratedKey) {
+  // Also MariaDB's (10.5 and later; MySQL has none): its server reports no columns when
+  // it prepares the INSERT, so the execution tells that rows came back.
   auto c = engine.connect();
   auto cursor =
       c.execute(text("INSERT INTO books (title, year) VALUES (:title, :year) RETURNING id")

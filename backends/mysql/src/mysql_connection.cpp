@@ -11,6 +11,7 @@
 #include <cppconn/statement.h>
 #include <mysql_driver.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 #include <new>
@@ -176,11 +177,10 @@ std::shared_ptr<MysqlConnection::Prepared> MysqlConnection::prepare(
   if (placeholders != s.params.size()) {
     throw_placeholder_mismatch(placeholders, s.params.size(), s.sql);
   }
-  // Unknown: the server said, when it prepared the statement, how many columns its
-  // rows have.
-  p->returns_rows = s.returns == sql::Returns::unknown
-                        ? p->statement->getMetaData()->getColumnCount() > 0
-                        : s.returns == sql::Returns::rows;
+  p->returns = s.returns;
+  if (p->returns == sql::Returns::unknown && p->statement->getMetaData()->getColumnCount() > 0) {
+    p->returns = sql::Returns::rows;
+  }
   return cache_.emplace(s.sql, std::move(p)).first->second;
 }
 
@@ -237,11 +237,23 @@ std::unique_ptr<Cursor> MysqlConnection::execute(const sql::CompiledStatement& s
           break;
       }
     }
-    if (p.returns_rows) {
-      p.result.reset(st.executeQuery());
-      affected_ = 0;
-    } else {
-      affected_ = st.executeUpdate();
+    switch (p.returns) {
+      case sql::Returns::rows:
+        p.result.reset(st.executeQuery());
+        affected_ = 0;
+        break;
+      case sql::Returns::no_rows:
+        affected_ = st.executeUpdate();
+        break;
+      case sql::Returns::unknown:
+        if (st.execute()) {
+          p.result.reset(st.getResultSet());
+          affected_ = 0;
+        } else {
+          // Connector/C++'s prepared statements have no getUpdateCount().
+          affected_ = std::max<std::int64_t>(0, select_int("SELECT ROW_COUNT()"));
+        }
+        break;
     }
     return std::make_unique<MysqlCursor>(std::move(shared), where_, s.sql);
   } catch (const ::sql::SQLException& e) {
@@ -261,17 +273,21 @@ std::unique_ptr<Cursor> MysqlConnection::execute(const sql::CompiledStatement& s
 
 std::int64_t MysqlConnection::last_insert_id() {
   autocommit_outside_transactions();
+  return select_int("SELECT LAST_INSERT_ID()");
+}
+
+std::int64_t MysqlConnection::select_int(const char* sql) {
   try {
     std::unique_ptr<::sql::Statement> st(connection_->createStatement());
-    std::unique_ptr<::sql::ResultSet> rs(st->executeQuery("SELECT LAST_INSERT_ID()"));
+    std::unique_ptr<::sql::ResultSet> rs(st->executeQuery(sql));
     rs->next();
     return rs->getInt64(1);
   } catch (const ::sql::SQLException& e) {
-    throw_error(e, "SELECT LAST_INSERT_ID()", where_);
+    throw_error(e, sql, where_);
   } catch (const std::bad_alloc&) {
     throw;
   } catch (const std::exception& e) {
-    throw_driver_failure(e, "SELECT LAST_INSERT_ID()", where_);
+    throw_driver_failure(e, sql, where_);
   }
 }
 

@@ -37,12 +37,17 @@ class MysqlConnection final : public DriverConnection {
     std::vector<std::unique_ptr<std::istringstream>> blobs;  // alive until execute
     std::unique_ptr<::sql::ResultSet> result;
     std::uint64_t generation = 0;
-    bool returns_rows = false;
+    // Declared by the statement, or answered by the server when it prepared it; still
+    // unknown (MariaDB's prepared INSERT ... RETURNING reports no columns), the
+    // execution tells.
+    sql::Returns returns = sql::Returns::unknown;
   };
 
  private:
   std::shared_ptr<Prepared> prepare(const sql::CompiledStatement& statement);
   void run(const char* sql);
+  // The one integer `sql` (a SELECT of one value) returns.
+  std::int64_t select_int(const char* sql);
   // Throws PendingRollbackError when InnoDB rolled back the transaction begin() started.
   void check_transaction(const std::string& sql) const;
   void autocommit_outside_transactions();
