@@ -57,6 +57,20 @@ class MysqlCursor final : public Cursor {
     }
   }
 
+  std::string column_name(std::size_t i) const override {
+    check_live();
+    if (i >= column_count()) {
+      throw ProgrammingError("the name of column " + std::to_string(i) + " was asked, but the rows have " +
+                                 std::to_string(column_count()) + " (columns count from 0) [SQL: " + sql_ + "]",
+                             sql_);
+    }
+    try {
+      return std::string(p_.result->getMetaData()->getColumnLabel(static_cast<std::uint32_t>(i + 1)));
+    } catch (const ::sql::SQLException& e) {
+      throw_error(e, sql_, where_);
+    }
+  }
+
   Value get(std::size_t i) override {
     check_live();
     if (!on_row_) {

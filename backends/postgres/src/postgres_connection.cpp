@@ -126,6 +126,16 @@ class PostgresCursor final : public Cursor {
 
   std::size_t column_count() const override { return p_.row.size(); }
 
+  std::string column_name(std::size_t i) const override {
+    check_live();
+    if (i >= p_.row.size()) {
+      throw ProgrammingError("the name of column " + std::to_string(i) + " was asked, but the rows have " +
+                                 std::to_string(p_.row.size()) + " (columns count from 0) [SQL: " + sql_ + "]",
+                             sql_);
+    }
+    return p_.row.get_properties(i).get_name();
+  }
+
   Value get(std::size_t i) override {
     check_live();
     if (!on_row_) {

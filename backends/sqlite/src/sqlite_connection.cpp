@@ -72,6 +72,18 @@ class SqliteCursor final : public Cursor {
     return static_cast<std::size_t>(sqlite3_column_count(stmt_));
   }
 
+  std::string column_name(std::size_t i) const override {
+    check_live();
+    if (i >= column_count()) {
+      throw ProgrammingError("the name of column " + std::to_string(i) + " was asked, but the rows have " +
+                                 std::to_string(column_count()) + " (columns count from 0) [SQL: " + sql_ + "]",
+                             sql_);
+    }
+    const char* name = sqlite3_column_name(stmt_, static_cast<int>(i));
+    if (!name) throw std::bad_alloc();  // SQLite's only failure here
+    return name;
+  }
+
   Value get(std::size_t i) override {
     check_live();
     // sqlite3_column_* would answer NULL for a column or a row that is not there.

@@ -237,14 +237,7 @@ std::vector<InstanceState*> load_entities(
   cursor.reset();
   for (const auto& loader : row_loaders) loader->finish();
 
-  // Strategies that load once the parents are there (selectin, noload, raise).
-  for (const auto& [rel, strategy] : strategies) {
-    std::vector<InstanceState*> parents;
-    for (InstanceState* p : out) {
-      if (!rel->attribute(p->object()).is_loaded()) parents.push_back(p);
-    }
-    if (!parents.empty()) strategy->after_load(session, *rel, parents, context);
-  }
+  session.after_load(mapper, out, context);
   return out;
 }
 

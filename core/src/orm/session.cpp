@@ -59,6 +59,11 @@ std::vector<InstanceState*> Session::execute_query(std::type_index type, const Q
   return impl_->query(impl_->metadata.mapper(type), spec);
 }
 
+std::vector<InstanceState*> Session::execute_statement(std::type_index type, const QuerySpec& spec,
+                                                      const sql::Text& statement) {
+  return impl_->query_statement(impl_->metadata.mapper(type), spec, statement);
+}
+
 std::int64_t Session::execute_bulk(std::type_index type, const BulkSpec& spec,
                                    detail::BulkWrite write) {
   impl_->check_usable();
@@ -476,6 +481,44 @@ std::vector<const RelationshipProperty*> resolve_path(const Mapper& root,
 
 }  // namespace
 
+std::shared_ptr<LoadContext> SessionImpl::options_context(const Mapper& mapper,
+                                                          const std::vector<LoaderOption>& options,
+                                                          const QueryCompiler* compiler) const {
+  auto context = std::make_shared<LoadContext>();
+  for (const auto& option : options) {
+    auto path = resolve_path(mapper, option);
+    for (std::size_t i = 0; i < path.size(); ++i) {
+      std::vector<const RelationshipProperty*> prefix(
+          path.begin(), path.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+      const LoaderOption::Step& step = option.steps()[i];
+      if (step.alias) {
+        if (!compiler) {
+          throw ArgumentError("the loader option on " + path[i]->name() +
+                              " names an alias, and a statement Relate did not build has "
+                              "none: from_statement() takes options without aliases");
+        }
+        context->joined.push_back(
+            {prefix, compiler->alias_name(path[i]->target().type(), step.alias,
+                                          "the loader option on " + path[i]->name())});
+      }
+      context->options.push_back(
+          LoadContext::Option{std::move(prefix), &find_loader_strategy(step.strategy)});
+    }
+  }
+  return context;
+}
+
+void SessionImpl::after_load(const Mapper& mapper, const std::vector<InstanceState*>& objects,
+                             const std::shared_ptr<LoadContext>& context) {
+  for (const RelationshipProperty* rel : mapper.relationships()) {
+    std::vector<InstanceState*> parents;
+    for (InstanceState* p : objects) {
+      if (!rel->attribute(p->object()).is_loaded()) parents.push_back(p);
+    }
+    if (!parents.empty()) context->strategy_for(*rel).after_load(*this, *rel, parents, context);
+  }
+}
+
 std::vector<InstanceState*> SessionImpl::query(
     const Mapper& mapper, const QuerySpec& spec,
     const std::function<void(InstanceState&, Cursor&)>& on_row) {
@@ -483,22 +526,7 @@ std::vector<InstanceState*> SessionImpl::query(
   QueryCompiler compiler(metadata);
   sql::Select q = compiler.entity_query(mapper, spec);
 
-  auto context = std::make_shared<LoadContext>();
-  for (const auto& option : spec.options) {
-    auto path = resolve_path(mapper, option);
-    for (std::size_t i = 0; i < path.size(); ++i) {
-      std::vector<const RelationshipProperty*> prefix(
-          path.begin(), path.begin() + static_cast<std::ptrdiff_t>(i) + 1);
-      const LoaderOption::Step& step = option.steps()[i];
-      if (step.alias) {
-        context->joined.push_back(
-            {prefix, compiler.alias_name(path[i]->target().type(), step.alias,
-                                         "the loader option on " + path[i]->name())});
-      }
-      context->options.push_back(
-          LoadContext::Option{std::move(prefix), &find_loader_strategy(step.strategy)});
-    }
-  }
+  auto context = options_context(mapper, spec.options, &compiler);
   for (auto& j : compiler.relationship_joins()) context->joined.push_back(std::move(j));
   if (!spec.columns.empty()) {
     // A row per object and columns: a strategy that joins a collection would repeat

@@ -13,6 +13,8 @@
 
 namespace relate {
 
+class QueryCompiler;
+
 class SessionImpl {
  public:
   SessionImpl(Engine engine, MetaData metadata);
@@ -45,6 +47,19 @@ class SessionImpl {
   std::vector<InstanceState*> query(
       const Mapper& mapper, const QuerySpec& spec,
       const std::function<void(InstanceState&, Cursor&)>& on_row = {});
+  // select<T>().from_statement(text): the objects of the statement's rows, one per
+  // row, their columns found by name (from_statement.cpp).
+  std::vector<InstanceState*> query_statement(const Mapper& mapper, const QuerySpec& spec,
+                                              const sql::Text& statement);
+  // The strategies that load once the objects are there (selectin, noload, raise),
+  // for the objects whose relationship is still unloaded.
+  void after_load(const Mapper& mapper, const std::vector<InstanceState*>& objects,
+                  const std::shared_ptr<LoadContext>& context);
+  // The load context of a query's loader options; `compiler` names the aliases options
+  // refer to (null for a statement Relate did not build, where an alias is refused).
+  std::shared_ptr<LoadContext> options_context(const Mapper& mapper,
+                                               const std::vector<LoaderOption>& options,
+                                               const QueryCompiler* compiler) const;
 
   void flush();
   void upsert(const Mapper& mapper, const std::vector<const void*>& rows, const UpsertSpec& spec);

@@ -57,6 +57,9 @@ class RELATE_API Cursor {
   // Advances to the next row; false when there is none.
   virtual bool next() = 0;
   virtual std::size_t column_count() const = 0;
+  // The name of column i as the database reports it (the label an AS gives, else the
+  // column's name, in the case the database keeps); known before the first row.
+  virtual std::string column_name(std::size_t i) const = 0;
   // The value of column i of the current row. Drivers return the value in its most
   // natural kind; column_traits converts (an integer 0/1 reads as bool, ISO text as a
   // timestamp).

@@ -24,6 +24,7 @@
 #include <relate/orm/alias.hpp>
 #include <relate/orm/expression.hpp>
 #include <relate/orm/mapping_options.hpp>
+#include <relate/sql/text.hpp>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -326,6 +327,9 @@ class QueryBuilder {
   }
 };
 
+template <class T>
+class FromStatement;
+
 // Objects of T.
 template <class T>
 class Select : public QueryBuilder<Select<T>> {
@@ -338,6 +342,45 @@ class Select : public QueryBuilder<Select<T>> {
   Select& options(O... opts) {
     return this->add_options(std::move(opts)...);
   }
+  // Objects of T from raw SQL (SQLAlchemy's select(Book).from_statement(text(...))):
+  // see FromStatement.
+  FromStatement<T> from_statement(sql::Text statement) const {
+    return FromStatement<T>(this->spec_, std::move(statement));
+  }
+};
+
+// Objects of T read from the rows of a raw SQL statement, run as written:
+//
+//   session.scalars(relate::select<Book>()
+//                       .options(relate::selectinload(&Book::tags))
+//                       .from_statement(relate::text("SELECT * FROM books WHERE year > :year")
+//                                           .bind("year", 2019)))
+//
+// Each of T's columns is found in the rows by name (exactly, else ignoring case, as
+// PostgreSQL folds unquoted names); the statement must return every one of them, once,
+// and may return more. The objects go through the identity map as a query's do: an
+// object the Session holds keeps its values. Loader options and each relationship's
+// default strategy apply once the objects are loaded (selectin); a strategy that
+// reads the query's own joined rows (joined, contains_eager) has none to read here,
+// and its relationship loads on first access. The statement may be a SELECT, or an
+// INSERT/UPDATE/DELETE with RETURNING where the backend has it.
+template <class T>
+class FromStatement {
+ public:
+  FromStatement(QuerySpec spec, sql::Text statement)
+      : spec_(std::move(spec)), statement_(std::move(statement)) {}
+  template <class... O>
+  FromStatement& options(O... opts) {
+    (spec_.options.push_back(std::move(opts)), ...);
+    return *this;
+  }
+  // The select's clauses; only its options may be set (the statement is the query).
+  const QuerySpec& spec() const { return spec_; }
+  const sql::Text& statement() const { return statement_; }
+
+ private:
+  QuerySpec spec_;
+  sql::Text statement_;
 };
 
 template <class T>

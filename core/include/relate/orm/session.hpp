@@ -108,11 +108,13 @@ class RELATE_API Session {
 
   template <class T>
   ScalarResult<T> scalars(const Select<T>& query) {
-    auto states = execute_query(typeid(T), query.spec());
-    std::vector<ptr<T>> rows;
-    rows.reserve(states.size());
-    for (InstanceState* s : states) rows.push_back(ptr<T>::from_state(s));
-    return ScalarResult<T>(std::move(rows), detail::type_name<T>());
+    return objects<T>(execute_query(typeid(T), query.spec()));
+  }
+
+  // Objects of T from raw SQL: select<T>().from_statement(text(...)) (query.hpp).
+  template <class T>
+  ScalarResult<T> scalars(const FromStatement<T>& query) {
+    return objects<T>(execute_statement(typeid(T), query.spec(), query.statement()));
   }
 
   // The rows of a column select, typed by its expressions.
@@ -188,6 +190,13 @@ class RELATE_API Session {
   SessionImpl& impl() { return *impl_; }
 
  private:
+  template <class T>
+  static ScalarResult<T> objects(const std::vector<InstanceState*>& states) {
+    std::vector<ptr<T>> rows;
+    rows.reserve(states.size());
+    for (InstanceState* s : states) rows.push_back(ptr<T>::from_state(s));
+    return ScalarResult<T>(std::move(rows), detail::type_name<T>());
+  }
   template <class K>
   static Value to_key_value(const K& k) {
     if constexpr (std::is_convertible_v<K, Value> && !std::is_integral_v<K>) {
@@ -203,6 +212,8 @@ class RELATE_API Session {
   void remove_state(InstanceState& state);
   void expunge_state(InstanceState* state);
   std::vector<InstanceState*> execute_query(std::type_index type, const QuerySpec& spec);
+  std::vector<InstanceState*> execute_statement(std::type_index type, const QuerySpec& spec,
+                                                const sql::Text& statement);
   std::vector<std::vector<Value>> execute_rows(const QuerySpec& spec);
   std::vector<std::pair<InstanceState*, std::vector<Value>>> execute_entity_rows(
       std::type_index type, const QuerySpec& spec);

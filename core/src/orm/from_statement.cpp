@@ -1,0 +1,123 @@
+// select<T>().from_statement(text(...)): objects from the rows of raw SQL (SQLAlchemy's
+// ORM from_statement). The statement runs as written; T's columns are found in its
+// rows by name, and the rows are read through a cursor that presents them in the
+// mapper's column order, so loading them is a query's loading (instance_from_row).
+#include <algorithm>
+#include <cctype>
+#include <relate/engine/driver.hpp>
+#include <relate/errors.hpp>
+#include <relate/orm/loader.hpp>
+#include <relate/orm/mapper.hpp>
+#include <relate/schema.hpp>
+
+#include "session_impl.hpp"
+
+namespace relate {
+
+namespace {
+
+bool same_ignoring_case(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+std::string names_of(const Cursor& rows) {
+  std::string out;
+  for (std::size_t i = 0; i < rows.column_count(); ++i) {
+    out += (i ? ", " : "") + rows.column_name(i);
+  }
+  return out;
+}
+
+// Where each of the mapper's columns is in the statement's rows: the column of the
+// same name, else the one name that differs only in case. Missing or repeated, the
+// rows cannot be read as objects.
+std::vector<std::size_t> find_columns(const Mapper& mapper, const Cursor& rows,
+                                      const std::string& sql) {
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < rows.column_count(); ++i) names.push_back(rows.column_name(i));
+  auto refuse = [&](const std::string& column, std::string_view why) {
+    throw ArgumentError("from_statement() of " + std::string(mapper.name()) + ": its rows " +
+                        std::string(why) + " column '" + column + "' of table '" +
+                        mapper.table().name() + "' (the rows have: " + names_of(rows) +
+                        ") [SQL: " + sql + "]");
+  };
+  std::vector<std::size_t> positions;
+  for (const auto& c : mapper.columns()) {
+    const std::string& name = c.column->name();
+    std::vector<std::size_t> exact, folded;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (names[i] == name) {
+        exact.push_back(i);
+      } else if (same_ignoring_case(names[i], name)) {
+        folded.push_back(i);
+      }
+    }
+    const auto& found = exact.empty() ? folded : exact;
+    if (found.empty()) refuse(name, "have no");
+    if (found.size() > 1) refuse(name, "hold more than one");
+    positions.push_back(found.front());
+  }
+  return positions;
+}
+
+// The statement's rows, column i being the mapper's column i.
+class MapperOrderCursor final : public Cursor {
+ public:
+  MapperOrderCursor(Cursor& rows, std::vector<std::size_t> positions)
+      : rows_(rows), positions_(std::move(positions)) {}
+  bool next() override { return rows_.next(); }
+  std::size_t column_count() const override { return positions_.size(); }
+  std::string column_name(std::size_t i) const override { return rows_.column_name(at(i)); }
+  Value get(std::size_t i) override { return rows_.get(at(i)); }
+
+ private:
+  std::size_t at(std::size_t i) const {
+    if (i >= positions_.size()) {
+      throw ProgrammingError("column " + std::to_string(i) + " of an object's row was read, but it has " +
+                             std::to_string(positions_.size()));
+    }
+    return positions_[i];
+  }
+  Cursor& rows_;
+  std::vector<std::size_t> positions_;
+};
+
+}  // namespace
+
+std::vector<InstanceState*> SessionImpl::query_statement(const Mapper& mapper, const QuerySpec& spec,
+                                                         const sql::Text& statement) {
+  check_usable();
+  const bool only_options = spec.columns.empty() && !spec.select_from && spec.joins.empty() &&
+                            !spec.where && spec.group_by.empty() && !spec.having &&
+                            spec.order_by.empty() && !spec.distinct && !spec.limit && !spec.offset;
+  if (!only_options) {
+    throw ArgumentError("select<" + std::string(mapper.name()) +
+                        ">().from_statement(): the statement is the whole query; write its "
+                        "joins, where, order_by, limit and the like in its SQL (the select may "
+                        "carry loader options only)");
+  }
+  auto context = options_context(mapper, spec.options, nullptr);
+  std::vector<InstanceState*> out;
+  Connection& conn = connection();
+  note_write();  // the SQL may write (RETURNING): Relate cannot tell
+  auto cursor = conn.execute(statement);
+  std::optional<MapperOrderCursor> rows;
+  while (cursor->next()) {
+    if (!rows) rows.emplace(*cursor, find_columns(mapper, *cursor, statement.sql()));
+    InstanceState* object = instance_from_row(mapper, *rows, 0, context);
+    if (!object) {
+      throw ArgumentError("from_statement() of " + std::string(mapper.name()) +
+                          ": a row's primary key is NULL [SQL: " + statement.sql() + "]");
+    }
+    out.push_back(object);
+  }
+  rows.reset();
+  cursor.reset();
+  after_load(mapper, out, context);
+  return out;
+}
+
+}  // namespace relate
