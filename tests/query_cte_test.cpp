@@ -144,6 +144,25 @@ TEST_P(QueryCteTest, WhatACteRefuses) {
   EXPECT_TRUE(statements.empty());
 }
 
+TEST_P(QueryCteTest, ACteNamedAsATableTheStatementReadsIsRefusedBeforeAnySql) {
+  // WITH authors AS (SELECT ... FROM authors ...): the name would stand for the table in
+  // the whole statement, its own body included.
+  relate::Session session(engine, md);
+  auto ann = relate::cte("authors", select<Author>().where(col(&Author::name) == "Ann"));
+  try {
+    session.scalars(select<Book>().join(ann, col(&Book::author_id) == ann(&Author::id))).all();
+    FAIL() << "no error";
+  } catch (const relate::ArgumentError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("the CTE 'authors' has the name of a table the statement reads"));
+  }
+  auto two = relate::cte("tree", select<Category>());
+  auto other = relate::cte("Tree", select<Category>());
+  EXPECT_THROW(session.scalars(select(two).join(other, col(&Category::id) == other(&Category::id)))
+                   .all(),
+               relate::ArgumentError);
+  EXPECT_TRUE(statements.empty());
+}
+
 RELATE_ON_EVERY_BACKEND(QueryCteTest);
 
 }  // namespace query_cte_test

@@ -187,6 +187,24 @@ TEST_P(QuerySubqueryTest, ARelationshipJoinsToASubqueryOfItsTarget) {
   EXPECT_EQ(statements.size(), 1u);
 }
 
+TEST_P(QuerySubqueryTest, ASubqueryNamedAsAnotherEntryOfItsSelectIsRefusedBeforeAnySql) {
+  relate::Session session(engine, md);
+  auto named_books = relate::subquery(select<Author>().where(col(&Author::name) == "Ann"), "books");
+  try {
+    session
+        .scalars(select<Book>().join(named_books, col(&Book::author_id) == named_books(&Author::id)))
+        .all();
+    FAIL() << "no error";
+  } catch (const relate::ArgumentError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("two FROM entries of one SELECT are named 'books'"));
+  }
+  EXPECT_TRUE(statements.empty());
+  // In a SELECT of its own, the name is free.
+  auto newest = relate::subquery(
+      select<Book>().order_by(relate::desc(&Book::year), relate::asc(&Book::id)).limit(1), "books");
+  EXPECT_THAT(names(session.scalars(select(newest)).all()), ElementsAre("Zoo"));
+}
+
 RELATE_ON_EVERY_BACKEND(QuerySubqueryTest);
 
 }  // namespace query_subquery_test

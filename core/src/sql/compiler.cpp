@@ -9,6 +9,7 @@
 #include <relate/sql/compiler.hpp>
 
 #include "like_pattern.hpp"
+#include "same_name.hpp"
 
 namespace relate::sql {
 
@@ -25,6 +26,7 @@ class Compiler {
   CompiledStatement finish() { return std::move(out_); }
 
   void statement(const Select& s) {
+    from_names_.emplace_back();
     if (!s.with.empty()) with(s.with);
     out_.sql += s.distinct ? "SELECT DISTINCT " : "SELECT ";
     for (std::size_t i = 0; i < s.columns.size(); ++i) {
@@ -64,6 +66,8 @@ class Compiler {
       if (s.limit) out_.params.emplace_back(*s.limit);
       if (s.offset) out_.params.emplace_back(*s.offset);
     }
+    from_names_.pop_back();
+    if (from_names_.empty()) check_cte_names();
   }
 
   void statement(const Insert& s) {
@@ -179,6 +183,7 @@ class Compiler {
     out_.sql += recursive ? "WITH RECURSIVE " : "WITH ";
     for (std::size_t i = 0; i < entries.size(); ++i) {
       const CommonTable& t = entries[i];
+      cte_names_.push_back(dialect_.fit_identifier(t.name));
       if (i) out_.sql += ", ";
       out_.sql += alias(t.name) + " (";
       for (std::size_t c = 0; c < t.columns.size(); ++c) {
@@ -197,6 +202,7 @@ class Compiler {
   }
 
   void from(const FromTable& f) {
+    name_entry(f);
     if (f.cte) {
       out_.sql += alias(f.alias);  // a WITH entry of the statement, by its name
       return;
@@ -207,6 +213,39 @@ class Compiler {
       out_.sql += q(f.table->name());
     }
     if (!f.alias.empty()) out_.sql += " AS " + alias(f.alias);
+  }
+
+  static bool has_name(const std::vector<std::string>& names, std::string_view name) {
+    return std::any_of(names.begin(), names.end(),
+                       [&](const std::string& n) { return same_name(n, name); });
+  }
+
+  // Two FROM entries of one SELECT under one name are refused before the database sees
+  // them: a column qualified by that name would be ambiguous.
+  void name_entry(const FromTable& f) {
+    const std::string name = f.alias.empty() ? f.table->name() : dialect_.fit_identifier(f.alias);
+    if (has_name(from_names_.back(), name)) {
+      throw ArgumentError("two FROM entries of one SELECT are named '" + name +
+                          "': give the subquery, CTE or alias another name");
+    }
+    from_names_.back().push_back(name);
+    if (!f.cte && !f.subquery) tables_read_.push_back(f.table->name());
+  }
+
+  // A CTE named as a table the statement reads would stand for that table, everywhere
+  // in the statement: refused, as two CTEs of one name are.
+  void check_cte_names() const {
+    for (const std::string& name : cte_names_) {
+      if (std::count_if(cte_names_.begin(), cte_names_.end(),
+                        [&](const std::string& n) { return same_name(n, name); }) > 1) {
+        throw ArgumentError("two CTEs of the statement are named '" + name + "'");
+      }
+      if (has_name(tables_read_, name)) {
+        throw ArgumentError("the CTE '" + name +
+                            "' has the name of a table the statement reads, "
+                            "and would stand for that table: give it another name");
+      }
+    }
   }
 
   void where(const Expr& e) {
@@ -429,6 +468,11 @@ class Compiler {
   const Dialect& dialect_;
   const InValues in_values_;
   int nesting_ = 0;  // subqueries the compiler is inside
+  // The FROM names of each SELECT the compiler is inside, the tables the statement
+  // reads, and the names of its CTEs.
+  std::vector<std::vector<std::string>> from_names_;
+  std::vector<std::string> tables_read_;
+  std::vector<std::string> cte_names_;
   CompiledStatement out_;
 };
 
