@@ -235,6 +235,26 @@ TEST_P(QueryJoinTest, ALimitWithAJoinedCollectionKeepsAnOrderByAJoinedColumnOrAn
   EXPECT_EQ(statements.size(), 3u);
 }
 
+TEST_P(QueryJoinTest, AParentTheJoinRepeatsLoadsItsCollectionOnceKeepingUnflushedChanges) {
+  // Ann comes in three rows; selectin loaded her books once per row, and the second
+  // load dropped the book linked while they were unloaded.
+  relate::Session session(engine, md);
+  auto ann = session.get<Author>(1);
+  auto fresh = session.add(Book{.title = "New", .year = 2024});
+  fresh->author = ann;  // queued on ann->books, not loaded yet
+  auto authors = session
+                     .scalars(select<Author>()
+                                  .join(&Author::books)
+                                  .where(col(&Author::id) == 1)
+                                  .options(relate::selectinload(&Author::books)))
+                     .all();
+  ASSERT_EQ(authors.size(), 3u);
+  EXPECT_THAT(names(std::vector<relate::ptr<Book>>(ann->books.begin(), ann->books.end())),
+              ElementsAre("Dune", "Emma", "Zoo", "New"));
+  session.commit();
+  EXPECT_EQ(rows("SELECT author_id FROM books WHERE title = 'New'"), (relate_test::Rows{{"1"}}));
+}
+
 RELATE_ON_EVERY_BACKEND(QueryJoinTest);
 
 }  // namespace query_join_test

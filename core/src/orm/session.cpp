@@ -510,9 +510,17 @@ std::shared_ptr<LoadContext> SessionImpl::options_context(const Mapper& mapper,
 
 void SessionImpl::after_load(const Mapper& mapper, const std::vector<InstanceState*>& objects,
                              const std::shared_ptr<LoadContext>& context) {
+  // Each object once, though rows repeat it (a join, raw SQL): loading a relationship
+  // twice would drop the changes the first load merged in (set_loaded).
+  std::vector<InstanceState*> unique;
+  unique.reserve(objects.size());
+  std::unordered_set<const InstanceState*> seen;
+  for (InstanceState* o : objects) {
+    if (seen.insert(o).second) unique.push_back(o);
+  }
   for (const RelationshipProperty* rel : mapper.relationships()) {
     std::vector<InstanceState*> parents;
-    for (InstanceState* p : objects) {
+    for (InstanceState* p : unique) {
       if (!rel->attribute(p->object()).is_loaded()) parents.push_back(p);
     }
     if (!parents.empty()) context->strategy_for(*rel).after_load(*this, *rel, parents, context);
