@@ -19,10 +19,11 @@ TEST_P(QueryFromStatementTest, RawSqlRowsBecomeObjectsThroughTheIdentityMap) {
   auto held = session.get<Book>(2);
   held->title = "Emma (unsaved)";
   clear();
-  auto books = session
-                   .scalars(select<Book>().from_statement(
-                       text("SELECT * FROM books WHERE year > :year ORDER BY id").bind("year", 1990)))
-                   .all();
+  auto books =
+      session
+          .scalars(select<Book>().from_statement(
+              text("SELECT * FROM books WHERE year > :year ORDER BY id").bind("year", 1990)))
+          .all();
   EXPECT_THAT(names(books), ElementsAre("Emma (unsaved)", "Zoo", "Alps"));
   EXPECT_TRUE(books[0] == held);  // the held object keeps what it shows
   EXPECT_EQ(books[2]->price, 7.25);
@@ -79,11 +80,12 @@ TEST_P(QueryFromStatementTest, AColumnNameTheRowsHoldTwiceIsRefused) {
 
 TEST_P(QueryFromStatementTest, LoaderOptionsLoadRelationshipsOnceTheObjectsAreThere) {
   relate::Session session(engine, md);
-  auto books = session
-                   .scalars(select<Book>()
-                                .options(relate::selectinload(&Book::tags))
-                                .from_statement(text("SELECT * FROM books WHERE author_id = 1 ORDER BY id")))
-                   .all();
+  auto books =
+      session
+          .scalars(select<Book>()
+                       .options(relate::selectinload(&Book::tags))
+                       .from_statement(text("SELECT * FROM books WHERE author_id = 1 ORDER BY id")))
+          .all();
   ASSERT_EQ(statements.size(), 2u);  // the books, then their tags
   ASSERT_EQ(books.size(), 3u);
   ASSERT_EQ(books[2]->tags.size(), 1u);

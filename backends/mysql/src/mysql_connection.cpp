@@ -209,6 +209,7 @@ void MysqlConnection::check_transaction(const std::string& sql) const {
 }
 
 std::unique_ptr<Cursor> MysqlConnection::execute(const sql::CompiledStatement& s) {
+  affected_unread_ = false;  // this statement's count replaces it
   check_transaction(s.sql);
   autocommit_outside_transactions();
   try {
@@ -264,8 +265,9 @@ std::unique_ptr<Cursor> MysqlConnection::execute(const sql::CompiledStatement& s
           p.result.reset(st.getResultSet());
           affected_ = 0;
         } else {
-          // Connector/C++'s prepared statements have no getUpdateCount().
-          affected_ = std::max<std::int64_t>(0, select_int("SELECT ROW_COUNT()"));
+          // Connector/C++'s prepared statements have no getUpdateCount(): asked for
+          // only if wanted, before the next statement.
+          affected_unread_ = true;
         }
         break;
     }
@@ -285,7 +287,19 @@ std::unique_ptr<Cursor> MysqlConnection::execute(const sql::CompiledStatement& s
   }
 }
 
+std::int64_t MysqlConnection::rows_affected() {
+  read_affected();
+  return affected_;
+}
+
+void MysqlConnection::read_affected() {
+  if (!affected_unread_) return;
+  affected_unread_ = false;
+  affected_ = std::max<std::int64_t>(0, select_int("SELECT ROW_COUNT()"));
+}
+
 std::int64_t MysqlConnection::last_insert_id() {
+  read_affected();
   autocommit_outside_transactions();
   return select_int("SELECT LAST_INSERT_ID()");
 }
@@ -309,6 +323,7 @@ std::int64_t MysqlConnection::select_int(const char* sql) {
 // 1.1's commit() and setAutoCommit() ignore the client library's result, so that a
 // commit on a dead connection returned as if it had committed.
 void MysqlConnection::run(const char* sql) {
+  read_affected();  // before this statement replaces it
   try {
     std::unique_ptr<::sql::Statement> st(connection_->createStatement());
     st->execute(sql);

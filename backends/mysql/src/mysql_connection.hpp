@@ -24,7 +24,7 @@ class MysqlConnection final : public DriverConnection {
   ~MysqlConnection() override;
 
   std::unique_ptr<Cursor> execute(const sql::CompiledStatement& statement) override;
-  std::int64_t rows_affected() override { return affected_; }
+  std::int64_t rows_affected() override;
   std::int64_t last_insert_id() override;
   void discard_prepared_statements() noexcept override { cache_.clear(); }
   void begin() override;
@@ -46,6 +46,8 @@ class MysqlConnection final : public DriverConnection {
  private:
   std::shared_ptr<Prepared> prepare(const sql::CompiledStatement& statement);
   void run(const char* sql);
+  // Reads the count of a statement that left it unread, before another replaces it.
+  void read_affected();
   // The one integer `sql` (a SELECT of one value) returns.
   std::int64_t select_int(const char* sql);
   // Throws PendingRollbackError when InnoDB rolled back the transaction begin() started.
@@ -57,6 +59,9 @@ class MysqlConnection final : public DriverConnection {
   // Shared with the cursors reading them: evicting one leaves no cursor dangling.
   std::unordered_map<std::string, std::shared_ptr<Prepared>> cache_;
   std::int64_t affected_ = 0;
+  // The last statement's count is still to be asked for (ROW_COUNT(), which the next
+  // statement replaces): a statement that did not say whether it returns rows.
+  bool affected_unread_ = false;
   bool autocommit_ = true;  // the server's setting, as last sent
   bool in_transaction_ = false;
   std::string rolled_back_by_;  // the statement whose deadlock rolled the transaction back

@@ -2,26 +2,18 @@
 // ORM from_statement). The statement runs as written; T's columns are found in its
 // rows by name, and the rows are read through a cursor that presents them in the
 // mapper's column order, so loading them is a query's loading (instance_from_row).
-#include <algorithm>
-#include <cctype>
 #include <relate/engine/driver.hpp>
 #include <relate/errors.hpp>
 #include <relate/orm/loader.hpp>
 #include <relate/orm/mapper.hpp>
 #include <relate/schema.hpp>
 
+#include "../sql/same_name.hpp"
 #include "session_impl.hpp"
 
 namespace relate {
 
 namespace {
-
-bool same_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 std::string names_of(const Cursor& rows) {
   std::string out;
@@ -51,7 +43,7 @@ std::vector<std::size_t> find_columns(const Mapper& mapper, const Cursor& rows,
     for (std::size_t i = 0; i < names.size(); ++i) {
       if (names[i] == name) {
         exact.push_back(i);
-      } else if (same_ignoring_case(names[i], name)) {
+      } else if (sql::same_name(names[i], name)) {
         folded.push_back(i);
       }
     }
@@ -76,7 +68,8 @@ class MapperOrderCursor final : public Cursor {
  private:
   std::size_t at(std::size_t i) const {
     if (i >= positions_.size()) {
-      throw ProgrammingError("column " + std::to_string(i) + " of an object's row was read, but it has " +
+      throw ProgrammingError("column " + std::to_string(i) +
+                             " of an object's row was read, but it has " +
                              std::to_string(positions_.size()));
     }
     return positions_[i];
@@ -87,7 +80,8 @@ class MapperOrderCursor final : public Cursor {
 
 }  // namespace
 
-std::vector<InstanceState*> SessionImpl::query_statement(const Mapper& mapper, const QuerySpec& spec,
+std::vector<InstanceState*> SessionImpl::query_statement(const Mapper& mapper,
+                                                         const QuerySpec& spec,
                                                          const sql::Text& statement) {
   check_usable();
   const bool only_options = spec.columns.empty() && !spec.select_from && spec.joins.empty() &&
@@ -104,6 +98,13 @@ std::vector<InstanceState*> SessionImpl::query_statement(const Mapper& mapper, c
   Connection& conn = connection();
   note_write();  // the SQL may write (RETURNING): Relate cannot tell
   auto cursor = conn.execute(statement);
+  if (cursor->column_count() == 0) {
+    // It ran (and wrote what it writes), as SQLAlchemy's ResourceClosedError comes after.
+    throw ArgumentError("from_statement() of " + std::string(mapper.name()) +
+                        ": the statement returns no rows (an INSERT, UPDATE or DELETE needs "
+                        "RETURNING) [SQL: " +
+                        statement.sql() + "]");
+  }
   std::optional<MapperOrderCursor> rows;
   while (cursor->next()) {
     if (!rows) rows.emplace(*cursor, find_columns(mapper, *cursor, statement.sql()));
