@@ -277,7 +277,10 @@ KNOWN = [
         "objects its cascade reaches at delete().",
         "Before each flush the SQLAlchemy runner marks the persistent objects the delete "
         "cascade of the objects delete() was called for reaches now, and unmarks the "
-        "others."),
+        "others; both walks go through the Session's objects only. After delete() it "
+        "takes out again the detached objects SQLAlchemy's cascade attached through an "
+        "object outside the Session (transient), which Relate's remove() leaves "
+        "detached."),
     KnownDifference(
         "cascade-skips-taken-out",
         "docs/sqlalchemy.md, 'The save-update cascade follows what relationships hold': "
@@ -365,7 +368,9 @@ KNOWN = [
         "wrote as already written.",
         "After rollback() and close() the SQLAlchemy runner marks the loaded "
         "relationships of the objects the transaction inserted (now transient) as "
-        "changed, and after close() the columns a flush of the transaction wrote into "
+        "changed (a many-to-one that holds nothing keeps the removal, so that the "
+        "flush clears the key the rolled-back flush wrote), and after close() the "
+        "columns a flush of the transaction wrote into "
         "the objects it detached as changed from their values before the transaction."),
     KnownDifference(
         "deletes-counted",
