@@ -59,11 +59,7 @@ class MysqlCursor final : public Cursor {
 
   std::string column_name(std::size_t i) const override {
     check_live();
-    if (i >= column_count()) {
-      throw ProgrammingError("the name of column " + std::to_string(i) + " was asked, but the rows have " +
-                                 std::to_string(column_count()) + " (columns count from 0) [SQL: " + sql_ + "]",
-                             sql_);
-    }
+    check_column(i, sql_);
     try {
       return std::string(p_.result->getMetaData()->getColumnLabel(static_cast<std::uint32_t>(i + 1)));
     } catch (const ::sql::SQLException& e) {
@@ -80,12 +76,7 @@ class MysqlCursor final : public Cursor {
               sql_ + "]",
           sql_);
     }
-    if (i >= column_count()) {
-      throw ProgrammingError("column " + std::to_string(i) + " was read, but the row has " +
-                                 std::to_string(column_count()) +
-                                 " (columns count from 0) [SQL: " + sql_ + "]",
-                             sql_);
-    }
+    check_column(i, sql_);
     const auto column = static_cast<std::uint32_t>(i + 1);
     try {
       if (p_.result->isNull(column)) return Value();

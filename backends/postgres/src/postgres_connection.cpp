@@ -128,11 +128,7 @@ class PostgresCursor final : public Cursor {
 
   std::string column_name(std::size_t i) const override {
     check_live();
-    if (i >= p_.row.size()) {
-      throw ProgrammingError("the name of column " + std::to_string(i) + " was asked, but the rows have " +
-                                 std::to_string(p_.row.size()) + " (columns count from 0) [SQL: " + sql_ + "]",
-                             sql_);
-    }
+    check_column(i, sql_);
     return p_.row.get_properties(i).get_name();
   }
 
@@ -145,12 +141,7 @@ class PostgresCursor final : public Cursor {
               sql_ + "]",
           sql_);
     }
-    if (i >= p_.row.size()) {
-      throw ProgrammingError("column " + std::to_string(i) + " was read, but the row has " +
-                                 std::to_string(p_.row.size()) +
-                                 " (columns count from 0) [SQL: " + sql_ + "]",
-                             sql_);
-    }
+    check_column(i, sql_);
     try {
       return value(i);
     } catch (const soci::soci_error& e) {

@@ -74,11 +74,7 @@ class SqliteCursor final : public Cursor {
 
   std::string column_name(std::size_t i) const override {
     check_live();
-    if (i >= column_count()) {
-      throw ProgrammingError("the name of column " + std::to_string(i) + " was asked, but the rows have " +
-                                 std::to_string(column_count()) + " (columns count from 0) [SQL: " + sql_ + "]",
-                             sql_);
-    }
+    check_column(i, sql_);
     const char* name = sqlite3_column_name(stmt_, static_cast<int>(i));
     if (!name) throw std::bad_alloc();  // SQLite's only failure here
     return name;
@@ -94,12 +90,7 @@ class SqliteCursor final : public Cursor {
               sql_ + "]",
           sql_);
     }
-    if (i >= column_count()) {
-      throw ProgrammingError("column " + std::to_string(i) + " was read, but the row has " +
-                                 std::to_string(column_count()) +
-                                 " (columns count from 0) [SQL: " + sql_ + "]",
-                             sql_);
-    }
+    check_column(i, sql_);
     const int c = static_cast<int>(i);
     switch (sqlite3_column_type(stmt_, c)) {
       case SQLITE_INTEGER:

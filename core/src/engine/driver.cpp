@@ -16,6 +16,14 @@ void Cursor::wrong_column_count(std::size_t wanted) const {
                       ": name one type per column");
 }
 
+void Cursor::check_column(std::size_t i, const std::string& sql) const {
+  if (i < column_count()) return;
+  throw ProgrammingError("column " + std::to_string(i) + " was read, but the row has " +
+                             std::to_string(column_count()) + " (columns count from 0) [SQL: " +
+                             sql + "]",
+                         sql);
+}
+
 void Cursor::null_column(std::size_t i) {
   throw DataError("column " + std::to_string(i) +
                   " of the row (counting from 0) is NULL: read it as a std::optional to accept "

@@ -75,6 +75,11 @@ class RELATE_API Cursor {
     return read_row<Ts...>(std::index_sequence_for<Ts...>{});
   }
 
+ protected:
+  // For drivers: throws ProgrammingError, naming the statement, unless column i is one
+  // of the rows' columns.
+  void check_column(std::size_t i, const std::string& sql) const;
+
  private:
   template <class... Ts, std::size_t... I>
   std::tuple<Ts...> read_row(std::index_sequence<I...>) {
