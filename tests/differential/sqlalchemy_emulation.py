@@ -883,7 +883,14 @@ class SqlAlchemyEmulation:
         deleted object, whatever the other side; SQLAlchemy deletes those of the objects
         in its loaded collection that are in the Session, and skips (with a warning) an
         object outside it, so the row's foreign key then refuses the DELETE. The rows
-        SQLAlchemy will skip are deleted here first, in its transaction."""
+        SQLAlchemy will skip are deleted here first, in its transaction.
+
+        Relate's DELETE goes by the deleted object's key and counts no row; SQLAlchemy's
+        deletes the rows of the links its history holds as written and counts them. A
+        link whose row is not there (written by a flush of a transaction that close()
+        or rollback() ended since, on an object outside the Session then) would fail
+        SQLAlchemy's flush with StaleDataError: it is taken out of the committed value
+        first, so that SQLAlchemy deletes no row for it."""
         from sqlalchemy import and_, not_
         from sqlalchemy.orm.attributes import get_history
         for obj in list(self.session.deleted):
@@ -893,6 +900,13 @@ class SqlAlchemyEmulation:
             for r in state.mapper.relationships:
                 if r.secondary is None or r.passive_deletes == "all" or r.key not in state.dict:
                     continue
+                committed = state.committed_state.get(r.key, state.dict[r.key])
+                if committed is not NO_VALUE:
+                    connection = self.session.connection()
+                    there = [c for c in committed
+                             if self._link_row_exists(connection, r, obj, c)]
+                    if len(there) != len(committed):
+                        state.committed_state[r.key] = there
                 history = get_history(obj, r.key, passive=True)
                 kept = [c for c in list(history.unchanged or ()) + list(history.deleted or ())
                         if inspect(c).session_id == self.session.hash_key and

@@ -61,6 +61,11 @@ bool row_refers_to(const RelationshipProperty& rel, const InstanceState& child,
 
 namespace {
 
+// A flush deleted the object's row (committed since, or not).
+bool row_deleted(const InstanceState& item) {
+  return item.was_deleted() || item.status() == ObjectStatus::deleted;
+}
+
 // Two objects stand for one row: same mapper, and both have a row with the same key.
 bool same_row(const InstanceState& a, const InstanceState& b) {
   if (a.mapper() != b.mapper() || a.committed().empty() || b.committed().empty()) return false;
@@ -227,19 +232,25 @@ void RelationshipAttribute::set_loaded(const std::vector<InstanceState*>& rows) 
   // queued and changes the loaded rows is history here too, so that a later change on
   // this side nets with it.
   const bool link_history = property_ && property_->direction() == RelationshipDirection::many_to_many;
-  const std::size_t loaded_rows = raw_size();
-  auto row_loaded = [&](const InstanceState& item) {
-    for (std::size_t i = 0; i < loaded_rows; ++i) {
-      if (same_row(*raw_at(i), item)) return true;
-    }
-    return false;
+  // The objects the load brought, kept apart: a queued removal takes one out of the
+  // collection (and a later queued append may put it back).
+  std::vector<InstanceState*> loaded_rows;
+  loaded_rows.reserve(raw_size());
+  for (std::size_t i = 0; i < raw_size(); ++i) loaded_rows.push_back(raw_at(i));
+  auto row_loaded_as_another = [&](const InstanceState& item) {
+    return std::any_of(loaded_rows.begin(), loaded_rows.end(), [&](const InstanceState* row) {
+      return row != &item && same_row(*row, item);
+    });
   };
-  for (auto& [change, item] : changes_->pending) {
-    // A queued append of an object whose row a flush deleted since is void; so is one
-    // whose row the load brought (a flush wrote it), also through another object for
-    // that row (the queued one was expunged since): one object per row.
-    const bool gone = item->was_deleted() || item->status() == ObjectStatus::deleted;
-    if (change == Change::append && !gone && !raw_contains(item) && !row_loaded(*item)) {
+  for (auto& [change, item, deleted_before] : changes_->pending) {
+    // A queued append of an object whose row a flush deleted since is void (one
+    // linked after its row was deleted stays, as in a loaded collection); so is one
+    // of an object the collection holds (the load brought its row: a flush wrote it),
+    // and one whose row the load brought through another object (the queued one was
+    // expunged since): one object per row. An object a queued removal took out and
+    // a later append put back is there.
+    const bool gone = !deleted_before && row_deleted(*item);
+    if (change == Change::append && !gone && !raw_contains(item) && !row_loaded_as_another(*item)) {
       raw_append(item);
       if (link_history) record_change(Change::append, item);
     }
@@ -259,7 +270,7 @@ void RelationshipAttribute::expire() {
 }
 
 void RelationshipAttribute::defer(Change change, InstanceState* item) {
-  changes().pending.emplace_back(change, item);
+  changes().pending.push_back({change, item, row_deleted(*item)});
 }
 
 void RelationshipAttribute::load_slow() const {

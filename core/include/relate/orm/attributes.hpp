@@ -96,7 +96,14 @@ class RELATE_API RelationshipAttribute {
     std::vector<InstanceState*> added;
     std::vector<InstanceState*> removed;
     // Changes received while unloaded.
-    std::vector<std::pair<Change, InstanceState*>> pending;
+    struct Queued {
+      Change change;
+      InstanceState* item;
+      // The item's row was deleted already (a flush's, or a committed deletion): the
+      // append stands, as it would in a loaded collection.
+      bool deleted_before;
+    };
+    std::vector<Queued> pending;
     // While unbound: the graph of the objects this attribute refers to.
     std::shared_ptr<detail::ObjectGraph> pin;
   };
