@@ -34,6 +34,17 @@ TEST_P(QueryFromStatementTest, RawSqlRowsBecomeObjectsThroughTheIdentityMap) {
   EXPECT_EQ(statements.size(), 1u);
 }
 
+TEST_P(QueryFromStatementTest, AStatementThatMatchesNoRowGivesNoObject) {
+  relate::Session session(engine, md);
+  EXPECT_EQ(session.scalars(select<Book>().from_statement(text("SELECT * FROM books WHERE id < 0")))
+                .size(),
+            0u);
+  // A statement without rows at all is refused, as SQLAlchemy's ResourceClosedError.
+  EXPECT_THROW(session.scalars(select<Book>().from_statement(
+                   text("UPDATE books SET year = year WHERE id < 0"))),
+               relate::ArgumentError);
+}
+
 TEST_P(QueryFromStatementTest, ColumnsAreFoundByNameInAnyOrderAndCase) {
   // PostgreSQL folds the unquoted YEAR and Title to lower case, the others keep them.
   relate::Session session(engine, md);

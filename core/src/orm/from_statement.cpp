@@ -58,24 +58,23 @@ std::vector<std::size_t> find_columns(const Mapper& mapper, const Cursor& rows,
 // The statement's rows, column i being the mapper's column i.
 class MapperOrderCursor final : public Cursor {
  public:
-  MapperOrderCursor(Cursor& rows, std::vector<std::size_t> positions)
-      : rows_(rows), positions_(std::move(positions)) {}
+  MapperOrderCursor(Cursor& rows, std::vector<std::size_t> positions, const std::string& sql)
+      : rows_(rows), positions_(std::move(positions)), sql_(sql) {}
   bool next() override { return rows_.next(); }
   std::size_t column_count() const override { return positions_.size(); }
-  std::string column_name(std::size_t i) const override { return rows_.column_name(at(i)); }
-  Value get(std::size_t i) override { return rows_.get(at(i)); }
+  std::string column_name(std::size_t i) const override {
+    check_column(i, sql_);
+    return rows_.column_name(positions_[i]);
+  }
+  Value get(std::size_t i) override {
+    check_column(i, sql_);
+    return rows_.get(positions_[i]);
+  }
 
  private:
-  std::size_t at(std::size_t i) const {
-    if (i >= positions_.size()) {
-      throw ProgrammingError("column " + std::to_string(i) +
-                             " of an object's row was read, but it has " +
-                             std::to_string(positions_.size()));
-    }
-    return positions_[i];
-  }
   Cursor& rows_;
   std::vector<std::size_t> positions_;
+  const std::string& sql_;
 };
 
 }  // namespace
@@ -107,7 +106,9 @@ std::vector<InstanceState*> SessionImpl::query_statement(const Mapper& mapper,
   }
   std::optional<MapperOrderCursor> rows;
   while (cursor->next()) {
-    if (!rows) rows.emplace(*cursor, find_columns(mapper, *cursor, statement.sql()));
+    if (!rows) {
+      rows.emplace(*cursor, find_columns(mapper, *cursor, statement.sql()), statement.sql());
+    }
     InstanceState* object = instance_from_row(mapper, *rows, 0, context);
     if (!object) {
       throw ArgumentError("from_statement() of " + std::string(mapper.name()) +
