@@ -37,6 +37,26 @@ def _save_update_follows_current_values():
     RelationshipProperty.cascade_iterator = cascade_iterator
 
 
+def _cascade_walk(todo, cascade, follow):
+    """The ids of the objects reached from `todo` along the loaded relationships whose
+    cascade has `cascade` ("delete", "save_update"), going on to the objects `follow`
+    accepts."""
+    reached = set()
+    while todo:
+        o = todo.pop()
+        if id(o) in reached:
+            continue
+        reached.add(id(o))
+        state = inspect(o)
+        for r in state.mapper.relationships:
+            if not getattr(r.cascade, cascade) or r.key not in state.dict:
+                continue
+            value = state.dict[r.key]
+            todo.extend(c for c in (list(value) if r.uselist else [value])
+                        if c is not None and follow(c))
+    return reached
+
+
 def _plain_state(obj):
     from sqlalchemy_runner import state_name
     return state_name(obj)
@@ -442,20 +462,9 @@ class SqlAlchemyEmulation:
         walks through it and attaches the detached objects it holds, marked for
         deletion (findings.md, ninth round, seed 567728): those leave the Session
         again, detached as they were."""
-        reached, todo = set(), [obj]
-        while todo:
-            o = todo.pop()
-            if id(o) in reached:
-                continue
-            reached.add(id(o))
-            state = inspect(o)
-            for r in state.mapper.relationships:
-                if not r.cascade.delete or r.key not in state.dict:
-                    continue
-                value = state.dict[r.key]
-                todo.extend(c for c in (list(value) if r.uselist else [value])
-                            if c is not None and
-                            (id(c) not in outside_before or inspect(c).key is not None))
+        reached = _cascade_walk(
+            [obj], "delete",
+            lambda c: id(c) not in outside_before or inspect(c).key is not None)
         for o in self._objects():
             if id(o) in outside_before and id(o) not in reached and o in self.session:
                 self.runner.expunge_alone(o)
@@ -1502,19 +1511,7 @@ class SqlAlchemyEmulation:
             if added is not None:
                 todo.append(added)
             inside = lambda o: True  # noqa: E731
-        held = set()
-        while todo:
-            o = todo.pop()
-            if id(o) in held:
-                continue
-            held.add(id(o))
-            state = inspect(o)
-            for r in state.mapper.relationships:
-                if not r.cascade.save_update or r.key not in state.dict:
-                    continue
-                value = state.dict[r.key]
-                todo.extend(c for c in (list(value) if r.uselist else [value])
-                            if c is not None and inside(c))
+        held = _cascade_walk(todo, "save_update", inside)
         for o in came:
             if id(o) not in held:
                 self.runner.expunge_alone(o)
