@@ -699,6 +699,8 @@ class SqlAlchemyEmulation:
         plain = {id(o): _plain_state(o) for o in self.runner.objects.values()}
         identities = {id(o): inspect(o).identity for o in self.runner.objects.values()}
         history = {id(o): dict(inspect(o).committed_state) for o in self.runner.objects.values()}
+        parents = {id(o): dict(inspect(o).__dict__.get("parents", {}))
+                   for o in self.runner.objects.values()}
         statements = self.runner.statements
         committed_before = {id(o): self._committed_columns(o) for o in self.session
                             if inspect(o).persistent}
@@ -734,7 +736,7 @@ class SqlAlchemyEmulation:
             if self.runner.statements != statements and self._first_write is None:
                 self._first_write = self.runner.arrivals
             if not self.session.is_active:
-                self._fail(snapshot, identities, history)
+                self._fail(snapshot, identities, history, parents)
                 # loads-keep-unflushed-changes: the failure expired SQLAlchemy's queues
                 # (appends and all); Relate's stay as they were.
                 self._tx_queued.extend(
@@ -977,7 +979,7 @@ class SqlAlchemyEmulation:
             return self._identity_before.get(id(obj))
         return inspect(obj).identity
 
-    def _fail(self, snapshot, identities, history):
+    def _fail(self, snapshot, identities, history, parents):
         """failed-flush-restores: after a failed flush, every object's member values
         are as before it, and its state and generated key as before the transaction's
         first flush (the database kept none of its flushes): an object an earlier flush
@@ -1009,6 +1011,14 @@ class SqlAlchemyEmulation:
             for key, original in history[k].items():
                 state.committed_state.setdefault(key, original)
             state._modified_event(state.dict, None, None)
+        # ... and so do the has-parent flags (the failure's expiry dropped them): a child
+        # taken out of a delete-orphan relationship before the failed flush is still
+        # an orphan, deleted by the next flush that writes it, as Relate's is (its
+        # orphans are the children taken out since the last flush that succeeded).
+        for k, (st, v, m, o) in adjusted.items():
+            state = inspect(o)
+            if parents.get(k) and "parents" not in state.__dict__:
+                state.parents.update(parents[k])
         # on-delete-mirrored: the objects the database's cascade removed are back.
         self._rows_back()
         for o in self.cascaded.values():
