@@ -147,6 +147,30 @@ void RelationshipAttribute::clear_history() {
   trim_changes();
 }
 
+RelationshipAttribute::History RelationshipAttribute::take_history() {
+  History taken;
+  if (changes_) {
+    taken.added = std::move(changes_->added);
+    taken.removed = std::move(changes_->removed);
+  }
+  clear_history();
+  return taken;
+}
+
+void RelationshipAttribute::restore_history(History earlier) {
+  if (earlier.added.empty() && earlier.removed.empty()) return;
+  // Replayed on the earlier history, the changes since net with it as they would
+  // have without the flush between (an append after a removal; one-to-many's both
+  // lists hold an item appended, then removed).
+  History since = take_history();
+  Changes& c = changes();
+  c.added = std::move(earlier.added);
+  c.removed = std::move(earlier.removed);
+  for (InstanceState* item : since.added) add_to_history(Change::append, item);
+  for (InstanceState* item : since.removed) add_to_history(Change::remove, item);
+  modified_ = true;
+}
+
 std::shared_ptr<detail::ObjectGraph> RelationshipAttribute::pinned_graph() const {
   if (detail::ObjectGraph* g = pinned()) return g->shared_from_this();
   if (owner_ && raw_size()) return owner_->graph().shared_from_this();
@@ -297,13 +321,18 @@ void RelationshipAttribute::record_change(Change change, InstanceState* item) {
                              property_->direction() == RelationshipDirection::one_to_many &&
                              (item->status() == ObjectStatus::transient ||
                               item->status() == ObjectStatus::pending);
+  if (change == Change::append || !rowless_child) add_to_history(change, item);
+  note(owner_, *this);
+}
+
+void RelationshipAttribute::add_to_history(Change change, InstanceState* item) {
+  const bool link_history = property_->direction() == RelationshipDirection::many_to_many;
   Changes& c = changes();
   if (change == Change::append) {
     if (std::erase(c.removed, item) == 0 || !link_history) c.added.push_back(item);
-  } else if (!rowless_child && (!link_history || std::erase(c.added, item) == 0)) {
+  } else if (!link_history || std::erase(c.added, item) == 0) {
     c.removed.push_back(item);
   }
-  note(owner_, *this);
 }
 
 void RelationshipAttribute::appended(InstanceState* item) {

@@ -560,6 +560,7 @@ void SessionImpl::load_relationship(InstanceState& parent, const RelationshipPro
 
 void SessionImpl::end_transaction() {
   journal_.clear();
+  written_links_.clear();
   connection_.reset();
   first_write_.reset();
 }

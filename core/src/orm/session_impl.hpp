@@ -144,6 +144,10 @@ class SessionImpl {
   // Per transaction: each object's status and committed values before the
   // transaction's first flush changed them.
   std::unordered_map<InstanceState*, Saved> journal_;
+  // Per transaction: the relationship history its flushes wrote, per attribute (the
+  // links the rows and association tables had before it), given back to the objects
+  // when the transaction is undone.
+  std::unordered_map<RelationshipAttribute*, RelationshipAttribute::History> written_links_;
   bool failed_ = false;
   std::uint64_t next_sequence_ = 0;
   // next_sequence_ when the transaction first wrote; objects with a higher sequence

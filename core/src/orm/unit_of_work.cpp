@@ -43,6 +43,11 @@ void SessionImpl::restore_transaction_state(GeneratedKeys keys) {
     InstanceAccess::status(*state) = saved.status;
     InstanceAccess::committed(*state) = saved.committed;
   }
+  for (auto& [attr, written] : written_links_) {
+    attr->restore_history(std::move(written));
+    if (attr->owner()->session() == this) note_modified(*attr);
+  }
+  written_links_.clear();
   for (const auto& [state, saved] : entries) {
     if (state->session() != this) continue;
     if (saved.status == ObjectStatus::pending) {
@@ -149,7 +154,19 @@ RelationshipAttribute& UnitOfWork::loaded_attribute(InstanceState& parent,
 void UnitOfWork::finish() {
   std::erase_if(s_.new_, [](const auto& s) { return s->status() != ObjectStatus::pending; });
   s_.deleted_.clear();
-  for (RelationshipAttribute* attr : s_.modified_attributes_) attr->clear_history();
+  // The history this flush wrote goes to the journal, under what earlier flushes of
+  // the transaction wrote: a transaction undone with its objects kept (close()) has
+  // them write it again.
+  for (RelationshipAttribute* attr : s_.modified_attributes_) {
+    RelationshipAttribute::History written = attr->take_history();
+    if (written.added.empty() && written.removed.empty()) continue;
+    auto [entry, first] = s_.written_links_.try_emplace(attr, std::move(written));
+    if (!first) {
+      attr->restore_history(std::move(written));
+      attr->restore_history(std::move(entry->second));
+      entry->second = attr->take_history();
+    }
+  }
   s_.modified_attributes_.clear();
   finish_bulk();
 }

@@ -64,6 +64,16 @@ class RELATE_API RelationshipAttribute {
     return changes_ ? changes_->removed : no_items();
   }
   void clear_history();
+  // The history a flush writes, taken out of the attribute (which then has none), and
+  // put back under the changes made since when the transaction that wrote it is
+  // undone with the object kept (close(), expunge(), a failed flush): the next flush
+  // writes the links the database no longer has.
+  struct History {
+    std::vector<InstanceState*> added;
+    std::vector<InstanceState*> removed;
+  };
+  History take_history();
+  void restore_history(History earlier);
 
  protected:
   RelationshipAttribute() = default;
@@ -126,6 +136,8 @@ class RELATE_API RelationshipAttribute {
   // History: `item` appended (or removed) since the last flush; the owner is noted in
   // its session as changed.
   void record_change(Change change, InstanceState* item);
+  // The history's bookkeeping of record_change: `item` appended or removed.
+  void add_to_history(Change change, InstanceState* item);
   // save-update: `item` joins the owner's session; the check throws what that would,
   // changing nothing.
   void check_cascade_into_session(InstanceState* item) const;
