@@ -8,6 +8,7 @@
 #include <relate/errors.hpp>
 #include <relate/metadata.hpp>
 #include <relate/orm/attributes.hpp>
+#include <relate/orm/core_execute.hpp>
 #include <relate/orm/cte.hpp>
 #include <relate/orm/instance.hpp>
 #include <relate/orm/query.hpp>

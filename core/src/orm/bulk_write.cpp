@@ -8,8 +8,8 @@
 #include <relate/orm/loading.hpp>
 #include <relate/schema.hpp>
 
-#include "query_compiler.hpp"
 #include "unit_of_work.hpp"
+#include "write_statements.hpp"
 
 namespace relate {
 
@@ -72,33 +72,14 @@ std::int64_t UnitOfWork::bulk_delete(const Mapper& mapper, const sql::Delete& st
 std::int64_t SessionImpl::bulk_write(const Mapper& mapper, const BulkSpec& spec,
                                      detail::BulkWrite write) {
   flush();
-  QueryCompiler compiler(metadata);
-  const sql::Expr where = compiler.table_expression(mapper, spec.where);
   UnitOfWork uow(*this);
   try {
     if (write == detail::BulkWrite::remove) {
-      sql::Delete statement = sql::delete_from(mapper.table());
-      statement.where = where;
-      return uow.bulk_delete(mapper, statement, spec.synchronize);
+      return uow.bulk_delete(mapper, bulk_delete_statement(metadata, mapper, spec),
+                             spec.synchronize);
     }
-    sql::Update statement = sql::update(mapper.table());
-    statement.where = where;
-    for (const auto& [member, value] : spec.values) {
-      const auto column =
-          member.model == mapper.type() ? mapper.column_of_field(member.field) : std::nullopt;
-      if (!column) {
-        throw ArgumentError("update<" + std::string(mapper.name()) + ">() sets " +
-                            std::string(member.model_name) +
-                            "::" + std::string(member.member_name) + ", which is not a column of " +
-                            std::string(mapper.name()));
-      }
-      statement.values.emplace_back(mapper.columns()[*column].column,
-                                    compiler.table_expression(mapper, value));
-    }
-    if (statement.values.empty()) {
-      throw ArgumentError("update<" + std::string(mapper.name()) + ">() sets nothing: call set()");
-    }
-    return uow.bulk_update(mapper, statement, spec.synchronize);
+    return uow.bulk_update(mapper, bulk_update_statement(metadata, mapper, spec),
+                           spec.synchronize);
   } catch (const ArgumentError&) {
     throw;  // refused before any statement: nothing to undo
   } catch (...) {

@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <relate/orm/attributes.hpp>
+#include <relate/orm/core_execute.hpp>
 #include <relate/orm/loader.hpp>
 #include <relate/orm/loading.hpp>
 #include <relate/orm/mapper.hpp>
@@ -94,18 +95,7 @@ std::vector<std::pair<InstanceState*, std::vector<Value>>> Session::execute_enti
 
 std::vector<std::vector<Value>> Session::execute_rows(const QuerySpec& spec) {
   impl_->check_usable();
-  const sql::Select query = QueryCompiler(impl_->metadata).row_query(spec);
-  std::vector<std::vector<Value>> rows;
-  auto cursor = impl_->connection().execute(query);
-  while (cursor->next()) {
-    std::vector<Value> row;
-    row.reserve(spec.column_types.size());
-    for (std::size_t i = 0; i < spec.column_types.size(); ++i) {
-      row.push_back(normalize(cursor->get(i), spec.column_types[i]));
-    }
-    rows.push_back(std::move(row));
-  }
-  return rows;
+  return detail::execute_rows(impl_->connection(), impl_->metadata, spec);
 }
 
 void Session::flush() { impl_->flush(); }

@@ -1,0 +1,48 @@
+// ORM statements on a Connection, without a Session (relate/orm/core_execute.hpp).
+#include <relate/engine/driver.hpp>
+#include <relate/orm/core_execute.hpp>
+#include <relate/orm/loading.hpp>
+#include <relate/schema.hpp>
+
+#include "query_compiler.hpp"
+#include "write_statements.hpp"
+
+namespace relate::detail {
+
+std::vector<std::vector<Value>> execute_rows(Connection& connection, const MetaData& metadata,
+                                             const QuerySpec& spec) {
+  metadata.configure();
+  const sql::Select query = QueryCompiler(metadata).row_query(spec);
+  std::vector<std::vector<Value>> rows;
+  auto cursor = connection.execute(query);
+  while (cursor->next()) {
+    std::vector<Value> row;
+    row.reserve(spec.column_types.size());
+    for (std::size_t i = 0; i < spec.column_types.size(); ++i) {
+      row.push_back(normalize(cursor->get(i), spec.column_types[i]));
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+std::int64_t execute_bulk(Connection& connection, const MetaData& metadata, std::type_index type,
+                          const BulkSpec& spec, BulkWrite write) {
+  metadata.configure();
+  const Mapper& mapper = metadata.mapper(type);
+  if (write == BulkWrite::remove) {
+    connection.execute(bulk_delete_statement(metadata, mapper, spec));
+  } else {
+    connection.execute(bulk_update_statement(metadata, mapper, spec));
+  }
+  return connection.rows_affected();
+}
+
+void execute_upsert(Connection& connection, const MetaData& metadata, std::type_index type,
+                    const std::vector<const void*>& rows, const UpsertSpec& spec) {
+  if (rows.empty()) return;
+  metadata.configure();
+  connection.execute(upsert_statement(metadata.mapper(type), rows, spec));
+}
+
+}  // namespace relate::detail
