@@ -1366,6 +1366,55 @@ TEST_P(FuzzerRegressionTest, ALinkAFlushWroteIsWrittenAgainByAnObjectExpungedBef
   EXPECT_EQ(count_rows("item_tags"), 1);
 }
 
+TEST_P(FuzzerRegressionTest, AnAppendQueuedForADetachedCopyOfALoadedRowShowsWhenTheCollectionLoads) {
+  // Differential seed 623761: a detached copy of a part's row, linked to an owner whose
+  // parts were unloaded (it stays outside: no cascade through the back reference), was
+  // left out when the parts loaded, because the Session's own object of that row came
+  // with the load (a check meant for a part a flush wrote and expunged since, 411184).
+  // The copy named the owner but the owner's parts did not hold it, and pushing it back
+  // was refused as a copy of a row the Session holds. Loaded before the link, the
+  // collection holds both objects, as SQLAlchemy's does: so it must after the load.
+  relate::Session s(engine, md);
+  auto first = owner("so1");
+  auto p = part("sl4");
+  p->owner = first;
+  s.add(first);
+  s.commit();
+  s.close();  // `first` and `p` detached
+  auto o = s.get<Owner>(*first->id);  // another object of the owner's row
+  ASSERT_EQ(o->parts.size(), 1u);     // the Session's own object of p's row
+  s.rollback();                       // o->parts unloaded; that object stays in the Session
+  p->owner = o;                       // queued on o's unloaded parts; p stays detached
+  ASSERT_EQ(o->parts.size(), 2u);
+  EXPECT_TRUE(o->parts[0] == p || o->parts[1] == p);
+  EXPECT_NO_THROW(o->parts.push_back(p));  // held already: nothing to do
+  EXPECT_EQ(o->parts.size(), 2u);
+  EXPECT_EQ(p.state()->status(), ObjectStatus::detached);
+  EXPECT_NO_THROW(s.commit());
+  EXPECT_EQ(rows("SELECT label, owner_id FROM parts"), (Rows{{"sl4", std::to_string(*o->id)}}));
+}
+
+TEST_P(FuzzerRegressionTest, AnAppendAFlushWroteIsVoidWhenTheLoadBringsItsRowAsAnotherObject) {
+  // The other side of the same rule (411184, with a part that had a row already): the
+  // flush wrote the queued link; expunged, the part is not shown beside the load's
+  // object for its row, as SQLAlchemy's flush forgot the queued append.
+  relate::Session s(engine, md);
+  auto o = owner("so1");
+  auto elsewhere = owner("so2");
+  auto p = part("sl5");
+  p->owner = elsewhere;
+  s.add(o);
+  s.add(p);
+  s.commit();
+  s.rollback();  // o->parts unloaded
+  p->owner = o;  // queued on the unloaded parts
+  s.flush();     // writes p's key
+  s.expunge(p);
+  ASSERT_EQ(o->parts.size(), 1u);
+  EXPECT_FALSE(o->parts[0] == p);  // the row's object, in the Session
+  EXPECT_EQ(o->parts[0].state()->status(), ObjectStatus::persistent);
+}
+
 RELATE_ON_EVERY_BACKEND(FuzzerRegressionTest);
 
 }  // namespace

@@ -266,15 +266,18 @@ void RelationshipAttribute::set_loaded(const std::vector<InstanceState*>& rows) 
       return row != &item && same_row(*row, item);
     });
   };
-  for (auto& [change, item, deleted_before] : changes_->pending) {
+  for (auto& [change, item, deleted_before, written] : changes_->pending) {
     // A queued append of an object whose row a flush deleted since is void (one
     // linked after its row was deleted stays, as in a loaded collection); so is one
     // of an object the collection holds (the load brought its row: a flush wrote it),
-    // and one whose row the load brought through another object (the queued one was
-    // expunged since): one object per row. An object a queued removal took out and
-    // a later append put back is there.
+    // and one a flush wrote whose row the load brought through another object (the
+    // queued one was expunged since): what the flush wrote, the rows show. An append
+    // no flush wrote (of an object outside the Session, say a detached copy of a row
+    // the load brings) stays, as it would in a loaded collection. An object a queued
+    // removal took out and a later append put back is there.
     const bool gone = !deleted_before && row_deleted(*item);
-    if (change == Change::append && !gone && !raw_contains(item) && !row_loaded_as_another(*item)) {
+    const bool shown_by_rows = written && row_loaded_as_another(*item);
+    if (change == Change::append && !gone && !raw_contains(item) && !shown_by_rows) {
       raw_append(item);
       if (link_history) record_change(Change::append, item);
     }
@@ -294,7 +297,18 @@ void RelationshipAttribute::expire() {
 }
 
 void RelationshipAttribute::defer(Change change, InstanceState* item) {
-  changes().pending.push_back({change, item, row_deleted(*item)});
+  changes().pending.push_back({change, item, row_deleted(*item), false});
+}
+
+void RelationshipAttribute::mark_written(const History& history, bool written) {
+  if (!owner_ || !property_ || !property_->back_populates()) return;
+  for (InstanceState* item : history.added) {
+    RelationshipAttribute* back = back_attribute(*property_, *item);
+    if (!back || back->loaded_ || !back->changes_) continue;
+    for (Changes::Queued& queued : back->changes_->pending) {
+      if (queued.change == Change::append && queued.item == owner_) queued.written = written;
+    }
+  }
 }
 
 void RelationshipAttribute::load_slow() const {

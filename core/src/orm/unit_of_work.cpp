@@ -44,6 +44,7 @@ void SessionImpl::restore_transaction_state(GeneratedKeys keys) {
     InstanceAccess::committed(*state) = saved.committed;
   }
   for (auto& [attr, written] : written_links_) {
+    attr->mark_written(written, false);
     attr->restore_history(std::move(written));
     if (attr->owner()->session() == this) note_modified(*attr);
   }
@@ -160,6 +161,7 @@ void UnitOfWork::finish() {
   for (RelationshipAttribute* attr : s_.modified_attributes_) {
     RelationshipAttribute::History written = attr->take_history();
     if (written.added.empty() && written.removed.empty()) continue;
+    attr->mark_written(written, true);
     auto [entry, first] = s_.written_links_.try_emplace(attr, std::move(written));
     if (!first) {
       attr->restore_history(std::move(written));

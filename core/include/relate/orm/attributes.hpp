@@ -74,6 +74,10 @@ class RELATE_API RelationshipAttribute {
   };
   History take_history();
   void restore_history(History earlier);
+  // A flush wrote the appends of `history` (`written`), or the transaction that wrote
+  // them is undone (not `written`): the appends they queued on the other side's
+  // unloaded collections are marked so, for the load (set_loaded).
+  void mark_written(const History& history, bool written);
 
  protected:
   RelationshipAttribute() = default;
@@ -112,6 +116,9 @@ class RELATE_API RelationshipAttribute {
       // The item's row was deleted already (a flush's, or a committed deletion): the
       // append stands, as it would in a loaded collection.
       bool deleted_before;
+      // A flush since wrote the link (the item was in the Session then): the rows
+      // show it now, and the queued append only repeats them.
+      bool written = false;
     };
     std::vector<Queued> pending;
     // While unbound: the graph of the objects this attribute refers to.
