@@ -381,48 +381,54 @@ void RelationshipAttribute::link_back(InstanceState* item) {
   // A one<> on the other side: it now points here, and leaves its old parent. (A
   // one-to-one parent's child was loaded by replaced(): the child it had loses its
   // key, or under delete-orphan its row.)
-  const bool one_to_one_parent = b.direction() == RelationshipDirection::one_to_many;
   InstanceState* old = known_target(*back, *item);
   if (old == owner_ && back->loaded_) return;
-  if (old && old != owner_) {
-    RelationshipAttribute& old_side = property_->attribute(old->object());
-    bool old_held_item = false;  // the old one pointed back at the item
-    if (!old_side.loaded_) {
-      old_held_item = one_to_one_parent && row_refers_to(*property_, *old, *item);
-      if (old_held_item) {
-        // The old child's row names the parent, which now holds another: its
-        // reference is known to hold nothing, as it would if it had been loaded (no
-        // load is needed later, which a detached child could not do).
-        old_side.raw_clear();
-        old_side.loaded_ = true;
-        old_side.record_change(Change::remove, item);
-      } else {
-        // Cancels an append queued there when the item moved to it unloaded.
-        old_side.defer(Change::remove, item);
-      }
-    } else if (old_side.raw_remove(item)) {
-      old_held_item = true;
-      // A collection lost the item, or a child its parent (its key is written); a
-      // one-to-one parent whose child another parent took keeps no history of it.
-      if (old_side.property()->uselist() ||
-          old_side.property()->direction() == RelationshipDirection::many_to_one) {
-        old_side.record_change(Change::remove, item);
-      }
-    }
-    // A one-to-one parent lets go of its old child only if that child still pointed
-    // back at it: one whose reference says otherwise (read again after a rollback, or
-    // moved) was not its child any more, and is no orphan of it.
-    if (one_to_one_parent && old_held_item) {
-      back->record_change(Change::remove, old);
-      // The parent the save-update cascade is bringing in is in this Session by then
-      // (SQLAlchemy's cascade listener runs before its backref listener).
-      orphaned(b, *item, *old, cascades_to(item) ? owner_->session() : item->session());
-    }
-  }
+  if (old && old != owner_) leave_old_owner(*back, item, old);
   back->raw_clear();
   back->raw_append(owner_);
   back->loaded_ = true;
   back->record_change(Change::append, owner_);
+}
+
+void RelationshipAttribute::leave_old_owner(RelationshipAttribute& back, InstanceState* item,
+                                            InstanceState* old) {
+  // `item`'s reference `back` pointed at `old`, an object of this attribute's model:
+  // old lets go of item.
+  const RelationshipProperty& b = *back.property();
+  const bool one_to_one_parent = b.direction() == RelationshipDirection::one_to_many;
+  RelationshipAttribute& old_side = property_->attribute(old->object());
+  bool old_held_item = false;  // the old one pointed back at the item
+  if (!old_side.loaded_) {
+    old_held_item = one_to_one_parent && row_refers_to(*property_, *old, *item);
+    if (old_held_item) {
+      // The old child's row names the parent, which now holds another: its
+      // reference is known to hold nothing, as it would if it had been loaded (no
+      // load is needed later, which a detached child could not do).
+      old_side.raw_clear();
+      old_side.loaded_ = true;
+      old_side.record_change(Change::remove, item);
+    } else {
+      // Cancels an append queued there when the item moved to it unloaded.
+      old_side.defer(Change::remove, item);
+    }
+  } else if (old_side.raw_remove(item)) {
+    old_held_item = true;
+    // A collection lost the item, or a child its parent (its key is written); a
+    // one-to-one parent whose child another parent took keeps no history of it.
+    if (old_side.property()->uselist() ||
+        old_side.property()->direction() == RelationshipDirection::many_to_one) {
+      old_side.record_change(Change::remove, item);
+    }
+  }
+  // A one-to-one parent lets go of its old child only if that child still pointed
+  // back at it: one whose reference says otherwise (read again after a rollback, or
+  // moved) was not its child any more, and is no orphan of it.
+  if (one_to_one_parent && old_held_item) {
+    back.record_change(Change::remove, old);
+    // The parent the save-update cascade is bringing in is in this Session by then
+    // (SQLAlchemy's cascade listener runs before its backref listener).
+    orphaned(b, *item, *old, cascades_to(item) ? owner_->session() : item->session());
+  }
 }
 
 void RelationshipAttribute::check_cascade_into_session(InstanceState* item) const {

@@ -140,6 +140,8 @@ class RELATE_API RelationshipAttribute {
   // longer point here.
   void link_back(InstanceState* item);
   void unlink_back(InstanceState* item);
+  // link_back of a one<> that pointed at `old`: old lets go of the item.
+  void leave_old_owner(RelationshipAttribute& back, InstanceState* item, InstanceState* old);
   // History: `item` appended (or removed) since the last flush; the owner is noted in
   // its session as changed.
   void record_change(Change change, InstanceState* item);
