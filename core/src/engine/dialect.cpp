@@ -13,6 +13,31 @@ std::size_t next_character(std::string_view text, std::size_t i) {
   return i;
 }
 
+// The SQL standard's name of each column type, which DDL and CAST share by default.
+std::string_view standard_type(ColumnType type) {
+  switch (type) {
+    case ColumnType::boolean:
+      return "BOOLEAN";
+    case ColumnType::small_integer:
+      return "SMALLINT";
+    case ColumnType::integer:
+      return "INTEGER";
+    case ColumnType::big_integer:
+      return "BIGINT";
+    case ColumnType::real:
+      return "REAL";
+    case ColumnType::double_precision:
+      return "DOUBLE PRECISION";
+    case ColumnType::text:
+      return "TEXT";
+    case ColumnType::blob:
+      return "BLOB";
+    case ColumnType::timestamp:
+      return "TIMESTAMP";
+  }
+  return "TEXT";
+}
+
 }  // namespace
 
 std::size_t Dialect::identifier_length(std::string_view name) const {
@@ -98,27 +123,7 @@ std::string Dialect::limit_offset(std::optional<std::int64_t> limit,
 }
 
 std::string Dialect::column_type(const Column& column) const {
-  switch (column.type()) {
-    case ColumnType::boolean:
-      return "BOOLEAN";
-    case ColumnType::small_integer:
-      return "SMALLINT";
-    case ColumnType::integer:
-      return "INTEGER";
-    case ColumnType::big_integer:
-      return "BIGINT";
-    case ColumnType::real:
-      return "REAL";
-    case ColumnType::double_precision:
-      return "DOUBLE PRECISION";
-    case ColumnType::text:
-      return "TEXT";
-    case ColumnType::blob:
-      return "BLOB";
-    case ColumnType::timestamp:
-      return "TIMESTAMP";
-  }
-  return "TEXT";
+  return std::string(standard_type(column.type()));
 }
 
 std::string Dialect::autoincrement_column(const Column& column) const {
@@ -223,25 +228,9 @@ std::string Dialect::call(sql::Function function, const std::vector<std::string>
 }
 
 std::string Dialect::cast_type(ColumnType type) const {
-  switch (type) {
-    case ColumnType::boolean:
-    case ColumnType::small_integer:
-    case ColumnType::integer:
-      return "INTEGER";
-    case ColumnType::big_integer:
-      return "BIGINT";
-    case ColumnType::real:
-      return "REAL";
-    case ColumnType::double_precision:
-      return "DOUBLE PRECISION";
-    case ColumnType::text:
-      return "TEXT";
-    case ColumnType::blob:
-      return "BLOB";
-    case ColumnType::timestamp:
-      return "TIMESTAMP";
-  }
-  return "TEXT";
+  // Booleans and small integers are cast as INTEGER: their values read back the same.
+  if (type == ColumnType::boolean || type == ColumnType::small_integer) return "INTEGER";
+  return std::string(standard_type(type));
 }
 
 std::string Dialect::on_conflict(const Table& /*table*/,
