@@ -2,6 +2,7 @@
 // themselves are made by QueryCompiler::use_cte.
 #include <relate/errors.hpp>
 #include <relate/orm/cte.hpp>
+#include <relate/schema.hpp>
 
 namespace relate {
 
@@ -13,6 +14,13 @@ QuerySpec recursive_part(QuerySpec spec, const CteDefinition& cte) {
     if (j.target_cte.definition == &cte) j.target_cte.owned.reset();
   }
   return spec;
+}
+
+std::shared_ptr<const Table> row_table(
+    const std::string& name, const std::vector<std::pair<std::string_view, ColumnType>>& fields) {
+  auto table = std::make_shared<Table>(name);
+  for (const auto& [field, type] : fields) table->add_column(std::string(field), type);
+  return table;
 }
 
 void check_cte_name(const std::string& name) {

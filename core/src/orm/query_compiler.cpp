@@ -72,7 +72,7 @@ sql::Select QueryCompiler::entity_query(const Mapper& mapper, const QuerySpec& s
     throw ArgumentError("select<" + std::string(mapper.name()) +
                         ">().select_from(): the alias is of another model");
   }
-  from(query, mapper, spec.select_from_alias, spec.select_from_cte.definition);
+  from(query, add_source(mapper, spec.select_from_alias, spec.select_from_cte.definition));
   clauses(query, spec);
   const std::size_t first = query.columns.size();
   for (const auto& c : spec.columns) query.columns.push_back(resolve(c));
@@ -101,8 +101,8 @@ void QueryCompiler::read_timestamps_as_text(sql::Select& query, const QuerySpec&
 sql::Select QueryCompiler::row_select(const QuerySpec& spec) {
   sql::Select query;
   if (spec.select_from) {
-    from(query, mapper_of(*spec.select_from, "select_from()"), spec.select_from_alias,
-         spec.select_from_cte.definition);
+    from(query, add_source_of(*spec.select_from, spec.select_from_alias,
+                              spec.select_from_cte.definition, "select_from()"));
   } else {
     const MemberExpression* first = nullptr;
     for (const auto& c : spec.columns) {
@@ -119,7 +119,7 @@ sql::Select QueryCompiler::row_select(const QuerySpec& spec) {
                           " of a CTE or subquery that no longer exists: keep it until the "
                           "query has run, or select_from() it");
     }
-    from(query, mapper_of(first->member.model, first->describe()), first->alias, cte.get());
+    from(query, add_source_of(first->member.model, first->alias, cte.get(), first->describe()));
   }
   clauses(query, spec);
   for (const auto& c : spec.columns) query.columns.push_back(resolve(c));
@@ -147,26 +147,30 @@ void QueryCompiler::use_cte(const CteDefinition& cte) const {
   // Already a WITH entry, or its own recursive part referring to it.
   if (std::find(started.begin(), started.end(), &cte) != started.end()) return;
   started.push_back(&cte);
-  const Mapper& mapper = mapper_of(cte.entity, "a CTE");
+  const Mapper* mapper = cte.row_table ? nullptr : &mapper_of(cte.entity, "a CTE");
   sql::CommonTable entry;
   entry.name = cte.name;
-  for (const auto& c : mapper.columns()) entry.columns.push_back(c.column);
+  if (mapper) {
+    for (const auto& c : mapper->columns()) entry.columns.push_back(c.column);
+  } else {
+    for (const auto& c : cte.row_table->columns()) entry.columns.push_back(c.get());
+  }
   // Each part is a SELECT of its own: it sees no outer query, and the CTEs it refers
   // to become WITH entries before this one.
-  QueryCompiler anchor(metadata_, nullptr, &top);
-  entry.parts.push_back(std::make_shared<const sql::Select>(anchor.entity_query(mapper, cte.anchor)));
+  auto part = [&](const QuerySpec& spec) {
+    QueryCompiler compiler(metadata_, nullptr, &top);
+    return std::make_shared<const sql::Select>(mapper ? compiler.entity_query(*mapper, spec)
+                                                      : compiler.row_select(spec));
+  };
+  entry.parts.push_back(part(cte.anchor));
   if (cte.recursive) {
-    QueryCompiler recursive(metadata_, nullptr, &top);
-    entry.parts.push_back(
-        std::make_shared<const sql::Select>(recursive.entity_query(mapper, *cte.recursive)));
+    entry.parts.push_back(part(*cte.recursive));
     entry.union_all = cte.union_all;
   }
   top.with_.push_back(std::move(entry));
 }
 
-void QueryCompiler::from(sql::Select& query, const Mapper& root, std::uint64_t alias,
-                         const CteDefinition* cte) {
-  const Source& s = add_source(root, alias, cte);
+void QueryCompiler::from(sql::Select& query, const Source& s) {
   query.from = s.from_entry();
   if (!s.sql_alias.empty()) {
     for (auto& c : query.columns) {
@@ -190,8 +194,7 @@ void QueryCompiler::clauses(sql::Select& query, const QuerySpec& spec) {
 
 void QueryCompiler::join(sql::Select& query, const JoinSpec& j) {
   if (!j.relationship) {
-    const Mapper& target = mapper_of(j.target, "join()");
-    const Source& s = add_source(target, j.target_alias, j.target_cte.definition);
+    const Source& s = add_source_of(j.target, j.target_alias, j.target_cte.definition, "join()");
     query.joins.push_back(sql::Join{s.from_entry(), resolve(j.on), j.outer});
     return;
   }
@@ -202,7 +205,8 @@ void QueryCompiler::join(sql::Select& query, const JoinSpec& j) {
                         std::string(path.member.model_name) +
                         ", which the query does not select from or join before it");
   }
-  const Mapper::RelationshipField* field = parent->mapper->relationship_field(path.member.field);
+  const Mapper::RelationshipField* field =
+      parent->mapper ? parent->mapper->relationship_field(path.member.field) : nullptr;
   if (!field) {
     throw ArgumentError("join(" + member_text(path.member) + "): not a relationship");
   }
@@ -226,7 +230,7 @@ void QueryCompiler::join(sql::Select& query, const JoinSpec& j) {
 }
 
 QueryCompiler::Source& QueryCompiler::add_source(const Mapper& mapper, std::uint64_t alias,
-                                                const CteDefinition* cte) {
+                                                 const CteDefinition* cte) {
   if (find_source(mapper.type(), alias) && !alias) {
     throw ArgumentError(std::string(mapper.name()) +
                         " is in the query already: join it again through an alias "
@@ -239,16 +243,15 @@ QueryCompiler::Source& QueryCompiler::add_source(const Mapper& mapper, std::uint
   if (cte) {
     const std::string what = (cte->subquery ? "the subquery " : "the CTE ") + cte->name;
     if (cte->entity != mapper.type()) {
-      throw ArgumentError(what + " holds rows of another model than " +
-                          std::string(mapper.name()));
+      throw ArgumentError(what + " holds rows of another model than " + std::string(mapper.name()));
     }
     if (cte->subquery) {
       // Compiled where it is used, seeing no query around it; the CTEs it refers to
       // become WITH entries of the statement.
       QueryCompiler body(metadata_, nullptr, &root());
       auto derived = std::make_shared<const sql::Select>(body.entity_query(mapper, cte->anchor));
-      sources_.push_back(Source{&mapper, alias,
-                                cte->name.empty() ? fresh_alias("anon") : cte->name, cte});
+      sources_.push_back(
+          Source{&mapper, alias, cte->name.empty() ? fresh_alias("anon") : cte->name, cte});
       sources_.back().derived = std::move(derived);
     } else {
       use_cte(*cte);
@@ -260,13 +263,61 @@ QueryCompiler::Source& QueryCompiler::add_source(const Mapper& mapper, std::uint
   return sources_.back();
 }
 
+QueryCompiler::Source& QueryCompiler::add_row_source(const CteDefinition& rows,
+                                                     std::uint64_t alias) {
+  if (find_source(rows.entity, alias)) {
+    throw ArgumentError((rows.subquery ? "the subquery " : "the CTE ") + rows.name +
+                        " is joined twice: make another one for the second");
+  }
+  if (!rows.subquery) {
+    use_cte(rows);
+    sources_.emplace_back(rows, alias, rows.name);
+    return sources_.back();
+  }
+  // As a subquery of a model's rows: compiled where it is used, seeing no query around
+  // it; its columns take the names of the row struct's fields.
+  QueryCompiler body(metadata_, nullptr, &root());
+  sql::Select select = body.row_select(rows.anchor);
+  const auto& columns = rows.row_table->columns();
+  for (std::size_t i = 0; i < select.columns.size(); ++i) {
+    select.columns[i] = sql::make_node(sql::Label{select.columns[i], columns[i]->name()});
+  }
+  sources_.emplace_back(rows, alias, rows.name.empty() ? fresh_alias("anon") : rows.name);
+  sources_.back().derived = std::make_shared<const sql::Select>(std::move(select));
+  return sources_.back();
+}
+
+QueryCompiler::Source& QueryCompiler::add_source_of(std::type_index model, std::uint64_t alias,
+                                                    const CteDefinition* cte,
+                                                    std::string_view what) {
+  if (cte && cte->row_table) return add_row_source(*cte, alias);
+  return add_source(mapper_of(model, what), alias, cte);
+}
+
+QueryCompiler::Source::Source(const Mapper* m, std::uint64_t a, std::string name,
+                              const CteDefinition* c)
+    : mapper(m),
+      model(m->type()),
+      table(&m->table()),
+      alias(a),
+      sql_alias(std::move(name)),
+      cte(c) {}
+
+QueryCompiler::Source::Source(const CteDefinition& rows, std::uint64_t a, std::string name)
+    : mapper(nullptr),
+      model(rows.entity),
+      table(rows.row_table.get()),
+      alias(a),
+      sql_alias(std::move(name)),
+      cte(&rows) {}
+
 std::string QueryCompiler::Source::name() const {
-  return sql_alias.empty() ? mapper->table().name() : sql_alias;
+  return sql_alias.empty() ? table->name() : sql_alias;
 }
 
 sql::FromTable QueryCompiler::Source::from_entry() const {
   const bool with_entry = cte && !cte->subquery;
-  return sql::FromTable{&mapper->table(), sql_alias, derived, with_entry};
+  return sql::FromTable{table, sql_alias, derived, with_entry};
 }
 
 std::vector<LoadContext::Joined> QueryCompiler::relationship_joins() const {
@@ -297,7 +348,7 @@ std::string QueryCompiler::alias_name(std::type_index model, std::uint64_t alias
 const QueryCompiler::Source* QueryCompiler::find_source(std::type_index model,
                                                         std::uint64_t alias) const {
   for (const Source& s : sources_) {
-    if (s.mapper->type() == model && s.alias == alias) return &s;
+    if (s.model == model && s.alias == alias) return &s;
   }
   return nullptr;
 }
@@ -328,6 +379,7 @@ sql::Expr QueryCompiler::member(const MemberExpression& m) const {
                         " is not in its FROM clause: join it (join(&Model::relationship) or "
                         "join<Model>(on)), or select_from it");
   }
+  if (!s->mapper) return sql::column(*s->table->columns()[m.member.field], s->sql_alias);
   const auto column = s->mapper->column_of_field(m.member.field);
   if (!column) {
     throw ArgumentError("the query refers to " + m.describe() +
@@ -341,7 +393,7 @@ sql::Expr QueryCompiler::exists(const RelationshipPredicate& p) const {
   const Source* parent = nullptr;
   while (at && !(parent = at->find_source(p.relationship.model, p.alias))) at = at->outer_;
   const Mapper::RelationshipField* field =
-      parent ? parent->mapper->relationship_field(p.relationship.field) : nullptr;
+      parent && parent->mapper ? parent->mapper->relationship_field(p.relationship.field) : nullptr;
   if (!field) {
     throw ArgumentError("any()/has() of " + member_text(p.relationship) + ": " +
                         std::string(p.relationship.model_name) +
@@ -446,7 +498,8 @@ sql::Expr QueryCompiler::subquery(const SubqueryExpression& q) const {
     case Kind::not_in:
       break;
   }
-  return sql::make_node(sql::InSelect{resolve(q.operand), std::move(shared), q.kind == Kind::not_in});
+  return sql::make_node(
+      sql::InSelect{resolve(q.operand), std::move(shared), q.kind == Kind::not_in});
 }
 
 std::string QueryCompiler::fresh_alias(const std::string& table) const {

@@ -43,8 +43,9 @@ std::tuple<Ts...> read_row(const std::vector<Value>& row, std::index_sequence<I.
 template <class S, std::size_t I, class Field, class Column>
 constexpr bool row_field_matches() {
   static_assert(std::is_same_v<Field, Column>,
-                "relate: Rows::as<S>(): a field of S does not have the C++ type of the "
-                "select's column at its position (see 'I', 'Field' and 'Column' of this "
+                "relate: a row struct S (Rows::as<S>(), subquery<S>(), cte<S>()): a field "
+                "of S does not have the C++ type of the select's column at its position (see 'I', "
+                "'Field' and 'Column' of this "
                 "instantiation); give the field that type, or cast the column");
   return std::is_same_v<Field, Column>;
 }
@@ -57,16 +58,17 @@ constexpr bool row_struct_matches(std::index_sequence<I...>) {
 template <class S, class... Ts>
 constexpr bool row_struct_fits() {
   static_assert(std::is_aggregate_v<S>,
-                "relate: Rows::as<S>(): S must be an aggregate (a struct with public members "
+                "relate: a row struct S (Rows::as<S>(), subquery<S>(), cte<S>()) must be an "
+                "aggregate (a struct with public members "
                 "and no constructors) with one field per column of the select");
   if constexpr (std::is_aggregate_v<S>) {
     // A reference field would refer into the Rows, which a temporary Rows outlives
     // by a statement only.
     static_assert(std::is_copy_assignable_v<S>,
-                  "relate: Rows::as<S>(): S's fields must be plain values (no references "
+                  "relate: a row struct S's fields must be plain values (no references "
                   "and no const members), each a copy of its column");
     static_assert(reflect::field_count<S> == sizeof...(Ts),
-                  "relate: Rows::as<S>(): S must have exactly one field per column of the "
+                  "relate: a row struct S must have exactly one field per column of the "
                   "select, in the select's order");
     if constexpr (reflect::field_count<S> == sizeof...(Ts)) {
       return row_struct_matches<S, Ts...>(std::index_sequence_for<Ts...>{});

@@ -45,4 +45,28 @@ Subquery<T> subquery(const Select<T>& query, std::string name = {}) {
   return Subquery<T>(query, std::move(name));
 }
 
+// A column select as a FROM source, its rows read as those of the row struct R: one
+// field per column of the select, of the column's C++ type, whose names are the
+// subquery's column names (SQLAlchemy's select(...).subquery() and its .c):
+//
+//   struct BookCount { std::int64_t author_id; std::int64_t books; };
+//   auto counts = relate::subquery<BookCount>(
+//       relate::select(&Book::author_id, relate::count(&Book::id)).group_by(&Book::author_id));
+//   session.execute(relate::select(&Author::name, counts(&BookCount::books))
+//                       .join(counts, relate::col(&Author::id) == counts(&BookCount::author_id)));
+template <class R>
+class RowSubquery : public Alias<R> {
+ public:
+  template <class... Ts>
+  RowSubquery(const RowSelect<Ts...>& query, std::string name) {
+    auto def = detail::row_definition<R>(std::move(name), query, true);
+    this->cte_ = CteReference{def, def.get()};
+  }
+};
+
+template <class R, class... Ts>
+RowSubquery<R> subquery(const RowSelect<Ts...>& query, std::string name = {}) {
+  return RowSubquery<R>(query, std::move(name));
+}
+
 }  // namespace relate
