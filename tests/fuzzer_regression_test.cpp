@@ -1281,48 +1281,29 @@ TEST_P(FuzzerRegressionTest, APartWhoseDeletionWasCommittedShowsInTheUnloadedPar
   EXPECT_EQ(p.state()->status(), ObjectStatus::detached);
 }
 
-TEST_P(FuzzerRegressionTest, ALinkAFlushWroteIsWrittenAgainWhenCloseUndoesTheTransaction) {
-  // Found tracing 575243 (ninth round): close() rolled back the flushed link row, but
-  // the flush had taken the link out of the tag's history, so the tag added again
-  // wrote only the link made after the flush, though it showed both items.
-  relate::Session s(engine, md);
-  auto t = tag("sn2");
-  auto first = item("sl3");
-  auto second = item("sl4");
-  s.add(t);
-  s.add(first);
-  s.add(second);
-  s.commit();
-  t->items.push_back(first);
-  s.flush();
-  t->items.push_back(second);
-  s.close();
-  ASSERT_EQ(t->items.size(), 2u);
-  s.add(t);
-  s.commit();
-  EXPECT_EQ(rows("SELECT item_id FROM item_tags ORDER BY item_id"),
-            (Rows{{std::to_string(*first->id)}, {std::to_string(*second->id)}}));
-}
-
-TEST_P(FuzzerRegressionTest, ALinkTakenOutByAFlushIsTakenOutAgainWhenCloseUndoesTheTransaction) {
-  // The same for a removal: the row the flush deleted is back after close(); the tag
-  // and the item, added again, delete it (an item left outside would keep it, as a
-  // link to an object outside the Session is not the flush's to change).
+TEST_P(FuzzerRegressionTest, ALinkWrittenThroughOneSideAndTakenOutThroughTheOtherIsNoRowAfterClose) {
+  // From a review: a link written from the item while the tag's items were unloaded,
+  // then taken out from the loaded tag, leaves no row once close() undoes both
+  // flushes; both objects added again commit without a statement for it (a history
+  // given back per side would have deleted a row that is not there).
   relate::Session s(engine, md);
   auto t = tag("sn2");
   auto i = item("sl3");
-  t->items.push_back(i);
-  s.add(t);
-  s.commit();
-  t->items.remove(i);
-  s.flush();
-  s.close();
-  ASSERT_EQ(count_rows("item_tags"), 1);
   s.add(t);
   s.add(i);
   s.commit();
+  s.rollback();  // both collections unloaded
+  ASSERT_EQ(i->tags.size(), 0u);
+  i->tags.push_back(t);  // queued on t's unloaded items
+  s.flush();
+  ASSERT_EQ(t->items.size(), 1u);
+  t->items.remove(i);
+  s.flush();
+  s.close();
+  s.add(t);
+  s.add(i);
+  EXPECT_NO_THROW(s.commit());
   EXPECT_EQ(count_rows("item_tags"), 0);
-  EXPECT_EQ(count_rows("items"), 1);
 }
 
 TEST_P(FuzzerRegressionTest, ALinkAFlushWroteAndAnotherTookOutNetsToNothingAfterClose) {
@@ -1344,26 +1325,6 @@ TEST_P(FuzzerRegressionTest, ALinkAFlushWroteAndAnotherTookOutNetsToNothingAfter
   s.add(t);
   EXPECT_NO_THROW(s.commit());
   EXPECT_EQ(count_rows("item_tags"), 0);
-}
-
-TEST_P(FuzzerRegressionTest, ALinkAFlushWroteIsWrittenAgainByAnObjectExpungedBeforeRollback) {
-  // The link's flush is rolled back while its tag is outside the Session; added again,
-  // the tag writes the link it shows.
-  relate::Session s(engine, md);
-  auto t = tag("sn2");
-  auto i = item("sl3");
-  s.add(t);
-  s.add(i);
-  s.commit();
-  t->items.push_back(i);
-  s.flush();
-  s.expunge(t);
-  s.expunge(i);
-  s.rollback();
-  ASSERT_EQ(count_rows("item_tags"), 0);
-  s.add(t);
-  s.commit();
-  EXPECT_EQ(count_rows("item_tags"), 1);
 }
 
 TEST_P(FuzzerRegressionTest, AnAppendQueuedForADetachedCopyOfALoadedRowShowsWhenTheCollectionLoads) {

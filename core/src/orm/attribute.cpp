@@ -147,30 +147,6 @@ void RelationshipAttribute::clear_history() {
   trim_changes();
 }
 
-RelationshipAttribute::History RelationshipAttribute::take_history() {
-  History taken;
-  if (changes_) {
-    taken.added = std::move(changes_->added);
-    taken.removed = std::move(changes_->removed);
-  }
-  clear_history();
-  return taken;
-}
-
-void RelationshipAttribute::restore_history(History earlier) {
-  if (earlier.added.empty() && earlier.removed.empty()) return;
-  // Replayed on the earlier history, the changes since net with it as they would
-  // have without the flush between (an append after a removal; one-to-many's both
-  // lists hold an item appended, then removed).
-  History since = take_history();
-  Changes& c = changes();
-  c.added = std::move(earlier.added);
-  c.removed = std::move(earlier.removed);
-  for (InstanceState* item : since.added) add_to_history(Change::append, item);
-  for (InstanceState* item : since.removed) add_to_history(Change::remove, item);
-  modified_ = true;
-}
-
 std::shared_ptr<detail::ObjectGraph> RelationshipAttribute::pinned_graph() const {
   if (detail::ObjectGraph* g = pinned()) return g->shared_from_this();
   if (owner_ && raw_size()) return owner_->graph().shared_from_this();
@@ -300,9 +276,10 @@ void RelationshipAttribute::defer(Change change, InstanceState* item) {
   changes().pending.push_back({change, item, row_deleted(*item), false});
 }
 
-void RelationshipAttribute::mark_written(const History& history, bool written) {
+void RelationshipAttribute::mark_written(const std::vector<InstanceState*>& appended,
+                                         bool written) {
   if (!owner_ || !property_ || !property_->back_populates()) return;
-  for (InstanceState* item : history.added) {
+  for (InstanceState* item : appended) {
     RelationshipAttribute* back = back_attribute(*property_, *item);
     if (!back || back->loaded_ || !back->changes_) continue;
     for (Changes::Queued& queued : back->changes_->pending) {

@@ -144,10 +144,9 @@ class SessionImpl {
   // Per transaction: each object's status and committed values before the
   // transaction's first flush changed them.
   std::unordered_map<InstanceState*, Saved> journal_;
-  // Per transaction: the relationship history its flushes wrote, per attribute (the
-  // links the rows and association tables had before it), given back to the objects
-  // when the transaction is undone.
-  std::unordered_map<RelationshipAttribute*, RelationshipAttribute::History> written_links_;
+  // Per transaction: the appends its flushes wrote, per attribute, whose queued
+  // counterparts on unloaded collections are marked written until it is undone.
+  std::unordered_map<RelationshipAttribute*, std::vector<InstanceState*>> written_appends_;
   bool failed_ = false;
   std::uint64_t next_sequence_ = 0;
   // next_sequence_ when the transaction first wrote; objects with a higher sequence

@@ -43,12 +43,12 @@ void SessionImpl::restore_transaction_state(GeneratedKeys keys) {
     InstanceAccess::status(*state) = saved.status;
     InstanceAccess::committed(*state) = saved.committed;
   }
-  for (auto& [attr, written] : written_links_) {
-    attr->mark_written(written, false);
-    attr->restore_history(std::move(written));
-    if (attr->owner()->session() == this) note_modified(*attr);
+  for (const auto& [attr, appended] : written_appends_) {
+    // An object another Session holds now is that Session's.
+    const SessionImpl* holder = attr->owner()->session();
+    if (!holder || holder == this) attr->mark_written(appended, false);
   }
-  written_links_.clear();
+  written_appends_.clear();
   for (const auto& [state, saved] : entries) {
     if (state->session() != this) continue;
     if (saved.status == ObjectStatus::pending) {
@@ -155,19 +155,16 @@ RelationshipAttribute& UnitOfWork::loaded_attribute(InstanceState& parent,
 void UnitOfWork::finish() {
   std::erase_if(s_.new_, [](const auto& s) { return s->status() != ObjectStatus::pending; });
   s_.deleted_.clear();
-  // The history this flush wrote goes to the journal, under what earlier flushes of
-  // the transaction wrote: a transaction undone with its objects kept (close()) has
-  // them write it again.
+  // The appends this flush wrote are marked on the other side's queues, and journaled
+  // so that undoing the transaction marks them unwritten again.
   for (RelationshipAttribute* attr : s_.modified_attributes_) {
-    RelationshipAttribute::History written = attr->take_history();
-    if (written.added.empty() && written.removed.empty()) continue;
-    attr->mark_written(written, true);
-    auto [entry, first] = s_.written_links_.try_emplace(attr, std::move(written));
-    if (!first) {
-      attr->restore_history(std::move(written));
-      attr->restore_history(std::move(entry->second));
-      entry->second = attr->take_history();
+    const auto& appended = attr->added();
+    if (!appended.empty()) {
+      attr->mark_written(appended, true);
+      auto& journaled = s_.written_appends_[attr];
+      journaled.insert(journaled.end(), appended.begin(), appended.end());
     }
+    attr->clear_history();
   }
   s_.modified_attributes_.clear();
   finish_bulk();

@@ -64,20 +64,10 @@ class RELATE_API RelationshipAttribute {
     return changes_ ? changes_->removed : no_items();
   }
   void clear_history();
-  // The history a flush writes, taken out of the attribute (which then has none), and
-  // put back under the changes made since when the transaction that wrote it is
-  // undone with the object kept (close(), expunge(), a failed flush): the next flush
-  // writes the links the database no longer has.
-  struct History {
-    std::vector<InstanceState*> added;
-    std::vector<InstanceState*> removed;
-  };
-  History take_history();
-  void restore_history(History earlier);
-  // A flush wrote the appends of `history` (`written`), or the transaction that wrote
+  // A flush wrote the links of `appended` (`written`), or the transaction that wrote
   // them is undone (not `written`): the appends they queued on the other side's
   // unloaded collections are marked so, for the load (set_loaded).
-  void mark_written(const History& history, bool written);
+  void mark_written(const std::vector<InstanceState*>& appended, bool written);
 
  protected:
   RelationshipAttribute() = default;
