@@ -8,27 +8,27 @@ namespace relate {
 
 namespace {
 
-struct Registry {
+struct BackendRegistry {
   std::mutex mutex;
   std::map<std::string, std::shared_ptr<const Backend>> by_scheme;
 };
 
-Registry& registry() {
-  static Registry r;
+BackendRegistry& backends() {
+  static BackendRegistry r;
   return r;
 }
 
 }  // namespace
 
 void register_backend(std::shared_ptr<const Backend> backend) {
-  auto& r = registry();
+  auto& r = backends();
   std::lock_guard lock(r.mutex);
   for (const auto& scheme : backend->schemes()) r.by_scheme[scheme] = backend;
 }
 
 std::vector<std::string> registered_schemes() {
   detail::load_plugins_from_environment();
-  auto& r = registry();
+  auto& r = backends();
   std::lock_guard lock(r.mutex);
   std::vector<std::string> out;
   for (const auto& [scheme, _] : r.by_scheme) out.push_back(scheme);
@@ -38,7 +38,7 @@ std::vector<std::string> registered_schemes() {
 std::shared_ptr<const Backend> find_backend(const Url& url, std::string_view url_text) {
   detail::load_plugins_from_environment();
   {
-    auto& r = registry();
+    auto& r = backends();
     std::lock_guard lock(r.mutex);
     if (auto it = r.by_scheme.find(url.scheme); it != r.by_scheme.end()) return it->second;
   }

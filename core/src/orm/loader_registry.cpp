@@ -10,22 +10,22 @@ namespace relate {
 
 namespace {
 
-struct Registry {
+struct LoaderRegistry {
   std::mutex mutex;
   std::map<std::string, std::shared_ptr<const LoaderStrategy>, std::less<>> by_name;
   // Strategies replaced under their name: objects loaded earlier still point at them.
   std::vector<std::shared_ptr<const LoaderStrategy>> replaced;
 };
 
-Registry& registry() {
-  static Registry r;
+LoaderRegistry& strategies() {
+  static LoaderRegistry r;
   return r;
 }
 
 }  // namespace
 
 void register_loader_strategy(std::shared_ptr<const LoaderStrategy> strategy) {
-  auto& r = registry();
+  auto& r = strategies();
   std::lock_guard lock(r.mutex);
   auto& slot = r.by_name[std::string(strategy->name())];
   if (slot) r.replaced.push_back(std::move(slot));
@@ -34,7 +34,7 @@ void register_loader_strategy(std::shared_ptr<const LoaderStrategy> strategy) {
 
 std::vector<std::string> registered_loader_strategies() {
   detail::load_plugins_from_environment();
-  auto& r = registry();
+  auto& r = strategies();
   std::lock_guard lock(r.mutex);
   std::vector<std::string> out;
   for (const auto& [name, _] : r.by_name) out.push_back(name);
@@ -44,7 +44,7 @@ std::vector<std::string> registered_loader_strategies() {
 const LoaderStrategy& find_loader_strategy(std::string_view name) {
   detail::load_plugins_from_environment();
   {
-    auto& r = registry();
+    auto& r = strategies();
     std::lock_guard lock(r.mutex);
     if (auto it = r.by_name.find(name); it != r.by_name.end()) return *it->second;
   }

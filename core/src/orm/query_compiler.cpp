@@ -242,6 +242,10 @@ QueryCompiler::Source& QueryCompiler::add_source(const Mapper& mapper, std::uint
   }
   if (cte) {
     const std::string what = (cte->subquery ? "the subquery " : "the CTE ") + cte->name;
+    if (cte->row_table) {
+      throw ArgumentError(what + " holds rows of columns, not objects of " +
+                          std::string(mapper.name()) + ": select its columns");
+    }
     if (cte->entity != mapper.type()) {
       throw ArgumentError(what + " holds rows of another model than " + std::string(mapper.name()));
     }
