@@ -341,7 +341,11 @@ KNOWN = [
         "the old parent without a statement. An append queued on an unloaded collection "
         "that a flush wrote (or a failed flush expired) is queued again when the "
         "transaction ends without a commit, for the objects outside the Session: "
-        "Relate's queue outlives flushes until a load or rollback() expires it."),
+        "Relate's queue outlives flushes until a load or rollback() expires it. When a "
+        "flush deletes the collection's object, the appends its queue holds (written or "
+        "not) are queued again, without the objects a flush deleted: the rows are gone, "
+        "and Relate's later load shows the queue, as the deleted object's loaded "
+        "collection would."),
     KnownDifference(
         "changing-unloaded-relationship-loads",
         "docs/sqlalchemy.md, 'Changing an unloaded relationship loads it first': so it "

@@ -113,6 +113,12 @@ class SqlAlchemyEmulation:
         # flush expired: SQLAlchemy's flush forgot them, Relate's queue keeps them
         # (_requeue_unwritten()).
         self._tx_queued = []
+        # loads-keep-unflushed-changes: (id(object), key) -> (object, [appended]) for the
+        # appends queued on a collection still unloaded that a flush wrote. SQLAlchemy's
+        # flush forgot them; Relate's queue keeps them, across commits, until a load or
+        # rollback() expires it. The rows show them, until a flush deletes the
+        # collection's object (_queue_of_deleted).
+        self._queue_written = {}
         # delete-cascade-at-flush: id(object) of the objects delete() was called for.
         self.removed = set()
         # identity-map-holds: id(object) -> object, every object the Session has had.
@@ -784,6 +790,61 @@ class SqlAlchemyEmulation:
                     (id(o), r.key) in unloaded_before and r.key in state.dict]
             if keys:
                 state._expire_attributes(state.dict, keys)
+        self._queue_of_deleted(in_session, queued, unloaded_before)
+        self._note_written_queue(queued)
+
+    def _queue_of_deleted(self, in_session, queued, unloaded_before):
+        """loads-keep-unflushed-changes, deleted-keeps-members: a deleted object keeps its
+        own side of its relationships. Loaded, a collection still holds what it held;
+        unloaded, its queue outlives the flush that deletes the object in Relate (a flush
+        deletes no queue), and a later load shows what the queue appended, as the loaded
+        collection would, on top of rows that are gone. SQLAlchemy's flush loaded a
+        many-to-many (and the appends queued since the last flush with it), which
+        association-rows-one-statement unloads again, and forgot what an earlier flush
+        wrote: both are queued again. An append of an object a flush deleted is void, as
+        Relate's load drops it."""
+        before = {id(o): changes for o, changes in queued}
+        for o in in_session:
+            if not self.deleted_by_flush(o):
+                continue
+            state = inspect(o)
+            for r in state.mapper.relationships:
+                if not r.uselist or r.key in state.dict or \
+                        (id(o), r.key) not in unloaded_before:
+                    continue
+                added, removed = before.get(id(o), {}).get(r.key, ([], []))
+                written = self._queue_written.pop((id(o), r.key), (o, []))[1]
+                items = [c for c in written if c not in removed] + list(added)
+                pending = state._get_pending_mutation(r.key)
+                for item in items:
+                    if not self.deleted_by_flush(item) and item not in pending.added_items:
+                        pending.append(item)
+        # (and the objects a later flush deletes leave what was queued so)
+        for o in self._objects():
+            if not self.deleted_by_flush(o) or o in in_session:
+                continue
+            for pending in inspect(o)._pending_mutations.values():
+                for item in [c for c in pending.added_items if self.deleted_by_flush(c)]:
+                    pending.added_items.discard(item)
+
+    def _note_written_queue(self, queued):
+        """loads-keep-unflushed-changes: what this flush wrote of the queues on unloaded
+        collections stays queued in Relate (_queue_written)."""
+        for o, changes in queued:
+            state = inspect(o)
+            if self.deleted_by_flush(o):
+                continue
+            for key, (added, removed) in changes.items():
+                if key in state.dict:
+                    self._queue_written.pop((id(o), key), None)
+                    continue
+                kept = [c for c in self._queue_written.get((id(o), key), (o, []))[1]
+                        if c not in removed]
+                kept += [c for c in added if c not in kept]
+                if kept:
+                    self._queue_written[(id(o), key)] = (o, kept)
+                else:
+                    self._queue_written.pop((id(o), key), None)
 
     @staticmethod
     def _forget_orphaning_of_inserted(pending_before):
@@ -806,7 +867,7 @@ class SqlAlchemyEmulation:
         """loads-keep-unflushed-changes: the changes queued on an unloaded collection
         outlive the flush in Relate (a later load still shows a child linked here but
         not flushed); SQLAlchemy's flush forgets them. Objects a flush deleted are left
-        out (Relate's flush takes them out of relationships)."""
+        out here (_queue_of_deleted queues their collections' appends again)."""
         state = inspect(obj)
         if self.deleted_by_flush(obj):
             return
@@ -1183,6 +1244,10 @@ class SqlAlchemyEmulation:
         kept = {id(o): {c.key: inspect(o).dict[c.key] for c in inspect(o).mapper.column_attrs
                         if c.key in inspect(o).dict} for o in self._expunged_after_failure}
         written = set(self._tx_inserted) | set(self._tx_deleted) | set(self._tx_committed)
+        # loads-keep-unflushed-changes: rollback() expires the collections of the
+        # objects in the Session, queue and all (_queue_written).
+        self._queue_written = {k: v for k, v in self._queue_written.items()
+                               if inspect(v[0]).session_id is None}
         self.session.rollback()
         self._detach_displaced()
         # A harness correction for SQLAlchemy: an object a flush of the transaction
@@ -1373,6 +1438,10 @@ class SqlAlchemyEmulation:
         identity map is weak. Called after every step."""
         if self.session is not None:
             self.held.update((id(o), o) for o in self.session)
+        # loads-keep-unflushed-changes: a load applied Relate's queue (_queue_written).
+        for k, (o, _added) in list(self._queue_written.items()):
+            if k[1] in inspect(o).dict:
+                del self._queue_written[k]
 
     def marked(self):
         if self.before_failure is not None:
