@@ -5,25 +5,30 @@
 #include <relate/schema.hpp>
 
 #include "query_compiler.hpp"
+#include "read_rows.hpp"
 #include "write_statements.hpp"
 
-namespace relate::detail {
+namespace relate {
+
+std::vector<std::vector<Value>> read_rows(Cursor& cursor, const std::vector<ColumnType>& types) {
+  std::vector<std::vector<Value>> rows;
+  while (cursor.next()) {
+    std::vector<Value> row;
+    row.reserve(types.size());
+    for (std::size_t i = 0; i < types.size(); ++i)
+      row.push_back(normalize(cursor.get(i), types[i]));
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+namespace detail {
 
 std::vector<std::vector<Value>> execute_rows(Connection& connection, const MetaData& metadata,
                                              const QuerySpec& spec) {
   metadata.configure();
   const sql::Select query = QueryCompiler(metadata).row_query(spec);
-  std::vector<std::vector<Value>> rows;
-  auto cursor = connection.execute(query);
-  while (cursor->next()) {
-    std::vector<Value> row;
-    row.reserve(spec.column_types.size());
-    for (std::size_t i = 0; i < spec.column_types.size(); ++i) {
-      row.push_back(normalize(cursor->get(i), spec.column_types[i]));
-    }
-    rows.push_back(std::move(row));
-  }
-  return rows;
+  return read_rows(*connection.execute(query), spec.column_types);
 }
 
 std::int64_t execute_bulk(Connection& connection, const MetaData& metadata, std::type_index type,
@@ -45,4 +50,6 @@ void execute_upsert(Connection& connection, const MetaData& metadata, std::type_
   connection.execute(upsert_statement(metadata.mapper(type), rows, spec));
 }
 
-}  // namespace relate::detail
+}  // namespace detail
+
+}  // namespace relate

@@ -2,7 +2,6 @@
 // Queries live in session_query.cpp, the flush in unit_of_work.cpp.
 #include <algorithm>
 #include <relate/orm/attributes.hpp>
-#include <relate/orm/core_execute.hpp>
 #include <relate/orm/loader.hpp>
 #include <relate/orm/loading.hpp>
 #include <relate/orm/mapper.hpp>
@@ -10,6 +9,8 @@
 #include <relate/schema.hpp>
 
 #include "metadata_impl.hpp"
+#include "query_compiler.hpp"
+#include "read_rows.hpp"
 #include "session_impl.hpp"
 
 namespace relate {
@@ -91,7 +92,10 @@ std::vector<std::pair<InstanceState*, std::vector<Value>>> Session::execute_enti
 
 std::vector<std::vector<Value>> Session::execute_rows(const QuerySpec& spec) {
   impl_->check_usable();
-  return detail::execute_rows(impl_->connection(), impl_->metadata, spec);
+  // Compiled first: a query refused here opens no transaction. (The Session's
+  // MetaData is configured already.)
+  const sql::Select query = QueryCompiler(impl_->metadata).row_query(spec);
+  return read_rows(*impl_->connection().execute(query), spec.column_types);
 }
 
 void Session::flush() { impl_->flush(); }
