@@ -145,6 +145,7 @@ void UnitOfWork::delete_links(const RelationshipProperty& rel, const LinkList& l
     match_side(del.where, rel.target_secondary(), target->committed());
     conn().execute(del);
     expect_rows(1, "DELETE", *rel.secondary());
+    s_.written_links_.deleted(rel, parent, target);
   }
 }
 
@@ -155,11 +156,14 @@ void UnitOfWork::insert_links(const RelationshipProperty& rel, const LinkList& l
   for (const auto& pair : rel.parent_secondary()) ins.columns.push_back(pair.column);
   for (const auto& pair : rel.target_secondary()) ins.columns.push_back(pair.column);
   const std::size_t most = rows_per_insert(ins.columns.size());
+  std::vector<Link> batch;  // the links of ins.rows
   auto write = [&] {
     if (ins.rows.empty()) return;
     conn().execute(ins);
     expect_rows(static_cast<std::int64_t>(ins.rows.size()), "INSERT", *rel.secondary());
+    for (const auto& [parent, target] : batch) s_.written_links_.inserted(rel, parent, target);
     ins.rows.clear();
+    batch.clear();
   };
   for (const Link& link : links.order()) {
     const auto& [parent, target] = link;
@@ -170,6 +174,7 @@ void UnitOfWork::insert_links(const RelationshipProperty& rel, const LinkList& l
     } else {
       check_target(rel, *target, *parent);
     }
+    batch.push_back(link);
     std::vector<Value>& row = ins.rows.emplace_back();
     for (const auto& pair : rel.parent_secondary()) row.push_back(parent->committed()[pair.key]);
     for (const auto& pair : rel.target_secondary()) row.push_back(target->committed()[pair.key]);

@@ -288,6 +288,17 @@ void RelationshipAttribute::mark_written(const std::vector<InstanceState*>& appe
   }
 }
 
+void RelationshipAttribute::restore_link(InstanceState* item, bool row_exists) {
+  if (!loaded_) return;
+  if (changes_) {
+    std::erase(changes_->added, item);
+    std::erase(changes_->removed, item);
+    trim_changes();
+  }
+  const bool shown = raw_contains(item);
+  if (shown != row_exists) record_change(shown ? Change::append : Change::remove, item);
+}
+
 void RelationshipAttribute::load_slow() const {
   if (!owner_ || !owner_->session()) {
     throw DetachedInstanceError("Parent instance of " + std::string(property_->parent().name()) +

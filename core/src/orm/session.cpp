@@ -352,6 +352,7 @@ void SessionImpl::expunge(InstanceState& s) {
 void SessionImpl::end_transaction() {
   journal_.clear();
   written_appends_.clear();
+  written_links_.clear();
   connection_.reset();
   first_write_.reset();
 }

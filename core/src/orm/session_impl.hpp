@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "identity_key.hpp"
+#include "link_journal.hpp"
 
 namespace relate {
 
@@ -147,6 +148,8 @@ class SessionImpl {
   // Per transaction: the appends its flushes wrote, per attribute, whose queued
   // counterparts on unloaded collections are marked written until it is undone.
   std::unordered_map<RelationshipAttribute*, std::vector<InstanceState*>> written_appends_;
+  // Per transaction: the association rows its flushes inserted and deleted.
+  LinkJournal written_links_;
   bool failed_ = false;
   std::uint64_t next_sequence_ = 0;
   // next_sequence_ when the transaction first wrote; objects with a higher sequence

@@ -49,6 +49,7 @@ void SessionImpl::restore_transaction_state(GeneratedKeys keys) {
     if (!holder || holder == this) attr->mark_written(appended, false);
   }
   written_appends_.clear();
+  written_links_.undo(*this);
   for (const auto& [state, saved] : entries) {
     if (state->session() != this) continue;
     if (saved.status == ObjectStatus::pending) {
