@@ -334,7 +334,8 @@ KNOWN = [
         "its eager load of an object already loaded drops a queued append.",
         "Right after the SQLAlchemy runner loads a one-to-many (get, read, link, unlink, "
         "clear, and the delete cascade), it leaves out of it the children whose unflushed "
-        "many-to-one points elsewhere and adds those whose unflushed many-to-one points "
+        "many-to-one points elsewhere (another row, or none: a detached copy of the "
+        "parent's row is the same parent) and adds those whose unflushed many-to-one points "
         "here (set as loaded, keeping the history the load's queued changes made). "
         "Linking a child whose many-to-one is unloaded, it first sets that many-to-one to "
         "the parent the identity map holds for the child's foreign key, as Relate finds "
@@ -375,7 +376,9 @@ KNOWN = [
         "changed (a many-to-one that holds nothing keeps the removal, so that the "
         "flush clears the key the rolled-back flush wrote), and after close() the "
         "columns a flush of the transaction wrote into "
-        "the objects it detached as changed from their values before the transaction."),
+        "the objects it detached as changed from their values before the transaction; "
+        "a detached object's many-to-many collections take the link rows that exist "
+        "after the rollback as their committed value."),
     KnownDifference(
         "deletes-counted",
         "docs/sqlalchemy.md, 'Every row a flush writes is counted': a DELETE by key that "

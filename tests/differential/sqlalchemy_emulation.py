@@ -227,8 +227,9 @@ class SqlAlchemyEmulation:
 
     def loaded(self, obj, key):
         """loads-keep-unflushed-changes: a one-to-many just loaded leaves out the
-        children whose unflushed many-to-one points elsewhere, as Relate's loads do
-        (SQLAlchemy's show the rows where it did not queue the change)."""
+        children whose unflushed many-to-one points elsewhere (another row, or none),
+        as Relate's loads do (SQLAlchemy's show the rows where it did not queue the
+        change)."""
         state = inspect(obj)
         rel = state.mapper.relationships[key]
         if rel.direction.name != "ONETOMANY" or not rel.back_populates or key not in state.dict:
@@ -239,7 +240,13 @@ class SqlAlchemyEmulation:
 
         def elsewhere(child):
             c = inspect(child)
-            return back in c.committed_state and back in c.dict and c.dict[back] is not obj
+            if back not in c.committed_state or back not in c.dict or c.dict[back] is obj:
+                return False
+            # Relate's load compares rows, not objects (findings 101855, 102882): a
+            # reference to a detached copy of obj's row names the same parent, whose
+            # row the flush does not change.
+            parent, row = c.dict[back], inspect(obj).key
+            return parent is None or row is None or inspect(parent).key != row
 
         keep = [c for c in current if not elsewhere(c)]
         if len(keep) == len(current):
@@ -356,7 +363,14 @@ class SqlAlchemyEmulation:
         objects-outside-never-written: where the child has a row but is outside the
         Session, the parent's one<> holds nothing as loaded, without history: what
         changed is the outside child, which is not written (SQLAlchemy, its one<>
-        loaded, leaves that row alone too)."""
+        loaded, leaves that row alone too).
+
+        Where the child is in the Session and its row names the parent, that row is
+        what the flush would load as the one<>'s old value: it is set to the child now,
+        as the load would find it. The child may leave the Session before the flush
+        (close(), expunge()), and the load would then make a new copy of its row, which
+        the flush deletes as an orphan, where SQLAlchemy, its one<> loaded, leaves the
+        row of a child outside the Session alone, as Relate does (seed 654371)."""
         side = self._one_to_one_side(child, key, old_parent)
         if side is None:
             return
@@ -368,8 +382,23 @@ class SqlAlchemyEmulation:
         elif inspect(child).session_id is None:
             parent.dict[prop.key] = None
         else:
+            if self._row_names(child, key, old_parent):
+                parent.committed_state[prop.key] = child
             return
         parent.committed_state.pop(prop.key, None)
+
+    @staticmethod
+    def _row_names(child, key, parent):
+        """The foreign key of `child`'s row (its member as the last flush left it)
+        names `parent` through the many-to-one `key`."""
+        state, parent_state = inspect(child), inspect(parent)
+        for local, remote in state.mapper.relationships[key].local_remote_pairs:
+            member = state.mapper.get_property_by_column(local).key
+            mine = state.committed_state.get(member, state.dict.get(member))
+            theirs = parent_state.dict.get(parent_state.mapper.get_property_by_column(remote).key)
+            if mine is None or mine != theirs:
+                return False
+        return True
 
     @staticmethod
     def _one_to_one_side(child, key, parent):
@@ -1297,6 +1326,7 @@ class SqlAlchemyEmulation:
         self._written_as_they_show(o for o, _pk in self._tx_inserted.values())
         self._detached_show_what_they_wrote()
         self._forget_deletion_of_transient()
+        self._link_rows_as_kept()
         self._requeue_unwritten()
         self._end_transaction()
 
@@ -1380,23 +1410,35 @@ class SqlAlchemyEmulation:
                     state._modified_event(state.dict, None, None)
 
     def _link_rows_as_kept(self):
-        """A harness correction for SQLAlchemy: after close() a detached object's
-        many-to-many history still holds, as committed, the links a flush of the closed
-        transaction wrote, whose rows the rollback took away; taking such a link out
-        then makes its flush delete a row that is not there. The committed value keeps
-        the links whose association rows exist (Relate's delete goes by the parent's
-        key and counts no row)."""
+        """objects-keep-what-they-show, for link rows: after close() (or a rollback,
+        for the objects outside the Session) a detached object's many-to-many history
+        still holds, as committed, the links as the flushes of the ended transaction
+        left them, though the rollback put their rows back as before it. SQLAlchemy then
+        deletes a row that is not there (one a flush inserted, taken out since), inserts
+        one that is there again (one a flush deleted, linked again) and leaves alone
+        those its collection lost before that flush. Relate writes the rows as the
+        collection shows. The committed value becomes the links whose rows exist."""
         with self.runner.engine.connect() as connection:
             for o in self.runner.objects.values():
                 state = inspect(o)
                 if not state.detached:
                     continue
                 for r in state.mapper.relationships:
-                    committed = state.committed_state.get(r.key)
-                    if r.secondary is None or not isinstance(committed, list):
+                    if r.secondary is None or r.key not in state.dict:
                         continue
-                    committed[:] = [c for c in committed
-                                    if self._link_row_exists(connection, r, o, c)]
+                    candidates = [c for c in self.runner.objects.values()
+                                  if isinstance(c, r.mapper.class_)]
+                    rows = [c for c in candidates
+                            if self._link_row_exists(connection, r, o, c)]
+                    committed = state.committed_state.get(r.key, NO_VALUE)
+                    if committed is NO_VALUE:
+                        shown = list(state.dict[r.key])
+                        if {id(c) for c in shown} == {id(c) for c in rows}:
+                            continue
+                        state.committed_state[r.key] = rows
+                        state._modified_event(state.dict, None, None)
+                    elif isinstance(committed, list):
+                        committed[:] = rows
 
     @staticmethod
     def _link_row_exists(connection, rel, parent, child):
