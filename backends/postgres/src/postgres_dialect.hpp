@@ -19,6 +19,7 @@ class PostgresDialect final : public Dialect {
   // SOCI reads TIMESTAMP into a std::tm, without the microseconds: read it as text.
   std::string select_column(std::string sql, const Column& column) const override;
   std::string autoincrement_column(const Column& column) const override;
+  TextComparison text_comparison() const override { return TextComparison::equal_bytes; }
   bool supports_returning() const override { return true; }
   bool supports_alter_foreign_key() const override { return true; }
   std::size_t max_parameters() const override { return 65535; }

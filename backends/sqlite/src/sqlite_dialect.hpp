@@ -18,6 +18,7 @@ class SqliteDialect final : public Dialect {
   // pattern translated, which compares characters exactly (UTF-8 aware, as LIKE is).
   std::string like(const std::string& operand, const sql::Like& like,
                    const std::function<std::string(Value)>& bind) const override;
+  TextComparison text_comparison() const override { return TextComparison::ordered_bytes; }
   bool supports_returning() const override { return true; }
   std::size_t max_parameters() const override { return 32766; }
   std::string has_table_sql() const override;

@@ -8,6 +8,7 @@
 #include <relate/orm/loading.hpp>
 #include <relate/schema.hpp>
 
+#include "evaluate.hpp"
 #include "unit_of_work.hpp"
 #include "write_statements.hpp"
 
@@ -37,22 +38,126 @@ std::vector<InstanceState*> UnitOfWork::objects_matching(const Mapper& mapper,
   return out;
 }
 
+namespace {
+
+// `v`, computed in memory, as the column stores it; nothing where the database may
+// store something else (a real into an integer column, an integer beyond the column's
+// range, single precision).
+std::optional<Value> stored_as(const Value& v, const Column& column) {
+  const ColumnType type = column.type();
+  switch (v.kind()) {
+    case Value::Kind::null:
+      return v;
+    case Value::Kind::integer: {
+      const std::int64_t i = v.as_int();
+      if (type == ColumnType::small_integer) {
+        if (i < INT16_MIN || i > INT16_MAX) return std::nullopt;
+        return v;
+      }
+      if (type == ColumnType::integer) {
+        if (i < INT32_MIN || i > INT32_MAX) return std::nullopt;
+        return v;
+      }
+      if (type == ColumnType::big_integer) return v;
+      if (type == ColumnType::double_precision && i >= -(std::int64_t{1} << 53) &&
+          i <= (std::int64_t{1} << 53)) {
+        return Value(v.as_double());
+      }
+      return std::nullopt;
+    }
+    case Value::Kind::real:
+      if (type == ColumnType::double_precision) return v;
+      return std::nullopt;
+    case Value::Kind::boolean:
+      if (type == ColumnType::boolean) return v;
+      return std::nullopt;
+    case Value::Kind::text:
+      if (type == ColumnType::text) return v;
+      return std::nullopt;
+    case Value::Kind::blob:
+      if (type == ColumnType::blob) return v;
+      return std::nullopt;
+    case Value::Kind::timestamp:
+      if (type == ColumnType::timestamp) return v;
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+std::size_t column_index(const Mapper& mapper, const Column& column) {
+  std::size_t i = 0;
+  while (mapper.columns()[i].column != &column) ++i;  // (the statement set a column of it)
+  return i;
+}
+
+}  // namespace
+
+UnitOfWork::Matched UnitOfWork::held_matching(const Mapper& mapper, const sql::Expr& where,
+                                              SynchronizeSession synchronize) {
+  if (synchronize == SynchronizeSession::none) return {};
+  if (synchronize == SynchronizeSession::evaluate) {
+    const InMemoryEvaluator evaluator(mapper, s_.engine.dialect());
+    Matched out{{}, true};
+    for (const auto& [key, s] : s_.identity_) {
+      if (s->mapper() != &mapper || s->status() != ObjectStatus::persistent) continue;
+      const auto match = InMemoryEvaluator::matches(evaluator.evaluate(where, s->committed()));
+      if (!match) {
+        out.evaluated = false;  // memory cannot tell for this row: the database says
+        break;
+      }
+      if (*match) out.objects.push_back(s);
+    }
+    if (out.evaluated) return out;
+  }
+  return {objects_matching(mapper, where), false};
+}
+
+std::vector<InstanceState*> UnitOfWork::set_evaluated(const Mapper& mapper,
+                                                      const sql::Update& statement,
+                                                      const std::vector<InstanceState*>& held) {
+  // Every SET sees the row as it was, as in SQL; what memory cannot compute is read
+  // from the database instead (returned).
+  const InMemoryEvaluator evaluator(mapper, s_.engine.dialect());
+  std::vector<InstanceState*> unknown;
+  for (InstanceState* s : held) {
+    std::vector<Value> row = s->committed().values();
+    std::vector<std::pair<std::size_t, Value>> changes;
+    for (const auto& [column, expr] : statement.values) {
+      const auto value = evaluator.evaluate(expr, s->committed());
+      const auto stored = value ? stored_as(*value, *column) : std::nullopt;
+      if (!stored) break;
+      changes.emplace_back(column_index(mapper, *column), *stored);
+    }
+    if (changes.size() != statement.values.size()) {
+      unknown.push_back(s);
+      continue;
+    }
+    for (auto& [i, value] : changes) {
+      row[i] = value;
+      mapper.set(s->object(), i, std::move(value));
+    }
+    InstanceAccess::committed(*s) = RowSnapshot(row);
+  }
+  return unknown;
+}
+
 std::int64_t UnitOfWork::bulk_update(const Mapper& mapper, const sql::Update& statement,
                                      SynchronizeSession synchronize) {
-  std::vector<InstanceState*> held;
-  if (synchronize == SynchronizeSession::fetch) held = objects_matching(mapper, statement.where);
+  const Matched held = held_matching(mapper, statement.where, synchronize);
   conn().execute(statement);
   const std::int64_t matched = conn().rows_affected();
-  if (held.empty()) return matched;
-  for (InstanceState* s : held) journal(*s);
-  s_.reload_rows(conn(), mapper, held);
+  if (held.objects.empty()) return matched;
+  for (InstanceState* s : held.objects) journal(*s);
+  const std::vector<InstanceState*> reload =
+      held.evaluated ? set_evaluated(mapper, statement, held.objects) : held.objects;
+  if (!reload.empty()) s_.reload_rows(conn(), mapper, reload);
   return matched;
 }
 
 std::int64_t UnitOfWork::bulk_delete(const Mapper& mapper, const sql::Delete& statement,
                                      SynchronizeSession synchronize) {
-  std::vector<InstanceState*> held;
-  if (synchronize == SynchronizeSession::fetch) held = objects_matching(mapper, statement.where);
+  const std::vector<InstanceState*> held =
+      held_matching(mapper, statement.where, synchronize).objects;
   conn().execute(statement);
   const std::int64_t matched = conn().rows_affected();
   for (InstanceState* s : held) {
@@ -71,17 +176,38 @@ std::int64_t UnitOfWork::bulk_delete(const Mapper& mapper, const sql::Delete& st
 
 std::int64_t SessionImpl::bulk_write(const Mapper& mapper, const BulkSpec& spec,
                                      detail::BulkWrite write) {
+  // The statement, and whether memory can follow it, are checked before anything runs.
+  std::optional<sql::Update> update;
+  std::optional<sql::Delete> remove;
+  if (write == detail::BulkWrite::remove) {
+    remove = bulk_delete_statement(metadata, mapper, spec);
+  } else {
+    update = bulk_update_statement(metadata, mapper, spec);
+  }
+  if (update && spec.synchronize != SynchronizeSession::none) {
+    for (const auto& [column, value] : update->values) {
+      if (!column->is_primary_key()) continue;
+      throw ArgumentError("update<" + std::string(mapper.name()) +
+                          ">() sets the primary key column '" + column->name() +
+                          "': the objects the Session holds could not follow their rows to "
+                          "new keys; change the objects and flush, or use "
+                          "synchronize_session(SynchronizeSession::none)");
+    }
+  }
+  if (spec.synchronize == SynchronizeSession::evaluate) {
+    const sql::Expr& where = update ? update->where : remove->where;
+    if (const auto why = InMemoryEvaluator(mapper, engine.dialect()).unevaluatable(where)) {
+      throw InvalidRequestError(
+          std::string(update ? "update<" : "delete_<") + std::string(mapper.name()) +
+          ">() with synchronize_session(evaluate): its WHERE cannot be evaluated in memory (" +
+          *why + "); use SynchronizeSession::fetch");
+    }
+  }
   flush();
   UnitOfWork uow(*this);
   try {
-    if (write == detail::BulkWrite::remove) {
-      return uow.bulk_delete(mapper, bulk_delete_statement(metadata, mapper, spec),
-                             spec.synchronize);
-    }
-    return uow.bulk_update(mapper, bulk_update_statement(metadata, mapper, spec),
-                           spec.synchronize);
-  } catch (const ArgumentError&) {
-    throw;  // refused before any statement: nothing to undo
+    if (remove) return uow.bulk_delete(mapper, *remove, spec.synchronize);
+    return uow.bulk_update(mapper, *update, spec.synchronize);
   } catch (...) {
     uow.restore();
     fail_transaction();

@@ -135,8 +135,20 @@ class UnitOfWork {
   void remove(InstanceState& state);
   // Throws StaleDataError unless the last statement changed `expected` rows.
   void expect_rows(std::int64_t expected, std::string_view what, const Table& table);
-  // bulk_write.cpp: the session's objects for the rows `where` matches now.
+  // bulk_write.cpp: the session's objects for the rows `where` matches now, read from
+  // the database (objects_matching) or, with SynchronizeSession::evaluate, computed in
+  // memory where it can tell for every object (`evaluated`).
   std::vector<InstanceState*> objects_matching(const Mapper& mapper, const sql::Expr& where);
+  struct Matched {
+    std::vector<InstanceState*> objects;
+    bool evaluated = false;
+  };
+  Matched held_matching(const Mapper& mapper, const sql::Expr& where,
+                        SynchronizeSession synchronize);
+  // Gives the objects the values the UPDATE set, computed in memory; returns those
+  // whose values memory cannot be sure of, to be read again.
+  std::vector<InstanceState*> set_evaluated(const Mapper& mapper, const sql::Update& statement,
+                                            const std::vector<InstanceState*>& held);
 
   // association_rows.cpp
   void write_associations(const RelationshipProperty& rel);

@@ -108,6 +108,14 @@ class RELATE_API Dialect {
   virtual std::string on_conflict(const Table& table, const std::vector<const Column*>& columns,
                                   const sql::OnConflict& conflict) const;
 
+  // How the database compares two texts in a WHERE, for what memory may assume
+  // (SynchronizeSession::evaluate): by a collation the program cannot know (the
+  // default: text comparisons are not evaluated in memory), equal only when their
+  // bytes are (PostgreSQL's deterministic collations, ordered by locale), or equal
+  // and ordered by their bytes (SQLite's BINARY).
+  enum class TextComparison { collation, equal_bytes, ordered_bytes };
+  virtual TextComparison text_comparison() const { return TextComparison::collation; }
+
   virtual bool supports_returning() const { return false; }
   // Whether `x IN (SELECT ... LIMIT n)` is accepted (MySQL and MariaDB refuse it; the
   // compiler then puts the subquery in a derived table).

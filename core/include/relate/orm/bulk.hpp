@@ -10,9 +10,14 @@
 // (the default) it reads the keys of the matching rows before, and afterwards the
 // objects it holds for them show what the database holds: updated objects are read
 // again, deleted ones become deleted (detached at commit) and leave loaded
-// relationships, as after a flush. SynchronizeSession::none leaves the objects as they
-// are, which can show values the database no longer holds: only for sessions that hold
-// no object of the model.
+// relationships, as after a flush. SynchronizeSession::evaluate finds those objects
+// without a statement, computing the WHERE for each in memory, and gives them the SET
+// values computed the same way (as SQLAlchemy's evaluate); only what every backend
+// computes as memory does is evaluated (docs/queries.md), a WHERE with anything else
+// is refused before any statement (InvalidRequestError), and where memory cannot be
+// sure for a row (an overflow, say) Relate reads the database as fetch does.
+// SynchronizeSession::none leaves the objects as they are, which can show values the
+// database no longer holds: only for sessions that hold no object of the model.
 #pragma once
 
 #include <cstdint>
@@ -24,7 +29,7 @@
 
 namespace relate {
 
-enum class SynchronizeSession { fetch, none };
+enum class SynchronizeSession { fetch, evaluate, none };
 
 namespace detail {
 enum class BulkWrite { update, remove };
