@@ -1408,6 +1408,94 @@ TEST_P(FuzzerRegressionTest, ALinkWrittenBeforeAFailedFlushIsWrittenAgainOnceAdd
   EXPECT_EQ(count_rows("item_tags"), 1);
 }
 
+TEST_P(FuzzerRegressionTest, ALinkRowWrittenThroughTwoObjectsOfItsTagIsUndoneAsOneRow) {
+  // From a review of the link journal: the row (tag, item) deleted through the tag,
+  // the tag expunged, a copy of its row loaded and linked again. The journal counted
+  // per object, so the copy's insert looked like a row that was not there before the
+  // transaction, and the copy added back after close() wrote it again (UNIQUE failed).
+  relate::Session s(engine, md);
+  auto t = tag("sa");
+  auto i = item("sb");
+  t->items.push_back(i);
+  s.add(t);
+  s.commit();
+  t->items.remove(i);
+  s.flush();
+  s.expunge(t);
+  auto copy = s.get<Tag>(t->id);
+  copy->items.push_back(i);
+  s.flush();
+  s.close();
+  s.add(copy);
+  EXPECT_NO_THROW(s.commit());
+  EXPECT_EQ(count_rows("item_tags"), 1);
+}
+
+TEST_P(FuzzerRegressionTest, ALinkTakenOutThroughACopyOfItsTagBeforeCloseIsNoRow) {
+  // The other way round, with and without a flush of the removal: the row was not
+  // there before the transaction; the copy (loaded after the first flush) must not
+  // delete it after close() (StaleDataError).
+  for (const bool flush_removal : {true, false}) {
+    relate::Session s(engine, md);
+    auto t = tag(flush_removal ? "sa" : "sb");
+    auto i = item("sc");
+    s.add(t);
+    s.add(i);
+    s.commit();
+    t->items.push_back(i);
+    s.flush();
+    s.expunge(t);
+    auto copy = s.get<Tag>(t->id);
+    ASSERT_EQ(copy->items.size(), 1u);
+    copy->items.remove(i);
+    if (flush_removal) s.flush();
+    s.close();
+    s.add(copy);
+    EXPECT_NO_THROW(s.commit()) << flush_removal;
+    EXPECT_EQ(count_rows("item_tags"), 0) << flush_removal;
+  }
+}
+
+TEST_P(FuzzerRegressionTest, AOneSidedLinkWrittenThroughTwoObjectsOfItsOwnerIsUndoneAsOneRow) {
+  // Owner::labels, declared on one side only: the same through its one collection.
+  relate::Session s(engine, md);
+  auto o = owner("so1");
+  auto l = named(&Label::text, "sx");
+  o->labels.push_back(l);
+  s.add(o);
+  s.commit();
+  o->labels.remove(l);
+  s.flush();
+  s.expunge(o);
+  auto copy = s.get<Owner>(o->id);
+  copy->labels.push_back(l);
+  s.flush();
+  s.close();
+  s.add(copy);
+  EXPECT_NO_THROW(s.commit());
+  EXPECT_EQ(count_rows("owner_labels"), 1);
+}
+
+TEST_P(FuzzerRegressionTest, ALinkAFlushLeftOutForADeletedEndIsWrittenOnceTheDeletionIsUndone) {
+  // From the same review: a link made to a tag being deleted is not written (the tag's
+  // row goes), and the flush used the history up; close() brings the tag's row back,
+  // and the tag, added again, shows the item: the row is written.
+  relate::Session s(engine, md);
+  auto t = tag("sa");
+  auto i = item("sb");
+  s.add(t);
+  s.add(i);
+  s.commit();
+  s.remove(t);
+  i->tags.push_back(t);
+  s.flush();
+  s.close();
+  ASSERT_EQ(t->items.size(), 1u);
+  s.add(t);
+  s.commit();
+  EXPECT_EQ(count_rows("item_tags"), 1);
+}
+
 TEST_P(FuzzerRegressionTest, AnAppendQueuedForADetachedCopyOfALoadedRowShowsWhenTheCollectionLoads) {
   // Differential seed 623761: a detached copy of a part's row, linked to an owner whose
   // parts were unloaded (it stays outside: no cascade through the back reference), was

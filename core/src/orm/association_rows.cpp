@@ -131,7 +131,11 @@ void UnitOfWork::delete_links(const RelationshipProperty& rel, const LinkList& l
                               const std::unordered_set<const InstanceState*>& gone) {
   for (const Link& link : links.order()) {
     const auto& [parent, target] = link;
-    if (!links.contains(link) || gone.count(parent) || gone.count(target)) continue;
+    if (!links.contains(link)) continue;
+    if (gone.count(parent) || gone.count(target)) {
+      journal_link(rel, link, true);  // the row went with an end's
+      continue;
+    }
     // An end that had no row before this flush (new, or never in the Session) has no
     // link row to delete; an end outside the Session is not this flush's to change
     // (SQLAlchemy skips it too); a deleted end took its links with it.
@@ -145,8 +149,14 @@ void UnitOfWork::delete_links(const RelationshipProperty& rel, const LinkList& l
     match_side(del.where, rel.target_secondary(), target->committed());
     conn().execute(del);
     expect_rows(1, "DELETE", *rel.secondary());
-    s_.written_links_.deleted(rel, parent, target);
+    journal_link(rel, link, true);
   }
+}
+
+void UnitOfWork::journal_link(const RelationshipProperty& rel, const Link& link, bool existed) {
+  const auto& [parent, target] = link;
+  if (parent->committed().empty() || target->committed().empty()) return;
+  s_.written_links_.record(rel, parent, s_.key_of(*parent), target, s_.key_of(*target), existed);
 }
 
 void UnitOfWork::insert_links(const RelationshipProperty& rel, const LinkList& links) {
@@ -161,13 +171,17 @@ void UnitOfWork::insert_links(const RelationshipProperty& rel, const LinkList& l
     if (ins.rows.empty()) return;
     conn().execute(ins);
     expect_rows(static_cast<std::int64_t>(ins.rows.size()), "INSERT", *rel.secondary());
-    for (const auto& [parent, target] : batch) s_.written_links_.inserted(rel, parent, target);
+    for (const Link& link : batch) journal_link(rel, link, false);
     ins.rows.clear();
     batch.clear();
   };
   for (const Link& link : links.order()) {
     const auto& [parent, target] = link;
-    if (!links.contains(link) || deleting(parent) || deleting(target)) continue;
+    if (!links.contains(link)) continue;
+    if (deleting(parent) || deleting(target)) {
+      journal_link(rel, link, false);  // an end's row goes: no row to write
+      continue;
+    }
     check_target(rel, *parent, *target);
     if (const RelationshipProperty* back = rel.back_populates()) {
       check_target(*back, *target, *parent);

@@ -231,7 +231,8 @@ void RelationshipAttribute::set_loaded(const std::vector<InstanceState*>& rows) 
   // A many-to-many keeps the history of both sides (the flush nets them): what was
   // queued and changes the loaded rows is history here too, so that a later change on
   // this side nets with it.
-  const bool link_history = property_ && property_->direction() == RelationshipDirection::many_to_many;
+  const bool link_history =
+      property_ && property_->direction() == RelationshipDirection::many_to_many;
   // The objects the load brought, kept apart: a queued removal takes one out of the
   // collection (and a later queued append may put it back).
   std::vector<InstanceState*> loaded_rows;
@@ -290,13 +291,19 @@ void RelationshipAttribute::mark_written(const std::vector<InstanceState*>& appe
 
 void RelationshipAttribute::restore_link(InstanceState* item, bool row_exists) {
   if (!loaded_) return;
+  // Any object of the item's row stands for it (one expunged, and a copy loaded since).
+  const auto of_row = [item](const InstanceState* x) { return x == item || same_row(*x, *item); };
   if (changes_) {
-    std::erase(changes_->added, item);
-    std::erase(changes_->removed, item);
+    std::erase_if(changes_->added, of_row);
+    std::erase_if(changes_->removed, of_row);
     trim_changes();
   }
-  const bool shown = raw_contains(item);
-  if (shown != row_exists) record_change(shown ? Change::append : Change::remove, item);
+  InstanceState* shown = nullptr;
+  for (std::size_t i = 0, n = raw_size(); i < n && !shown; ++i) {
+    if (of_row(raw_at(i))) shown = raw_at(i);
+  }
+  if (shown && !row_exists) record_change(Change::append, shown);
+  if (!shown && row_exists) record_change(Change::remove, item);
 }
 
 void RelationshipAttribute::load_slow() const {
@@ -319,10 +326,9 @@ void RelationshipAttribute::record_change(Change change, InstanceState* item) {
   // row to delete or null: orphaned() deals with it now. Kept, the removal would
   // outlive the child's own INSERT when the parent is outside the Session, and a later
   // flush would take the row the child was added for as an orphan's.
-  const bool rowless_child = !link_history &&
-                             property_->direction() == RelationshipDirection::one_to_many &&
-                             (item->status() == ObjectStatus::transient ||
-                              item->status() == ObjectStatus::pending);
+  const bool rowless_child =
+      !link_history && property_->direction() == RelationshipDirection::one_to_many &&
+      (item->status() == ObjectStatus::transient || item->status() == ObjectStatus::pending);
   if (change == Change::append || !rowless_child) add_to_history(change, item);
   note(owner_, *this);
 }

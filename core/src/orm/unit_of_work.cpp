@@ -49,7 +49,6 @@ void SessionImpl::restore_transaction_state(GeneratedKeys keys) {
     if (!holder || holder == this) attr->mark_written(appended, false);
   }
   written_appends_.clear();
-  written_links_.undo(*this);
   for (const auto& [state, saved] : entries) {
     if (state->session() != this) continue;
     if (saved.status == ObjectStatus::pending) {
@@ -59,6 +58,8 @@ void SessionImpl::restore_transaction_state(GeneratedKeys keys) {
       identity_put(key_of(*state), state);
     }
   }
+  // (once the identity map holds each row's object again)
+  written_links_.undo(*this);
 }
 
 void SessionImpl::flush() {

@@ -158,6 +158,9 @@ class UnitOfWork {
   void delete_links(const RelationshipProperty& rel, const LinkList& links,
                     const std::unordered_set<const InstanceState*>& gone);
   void insert_links(const RelationshipProperty& rel, const LinkList& links);
+  // Notes in the transaction's LinkJournal that this flush dealt with the link's row
+  // (`existed` before it).
+  void journal_link(const RelationshipProperty& rel, const Link& link, bool existed);
 
   // post_update.cpp
   void post_updates();
