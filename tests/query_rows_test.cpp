@@ -156,6 +156,19 @@ TEST_P(QueryRowsTest, OrderByAnAggregateAndByALabelledExpression) {
   EXPECT_THAT(rows, ElementsAre(R{2019, 2}, R{1965, 1}, R{1999, 1}));
 }
 
+TEST_P(QueryRowsTest, ANumberComparesAsItselfWithAColumnOfAnotherNumberType) {
+  // From an audit: the value was converted to the column's C++ type, so year < 1999.5
+  // ran as year < 1999 and left Emma (1999) out, silently.
+  relate::Session session(engine, md);
+  auto titles = [&](const relate::Condition& where) {
+    return names(session.scalars(select<Book>().where(where).order_by(&Book::year, &Book::id)).all());
+  };
+  EXPECT_THAT(titles(col(&Book::year) < 1999.5), ElementsAre("Dune", "Emma"));
+  EXPECT_THAT(titles(col(&Book::year).between(1999.5, 2019)), ElementsAre("Zoo", "Alps"));
+  EXPECT_THAT(titles(col(&Book::year) == 1999.5), ElementsAre());
+  EXPECT_THAT(titles(col(&Book::price) > 12), ElementsAre("Zoo"));
+}
+
 TEST_P(QueryRowsTest, ArithmeticOnColumnsAndValues) {
   relate::Session session(engine, md);
   auto rows = session

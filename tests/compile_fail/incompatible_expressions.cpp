@@ -2,8 +2,12 @@
 // same nor both numbers is a compile error whose instantiation names both types. Built
 // by the CTest tests compile_fail.ComparingIncompatibleExpressionsIsACompileError and
 // compile_fail.AddingTextToANumberIsACompileError (and IN (subquery) by
-// compile_fail.InASubqueryOfAnotherTypeIsACompileError); with RELATE_TEST_COMPATIBLE_CONTROL
-// the expressions are compatible and the file must compile.
+// compile_fail.InASubqueryOfAnotherTypeIsACompileError); so are a value of another type
+// (compile_fail.AValueOfAnotherTypeIsACompileError) and a floating-point value or
+// expression set into an integer member by a bulk UPDATE
+// (compile_fail.SettingAFractionIntoAnIntegerMemberIsACompileError and ...Expression...).
+// With RELATE_TEST_COMPATIBLE_CONTROL the expressions are compatible and the file must
+// compile.
 #include <cstdint>
 #include <relate/relate.hpp>
 #include <string>
@@ -21,6 +25,23 @@ int main() {
   auto sum = relate::col(&Book::year) + relate::col(&Book::price);
   auto in = relate::col(&Book::price).in(relate::select(&Book::year));
   (void)in;
+  auto fraction = relate::col(&Book::year) < 1999.5;  // compares as a double
+  (void)fraction;
+  auto widen = relate::update<Book>().set(&Book::price, relate::col(&Book::year) + 1).set(&Book::year, 3);
+  (void)widen;
+#elif defined(RELATE_TEST_VALUE_OF_ANOTHER_TYPE)
+  auto condition = relate::col(&Book::year) == "1999";
+  auto sum = relate::col(&Book::year) + 1;
+#elif defined(RELATE_TEST_SET_FRACTION)
+  auto update = relate::update<Book>().set(&Book::year, 2.7);
+  (void)update;
+  auto condition = relate::col(&Book::year) == 1;
+  auto sum = relate::col(&Book::year) + 1;
+#elif defined(RELATE_TEST_SET_FLOAT_EXPRESSION)
+  auto update = relate::update<Book>().set(&Book::year, relate::col(&Book::price) * 0.9);
+  (void)update;
+  auto condition = relate::col(&Book::year) == 1;
+  auto sum = relate::col(&Book::year) + 1;
 #elif defined(RELATE_TEST_IN_SUBQUERY)
   auto condition = relate::col(&Book::title).in(relate::select(&Book::year));
   auto sum = relate::col(&Book::year) + 1;

@@ -56,10 +56,18 @@ class Update {
     if constexpr (is_expression<V>) {
       static_assert(detail::comparable<M, typename V::type>,
                     "relate: the expression's C++ type ('V') does not go with the member's ('M')");
+      static_assert(!std::is_integral_v<Target> ||
+                        !std::is_floating_point_v<detail::value_of<typename V::type>>,
+                    "relate: a floating-point expression set into an integer member is rounded "
+                    "differently by each backend (SQLite even keeps the fraction): round() or "
+                    "cast() it first");
       spec_.values.emplace_back(detail::member_ref(member), value.expr());
     } else {
       static_assert(std::is_convertible_v<const V&, M> || std::is_convertible_v<const V&, Target>,
                     "relate: the value does not convert to the member's type");
+      static_assert(!std::is_integral_v<Target> || !std::is_floating_point_v<V>,
+                    "relate: a floating-point value set into an integer member would lose its "
+                    "fraction: convert it yourself");
       spec_.values.emplace_back(detail::member_ref(member),
                                 sql::param(column_traits<M>::to_value(M(value))));
     }

@@ -248,9 +248,10 @@ class Expression {
   Condition is_null() const { return Condition(sql::unary(sql::UnaryOp::is_null, expr_)); }
   Condition is_not_null() const { return Condition(sql::unary(sql::UnaryOp::is_not_null, expr_)); }
   // low <= x <= high, inclusive as SQL's BETWEEN.
-  Condition between(const value_type& low, const value_type& high) const {
-    return Condition(
-        sql::make_node(sql::Between{expr_, detail::value_param(low), detail::value_param(high)}));
+  template <class L, class H>
+  Condition between(const L& low, const H& high) const {
+    const sql::Expr x = widened<L>() != expr_ ? widened<L>() : widened<H>();
+    return Condition(sql::make_node(sql::Between{x, operand(low), operand(high)}));
   }
 
   // LIKE, the same on every backend: case-sensitive, `%` any run of characters, `_` one
@@ -294,10 +295,37 @@ class Expression {
  private:
   template <class V>
   Condition cmp(sql::BinaryOp op, const V& v) const {
-    static_assert(std::is_convertible_v<const V&, value_type>,
-                  "relate: the value does not convert to the expression's C++ type (see the "
-                  "types in 'V' and 'T' of this instantiation)");
-    return Condition(sql::binary(op, expr_, detail::value_param<value_type>(v)));
+    return Condition(sql::binary(op, widened<V>(), operand(v)));
+  }
+  // This expression as compared with a number of type V: CAST to a type that holds
+  // both where V does not fit value_type (a fraction, or a wider integer), so that the
+  // database compares numbers, not a value converted to this expression's type (which
+  // PostgreSQL would do to an untyped parameter).
+  template <class V>
+  sql::Expr widened() const {
+    if constexpr (detail::is_numeric<V> && std::is_integral_v<value_type>) {
+      if constexpr (std::is_floating_point_v<V>) {
+        return sql::make_node(sql::Cast{expr_, ColumnType::double_precision});
+      } else if constexpr (sizeof(V) > sizeof(value_type) ||
+                           (std::is_unsigned_v<V> && sizeof(V) >= sizeof(value_type))) {
+        return sql::make_node(sql::Cast{expr_, ColumnType::big_integer});
+      }
+    }
+    return expr_;
+  }
+  // A value compared with this expression. A number compares as itself (1999.5 with an
+  // integer column is not 1999, nor 5e9 with a 32-bit one 705032704); anything else
+  // converts to value_type.
+  template <class V>
+  static sql::Expr operand(const V& v) {
+    if constexpr (detail::is_numeric<V> && detail::is_numeric<value_type>) {
+      return detail::value_param<V>(v);
+    } else {
+      static_assert(std::is_convertible_v<const V&, value_type>,
+                    "relate: the value does not convert to the expression's C++ type (see the "
+                    "types in 'V' and 'T' of this instantiation)");
+      return detail::value_param<value_type>(v);
+    }
   }
   template <class U>
   Condition cmp_expr(sql::BinaryOp op, const Expression<U>& o) const {
