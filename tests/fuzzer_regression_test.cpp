@@ -1545,6 +1545,28 @@ TEST_P(FuzzerRegressionTest, AnAppendAFlushWroteIsVoidWhenTheLoadBringsItsRowAsA
   EXPECT_EQ(o->parts[0].state()->status(), ObjectStatus::persistent);
 }
 
+TEST_P(FuzzerRegressionTest, ASecondRemoveOfAMarkedOwnerLeavesItsExpungedPartOutside) {
+  // Differential seed 701476: remove() of an owner marked already walked its delete
+  // cascade again and joined the part expunged since, which SQLAlchemy's delete() of an
+  // object in its deleted set does not do (it returns at once).
+  relate::Session s(engine, md);
+  auto o = owner("so2");
+  auto p = part("sl3");
+  p->owner = o;
+  s.add(o);
+  s.commit();
+  s.remove(o);
+  s.expunge(p);
+  ASSERT_EQ(p.state()->status(), ObjectStatus::detached);
+  s.remove(o);
+  EXPECT_EQ(p.state()->status(), ObjectStatus::detached);
+  EXPECT_EQ(o.state()->status(), ObjectStatus::persistent);
+  s.commit();  // the part's row goes by ON DELETE CASCADE (passive_deletes)
+  EXPECT_EQ(o.state()->status(), ObjectStatus::detached);
+  EXPECT_EQ(count_rows("owners"), 0);
+  EXPECT_EQ(p.state()->status(), ObjectStatus::detached);
+}
+
 RELATE_ON_EVERY_BACKEND(FuzzerRegressionTest);
 
 }  // namespace

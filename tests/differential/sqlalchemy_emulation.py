@@ -726,6 +726,56 @@ class SqlAlchemyEmulation:
                     out.update(f"{col.table.name}.{col.name}" for col in c.columns)
         return sorted(out)
 
+    def _one_to_one_claims(self):
+        """A harness correction for SQLAlchemy (seed 709767): two parents of the flush
+        hold the same child in a one-to-one (uselist=False) as added, e.g. a transient
+        parent that kept its child across a rollback() (one-to-one-move-clears) added
+        again after another parent took the child. SQLAlchemy's ProcessAll of the
+        one-to-many (OneToManyDP.process_saves) iterates the parents as
+        UOWTransaction.mappers holds them, a set of states (their id()), and each writes
+        its key into the child: the last one wins, from run to run, whatever the child's
+        own reference says. Relate writes the parents' keys as it inserts them, in the
+        order they were added (sync_one_to_many), then the child's many-to-one, if changed
+        since the last flush, writes what it names (sync_many_to_one, when the child's
+        row is written). So: where the child's reference changed, only the parent it
+        names (if any) keeps its one-to-one as added; where it did not and the parents
+        are all pending, only the one inserted last does. The others' one-to-one is left
+        out of the flush (taken out of the instance dict without events, put back
+        after it: unchanged would not do, a parent whose key the failure of an earlier
+        flush took back writes its unchanged children too), so that SQLAlchemy writes
+        what Relate does, one of the outcomes it has anyway. Returns what to put back."""
+        claims = {}
+        for o in list(self.session):
+            state = inspect(o)
+            for r in state.mapper.relationships:
+                if r.uselist or r.direction.name != "ONETOMANY" or not r.back_populates:
+                    continue
+                child = state.dict.get(r.key)
+                if child is not None and child in (state.attrs[r.key].history.added or ()):
+                    claims.setdefault((r.key, id(child)), (r, child, []))[2].append(o)
+        undo = []
+        for r, child, holders in claims.values():
+            if len(holders) < 2:
+                continue
+            reference = inspect(child).attrs[r.back_populates].history
+            if reference.added or reference.deleted:
+                # (its many-to-one writes what it names: the key of one of them, another
+                # parent's, or NULL; no holder's key is left)
+                keep = [o for o in holders if any(o is p for p in reference.added or ())]
+            elif all(inspect(o).pending for o in holders):
+                keep = [max(holders, key=lambda o: inspect(o).insert_order)]  # written last
+            else:
+                continue
+            for o in holders:
+                if any(o is k for k in keep):
+                    continue
+                state = inspect(o)
+                undo.append((state, r.key, child, r.key in state.committed_state,
+                             state.committed_state.get(r.key)))
+                del state.dict[r.key]
+                state.committed_state.pop(r.key, None)
+        return undo
+
     def _flushing(self, action):
         # failed-flush-restores
         self.check_usable()
@@ -755,6 +805,8 @@ class SqlAlchemyEmulation:
         self._unlink_marked_from_collections()
         self._delete_association_rows_outside()
         self.flush_frees = self._flush_frees()
+        self._marked_before = self._marked_as_they_are()
+        claims = self._one_to_one_claims()
         try:
             with self.tolerant_loads():
                 action()
@@ -768,6 +820,10 @@ class SqlAlchemyEmulation:
                 with self.tolerant_loads():
                     action()
         except Exception:
+            for state, key, child, had, value in claims:  # (as they were)
+                state.dict[key] = child
+                if had:
+                    state.committed_state[key] = value
             if self.runner.statements != statements and self._first_write is None:
                 self._first_write = self.runner.arrivals
             if not self.session.is_active:
@@ -779,6 +835,8 @@ class SqlAlchemyEmulation:
                     for key, (added, _removed) in changes.items()
                     if added and key not in inspect(o).dict)
             raise
+        for state, key, child, _had, _value in claims:  # (written as the flush left them)
+            set_committed_value(state.obj(), key, child)
         if self.runner.statements != statements and self._first_write is None:
             self._first_write = self.runner.arrivals
         self._forget_orphaning_of_inserted(pending_before)
@@ -913,6 +971,43 @@ class SqlAlchemyEmulation:
             for item in removed:
                 if inspect(item).session_id is None and item not in pending.deleted_items:
                     pending.remove(item)
+
+    def _marked_as_they_are(self):
+        """For _key_back_to_deleted: the attribute values and expired attributes of the
+        objects marked by delete(), as the end of the transaction finds them."""
+        return {id(o): ({k: (list(v) if isinstance(v, list) else v)
+                         for k, v in inspect(o).dict.items() if k in inspect(o).mapper.attrs},
+                        set(inspect(o).expired_attributes))
+                for o in self.session.deleted}
+
+    def _key_back_to_deleted(self, before):
+        """A harness correction for SQLAlchemy (seed 705117): when the transaction is
+        undone (rollback(), a failed flush), SessionTransaction._restore_snapshot calls
+        _update_impl(revert_deletion=True), that is identity_map.replace(), for each
+        state of `set(self._deleted).union(self.session._deleted)`, in the order of a
+        set of states (their id()), then expires what the identity map holds. An object
+        a flush of the transaction deleted and a detached copy of its row that delete()
+        attached since (marked, never written) are both there: whichever comes last
+        holds the key, from run to run. Relate's restore_transaction_state gives the key
+        back to the object that held it before the transaction's first flush (the copy
+        was never journaled), and so does this, leaving both as SQLAlchemy leaves them
+        when the set's order happens to do so: the object expired, the copy as it was
+        (`before`, from _marked_as_they_are), for _detach_displaced."""
+        for o in self._tx_deleted.values():
+            state = inspect(o)
+            if state.key is None or state.session_id != self.session.hash_key or \
+                    getattr(state, "_deleted", False):
+                continue
+            holder = self.session.identity_map.get(state.key)
+            if holder is None or holder is o or id(holder) not in before:
+                continue
+            self.session.identity_map.replace(state)
+            state._expire(state.dict, self.session.identity_map._modified)
+            values, expired = before[id(holder)]
+            for key, value in values.items():
+                if key not in inspect(holder).dict:
+                    set_committed_value(holder, key, value)
+            inspect(holder).expired_attributes.intersection_update(expired)
 
     def _detach_displaced(self):
         """A harness correction for SQLAlchemy: an object pushed out of the identity map
@@ -1076,6 +1171,7 @@ class SqlAlchemyEmulation:
         inserted is pending again (transient, if expunged since), with the key it had
         before; one an earlier flush deleted is persistent again."""
         adjusted = {}
+        self._key_back_to_deleted(self._marked_before)
         displaced = self._detach_displaced()
         for k, (st, values, marked, o) in snapshot.items():
             if id(o) in displaced:
@@ -1277,7 +1373,9 @@ class SqlAlchemyEmulation:
         # objects in the Session, queue and all (_queue_written).
         self._queue_written = {k: v for k, v in self._queue_written.items()
                                if inspect(v[0]).session_id is None}
+        marked = self._marked_as_they_are()
         self.session.rollback()
+        self._key_back_to_deleted(marked)
         self._detach_displaced()
         # A harness correction for SQLAlchemy: an object a flush of the transaction
         # deleted and that was expunged since keeps its deleted flag, though its row is

@@ -275,6 +275,10 @@ void SessionImpl::mark_deleted(InstanceState& s) {
   // without the save-update cascade (an object with the same key already there is an
   // error, nothing changed).
   const bool joined_here = s.session() != this;
+  // Marked already: as SQLAlchemy's delete() of an object in its deleted set, a second
+  // remove() does nothing. Its cascade ran at the first; an object taken out of the
+  // Session since (expunge()) stays out, and nothing loads again.
+  if (!joined_here && std::find(deleted_.begin(), deleted_.end(), &s) != deleted_.end()) return;
   if (joined_here) join(s, *s.mapper());
   if (s.status() == ObjectStatus::pending) {
     // A pending object has no row: deleting it just forgets it (SQLAlchemy expunges).
