@@ -3,7 +3,9 @@
 // by the CTest tests compile_fail.ComparingIncompatibleExpressionsIsACompileError and
 // compile_fail.AddingTextToANumberIsACompileError (and IN (subquery) by
 // compile_fail.InASubqueryOfAnotherTypeIsACompileError); so are a value of another type
-// (compile_fail.AValueOfAnotherTypeIsACompileError) and a floating-point value or
+// (compile_fail.AValueOfAnotherTypeIsACompileError), coalesce() of a text and a number
+// (compile_fail.CoalesceOfIncompatibleTypesIsACompileError), LIKE on a number
+// (compile_fail.LikeOnANumberIsACompileError) and a floating-point value or
 // expression set into an integer member by a bulk UPDATE
 // (compile_fail.SettingAFractionIntoAnIntegerMemberIsACompileError and ...Expression...).
 // With RELATE_TEST_COMPATIBLE_CONTROL the expressions are compatible and the file must
@@ -29,6 +31,16 @@ int main() {
   (void)fraction;
   auto widen = relate::update<Book>().set(&Book::price, relate::col(&Book::year) + 1).set(&Book::year, 3);
   (void)widen;
+  auto fallback = relate::coalesce(&Book::price, &Book::year);
+  auto like = relate::col(&Book::title).like("D%");
+  (void)fallback;
+  (void)like;
+#elif defined(RELATE_TEST_COALESCE)
+  auto condition = relate::coalesce(&Book::title, &Book::year) == "x";
+  auto sum = relate::col(&Book::year) + 1;
+#elif defined(RELATE_TEST_LIKE_ON_A_NUMBER)
+  auto condition = relate::col(&Book::year).like("19%");
+  auto sum = relate::col(&Book::year) + 1;
 #elif defined(RELATE_TEST_VALUE_OF_ANOTHER_TYPE)
   auto condition = relate::col(&Book::year) == "1999";
   auto sum = relate::col(&Book::year) + 1;
