@@ -182,6 +182,52 @@ TEST_P(BulkEvaluateTest, ThePrimaryKeyIsNotSetWhileTheSessionFollowsTheRows) {
             (relate_test::Rows{{"1"}, {"2"}, {"3"}, {"40"}}));
 }
 
+TEST_P(BulkEvaluateTest, ADivisionByADoubleIsTheSameInMemoryAndInTheDatabase) {
+  // From a review: PostgreSQL read the untyped parameter "2" (2.0 as text) as the
+  // integer column's type and divided as integers: 1965 / 2.0 was 982 there, 982.5 in
+  // memory and elsewhere.
+  relate::Session session(engine, md);
+  auto books = hold_books(session);
+  EXPECT_EQ(session.scalars(relate::select<Book>().where(col(&Book::year) / 2.0 == 982.5)).size(),
+            1u);
+  EXPECT_EQ(session.execute(relate::update<Book>()
+                                .where(col(&Book::year) / 2.0 == 982.5)
+                                .set(&Book::price, col(&Book::year) / 2.0)
+                                .synchronize_session(SynchronizeSession::evaluate)),
+            1);
+  EXPECT_EQ(books[0]->price, 982.5);
+  session.commit();
+  EXPECT_EQ(shown(books), in_database());
+}
+
+TEST_P(BulkEvaluateTest, TheSetsOfAnUpdateReadTheRowAsTheBackendDoes) {
+  // From the same review: MySQL and MariaDB assign left to right, so a SET reads what
+  // the SETs before it assigned; SQLite and PostgreSQL read the row as it was.
+  relate::Session session(engine, md);
+  auto books = hold_books(session);
+  session.execute(relate::update<Book>()
+                      .where(col(&Book::id) == 1)
+                      .set(&Book::year, col(&Book::year) + 1)
+                      .set(&Book::price, col(&Book::year) * 1.0)
+                      .synchronize_session(SynchronizeSession::evaluate));
+  EXPECT_EQ(books[0]->price, on(relate_test::kMysql) ? 1966.0 : 1965.0);
+  session.commit();
+  EXPECT_EQ(shown(books), in_database());
+}
+
+TEST_P(BulkEvaluateTest, MinusZeroIsReadBackAsTheBackendStoresIt) {
+  relate::Session session(engine, md);
+  auto books = hold_books(session);
+  clear();
+  session.execute(relate::update<Book>()
+                      .where(col(&Book::id) == 1)
+                      .set(&Book::price, col(&Book::price) * -0.0)
+                      .synchronize_session(SynchronizeSession::evaluate));
+  EXPECT_EQ(statements.size(), 2u);  // the UPDATE, and the row read back
+  EXPECT_EQ(books[0]->price, 0.0);
+  session.commit();
+}
+
 // A random WHERE over the books' columns: comparisons with constants (NULL among them),
 // IS NULL, IN, BETWEEN, arithmetic, AND / OR / NOT.
 Condition random_condition(std::mt19937& rng, int depth) {

@@ -12,6 +12,8 @@ namespace relate::mysql {
 class MysqlDialect final : public Dialect {
  public:
   std::string_view name() const override { return "mysql"; }
+  // A single-table UPDATE assigns left to right: a SET reads what earlier ones assigned.
+  bool update_reads_old_row() const override { return false; }
   std::string quote_identifier(std::string_view name) const override;
   bool backslash_escapes() const override { return true; }
   bool hash_comments() const override { return true; }

@@ -6,6 +6,12 @@ std::string PostgresDialect::placeholder(std::size_t index) const {
   return ":p" + std::to_string(index + 1);
 }
 
+std::string PostgresDialect::value_placeholder(std::size_t index, const Value& value) const {
+  if (value.kind() == Value::Kind::real)
+    return "CAST(" + placeholder(index) + " AS DOUBLE PRECISION)";
+  return placeholder(index);
+}
+
 std::string PostgresDialect::like(const std::string& operand, const sql::Like& like,
                                   const std::function<std::string(Value)>& bind) const {
   if (like.match_case == sql::Case::sensitive) return Dialect::like(operand, like, bind);

@@ -11,6 +11,9 @@ class PostgresDialect final : public Dialect {
  public:
   std::string_view name() const override { return "postgresql"; }
   std::string placeholder(std::size_t index) const override;
+  // A double travels as text ("2" for 2.0): typed, so that the server does not read it
+  // as the integer its neighbour is.
+  std::string value_placeholder(std::size_t index, const Value& value) const override;
   // NAMEDATALEN - 1: longer names are cut short, with only a NOTICE.
   std::size_t max_identifier_length() const override { return 63; }
   std::string like(const std::string& operand, const sql::Like& like,

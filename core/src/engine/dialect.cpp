@@ -114,6 +114,10 @@ std::string Dialect::quote_identifier(std::string_view name) const {
 
 std::string Dialect::placeholder(std::size_t) const { return "?"; }
 
+std::string Dialect::value_placeholder(std::size_t index, const Value&) const {
+  return placeholder(index);
+}
+
 std::string Dialect::limit_offset(std::optional<std::int64_t> limit,
                                   std::optional<std::int64_t> offset, std::size_t first) const {
   std::string out;

@@ -3,6 +3,7 @@
 // objects the Session holds for the matched rows follow the database, journaled so that
 // rollback() restores them. A failure is a failed flush: the transaction is rolled
 // back, the objects come back, and the Session wants rollback().
+#include <cmath>
 #include <relate/engine/driver.hpp>
 #include <relate/errors.hpp>
 #include <relate/orm/loading.hpp>
@@ -66,7 +67,11 @@ std::optional<Value> stored_as(const Value& v, const Column& column) {
       return std::nullopt;
     }
     case Value::Kind::real:
-      if (type == ColumnType::double_precision) return v;
+      // (-0.0: SQLite and MySQL keep 0, PostgreSQL -0.)
+      if (type == ColumnType::double_precision &&
+          !(v.as_double() == 0 && std::signbit(v.as_double()))) {
+        return v;
+      }
       return std::nullopt;
     case Value::Kind::boolean:
       if (type == ColumnType::boolean) return v;
@@ -115,18 +120,35 @@ UnitOfWork::Matched UnitOfWork::held_matching(const Mapper& mapper, const sql::E
 std::vector<InstanceState*> UnitOfWork::set_evaluated(const Mapper& mapper,
                                                       const sql::Update& statement,
                                                       const std::vector<InstanceState*>& held) {
-  // Every SET sees the row as it was, as in SQL; what memory cannot compute is read
-  // from the database instead (returned).
-  const InMemoryEvaluator evaluator(mapper, s_.engine.dialect());
+  // Every SET sees the row as it was, as in SQL (on MySQL, as the SETs before it left
+  // it); what memory cannot compute is read from the database instead (returned).
+  const Dialect& dialect = s_.engine.dialect();
+  const InMemoryEvaluator evaluator(mapper, dialect);
+  bool computable = true;
+  for (const auto& [column, expr] : statement.values) {
+    computable = computable && !evaluator.unevaluatable(expr);
+  }
+  if (!computable) return held;
   std::vector<InstanceState*> unknown;
   for (InstanceState* s : held) {
     std::vector<Value> row = s->committed().values();
     std::vector<std::pair<std::size_t, Value>> changes;
+    RowSnapshot assigned;  // MySQL: the row as the SETs so far left it
     for (const auto& [column, expr] : statement.values) {
-      const auto value = evaluator.evaluate(expr, s->committed());
+      const RowSnapshot& reads = dialect.update_reads_old_row() || changes.empty()
+                                     ? s->committed()
+                                     : (assigned = RowSnapshot(row));
+      std::optional<Value> value;
+      try {
+        value = evaluator.evaluate(expr, reads);
+      } catch (const Error&) {
+        value.reset();  // a value of a kind memory did not expect: the row says
+      }
       const auto stored = value ? stored_as(*value, *column) : std::nullopt;
       if (!stored) break;
-      changes.emplace_back(column_index(mapper, *column), *stored);
+      const std::size_t i = column_index(mapper, *column);
+      changes.emplace_back(i, *stored);
+      if (!dialect.update_reads_old_row()) row[i] = *stored;
     }
     if (changes.size() != statement.values.size()) {
       unknown.push_back(s);

@@ -323,13 +323,6 @@ std::optional<InMemoryEvaluator::Kind> InMemoryEvaluator::kind_of(const sql::Exp
         } else if constexpr (std::is_same_v<N, sql::CaseWhen>) {
           return refuse("CASE");
         } else if constexpr (std::is_same_v<N, sql::Cast>) {
-          // A number widened to compare with a value of another number type.
-          const auto k = kind_of(node.operand, why);
-          if (!k) return std::nullopt;
-          if ((*k == Kind::number || *k == Kind::null) &&
-              (node.type == ColumnType::double_precision || node.type == ColumnType::big_integer)) {
-            return Kind::number;
-          }
           return refuse("CAST");
         } else {
           return refuse("a subquery or a reference memory cannot follow");
@@ -370,6 +363,12 @@ std::optional<Value> InMemoryEvaluator::evaluate(const sql::Expr& expr,
           if (l->kind() == Value::Kind::integer && r->kind() == Value::Kind::integer &&
               node.op != BinaryOp::div) {
             return integer_arithmetic(node.op, l->as_int(), r->as_int());
+          }
+          for (const Value* v : {&*l, &*r}) {  // as a double, an integer beyond 2^53 moves
+            if (v->kind() == Value::Kind::integer &&
+                (v->as_int() > exact_in_double || v->as_int() < -exact_in_double)) {
+              return std::nullopt;
+            }
           }
           return real_arithmetic(node.op, l->as_double(), r->as_double());
         } else if constexpr (std::is_same_v<N, sql::Unary>) {
@@ -437,14 +436,6 @@ std::optional<Value> InMemoryEvaluator::evaluate(const sql::Expr& expr,
           return Value(*above >= 0 && *below <= 0);
         } else if constexpr (std::is_same_v<N, sql::Label>) {
           return evaluate(node.operand, row);
-        } else if constexpr (std::is_same_v<N, sql::Cast>) {
-          const auto v = evaluate(node.operand, row);
-          if (!v || v->is_null() || node.type == ColumnType::big_integer) return v;
-          if (v->kind() == Value::Kind::integer &&
-              (v->as_int() > exact_in_double || v->as_int() < -exact_in_double)) {
-            return std::nullopt;
-          }
-          return Value(v->as_double());
         } else {
           return std::nullopt;  // unevaluatable() refused it
         }

@@ -146,7 +146,7 @@ class Compiler {
       throw DataError("column '" + column->table().name() + "." + column->name() +
                       "': " + e.what());
     }
-    std::string marker = dialect_.placeholder(out_.params.size());
+    std::string marker = dialect_.value_placeholder(out_.params.size(), v);
     out_.params.push_back(v);
     return marker;
   }

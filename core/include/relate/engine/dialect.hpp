@@ -49,6 +49,11 @@ class RELATE_API Dialect {
   std::string fit_identifier(std::string name) const;
   // The marker for the index-th bound parameter (0-based): "?" by default.
   virtual std::string placeholder(std::size_t index) const;
+  // The marker for a value the SQL compiler binds: placeholder(index) by default. A
+  // dialect whose server types a parameter from where it stands (PostgreSQL) makes the
+  // value's own type explicit where that could differ (1999.5 against an integer
+  // column must not be read as an integer).
+  virtual std::string value_placeholder(std::size_t index, const Value& value) const;
   // How raw SQL (relate::text) is read to find its :name parameters: whether a backslash
   // escapes the next character inside a quoted string ('it\'s', MySQL's default), and
   // whether # starts a comment that runs to the end of the line (MySQL).
@@ -115,6 +120,9 @@ class RELATE_API Dialect {
   // and ordered by their bytes (SQLite's BINARY).
   enum class TextComparison { collation, equal_bytes, ordered_bytes };
   virtual TextComparison text_comparison() const { return TextComparison::collation; }
+  // Whether every SET of an UPDATE reads the row as it was (standard SQL), or the
+  // values earlier SETs of the statement assigned (MySQL, left to right).
+  virtual bool update_reads_old_row() const { return true; }
 
   virtual bool supports_returning() const { return false; }
   // Whether `x IN (SELECT ... LIMIT n)` is accepted (MySQL and MariaDB refuse it; the

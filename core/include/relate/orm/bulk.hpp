@@ -21,8 +21,10 @@
 #pragma once
 
 #include <cstdint>
+#include <relate/errors.hpp>
 #include <relate/orm/expression.hpp>
 #include <relate/orm/mapping_options.hpp>
+#include <string>
 #include <typeindex>
 #include <utility>
 #include <vector>
@@ -68,6 +70,14 @@ class Update {
       static_assert(!std::is_integral_v<Target> || !std::is_floating_point_v<V>,
                     "relate: a floating-point value set into an integer member would lose its "
                     "fraction: convert it yourself");
+      if constexpr (std::is_integral_v<V> && std::is_integral_v<Target> &&
+                    !std::is_same_v<V, bool> && !std::is_same_v<Target, bool>) {
+        if (!std::in_range<Target>(value)) {
+          throw DataError("update<" + std::string(detail::member_ref(member).model_name) +
+                          ">().set(" + std::string(detail::member_ref(member).member_name) +
+                          ", " + std::to_string(value) + "): the value does not fit the member");
+        }
+      }
       spec_.values.emplace_back(detail::member_ref(member),
                                 sql::param(column_traits<M>::to_value(M(value))));
     }

@@ -250,8 +250,7 @@ class Expression {
   // low <= x <= high, inclusive as SQL's BETWEEN.
   template <class L, class H>
   Condition between(const L& low, const H& high) const {
-    const sql::Expr x = widened<L>() != expr_ ? widened<L>() : widened<H>();
-    return Condition(sql::make_node(sql::Between{x, operand(low), operand(high)}));
+    return Condition(sql::make_node(sql::Between{expr_, operand(low), operand(high)}));
   }
 
   // LIKE, the same on every backend: case-sensitive, `%` any run of characters, `_` one
@@ -295,27 +294,11 @@ class Expression {
  private:
   template <class V>
   Condition cmp(sql::BinaryOp op, const V& v) const {
-    return Condition(sql::binary(op, widened<V>(), operand(v)));
-  }
-  // This expression as compared with a number of type V: CAST to a type that holds
-  // both where V does not fit value_type (a fraction, or a wider integer), so that the
-  // database compares numbers, not a value converted to this expression's type (which
-  // PostgreSQL would do to an untyped parameter).
-  template <class V>
-  sql::Expr widened() const {
-    if constexpr (detail::is_numeric<V> && std::is_integral_v<value_type>) {
-      if constexpr (std::is_floating_point_v<V>) {
-        return sql::make_node(sql::Cast{expr_, ColumnType::double_precision});
-      } else if constexpr (sizeof(V) > sizeof(value_type) ||
-                           (std::is_unsigned_v<V> && sizeof(V) >= sizeof(value_type))) {
-        return sql::make_node(sql::Cast{expr_, ColumnType::big_integer});
-      }
-    }
-    return expr_;
+    return Condition(sql::binary(op, expr_, operand(v)));
   }
   // A value compared with this expression. A number compares as itself (1999.5 with an
-  // integer column is not 1999, nor 5e9 with a 32-bit one 705032704); anything else
-  // converts to value_type.
+  // integer column is not 1999, nor 5e9 with a 32-bit one 705032704; the dialect keeps
+  // its type: Dialect::value_placeholder); anything else converts to value_type.
   template <class V>
   static sql::Expr operand(const V& v) {
     if constexpr (detail::is_numeric<V> && detail::is_numeric<value_type>) {
