@@ -726,33 +726,44 @@ class SqlAlchemyEmulation:
                     out.update(f"{col.table.name}.{col.name}" for col in c.columns)
         return sorted(out)
 
-    def _one_to_one_claims(self):
-        """A harness correction for SQLAlchemy (seed 709767): two parents of the flush
-        hold the same child in a one-to-one (uselist=False) as added, e.g. a transient
-        parent that kept its child across a rollback() (one-to-one-move-clears) added
-        again after another parent took the child. SQLAlchemy's ProcessAll of the
-        one-to-many (OneToManyDP.process_saves) iterates the parents as
-        UOWTransaction.mappers holds them, a set of states (their id()), and each writes
-        its key into the child: the last one wins, from run to run, whatever the child's
-        own reference says. Relate writes the parents' keys as it inserts them, in the
-        order they were added (sync_one_to_many), then the child's many-to-one, if changed
-        since the last flush, writes what it names (sync_many_to_one, when the child's
-        row is written). So: where the child's reference changed, only the parent it
-        names (if any) keeps its one-to-one as added; where it did not and the parents
-        are all pending, only the one inserted last does. The others' one-to-one is left
-        out of the flush (taken out of the instance dict without events, put back
-        after it: unchanged would not do, a parent whose key the failure of an earlier
-        flush took back writes its unchanged children too), so that SQLAlchemy writes
-        what Relate does, one of the outcomes it has anyway. Returns what to put back."""
+    def _parent_claims(self):
+        """A harness correction for SQLAlchemy (seeds 709767, 729309): two parents of the
+        flush hold the same child as added in a one-to-many, e.g. a transient parent that
+        kept its child across a rollback() (one-to-one-move-clears, rollback-restores-
+        values) added again after another parent took the child while the child's
+        reference was unloaded (so the backref did not take it out of the first).
+        SQLAlchemy's ProcessAll of the one-to-many (OneToManyDP.process_saves) iterates
+        the parents as UOWTransaction.mappers holds them, a set of states (their id()),
+        and each writes its key into the child for what its history shows added: the
+        last one wins, from run to run, whatever the child's own reference says (the
+        ManyToOneDP of the reference runs before, plain 1.4.46 alike). Relate writes the
+        keys of the parents a flush saves (a modified collection's, or an inserted
+        parent's, sync_one_to_many), persistent ones first, then the inserted ones in
+        the order they were added, then the child's many-to-one, if changed since the
+        last flush, writes what it names (sync_many_to_one, when the child's row is
+        written). So: where the child's reference changed, only the parent it names (if
+        any) keeps the child as added; where it did not and the parents are all
+        pending, only the one inserted last does. A parent marked deleted writes nothing
+        on either side and claims nothing. The others leave the child out of the flush,
+        so that SQLAlchemy writes what Relate does, one of the outcomes it has anyway: a
+        one-to-one (uselist=False) is taken out of the instance dict without events,
+        put back after the flush (unchanged would not do, a parent whose key the
+        failure of an earlier flush took back writes its unchanged children too); a
+        collection's committed state takes the child in for the flush, so that its
+        history shows it unchanged (the flush commits the state; a failure puts the
+        committed state back). Returns what to put back."""
         claims = {}
         for o in list(self.session):
             state = inspect(o)
+            if o in self.session.deleted:
+                continue
             for r in state.mapper.relationships:
-                if r.uselist or r.direction.name != "ONETOMANY" or not r.back_populates:
+                if r.direction.name != "ONETOMANY" or not r.back_populates or \
+                        r.key not in state.dict:
                     continue
-                child = state.dict.get(r.key)
-                if child is not None and child in (state.attrs[r.key].history.added or ()):
-                    claims.setdefault((r.key, id(child)), (r, child, []))[2].append(o)
+                for child in state.attrs[r.key].history.added or ():
+                    if child is not None:
+                        claims.setdefault((r.key, id(child)), (r, child, []))[2].append(o)
         undo = []
         for r, child, holders in claims.values():
             if len(holders) < 2:
@@ -770,11 +781,34 @@ class SqlAlchemyEmulation:
                 if any(o is k for k in keep):
                     continue
                 state = inspect(o)
-                undo.append((state, r.key, child, r.key in state.committed_state,
-                             state.committed_state.get(r.key)))
+                had, value = r.key in state.committed_state, state.committed_state.get(r.key)
+                undo.append((state, r.key, child, had, value))
+                if r.uselist:
+                    before = [] if value is None or value is NO_VALUE else list(value)
+                    state.committed_state[r.key] = before + [child]
+                    continue
                 del state.dict[r.key]
                 state.committed_state.pop(r.key, None)
         return undo
+
+    @staticmethod
+    def _put_back_claims(claims, flushed):
+        """_parent_claims: as they were (the flush failed), or, for a one-to-one, written
+        as the flush left them."""
+        for state, key, child, had, value in reversed(claims):
+            if state.manager[key].impl.collection:
+                if flushed:
+                    continue  # (the flush committed the state)
+                if had:
+                    state.committed_state[key] = value
+                else:
+                    state.committed_state.pop(key, None)
+            elif flushed:
+                set_committed_value(state.obj(), key, child)
+            else:
+                state.dict[key] = child
+                if had:
+                    state.committed_state[key] = value
 
     def _flushing(self, action):
         # failed-flush-restores
@@ -806,7 +840,7 @@ class SqlAlchemyEmulation:
         self._delete_association_rows_outside()
         self.flush_frees = self._flush_frees()
         self._marked_before = self._marked_as_they_are()
-        claims = self._one_to_one_claims()
+        claims = self._parent_claims()
         try:
             with self.tolerant_loads():
                 action()
@@ -820,10 +854,7 @@ class SqlAlchemyEmulation:
                 with self.tolerant_loads():
                     action()
         except Exception:
-            for state, key, child, had, value in claims:  # (as they were)
-                state.dict[key] = child
-                if had:
-                    state.committed_state[key] = value
+            self._put_back_claims(claims, flushed=False)
             if self.runner.statements != statements and self._first_write is None:
                 self._first_write = self.runner.arrivals
             if not self.session.is_active:
@@ -835,8 +866,7 @@ class SqlAlchemyEmulation:
                     for key, (added, _removed) in changes.items()
                     if added and key not in inspect(o).dict)
             raise
-        for state, key, child, _had, _value in claims:  # (written as the flush left them)
-            set_committed_value(state.obj(), key, child)
+        self._put_back_claims(claims, flushed=True)
         if self.runner.statements != statements and self._first_write is None:
             self._first_write = self.runner.arrivals
         self._forget_orphaning_of_inserted(pending_before)
@@ -1366,8 +1396,12 @@ class SqlAlchemyEmulation:
         # (an object expunged after the failure and attached again since stays)
         self._expunged_after_failure = [o for o in self._expunged_after_failure
                                         if inspect(o).session_id is None]
-        kept = {id(o): {c.key: inspect(o).dict[c.key] for c in inspect(o).mapper.column_attrs
-                        if c.key in inspect(o).dict} for o in self._expunged_after_failure}
+        # (its columns and loaded relationships, as Relate's rollback() leaves an object
+        # outside the Session: seed 731374)
+        kept = {id(o): {a.key: (list(v) if isinstance(v, list) else v)
+                        for a in inspect(o).mapper.attrs if a.key in inspect(o).dict
+                        for v in (inspect(o).dict[a.key],)}
+                for o in self._expunged_after_failure}
         written = set(self._tx_inserted) | set(self._tx_deleted) | set(self._tx_committed)
         # loads-keep-unflushed-changes: rollback() expires the collections of the
         # objects in the Session, queue and all (_queue_written).
@@ -1391,7 +1425,8 @@ class SqlAlchemyEmulation:
         for o in self._expunged_after_failure:
             if o in self.session:
                 self.runner.expunge_alone(o)
-                # (and SQLAlchemy's rollback expired it meanwhile: it keeps its values)
+                # (and SQLAlchemy's rollback expired it meanwhile: it keeps its values
+                # and loaded relationships)
                 for key, value in kept.get(id(o), {}).items():
                     if key not in inspect(o).dict:
                         set_committed_value(o, key, value)
