@@ -73,20 +73,16 @@ std::optional<Value> stored_as(const Value& v, const Column& column) {
         return v;
       }
       return std::nullopt;
-    case Value::Kind::boolean:
-      if (type == ColumnType::boolean) return v;
+    default: {
+      // Other kinds go only into the column type of their own kind.
+      const bool same = (v.kind() == Value::Kind::boolean && type == ColumnType::boolean) ||
+                        (v.kind() == Value::Kind::text && type == ColumnType::text) ||
+                        (v.kind() == Value::Kind::blob && type == ColumnType::blob) ||
+                        (v.kind() == Value::Kind::timestamp && type == ColumnType::timestamp);
+      if (same) return v;
       return std::nullopt;
-    case Value::Kind::text:
-      if (type == ColumnType::text) return v;
-      return std::nullopt;
-    case Value::Kind::blob:
-      if (type == ColumnType::blob) return v;
-      return std::nullopt;
-    case Value::Kind::timestamp:
-      if (type == ColumnType::timestamp) return v;
-      return std::nullopt;
+    }
   }
-  return std::nullopt;
 }
 
 std::size_t column_index(const Mapper& mapper, const Column& column) {
@@ -133,14 +129,13 @@ std::vector<InstanceState*> UnitOfWork::set_evaluated(const Mapper& mapper,
   for (InstanceState* s : held) {
     std::vector<Value> row = s->committed().values();
     std::vector<std::pair<std::size_t, Value>> changes;
-    RowSnapshot assigned;  // MySQL: the row as the SETs so far left it
     for (const auto& [column, expr] : statement.values) {
-      const RowSnapshot& reads = dialect.update_reads_old_row() || changes.empty()
-                                     ? s->committed()
-                                     : (assigned = RowSnapshot(row));
       std::optional<Value> value;
       try {
-        value = evaluator.evaluate(expr, reads);
+        // MySQL: the row as the SETs so far left it.
+        value = dialect.update_reads_old_row() || changes.empty()
+                    ? evaluator.evaluate(expr, s->committed())
+                    : evaluator.evaluate(expr, RowSnapshot(row));
       } catch (const Error&) {
         value.reset();  // a value of a kind memory did not expect: the row says
       }
