@@ -1567,6 +1567,84 @@ TEST_P(FuzzerRegressionTest, ASecondRemoveOfAMarkedOwnerLeavesItsExpungedPartOut
   EXPECT_EQ(p.state()->status(), ObjectStatus::detached);
 }
 
+TEST_P(FuzzerRegressionTest, AnItemWhoseDeletionCloseUndoesIsBackInItsTagsItemsWhereItWas) {
+  // Found by the review of the link journal: a flush takes a deleted object out of the
+  // loaded collections that held it (deleted-leave-relationships), and close() undid
+  // the deletion and brought the link row back, but the tag showed no item.
+  relate::Session s(engine, md);
+  auto t = tag("sn1");
+  auto a = item("sl1");
+  auto b = item("sl2");
+  auto c = item("sl3");
+  t->items.push_back(a);
+  t->items.push_back(b);
+  t->items.push_back(c);
+  s.add(t);
+  s.commit();
+  s.remove(b);
+  s.flush();
+  ASSERT_EQ(t->items.size(), 2u);
+  s.close();
+  ASSERT_EQ(t->items.size(), 3u);
+  EXPECT_TRUE(t->items[1] == b);
+  EXPECT_EQ(b.state()->status(), ObjectStatus::detached);
+  s.add(t);
+  s.commit();
+  EXPECT_EQ(count_rows("items"), 3);
+  EXPECT_EQ(count_rows("item_tags"), 3);
+}
+
+TEST_P(FuzzerRegressionTest,
+       ALinkToATagWhoseDeletionCloseUndoesIsBackOnBothSidesAndWrittenOnceAdded) {
+  // The link was made after remove() and left out by the flush that deleted the tag;
+  // once close() undoes the deletion, both sides show it again, as an unflushed link.
+  relate::Session s(engine, md);
+  auto t = tag("sn1");
+  auto i = item("sl3");
+  s.add(t);
+  s.add(i);
+  s.commit();
+  s.remove(t);
+  t->items.push_back(i);
+  ASSERT_EQ(i->tags.size(), 1u);
+  s.flush();
+  EXPECT_EQ(i->tags.size(), 0u);
+  s.close();
+  ASSERT_EQ(i->tags.size(), 1u);
+  EXPECT_TRUE(i->tags[0] == t);
+  ASSERT_EQ(t->items.size(), 1u);
+  s.add(t);
+  s.commit();
+  EXPECT_EQ(count_rows("tags"), 1);
+  EXPECT_EQ(count_rows("item_tags"), 1);
+}
+
+TEST_P(FuzzerRegressionTest, AnItemWhoseDeletionAFailedFlushUndoesIsBackInItsOwnersItems) {
+  // A failed flush undoes the transaction's earlier flushes: the item one of them
+  // deleted is persistent again, and in its owner's items where it was.
+  relate::Session s(engine, md);
+  auto o = owner("so1");
+  auto a = item("sl1");
+  auto b = item("sl2");
+  auto c = item("sl3");
+  o->items.push_back(a);
+  o->items.push_back(b);
+  o->items.push_back(c);
+  s.add(o);
+  s.commit();
+  s.remove(b);
+  s.flush();
+  ASSERT_EQ(o->items.size(), 2u);
+  a->label = std::nullopt;  // NOT NULL
+  EXPECT_THROW(s.flush(), relate::IntegrityError);
+  EXPECT_EQ(b.state()->status(), ObjectStatus::persistent);
+  ASSERT_EQ(o->items.size(), 3u);
+  EXPECT_TRUE(o->items[1] == b);
+  s.rollback();
+  EXPECT_EQ(o->items.size(), 3u);
+  EXPECT_EQ(count_rows("items"), 3);
+}
+
 RELATE_ON_EVERY_BACKEND(FuzzerRegressionTest);
 
 }  // namespace

@@ -215,10 +215,12 @@ KNOWN = [
         "deleted-leave-relationships",
         "docs/sqlalchemy.md, 'Deleted objects leave loaded collections at flush': the "
         "flush removes a deleted object from the loaded relationships of the objects that "
-        "remain; SQLAlchemy leaves it there until the collection expires.",
+        "remain; SQLAlchemy leaves it there until the collection expires. Undoing the "
+        "transaction puts it back where it was.",
         "After each successful flush the SQLAlchemy runner takes the objects it deleted "
         "out of the loaded relationships of the Session's objects that remain (set as "
-        "loaded, no history)."),
+        "loaded, no history), and notes where from; rollback(), close() and a failed "
+        "flush put the objects whose deletion is undone back there (without history)."),
     KnownDifference(
         "rollback-restores-values",
         "docs/sqlalchemy.md, 'rollback() restores values': every persistent object's "

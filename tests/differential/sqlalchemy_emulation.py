@@ -93,6 +93,8 @@ class SqlAlchemyEmulation:
         self.cascaded_expunged = {}
         self.gone = set()
         self._left = set()  # deleted-leave-relationships: already taken out
+        # ... and where from, in the transaction: (holder, key, object, index)
+        self._left_from = []
         self._readded = []  # failed-flush-restores: put back in the Session as pending
         self._expunged_after_failure = []
         # What the flushes of the transaction did, as Relate's journal keeps it
@@ -1096,10 +1098,14 @@ class SqlAlchemyEmulation:
                     continue
                 added = get_history(holder, r.key, passive=True).added or ()
                 for item in [o for o in added if o is not None and id(o) in marked]:
-                    # (the deleted object keeps its own side: deleted-keeps-members)
+                    # (the deleted object keeps its own side: deleted-keeps-members;
+                    # undoing the deletion puts it back: deleted-leave-relationships)
                     if r.uselist:
+                        index = next(i for i, o in enumerate(state.dict[r.key]) if o is item)
+                        self._left_from.append((holder, r.key, item, index))
                         collection_adapter(state.dict[r.key]).remove_without_event(item)
                     else:
+                        self._left_from.append((holder, r.key, item, 0))
                         state.dict[r.key] = None
                         if state.committed_state.get(r.key) is None:
                             state.committed_state.pop(r.key, None)
@@ -1176,6 +1182,7 @@ class SqlAlchemyEmulation:
                     self._tx_committed.setdefault(id(o), (o, committed_before[id(o)]))
 
     def _end_transaction(self):
+        self._left_from = []
         self._tx_inserted = {}
         self._tx_deleted = {}
         self._tx_committed = {}
@@ -1256,6 +1263,7 @@ class SqlAlchemyEmulation:
         for o in self._readded:
             self.runner.add_alone(o)
         # What the failure left: while an object stays so, it reads as before.
+        self._put_back_left()
         self._after_failure = {k: _plain_state(o) for k, (st, v, m, o) in adjusted.items()}
 
     def _leave_relationships(self, in_session):
@@ -1276,10 +1284,35 @@ class SqlAlchemyEmulation:
                 value = state.dict[r.key]
                 if r.uselist:
                     if any(id(o) in gone_ids for o in value):
+                        for i in reversed(range(len(value))):
+                            if id(value[i]) in gone_ids:
+                                self._left_from.append((holder, r.key, value[i], i))
                         set_committed_value(holder, r.key,
                                             [o for o in value if id(o) not in gone_ids])
                 elif value is not None and id(value) in gone_ids:
+                    self._left_from.append((holder, r.key, value, 0))
                     set_committed_value(holder, r.key, None)
+
+    def _put_back_left(self):
+        """deleted-leave-relationships: undoing the transaction undoes its deletions,
+        and the objects go back to the loaded relationships they left, where they were
+        (most recent first); not into a reference set since, nor twice."""
+        for holder, key, obj, index in reversed(self._left_from):
+            state = inspect(holder)
+            if key not in state.dict or inspect(obj).deleted or id(obj) in self.gone:
+                continue
+            value = state.dict[key]
+            if state.mapper.relationships[key].uselist:
+                if any(o is obj for o in value):
+                    continue
+                # (as it was: no change of the collection's history)
+                list.insert(value, min(index, len(value)), obj)
+                original = state.committed_state.get(key)
+                if isinstance(original, list) and not any(o is obj for o in original):
+                    original.insert(min(index, len(original)), obj)
+            elif value is None:
+                state.dict[key] = obj
+        self._left_from = []
 
     def _mirror_on_delete(self):
         """on-delete-mirrored: objects whose rows the database's ON DELETE removed or
@@ -1459,6 +1492,7 @@ class SqlAlchemyEmulation:
         self._written_as_they_show(o for o, _pk in self._tx_inserted.values())
         self._detached_show_what_they_wrote()
         self._forget_deletion_of_transient()
+        self._put_back_left()
         self._link_rows_as_kept()
         self._requeue_unwritten()
         self._end_transaction()
@@ -1523,6 +1557,7 @@ class SqlAlchemyEmulation:
         self._written_as_they_show(o for o, _pk in self._tx_inserted.values())
         self._detached_show_what_they_wrote()
         self._forget_deletion_of_transient()
+        self._put_back_left()
         self._link_rows_as_kept()
         self._requeue_unwritten()
         self._end_transaction()

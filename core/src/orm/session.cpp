@@ -357,6 +357,7 @@ void SessionImpl::end_transaction() {
   journal_.clear();
   written_appends_.clear();
   written_links_.clear();
+  left_relationships_.clear();
   connection_.reset();
   first_write_.reset();
 }

@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "identity_key.hpp"
+#include "left_relationships.hpp"
 #include "link_journal.hpp"
 
 namespace relate {
@@ -150,6 +151,8 @@ class SessionImpl {
   std::unordered_map<RelationshipAttribute*, std::vector<InstanceState*>> written_appends_;
   // Per transaction: the association rows its flushes inserted and deleted.
   LinkJournal written_links_;
+  // Per transaction: where its flushes took deleted objects out of relationships.
+  LeftRelationships left_relationships_;
   bool failed_ = false;
   std::uint64_t next_sequence_ = 0;
   // next_sequence_ when the transaction first wrote; objects with a higher sequence

@@ -58,7 +58,9 @@ void SessionImpl::restore_transaction_state(GeneratedKeys keys) {
       identity_put(key_of(*state), state);
     }
   }
-  // (once the identity map holds each row's object again)
+  // (once the identity map holds each row's object again, and the collections show
+  // the objects whose deletions are undone)
+  left_relationships_.put_back(*this);
   written_links_.undo(*this);
 }
 
@@ -174,7 +176,8 @@ void UnitOfWork::finish() {
 
 void UnitOfWork::finish_bulk() {
   // Deleted objects (by the flush or by the database's ON DELETE) leave the loaded
-  // relationships of the objects that remain. One pass over the session.
+  // relationships of the objects that remain, until the transaction is undone. One
+  // pass over the session.
   std::unordered_set<InstanceState*> gone(deletes_.begin(), deletes_.end());
   gone.insert(deleted_by_database_.begin(), deleted_by_database_.end());
   if (gone.empty()) return;
@@ -183,7 +186,7 @@ void UnitOfWork::finish_bulk() {
       RelationshipAttribute& attr = rel->attribute(s->object());
       if (!attr.is_loaded()) continue;
       for (std::size_t i = attr.raw_size(); i-- > 0;) {
-        if (gone.count(attr.raw_at(i))) attr.raw_remove(attr.raw_at(i));
+        if (gone.count(attr.raw_at(i))) s_.left_relationships_.take_out(attr, attr.raw_at(i));
       }
     }
   }

@@ -1,0 +1,41 @@
+// Where the transaction's flushes took deleted objects out of the relationships of the
+// objects that remain (docs/sqlalchemy.md, "Deleted objects leave loaded collections
+// at flush"), kept until the transaction ends. Undoing the transaction (rollback,
+// close, a failed flush) undoes the deletions, so the objects go back where they
+// were: an object that keeps its loaded relationships past the undo (detached by
+// close(), expunged, or still the Session's after a failed flush) shows them as it did
+// before the flush, and its rows are there again.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+namespace relate {
+
+class InstanceState;
+class RelationshipAttribute;
+class SessionImpl;
+
+class LeftRelationships {
+ public:
+  // Takes `item` (whose row a flush deleted) out of `attr`, a loaded relationship of
+  // an object that remains, and records where it was.
+  void take_out(RelationshipAttribute& attr, InstanceState* item);
+  // The transaction is undone (after the objects' states are restored): each item
+  // whose deletion is undone goes back to its place, unless the relationship holds
+  // it already, holds another object in its place (a reference set since), is not
+  // loaded, or either end is another Session's now. Most recent first, so places are
+  // as they were.
+  void put_back(const SessionImpl& session);
+  void clear() { left_.clear(); }
+
+ private:
+  struct Left {
+    RelationshipAttribute* attr;
+    InstanceState* item;
+    std::size_t index;
+  };
+  std::vector<Left> left_;
+};
+
+}  // namespace relate
