@@ -1,6 +1,11 @@
 // Bulk UPDATE and DELETE through the Session (update<T>(), delete_<T>()), as
 // SQLAlchemy 2.0's session.execute(update(...)): one statement, after a flush, and the
 // objects the Session holds for the matched rows follow the database.
+#include <algorithm>
+#include <string>
+#include <tuple>
+#include <vector>
+
 #include "catalog_test.hpp"
 #include "test_support.hpp"
 
@@ -25,8 +30,9 @@ TEST_P(BulkWriteTest, AnUpdateChangesTheMatchingRowsAndTheObjectsTheSessionHolds
   EXPECT_EQ(matched, 2);
   EXPECT_EQ(zoo->price, 10.0);
   EXPECT_EQ(dune->price, 9.5);
-  // The keys of the matched rows, the UPDATE, the held object read again.
-  EXPECT_EQ(statements.size(), 3u);
+  // UPDATE ... RETURNING the keys and the new values; without RETURNING (MySQL), the
+  // keys of the matched rows, the UPDATE, the held object read again.
+  EXPECT_EQ(statements.size(), engine.dialect().supports_returning() ? 1u : 3u);
   session.commit();
   EXPECT_EQ(rows("SELECT id, price FROM books WHERE year = 2019 ORDER BY id"),
             (relate_test::Rows{{"3", "10.0"}, {"4", "3.625"}}));
@@ -64,7 +70,8 @@ TEST_P(BulkWriteTest, ADeleteMarksHeldObjectsDeletedAndTakesThemOutOfLoadedColle
   auto zoo = ann->books[2];
   clear();
   EXPECT_EQ(session.execute(relate::delete_<Book>().where(col(&Book::year) == 2019)), 2);
-  EXPECT_EQ(statements.size(), 2u);  // the keys of the matched rows, the DELETE
+  // DELETE ... RETURNING the keys; without RETURNING, the keys first, then the DELETE.
+  EXPECT_EQ(statements.size(), engine.dialect().supports_returning() ? 1u : 2u);
   EXPECT_EQ(zoo.state()->status(), relate::ObjectStatus::deleted);
   EXPECT_EQ(ann->books.size(), 2u);
   session.commit();
@@ -114,6 +121,78 @@ TEST_P(BulkWriteTest, SettingAMemberOfAnotherModelIsAnArgumentError) {
                relate::ArgumentError);
   EXPECT_THROW(session.execute(relate::update<Book>()), relate::ArgumentError);
   EXPECT_EQ(session.get<Book>(1)->year, 1965);  // the Session goes on
+}
+
+TEST_P(BulkWriteTest, AnUpdateReturningGivesTheRowsAsItLeftThem) {
+  relate::Session session(engine, md);
+  auto zoo = session.get<Book>(3);
+  auto halve = relate::update<Book>()
+                   .where(col(&Book::year) == 2019)
+                   .set(&Book::price, col(&Book::price) * 0.5)
+                   .returning(&Book::id, &Book::title, &Book::price);
+  zoo->title = "Zoo II";  // flushed first
+  if (!engine.dialect().supports_returning()) {
+    // Refused before any statement, flush included, naming the backend.
+    clear();
+    EXPECT_THROW(session.execute(halve), relate::ArgumentError);
+    EXPECT_EQ(statements.size(), 0u);
+    return;
+  }
+  clear();
+  auto written = session.execute(halve).all();
+  std::sort(written.begin(), written.end());
+  EXPECT_EQ(written, (std::vector<std::tuple<std::int64_t, std::string, double>>{
+                         {3, "Zoo II", 10.0}, {4, "Alps", 3.625}}));
+  // The flush, then UPDATE ... RETURNING the key, the SET column and the three asked for.
+  EXPECT_EQ(statements.size(), 2u);
+  EXPECT_EQ(zoo->price, 10.0);  // the held object follows (fetch)
+  session.commit();
+  EXPECT_EQ(rows("SELECT id, price FROM books WHERE year = 2019 ORDER BY id"),
+            (relate_test::Rows{{"3", "10.0"}, {"4", "3.625"}}));
+}
+
+TEST_P(BulkWriteTest, ADeleteReturningGivesTheRowsAsTheyWere) {
+  exec_raw("DELETE FROM book_tags");
+  if (!engine.dialect().supports_returning()) GTEST_SKIP() << "no RETURNING";
+  relate::Session session(engine, md);
+  auto zoo = session.get<Book>(3);
+  clear();
+  auto gone = session.execute(
+      relate::delete_<Book>().where(col(&Book::year) == 2019).returning(&Book::title));
+  std::vector<std::string> titles;
+  for (const auto& [title] : gone) titles.push_back(title);
+  std::sort(titles.begin(), titles.end());
+  EXPECT_EQ(titles, (std::vector<std::string>{"Alps", "Zoo"}));
+  EXPECT_EQ(statements.size(), 1u);
+  EXPECT_EQ(zoo.state()->status(), relate::ObjectStatus::deleted);
+  session.commit();
+  EXPECT_EQ(count_rows("books"), 2);
+}
+
+TEST_P(BulkWriteTest, ReturningWithoutSynchronizingReturnsOnlyWhatWasAskedFor) {
+  if (!engine.dialect().supports_returning()) GTEST_SKIP() << "no RETURNING";
+  relate::Session session(engine, md);
+  auto zoo = session.get<Book>(3);
+  clear();
+  auto years = session.execute(relate::update<Book>()
+                                   .set(&Book::year, col(&Book::year) + 1)
+                                   .synchronize_session(relate::SynchronizeSession::none)
+                                   .returning(&Book::year));
+  EXPECT_EQ(years.size(), 4u);
+  EXPECT_EQ(statements.size(), 1u);
+  EXPECT_EQ(zoo->year, 2019);  // as documented: the Session was not told
+}
+
+TEST_P(BulkWriteTest, AConnectionRunsAnUpdateReturningWithoutASession) {
+  if (!engine.dialect().supports_returning()) GTEST_SKIP() << "no RETURNING";
+  auto conn = engine.connect();
+  auto ids = relate::execute(conn, md,
+                             relate::update<Book>()
+                                 .where(col(&Book::title) == "Zoo")
+                                 .set(&Book::price, 1.0)
+                                 .returning(&Book::id));
+  ASSERT_EQ(ids.size(), 1u);
+  EXPECT_EQ(std::get<0>(ids.one()), 3);
 }
 
 RELATE_ON_EVERY_BACKEND(BulkWriteTest);

@@ -1,8 +1,10 @@
 // Bulk UPDATE and DELETE (relate/orm/bulk.hpp) as a unit of work of one statement:
 // the Session flushes first, the statement runs, and with SynchronizeSession::fetch the
-// objects the Session holds for the matched rows follow the database, journaled so that
+// objects the Session holds for the matched rows (read before, or returned by the
+// statement where the backend has RETURNING) follow the database, journaled so that
 // rollback() restores them. A failure is a failed flush: the transaction is rolled
 // back, the objects come back, and the Session wants rollback().
+#include <algorithm>
 #include <cmath>
 #include <relate/engine/driver.hpp>
 #include <relate/errors.hpp>
@@ -10,22 +12,35 @@
 #include <relate/schema.hpp>
 
 #include "evaluate.hpp"
+#include "read_rows.hpp"
 #include "unit_of_work.hpp"
 #include "write_statements.hpp"
 
 namespace relate {
 
+namespace {
+
+template <class IdentityMap>
+bool holds_any(const IdentityMap& identity, const Mapper& mapper) {
+  return std::any_of(identity.begin(), identity.end(),
+                     [&mapper](const auto& entry) { return entry.second->mapper() == &mapper; });
+}
+
+std::vector<const Column*> key_columns(const Mapper& mapper) {
+  std::vector<const Column*> out;
+  for (std::size_t i : mapper.primary_key()) out.push_back(mapper.columns()[i].column);
+  return out;
+}
+
+}  // namespace
+
 std::vector<InstanceState*> UnitOfWork::objects_matching(const Mapper& mapper,
                                                          const sql::Expr& where) {
-  bool any_held = false;
-  for (const auto& [key, s] : s_.identity_) any_held = any_held || s->mapper() == &mapper;
   std::vector<InstanceState*> out;
-  if (!any_held) return out;
+  if (!holds_any(s_.identity_, mapper)) return out;
   sql::Select keys;
   keys.from.table = &mapper.table();
-  for (std::size_t i : mapper.primary_key()) {
-    keys.columns.push_back(sql::column(*mapper.columns()[i].column));
-  }
+  for (const Column* c : key_columns(mapper)) keys.columns.push_back(sql::column(*c));
   keys.where = where;
   auto cursor = conn().execute(keys);
   while (cursor->next()) {
@@ -158,25 +173,82 @@ std::vector<InstanceState*> UnitOfWork::set_evaluated(const Mapper& mapper,
   return unknown;
 }
 
-std::int64_t UnitOfWork::bulk_update(const Mapper& mapper, const sql::Update& statement,
-                                     SynchronizeSession synchronize) {
+bool UnitOfWork::fetches_by_returning(const Mapper& mapper, SynchronizeSession synchronize) const {
+  return synchronize == SynchronizeSession::fetch && s_.engine.dialect().supports_returning() &&
+         holds_any(s_.identity_, mapper);
+}
+
+template <class Statement>
+SessionImpl::BulkResult UnitOfWork::run_bulk(const Statement& statement) {
+  if (statement.returning.empty()) {
+    conn().execute(statement);
+    return {conn().rows_affected(), {}};
+  }
+  std::vector<ColumnType> types;
+  for (const Column* c : statement.returning) types.push_back(c->type());
+  std::vector<std::vector<Value>> rows = read_rows(*conn().execute(statement), types);
+  return {static_cast<std::int64_t>(rows.size()), std::move(rows)};
+}
+
+std::vector<std::pair<InstanceState*, std::vector<Value>>> UnitOfWork::take_fetched(
+    const Mapper& mapper, std::vector<std::vector<Value>>& rows, std::size_t fetched) {
+  const auto keys = static_cast<std::ptrdiff_t>(mapper.primary_key().size());
+  std::vector<std::pair<InstanceState*, std::vector<Value>>> held;
+  for (std::vector<Value>& row : rows) {
+    const auto end = row.begin() + static_cast<std::ptrdiff_t>(fetched);
+    if (InstanceState* s = s_.lookup(mapper, std::vector<Value>(row.begin(), row.begin() + keys))) {
+      held.emplace_back(s, std::vector<Value>(row.begin() + keys, end));
+    }
+    row.erase(row.begin(), end);
+  }
+  return held;
+}
+
+SessionImpl::BulkResult UnitOfWork::bulk_update(const Mapper& mapper, sql::Update statement,
+                                                SynchronizeSession synchronize) {
+  if (fetches_by_returning(mapper, synchronize)) {
+    // The keys and the SET columns first, then what returning() asked for.
+    std::vector<const Column*> fetched = key_columns(mapper);
+    for (const auto& [column, value] : statement.values) fetched.push_back(column);
+    statement.returning.insert(statement.returning.begin(), fetched.begin(), fetched.end());
+    SessionImpl::BulkResult result = run_bulk(statement);
+    for (const auto& [s, values] : take_fetched(mapper, result.rows, fetched.size())) {
+      journal(*s);
+      std::vector<Value> row = s->committed().values();
+      for (std::size_t c = 0; c < values.size(); ++c) {
+        const std::size_t i = column_index(mapper, *statement.values[c].first);
+        row[i] = values[c];
+        mapper.set(s->object(), i, Value(values[c]));
+      }
+      InstanceAccess::committed(*s) = RowSnapshot(std::move(row));
+    }
+    return result;
+  }
   const Matched held = held_matching(mapper, statement.where, synchronize);
-  conn().execute(statement);
-  const std::int64_t matched = conn().rows_affected();
-  if (held.objects.empty()) return matched;
+  SessionImpl::BulkResult result = run_bulk(statement);
+  if (held.objects.empty()) return result;
   for (InstanceState* s : held.objects) journal(*s);
   const std::vector<InstanceState*> reload =
       held.evaluated ? set_evaluated(mapper, statement, held.objects) : held.objects;
   if (!reload.empty()) s_.reload_rows(conn(), mapper, reload);
-  return matched;
+  return result;
 }
 
-std::int64_t UnitOfWork::bulk_delete(const Mapper& mapper, const sql::Delete& statement,
-                                     SynchronizeSession synchronize) {
-  const std::vector<InstanceState*> held =
-      held_matching(mapper, statement.where, synchronize).objects;
-  conn().execute(statement);
-  const std::int64_t matched = conn().rows_affected();
+SessionImpl::BulkResult UnitOfWork::bulk_delete(const Mapper& mapper, sql::Delete statement,
+                                                SynchronizeSession synchronize) {
+  std::vector<InstanceState*> held;
+  SessionImpl::BulkResult result;
+  if (fetches_by_returning(mapper, synchronize)) {
+    const std::vector<const Column*> keys = key_columns(mapper);
+    statement.returning.insert(statement.returning.begin(), keys.begin(), keys.end());
+    result = run_bulk(statement);
+    for (const auto& [s, values] : take_fetched(mapper, result.rows, keys.size())) {
+      held.push_back(s);
+    }
+  } else {
+    held = held_matching(mapper, statement.where, synchronize).objects;
+    result = run_bulk(statement);
+  }
   for (InstanceState* s : held) {
     if (s->status() != ObjectStatus::persistent) continue;
     journal(*s);
@@ -188,11 +260,11 @@ std::int64_t UnitOfWork::bulk_delete(const Mapper& mapper, const sql::Delete& st
   }
   for (InstanceState* s : held) mirror_database_actions(*s);
   finish_bulk();
-  return matched;
+  return result;
 }
 
-std::int64_t SessionImpl::bulk_write(const Mapper& mapper, const BulkSpec& spec,
-                                     detail::BulkWrite write) {
+SessionImpl::BulkResult SessionImpl::bulk_write(const Mapper& mapper, const BulkSpec& spec,
+                                                detail::BulkWrite write) {
   // The statement, and whether memory can follow it, are checked before anything runs.
   std::optional<sql::Update> update;
   std::optional<sql::Delete> remove;
@@ -200,6 +272,11 @@ std::int64_t SessionImpl::bulk_write(const Mapper& mapper, const BulkSpec& spec,
     remove = bulk_delete_statement(metadata, mapper, spec);
   } else {
     update = bulk_update_statement(metadata, mapper, spec);
+  }
+  if (!spec.returning.empty() && !engine.dialect().supports_returning()) {
+    throw ArgumentError(std::string(update ? "update<" : "delete_<") + std::string(mapper.name()) +
+                        ">().returning(): RETURNING is not supported by the " +
+                        std::string(engine.dialect().name()) + " backend");
   }
   if (update && spec.synchronize != SynchronizeSession::none) {
     for (const auto& [column, value] : update->values) {

@@ -43,6 +43,23 @@ std::int64_t execute_bulk(Connection& connection, const MetaData& metadata, std:
   return connection.rows_affected();
 }
 
+std::vector<std::vector<Value>> execute_bulk_returning(Connection& connection,
+                                                       const MetaData& metadata,
+                                                       std::type_index type, const BulkSpec& spec,
+                                                       BulkWrite write) {
+  metadata.configure();
+  const Mapper& mapper = metadata.mapper(type);
+  std::vector<ColumnType> types;
+  if (write == BulkWrite::remove) {
+    const sql::Delete statement = bulk_delete_statement(metadata, mapper, spec);
+    for (const Column* c : statement.returning) types.push_back(c->type());
+    return read_rows(*connection.execute(statement), types);
+  }
+  const sql::Update statement = bulk_update_statement(metadata, mapper, spec);
+  for (const Column* c : statement.returning) types.push_back(c->type());
+  return read_rows(*connection.execute(statement), types);
+}
+
 void execute_upsert(Connection& connection, const MetaData& metadata, std::type_index type,
                     const std::vector<const void*>& rows, const UpsertSpec& spec) {
   if (rows.empty()) return;

@@ -58,14 +58,21 @@ std::vector<InstanceState*> Session::execute_query(std::type_index type, const Q
 }
 
 std::vector<InstanceState*> Session::execute_statement(std::type_index type, const QuerySpec& spec,
-                                                      const sql::Text& statement) {
+                                                       const sql::Text& statement) {
   return impl_->query_statement(impl_->metadata.mapper(type), spec, statement);
 }
 
 std::int64_t Session::execute_bulk(std::type_index type, const BulkSpec& spec,
                                    detail::BulkWrite write) {
   impl_->check_usable();
-  return impl_->bulk_write(impl_->metadata.mapper(type), spec, write);
+  return impl_->bulk_write(impl_->metadata.mapper(type), spec, write).matched;
+}
+
+std::vector<std::vector<Value>> Session::execute_bulk_returning(std::type_index type,
+                                                                const BulkSpec& spec,
+                                                                detail::BulkWrite write) {
+  impl_->check_usable();
+  return impl_->bulk_write(impl_->metadata.mapper(type), spec, write).rows;
 }
 
 void Session::execute_upsert(std::type_index type, const std::vector<const void*>& rows,
@@ -259,7 +266,8 @@ void SessionImpl::check_cascade(InstanceState& s, const Mapper& mapper) const {
     for (const RelationshipProperty* rel : m->relationships()) {
       const RelationshipAttribute& attr = rel->attribute(o->object());
       if (!rel->cascade().save_update || !attr.is_loaded()) continue;
-      for (std::size_t i = 0; i < attr.raw_size(); ++i) todo.emplace_back(attr.raw_at(i), &rel->target());
+      for (std::size_t i = 0; i < attr.raw_size(); ++i)
+        todo.emplace_back(attr.raw_at(i), &rel->target());
     }
   }
 }

@@ -65,7 +65,12 @@ class SessionImpl {
 
   void flush();
   void upsert(const Mapper& mapper, const std::vector<const void*>& rows, const UpsertSpec& spec);
-  std::int64_t bulk_write(const Mapper& mapper, const BulkSpec& spec, detail::BulkWrite write);
+  // The rows the statement matched, and with returning() the values it returned.
+  struct BulkResult {
+    std::int64_t matched = 0;
+    std::vector<std::vector<Value>> rows;
+  };
+  BulkResult bulk_write(const Mapper& mapper, const BulkSpec& spec, detail::BulkWrite write);
   void commit();
   void rollback();
   void close();

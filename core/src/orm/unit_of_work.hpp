@@ -46,10 +46,11 @@ class UnitOfWork {
   // A bulk UPDATE or DELETE of `mapper`'s rows matching `where` (bulk_write.cpp): the
   // statement, then the session's objects for those rows made to show what the
   // database holds (SynchronizeSession::fetch). Returns the rows matched.
-  std::int64_t bulk_update(const Mapper& mapper, const sql::Update& statement,
-                           SynchronizeSession synchronize);
-  std::int64_t bulk_delete(const Mapper& mapper, const sql::Delete& statement,
-                           SynchronizeSession synchronize);
+  // With returning(), the rows the statement returned.
+  SessionImpl::BulkResult bulk_update(const Mapper& mapper, sql::Update statement,
+                                      SynchronizeSession synchronize);
+  SessionImpl::BulkResult bulk_delete(const Mapper& mapper, sql::Delete statement,
+                                      SynchronizeSession synchronize);
   // An INSERT ... ON CONFLICT, then the held objects of its rows' keys read again
   // (upsert.cpp).
   void upsert(const Mapper& mapper, const sql::Insert& statement);
@@ -145,6 +146,18 @@ class UnitOfWork {
   };
   Matched held_matching(const Mapper& mapper, const sql::Expr& where,
                         SynchronizeSession synchronize);
+  // SynchronizeSession::fetch in the statement itself, by RETURNING, where the backend
+  // has it: no statement before to find the rows (nor its race with other
+  // transactions' writes), none after to read them again.
+  bool fetches_by_returning(const Mapper& mapper, SynchronizeSession synchronize) const;
+  // Runs an UPDATE or DELETE: the rows it changed, and what it returned.
+  template <class Statement>
+  SessionImpl::BulkResult run_bulk(const Statement& statement);
+  // Rows whose first `fetched` values are the key and then other columns the session
+  // follows: the objects it holds for those keys, each with the values after the key.
+  // Each row keeps only the values after the first `fetched` (returning()'s).
+  std::vector<std::pair<InstanceState*, std::vector<Value>>> take_fetched(
+      const Mapper& mapper, std::vector<std::vector<Value>>& rows, std::size_t fetched);
   // Gives the objects the values the UPDATE set, computed in memory; returns those
   // whose values memory cannot be sure of, to be read again.
   std::vector<InstanceState*> set_evaluated(const Mapper& mapper, const sql::Update& statement,

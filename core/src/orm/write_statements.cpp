@@ -13,20 +13,26 @@ namespace relate {
 
 namespace {
 
-std::vector<const Column*> upsert_columns(const Mapper& m, const std::vector<MemberRef>& members,
-                                          std::string_view what) {
+// `what` (e.g. "upsert of Book: on_conflict()") names the members, each a column of m.
+std::vector<const Column*> member_columns(const Mapper& m, const std::vector<MemberRef>& members,
+                                          const std::string& what) {
   std::vector<const Column*> out;
   for (const MemberRef& ref : members) {
     const auto column = ref.model == m.type() ? m.column_of_field(ref.field) : std::nullopt;
     if (!column) {
-      throw ArgumentError("upsert of " + std::string(m.name()) + ": " + std::string(what) +
-                          " names " + std::string(ref.model_name) +
+      throw ArgumentError(what + " names " + std::string(ref.model_name) +
                           "::" + std::string(ref.member_name) + ", which is not a column of " +
                           std::string(m.name()));
     }
     out.push_back(m.columns()[*column].column);
   }
   return out;
+}
+
+std::vector<const Column*> upsert_columns(const Mapper& m, const std::vector<MemberRef>& members,
+                                          std::string_view what) {
+  return member_columns(m, members,
+                        "upsert of " + std::string(m.name()) + ": " + std::string(what));
 }
 
 // Whether the row leaves its single autoincrementing key to the database (0 or NULL).
@@ -58,6 +64,8 @@ sql::Update bulk_update_statement(const MetaData& metadata, const Mapper& mapper
   if (statement.values.empty()) {
     throw ArgumentError("update<" + std::string(mapper.name()) + ">() sets nothing: call set()");
   }
+  statement.returning = member_columns(mapper, spec.returning,
+                                       "update<" + std::string(mapper.name()) + ">().returning()");
   return statement;
 }
 
@@ -65,6 +73,8 @@ sql::Delete bulk_delete_statement(const MetaData& metadata, const Mapper& mapper
                                   const BulkSpec& spec) {
   sql::Delete statement = sql::delete_from(mapper.table());
   statement.where = QueryCompiler(metadata).table_expression(mapper, spec.where);
+  statement.returning = member_columns(mapper, spec.returning,
+                                       "delete_<" + std::string(mapper.name()) + ">().returning()");
   return statement;
 }
 

@@ -7,6 +7,7 @@
 #include <relate/errors.hpp>
 #include <relate/schema.hpp>
 #include <relate/sql/compiler.hpp>
+#include <type_traits>
 
 #include "like_pattern.hpp"
 #include "same_name.hpp"
@@ -92,13 +93,7 @@ class Compiler {
       }
     }
     if (s.on_conflict) out_.sql += dialect_.on_conflict(*s.table, s.columns, *s.on_conflict);
-    if (!s.returning.empty()) {
-      out_.sql += " RETURNING ";
-      for (std::size_t i = 0; i < s.returning.size(); ++i) {
-        if (i) out_.sql += ", ";
-        out_.sql += q(s.returning[i]->name());
-      }
-    }
+    returning(s.returning, "INSERT");
   }
 
   void statement(const Update& s) {
@@ -113,11 +108,13 @@ class Compiler {
       }
     }
     where(s.where);
+    returning(s.returning, "UPDATE");
   }
 
   void statement(const Delete& s) {
     out_.sql += "DELETE FROM " + q(s.table->name());
     where(s.where);
+    returning(s.returning, "DELETE");
   }
 
  private:
@@ -127,6 +124,18 @@ class Compiler {
       dialect_.check_identifier(name, "identifier '" + std::string(name) + "'");
     }
     return dialect_.quote_identifier(name);
+  }
+  void returning(const std::vector<const Column*>& columns, std::string_view statement) {
+    if (columns.empty()) return;
+    if (!dialect_.supports_returning()) {
+      throw ArgumentError(std::string(statement) + " ... RETURNING is not supported by the " +
+                          std::string(dialect_.name()) + " backend");
+    }
+    out_.sql += " RETURNING ";
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (i) out_.sql += ", ";
+      out_.sql += q(columns[i]->name());
+    }
   }
   // An alias Relate or the user made up for this statement: shortened to fit.
   std::string alias(const std::string& name) const {
@@ -489,11 +498,15 @@ namespace {
 
 // Whether running the statement gives rows back: the backend is told, never guesses.
 Returns returns_of(const Statement& statement) {
-  if (std::holds_alternative<Select>(statement)) return Returns::rows;
-  if (const auto* insert = std::get_if<Insert>(&statement)) {
-    return insert->returning.empty() ? Returns::no_rows : Returns::rows;
-  }
-  return Returns::no_rows;
+  return std::visit(
+      [](const auto& s) {
+        if constexpr (std::is_same_v<std::decay_t<decltype(s)>, Select>) {
+          return Returns::rows;
+        } else {
+          return s.returning.empty() ? Returns::no_rows : Returns::rows;
+        }
+      },
+      statement);
 }
 
 }  // namespace

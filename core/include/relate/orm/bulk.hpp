@@ -41,7 +41,37 @@ struct BulkSpec {
   std::vector<std::pair<MemberRef, sql::Expr>> values;  // UPDATE: SET member = expression
   sql::Expr where;
   SynchronizeSession synchronize = SynchronizeSession::fetch;
+  // RETURNING these members' columns: of the rows an UPDATE changed, as it left them;
+  // of the rows a DELETE deleted, as they were.
+  std::vector<MemberRef> returning;
 };
+
+// An update<T>() or delete_<T>() with returning(members...): executed, it gives the
+// rows it wrote as Rows of the members' types (relate/orm/rows.hpp), as SQLAlchemy
+// 2.0's update(...).returning(...). Where the backend has RETURNING (SQLite,
+// PostgreSQL); MySQL and MariaDB refuse it with ArgumentError before any statement.
+template <class T, class... Ms>
+class Returning {
+ public:
+  Returning(BulkSpec spec, detail::BulkWrite write) : spec_(std::move(spec)), write_(write) {}
+  const BulkSpec& spec() const { return spec_; }
+  detail::BulkWrite write() const { return write_; }
+
+ private:
+  BulkSpec spec_;
+  detail::BulkWrite write_;
+};
+
+namespace detail {
+template <class T, class... Ms>
+Returning<T, Ms...> returning(BulkSpec spec, BulkWrite write, Ms T::*... members) {
+  static_assert(sizeof...(Ms) > 0, "relate: returning() names at least one member");
+  static_assert((!is_relationship_member<Ms> && ...),
+                "relate: returning() takes column members, not relationships");
+  (spec.returning.push_back(member_ref(members)), ...);
+  return Returning<T, Ms...>(std::move(spec), write);
+}
+}  // namespace detail
 
 template <class T>
 class Update {
@@ -74,8 +104,8 @@ class Update {
                     !std::is_same_v<V, bool> && !std::is_same_v<Target, bool>) {
         if (!std::in_range<Target>(value)) {
           throw DataError("update<" + std::string(detail::member_ref(member).model_name) +
-                          ">().set(" + std::string(detail::member_ref(member).member_name) +
-                          ", " + std::to_string(value) + "): the value does not fit the member");
+                          ">().set(" + std::string(detail::member_ref(member).member_name) + ", " +
+                          std::to_string(value) + "): the value does not fit the member");
         }
       }
       spec_.values.emplace_back(detail::member_ref(member),
@@ -86,6 +116,10 @@ class Update {
   Update& synchronize_session(SynchronizeSession s) {
     spec_.synchronize = s;
     return *this;
+  }
+  template <class... Ms>
+  Returning<T, Ms...> returning(Ms T::*... members) const {
+    return detail::returning(spec_, detail::BulkWrite::update, members...);
   }
   const BulkSpec& spec() const { return spec_; }
 
@@ -103,6 +137,10 @@ class Delete {
   Delete& synchronize_session(SynchronizeSession s) {
     spec_.synchronize = s;
     return *this;
+  }
+  template <class... Ms>
+  Returning<T, Ms...> returning(Ms T::*... members) const {
+    return detail::returning(spec_, detail::BulkWrite::remove, members...);
   }
   const BulkSpec& spec() const { return spec_; }
 

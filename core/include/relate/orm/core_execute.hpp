@@ -34,6 +34,11 @@ RELATE_API std::vector<std::vector<Value>> execute_rows(Connection& connection,
                                                         const QuerySpec& spec);
 RELATE_API std::int64_t execute_bulk(Connection& connection, const MetaData& metadata,
                                      std::type_index type, const BulkSpec& spec, BulkWrite write);
+RELATE_API std::vector<std::vector<Value>> execute_bulk_returning(Connection& connection,
+                                                                  const MetaData& metadata,
+                                                                  std::type_index type,
+                                                                  const BulkSpec& spec,
+                                                                  BulkWrite write);
 RELATE_API void execute_upsert(Connection& connection, const MetaData& metadata,
                                std::type_index type, const std::vector<const void*>& rows,
                                const UpsertSpec& spec);
@@ -55,6 +60,13 @@ template <class T>
 std::int64_t execute(Connection& connection, const MetaData& metadata, const Delete<T>& statement) {
   return detail::execute_bulk(connection, metadata, typeid(T), statement.spec(),
                               detail::BulkWrite::remove);
+}
+// ... with returning(): the rows it wrote.
+template <class T, class... Ms>
+Rows<Ms...> execute(Connection& connection, const MetaData& metadata,
+                    const Returning<T, Ms...>& statement) {
+  return Rows<Ms...>(detail::execute_bulk_returning(connection, metadata, typeid(T),
+                                                    statement.spec(), statement.write()));
 }
 // An upsert: one INSERT ... ON CONFLICT (ON DUPLICATE KEY UPDATE on MySQL).
 template <class T>

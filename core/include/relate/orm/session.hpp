@@ -130,9 +130,9 @@ class RELATE_API Session {
     auto raw = execute_entity_rows(typeid(T), query.spec());
     rows.reserve(raw.size());
     for (auto& [state, values] : raw) {
-      rows.push_back(std::tuple_cat(
-          std::make_tuple(ptr<T>::from_state(state)),
-          detail::read_row<Ts...>(values, std::index_sequence_for<Ts...>{})));
+      rows.push_back(
+          std::tuple_cat(std::make_tuple(ptr<T>::from_state(state)),
+                         detail::read_row<Ts...>(values, std::index_sequence_for<Ts...>{})));
     }
     return Rows<ptr<T>, Ts...>(std::move(rows));
   }
@@ -145,6 +145,11 @@ class RELATE_API Session {
   template <class T>
   std::int64_t execute(const Delete<T>& statement) {
     return execute_bulk(typeid(T), statement.spec(), detail::BulkWrite::remove);
+  }
+  // ... with returning(): the rows it wrote, typed by the members returned.
+  template <class T, class... Ms>
+  Rows<Ms...> execute(const Returning<T, Ms...>& statement) {
+    return Rows<Ms...>(execute_bulk_returning(typeid(T), statement.spec(), statement.write()));
   }
 
   // An upsert (relate/orm/upsert.hpp): flushes, runs one INSERT ... ON CONFLICT.
@@ -220,6 +225,8 @@ class RELATE_API Session {
   void execute_upsert(std::type_index type, const std::vector<const void*>& rows,
                       const UpsertSpec& spec);
   std::int64_t execute_bulk(std::type_index type, const BulkSpec& spec, detail::BulkWrite write);
+  std::vector<std::vector<Value>> execute_bulk_returning(std::type_index type, const BulkSpec& spec,
+                                                         detail::BulkWrite write);
 
   std::unique_ptr<SessionImpl> impl_;
 };

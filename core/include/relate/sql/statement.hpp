@@ -88,11 +88,15 @@ struct Update {
   const Table* table = nullptr;
   std::vector<std::pair<const Column*, Expr>> values;
   Expr where;
+  // The changed rows' values of these columns, as the UPDATE left them (backends
+  // whose dialect supports_returning()).
+  std::vector<const Column*> returning;
 };
 
 struct Delete {
   const Table* table = nullptr;
   Expr where;
+  std::vector<const Column*> returning;  // the deleted rows' values, as for Update
 };
 
 using Statement = std::variant<Select, Insert, Update, Delete>;
