@@ -148,6 +148,54 @@ TEST_P(QueryFromStatementTest, AnInsertReturningItsRowGivesTheNewObject) {
   EXPECT_EQ(rows("SELECT name FROM authors WHERE id = 9"), (relate_test::Rows{{"Dee"}}));
 }
 
+struct TitleYear {
+  std::string title;
+  std::int64_t year = 0;
+};
+
+TEST_P(QueryFromStatementTest, RawSqlRunsInTheSessionsTransactionAndGivesTypedRows) {
+  relate::Session session(engine, md);
+  EXPECT_EQ(session.execute(text("UPDATE books SET year = :year WHERE id = 4").bind("year", 2020)),
+            1);
+  auto alps = session.get<Book>(4);  // loaded after the write: it shows 2020
+  EXPECT_EQ(alps->year, 2020);
+  clear();
+  const auto recent =
+      session.execute(text("SELECT title, year FROM books WHERE year > :year ORDER BY id")
+                          .bind("year", 2000)
+                          .columns<std::string, std::int64_t>());
+  EXPECT_EQ(recent.all(), (std::vector<std::tuple<std::string, std::int64_t>>{{"Zoo", 2019},
+                                                                               {"Alps", 2020}}));
+  EXPECT_EQ(statements.size(), 1u);
+  const auto as_struct = recent.as<TitleYear>();
+  ASSERT_EQ(as_struct.size(), 2u);
+  EXPECT_EQ(as_struct[1].title, "Alps");
+  EXPECT_EQ(as_struct[1].year, 2020);
+  // A statement that returns rows, run untyped: how many.
+  EXPECT_EQ(session.execute(text("SELECT id FROM books")), 4);
+  session.rollback();  // the UPDATE goes, and the object loaded after it follows
+  EXPECT_EQ(alps->year, 2019);
+  EXPECT_EQ(rows("SELECT year FROM books WHERE id = 4"), (relate_test::Rows{{"2019"}}));
+}
+
+TEST_P(QueryFromStatementTest, TypedRawSqlRowsAreCheckedAgainstTheirTypes) {
+  relate::Session session(engine, md);
+  const auto categories = session.execute(
+      text("SELECT category_id FROM books ORDER BY id").columns<std::optional<std::int64_t>>());
+  EXPECT_EQ(categories.size(), 4u);
+  EXPECT_EQ(std::get<0>(categories.all()[2]), std::nullopt);  // Zoo has none
+  EXPECT_THROW(
+      session.execute(text("SELECT category_id FROM books ORDER BY id").columns<std::int64_t>()),
+      relate::DataError);
+  EXPECT_THROW(session.execute(text("SELECT id, title FROM books").columns<std::int64_t>()),
+               relate::ArgumentError);
+  auto conn = engine.connect();  // and on a Connection, without a Session
+  const auto ids = relate::execute(conn, text("SELECT id FROM books WHERE title = :t")
+                                             .bind("t", "Zoo")
+                                             .columns<std::int64_t>());
+  EXPECT_EQ(std::get<0>(ids.one()), 3);
+}
+
 RELATE_ON_EVERY_BACKEND(QueryFromStatementTest);
 
 }  // namespace query_from_statement_test

@@ -109,6 +109,15 @@ void Session::flush() { impl_->flush(); }
 void Session::commit() { impl_->commit(); }
 void Session::rollback() { impl_->rollback(); }
 void Session::close() { impl_->close(); }
+std::int64_t Session::execute(const sql::Text& statement) {
+  Connection& c = connection();
+  auto cursor = c.execute(statement);
+  if (cursor->column_count() == 0) return c.rows_affected();
+  std::int64_t returned = 0;
+  while (cursor->next()) ++returned;
+  return returned;
+}
+
 Connection& Session::connection() {
   // What the application runs on it may write.
   Connection& c = impl_->connection();

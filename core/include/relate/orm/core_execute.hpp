@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <relate/engine/driver.hpp>
 #include <relate/engine/engine.hpp>
 #include <relate/export.hpp>
 #include <relate/metadata.hpp>
@@ -23,6 +24,8 @@
 #include <relate/orm/query.hpp>
 #include <relate/orm/rows.hpp>
 #include <relate/orm/upsert.hpp>
+#include <relate/sql/text.hpp>
+#include <tuple>
 #include <typeindex>
 #include <vector>
 
@@ -67,6 +70,14 @@ Rows<Ms...> execute(Connection& connection, const MetaData& metadata,
                     const Returning<T, Ms...>& statement) {
   return Rows<Ms...>(detail::execute_bulk_returning(connection, metadata, typeid(T),
                                                     statement.spec(), statement.write()));
+}
+// Raw SQL typed with text(...).columns<Ts...>(): its rows (relate/sql/text.hpp).
+template <class... Ts>
+Rows<Ts...> execute(Connection& connection, const sql::TypedText<Ts...>& statement) {
+  std::vector<std::tuple<Ts...>> rows;
+  auto cursor = connection.execute(statement.text());
+  while (cursor->next()) rows.push_back(cursor->template row<Ts...>());
+  return Rows<Ts...>(std::move(rows));
 }
 // An upsert: one INSERT ... ON CONFLICT (ON DUPLICATE KEY UPDATE on MySQL).
 template <class T>

@@ -11,6 +11,7 @@
 #include <relate/export.hpp>
 #include <relate/metadata.hpp>
 #include <relate/orm/bulk.hpp>
+#include <relate/orm/core_execute.hpp>
 #include <relate/orm/instance.hpp>
 #include <relate/orm/query.hpp>
 #include <relate/orm/rows.hpp>
@@ -109,6 +110,18 @@ class RELATE_API Session {
   template <class T>
   ScalarResult<T> scalars(const Select<T>& query) {
     return objects<T>(execute_query(typeid(T), query.spec()));
+  }
+
+  // Raw SQL (relate::text) in the Session's transaction, as SQLAlchemy's
+  // session.execute(text(...)); no flush first (queries do not autoflush). Whatever it
+  // writes, rollback() undoes, and objects loaded after it are read again then. Returns
+  // how many rows it changed, or for a statement that returns rows how many it
+  // returned (columns<...>() reads them).
+  std::int64_t execute(const sql::Text& statement);
+  // ... typed with text(...).columns<Ts...>(): its rows.
+  template <class... Ts>
+  Rows<Ts...> execute(const sql::TypedText<Ts...>& statement) {
+    return relate::execute(connection(), statement);
   }
 
   // Objects of T from raw SQL: select<T>().from_statement(text(...)) (query.hpp).

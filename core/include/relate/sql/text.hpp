@@ -16,6 +16,15 @@
 // Whether the statement returns rows: declared with returns_rows(); left undeclared, the
 // backend learns it from the database's answer (as a DBAPI cursor's description), never
 // from the SQL text.
+//
+// columns<Ts...>() types the rows (SQLAlchemy's text().columns()): a Session's or a
+// Connection's execute() then gives them as relate::Rows<Ts...> (relate/orm/rows.hpp),
+// with as<S>() for a struct of yours:
+//
+//   auto rows = session.execute(
+//       relate::text("SELECT title, year FROM books WHERE year > :year")
+//           .bind("year", 2000)
+//           .columns<std::string, std::int64_t>());
 #pragma once
 
 #include <relate/column_traits.hpp>
@@ -33,6 +42,9 @@ class Dialect;
 }
 
 namespace relate::sql {
+
+template <class... Ts>
+class TypedText;
 
 class RELATE_API Text {
  public:
@@ -62,6 +74,17 @@ class RELATE_API Text {
     return std::move(*this);
   }
 
+  // The rows are of these C++ types, one per column in order (read through
+  // column_traits; a NULL needs a std::optional); see the top of this file.
+  template <class... Ts>
+  TypedText<Ts...> columns() const& {
+    return TypedText<Ts...>(*this);
+  }
+  template <class... Ts>
+  TypedText<Ts...> columns() && {
+    return TypedText<Ts...>(std::move(*this));
+  }
+
   const std::string& sql() const { return sql_; }
   Returns returns() const { return returns_; }
   // The values bound, by name, in the order they were first bound.
@@ -88,6 +111,18 @@ class RELATE_API Text {
   std::string sql_;
   std::vector<std::pair<std::string, Value>> values_;
   Returns returns_ = Returns::unknown;
+};
+
+// A Text whose rows have the C++ types Ts..., one per column (Text::columns()).
+template <class... Ts>
+class TypedText {
+ public:
+  static_assert(sizeof...(Ts) > 0, "relate: text().columns<...>() names at least one type");
+  explicit TypedText(Text text) : text_(std::move(text).returns_rows()) {}
+  const Text& text() const { return text_; }
+
+ private:
+  Text text_;
 };
 
 // The SQL with the dialect's placeholders, one bound value per placeholder in order.
