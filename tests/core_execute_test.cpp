@@ -52,6 +52,21 @@ TEST_P(CoreExecuteTest, ABulkUpdateWithArithmeticChangesTheMatchingRows) {
             (Rows{{"3", "10.0"}, {"4", "3.625"}}));
 }
 
+TEST_P(CoreExecuteTest, ATypedExpressionInAPlainCoreStatementIsRefusedSayingWhatResolvesIt) {
+  relate::Connection conn = engine.connect();
+  relate::sql::Select plain = relate::sql::select(md.get_table("books"));
+  plain.where = (col(&Book::year) == 2019).expr();
+  clear();
+  try {
+    conn.execute(plain);
+    FAIL() << "a member cannot become a column without the MetaData";
+  } catch (const relate::ArgumentError& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("Book::year"));
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("relate::execute(connection, metadata"));
+  }
+  EXPECT_EQ(statements.size(), 0u);
+}
+
 TEST_P(CoreExecuteTest, ABulkDeleteInTheConnectionsTransactionGoesWithItsRollback) {
   relate::Connection conn = engine.connect();
   conn.begin();

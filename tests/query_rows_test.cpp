@@ -237,6 +237,23 @@ TEST_P(QueryRowsTest, BetweenCaseAndCast) {
                           R{"Alps", "recent", "2019", 7.3}, R{"Zoo", "recent", "2019", 20.0}));
 }
 
+TEST_P(QueryRowsTest, CaseResultsAreExpressionsTooAndAbsTakesAnyNumber) {
+  relate::Session session(engine, md);
+  // Half price before 1980; a NULL where no branch holds and there is no ELSE.
+  auto price =
+      relate::case_<double>({{col(&Book::year) < 1980, col(&Book::price) * 0.5}}, &Book::price);
+  auto distance = relate::abs(col(&Book::year) - 2000);
+  auto rows = session.execute(select(&Book::title, price, distance).order_by(&Book::id)).all();
+  using R = std::tuple<std::string, double, std::int64_t>;
+  EXPECT_THAT(rows, ElementsAre(R{"Dune", 4.75, 35}, R{"Emma", 12.0, 1}, R{"Zoo", 20.0, 19},
+                                R{"Alps", 7.25, 19}));
+  auto ann_born = relate::case_<std::int64_t>({{col(&Author::name) == "Ann", &Author::born}});
+  EXPECT_THAT(session.scalars(select(ann_born).order_by(&Author::id)),
+              ElementsAre(1950, std::nullopt, std::nullopt));
+  EXPECT_THAT(session.scalars(select(&Book::title).where(distance < 10)), ElementsAre("Emma"));
+  EXPECT_EQ(statements.size(), 3u);
+}
+
 TEST_P(QueryRowsTest, LimitAndOffsetPageRows) {
   relate::Session session(engine, md);
   EXPECT_THAT(session.scalars(select(&Book::title).order_by(&Book::title).limit(2).offset(1)),

@@ -5,7 +5,8 @@
 // compile_fail.InASubqueryOfAnotherTypeIsACompileError); so are a value of another type
 // (compile_fail.AValueOfAnotherTypeIsACompileError), coalesce() of a text and a number
 // (compile_fail.CoalesceOfIncompatibleTypesIsACompileError), LIKE on a number
-// (compile_fail.LikeOnANumberIsACompileError) and a floating-point value or
+// (compile_fail.LikeOnANumberIsACompileError), a case_() branch of another type
+// (compile_fail.ACaseBranchOfAnotherTypeIsACompileError) and a floating-point value or
 // expression set into an integer member by a bulk UPDATE
 // (compile_fail.SettingAFractionIntoAnIntegerMemberIsACompileError and ...Expression...).
 // With RELATE_TEST_COMPATIBLE_CONTROL the expressions are compatible and the file must
@@ -35,6 +36,9 @@ int main() {
   auto like = relate::col(&Book::title).like("D%");
   (void)fallback;
   (void)like;
+  auto pick = relate::case_<double>({{relate::col(&Book::year) > 1, relate::col(&Book::price) * 0.5}},
+                                    &Book::year);
+  (void)pick;
 #elif defined(RELATE_TEST_COALESCE)
   auto condition = relate::coalesce(&Book::title, &Book::year) == "x";
   auto sum = relate::col(&Book::year) + 1;
@@ -52,6 +56,12 @@ int main() {
 #elif defined(RELATE_TEST_SET_FLOAT_EXPRESSION)
   auto update = relate::update<Book>().set(&Book::year, relate::col(&Book::price) * 0.9);
   (void)update;
+  auto condition = relate::col(&Book::year) == 1;
+  auto sum = relate::col(&Book::year) + 1;
+#elif defined(RELATE_TEST_CASE_BRANCH)
+  auto pick = relate::case_<std::string>({{relate::col(&Book::year) > 1, relate::col(&Book::year)}},
+                                         "x");
+  (void)pick;
   auto condition = relate::col(&Book::year) == 1;
   auto sum = relate::col(&Book::year) + 1;
 #elif defined(RELATE_TEST_IN_SUBQUERY)

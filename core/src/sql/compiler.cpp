@@ -279,7 +279,9 @@ class Compiler {
   void node(const ColumnRef& c) { out_.sql += column_sql(c); }
   void node(const Deferred& d) {
     throw ArgumentError("the expression refers to " + d.ref->describe() +
-                        ", which only an ORM query (Session) can resolve to a column");
+                        ", which a plain Core statement cannot resolve to a column: run the "
+                        "typed statement through a Session, or relate::execute(connection, "
+                        "metadata, statement) (relate/orm/core_execute.hpp)");
   }
   void node(const Param& p) { bind(p.value); }
   void node(const Binary& b) {

@@ -559,20 +559,58 @@ cast(const X& x) {
   return detail::cast_to<Out>(detail::as_expression(x).expr());
 }
 
-// CASE WHEN c1 THEN v1 ... ELSE otherwise END; without `otherwise` it may be NULL.
+// A THEN or the ELSE of case_<V>(): a value that converts to V, a member, or an
+// expression whose C++ type goes with V's (one that may be NULL only where V is a
+// std::optional).
 template <class V>
-Expression<V> case_(const std::vector<std::pair<Condition, V>>& whens, const V& otherwise) {
+class CaseResult {
+ public:
+  template <class X>
+  CaseResult(const X& x) : expr_(make(x)) {}  // NOLINT: implicit, as a branch is written
+  const sql::Expr& expr() const { return expr_; }
+
+ private:
+  template <class X>
+  static sql::Expr make(const X& x) {
+    using Target = detail::value_of<V>;
+    if constexpr (is_expression<X> || std::is_member_object_pointer_v<X>) {
+      using U = detail::type_of<X>;
+      static_assert(detail::comparable<V, U>,
+                    "relate: a case_<V>() branch's C++ type ('X') does not go with V");
+      static_assert(detail::is_nullable<V> || !detail::is_nullable<U>,
+                    "relate: a case_<V>() branch may be NULL: make V a std::optional");
+      static_assert(!std::is_integral_v<Target> ||
+                        !std::is_floating_point_v<detail::value_of<U>>,
+                    "relate: a floating-point branch of an integer case_<V>() is rounded "
+                    "differently by each backend: round() or cast() it first");
+      return detail::as_expression(x).expr();
+    } else {
+      static_assert(std::is_convertible_v<const X&, V>,
+                    "relate: a case_<V>() branch's value does not convert to V");
+      static_assert(!std::is_integral_v<Target> || !std::is_floating_point_v<X>,
+                    "relate: a floating-point value in an integer case_<V>() would lose its "
+                    "fraction: convert it yourself");
+      return detail::value_param<V>(V(x));
+    }
+  }
+  sql::Expr expr_;
+};
+
+// CASE WHEN c1 THEN r1 ... ELSE otherwise END, each result a value or an expression
+// (CaseResult); without `otherwise` it may be NULL.
+template <class V>
+Expression<V> case_(const std::vector<std::pair<Condition, CaseResult<V>>>& whens,
+                    const CaseResult<V>& otherwise) {
   sql::CaseWhen c;
-  for (const auto& [when, then] : whens)
-    c.whens.emplace_back(when.expr(), detail::value_param(then));
-  c.otherwise = detail::value_param(otherwise);
+  for (const auto& [when, then] : whens) c.whens.emplace_back(when.expr(), then.expr());
+  c.otherwise = otherwise.expr();
   return Expression<V>(sql::make_node(std::move(c)));
 }
 template <class V>
-Expression<std::optional<V>> case_(const std::vector<std::pair<Condition, V>>& whens) {
+Expression<std::optional<V>> case_(
+    const std::vector<std::pair<Condition, CaseResult<std::optional<V>>>>& whens) {
   sql::CaseWhen c;
-  for (const auto& [when, then] : whens)
-    c.whens.emplace_back(when.expr(), detail::value_param(then));
+  for (const auto& [when, then] : whens) c.whens.emplace_back(when.expr(), then.expr());
   return Expression<std::optional<V>>(sql::make_node(std::move(c)));
 }
 
