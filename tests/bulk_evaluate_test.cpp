@@ -161,6 +161,7 @@ TEST_P(BulkEvaluateTest, AnOverflowInMemoryFallsBackToTheDatabase) {
                                 .synchronize_session(SynchronizeSession::evaluate)),
             0);
   EXPECT_EQ(books[0]->year, 1965);
+  EXPECT_EQ(statements.size(), 2u);
 }
 
 TEST_P(BulkEvaluateTest, ThePrimaryKeyIsNotSetWhileTheSessionFollowsTheRows) {
@@ -180,6 +181,7 @@ TEST_P(BulkEvaluateTest, ThePrimaryKeyIsNotSetWhileTheSessionFollowsTheRows) {
   session.commit();
   EXPECT_EQ(rows("SELECT id FROM books ORDER BY id"),
             (relate_test::Rows{{"1"}, {"2"}, {"3"}, {"40"}}));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(BulkEvaluateTest, ADivisionByADoubleIsTheSameInMemoryAndInTheDatabase) {
@@ -198,6 +200,7 @@ TEST_P(BulkEvaluateTest, ADivisionByADoubleIsTheSameInMemoryAndInTheDatabase) {
   EXPECT_EQ(books[0]->price, 982.5);
   session.commit();
   EXPECT_EQ(shown(books), in_database());
+  EXPECT_EQ(statements.size(), 3u);
 }
 
 TEST_P(BulkEvaluateTest, TheSetsOfAnUpdateReadTheRowAsTheBackendDoes) {
@@ -213,6 +216,7 @@ TEST_P(BulkEvaluateTest, TheSetsOfAnUpdateReadTheRowAsTheBackendDoes) {
   EXPECT_EQ(books[0]->price, on(relate_test::kMysql) ? 1966.0 : 1965.0);
   session.commit();
   EXPECT_EQ(shown(books), in_database());
+  EXPECT_EQ(statements.size(), 2u);
 }
 
 TEST_P(BulkEvaluateTest, MinusZeroIsReadBackAsTheBackendStoresIt) {

@@ -76,6 +76,7 @@ TEST_P(CoreExecuteTest, ABulkDeleteInTheConnectionsTransactionGoesWithItsRollbac
   conn.rollback();
   EXPECT_EQ(count_rows("books"), 4);
   EXPECT_EQ(count_rows("book_tags"), 4);
+  EXPECT_EQ(statements.size(), 3u);
 }
 
 TEST_P(CoreExecuteTest, AnUpsertInsertsOrUpdatesOnTheUniqueKey) {
@@ -85,6 +86,7 @@ TEST_P(CoreExecuteTest, AnUpsertInsertsOrUpdatesOnTheUniqueKey) {
                       .on_conflict(&Tag::name)
                       .do_nothing());
   EXPECT_EQ(rows("SELECT name FROM tags ORDER BY name"), (Rows{{"new"}, {"old"}, {"rare"}}));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(CoreExecuteTest, AMemberOfAModelTheMetaDataDoesNotMapIsRefusedNamingIt) {

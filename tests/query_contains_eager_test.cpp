@@ -170,6 +170,7 @@ TEST_P(QueryContainsEagerTest, ARelationshipLoadedBeforeIsLeftAsItIs) {
   ASSERT_EQ(authors.size(), 1u);
   EXPECT_TRUE(authors[0] == ann);
   EXPECT_EQ(ann->books.size(), 3u);
+  EXPECT_EQ(statements.size(), 3u);
 }
 
 TEST_P(QueryContainsEagerTest, WithoutTheJoinItIsAnArgumentErrorNamingTheRelationship) {

@@ -43,6 +43,7 @@ TEST_P(QueryCteTest, ARecursiveCteWalksUpToTheRoot) {
   up.union_all(select<Category>().join(up, col(&Category::id) == up(&Category::parent_id)));
   auto found = session.scalars(select(up).order_by(up(&Category::id).desc())).all();
   EXPECT_THAT(names(found), ElementsAre("Classics", "Novels", "Fiction"));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryCteTest, ObjectsFromACteAreTheIdentityMapsObjects) {
@@ -55,6 +56,7 @@ TEST_P(QueryCteTest, ObjectsFromACteAreTheIdentityMapsObjects) {
   ASSERT_EQ(found.size(), 3u);
   EXPECT_TRUE(found[1] == novels);  // the same object, its change kept
   EXPECT_EQ(found[1]->name, "Novels (changed, not flushed)");
+  EXPECT_EQ(statements.size(), 2u);
 }
 
 TEST_P(QueryCteTest, ACteJoinedFiltersTheQuery) {
@@ -93,6 +95,7 @@ TEST_P(QueryCteTest, ColumnsOfACteSelectAsRows) {
   using Row = std::tuple<std::string, std::optional<std::int64_t>>;
   EXPECT_THAT(rows, ElementsAre(Row{"Novels", 1}, Row{"Classics", 2}));
   EXPECT_EQ(session.scalar(select(relate::count()).select_from(tree)), 2);
+  EXPECT_EQ(statements.size(), 2u);
 }
 
 TEST_P(QueryCteTest, UnionWithoutAllEndsAWalkOfACycle) {
@@ -102,6 +105,7 @@ TEST_P(QueryCteTest, UnionWithoutAllEndsAWalkOfACycle) {
   loop.union_(select<Category>().join(loop, col(&Category::parent_id) == loop(&Category::id)));
   auto found = session.scalars(select(loop).order_by(loop(&Category::id))).all();
   EXPECT_THAT(names(found), ElementsAre("Fiction", "Novels", "Classics"));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryCteTest, LoaderOptionsLoadFromACteRoot) {
@@ -131,6 +135,7 @@ TEST_P(QueryCteTest, ANameThatNeedsQuotingIsQuoted) {
   auto tree = subtree(2, "tr\"ee'; DROP TABLE books; --");
   EXPECT_EQ(session.scalars(select(tree)).all().size(), 2u);
   EXPECT_EQ(session.scalar(select(relate::count()).select_from<Book>()), 4);
+  EXPECT_EQ(statements.size(), 2u);
 }
 
 TEST_P(QueryCteTest, WhatACteRefuses) {

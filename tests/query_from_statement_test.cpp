@@ -43,6 +43,7 @@ TEST_P(QueryFromStatementTest, AStatementThatMatchesNoRowGivesNoObject) {
   EXPECT_THROW(session.scalars(select<Book>().from_statement(
                    text("UPDATE books SET year = year WHERE id < 0"))),
                relate::ArgumentError);
+  EXPECT_EQ(statements.size(), 2u);
 }
 
 TEST_P(QueryFromStatementTest, ColumnsAreFoundByNameInAnyOrderAndCase) {
@@ -59,6 +60,7 @@ TEST_P(QueryFromStatementTest, ColumnsAreFoundByNameInAnyOrderAndCase) {
   EXPECT_EQ(book->year, 2019);
   EXPECT_EQ(book->category_id, 4);
   EXPECT_EQ(book->price, 7.25);
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryFromStatementTest, AMissingColumnIsRefusedNamingItAndTheRowsColumns) {
@@ -72,6 +74,7 @@ TEST_P(QueryFromStatementTest, AMissingColumnIsRefusedNamingItAndTheRowsColumns)
   }
   // The Session goes on.
   EXPECT_EQ(session.scalars(select<Book>()).size(), 4u);
+  EXPECT_EQ(statements.size(), 2u);
 }
 
 TEST_P(QueryFromStatementTest, AColumnNameTheRowsHoldTwiceIsRefused) {
@@ -87,6 +90,7 @@ TEST_P(QueryFromStatementTest, AColumnNameTheRowsHoldTwiceIsRefused) {
         }
       },
       relate::ArgumentError);
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryFromStatementTest, LoaderOptionsLoadRelationshipsOnceTheObjectsAreThere) {
@@ -146,6 +150,7 @@ TEST_P(QueryFromStatementTest, AnInsertReturningItsRowGivesTheNewObject) {
   EXPECT_TRUE(session.get<Author>(9) == author);
   session.commit();
   EXPECT_EQ(rows("SELECT name FROM authors WHERE id = 9"), (relate_test::Rows{{"Dee"}}));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 struct TitleYear {
@@ -194,6 +199,7 @@ TEST_P(QueryFromStatementTest, TypedRawSqlRowsAreCheckedAgainstTheirTypes) {
                                              .bind("t", "Zoo")
                                              .columns<std::int64_t>());
   EXPECT_EQ(std::get<0>(ids.one()), 3);
+  EXPECT_EQ(statements.size(), 4u);
 }
 
 RELATE_ON_EVERY_BACKEND(QueryFromStatementTest);

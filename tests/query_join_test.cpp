@@ -41,6 +41,7 @@ TEST_P(QueryJoinTest, AOneToManyJoinRepeatsTheParentForEachMatchingChildAsSqlalc
                      .all();
   EXPECT_THAT(names(authors), ElementsAre("Ann", "Ann", "Bob"));
   EXPECT_EQ(authors[0], authors[1]);  // one object per row: the identity map
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryJoinTest, DistinctReturnsEachParentOnce) {
@@ -53,6 +54,7 @@ TEST_P(QueryJoinTest, DistinctReturnsEachParentOnce) {
                                   .order_by(&Author::name))
                      .all();
   EXPECT_THAT(names(authors), ElementsAre("Ann", "Bob"));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryJoinTest, AManyToManyJoinGoesThroughTheAssociationTable) {
@@ -78,6 +80,7 @@ TEST_P(QueryJoinTest, AnOuterJoinKeepsRowsWithoutAMatch) {
                   .all();
   using R = std::tuple<std::string, std::int64_t>;
   EXPECT_THAT(rows, ElementsAre(R{"Ann", 3}, R{"Bob", 1}, R{"Cy", 0}));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryJoinTest, JoinsChainFromModelToModel) {
@@ -90,6 +93,7 @@ TEST_P(QueryJoinTest, JoinsChainFromModelToModel) {
                                   .distinct())
                      .all();
   EXPECT_THAT(names(authors), ElementsAre("Ann"));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryJoinTest, ASelfReferentialModelJoinsItselfThroughAnAlias) {
@@ -110,6 +114,7 @@ TEST_P(QueryJoinTest, ASelfReferentialModelJoinsItselfThroughAnAlias) {
                       .all();
   using R = std::tuple<std::string, std::string>;
   EXPECT_THAT(children, ElementsAre(R{"Classics", "Novels"}, R{"Novels", "Fiction"}));
+  EXPECT_EQ(statements.size(), 2u);
 }
 
 TEST_P(QueryJoinTest, JoiningAModelTwiceWithoutAnAliasIsAnArgumentError) {
@@ -120,6 +125,7 @@ TEST_P(QueryJoinTest, JoiningAModelTwiceWithoutAnAliasIsAnArgumentError) {
   } catch (const relate::ArgumentError& e) {
     EXPECT_THAT(e.what(), HasSubstr("aliased"));
   }
+  EXPECT_EQ(statements.size(), 0u);
 }
 
 TEST_P(QueryJoinTest, AnExplicitOnConditionJoinsModelsWithoutARelationship) {
@@ -131,6 +137,7 @@ TEST_P(QueryJoinTest, AnExplicitOnConditionJoinsModelsWithoutARelationship) {
                          col(&Book::year) == relate::coalesce(&Author::born, 0) + 15))
                      .all();
   EXPECT_THAT(names(authors), ElementsAre("Ann"));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryJoinTest, ReferringToAModelThatIsNotJoinedIsAnArgumentErrorNamingIt) {
@@ -167,6 +174,7 @@ TEST_P(QueryJoinTest, HasTestsTheManyToOneSide) {
                                 .order_by(&Book::title))
                    .all();
   EXPECT_THAT(names(books), ElementsAre("Dune", "Emma", "Zoo"));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryJoinTest, AnyThroughAManyToManyAndOfASelfReferentialCollection) {
@@ -183,6 +191,7 @@ TEST_P(QueryJoinTest, AnyThroughAManyToManyAndOfASelfReferentialCollection) {
               select<Category>().where(col(&Category::children).any()).order_by(&Category::name))
           .all();
   EXPECT_THAT(names(with_children), ElementsAre("Fiction", "Novels"));
+  EXPECT_EQ(statements.size(), 2u);
 }
 
 TEST_P(QueryJoinTest, AJoinedQueryStillLoadsRelationshipsWithLoaderOptions) {
@@ -253,6 +262,7 @@ TEST_P(QueryJoinTest, AParentTheJoinRepeatsLoadsItsCollectionOnceKeepingUnflushe
               ElementsAre("Dune", "Emma", "Zoo", "New"));
   session.commit();
   EXPECT_EQ(rows("SELECT author_id FROM books WHERE title = 'New'"), (relate_test::Rows{{"1"}}));
+  EXPECT_EQ(statements.size(), 4u);
 }
 
 RELATE_ON_EVERY_BACKEND(QueryJoinTest);

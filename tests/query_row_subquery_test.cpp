@@ -60,6 +60,7 @@ TEST_P(QueryRowSubqueryTest, AnOuterJoinToASubqueryKeepsRowsWithoutAMatch) {
                   .all();
   EXPECT_EQ(rows, (std::vector<std::tuple<std::string, std::int64_t>>{
                       {"Ann", 3}, {"Bob", 1}, {"Cy", 0}}));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryRowSubqueryTest, ASelectFromASubqueryFiltersAndAggregatesItsRows) {
@@ -70,6 +71,7 @@ TEST_P(QueryRowSubqueryTest, ASelectFromASubqueryFiltersAndAggregatesItsRows) {
       (std::vector<std::int64_t>{1}));
   EXPECT_EQ(session.scalar(select(relate::max(counts(&BookCount::books))).select_from(counts)), 3);
   EXPECT_EQ(session.scalar(select(relate::count()).select_from(counts)), 2);
+  EXPECT_EQ(statements.size(), 3u);
 }
 
 TEST_P(QueryRowSubqueryTest, ObjectsFilterOnAJoinedSubquery) {
@@ -81,6 +83,7 @@ TEST_P(QueryRowSubqueryTest, ObjectsFilterOnAJoinedSubquery) {
                                    .where(counts(&BookCount::books) >= 2))
                       .all();
   EXPECT_THAT(names(prolific), ElementsAre("Ann"));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryRowSubqueryTest, ACteOfColumnsIsAWithEntryOfTheStatement) {
@@ -109,6 +112,7 @@ TEST_P(QueryRowSubqueryTest, ARecursiveCteOfColumnsCountsTheDepthOfATree) {
                   .all();
   EXPECT_EQ(rows, (std::vector<std::tuple<std::string, std::int64_t>>{
                       {"Fiction", 0}, {"Novels", 1}, {"Classics", 2}}));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryRowSubqueryTest, RowsOfASubqueryReadIntoTheirStruct) {
@@ -122,6 +126,7 @@ TEST_P(QueryRowSubqueryTest, RowsOfASubqueryReadIntoTheirStruct) {
   EXPECT_EQ(rows[0].author_id, 1);
   EXPECT_EQ(rows[0].books, 3);
   EXPECT_EQ(rows[1].books, 1);
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryRowSubqueryTest, ASubqueryJoinedTwiceIsRefused) {

@@ -130,6 +130,7 @@ TEST_P(QueryRowsTest, AggregatesGroupByAndHaving) {
   EXPECT_THAT(*average, DoubleEq((9.5 + 12.0 + 20.0) / 3));
   EXPECT_EQ(first_title, std::optional<std::string>("Dune"));
   EXPECT_EQ(dearest, std::optional<double>(20.0));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryRowsTest, AggregatesOverNoRowsAreNullAndCountIsZero) {
@@ -142,6 +143,7 @@ TEST_P(QueryRowsTest, AggregatesOverNoRowsAreNullAndCountIsZero) {
   EXPECT_EQ(n, 0);
   EXPECT_EQ(total, std::nullopt);
   EXPECT_EQ(average, std::nullopt);
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryRowsTest, OrderByAnAggregateAndByALabelledExpression) {
@@ -154,6 +156,7 @@ TEST_P(QueryRowsTest, OrderByAnAggregateAndByALabelledExpression) {
                   .all();
   using R = std::tuple<std::int64_t, std::int64_t>;
   EXPECT_THAT(rows, ElementsAre(R{2019, 2}, R{1965, 1}, R{1999, 1}));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryRowsTest, ANumberComparesAsItselfWithAColumnOfAnotherNumberType) {
@@ -167,6 +170,7 @@ TEST_P(QueryRowsTest, ANumberComparesAsItselfWithAColumnOfAnotherNumberType) {
   EXPECT_THAT(titles(col(&Book::year).between(1999.5, 2019)), ElementsAre("Zoo", "Alps"));
   EXPECT_THAT(titles(col(&Book::year) == 1999.5), ElementsAre());
   EXPECT_THAT(titles(col(&Book::price) > 12), ElementsAre("Zoo"));
+  EXPECT_EQ(statements.size(), 4u);
 }
 
 TEST_P(QueryRowsTest, ArithmeticOnColumnsAndValues) {
@@ -181,6 +185,7 @@ TEST_P(QueryRowsTest, ArithmeticOnColumnsAndValues) {
   EXPECT_EQ(std::get<1>(rows[0]), 20);  // integers divide as integers everywhere
   EXPECT_EQ(std::get<2>(rows[0]), 19);
   EXPECT_EQ(std::get<3>(rows[0]), -2019);
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryRowsTest, ColumnAgainstColumnAndAgainstAnExpression) {
@@ -190,6 +195,7 @@ TEST_P(QueryRowsTest, ColumnAgainstColumnAndAgainstAnExpression) {
                                     .where(col(&Book::year) - col(&Author::born) > 40)
                                     .order_by(&Book::title));
   EXPECT_THAT(titles, ElementsAre("Emma", "Zoo"));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryRowsTest, StringFunctionsAndConcatenation) {
@@ -203,12 +209,14 @@ TEST_P(QueryRowsTest, StringFunctionsAndConcatenation) {
                  .one();
   EXPECT_EQ(row, std::make_tuple(std::string("ANN"), std::string("ann"), std::int64_t{3},
                                  std::string("Ann (Ann)"), std::string("Ann")));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryRowsTest, LengthCountsCharactersNotBytes) {
   exec_raw("INSERT INTO authors (id, name) VALUES (9, 'Zoë')");
   relate::Session session(engine, md);
   EXPECT_EQ(session.scalar(select(relate::length(&Author::name)).where(col(&Author::id) == 9)), 3);
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryRowsTest, NulloptComparesAsIsNullAndCoalesceFillsIt) {
@@ -235,6 +243,7 @@ TEST_P(QueryRowsTest, BetweenCaseAndCast) {
   EXPECT_THAT(rows,
               ElementsAre(R{"Dune", "old", "1965", 9.5}, R{"Emma", "middle", "1999", 12.0},
                           R{"Alps", "recent", "2019", 7.3}, R{"Zoo", "recent", "2019", 20.0}));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryRowsTest, CaseResultsAreExpressionsTooAndAbsTakesAnyNumber) {
@@ -258,6 +267,7 @@ TEST_P(QueryRowsTest, LimitAndOffsetPageRows) {
   relate::Session session(engine, md);
   EXPECT_THAT(session.scalars(select(&Book::title).order_by(&Book::title).limit(2).offset(1)),
               ElementsAre("Dune", "Emma"));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryRowsTest, ANullIntoANonOptionalResultIsADataErrorNamingTheColumn) {
@@ -286,6 +296,7 @@ TEST_P(QueryRowsTest, ANullIntoANonOptionalResultIsADataErrorNamingTheColumn) {
   } catch (const relate::DataError& e) {
     EXPECT_THAT(e.what(), HasSubstr("column 2 of the result is NULL"));
   }
+  EXPECT_EQ(statements.size(), 4u);
 }
 
 TEST_P(QueryRowsTest, ValuesAreBoundNeverSpliced) {

@@ -34,6 +34,7 @@ TEST_P(QuerySubqueryTest, NotInASubqueryKeepsTheOtherRows) {
       session.scalars(select<Author>().where(col(&Author::id).not_in(select(&Book::author_id))))
           .all();
   EXPECT_THAT(names(authors), ElementsAre("Cy"));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QuerySubqueryTest, ACorrelatedScalarSubqueryCountsPerRow) {
@@ -59,6 +60,7 @@ TEST_P(QuerySubqueryTest, AScalarSubqueryComparesInACondition) {
                                         select(relate::avg(&Book::price)).scalar_subquery()))
           .all();
   EXPECT_THAT(names(books), ElementsAre("Zoo"));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QuerySubqueryTest, AScalarSubqueryWithoutARowIsNull) {
@@ -73,6 +75,7 @@ TEST_P(QuerySubqueryTest, AScalarSubqueryWithoutARowIsNull) {
   using Row = std::tuple<std::string, std::optional<std::string>>;
   EXPECT_THAT(rows,
               ElementsAre(Row{"Ann", "Dune"}, Row{"Bob", std::nullopt}, Row{"Cy", std::nullopt}));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QuerySubqueryTest, ExistsOfACorrelatedQuery) {
@@ -99,6 +102,7 @@ TEST_P(QuerySubqueryTest, InASubqueryWithALimitWorksOnEveryBackend) {
                                 .order_by(&Book::title))
                    .all();
   EXPECT_THAT(names(books), ElementsAre("Emma", "Zoo"));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QuerySubqueryTest, AMemberOfAModelNeitherQuerySelectsFromIsAnArgumentError) {
@@ -111,6 +115,7 @@ TEST_P(QuerySubqueryTest, AMemberOfAModelNeitherQuerySelectsFromIsAnArgumentErro
   } catch (const relate::ArgumentError& e) {
     EXPECT_THAT(e.what(), HasSubstr("catalog::Tag::name"));
   }
+  EXPECT_EQ(statements.size(), 0u);
 }
 
 // The two newest books (Zoo and Alps, 2019) as a FROM source.
@@ -172,6 +177,7 @@ TEST_P(QuerySubqueryTest, ASubqueryOfASubqueryAndTwoSubqueriesInOneStatement) {
                   .all();
   using R = std::tuple<std::string, std::string>;
   EXPECT_THAT(rows, ElementsAre(R{"Zoo", "Dune"}, R{"Zoo", "Emma"}));
+  EXPECT_EQ(statements.size(), 2u);
 }
 
 TEST_P(QuerySubqueryTest, ARelationshipJoinsToASubqueryOfItsTarget) {

@@ -49,57 +49,70 @@ class QueryTest : public relate_test::DatabaseTest {
 
 TEST_P(QueryTest, Equal) {
   EXPECT_THAT(names_where(col(&Product::price) == 5), ElementsAre("carrot", "eggplant"));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryTest, NotEqual) {
   EXPECT_THAT(names_where(col(&Product::price) != 5), ElementsAre("apple", "banana", "dates"));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryTest, LessThan) {
   EXPECT_THAT(names_where(col(&Product::price) < 5), ElementsAre("apple", "banana"));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryTest, LessOrEqual) {
   EXPECT_THAT(names_where(col(&Product::price) <= 3), ElementsAre("apple", "banana"));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryTest, GreaterThan) {
   EXPECT_THAT(names_where(col(&Product::price) > 5), ElementsAre("dates"));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryTest, GreaterOrEqual) {
   EXPECT_THAT(names_where(col(&Product::price) >= 5), ElementsAre("carrot", "dates", "eggplant"));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryTest, EqualOnAString) {
   EXPECT_THAT(names_where(col(&Product::name) == "banana"), ElementsAre("banana"));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryTest, EqualOnAnOptionalColumnComparesItsValue) {
   EXPECT_THAT(names_where(col(&Product::category) == "fruit"), ElementsAre("apple", "banana"));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryTest, In) {
   EXPECT_THAT(names_where(col(&Product::name).in({"apple", "dates", "zucchini"})),
               ElementsAre("apple", "dates"));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryTest, InAnEmptyListMatchesNothing) {
   EXPECT_THAT(names_where(col(&Product::price).in({})), IsEmpty());
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryTest, NotIn) {
   EXPECT_THAT(names_where(col(&Product::price).not_in({2, 3, 5})), ElementsAre("dates"));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryTest, NotInAnEmptyListMatchesEverything) {
   EXPECT_THAT(names_where(col(&Product::price).not_in({})),
               ElementsAre("apple", "banana", "carrot", "dates", "eggplant"));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryTest, InAnEmptyListMatchesNothingAlsoUnderNot) {
   EXPECT_THAT(names_where(!col(&Product::price).in({}) && col(&Product::price) < 4),
               ElementsAre("apple", "banana"));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 // PostgreSQL and MySQL take at most 65,535 parameters in a statement, SQLite 32,766.
@@ -121,6 +134,7 @@ TEST_P(QueryTest, InListOfTextLongerThanTheParameterLimitIsAnArgumentErrorNaming
     EXPECT_THAT(e.what(), HasSubstr("70000 parameters"));
     EXPECT_THAT(e.what(), HasSubstr(std::to_string(engine.dialect().max_parameters())));
   }
+  EXPECT_EQ(statements.size(), 0u);
 }
 
 TEST_P(QueryTest, InListAtTheParameterLimitIsBound) {
@@ -134,19 +148,23 @@ TEST_P(QueryTest, InListAtTheParameterLimitIsBound) {
 
 TEST_P(QueryTest, IsNull) {
   EXPECT_THAT(names_where(col(&Product::category).is_null()), ElementsAre("dates"));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryTest, IsNotNull) {
   EXPECT_THAT(names_where(col(&Product::category).is_not_null()),
               ElementsAre("apple", "banana", "carrot", "eggplant"));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryTest, Like) {
   EXPECT_THAT(names_where(col(&Product::name).like("%a%e%")), ElementsAre("apple", "dates"));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryTest, LikeOnAnOptionalColumn) {
   EXPECT_THAT(names_where(col(&Product::category).like("veg%")), ElementsAre("carrot", "eggplant"));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 // ---- boolean logic ----
@@ -154,15 +172,18 @@ TEST_P(QueryTest, LikeOnAnOptionalColumn) {
 TEST_P(QueryTest, And) {
   EXPECT_THAT(names_where(col(&Product::price) == 5 && col(&Product::name) == "carrot"),
               ElementsAre("carrot"));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryTest, Or) {
   EXPECT_THAT(names_where(col(&Product::price) == 2 || col(&Product::price) == 10),
               ElementsAre("banana", "dates"));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryTest, Not) {
   EXPECT_THAT(names_where(!(col(&Product::price) >= 5)), ElementsAre("apple", "banana"));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryTest, AndBindsTighterThanOrWhenGrouped) {
@@ -174,6 +195,7 @@ TEST_P(QueryTest, AndBindsTighterThanOrWhenGrouped) {
   EXPECT_THAT(names_where((col(&Product::price) == 2 || col(&Product::category) == "vegetable") &&
                           col(&Product::name) == "carrot"),
               ElementsAre("carrot"));
+  EXPECT_EQ(statements.size(), 2u);
 }
 
 TEST_P(QueryTest, SuccessiveWhereCallsAreAnded) {
@@ -181,11 +203,13 @@ TEST_P(QueryTest, SuccessiveWhereCallsAreAnded) {
                         .where(col(&Product::price) == 5)
                         .where(col(&Product::name) == "eggplant")),
               ElementsAre("eggplant"));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryTest, ColumnComparedWithAnotherColumn) {
   exec_raw("INSERT INTO products (id, name, price, category) VALUES (6, 'fig', 1, 'fig')");
   EXPECT_THAT(names_where(col(&Product::name) == col(&Product::category)), ElementsAre("fig"));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 // ---- parameters ----
@@ -202,11 +226,13 @@ TEST_P(QueryTest, ValuesAreBoundParameters) {
 TEST_P(QueryTest, OrderByAscending) {
   EXPECT_THAT(names(relate::select<Product>().order_by(relate::asc(&Product::name))),
               ElementsAre("apple", "banana", "carrot", "dates", "eggplant"));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryTest, OrderByDescending) {
   EXPECT_THAT(names(relate::select<Product>().order_by(relate::desc(&Product::name))),
               ElementsAre("eggplant", "dates", "carrot", "banana", "apple"));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryTest, OrderByTwoColumns) {
@@ -214,21 +240,25 @@ TEST_P(QueryTest, OrderByTwoColumns) {
                         .order_by(relate::desc(&Product::price))
                         .order_by(relate::desc(&Product::id))),
               ElementsAre("dates", "eggplant", "carrot", "apple", "banana"));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryTest, Limit) {
   EXPECT_THAT(names(relate::select<Product>().order_by(&Product::id).limit(2)),
               ElementsAre("apple", "banana"));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryTest, LimitAndOffset) {
   EXPECT_THAT(names(relate::select<Product>().order_by(&Product::id).limit(2).offset(1)),
               ElementsAre("banana", "carrot"));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryTest, OffsetWithoutLimit) {
   EXPECT_THAT(names(relate::select<Product>().order_by(&Product::id).offset(3)),
               ElementsAre("dates", "eggplant"));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 // ---- results ----
@@ -237,6 +267,7 @@ TEST_P(QueryTest, AllReturnsEveryRow) {
   const auto all = session.scalars(relate::select<Product>()).all();
   EXPECT_THAT(relate_test::names_of(all),
               UnorderedElementsAre("apple", "banana", "carrot", "dates", "eggplant"));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryTest, ResultIsIterable) {
@@ -246,6 +277,7 @@ TEST_P(QueryTest, ResultIsIterable) {
     out.push_back(p->name);
   }
   EXPECT_THAT(out, ElementsAre("carrot", "eggplant"));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryTest, FirstReturnsTheFirstRow) {
@@ -253,27 +285,32 @@ TEST_P(QueryTest, FirstReturnsTheFirstRow) {
       session.scalars(relate::select<Product>().order_by(relate::desc(&Product::price))).first();
   ASSERT_TRUE(first);
   EXPECT_EQ(first->name, "dates");
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryTest, FirstOfNoRowsIsNull) {
   EXPECT_FALSE(
       session.scalars(relate::select<Product>().where(col(&Product::price) > 100)).first());
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryTest, OneReturnsTheOnlyRow) {
   auto one = session.scalars(relate::select<Product>().where(col(&Product::name) == "apple")).one();
   EXPECT_EQ(one->price, 3);
   EXPECT_EQ(one->category, "fruit");
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryTest, OneOfNoRowsThrowsNoResultFound) {
   EXPECT_THROW(session.scalars(relate::select<Product>().where(col(&Product::price) > 100)).one(),
                relate::NoResultFound);
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryTest, OneOfSeveralRowsThrowsMultipleResultsFound) {
   EXPECT_THROW(session.scalars(relate::select<Product>().where(col(&Product::price) == 5)).one(),
                relate::MultipleResultsFound);
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryTest, OneOrNoneReturnsTheOnlyRow) {
@@ -281,17 +318,20 @@ TEST_P(QueryTest, OneOrNoneReturnsTheOnlyRow) {
                  .one_or_none();
   ASSERT_TRUE(one);
   EXPECT_EQ(one->name, "apple");
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryTest, OneOrNoneOfNoRowsIsNull) {
   EXPECT_FALSE(
       session.scalars(relate::select<Product>().where(col(&Product::price) > 100)).one_or_none());
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryTest, OneOrNoneOfSeveralRowsThrowsMultipleResultsFound) {
   EXPECT_THROW(
       session.scalars(relate::select<Product>().where(col(&Product::price) == 5)).one_or_none(),
       relate::MultipleResultsFound);
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(QueryTest, AQueryIsOneStatement) {
@@ -313,6 +353,7 @@ TEST_P(QueryTest, ColumnOfAnotherModelIsAnArgumentErrorNamingIt) {
   } catch (const relate::ArgumentError& e) {
     EXPECT_THAT(e.what(), HasSubstr("User::name"));
   }
+  EXPECT_EQ(statements.size(), 0u);
 }
 
 RELATE_ON_EVERY_BACKEND(QueryTest);

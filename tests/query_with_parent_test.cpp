@@ -38,6 +38,7 @@ TEST_P(QueryWithParentTest, TheAuthorOfABookThroughItsForeignKey) {
   auto alps = session.get<Book>(std::int64_t{4});
   auto authors = session.scalars(select<Author>().where(with_parent(alps, &Book::author))).all();
   EXPECT_THAT(names(authors), ElementsAre("Bob"));
+  EXPECT_EQ(statements.size(), 2u);
 }
 
 TEST_P(QueryWithParentTest, AManyToManyTestsItsAssociationTableFromEitherSide) {
@@ -49,6 +50,7 @@ TEST_P(QueryWithParentTest, AManyToManyTestsItsAssociationTableFromEitherSide) {
   auto zoo = session.get<Book>(std::int64_t{3});
   auto tags = session.scalars(select<Tag>().where(with_parent(zoo, &Book::tags))).all();
   EXPECT_THAT(names(tags), ElementsAre("new"));
+  EXPECT_EQ(statements.size(), 4u);
 }
 
 TEST_P(QueryWithParentTest, AnAliasOfTheTargetTakesTheCondition) {
@@ -61,6 +63,7 @@ TEST_P(QueryWithParentTest, AnAliasOfTheTargetTakesTheCondition) {
                                 .where(with_parent(fiction, &Category::children, kid)))
                    .all();
   EXPECT_THAT(names(found), ElementsAre("Novels"));
+  EXPECT_EQ(statements.size(), 2u);
 }
 
 TEST_P(QueryWithParentTest, ANullForeignKeyMatchesNothing) {
@@ -82,6 +85,7 @@ TEST_P(QueryWithParentTest, TheKeyIsReadWhenTheQueryRuns) {
   session.flush();
   auto books = session.scalars(select<Book>().where(of_dan)).all();
   EXPECT_THAT(names(books), ElementsAre("Wave"));
+  EXPECT_EQ(statements.size(), 3u);
 }
 
 TEST_P(QueryWithParentTest, ATargetTheQueryDoesNotSelectIsAnArgumentError) {
@@ -103,6 +107,7 @@ TEST_P(QueryWithParentTest, ANullObjectIsAnArgumentError) {
   relate::ptr<Author> nobody;
   EXPECT_THROW(session.scalars(select<Book>().where(with_parent(nobody, &Author::books))).all(),
                relate::ArgumentError);
+  EXPECT_EQ(statements.size(), 0u);
 }
 
 RELATE_ON_EVERY_BACKEND(QueryWithParentTest);

@@ -45,6 +45,7 @@ TEST_P(UpsertTest, DoNothingLeavesTheExistingRowAlone) {
                       .do_nothing());
   session.commit();
   EXPECT_EQ(rows("SELECT name, hits FROM counters"), (relate_test::Rows{{"home", "5"}}));
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(UpsertTest, AnObjectTheSessionHoldsShowsTheUpdatedRow) {
@@ -57,6 +58,7 @@ TEST_P(UpsertTest, AnObjectTheSessionHoldsShowsTheUpdatedRow) {
   session.rollback();
   EXPECT_EQ(home->hits, 5);
   EXPECT_EQ(rows("SELECT hits FROM counters"), (relate_test::Rows{{"5"}}));
+  EXPECT_EQ(statements.size(), 3u);
 }
 
 TEST_P(UpsertTest, ValuesAreBoundNeverSpliced) {
@@ -67,6 +69,7 @@ TEST_P(UpsertTest, ValuesAreBoundNeverSpliced) {
                       .do_update(&Counter::hits));
   session.commit();
   EXPECT_EQ(count_rows("counters"), 2);
+  EXPECT_EQ(statements.size(), 1u);
 }
 
 TEST_P(UpsertTest, OnMysqlARowThatCouldCollideOnAnotherKeyIsRefused) {
