@@ -172,163 +172,195 @@ std::optional<std::string> InMemoryEvaluator::unevaluatable(const sql::Expr& exp
   return why;
 }
 
+std::optional<InMemoryEvaluator::Kind> InMemoryEvaluator::refuse(std::string& why,
+                                                                 std::string what) {
+  if (why.empty()) why = std::move(what);
+  return std::nullopt;
+}
+
+std::optional<InMemoryEvaluator::Kind> InMemoryEvaluator::comparable(Kind l, Kind r, BinaryOp op,
+                                                                     std::string& why) const {
+  // Two operands a comparison can take: the same kind, or numbers, or a NULL.
+  if (l == Kind::null || r == Kind::null) return Kind::boolean_result;
+  const auto number = [](Kind k) { return k == Kind::number || k == Kind::single; };
+  if (number(l) && number(r)) return Kind::boolean_result;
+  if (l != r) return refuse(why, "a comparison of two kinds of values");
+  const bool order = op != BinaryOp::eq && op != BinaryOp::ne;
+  if (l == Kind::text) {
+    const auto how = dialect_.text_comparison();
+    if (how == Dialect::TextComparison::collation ||
+        (order && how != Dialect::TextComparison::ordered_bytes)) {
+      return refuse(why, "a comparison of texts, which " + std::string(dialect_.name()) +
+                             " decides by its collation");
+    }
+  }
+  if (l == Kind::blob && order) return refuse(why, "an ordering of blobs");
+  return Kind::boolean_result;
+}
+
 std::optional<InMemoryEvaluator::Kind> InMemoryEvaluator::kind_of(const sql::Expr& expr,
                                                                   std::string& why) const {
   if (!expr) return Kind::boolean_result;  // no WHERE: every row
-  const auto refuse = [&why](std::string what) -> std::optional<Kind> {
-    if (why.empty()) why = std::move(what);
-    return std::nullopt;
-  };
-  // Two operands a comparison can take: the same kind, or numbers, or a NULL.
-  const auto comparable = [&](Kind l, Kind r, BinaryOp op) -> std::optional<Kind> {
-    if (l == Kind::null || r == Kind::null) return Kind::boolean_result;
-    const auto number = [](Kind k) { return k == Kind::number || k == Kind::single; };
-    if (number(l) && number(r)) return Kind::boolean_result;
-    if (l != r) return refuse("a comparison of two kinds of values");
-    const bool order = op != BinaryOp::eq && op != BinaryOp::ne;
-    if (l == Kind::text) {
-      const auto how = dialect_.text_comparison();
-      if (how == Dialect::TextComparison::collation ||
-          (order && how != Dialect::TextComparison::ordered_bytes)) {
-        return refuse("a comparison of texts, which " + std::string(dialect_.name()) +
-                      " decides by its collation");
-      }
-    }
-    if (l == Kind::blob && order) return refuse("an ordering of blobs");
-    return Kind::boolean_result;
-  };
   return std::visit(
       [&](const auto& node) -> std::optional<Kind> {
         using N = std::decay_t<decltype(node)>;
-        if constexpr (std::is_same_v<N, sql::ColumnRef>) {
-          if (!index_.count(node.column)) {
-            return refuse("a column of '" + std::string(node.column->table().name()) + "'");
-          }
-          switch (node.column->type()) {
-            case ColumnType::boolean:
-              return Kind::boolean_result;
-            case ColumnType::real:
-              return Kind::single;
-            case ColumnType::text:
-              return Kind::text;
-            case ColumnType::blob:
-              return Kind::blob;
-            case ColumnType::timestamp:
-              return Kind::timestamp;
-            default:
-              return Kind::number;
-          }
+        if constexpr (std::is_same_v<N, sql::ColumnRef> || std::is_same_v<N, sql::Binary> ||
+                      std::is_same_v<N, sql::Unary> || std::is_same_v<N, sql::InList> ||
+                      std::is_same_v<N, sql::TupleIn> || std::is_same_v<N, sql::Between>) {
+          return kind(node, why);
         } else if constexpr (std::is_same_v<N, sql::Param>) {
-          switch (node.value.kind()) {
-            case Value::Kind::null:
-              return Kind::null;
-            case Value::Kind::boolean:
-              return Kind::boolean_result;
-            case Value::Kind::text:
-              return Kind::text;
-            case Value::Kind::blob:
-              return Kind::blob;
-            case Value::Kind::timestamp:
-              return Kind::timestamp;
-            default:
-              return Kind::number;
-          }
-        } else if constexpr (std::is_same_v<N, sql::Binary>) {
-          const auto l = kind_of(node.left, why);
-          const auto r = kind_of(node.right, why);
-          if (!l || !r) return std::nullopt;
-          if (comparison(node.op)) return comparable(*l, *r, node.op);
-          const auto is = [&](Kind k) {
-            return (*l == k || *l == Kind::null) && (*r == k || *r == Kind::null);
-          };
-          if (node.op == BinaryOp::and_ || node.op == BinaryOp::or_) {
-            if (is(Kind::boolean_result)) return Kind::boolean_result;
-            return refuse("AND or OR of something other than conditions");
-          }
-          if (node.op == BinaryOp::concat) {
-            if (is(Kind::text)) return Kind::text;
-            return refuse("|| of something other than texts");
-          }
-          if (*l == Kind::single || *r == Kind::single) {
-            return refuse(
-                "arithmetic on a float column, which a backend may compute in single "
-                "precision");
-          }
-          if (node.op == BinaryOp::div) {
-            // Integers divided by integers: truncated, or a decimal (MySQL).
-            const bool a_double = [&] {
-              for (const sql::Expr& side : {node.left, node.right}) {
-                const auto* p = std::get_if<sql::Param>(&side->v);
-                const auto* c = std::get_if<sql::ColumnRef>(&side->v);
-                if ((p && p->value.kind() == Value::Kind::real) ||
-                    (c && c->column->type() == ColumnType::double_precision)) {
-                  return true;
-                }
-              }
-              return false;
-            }();
-            if (!a_double)
-              return refuse(
-                  "/ without a double operand, which backends compute "
-                  "differently (int_div truncates everywhere)");
-          }
-          if (is(Kind::number)) return Kind::number;
-          return refuse("arithmetic on something other than numbers");
-        } else if constexpr (std::is_same_v<N, sql::Unary>) {
-          const auto k = kind_of(node.operand, why);
-          if (!k) return std::nullopt;
-          if (node.op == sql::UnaryOp::is_null || node.op == sql::UnaryOp::is_not_null) {
-            return Kind::boolean_result;
-          }
-          if (node.op == sql::UnaryOp::negate) {
-            if (*k == Kind::number || *k == Kind::null) return Kind::number;
-            return refuse("- of something other than a number");
-          }
-          if (*k == Kind::boolean_result || *k == Kind::null) return Kind::boolean_result;
-          return refuse("NOT of something other than a condition");
-        } else if constexpr (std::is_same_v<N, sql::InList>) {
-          const auto k = kind_of(node.operand, why);
-          if (!k) return std::nullopt;
-          for (const Value& v : node.values) {
-            if (!comparable(*k, *kind_of(sql::param(v), why), BinaryOp::eq)) return std::nullopt;
-          }
-          return Kind::boolean_result;
-        } else if constexpr (std::is_same_v<N, sql::TupleIn>) {
-          for (std::size_t i = 0; i < node.operands.size(); ++i) {
-            const auto k = kind_of(node.operands[i], why);
-            if (!k) return std::nullopt;
-            for (const auto& row : node.rows) {
-              if (!comparable(*k, *kind_of(sql::param(row[i]), why), BinaryOp::eq)) {
-                return std::nullopt;
-              }
-            }
-          }
-          return Kind::boolean_result;
-        } else if constexpr (std::is_same_v<N, sql::Between>) {
-          const auto x = kind_of(node.operand, why);
-          const auto low = kind_of(node.low, why);
-          const auto high = kind_of(node.high, why);
-          if (!x || !low || !high) return std::nullopt;
-          if (!comparable(*x, *low, BinaryOp::ge) || !comparable(*x, *high, BinaryOp::le)) {
-            return std::nullopt;
-          }
-          return Kind::boolean_result;
+          return kind_of_value(node.value);
         } else if constexpr (std::is_same_v<N, sql::Label>) {
           return kind_of(node.operand, why);
         } else if constexpr (std::is_same_v<N, sql::Like>) {
-          return refuse("LIKE");
+          return refuse(why, "LIKE");
         } else if constexpr (std::is_same_v<N, sql::Call>) {
-          return refuse("a function call (" + std::string(Dialect::function_name(node.function)) +
-                        ")");
+          return refuse(
+              why, "a function call (" + std::string(Dialect::function_name(node.function)) + ")");
         } else if constexpr (std::is_same_v<N, sql::CaseWhen>) {
-          return refuse("CASE");
+          return refuse(why, "CASE");
         } else if constexpr (std::is_same_v<N, sql::Cast>) {
-          return refuse("CAST");
+          return refuse(why, "CAST");
         } else {
-          return refuse("a subquery or a reference memory cannot follow");
+          return refuse(why, "a subquery or a reference memory cannot follow");
         }
       },
       expr->v);
+}
+
+std::optional<InMemoryEvaluator::Kind> InMemoryEvaluator::kind(const sql::ColumnRef& node,
+                                                               std::string& why) const {
+  if (!index_.count(node.column)) {
+    return refuse(why, "a column of '" + std::string(node.column->table().name()) + "'");
+  }
+  switch (node.column->type()) {
+    case ColumnType::boolean:
+      return Kind::boolean_result;
+    case ColumnType::real:
+      return Kind::single;
+    case ColumnType::text:
+      return Kind::text;
+    case ColumnType::blob:
+      return Kind::blob;
+    case ColumnType::timestamp:
+      return Kind::timestamp;
+    default:
+      return Kind::number;
+  }
+}
+
+InMemoryEvaluator::Kind InMemoryEvaluator::kind_of_value(const Value& value) {
+  switch (value.kind()) {
+    case Value::Kind::null:
+      return Kind::null;
+    case Value::Kind::boolean:
+      return Kind::boolean_result;
+    case Value::Kind::text:
+      return Kind::text;
+    case Value::Kind::blob:
+      return Kind::blob;
+    case Value::Kind::timestamp:
+      return Kind::timestamp;
+    default:
+      return Kind::number;
+  }
+}
+
+namespace {
+
+// Integers divided by integers: truncated, or a decimal (MySQL).
+bool has_double_operand(const sql::Binary& node) {
+  for (const sql::Expr& side : {node.left, node.right}) {
+    const auto* p = std::get_if<sql::Param>(&side->v);
+    const auto* c = std::get_if<sql::ColumnRef>(&side->v);
+    if ((p && p->value.kind() == Value::Kind::real) ||
+        (c && c->column->type() == ColumnType::double_precision)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<InMemoryEvaluator::Kind> InMemoryEvaluator::kind(const sql::Binary& node,
+                                                               std::string& why) const {
+  const auto l = kind_of(node.left, why);
+  const auto r = kind_of(node.right, why);
+  if (!l || !r) return std::nullopt;
+  if (comparison(node.op)) return comparable(*l, *r, node.op, why);
+  const auto is = [&](Kind k) {
+    return (*l == k || *l == Kind::null) && (*r == k || *r == Kind::null);
+  };
+  if (node.op == BinaryOp::and_ || node.op == BinaryOp::or_) {
+    if (is(Kind::boolean_result)) return Kind::boolean_result;
+    return refuse(why, "AND or OR of something other than conditions");
+  }
+  if (node.op == BinaryOp::concat) {
+    if (is(Kind::text)) return Kind::text;
+    return refuse(why, "|| of something other than texts");
+  }
+  if (*l == Kind::single || *r == Kind::single) {
+    return refuse(why,
+                  "arithmetic on a float column, which a backend may compute in single "
+                  "precision");
+  }
+  if (node.op == BinaryOp::div && !has_double_operand(node)) {
+    return refuse(why,
+                  "/ without a double operand, which backends compute differently (int_div "
+                  "truncates everywhere)");
+  }
+  if (is(Kind::number)) return Kind::number;
+  return refuse(why, "arithmetic on something other than numbers");
+}
+
+std::optional<InMemoryEvaluator::Kind> InMemoryEvaluator::kind(const sql::Unary& node,
+                                                               std::string& why) const {
+  const auto k = kind_of(node.operand, why);
+  if (!k) return std::nullopt;
+  if (node.op == sql::UnaryOp::is_null || node.op == sql::UnaryOp::is_not_null) {
+    return Kind::boolean_result;
+  }
+  if (node.op == sql::UnaryOp::negate) {
+    if (*k == Kind::number || *k == Kind::null) return Kind::number;
+    return refuse(why, "- of something other than a number");
+  }
+  if (*k == Kind::boolean_result || *k == Kind::null) return Kind::boolean_result;
+  return refuse(why, "NOT of something other than a condition");
+}
+
+std::optional<InMemoryEvaluator::Kind> InMemoryEvaluator::kind(const sql::InList& node,
+                                                               std::string& why) const {
+  const auto k = kind_of(node.operand, why);
+  if (!k) return std::nullopt;
+  for (const Value& v : node.values) {
+    if (!comparable(*k, kind_of_value(v), BinaryOp::eq, why)) return std::nullopt;
+  }
+  return Kind::boolean_result;
+}
+
+std::optional<InMemoryEvaluator::Kind> InMemoryEvaluator::kind(const sql::TupleIn& node,
+                                                               std::string& why) const {
+  for (std::size_t i = 0; i < node.operands.size(); ++i) {
+    const auto k = kind_of(node.operands[i], why);
+    if (!k) return std::nullopt;
+    for (const auto& row : node.rows) {
+      if (!comparable(*k, kind_of_value(row[i]), BinaryOp::eq, why)) return std::nullopt;
+    }
+  }
+  return Kind::boolean_result;
+}
+
+std::optional<InMemoryEvaluator::Kind> InMemoryEvaluator::kind(const sql::Between& node,
+                                                               std::string& why) const {
+  const auto x = kind_of(node.operand, why);
+  const auto low = kind_of(node.low, why);
+  const auto high = kind_of(node.high, why);
+  if (!x || !low || !high) return std::nullopt;
+  if (!comparable(*x, *low, BinaryOp::ge, why) || !comparable(*x, *high, BinaryOp::le, why)) {
+    return std::nullopt;
+  }
+  return Kind::boolean_result;
 }
 
 std::optional<Value> InMemoryEvaluator::evaluate(const sql::Expr& expr,
@@ -341,99 +373,14 @@ std::optional<Value> InMemoryEvaluator::evaluate(const sql::Expr& expr,
           return row[index_.at(node.column)];
         } else if constexpr (std::is_same_v<N, sql::Param>) {
           return node.value;
-        } else if constexpr (std::is_same_v<N, sql::Binary>) {
-          const auto l = evaluate(node.left, row);
-          const auto r = evaluate(node.right, row);
-          if (!l || !r) return std::nullopt;
-          // The tree's `= NULL` is IS NULL (`== std::nullopt`), as the SQL compiler
-          // writes it.
-          if ((node.op == BinaryOp::eq || node.op == BinaryOp::ne) &&
-              std::holds_alternative<sql::Param>(node.right->v) && r->is_null()) {
-            return Value(l->is_null() == (node.op == BinaryOp::eq));
-          }
-          if (node.op == BinaryOp::and_ || node.op == BinaryOp::or_) return logic(node.op, *l, *r);
-          if (l->is_null() || r->is_null()) return Value();
-          if (comparison(node.op)) {
-            const auto order = compare(*l, *r);
-            if (!order) return std::nullopt;
-            return Value(holds(node.op, *order));
-          }
-          if (node.op == BinaryOp::concat) return Value(l->as_text() + r->as_text());
-          if (!numeric(*l) || !numeric(*r)) return std::nullopt;
-          if (l->kind() == Value::Kind::integer && r->kind() == Value::Kind::integer &&
-              node.op != BinaryOp::div) {
-            return integer_arithmetic(node.op, l->as_int(), r->as_int());
-          }
-          for (const Value* v : {&*l, &*r}) {  // as a double, an integer beyond 2^53 moves
-            if (v->kind() == Value::Kind::integer &&
-                (v->as_int() > exact_in_double || v->as_int() < -exact_in_double)) {
-              return std::nullopt;
-            }
-          }
-          return real_arithmetic(node.op, l->as_double(), r->as_double());
-        } else if constexpr (std::is_same_v<N, sql::Unary>) {
-          const auto v = evaluate(node.operand, row);
-          if (!v) return std::nullopt;
-          switch (node.op) {
-            case sql::UnaryOp::is_null:
-              return Value(v->is_null());
-            case sql::UnaryOp::is_not_null:
-              return Value(!v->is_null());
-            case sql::UnaryOp::not_:
-              return negated(v);
-            case sql::UnaryOp::negate:
-              if (v->is_null()) return v;
-              if (v->kind() == Value::Kind::real) return Value(-v->as_double());
-              if (v->kind() != Value::Kind::integer || v->as_int() == INT64_MIN)
-                return std::nullopt;
-              return Value(-v->as_int());
-          }
-          return std::nullopt;
+        } else if constexpr (std::is_same_v<N, sql::Binary> || std::is_same_v<N, sql::Unary> ||
+                             std::is_same_v<N, sql::TupleIn> || std::is_same_v<N, sql::Between>) {
+          return value(node, row);
         } else if constexpr (std::is_same_v<N, sql::InList>) {
           const auto x = evaluate(node.operand, row);
           if (!x) return std::nullopt;
           const auto in = in_values(*x, node.values);
           return node.negated ? negated(in) : in;
-        } else if constexpr (std::is_same_v<N, sql::TupleIn>) {
-          // OR over the rows of AND over the columns.
-          std::optional<Value> any = Value(false);
-          for (const auto& values : node.rows) {
-            std::optional<Value> all = Value(true);
-            for (std::size_t i = 0; i < node.operands.size() && all; ++i) {
-              const auto x = evaluate(node.operands[i], row);
-              if (!x) return std::nullopt;
-              const auto eq = in_values(*x, {values[i]});
-              if (!eq) return std::nullopt;
-              all = logic(BinaryOp::and_, *all, *eq);
-            }
-            if (!all) return std::nullopt;
-            any = logic(BinaryOp::or_, *any, *all);
-          }
-          return any;
-        } else if constexpr (std::is_same_v<N, sql::Between>) {
-          const auto x = evaluate(node.operand, row);
-          const auto low = evaluate(node.low, row);
-          const auto high = evaluate(node.high, row);
-          if (!x || !low || !high) return std::nullopt;
-          if (x->is_null() || low->is_null() || high->is_null()) {
-            // NULL, unless one bound alone already fails.
-            std::optional<Value> out = Value();
-            if (!x->is_null() && !low->is_null()) {
-              const auto o = compare(*x, *low);
-              if (!o) return std::nullopt;
-              if (*o < 0) out = Value(false);
-            }
-            if (!x->is_null() && !high->is_null()) {
-              const auto o = compare(*x, *high);
-              if (!o) return std::nullopt;
-              if (*o > 0) out = Value(false);
-            }
-            return out;
-          }
-          const auto above = compare(*x, *low);
-          const auto below = compare(*x, *high);
-          if (!above || !below) return std::nullopt;
-          return Value(*above >= 0 && *below <= 0);
         } else if constexpr (std::is_same_v<N, sql::Label>) {
           return evaluate(node.operand, row);
         } else {
@@ -441,6 +388,104 @@ std::optional<Value> InMemoryEvaluator::evaluate(const sql::Expr& expr,
         }
       },
       expr->v);
+}
+
+std::optional<Value> InMemoryEvaluator::value(const sql::Binary& node,
+                                              const RowSnapshot& row) const {
+  const auto l = evaluate(node.left, row);
+  const auto r = evaluate(node.right, row);
+  if (!l || !r) return std::nullopt;
+  // The tree's `= NULL` is IS NULL (`== std::nullopt`), as the SQL compiler writes it.
+  if ((node.op == BinaryOp::eq || node.op == BinaryOp::ne) &&
+      std::holds_alternative<sql::Param>(node.right->v) && r->is_null()) {
+    return Value(l->is_null() == (node.op == BinaryOp::eq));
+  }
+  if (node.op == BinaryOp::and_ || node.op == BinaryOp::or_) return logic(node.op, *l, *r);
+  if (l->is_null() || r->is_null()) return Value();
+  if (comparison(node.op)) {
+    const auto order = compare(*l, *r);
+    if (!order) return std::nullopt;
+    return Value(holds(node.op, *order));
+  }
+  if (node.op == BinaryOp::concat) return Value(l->as_text() + r->as_text());
+  if (!numeric(*l) || !numeric(*r)) return std::nullopt;
+  if (l->kind() == Value::Kind::integer && r->kind() == Value::Kind::integer &&
+      node.op != BinaryOp::div) {
+    return integer_arithmetic(node.op, l->as_int(), r->as_int());
+  }
+  for (const Value* v : {&*l, &*r}) {  // as a double, an integer beyond 2^53 moves
+    if (v->kind() == Value::Kind::integer &&
+        (v->as_int() > exact_in_double || v->as_int() < -exact_in_double)) {
+      return std::nullopt;
+    }
+  }
+  return real_arithmetic(node.op, l->as_double(), r->as_double());
+}
+
+std::optional<Value> InMemoryEvaluator::value(const sql::Unary& node,
+                                              const RowSnapshot& row) const {
+  const auto v = evaluate(node.operand, row);
+  if (!v) return std::nullopt;
+  switch (node.op) {
+    case sql::UnaryOp::is_null:
+      return Value(v->is_null());
+    case sql::UnaryOp::is_not_null:
+      return Value(!v->is_null());
+    case sql::UnaryOp::not_:
+      return negated(v);
+    case sql::UnaryOp::negate:
+      if (v->is_null()) return v;
+      if (v->kind() == Value::Kind::real) return Value(-v->as_double());
+      if (v->kind() != Value::Kind::integer || v->as_int() == INT64_MIN) return std::nullopt;
+      return Value(-v->as_int());
+  }
+  return std::nullopt;
+}
+
+std::optional<Value> InMemoryEvaluator::value(const sql::TupleIn& node,
+                                              const RowSnapshot& row) const {
+  // OR over the rows of AND over the columns.
+  std::optional<Value> any = Value(false);
+  for (const auto& values : node.rows) {
+    std::optional<Value> all = Value(true);
+    for (std::size_t i = 0; i < node.operands.size() && all; ++i) {
+      const auto x = evaluate(node.operands[i], row);
+      if (!x) return std::nullopt;
+      const auto eq = in_values(*x, {values[i]});
+      if (!eq) return std::nullopt;
+      all = logic(BinaryOp::and_, *all, *eq);
+    }
+    if (!all) return std::nullopt;
+    any = logic(BinaryOp::or_, *any, *all);
+  }
+  return any;
+}
+
+std::optional<Value> InMemoryEvaluator::value(const sql::Between& node,
+                                              const RowSnapshot& row) const {
+  const auto x = evaluate(node.operand, row);
+  const auto low = evaluate(node.low, row);
+  const auto high = evaluate(node.high, row);
+  if (!x || !low || !high) return std::nullopt;
+  if (x->is_null() || low->is_null() || high->is_null()) {
+    // NULL, unless one bound alone already fails.
+    std::optional<Value> out = Value();
+    if (!x->is_null() && !low->is_null()) {
+      const auto o = compare(*x, *low);
+      if (!o) return std::nullopt;
+      if (*o < 0) out = Value(false);
+    }
+    if (!x->is_null() && !high->is_null()) {
+      const auto o = compare(*x, *high);
+      if (!o) return std::nullopt;
+      if (*o > 0) out = Value(false);
+    }
+    return out;
+  }
+  const auto above = compare(*x, *low);
+  const auto below = compare(*x, *high);
+  if (!above || !below) return std::nullopt;
+  return Value(*above >= 0 && *below <= 0);
 }
 
 }  // namespace relate

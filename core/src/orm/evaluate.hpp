@@ -37,7 +37,24 @@ class InMemoryEvaluator {
  private:
   // The kinds of values a sub-expression can have, as far as evaluation cares.
   enum class Kind { null, number, single, text, blob, timestamp, boolean_result };
+  // The kind of `expr`, or nothing with `why` naming what memory cannot compute.
   std::optional<Kind> kind_of(const sql::Expr& expr, std::string& why) const;
+  std::optional<Kind> kind(const sql::ColumnRef& node, std::string& why) const;
+  std::optional<Kind> kind(const sql::Binary& node, std::string& why) const;
+  std::optional<Kind> kind(const sql::Unary& node, std::string& why) const;
+  std::optional<Kind> kind(const sql::InList& node, std::string& why) const;
+  std::optional<Kind> kind(const sql::TupleIn& node, std::string& why) const;
+  std::optional<Kind> kind(const sql::Between& node, std::string& why) const;
+  static Kind kind_of_value(const Value& value);
+  // Two operands a comparison `op` can take: the same kind, or numbers, or a NULL.
+  std::optional<Kind> comparable(Kind l, Kind r, sql::BinaryOp op, std::string& why) const;
+  // Notes `what` as the first thing memory cannot compute; nothing.
+  static std::optional<Kind> refuse(std::string& why, std::string what);
+  // evaluate() of each kind of node that takes more than a line.
+  std::optional<Value> value(const sql::Binary& node, const RowSnapshot& row) const;
+  std::optional<Value> value(const sql::Unary& node, const RowSnapshot& row) const;
+  std::optional<Value> value(const sql::TupleIn& node, const RowSnapshot& row) const;
+  std::optional<Value> value(const sql::Between& node, const RowSnapshot& row) const;
 
   const Mapper& mapper_;
   const Dialect& dialect_;
