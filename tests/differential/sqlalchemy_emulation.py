@@ -1310,9 +1310,24 @@ class SqlAlchemyEmulation:
                 original = state.committed_state.get(key)
                 if isinstance(original, list) and not any(o is obj for o in original):
                     original.insert(min(index, len(original)), obj)
-            elif value is None:
+            elif value is None and self._key_refers(holder, key, obj):
                 state.dict[key] = obj
         self._left_from = []
+
+    @staticmethod
+    def _key_refers(holder, key, obj):
+        """deleted-leave-relationships: a many-to-one goes back only where the holder's
+        foreign key (as its members show) still refers to the object."""
+        rel = inspect(holder).mapper.relationships[key]
+        if rel.direction.name != "MANYTOONE":
+            return True
+        holder_mapper, obj_mapper = inspect(holder).mapper, inspect(obj).mapper
+        for local, remote in rel.local_remote_pairs:
+            mine = inspect(holder).dict.get(holder_mapper.get_property_by_column(local).key)
+            theirs = inspect(obj).dict.get(obj_mapper.get_property_by_column(remote).key)
+            if mine is None or mine != theirs:
+                return False
+        return True
 
     def _mirror_on_delete(self):
         """on-delete-mirrored: objects whose rows the database's ON DELETE removed or
@@ -1475,8 +1490,9 @@ class SqlAlchemyEmulation:
         # deleted-leave-relationships: an object whose deletion is undone (or that the
         # rollback made transient, to be inserted again) leaves the relationships
         # again when a flush deletes it again.
-        self._left = {k for k in self._left
-                      if k not in self._tx_deleted and k not in self._tx_inserted}
+        # (and one expunged since, whose row is back too)
+        self._left = {k for k in self._left if k not in self._tx_deleted and
+                      k not in self._tx_inserted and k not in self._expunged_deleted}
         # rollback-restores-values, also for the objects back from the database's
         # cascade (SQLAlchemy's rollback does not expire what is not in the Session).
         self.session.expire_all()  # what rollback() does, also after a failed flush
@@ -1537,8 +1553,9 @@ class SqlAlchemyEmulation:
             inspect(o)._deleted = False
         self.gone -= set(self.cascaded)
         self.cascaded = {}
-        self._left = {k for k in self._left
-                      if k not in self._tx_deleted and k not in self._tx_inserted}
+        # (and one expunged since, whose row is back too)
+        self._left = {k for k in self._left if k not in self._tx_deleted and
+                      k not in self._tx_inserted and k not in self._expunged_deleted}
         # SQLAlchemy 1.4's close() leaves the objects deleted by a flush of the
         # rolled-back transaction reading `deleted` (their session reference stays);
         # they are detached, as close() documents. (A harness correction for

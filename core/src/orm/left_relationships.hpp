@@ -4,7 +4,8 @@
 // close, a failed flush) undoes the deletions, so the objects go back where they
 // were: an object that keeps its loaded relationships past the undo (detached by
 // close(), expunged, or still the Session's after a failed flush) shows them as it did
-// before the flush, and its rows are there again.
+// before the flush, and its rows are there again. What such an object showed and no
+// flush wrote (its row went first) is written by the next flush.
 #pragma once
 
 #include <cstddef>
@@ -23,10 +24,13 @@ class LeftRelationships {
   void take_out(RelationshipAttribute& attr, InstanceState* item);
   // The transaction is undone (after the objects' states are restored): each item
   // whose deletion is undone goes back to its place, unless the relationship holds
-  // it already, holds another object in its place (a reference set since), is not
-  // loaded, or either end is another Session's now. Most recent first, so places are
-  // as they were.
-  void put_back(const SessionImpl& session);
+  // it already, is not loaded, or either end is another Session's now; a reference
+  // goes back only if nothing took its place and the foreign key still says so. Most
+  // recent first, so places are as they were. A link put back whose foreign key does
+  // not say so (made before the deleting flush, never written), and a reference of an
+  // `undeleted` object (one whose deletion the undo reverted) whose key does not say
+  // so, get the history that makes the next flush write them.
+  void put_back(const SessionImpl& session, const std::vector<InstanceState*>& undeleted);
   void clear() { left_.clear(); }
 
  private:

@@ -22,7 +22,12 @@ void SessionImpl::restore_transaction_state(GeneratedKeys keys) {
   // the transaction ends up with the object that held it before.
   const std::vector<std::pair<InstanceState*, Saved>> entries(journal_.begin(), journal_.end());
   journal_.clear();
+  std::vector<InstanceState*> undeleted;
   for (const auto& [state, saved] : entries) {
+    if (saved.status == ObjectStatus::persistent &&
+        (state->status() == ObjectStatus::deleted || state->was_deleted())) {
+      undeleted.push_back(state);
+    }
     if (!state->session()) {
       // Expunged since: its members stay as they show, its row is as it was before the
       // transaction. Inserted by it: no row (transient). Otherwise the row is back, as
@@ -60,7 +65,7 @@ void SessionImpl::restore_transaction_state(GeneratedKeys keys) {
   }
   // (once the identity map holds each row's object again, and the collections show
   // the objects whose deletions are undone)
-  left_relationships_.put_back(*this);
+  left_relationships_.put_back(*this, undeleted);
   written_links_.undo(*this);
 }
 

@@ -68,11 +68,11 @@ class RELATE_API RelationshipAttribute {
   // them is undone (not `written`): the appends they queued on the other side's
   // unloaded collections are marked so, for the load (set_loaded).
   void mark_written(const std::vector<InstanceState*>& appended, bool written);
-  // Many-to-many: a transaction that wrote the link row to `item`'s row is undone, and
-  // the row is as before it (`row_exists`). A loaded collection's history of the link
-  // (through any object of that row) becomes what the next flush must write for the
-  // row to show what it holds (an unloaded one's queue is checked against the rows when
-  // it loads).
+  // A transaction that wrote (or left out) the link to `item`'s row is undone, and the
+  // row that makes the link (a many-to-many's link row, or the foreign key) is as
+  // before it (`row_exists`). A loaded attribute's history of the link (through any
+  // object of that row) becomes what the next flush must write for the row to show what
+  // it holds (an unloaded one's queue is checked against the rows when it loads).
   void restore_link(InstanceState* item, bool row_exists);
 
  protected:
