@@ -560,6 +560,25 @@ def _unrelated_tables_fail(step):
                    if name != fk.referred_table)
 
 
+def _deleted_again(step):
+    """sqlalchemy-deletes-twice: SQLAlchemy's flush fails on a DELETE that matches no
+    row, of a table one of whose objects an earlier flush of the transaction deleted,
+    where Relate's flush succeeds."""
+    if step.verb not in ("flush", "commit") or step.relate["result"] is not None:
+        return False
+    result = step.sqlalchemy["result"]
+    if not _error(result, "DELETE statement on table '") or result.get("err") != "StaleDataError":
+        return False
+    table = result["msg"].split("DELETE statement on table '", 1)[1].split("'", 1)[0]
+    from schema import MODELS
+    before = (step.relate_before or {}).get("objects", {})
+    for h, o in before.items():
+        model = MODELS.get(step.models.get(int(h)))
+        if model is not None and model.table.name == table and o["state"] == "deleted":
+            return True
+    return False
+
+
 def _sides_disagree(step):
     """sqlalchemy-sides-disagree: Relate's flush refused to null a NOT NULL foreign key
     of a child whose many-to-one names no parent while, before the step, a collection of
@@ -678,6 +697,18 @@ SQLALCHEMY_PROBLEMS = [
         "The sequence stops where both flushes fail, each on a statement of another "
         "table, and no foreign key joins the two tables.",
         stop=_unrelated_tables_fail),
+    KnownDifference(
+        "sqlalchemy-deletes-twice",
+        "An object a flush deleted stays in the collection of a parent that was outside "
+        "the Session then (close() had detached it); deleting that parent later in the "
+        "transaction cascades to the child again, and SQLAlchemy issues a second DELETE "
+        "for its row, which matches nothing: StaleDataError. Relate's delete cascade "
+        "passes over an object whose row a flush of the transaction deleted "
+        "(findings.md, seventeenth round, seed 788995).",
+        "The sequence stops where SQLAlchemy's flush fails with StaleDataError on a "
+        "DELETE of a table one of whose objects Relate showed deleted before the step, "
+        "and Relate's flush succeeds.",
+        stop=_deleted_again),
 ]
 
 SQLALCHEMY_SESSION_OPTIONS = {"autoflush": False, "expire_on_commit": False}
