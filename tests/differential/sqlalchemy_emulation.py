@@ -93,6 +93,7 @@ class SqlAlchemyEmulation:
         self.cascaded_expunged = {}
         self.gone = set()
         self._left = set()  # deleted-leave-relationships: already taken out
+        self._deleted_before_flush = set()
         # ... and where from, in the transaction: (holder, key, object, index)
         self._left_from = []
         self._readded = []  # failed-flush-restores: put back in the Session as pending
@@ -836,6 +837,8 @@ class SqlAlchemyEmulation:
                                   dict(state.committed_state))
         unloaded_before = self.unloaded()
         queued = [(o, self.queued(o)) for o in self._objects() if inspect(o)._pending_mutations]
+        # (an append queued after its object's row went stands: Relate's deleted_before)
+        self._deleted_before_flush = {id(o) for o in self._objects() if self.deleted_by_flush(o)}
         self._cascade_deletes_now()
         self._take_out_pending_in_delete_cascade()
         self._unlink_marked_from_collections()
@@ -936,14 +939,14 @@ class SqlAlchemyEmulation:
                 items = [c for c in written if c not in removed] + list(added)
                 pending = state._get_pending_mutation(r.key)
                 for item in items:
-                    if not self.deleted_by_flush(item) and item not in pending.added_items:
+                    if not self._deleted_here(item) and item not in pending.added_items:
                         pending.append(item)
         # (and the objects a later flush deletes leave what was queued so)
         for o in self._objects():
             if not self.deleted_by_flush(o) or o in in_session:
                 continue
             for pending in inspect(o)._pending_mutations.values():
-                for item in [c for c in pending.added_items if self.deleted_by_flush(c)]:
+                for item in [c for c in pending.added_items if self._deleted_here(c)]:
                     pending.added_items.discard(item)
 
     def _note_written_queue(self, queued):
@@ -997,7 +1000,7 @@ class SqlAlchemyEmulation:
             # What the flush wrote, the rows say; what it could not (an object outside
             # the Session), only the queue.
             for item in added:
-                if inspect(item).session_id is None and not self.deleted_by_flush(item) \
+                if inspect(item).session_id is None and not self._deleted_here(item) \
                         and item not in pending.added_items:
                     pending.append(item)
             for item in removed:
@@ -1651,6 +1654,12 @@ class SqlAlchemyEmulation:
     def deleted_by_flush(self, obj):
         """deleted-leave-relationships: objects a flush deleted."""
         return inspect(obj).was_deleted or id(obj) in self.gone
+
+    def _deleted_here(self, obj):
+        """loads-keep-unflushed-changes: an object the flush running now deleted (a queued
+        append of it is void; one of an object deleted before, queued since, stands, as
+        Relate's queue keeps it: seed 801264)."""
+        return self.deleted_by_flush(obj) and id(obj) not in self._deleted_before_flush
 
     def expired_value(self, obj, key):
         """failed-flush-restores: the value an attribute expired by a failed flush had."""
