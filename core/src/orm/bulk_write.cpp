@@ -184,9 +184,7 @@ SessionImpl::BulkResult UnitOfWork::run_bulk(const Statement& statement) {
     conn().execute(statement);
     return {conn().rows_affected(), {}};
   }
-  std::vector<ColumnType> types;
-  for (const Column* c : statement.returning) types.push_back(c->type());
-  std::vector<std::vector<Value>> rows = read_rows(*conn().execute(statement), types);
+  std::vector<std::vector<Value>> rows = read_rows(*conn().execute(statement), statement.returning);
   return {static_cast<std::int64_t>(rows.size()), std::move(rows)};
 }
 

@@ -22,6 +22,14 @@ std::vector<std::vector<Value>> read_rows(Cursor& cursor, const std::vector<Colu
   return rows;
 }
 
+std::vector<std::vector<Value>> read_rows(Cursor& cursor,
+                                          const std::vector<const Column*>& columns) {
+  std::vector<ColumnType> types;
+  types.reserve(columns.size());
+  for (const Column* c : columns) types.push_back(c->type());
+  return read_rows(cursor, types);
+}
+
 namespace detail {
 
 std::vector<std::vector<Value>> execute_rows(Connection& connection, const MetaData& metadata,
@@ -49,15 +57,12 @@ std::vector<std::vector<Value>> execute_bulk_returning(Connection& connection,
                                                        BulkWrite write) {
   metadata.configure();
   const Mapper& mapper = metadata.mapper(type);
-  std::vector<ColumnType> types;
   if (write == BulkWrite::remove) {
     const sql::Delete statement = bulk_delete_statement(metadata, mapper, spec);
-    for (const Column* c : statement.returning) types.push_back(c->type());
-    return read_rows(*connection.execute(statement), types);
+    return read_rows(*connection.execute(statement), statement.returning);
   }
   const sql::Update statement = bulk_update_statement(metadata, mapper, spec);
-  for (const Column* c : statement.returning) types.push_back(c->type());
-  return read_rows(*connection.execute(statement), types);
+  return read_rows(*connection.execute(statement), statement.returning);
 }
 
 void execute_upsert(Connection& connection, const MetaData& metadata, std::type_index type,

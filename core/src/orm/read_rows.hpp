@@ -8,6 +8,11 @@
 
 namespace relate {
 
+class Column;
+
 std::vector<std::vector<Value>> read_rows(Cursor& cursor, const std::vector<ColumnType>& types);
+// The rows of a RETURNING clause, each value normalized to its column's type.
+std::vector<std::vector<Value>> read_rows(Cursor& cursor,
+                                          const std::vector<const Column*>& columns);
 
 }  // namespace relate
