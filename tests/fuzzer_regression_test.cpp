@@ -1704,6 +1704,27 @@ TEST_P(FuzzerRegressionTest, AnOwnerTheDatabaseNulledIsNotPutBackIntoItsItemByCl
   EXPECT_EQ(i->owner_id, std::nullopt);
 }
 
+TEST_P(FuzzerRegressionTest, APendingPartWhoseOwnerIsUnsetIsAnOrphanThoughItsOwnersPartsLoadedWithoutIt) {
+  // Eighteenth round, seed 804353: a rollback expired the owner's parts, and the append
+  // that held the part with them, so their load shows no part while the part still
+  // refers to the owner. Setting its owner to nothing left a pending orphan of the
+  // delete-orphan parts in the Session, where SQLAlchemy's remove event expunges it.
+  relate::Session s(engine, md);
+  auto o = owner("so2");
+  s.add(o);
+  s.commit();
+  auto p = part("sl3");
+  p->owner = o;  // brings the part in
+  s.rollback();  // the part transient again; o->parts unloaded
+  s.add(p);
+  o->parts.clear();  // loads no part
+  p->owner = nullptr;
+  EXPECT_EQ(p.state()->status(), ObjectStatus::transient);
+  s.commit();
+  EXPECT_EQ(count_rows("parts"), 0);
+  EXPECT_EQ(count_rows("owners"), 1);
+}
+
 RELATE_ON_EVERY_BACKEND(FuzzerRegressionTest);
 
 }  // namespace

@@ -511,24 +511,45 @@ def _delete_of_pending_row(step):
 
 
 def _row_switch(step):
-    """sqlalchemy-row-switch: both flushes succeeded and differ only in rows of a table
-    where, on SQLAlchemy's side, a persistent object now holds the key of one the flush
-    deleted."""
+    """sqlalchemy-row-switch: both flushes succeeded, and on SQLAlchemy's side an object
+    that was pending before the step now shares its key with one the step deleted. Where
+    SQLAlchemy's object ended persistent, the two sides differ only in rows of its table;
+    where it ended detached (its row switch updated a row that its own deletion then
+    removed: seed 786526), they differ also in that object's state and in the
+    collections that hold it."""
     from schema import MODELS
     if step.verb not in ("flush", "commit") or step.relate["result"] is not None or \
             step.sqlalchemy["result"] is not None:
         return False
     tables = {where.split(" ", 1)[1] for where, _r, _q in step.found if where.startswith("rows ")}
-    if not tables or len(tables) != len(step.found):
+    if len(tables) != 1:
         return False
     objects = step.sqlalchemy["objects"]
+    before = (step.relate_before or {}).get("objects", {})
     for group in step.sqlalchemy.get("reused_keys", []):
-        held = [objects[h[1:]] for h in group if h[1:] in objects]
-        states = {o["state"] for o in held}
-        if held and MODELS[held[0]["model"]].table.name in tables and \
-                "persistent" in states and states & {"deleted", "detached"}:
+        held = [h[1:] for h in group if h[1:] in objects]
+        if not held or MODELS[objects[held[0]]["model"]].table.name not in tables:
+            continue
+        states = {objects[h]["state"] for h in held}
+        if "persistent" in states and states & {"deleted", "detached"} and \
+                all(where.startswith("rows ") for where, _r, _q in step.found):
+            return True
+        was_pending = [h for h in held if before.get(h, {}).get("state") == "pending"]
+        was_persistent = [h for h in held if before.get(h, {}).get("state") == "persistent"]
+        if not was_pending or not was_persistent:
+            continue
+        names = {f"#{h}" for h in was_pending}
+        if all(where.startswith("rows ") or where in {f"{n}.state" for n in names} or
+               (where.count(".") == 1 and not where.endswith(".state") and
+                names & (set(_listed(r)) ^ set(_listed(q))))
+               for where, r, q in step.found):
             return True
     return False
+
+
+def _listed(value):
+    return value if isinstance(value, list) else [value]
+
 
 def _failed_table(result):
     """The table of the statement a failed flush names in its error, or None."""
@@ -671,9 +692,11 @@ SQLALCHEMY_PROBLEMS = [
         "that writes only the members it sees as changed, and the row keeps the deleted "
         "object's values. Relate deletes the row and inserts the new object's, so the "
         "row shows what the object shows (findings.md, sixth round, seed 500970).",
-        "The sequence stops where both flushes succeed, differ only in rows of a table, "
-        "and on SQLAlchemy's side a persistent object holds the key of one the flush "
-        "deleted.",
+        "The sequence stops where both flushes succeed and, on SQLAlchemy's side, an "
+        "object pending before the step holds the key of one the step deleted: either "
+        "that object is persistent and only the rows of its table differ, or (when "
+        "SQLAlchemy's own delete of the switched row then removed it, seed 786526) it is "
+        "detached and only the rows, its state and the collections holding it differ.",
         stop=_row_switch),
     KnownDifference(
         "sqlalchemy-sides-disagree",

@@ -469,6 +469,12 @@ void RelationshipAttribute::unlink_back(InstanceState* item) {
     } else if (back->raw_remove(owner_)) {
       back->record_change(Change::remove, owner_);
       if (!many_to_many) orphaned(b, *item, *owner_);
+    } else if (!many_to_many) {
+      // A loaded collection that does not hold the child (loaded after a rollback
+      // expired the append that put it there): the child let go of its parent all
+      // the same, and is an orphan if it has no other (SQLAlchemy's remove event
+      // fires whether or not the list held it; seed 804353).
+      orphaned(b, *item, *owner_);
     }
     return;
   }
