@@ -207,11 +207,12 @@ KNOWN = [
         "detached at commit) and reads NULL in the foreign keys SET NULL cleared; "
         "SQLAlchemy keeps them as they were until they expire.",
         "After each successful flush the SQLAlchemy runner reads, through the Session's "
-        "connection, the row of every object whose table has an ON DELETE CASCADE or SET "
-        "NULL foreign key: an object whose row is gone is taken out of the Session without "
-        "cascading and reported deleted (detached after commit; put back by rollback or a "
-        "failed flush), and a foreign key the database set to NULL is set to None as "
-        "loaded."),
+        "connection, the row of every persistent object whose ON DELETE CASCADE or SET "
+        "NULL foreign key referred to a row the flush deleted: an object whose row is gone "
+        "is taken out of the Session without cascading and reported deleted (detached "
+        "after commit; put back by rollback or a failed flush), and a foreign key the "
+        "database set to NULL is set to None as loaded (and back to its value by close() "
+        "or a failed flush)."),
     KnownDifference(
         "deleted-leave-relationships",
         "docs/sqlalchemy.md, 'Deleted objects leave loaded collections at flush': the "

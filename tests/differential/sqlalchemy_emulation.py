@@ -96,6 +96,7 @@ class SqlAlchemyEmulation:
         self._deleted_before_flush = set()
         # ... and where from, in the transaction: (holder, key, object, index)
         self._left_from = []
+        self._mirrored = []  # on-delete-mirrored: (object, column, value before)
         self._readded = []  # failed-flush-restores: put back in the Session as pending
         self._expunged_after_failure = []
         # What the flushes of the transaction did, as Relate's journal keeps it
@@ -828,6 +829,7 @@ class SqlAlchemyEmulation:
                             if inspect(o).persistent}
         in_session = list(self.session)
         pending_before = [o for o in in_session if inspect(o).pending]
+        keys_before = self._foreign_keys(in_session)
         outside = {}  # objects-outside-never-written: their column state before
         for o in self.runner.objects.values():
             state = inspect(o)
@@ -876,7 +878,7 @@ class SqlAlchemyEmulation:
             self._first_write = self.runner.arrivals
         self._forget_orphaning_of_inserted(pending_before)
         self._detach_displaced()
-        self._mirror_on_delete()
+        self._mirror_on_delete(keys_before)
         self._record_transaction(snapshot, plain, committed_before)
         for o in in_session:
             if self.deleted_by_flush(o):
@@ -1186,6 +1188,7 @@ class SqlAlchemyEmulation:
 
     def _end_transaction(self):
         self._left_from = []
+        self._mirrored = []
         self._tx_inserted = {}
         self._tx_deleted = {}
         self._tx_committed = {}
@@ -1265,6 +1268,7 @@ class SqlAlchemyEmulation:
                          inspect(o).transient]
         for o in self._readded:
             self.runner.add_alone(o)
+        self._undo_mirror()
         # What the failure left: while an object stays so, it reads as before.
         self._put_back_left()
         self._after_failure = {k: _plain_state(o) for k, (st, v, m, o) in adjusted.items()}
@@ -1332,20 +1336,60 @@ class SqlAlchemyEmulation:
                 return False
         return True
 
-    def _mirror_on_delete(self):
-        """on-delete-mirrored: objects whose rows the database's ON DELETE removed or
-        changed follow, as in Relate."""
+    @staticmethod
+    def _foreign_keys(objects):
+        """The foreign key columns of persistent objects: {id(o): (o, {column: value})}."""
+        from schema import MODELS
+        out = {}
+        for o in objects:
+            state = inspect(o)
+            if state.persistent:
+                table = MODELS[type(o).__name__].table
+                out[id(o)] = (o, {c: state.dict.get(c) for fk in table.foreign_keys
+                                  for c in fk.columns})
+        return out
+
+    def _mirror_on_delete(self, keys_before):
+        """on-delete-mirrored: the objects of the Session whose rows the database's ON
+        DELETE removed or changed, when this flush deleted the rows they referred to,
+        follow, as in Relate (an object that came into the Session after such a flush
+        keeps what it shows). The foreign keys set to NULL are recorded, for an undo,
+        and so are those SQLAlchemy's flush nulled itself because their row went."""
         from schema import MODELS
         from sqlalchemy import text
         connection = self.session.connection()
-        for obj in list(self.runner.objects.values()):
-            state = inspect(obj)
+        deleted = {(MODELS[type(o).__name__].table.name, tuple(inspect(o).identity))
+                   for o in self.runner.objects.values()
+                   if self._deleted_here(o) and inspect(o).identity is not None}
+        for o, values in keys_before.values():
+            state = inspect(o)
             if not state.persistent:
                 continue
-            table = MODELS[type(obj).__name__].table
-            actions = [fk for fk in table.foreign_keys if fk.ondelete in ("CASCADE", "SET NULL")]
-            if not actions:
-                continue
+            for fk in MODELS[type(o).__name__].table.foreign_keys:
+                before = tuple(values.get(c) for c in fk.columns)
+                if (fk.referred_table, before) in deleted and \
+                        all(state.dict.get(c) is None for c in fk.columns):
+                    self._mirrored.extend((o, c, values[c]) for c in fk.columns)
+        done = set()
+        while True:
+            found = None
+            for obj in list(self.runner.objects.values()):
+                state = inspect(obj)
+                if not state.persistent or id(obj) in done:
+                    continue
+                table = MODELS[type(obj).__name__].table
+                actions = [fk for fk in table.foreign_keys
+                           if fk.ondelete in ("CASCADE", "SET NULL") and
+                           (fk.referred_table,
+                            tuple(state.dict.get(c) for c in fk.columns)) in deleted]
+                if actions:
+                    found = (obj, table, actions)
+                    break
+            if found is None:
+                return
+            obj, table, actions = found
+            state = inspect(obj)
+            done.add(id(obj))
             where = " AND ".join(f'"{c}" = :k{i}' for i, c in enumerate(table.primary_key))
             params = {f"k{i}": v for i, v in enumerate(state.key[1])}
             columns = [c for fk in actions for c in fk.columns]
@@ -1353,6 +1397,7 @@ class SqlAlchemyEmulation:
                 "SELECT " + ", ".join(f'"{c}"' for c in columns) + f' FROM "{table.name}" '
                 "WHERE " + where), params).first()
             if row is None:
+                deleted.add((table.name, tuple(state.key[1])))
                 self.runner.expunge_alone(obj)
                 # As SQLAlchemy leaves an object its flush deleted: no cascade or add()
                 # takes it back (Relate refuses such an object too).
@@ -1362,7 +1407,21 @@ class SqlAlchemyEmulation:
                 continue
             for column, value in zip(columns, row):
                 if value is None and state.dict.get(column) is not None:
+                    self._mirrored.append((obj, column, state.dict[column]))
                     set_committed_value(obj, column, None)
+
+    def _undo_mirror(self, outside_only=False):
+        """on-delete-mirrored: undoing the transaction (close(), a failed flush) undoes
+        the database's SET NULL too; a foreign key that still reads NULL reads what it
+        did before, as Relate's does (rollback() loads the rows of the objects in the
+        Session: `outside_only`)."""
+        for obj, column, before in reversed(self._mirrored):
+            state = inspect(obj)
+            if outside_only and obj in self.session:
+                continue
+            if column in state.dict and state.dict[column] is None:
+                set_committed_value(obj, column, before)
+        self._mirrored = []
 
     def _restore_new_objects(self):
         """Puts back the column values the failed flush changed (and the keys earlier
@@ -1507,7 +1566,12 @@ class SqlAlchemyEmulation:
                 try:
                     self._load_columns(obj)
                 except Exception:
-                    self._row_gone(obj, committed.get(id(obj), {}), written)
+                    # (an object a flush of the transaction wrote: its values before
+                    # that flush, as Relate's journal keeps them; seed 824409)
+                    self._row_gone(obj, self._tx_committed[id(obj)][1]
+                                   if id(obj) in self._tx_committed
+                                   else committed.get(id(obj), {}), written)
+        self._undo_mirror(outside_only=True)
         self._written_as_they_show(o for o, _pk in self._tx_inserted.values())
         self._detached_show_what_they_wrote()
         self._forget_deletion_of_transient()
@@ -1574,6 +1638,7 @@ class SqlAlchemyEmulation:
         inserted = [inspect(o) for o, _pk in self._tx_inserted.values()
                     if not inspect(o).transient]
         InstanceState._detach_states(inserted, self.session, to_transient=True)
+        self._undo_mirror()
         self._written_as_they_show(o for o, _pk in self._tx_inserted.values())
         self._detached_show_what_they_wrote()
         self._forget_deletion_of_transient()

@@ -1,6 +1,7 @@
 // What the database's ON DELETE did, mirrored on the objects of the session: rows it
 // deleted by CASCADE leave the session (so no later flush writes them back), and
-// foreign keys it set to NULL or to their default read so in memory.
+// foreign keys it set to NULL or to their default read so in memory. Undoing the
+// transaction undoes these, and the keys the ORM nulled for a deleted parent.
 #include <relate/schema.hpp>
 
 #include "metadata_impl.hpp"
@@ -77,8 +78,23 @@ void UnitOfWork::follow_on_delete(InstanceState& child, const ForeignKeyConstrai
     Value v = action == ReferentialAction::set_default && c->default_value() ? *c->default_value()
                                                                              : Value();
     committed.set(c->position(), v);
+    record_deletion_key(child, c->position(), v);
     child.mapper()->set(child.object(), c->position(), std::move(v));
   }
+}
+
+void UnitOfWork::record_deletion_key(InstanceState& child, std::size_t column, const Value& set) {
+  s_.deletion_keys_.push_back({&child, column, child.mapper()->get(child.object(), column), set});
+}
+
+void SessionImpl::undo_deletion_keys() {
+  for (auto it = deletion_keys_.rbegin(); it != deletion_keys_.rend(); ++it) {
+    InstanceState& s = *it->state;
+    if (s.session() && s.session() != this) continue;  // another Session's now
+    const Mapper& m = *s.mapper();
+    if (m.get(s.object(), it->column) == it->set) m.set(s.object(), it->column, Value(it->before));
+  }
+  deletion_keys_.clear();
 }
 
 }  // namespace relate

@@ -115,7 +115,7 @@ void UnitOfWork::presort_one_to_many_delete(InstanceState& parent,
       // Only a row that names the parent is left behind; a child linked since the
       // last flush whose key names another row (or none) has nothing to null
       // (SQLAlchemy nulls the collection's unchanged history alone).
-      to_null_.emplace_back(&child, &rel);
+      to_null_.push_back({&child, &rel, true});
     }
   }
 }
@@ -162,7 +162,7 @@ void UnitOfWork::presort_collection_changes(RelationshipAttribute& collection) {
     if (rel->cascade().delete_orphan) {
       mark_for_delete(*child);
     } else {
-      to_null_.emplace_back(child, rel);
+      to_null_.push_back({child, rel, false});
     }
   }
 }
@@ -218,21 +218,26 @@ bool UnitOfWork::held_by_another_parent(const InstanceState& child, const Relati
 }
 
 void UnitOfWork::null_foreign_keys() {
-  for (const auto& [child, rel] : to_null_) {
+  for (const ToNull& entry : to_null_) {
+    const InstanceState* child = entry.child;
     if (deleting(child) || child->session() != &s_) continue;
     if (child->status() != ObjectStatus::persistent && child->status() != ObjectStatus::pending) {
       continue;
     }
-    null_foreign_key(*child, *rel);
+    null_foreign_key(entry);
   }
 }
 
-void UnitOfWork::null_foreign_key(InstanceState& child, const RelationshipProperty& rel) {
+void UnitOfWork::null_foreign_key(const ToNull& entry) {
+  InstanceState& child = *entry.child;
   std::vector<std::size_t> columns;
-  for (const auto& pair : rel.column_pairs()) {
-    check_nullable(*child.mapper(), pair.foreign, rel,
+  for (const auto& pair : entry.rel->column_pairs()) {
+    check_nullable(*child.mapper(), pair.foreign, *entry.rel,
                    "the ORM nulls the foreign key of a child that leaves");
     columns.push_back(pair.foreign);
+  }
+  if (entry.parent_deleted) {
+    for (std::size_t c : columns) record_deletion_key(child, c, Value());
   }
   set_columns(child, columns, std::vector<Value>(columns.size()));
 }

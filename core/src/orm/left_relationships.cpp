@@ -24,11 +24,18 @@ bool ours(const SessionImpl& session, const InstanceState& s) {
 }
 
 // Whether the foreign key of `rel` (not a many-to-many) refers from one end to the
-// other, as the members of the end that holds it show.
+// other, as the members of both ends show: either may have no row (the undo made an
+// object the transaction inserted transient, with the key its flush gave it).
 bool key_refers(const RelationshipProperty& rel, const InstanceState& holder,
                 const InstanceState& item) {
-  return rel.direction() == RelationshipDirection::many_to_one ? row_refers_to(rel, holder, item)
-                                                               : row_refers_to(rel, item, holder);
+  const bool holder_is_child = rel.direction() == RelationshipDirection::many_to_one;
+  const InstanceState& child = holder_is_child ? holder : item;
+  const InstanceState& parent = holder_is_child ? item : holder;
+  for (const auto& pair : rel.column_pairs()) {
+    const Value v = rel.foreign_mapper().get(child.object(), pair.foreign);
+    if (v.is_null() || v != parent.mapper()->get(parent.object(), pair.referenced)) return false;
+  }
+  return true;
 }
 
 void put_in_place(RelationshipAttribute& attr, InstanceState* item, std::size_t index) {

@@ -375,6 +375,7 @@ void SessionImpl::end_transaction() {
   written_appends_.clear();
   written_links_.clear();
   left_relationships_.clear();
+  deletion_keys_.clear();
   connection_.reset();
   first_write_.reset();
 }

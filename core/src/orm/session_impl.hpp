@@ -158,6 +158,20 @@ class SessionImpl {
   LinkJournal written_links_;
   // Per transaction: where its flushes took deleted objects out of relationships.
   LeftRelationships left_relationships_;
+  // Per transaction: the foreign key members its flushes set because the row they
+  // referred to went (database_actions.cpp): the database's ON DELETE SET NULL / SET
+  // DEFAULT, mirrored, and the ORM's nulling of a deleted parent's loaded children;
+  // with their values before.
+  struct DeletionKey {
+    InstanceState* state;
+    std::size_t column;
+    Value before;
+    Value set;
+  };
+  std::vector<DeletionKey> deletion_keys_;
+  // The transaction is undone, and its deletions with it: a member that still shows
+  // what the deletion set shows its value before again (most recent first).
+  void undo_deletion_keys();
   bool failed_ = false;
   std::uint64_t next_sequence_ = 0;
   // next_sequence_ when the transaction first wrote; objects with a higher sequence

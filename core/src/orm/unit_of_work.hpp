@@ -90,7 +90,8 @@ class UnitOfWork {
   bool held_by_another_parent(const InstanceState& child, const RelationshipProperty& rel,
                               const std::vector<InstanceState*>& former_parents);
   void null_foreign_keys();
-  void null_foreign_key(InstanceState& child, const RelationshipProperty& rel);
+  struct ToNull;
+  void null_foreign_key(const ToNull& entry);
   void sync_many_to_one(InstanceState& state, RowWrite write, SyncPhase phase);
   void sync_one_to_many(InstanceState& parent, RowWrite write, SyncPhase phase);
   void check_target(const RelationshipProperty& rel, InstanceState& state,
@@ -181,6 +182,8 @@ class UnitOfWork {
 
   // database_actions.cpp
   void mirror_database_actions(InstanceState& deleted);
+  // A foreign key member this flush sets to `set` because the row it referred to goes.
+  void record_deletion_key(InstanceState& child, std::size_t column, const Value& set);
   // The session's persistent objects of `m` whose foreign key `fk` refers to `deleted`.
   std::vector<InstanceState*> objects_referring(const InstanceState& deleted,
                                                 const ForeignKeyConstraint& fk, const Mapper& m);
@@ -200,7 +203,14 @@ class UnitOfWork {
   std::vector<InstanceState*> deletes_;
   std::unordered_set<const InstanceState*> deleting_;
   // Children whose foreign key the presort decided to null, with the relationship.
-  std::vector<std::pair<InstanceState*, const RelationshipProperty*>> to_null_;
+  // `parent_deleted`: the parent goes (undone with the deletion); otherwise the child
+  // left it.
+  struct ToNull {
+    InstanceState* child;
+    const RelationshipProperty* rel;
+    bool parent_deleted;
+  };
+  std::vector<ToNull> to_null_;
   std::unordered_set<InstanceState*> inserted_;
   // Pending objects the presort took out of the session (orphans, cascaded deletes).
   std::vector<InstanceState*> expunged_;
