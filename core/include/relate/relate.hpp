@@ -10,6 +10,7 @@
 #include <relate/orm/attributes.hpp>
 #include <relate/orm/core_execute.hpp>
 #include <relate/orm/cte.hpp>
+#include <relate/orm/functions.hpp>
 #include <relate/orm/instance.hpp>
 #include <relate/orm/query.hpp>
 #include <relate/orm/session.hpp>

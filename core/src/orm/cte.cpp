@@ -8,7 +8,7 @@ namespace relate {
 
 namespace detail {
 
-QuerySpec recursive_part(QuerySpec spec, const CteDefinition& cte) {
+QuerySpec recursive_part(QuerySpec spec, const NamedQuery& cte) {
   if (spec.select_from_cte.definition == &cte) spec.select_from_cte.owned.reset();
   for (JoinSpec& j : spec.joins) {
     if (j.target_cte.definition == &cte) j.target_cte.owned.reset();
@@ -27,7 +27,7 @@ void check_cte_name(const std::string& name) {
   if (name.empty()) throw ArgumentError("a CTE needs a name");
 }
 
-void check_no_recursive_part(const CteDefinition& cte) {
+void check_no_recursive_part(const NamedQuery& cte) {
   if (cte.recursive) {
     throw ArgumentError("the CTE " + cte.name + " has its recursive part already");
   }

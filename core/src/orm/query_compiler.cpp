@@ -113,7 +113,7 @@ sql::Select QueryCompiler::row_select(const QuerySpec& spec) {
           "a select of expressions that name no model member needs select_from<Model>() to "
           "say what it selects from");
     }
-    const std::shared_ptr<const CteDefinition> cte = first->cte.lock();
+    const std::shared_ptr<const NamedQuery> cte = first->cte.lock();
     if (first->of_cte && !cte) {
       throw ArgumentError("the query selects " + first->describe() +
                           " of a CTE or subquery that no longer exists: keep it until the "
@@ -141,7 +141,7 @@ void QueryCompiler::finish(sql::Select& query) const {
   if (&root() == this) query.with = with_;
 }
 
-void QueryCompiler::use_cte(const CteDefinition& cte) const {
+void QueryCompiler::use_cte(const NamedQuery& cte) const {
   const QueryCompiler& top = root();
   auto& started = top.ctes_started_;
   // Already a WITH entry, or its own recursive part referring to it.
@@ -230,7 +230,7 @@ void QueryCompiler::join(sql::Select& query, const JoinSpec& j) {
 }
 
 QueryCompiler::Source& QueryCompiler::add_source(const Mapper& mapper, std::uint64_t alias,
-                                                 const CteDefinition* cte) {
+                                                 const NamedQuery* cte) {
   if (find_source(mapper.type(), alias) && !alias) {
     throw ArgumentError(std::string(mapper.name()) +
                         " is in the query already: join it again through an alias "
@@ -267,8 +267,7 @@ QueryCompiler::Source& QueryCompiler::add_source(const Mapper& mapper, std::uint
   return sources_.back();
 }
 
-QueryCompiler::Source& QueryCompiler::add_row_source(const CteDefinition& rows,
-                                                     std::uint64_t alias) {
+QueryCompiler::Source& QueryCompiler::add_row_source(const NamedQuery& rows, std::uint64_t alias) {
   if (find_source(rows.entity, alias)) {
     throw ArgumentError((rows.subquery ? "the subquery " : "the CTE ") + rows.name +
                         " is joined twice: make another one for the second");
@@ -292,14 +291,13 @@ QueryCompiler::Source& QueryCompiler::add_row_source(const CteDefinition& rows,
 }
 
 QueryCompiler::Source& QueryCompiler::add_source_of(std::type_index model, std::uint64_t alias,
-                                                    const CteDefinition* cte,
-                                                    std::string_view what) {
+                                                    const NamedQuery* cte, std::string_view what) {
   if (cte && cte->row_table) return add_row_source(*cte, alias);
   return add_source(mapper_of(model, what), alias, cte);
 }
 
 QueryCompiler::Source::Source(const Mapper* m, std::uint64_t a, std::string name,
-                              const CteDefinition* c)
+                              const NamedQuery* c)
     : mapper(m),
       model(m->type()),
       table(&m->table()),
@@ -307,7 +305,7 @@ QueryCompiler::Source::Source(const Mapper* m, std::uint64_t a, std::string name
       sql_alias(std::move(name)),
       cte(c) {}
 
-QueryCompiler::Source::Source(const CteDefinition& rows, std::uint64_t a, std::string name)
+QueryCompiler::Source::Source(const NamedQuery& rows, std::uint64_t a, std::string name)
     : mapper(nullptr),
       model(rows.entity),
       table(rows.row_table.get()),

@@ -22,7 +22,7 @@ namespace relate {
 
 class MetaData;
 class Mapper;
-struct CteDefinition;
+struct NamedQuery;
 struct ParentCriterion;
 
 class QueryCompiler {
@@ -53,16 +53,16 @@ class QueryCompiler {
   // One entry of the FROM clause: a model under its own name or an alias.
   struct Source {
     // A model's rows (the model's table, an alias of it, or a subquery or CTE of them).
-    Source(const Mapper* m, std::uint64_t a, std::string name, const CteDefinition* c = nullptr);
+    Source(const Mapper* m, std::uint64_t a, std::string name, const NamedQuery* c = nullptr);
     // The rows of a subquery or CTE of columns, read as its row struct's.
-    Source(const CteDefinition& rows, std::uint64_t a, std::string name);
+    Source(const NamedQuery& rows, std::uint64_t a, std::string name);
 
     const Mapper* mapper;   // null for rows of columns
     std::type_index model;  // the mapped model, or the row struct
     const Table* table;     // its columns (for rows of columns, the row struct's fields)
     std::uint64_t alias;    // 0: the model itself
     std::string sql_alias;  // empty: the table's name
-    const CteDefinition* cte = nullptr;          // the alias names this CTE or subquery
+    const NamedQuery* cte = nullptr;             // the alias names this CTE or subquery
     std::shared_ptr<const sql::Select> derived;  // a subquery's SELECT
     // Joined along `via` from sources_[parent].
     const RelationshipProperty* via = nullptr;
@@ -78,18 +78,18 @@ class QueryCompiler {
   void from(sql::Select& query, const Source& source);
   // The FROM entry that `what` (a select_from(), a join() ON a condition, a member the
   // columns name) refers to: a model, an alias, or a subquery or CTE of either kind.
-  Source& add_source_of(std::type_index model, std::uint64_t alias, const CteDefinition* cte,
+  Source& add_source_of(std::type_index model, std::uint64_t alias, const NamedQuery* cte,
                         std::string_view what);
   // The outermost compiler of the statement: WITH entries and alias numbers.
   const QueryCompiler& root() const;
   // Makes `cte` (and the CTEs its body refers to) a WITH entry of the statement.
-  void use_cte(const CteDefinition& cte) const;
+  void use_cte(const NamedQuery& cte) const;
   // The statement's WITH entries, on the outermost query.
   void finish(sql::Select& query) const;
   void clauses(sql::Select& query, const QuerySpec& spec);
   void join(sql::Select& query, const JoinSpec& join);
-  Source& add_source(const Mapper& mapper, std::uint64_t alias, const CteDefinition* cte = nullptr);
-  Source& add_row_source(const CteDefinition& rows, std::uint64_t alias);
+  Source& add_source(const Mapper& mapper, std::uint64_t alias, const NamedQuery* cte = nullptr);
+  Source& add_row_source(const NamedQuery& rows, std::uint64_t alias);
   const Source* find_source(std::type_index model, std::uint64_t alias) const;
   const Mapper& mapper_of(std::type_index model, std::string_view what) const;
   sql::Expr resolve(const sql::Expr& e) const;
@@ -106,7 +106,7 @@ class QueryCompiler {
   // On the outermost compiler, for the whole statement:
   mutable unsigned aliases_made_ = 0;
   mutable std::vector<sql::CommonTable> with_;
-  mutable std::vector<const CteDefinition*> ctes_started_;  // in with_, or being compiled
+  mutable std::vector<const NamedQuery*> ctes_started_;  // in with_, or being compiled
 };
 
 }  // namespace relate

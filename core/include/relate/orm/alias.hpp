@@ -45,14 +45,14 @@ namespace detail {
 RELATE_API std::uint64_t next_alias_id();
 }
 
-struct CteDefinition;
+struct NamedQuery;
 
 // What an alias names when it is a common table expression (cte.hpp): the CTE's
 // definition, owned by every query that refers to it except the CTE's own recursive
 // part (which holds `definition` alone, so that a definition does not own itself).
 struct CteReference {
-  std::shared_ptr<const CteDefinition> owned;
-  const CteDefinition* definition = nullptr;  // null: a plain alias
+  std::shared_ptr<const NamedQuery> owned;
+  const NamedQuery* definition = nullptr;  // null: a plain alias
 };
 
 template <class T>

@@ -33,7 +33,7 @@ class Table;
 
 // What a Cte<T> names, or a Subquery<T> (subquery.hpp): a named query of a model's
 // rows that a statement reads from; shared by the queries that refer to it.
-struct CteDefinition {
+struct NamedQuery {
   std::string name;
   std::type_index entity = typeid(void);
   QuerySpec anchor;
@@ -49,7 +49,7 @@ struct CteDefinition {
 
 namespace detail {
 // `spec`, with its references to `cte` (its joins and select_from) no longer owning it.
-RELATE_API QuerySpec recursive_part(QuerySpec spec, const CteDefinition& cte);
+RELATE_API QuerySpec recursive_part(QuerySpec spec, const NamedQuery& cte);
 // The columns of a row struct: one per field, by name and column type.
 RELATE_API std::shared_ptr<const Table> row_table(
     const std::string& name, const std::vector<std::pair<std::string_view, ColumnType>>& fields);
@@ -61,10 +61,10 @@ std::shared_ptr<const Table> row_table_of(const std::string& name, std::index_se
 // A definition of the rows of `query` as R's: R has one field per column of the
 // select, of the column's C++ type (checked at compile time, as Rows::as<R>() does).
 template <class R, class... Ts>
-std::shared_ptr<CteDefinition> row_definition(std::string name, const RowSelect<Ts...>& query,
-                                              bool subquery) {
+std::shared_ptr<NamedQuery> row_definition(std::string name, const RowSelect<Ts...>& query,
+                                           bool subquery) {
   static_assert(row_struct_fits<R, Ts...>());
-  auto def = std::make_shared<CteDefinition>();
+  auto def = std::make_shared<NamedQuery>();
   def->name = std::move(name);
   def->entity = typeid(R);
   def->anchor = query.spec();
@@ -75,7 +75,7 @@ std::shared_ptr<CteDefinition> row_definition(std::string name, const RowSelect<
 }
 // Refuses a name that cannot name a CTE, and a second recursive part.
 RELATE_API void check_cte_name(const std::string& name);
-RELATE_API void check_no_recursive_part(const CteDefinition& cte);
+RELATE_API void check_no_recursive_part(const NamedQuery& cte);
 }  // namespace detail
 
 template <class T>
@@ -83,7 +83,7 @@ class Cte : public Alias<T> {
  public:
   Cte(std::string name, const Select<T>& anchor) {
     detail::check_cte_name(name);
-    def_ = std::make_shared<CteDefinition>();
+    def_ = std::make_shared<NamedQuery>();
     def_->name = std::move(name);
     def_->entity = typeid(T);
     def_->anchor = anchor.spec();
@@ -106,7 +106,7 @@ class Cte : public Alias<T> {
     return *this;
   }
 
-  std::shared_ptr<CteDefinition> def_;
+  std::shared_ptr<NamedQuery> def_;
 };
 
 // A CTE named `name` of the rows `anchor` selects.
@@ -152,7 +152,7 @@ class RowCte : public Alias<R> {
     return *this;
   }
 
-  std::shared_ptr<CteDefinition> def_;
+  std::shared_ptr<NamedQuery> def_;
 };
 
 template <class R, class... Ts>

@@ -23,6 +23,7 @@
 #include <relate/export.hpp>
 #include <relate/orm/alias.hpp>
 #include <relate/orm/expression.hpp>
+#include <relate/orm/functions.hpp>
 #include <relate/orm/mapping_options.hpp>
 #include <relate/sql/text.hpp>
 #include <string>

@@ -29,7 +29,7 @@ class Subquery : public Alias<T> {
   // Never changed once made (unlike a Cte's, which gains its recursive part), so the
   // alias's reference is its only owner.
   Subquery(const Select<T>& query, std::string name) {
-    auto def = std::make_shared<CteDefinition>();
+    auto def = std::make_shared<NamedQuery>();
     def->name = std::move(name);
     def->entity = typeid(T);
     def->anchor = query.spec();
