@@ -166,6 +166,7 @@ std::vector<InstanceState*> UnitOfWork::set_evaluated(const Mapper& mapper,
     }
     for (auto& [i, value] : changes) {
       row[i] = value;
+      record_session_set(*s, i, value);
       mapper.set(s->object(), i, std::move(value));
     }
     InstanceAccess::committed(*s) = RowSnapshot(row);
@@ -216,6 +217,7 @@ SessionImpl::BulkResult UnitOfWork::bulk_update(const Mapper& mapper, sql::Updat
       for (std::size_t c = 0; c < values.size(); ++c) {
         const std::size_t i = column_index(mapper, *statement.values[c].first);
         row[i] = values[c];
+        record_session_set(*s, i, values[c]);
         mapper.set(s->object(), i, Value(values[c]));
       }
       InstanceAccess::committed(*s) = RowSnapshot(std::move(row));
@@ -228,7 +230,7 @@ SessionImpl::BulkResult UnitOfWork::bulk_update(const Mapper& mapper, sql::Updat
   for (InstanceState* s : held.objects) journal(*s);
   const std::vector<InstanceState*> reload =
       held.evaluated ? set_evaluated(mapper, statement, held.objects) : held.objects;
-  if (!reload.empty()) s_.reload_rows(conn(), mapper, reload);
+  if (!reload.empty()) reload_synchronized(mapper, reload);
   return result;
 }
 
@@ -298,8 +300,12 @@ SessionImpl::BulkResult SessionImpl::bulk_write(const Mapper& mapper, const Bulk
   flush();
   UnitOfWork uow(*this);
   try {
-    if (remove) return uow.bulk_delete(mapper, *remove, spec.synchronize);
-    return uow.bulk_update(mapper, *update, spec.synchronize);
+    BulkResult result = remove ? uow.bulk_delete(mapper, *remove, spec.synchronize)
+                               : uow.bulk_update(mapper, *update, spec.synchronize);
+    if (spec.synchronize == SynchronizeSession::none) {
+      for (const auto& [key, s] : identity_) unsynchronized_.insert(s);
+    }
+    return result;
   } catch (...) {
     uow.restore();
     fail_transaction();

@@ -1,7 +1,8 @@
 // What the database's ON DELETE did, mirrored on the objects of the session: rows it
 // deleted by CASCADE leave the session (so no later flush writes them back), and
-// foreign keys it set to NULL or to their default read so in memory. Undoing the
-// transaction undoes these, and the keys the ORM nulled for a deleted parent.
+// foreign keys it set to NULL or to their default read so in memory. What the Session
+// sets itself this way, and what bulk writes and upserts bring from the rows, the
+// transaction's undo takes back.
 #include <relate/schema.hpp>
 
 #include "metadata_impl.hpp"
@@ -78,23 +79,39 @@ void UnitOfWork::follow_on_delete(InstanceState& child, const ForeignKeyConstrai
     Value v = action == ReferentialAction::set_default && c->default_value() ? *c->default_value()
                                                                              : Value();
     committed.set(c->position(), v);
-    record_deletion_key(child, c->position(), v);
+    record_session_set(child, c->position(), v);
     child.mapper()->set(child.object(), c->position(), std::move(v));
   }
 }
 
-void UnitOfWork::record_deletion_key(InstanceState& child, std::size_t column, const Value& set) {
-  s_.deletion_keys_.push_back({&child, column, child.mapper()->get(child.object(), column), set});
+void UnitOfWork::record_session_set(InstanceState& state, std::size_t column, const Value& set) {
+  s_.session_set_.push_back({&state, column, state.mapper()->get(state.object(), column), set});
 }
 
-void SessionImpl::undo_deletion_keys() {
-  for (auto it = deletion_keys_.rbegin(); it != deletion_keys_.rend(); ++it) {
+void UnitOfWork::reload_synchronized(const Mapper& mapper,
+                                     const std::vector<InstanceState*>& objects) {
+  std::vector<std::vector<Value>> before;
+  before.reserve(objects.size());
+  for (const InstanceState* s : objects) before.push_back(mapper.values(s->object()));
+  s_.reload_rows(conn(), mapper, objects);
+  for (std::size_t o = 0; o < objects.size(); ++o) {
+    InstanceState& s = *objects[o];
+    if (s.status() == ObjectStatus::transient) continue;  // no row any more
+    for (std::size_t c = 0; c < before[o].size(); ++c) {
+      Value now = mapper.get(s.object(), c);
+      if (now != before[o][c]) s_.session_set_.push_back({&s, c, before[o][c], std::move(now)});
+    }
+  }
+}
+
+void SessionImpl::undo_session_set() {
+  for (auto it = session_set_.rbegin(); it != session_set_.rend(); ++it) {
     InstanceState& s = *it->state;
     if (s.session() && s.session() != this) continue;  // another Session's now
     const Mapper& m = *s.mapper();
     if (m.get(s.object(), it->column) == it->set) m.set(s.object(), it->column, Value(it->before));
   }
-  deletion_keys_.clear();
+  session_set_.clear();
 }
 
 }  // namespace relate

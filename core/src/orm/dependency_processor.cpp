@@ -237,7 +237,7 @@ void UnitOfWork::null_foreign_key(const ToNull& entry) {
     columns.push_back(pair.foreign);
   }
   if (entry.parent_deleted) {
-    for (std::size_t c : columns) record_deletion_key(child, c, Value());
+    for (std::size_t c : columns) record_session_set(child, c, Value());
   }
   set_columns(child, columns, std::vector<Value>(columns.size()));
 }

@@ -351,6 +351,7 @@ void SessionImpl::follow_delete_cascade(InstanceState& s) {
 
 void SessionImpl::expunge(InstanceState& s) {
   if (s.session() != this) return;
+  unsynchronized_.erase(&s);
   std::erase(new_, &s);
   std::erase(deleted_, &s);
   if (s.status() == ObjectStatus::persistent || s.status() == ObjectStatus::deleted) {
@@ -375,7 +376,7 @@ void SessionImpl::end_transaction() {
   written_appends_.clear();
   written_links_.clear();
   left_relationships_.clear();
-  deletion_keys_.clear();
+  session_set_.clear();
   connection_.reset();
   first_write_.reset();
 }
@@ -447,7 +448,7 @@ void SessionImpl::abandon_transaction() {
 }
 
 void SessionImpl::rollback() {
-  const std::vector<InstanceState*> stale = loaded_after_first_write();
+  std::vector<InstanceState*> stale = loaded_after_first_write();
   abandon_transaction();
   // Unflushed edits are discarded too: every persistent object returns to its
   // committed values, and its relationships load again on next access.
@@ -458,13 +459,23 @@ void SessionImpl::rollback() {
     }
     for (const auto& f : m.relationship_fields()) f.attribute(s->object())->expire();
   }
-  // Objects loaded while the transaction had written show its values: read again.
+  // Objects loaded while the transaction had written show its values, and those a bulk
+  // write left unsynchronized may show none the rows hold: read again.
+  std::unordered_set<InstanceState*> listed(stale.begin(), stale.end());
+  for (InstanceState* s : unsynchronized_) {
+    if (s->session() == this && s->status() == ObjectStatus::persistent &&
+        listed.insert(s).second) {
+      stale.push_back(s);
+    }
+  }
+  unsynchronized_.clear();
   if (!stale.empty()) reload(stale);
 }
 
 void SessionImpl::close() {
   // Unlike rollback(), objects keep their values and loaded relationships.
   abandon_transaction();
+  unsynchronized_.clear();
   // Objects no handle can reach go with the graph below: nobody sees their status.
   if (graph_.use_count() > 1) {
     for (auto& [key, s] : identity_) {

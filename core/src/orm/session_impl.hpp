@@ -158,20 +158,28 @@ class SessionImpl {
   LinkJournal written_links_;
   // Per transaction: where its flushes took deleted objects out of relationships.
   LeftRelationships left_relationships_;
-  // Per transaction: the foreign key members its flushes set because the row they
-  // referred to went (database_actions.cpp): the database's ON DELETE SET NULL / SET
-  // DEFAULT, mirrored, and the ORM's nulling of a deleted parent's loaded children;
-  // with their values before.
-  struct DeletionKey {
+  // Per transaction: the members the Session set itself, not the application, with
+  // their values before (database_actions.cpp): foreign keys a deletion cleared (the
+  // database's ON DELETE SET NULL / SET DEFAULT, mirrored, and the ORM's nulling of a
+  // deleted parent's loaded children), and the values a bulk write or an upsert
+  // brought from the rows.
+  struct SessionSet {
     InstanceState* state;
     std::size_t column;
     Value before;
     Value set;
   };
-  std::vector<DeletionKey> deletion_keys_;
-  // The transaction is undone, and its deletions with it: a member that still shows
-  // what the deletion set shows its value before again (most recent first).
-  void undo_deletion_keys();
+  std::vector<SessionSet> session_set_;
+  // The objects the Session held when a bulk write with SynchronizeSession::none ran:
+  // they may show what their rows no longer hold (the database's ON DELETE reaches
+  // other tables too), until rollback() reads them again. Kept across commits, as the
+  // staleness is.
+  std::unordered_set<InstanceState*> unsynchronized_;
+  // The transaction is undone, and what its statements did with it: a member that
+  // still shows what the Session set shows its value before again (most recent
+  // first). Without this, close() would keep such a value as if the application had
+  // set it, and the next flush would write again one row of a rolled-back statement.
+  void undo_session_set();
   bool failed_ = false;
   std::uint64_t next_sequence_ = 0;
   // next_sequence_ when the transaction first wrote; objects with a higher sequence

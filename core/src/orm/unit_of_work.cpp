@@ -63,10 +63,10 @@ void SessionImpl::restore_transaction_state(GeneratedKeys keys) {
       identity_put(key_of(*state), state);
     }
   }
-  // (once the identity map holds each row's object again, and the foreign keys show
-  // what they did before the deletions; then the collections show the objects whose
-  // deletions are undone)
-  undo_deletion_keys();
+  // (once the identity map holds each row's object again, and the members show what
+  // they did before the transaction's statements; then the collections show the
+  // objects whose deletions are undone)
+  undo_session_set();
   left_relationships_.put_back(*this, undeleted);
   written_links_.undo(*this);
 }

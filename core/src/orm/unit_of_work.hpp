@@ -182,8 +182,10 @@ class UnitOfWork {
 
   // database_actions.cpp
   void mirror_database_actions(InstanceState& deleted);
-  // A foreign key member this flush sets to `set` because the row it referred to goes.
-  void record_deletion_key(InstanceState& child, std::size_t column, const Value& set);
+  // A member this flush or statement sets to `set` itself (SessionImpl::session_set_).
+  void record_session_set(InstanceState& state, std::size_t column, const Value& set);
+  // reload_rows, recording what it changes as set by the Session.
+  void reload_synchronized(const Mapper& mapper, const std::vector<InstanceState*>& objects);
   // The session's persistent objects of `m` whose foreign key `fk` refers to `deleted`.
   std::vector<InstanceState*> objects_referring(const InstanceState& deleted,
                                                 const ForeignKeyConstraint& fk, const Mapper& m);

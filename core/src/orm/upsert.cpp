@@ -32,7 +32,7 @@ void UnitOfWork::upsert(const Mapper& mapper, const sql::Insert& statement) {
   }
   if (held.empty()) return;
   for (InstanceState* s : held) journal(*s);
-  s_.reload_rows(conn(), mapper, held);
+  reload_synchronized(mapper, held);
 }
 
 void SessionImpl::upsert(const Mapper& mapper, const std::vector<const void*>& rows,
