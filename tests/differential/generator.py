@@ -20,6 +20,9 @@ runners keep the same numbering. Values are `n` (NULL / None), `i<integer>` or
                          relationship of its model loaded by STRATEGY (lazy, joined,
                          selectin); an object the runner has no handle for becomes #NEWH
   read H REL             read (and so load) a relationship
+
+With bulk writes on (--bulk), also the shapes of bulk_operations.hpp: bulk_update,
+bulk_delete and upsert, with random bounds and synchronize_session.
 """
 
 import random
@@ -57,8 +60,14 @@ def decode(token):
     return token[1:]
 
 
+# Added to OP_WEIGHTS with --bulk (without it every seed's sequence stays as it was).
+BULK_WEIGHTS = {"bulk": 6}
+SYNCHRONIZE = ("evaluate", "fetch", "none")
+
+
 class Generator:
-    def __init__(self, seed):
+    def __init__(self, seed, bulk=False):
+        self.bulk = bulk
         self.rng = random.Random(seed)
         self.handles = []  # (handle, model)
         self.next_handle = 1
@@ -200,8 +209,34 @@ class Generator:
             return self.op_new()
         return f"read {h} {self.rng.choice(MODELS[model].relationships).name}"
 
+    def op_bulk(self):
+        rng = self.rng
+        sync = rng.choice(SYNCHRONIZE)
+        shape = rng.randrange(5)
+        if shape == 0:
+            return f"bulk_update Owner score {encode(rng.randrange(-3, 4))} " \
+                   f"{encode(rng.randrange(10))} {sync}"
+        if shape == 1:
+            return f"bulk_update Item label {encode('x')} {encode(self._label_bound())} {sync}"
+        if shape == 2:
+            return f"bulk_delete Owner {encode(rng.randrange(10))} {sync}"
+        if shape == 3:
+            return f"bulk_delete Item {encode(self._label_bound())} {sync}"
+        if self.names and rng.random() < 0.6:
+            name = rng.choice(self.names)
+        else:
+            name = self._text("o")
+            self.names.append(name)
+        score = None if rng.random() < 0.2 else rng.randrange(10)
+        return f"upsert Owner {encode(name)} {encode(score)} {rng.choice(('nothing', 'update'))}"
+
+    def _label_bound(self):
+        """A text that falls among the labels made so far ("l<n>"), compared as text."""
+        return f"l{self.rng.randrange(max(self.texts, 1) + 1)}"
+
     def next_op(self):
-        kind = self._pick(OP_WEIGHTS) if len(self.handles) >= 3 else "new"
+        weights = dict(OP_WEIGHTS, **BULK_WEIGHTS) if self.bulk else OP_WEIGHTS
+        kind = self._pick(weights) if len(self.handles) >= 3 else "new"
         if kind in ("flush", "commit", "rollback", "close"):
             return kind
         if kind in ("delete", "expunge", "add"):
@@ -209,8 +244,8 @@ class Generator:
         return getattr(self, f"op_{kind}")()
 
 
-def generate(seed, length):
-    g = Generator(seed)
+def generate(seed, length, bulk=False):
+    g = Generator(seed, bulk)
     return [g.next_op() for _ in range(length)]
 
 

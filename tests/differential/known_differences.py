@@ -27,6 +27,11 @@ class Step:
     def verb(self):
         return self.tokens[0]
 
+    @property
+    def flushes(self):
+        """A flush runs: flush, commit, and the bulk writes (which flush first)."""
+        return self.verb in ("flush", "commit", "bulk_update", "bulk_delete", "upsert")
+
 
 @dataclass(frozen=True)
 class KnownDifference:
@@ -51,7 +56,7 @@ def _refused_reference(step):
     if step.verb in ("link", "new") and result != step.sqlalchemy["result"] and \
             _error(result, "whose row was deleted through"):
         return True
-    return step.verb in ("flush", "commit") and \
+    return step.flushes and \
         result != step.sqlalchemy["result"] and isinstance(result, dict) and \
         result.get("err") == "InvalidRequestError" and (
             "that is not in this Session" in result.get("msg", "") or
@@ -61,7 +66,7 @@ def _refused_reference(step):
 
 def _circular_dependency(step):
     """no-post-update-needed: SQLAlchemy's flush raises CircularDependencyError."""
-    return step.verb in ("flush", "commit") and \
+    return step.flushes and \
         _error(step.sqlalchemy["result"], "Circular dependency") and \
         not _error(step.relate["result"], "Circular dependency")
 
@@ -86,7 +91,7 @@ def _deleted_here(step, table):
 def _unique_failure(step):
     """The column ("table.column") SQLAlchemy's flush failed on as a unique value where
     Relate's succeeded, or None."""
-    if step.verb not in ("flush", "commit") or step.relate["result"] is not None:
+    if not step.flushes or _error(step.relate["result"]):
         return None
     result = step.sqlalchemy["result"]
     if not _error(result, "UNIQUE constraint failed: "):
@@ -130,6 +135,14 @@ def _refused_partway(step):
         _error(step.relate["result"], "") and _error(step.sqlalchemy["result"], "") and \
         step.relate["result"].get("err") == step.sqlalchemy["result"].get("err") and \
         all(where != "result" for where, _r, _q in step.found)
+
+
+def _unsynchronized_object(step):
+    """bulk-none-stays-stale: the step differs only in objects a bulk write with
+    synchronize_session none left unsynchronized (SQLAlchemy's side reports them)."""
+    stale = {f"#{h}" for h in step.sqlalchemy.get("stale", [])}
+    return bool(stale) and all(where.split(".", 1)[0] in stale
+                               for where, _r, _q in step.found if where != "result")
 
 
 KNOWN = [
@@ -442,6 +455,35 @@ KNOWN = [
         "it) leaves the Session, and a copy of its row can then take its place.",
         "After every step the SQLAlchemy runner holds a reference to each object in its "
         "Session (SqlAlchemyEmulation.hold), so none leaves it by garbage collection."),
+    KnownDifference(
+        "bulk-write-in-flush",
+        "docs/queries.md, 'Bulk UPDATE and DELETE': the Session flushes first, and a "
+        "statement that fails is a failed flush (the Session wants rollback()); an "
+        "upsert likewise ('Upsert'). SQLAlchemy runs the statement apart, and its Session "
+        "stays usable after a failed one.",
+        "The SQLAlchemy runner flushes, then runs the statement inside a subtransaction "
+        "of the Session, as its flush does, so a failure fails the transaction; what the "
+        "statement deleted is then treated as a flush's deletions (it leaves loaded "
+        "relationships; the database's ON DELETE is mirrored), and what it brought into "
+        "the objects is undone with the transaction."),
+    KnownDifference(
+        "upsert-shows-rows",
+        "docs/queries.md, 'Upsert': afterwards the objects the Session holds for the "
+        "rows' keys show the rows; SQLAlchemy 1.4 runs the dialect's insert as a Core "
+        "statement and leaves them as they were.",
+        "After an upsert the SQLAlchemy runner refreshes the columns of the objects it "
+        "holds with the upserted name."),
+    KnownDifference(
+        "bulk-none-stays-stale",
+        "docs/queries.md, 'Bulk UPDATE and DELETE': with SynchronizeSession::none the held "
+        "objects stay as they were, until rollback() reads them again; one whose row the "
+        "statement deleted can be pushed out of the identity map by a new object that "
+        "takes its key, and stays detached. SQLAlchemy's rollback() (and expiry) reloads "
+        "them, and its flush leaves such an object in the Session.",
+        "The SQLAlchemy runner reads those objects again at rollback(), as Relate does; "
+        "the sequence stops where the two sides differ only in objects such a write left "
+        "unsynchronized.",
+        stop=_unsynchronized_object),
 ]
 
 def _post_update_stale_key(step):
@@ -449,7 +491,7 @@ def _post_update_stale_key(step):
     already set, whose favorite song is pending too, or whose favorite is None while
     the favorite_song_id still holds a key a rolled-back flush gave a song (one that
     names no row: "(key of #H)"), and which Relate wrote as NULL."""
-    if step.verb not in ("flush", "commit") or step.relate["result"] is not None:
+    if not step.flushes or _error(step.relate["result"]):
         return False
     if not _error(step.sqlalchemy["result"], "FOREIGN KEY constraint failed"):
         return False
@@ -496,7 +538,7 @@ def _delete_of_pending_row(step):
     it never inserted (StaleDataError, or FlushError for a NULL key) on a table where
     Relate's Session held a pending object before the step, and Relate refused the flush
     too."""
-    if step.verb not in ("flush", "commit") or not _error(step.relate["result"]):
+    if not step.flushes or not _error(step.relate["result"]):
         return False
     result = step.sqlalchemy["result"]
     if _error(result, "DELETE statement on table '") and result.get("err") == "StaleDataError":
@@ -519,8 +561,8 @@ def _row_switch(step):
     removed: seed 786526), they differ also in that object's state and in the
     collections that hold it."""
     from schema import MODELS
-    if step.verb not in ("flush", "commit") or step.relate["result"] is not None or \
-            step.sqlalchemy["result"] is not None:
+    if not step.flushes or _error(step.relate["result"]) or \
+            _error(step.sqlalchemy["result"]):
         return False
     tables = {where.split(" ", 1)[1] for where, _r, _q in step.found if where.startswith("rows ")}
     if len(tables) != 1:
@@ -569,7 +611,7 @@ def _unrelated_tables_fail(step):
     """sqlalchemy-order-of-unrelated-tables: both flushes fail, each on a statement of
     its own table, and no foreign key joins the two tables."""
     from schema import MODELS
-    if step.verb not in ("flush", "commit"):
+    if not step.flushes:
         return False
     ours, theirs = _failed_table(step.relate["result"]), _failed_table(step.sqlalchemy["result"])
     if not ours or not theirs or ours == theirs:
@@ -586,7 +628,7 @@ def _deleted_again(step):
     """sqlalchemy-deletes-twice: SQLAlchemy's flush fails on a DELETE that matches no
     row, of a table one of whose objects an earlier flush of the transaction deleted,
     where Relate's flush succeeds."""
-    if step.verb not in ("flush", "commit") or step.relate["result"] is not None:
+    if not step.flushes or _error(step.relate["result"]):
         return False
     result = step.sqlalchemy["result"]
     if not _error(result, "DELETE statement on table '") or result.get("err") != "StaleDataError":
@@ -606,7 +648,7 @@ def _sides_disagree(step):
     of a child whose many-to-one names no parent while, before the step, a collection of
     another object in the Session still held it."""
     from schema import MODELS
-    if step.verb not in ("flush", "commit") or \
+    if not step.flushes or \
             not _error(step.relate["result"], "it no longer refers through"):
         return False
     before = (step.relate_before or {}).get("objects", {})
@@ -635,7 +677,7 @@ SQLALCHEMY_PROBLEMS = [
         "registers it for an INSERT, and the parent's history for a DELETE.",
         "The sequence stops where SQLAlchemy's flush raises that error and Relate's does "
         "not.",
-        stop=lambda step: step.verb in ("flush", "commit") and
+        stop=lambda step: step.flushes and
         _error(step.sqlalchemy["result"], "is not persisted") and
         not _error(step.relate["result"], "")),
     KnownDifference(

@@ -151,6 +151,7 @@ def normalise(report, models_of, db_path):
                   if isinstance(value, list) else keymap.ref(value)}
     return {"result": result, "objects": out_objects, "rows": read_rows(db_path, keymap),
             "marked": report.get("marked", []), "frees": report.get("frees", []),
+            "stale": report.get("stale", []),
             "reused_keys": keymap.reused}
 
 

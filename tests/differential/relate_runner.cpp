@@ -18,6 +18,7 @@
 #include <typeinfo>
 #include <vector>
 
+#include "bulk_operations.hpp"
 #include "model_driver.hpp"
 #include "models.hpp"
 
@@ -231,6 +232,8 @@ class Runner {
       s.close();
     } else if (verb == "get") {
       return op_get(t);
+    } else if (verb == "bulk_update" || verb == "bulk_delete" || verb == "upsert") {
+      return run_bulk(s, t);
     } else if (verb == "read") {
       Handle& h = handle(t.at(1));
       relationship(h, t.at(2)).load(h.state);

@@ -238,6 +238,9 @@ def main():
     parser.add_argument("--first-seed", type=int, default=1)
     parser.add_argument("--time", type=float, help="run seeds for this many seconds")
     parser.add_argument("--length", type=int, default=40, help="operations per sequence")
+    parser.add_argument("--bulk", action="store_true",
+                        help="sequences with bulk writes too (bulk_operations.hpp); the same "
+                        "seed makes another sequence than without")
     parser.add_argument("--replay", help="a file with one operation per line")
     parser.add_argument("--shrink-to", metavar="FINDING",
                         help="with --replay and --mask: shrink the list while the run gives "
@@ -310,7 +313,7 @@ def main():
             if args.time and time.monotonic() - started > args.time:
                 break
             if ops is None:
-                ops = generate(seed, args.length)
+                ops = generate(seed, args.length, args.bulk)
             before = harness.steps
             index, found, observed, _ = harness.run(ops)
             fuzz_steps += harness.steps - before

@@ -96,7 +96,10 @@ class SqlAlchemyEmulation:
         self._deleted_before_flush = set()
         # ... and where from, in the transaction: (holder, key, object, index)
         self._left_from = []
-        self._mirrored = []  # on-delete-mirrored: (object, column, value before)
+        self._mirrored = []  # (object, column, value before, value set): _undo_mirror
+        # bulk-none-read-at-rollback: id() of the objects a bulk write with
+        # synchronize_session False left unsynchronized
+        self.unsynchronized = set()
         self._readded = []  # failed-flush-restores: put back in the Session as pending
         self._expunged_after_failure = []
         # What the flushes of the transaction did, as Relate's journal keeps it
@@ -551,6 +554,7 @@ class SqlAlchemyEmulation:
 
     def expunge(self, obj):
         failed = self.before_failure is not None
+        self.unsynchronized.discard(id(obj))
         if id(obj) in self.cascaded:
             # on-delete-mirrored: in Relate's Session until commit (deleted), out of
             # SQLAlchemy's already: expunged, it is detached on both sides.
@@ -1369,7 +1373,7 @@ class SqlAlchemyEmulation:
                 before = tuple(values.get(c) for c in fk.columns)
                 if (fk.referred_table, before) in deleted and \
                         all(state.dict.get(c) is None for c in fk.columns):
-                    self._mirrored.extend((o, c, values[c]) for c in fk.columns)
+                    self._mirrored.extend((o, c, values[c], None) for c in fk.columns)
         done = set()
         while True:
             found = None
@@ -1407,19 +1411,20 @@ class SqlAlchemyEmulation:
                 continue
             for column, value in zip(columns, row):
                 if value is None and state.dict.get(column) is not None:
-                    self._mirrored.append((obj, column, state.dict[column]))
+                    self._mirrored.append((obj, column, state.dict[column], None))
                     set_committed_value(obj, column, None)
 
     def _undo_mirror(self, outside_only=False):
-        """on-delete-mirrored: undoing the transaction (close(), a failed flush) undoes
-        the database's SET NULL too; a foreign key that still reads NULL reads what it
-        did before, as Relate's does (rollback() loads the rows of the objects in the
-        Session: `outside_only`)."""
-        for obj, column, before in reversed(self._mirrored):
+        """on-delete-mirrored, bulk-write-in-flush: undoing the transaction (close(), a
+        failed flush) undoes what its statements did to members, the database's SET NULL
+        and the values a bulk write or upsert brought: a member that still shows what
+        the statement set reads what it did before, as Relate's does (rollback() loads
+        the rows of the objects in the Session: `outside_only`)."""
+        for obj, column, before, value in reversed(self._mirrored):
             state = inspect(obj)
             if outside_only and obj in self.session:
                 continue
-            if column in state.dict and state.dict[column] is None:
+            if column in state.dict and state.dict[column] == value:
                 set_committed_value(obj, column, before)
         self._mirrored = []
 
@@ -1461,6 +1466,57 @@ class SqlAlchemyEmulation:
 
     def flush(self):
         self._flushing(self.session.flush)
+
+    def bulk(self, statement, refresh=None):
+        """bulk-write-in-flush: Relate's Session flushes, then runs a bulk UPDATE,
+        DELETE or upsert as part of that flush, so a statement that fails is a failed
+        flush (the Session wants rollback()); SQLAlchemy's Session runs it apart and
+        stays usable. Here it runs inside the flush's own subtransaction, which a
+        failure rolls back as a failed flush does. The objects it deleted then leave
+        relationships and cascade in the database as a flush's do.
+        upsert-shows-rows: after an upsert Relate's held objects of the row show it
+        (`refresh`: model, column, value); SQLAlchemy 1.4 runs it as a Core statement
+        and leaves them as they were."""
+        result = {}
+        self._flushing(self.session.flush)  # (apart: what it inserts has its snapshot)
+        unsynchronized = {id(o) for o in self.session if inspect(o).persistent} \
+            if statement.get_execution_options().get("synchronize_session", True) is False \
+            else set()
+        columns_before = {id(o): (o, dict(self._load_columns(o))) for o in self._objects()
+                          if inspect(o).persistent}
+
+        def action():
+            self.session.flush()
+            if "ran" in result:
+                return
+            result["ran"] = True
+            transaction = self.session.begin(_subtrans=True)
+            try:
+                rows = self.session.execute(statement)
+                if refresh is None:
+                    result["rows"] = rows.rowcount
+                transaction.commit()
+            except Exception:
+                transaction.rollback(_capture_exception=True)
+                raise
+
+        self._flushing(action)
+        self.unsynchronized |= unsynchronized
+        if refresh is not None:
+            model, column, value = refresh
+            for o in self.runner.objects.values():
+                if isinstance(o, model) and inspect(o).persistent and \
+                        inspect(o).dict.get(column) == value:
+                    self.session.refresh(o, [c.key for c in inspect(o).mapper.column_attrs])
+        # What the statement brought into the objects, for an undo (Relate's
+        # SessionImpl::session_set_).
+        for o, before in columns_before.values():
+            if not inspect(o).persistent:
+                continue
+            after = self._load_columns(o)
+            self._mirrored.extend((o, k, v, after[k]) for k, v in before.items()
+                                  if after.get(k) != v)
+        return None if refresh is not None else {"rows": result["rows"]}
 
     def commit(self):
         # The flush first (failed-flush-restores, on-delete-mirrored need it apart).
@@ -1578,6 +1634,7 @@ class SqlAlchemyEmulation:
         self._put_back_left()
         self._link_rows_as_kept()
         self._requeue_unwritten()
+        self.unsynchronized = set()
         self._end_transaction()
 
     def _row_gone(self, obj, committed, written):
@@ -1589,8 +1646,9 @@ class SqlAlchemyEmulation:
         and unreadable."""
         state = inspect(obj)
         arrived = self._arrived.get(id(obj))
-        if self._first_write is not None and arrived is not None and \
-                arrived > self._first_write and id(obj) not in written:
+        if (self._first_write is not None and arrived is not None and
+                arrived > self._first_write and id(obj) not in written) or \
+                id(obj) in self.unsynchronized:
             self.runner.expunge_alone(obj)
             InstanceState._detach_states([state], self.session, to_transient=True)
             for key, value in committed.items():
@@ -1612,6 +1670,7 @@ class SqlAlchemyEmulation:
         if self.before_failure is not None:
             self._restore_expired()
         self.session.close()
+        self.unsynchronized = set()
         self._readded = []
         self._expunged_after_failure = []
         self.before_failure = None

@@ -326,6 +326,39 @@ class Runner:
     def op_close(self):
         self.emulation.close()
 
+    # Bulk writes (generator.py with --bulk; bulk_operations.hpp has the shapes).
+    SYNCHRONIZE = {"evaluate": "evaluate", "fetch": "fetch", "none": False}
+
+    def op_bulk_update(self, model, _column, value, bound, sync):
+        from sqlalchemy import update
+        if model == "Owner":
+            statement = update(models.Owner).where(models.Owner.score > decode(bound)).values(
+                score=models.Owner.score + decode(value))
+        else:
+            statement = update(models.Item).where(models.Item.label < decode(bound)).values(
+                label=models.Item.label + decode(value))
+        return self.emulation.bulk(
+            statement.execution_options(synchronize_session=self.SYNCHRONIZE[sync]))
+
+    def op_bulk_delete(self, model, bound, sync):
+        from sqlalchemy import delete
+        if model == "Owner":
+            statement = delete(models.Owner).where(models.Owner.score < decode(bound))
+        else:
+            statement = delete(models.Item).where(models.Item.label >= decode(bound))
+        return self.emulation.bulk(
+            statement.execution_options(synchronize_session=self.SYNCHRONIZE[sync]))
+
+    def op_upsert(self, model, name, score, mode):
+        from sqlalchemy.dialects.sqlite import insert
+        statement = insert(models.Owner.__table__).values(name=decode(name), score=decode(score))
+        if mode == "update":
+            statement = statement.on_conflict_do_update(
+                index_elements=["name"], set_={"score": statement.excluded.score})
+        else:
+            statement = statement.on_conflict_do_nothing(index_elements=["name"])
+        self.emulation.bulk(statement, refresh=(models.Owner, "name", decode(name)))
+
     def op_get(self, h, strategy, new):
         obj = self._obj(h)
         identity = self.emulation.identity(obj)
@@ -410,8 +443,10 @@ class Runner:
         # "persistent" in SQLAlchemy's states (masks may need to know them).
         marked_ids = self.emulation.marked()
         marked = sorted(h for h, o in self.objects.items() if id(o) in marked_ids)
+        stale = sorted(h for h, o in self.objects.items()
+                       if id(o) in self.emulation.unsynchronized)
         return {"r": result, "o": self.observe(), "marked": marked,
-                "frees": self.emulation.flush_frees}
+                "frees": self.emulation.flush_frees, "stale": stale}
 
 
 def main():
