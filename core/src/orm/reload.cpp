@@ -4,6 +4,7 @@
 // reads their rows again at once.
 #include <algorithm>
 #include <relate/engine/driver.hpp>
+#include <relate/orm/attributes.hpp>
 #include <relate/orm/loading.hpp>
 #include <relate/orm/mapper.hpp>
 #include <relate/schema.hpp>
@@ -54,13 +55,21 @@ void SessionImpl::reload_rows(Connection& c, const Mapper& mapper,
       for (std::size_t i = 0; i < row.size(); ++i) mapper.set(state.object(), i, std::move(row[i]));
     }
   }
-  // No row any more (a statement of the transaction had inserted it): the object
+  // No row any more (a statement of the transaction had inserted it, or a bulk write
+  // deleted it unsynchronized): the object
   // leaves the Session with nothing to stand for, like a pending one rolled back.
+  // Its relationships that are not loaded hold nothing, as a new object's (SQLAlchemy
+  // loads nothing for an object without a row): a child linked to it since is in them,
+  // and goes where the object goes (seed 1404 of the bulk round).
   for (auto& [key, state] : waiting) {
     identity_remove(key, state);
     InstanceAccess::session(*state) = nullptr;
     InstanceAccess::status(*state) = ObjectStatus::transient;
     InstanceAccess::committed(*state) = RowSnapshot();
+    for (const auto& f : mapper.relationship_fields()) {
+      RelationshipAttribute* attr = f.attribute(state->object());
+      if (!attr->is_loaded()) attr->set_loaded({});
+    }
   }
 }
 
