@@ -30,14 +30,20 @@ class LikeTest : public relate_test::DatabaseTest {
     s.commit();
   }
 
-  // The words matching `condition`, in insertion order.
+  // The words matching `condition`, in insertion order: one SELECT, whatever the
+  // pattern (LIKE is the database's, never a filter in memory).
   std::vector<std::string> words(const relate::Condition& condition) {
     relate::Session s(engine, md);
+    clear();
     std::vector<std::string> out;
     for (const auto& w :
          s.scalars(relate::select<Word>().where(condition).order_by(&Word::id)).all()) {
       out.push_back(w->text);
     }
+    EXPECT_EQ(count_starting_with("SELECT"), 1u);
+    EXPECT_EQ(count_starting_with("INSERT") + count_starting_with("UPDATE") +
+                  count_starting_with("DELETE"),
+              0u);
     return out;
   }
 

@@ -482,7 +482,8 @@ KNOWN = [
         "them, and its flush leaves such an object in the Session.",
         "The SQLAlchemy runner reads those objects again at rollback(), as Relate does; "
         "the sequence stops where the two sides differ only in objects such a write left "
-        "unsynchronized.",
+        "unsynchronized, in the Session or detached (Relate never reads a detached one "
+        "again; SQLAlchemy's rollback reloads it once it is back in the Session).",
         stop=_unsynchronized_object),
 ]
 

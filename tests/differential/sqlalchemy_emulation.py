@@ -98,8 +98,10 @@ class SqlAlchemyEmulation:
         self._left_from = []
         self._mirrored = []  # (object, column, value before, value set): _undo_mirror
         # bulk-none-read-at-rollback: id() of the objects a bulk write with
-        # synchronize_session False left unsynchronized
+        # synchronize_session False left unsynchronized, in the Session and outside it
+        # (detached: stale for good, as in Relate, which reads them again never)
         self.unsynchronized = set()
+        self.stale_outside = set()
         self._readded = []  # failed-flush-restores: put back in the Session as pending
         self._expunged_after_failure = []
         # What the flushes of the transaction did, as Relate's journal keeps it
@@ -425,8 +427,14 @@ class SqlAlchemyEmulation:
         parent, whose one-to-one (under delete-orphan) was unloaded, keeps SQLAlchemy's
         has-parent flag (the backref finds no old value to unflag), so its flush keeps
         the orphan; taken out of an unloaded collection, the flag goes and the flush
-        deletes it. The runner unflags it as for a collection (Relate deletes both)."""
+        deletes it. The runner unflags it as for a collection (Relate deletes both).
+        A pending child (no row) the backref likewise never reports as removed stays in
+        SQLAlchemy's Session, and its flush inserts it with no parent; its remove event
+        would have expunged it, as Relate does (seed 7831 of the bulk round)."""
         if inspect(child).key is None:
+            side = self._one_to_one_side(child, key, old_parent)
+            if side is not None and side[1].cascade.delete_orphan and inspect(child).pending:
+                self.runner.expunge_alone(child)
             return
         side = self._one_to_one_side(child, key, old_parent)
         if side is None or not side[1].cascade.delete_orphan:
@@ -1479,9 +1487,13 @@ class SqlAlchemyEmulation:
         and leaves them as they were."""
         result = {}
         self._flushing(self.session.flush)  # (apart: what it inserts has its snapshot)
+        unsynchronizing = \
+            statement.get_execution_options().get("synchronize_session", True) is False
         unsynchronized = {id(o) for o in self.session if inspect(o).persistent} \
-            if statement.get_execution_options().get("synchronize_session", True) is False \
-            else set()
+            if unsynchronizing else set()
+        if unsynchronizing:
+            self.stale_outside |= {id(o) for o in self.runner.objects.values()
+                                   if inspect(o).detached}
         columns_before = {id(o): (o, dict(self._load_columns(o))) for o in self._objects()
                           if inspect(o).persistent}
 
@@ -1653,6 +1665,11 @@ class SqlAlchemyEmulation:
             InstanceState._detach_states([state], self.session, to_transient=True)
             for key, value in committed.items():
                 state.dict[key] = value
+            # (with no row, its relationships that were not loaded hold nothing, as
+            # Relate's reload leaves them: seeds 1404, 7893 of the bulk round)
+            for rel in state.mapper.relationships:
+                if rel.key not in state.dict:
+                    set_committed_value(obj, rel.key, [] if rel.uselist else None)
             return
         for key, value in committed.items():
             set_committed_value(obj, key, value)

@@ -444,7 +444,7 @@ class Runner:
         marked_ids = self.emulation.marked()
         marked = sorted(h for h, o in self.objects.items() if id(o) in marked_ids)
         stale = sorted(h for h, o in self.objects.items()
-                       if id(o) in self.emulation.unsynchronized)
+                       if id(o) in self.emulation.unsynchronized | self.emulation.stale_outside)
         return {"r": result, "o": self.observe(), "marked": marked,
                 "frees": self.emulation.flush_frees, "stale": stale}
 
