@@ -645,24 +645,44 @@ def _deleted_again(step):
 
 
 def _sides_disagree(step):
-    """sqlalchemy-sides-disagree: Relate's flush refused to null a NOT NULL foreign key
-    of a child whose many-to-one names no parent while, before the step, a collection of
-    another object in the Session still held it."""
+    """sqlalchemy-sides-disagree: a child's many-to-one names no parent while, before the
+    step, a collection or one-to-one of another pending or persistent object still held
+    it. Relate's flush refused the NULL of a NOT NULL foreign key; or, the column
+    nullable, it wrote the NULL and kept the child, and the differences are the child's
+    (its state, its key, the holder's reference to it, the rows of its table)."""
     from schema import MODELS
-    if not step.flushes or \
-            not _error(step.relate["result"], "it no longer refers through"):
+    if not step.flushes:
+        return False
+    refused = _error(step.relate["result"], "it no longer refers through")
+    if not refused and _error(step.relate["result"]):
         return False
     before = (step.relate_before or {}).get("objects", {})
+    after = step.relate.get("objects", {})
     for h, o in before.items():
         for rel in MODELS[o["model"]].relationships:
             if rel.direction != "MANYTOONE" or not rel.back or \
                     o["relationships"].get(rel.name, "unloaded") is not None:
                 continue
-            for other in before.values():
-                held = other["relationships"].get(rel.back)
-                if other["model"] == rel.target and other["state"] in ("pending", "persistent") \
-                        and isinstance(held, list) and f"#{h}" in held:
-                    return True
+            holders = [other for other in before.values()
+                       if other["model"] == rel.target and
+                       other["state"] in ("pending", "persistent") and
+                       f"#{h}" in _listed(other["relationships"].get(rel.back))]
+            if not holders:
+                continue
+            if refused:
+                return True
+            child = after.get(h, {})
+            target_table = MODELS[rel.target].table.name
+            keys = [child.get("columns", {}).get(c)
+                    for fk in MODELS[o["model"]].table.foreign_keys
+                    if fk.referred_table == target_table for c in fk.columns]
+            if child.get("state") != "persistent" or any(k is not None for k in keys):
+                continue
+            table = MODELS[o["model"]].table.name
+            if all(where == f"rows {table}" or where.startswith(f"#{h}.") or
+                   (where.endswith(f".{rel.back}") and f"#{h}" in _listed(r) + _listed(q))
+                   for where, r, q in step.found):
+                return True
     return False
 
 
@@ -750,9 +770,16 @@ SQLALCHEMY_PROBLEMS = [
         "reference's (NULL), in an order that differs from run to run: the row gets the "
         "parent's key, or the flush fails on the NOT NULL column. Relate takes the child "
         "for no orphan (the collection holds it) and refuses the NULL before any SQL "
-        "(findings.md, seventh round, seed 521199).",
-        "The sequence stops where Relate refuses such a NULL and, before the step, a "
-        "pending or persistent object's collection held the child.",
+        "(findings.md, seventh round, seed 521199). Where the column is nullable and the "
+        "relationship deletes orphans, SQLAlchemy's 'has a parent' flag, one per child and "
+        "set by whichever side changed last, decides: a child taken out of its old "
+        "parent's one-to-one after a transient parent took it is deleted as an orphan, "
+        "though the new parent still holds it. Relate writes the NULL the child shows "
+        "and keeps its row (findings.md, twentieth round, seed 843876).",
+        "The sequence stops where, before the step, a pending or persistent object's "
+        "collection or one-to-one held a child whose many-to-one named no parent, and "
+        "Relate refused the NULL, or wrote it and kept the child, the differences being "
+        "that child's.",
         stop=_sides_disagree),
     KnownDifference(
         "sqlalchemy-order-of-unrelated-tables",
