@@ -112,6 +112,37 @@ TEST_P(FailedFlushTest, FailedUpdateLeavesEveryRowUnchanged) {
   EXPECT_EQ(bob->email, std::nullopt);
 }
 
+// Found by the differential fuzzer (probes 9285, 9290): the flush that loaded a
+// collection to null its children's keys failed; the collection showed what the failed
+// transaction read, without the Session, where SQLAlchemy's is expired.
+TEST_P(FailedFlushTest, ARelationshipTheFailedFlushLoadedIsUnloadedAgain) {
+  exec_raw("INSERT INTO users (id, name) VALUES (1, 'Ann')");
+  exec_raw("INSERT INTO posts (id, user_id, title) VALUES (1, 1, 'Hello')");
+  relate::Session session(engine, md);
+  auto ann = session.get<User>(1);
+  session.remove(ann);  // no delete cascade: the flush loads her posts to null their key
+  EXPECT_THROW(session.flush(), relate::IntegrityError);  // posts.user_id is NOT NULL
+  EXPECT_THROW(static_cast<void>(ann->posts.size()), relate::PendingRollbackError);
+  session.rollback();
+  EXPECT_EQ(ann->posts.size(), 1u);
+  EXPECT_EQ(ann.state()->status(), ObjectStatus::persistent);
+}
+
+// Probe 5026: a many-to-one whose object the identity map holds loads without a
+// statement; after a failed flush it is refused all the same, as every load is.
+TEST_P(FailedFlushTest, ALoadTheIdentityMapCouldAnswerIsRefusedAfterAFailedFlush) {
+  exec_raw("INSERT INTO users (id, name) VALUES (1, 'Ann')");
+  exec_raw("INSERT INTO posts (id, user_id, title) VALUES (1, 1, 'Hello')");
+  relate::Session session(engine, md);
+  auto post = session.get<Post>(1);
+  auto ann = session.get<User>(1);
+  session.add(Post{.user_id = 999, .title = "Orphan"});
+  EXPECT_THROW(session.flush(), relate::IntegrityError);
+  EXPECT_THROW(static_cast<void>(post->author.get()), relate::PendingRollbackError);
+  session.rollback();
+  EXPECT_EQ(post->author.get(), ann);
+}
+
 RELATE_ON_EVERY_BACKEND(FailedFlushTest);
 
 }  // namespace

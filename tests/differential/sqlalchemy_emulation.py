@@ -183,9 +183,11 @@ class SqlAlchemyEmulation:
             raise DetachedInstanceError("emulated (changing-unloaded-relationship-loads): "
                                         "the object is not in a Session; its '%s' is not "
                                         "loaded" % key)
-        if self.before_failure is not None and id(obj) in self.eager and state.key is not None:
-            # An object an eager load (joined, selectin) made loads its relationships on
-            # access with that strategy, a statement even for a NULL foreign key.
+        if self.before_failure is not None and state.key is not None:
+            # Any load, also one the identity map answers (a many-to-one whose object
+            # is held; SQLAlchemy's reads the row again only where the failure expired
+            # the object), and one of an object an eager load (joined, selectin) made,
+            # which loads on access with that strategy.
             raise PendingRollbackError("emulated (failed-flush-restores): the Session waits "
                                        "for rollback()")
         queued = self.defuse_queued_removals(obj, key)

@@ -221,7 +221,40 @@ bool RelationshipAttribute::left_since_flush(InstanceState& child) const {
   return !(b.raw_size() && same_row(*b.raw_at(0), *owner_));
 }
 
+struct RelationshipAttribute::Unloaded {
+  bool modified = false;
+  Changes changes;
+};
+
+std::shared_ptr<const RelationshipAttribute::Unloaded> RelationshipAttribute::unloaded_state()
+    const {
+  auto saved = std::make_shared<Unloaded>();
+  saved->modified = modified_;
+  if (changes_) {
+    saved->changes.added = changes_->added;
+    saved->changes.removed = changes_->removed;
+    saved->changes.pending = changes_->pending;
+  }
+  return saved;
+}
+
+void RelationshipAttribute::unload(const Unloaded& before) {
+  raw_clear();
+  loaded_ = false;
+  modified_ = before.modified;
+  if (!changes_ && before.changes.added.empty() && before.changes.removed.empty() &&
+      before.changes.pending.empty()) {
+    return;
+  }
+  Changes& c = changes();
+  c.added = before.changes.added;
+  c.removed = before.changes.removed;
+  c.pending = before.changes.pending;
+  trim_changes();
+}
+
 void RelationshipAttribute::set_loaded(const std::vector<InstanceState*>& rows) {
+  if (!loaded_ && owner_ && owner_->session()) owner_->session()->note_load(*this);
   raw_clear();
   for (InstanceState* item : rows) {
     if (!left_since_flush(*item)) raw_append(item);

@@ -101,6 +101,11 @@ class SessionImpl {
   }
   // Attributes changed since the last flush.
   void note_modified(RelationshipAttribute& attribute) { modified_attributes_.insert(&attribute); }
+  // `attribute`, unloaded, is about to load: a flush running notes what it held, so
+  // that its failure can leave the attribute as before (flush_loads_).
+  void note_load(RelationshipAttribute& attribute) {
+    if (flushing_) flush_loads_.emplace_back(&attribute, attribute.unloaded_state());
+  }
 
   Engine engine;
   MetaData metadata;
@@ -181,6 +186,13 @@ class SessionImpl {
   // set it, and the next flush would write again one row of a rolled-back statement.
   void undo_session_set();
   bool failed_ = false;
+  // While a flush runs: the relationships it loaded, with what they held unloaded. A
+  // failed flush unloads them again, so that the objects are as before it (and what
+  // the failed transaction's rows showed is not read without the Session).
+  bool flushing_ = false;
+  std::vector<
+      std::pair<RelationshipAttribute*, std::shared_ptr<const RelationshipAttribute::Unloaded>>>
+      flush_loads_;
   std::uint64_t next_sequence_ = 0;
   // next_sequence_ when the transaction first wrote; objects with a higher sequence
   // were loaded (or added) after it.

@@ -211,6 +211,9 @@ std::vector<InstanceState*> SessionImpl::query(
 }
 
 void SessionImpl::load_relationship(InstanceState& parent, const RelationshipProperty& rel) {
+  // A load is work of the Session even where the identity map answers it without a
+  // statement (a many-to-one whose object is held): after a failed flush, none.
+  check_usable();
   const auto& context = InstanceAccess::context(parent);
   const LoaderStrategy& strategy =
       context ? context->strategy_for(rel) : find_loader_strategy(rel.lazy());

@@ -74,13 +74,22 @@ void SessionImpl::restore_transaction_state(GeneratedKeys keys) {
 void SessionImpl::flush() {
   check_usable();
   UnitOfWork uow(*this);
+  flushing_ = true;
+  flush_loads_.clear();
   try {
     uow.run();
   } catch (...) {
+    flushing_ = false;
     uow.restore();
     fail_transaction();
+    for (auto it = flush_loads_.rbegin(); it != flush_loads_.rend(); ++it) {
+      it->first->unload(*it->second);
+    }
+    flush_loads_.clear();
     throw;
   }
+  flushing_ = false;
+  flush_loads_.clear();
 }
 
 void UnitOfWork::run() {

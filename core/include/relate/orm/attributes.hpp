@@ -47,6 +47,12 @@ class RELATE_API RelationshipAttribute {
   void set_loaded(const std::vector<InstanceState*>& items);
   // Forgets the value: the next access loads it again.
   void expire();
+  // What an unloaded attribute holds besides its value: the changes queued for its
+  // load, and its history. A load can be undone with it (a failed flush leaves the
+  // relationships it loaded as they were before it).
+  struct Unloaded;
+  std::shared_ptr<const Unloaded> unloaded_state() const;
+  void unload(const Unloaded& before);
 
   // Binds the attribute to its owner; items it held while unbound join the owner's
   // object graph.
