@@ -565,6 +565,7 @@ class SqlAlchemyEmulation:
     def expunge(self, obj):
         failed = self.before_failure is not None
         self.unsynchronized.discard(id(obj))
+        self.removed.discard(id(obj))
         if id(obj) in self.cascaded:
             # on-delete-mirrored: in Relate's Session until commit (deleted), out of
             # SQLAlchemy's already: expunged, it is detached on both sides.
@@ -957,9 +958,11 @@ class SqlAlchemyEmulation:
                 for item in items:
                     if not self._deleted_here(item) and item not in pending.added_items:
                         pending.append(item)
-        # (and the objects a later flush deletes leave what was queued so)
+        # (and the objects this flush deletes leave what was queued so on the collections
+        # of objects outside the Session: deleted ones, and detached ones, say by close()
+        # since the link, probe 3025)
         for o in self._objects():
-            if not self.deleted_by_flush(o) or o in in_session:
+            if o in in_session:
                 continue
             for pending in inspect(o)._pending_mutations.values():
                 for item in [c for c in pending.added_items if self._deleted_here(c)]:
@@ -1539,8 +1542,9 @@ class SqlAlchemyEmulation:
         # no-expire-on-commit: with expire_on_commit=False SQLAlchemy 1.4 also leaves
         # the deleted objects attached (state deleted) after commit; with its default it
         # detaches them, as Relate does (docs/sqlalchemy.md: "commit() flushes, then
-        # commits. Deleted objects become detached").
-        deleted = [inspect(o) for o in self.runner.objects.values() if inspect(o).deleted]
+        # commits. Deleted objects become detached"), also those no handle names.
+        held = list(self.held.values()) + list(self.runner.objects.values())
+        deleted = list({id(o): inspect(o) for o in held if inspect(o).deleted}.values())
         InstanceState._detach_states(deleted, self.session)
         self.cascaded = {}
         self.cascaded_expunged = {}  # deleted for good, as Relate's was_deleted
@@ -1589,6 +1593,7 @@ class SqlAlchemyEmulation:
                                if inspect(v[0]).session_id is None}
         marked = self._marked_as_they_are()
         self.session.rollback()
+        self.removed = set()  # (what remove() marked is unmarked, as in Relate)
         self._key_back_to_deleted(marked)
         self._detach_displaced()
         # A harness correction for SQLAlchemy: an object a flush of the transaction
@@ -1688,7 +1693,14 @@ class SqlAlchemyEmulation:
     def close(self):
         if self.before_failure is not None:
             self._restore_expired()
+        # The objects a flush of the transaction deleted, also those no handle names (a
+        # row's copy a delete cascade loaded: probe 13120), and those whose state the
+        # close() itself turns from deleted to detached (probe 13216).
+        candidates = {id(o): o for o in self.held.values()}
+        candidates.update((id(o), o) for o in self.runner.objects.values())
+        deleted_before = {k for k, o in candidates.items() if inspect(o).deleted}
         self.session.close()
+        self.removed = set()  # (what remove() marked is unmarked, as in Relate)
         self.unsynchronized = set()
         self._readded = []
         self._expunged_after_failure = []
@@ -1705,7 +1717,8 @@ class SqlAlchemyEmulation:
         # rolled-back transaction reading `deleted` (their session reference stays);
         # they are detached, as close() documents. (A harness correction for
         # SQLAlchemy, not a difference of Relate's.)
-        deleted = [inspect(o) for o in self.runner.objects.values() if inspect(o).deleted]
+        deleted = [inspect(o) for o in candidates.values()
+                   if inspect(o).deleted or id(o) in deleted_before]
         InstanceState._detach_states(deleted, self.session)
         for state in deleted:  # (and their rows are back: not deleted)
             state._deleted = False
