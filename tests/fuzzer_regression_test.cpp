@@ -1903,6 +1903,33 @@ TEST_P(FuzzerRegressionTest, AnOwnerWhoseRowWentTakesAPartLinkedSinceWhenItIsAdd
   EXPECT_EQ(count_rows("parts"), 2);
 }
 
+TEST_P(FuzzerRegressionTest, ClearingAStaleCollectionLeavesTheReferenceTheItemsRowNames) {
+  // Probe 13125 (docs/sqlalchemy.md, "Taking a child out of a stale collection"): the
+  // item moved to the second owner outside the Session, then came back alone and was
+  // rolled back, so its reference is unloaded and its row names the first owner; the
+  // second owner's collection still holds it. Clearing that collection leaves the
+  // item's reference alone, where SQLAlchemy's backref sets it to None.
+  relate::Session s(engine, md);
+  auto first = owner("so1");
+  auto second = owner("so2");
+  auto i = item("sl1");
+  i->owner = first;
+  s.add(first);
+  s.add(second);
+  s.commit();
+  const std::int64_t first_id = *first->id;
+  s.close();
+  i->owner = second;
+  s.remove(i);  // the item joins alone
+  s.rollback();
+  ASSERT_EQ(i.state()->status(), ObjectStatus::persistent);
+  second->items.clear();
+  ASSERT_TRUE(i->owner);
+  EXPECT_EQ(*i->owner->name, "so1");
+  s.commit();
+  EXPECT_EQ(rows("SELECT owner_id FROM items"), (Rows{{std::to_string(first_id)}}));
+}
+
 RELATE_ON_EVERY_BACKEND(FuzzerRegressionTest);
 
 }  // namespace

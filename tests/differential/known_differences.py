@@ -266,6 +266,16 @@ KNOWN = [
         "transaction') and SQLAlchemy's does not.",
         stop=_refused_reference),
     KnownDifference(
+        "references-follow-rows",
+        "docs/sqlalchemy.md, 'Taking a child out of a stale collection leaves its "
+        "reference to its row's parent': a collection that lets go of a child whose "
+        "many-to-one is unloaded sets it to nothing only where the child's row names the "
+        "collection's owner (or nothing); SQLAlchemy's backref sets it to None without "
+        "looking.",
+        "After an unlink or clear of a one-to-many collection, the SQLAlchemy runner "
+        "makes such a child's many-to-one unloaded again, without history "
+        "(SqlAlchemyEmulation.keep_stale_references)."),
+    KnownDifference(
         "remove-not-cancelled-by-link",
         "docs/sqlalchemy.md, 'remove() is not cancelled by a link': an object marked by "
         "remove() is deleted by the flush even when it was added to a collection since, "

@@ -445,6 +445,45 @@ class SqlAlchemyEmulation:
         parent.manager[prop.key].impl.sethasparent(inspect(child), parent, False)
 
     @staticmethod
+    def stale_references(owner, key, children):
+        """references-follow-rows: the children of `owner.key` (a one-to-many) about to
+        leave it whose many-to-one back is unloaded and whose row names another parent
+        (not NULL, not `owner`): a collection that still held them was stale."""
+        rel = inspect(owner).mapper.relationships[key]
+        if rel.direction.name != "ONETOMANY" or not rel.back_populates:
+            return []
+        owner_state = inspect(owner)
+        out = []
+        for child in children:
+            state = inspect(child)
+            if rel.back_populates in state.dict:
+                continue
+            values = []
+            for parent_col, child_col in rel.local_remote_pairs:
+                attr = state.mapper.get_property_by_column(child_col).key
+                values.append((state.dict.get(attr), owner_state.dict.get(
+                    owner_state.mapper.get_property_by_column(parent_col).key)))
+            if any(v is None for v, _o in values) or all(v == o for v, o in values):
+                continue
+            out.append(child)
+        return out
+
+    @staticmethod
+    def keep_stale_references(children, key):
+        """references-follow-rows: Relate leaves such a child's reference unloaded (it
+        names its row's parent); SQLAlchemy's backref set it to None without looking."""
+        for child in children:
+            state = inspect(child)
+            back = None
+            for r in state.mapper.relationships:
+                if r.back_populates == key and r.direction.name == "MANYTOONE":
+                    back = r.key
+            if back is None:
+                continue
+            state.dict.pop(back, None)
+            state.committed_state.pop(back, None)
+
+    @staticmethod
     def back_unloaded(child, key, parent):
         """Whether `parent`'s side of `child.key` (its back_populates) is unloaded."""
         back = inspect(child).mapper.relationships[key].back_populates

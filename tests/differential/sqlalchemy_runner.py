@@ -291,7 +291,9 @@ class Runner:
             collection = self.emulation.load(obj, rel)
             if target not in collection:
                 return "absent"
+            stale = self.emulation.stale_references(obj, rel, [target])
             collection.remove(target)
+            self.emulation.keep_stale_references(stale, rel)
             return "removed"
         old = self.emulation.load(obj, rel)
         if old is None:
@@ -306,7 +308,11 @@ class Runner:
         return "removed"
 
     def op_clear(self, h, rel):
-        self.emulation.load(self._obj(h), rel).clear()
+        obj = self._obj(h)
+        collection = self.emulation.load(obj, rel)
+        stale = self.emulation.stale_references(obj, rel, list(collection))
+        collection.clear()
+        self.emulation.keep_stale_references(stale, rel)
 
     def op_delete(self, h):
         return self.emulation.delete(self._obj(h))
