@@ -572,6 +572,9 @@ def _row_switch(step):
     removed: seed 786526), they differ also in that object's state and in the
     collections that hold it."""
     from schema import MODELS
+    if step.flushes and _error(step.relate["result"], "the ORM nulls the foreign key") and \
+            not _error(step.sqlalchemy["result"]):
+        return _switched_row_keeps_children(step)
     if not step.flushes or _error(step.relate["result"]) or \
             _error(step.sqlalchemy["result"]):
         return False
@@ -597,6 +600,22 @@ def _row_switch(step):
                (where.count(".") == 1 and not where.endswith(".state") and
                 names & (set(_listed(r)) ^ set(_listed(q))))
                for where, r, q in step.found):
+            return True
+    return False
+
+
+def _switched_row_keeps_children(step):
+    """sqlalchemy-row-switch, with children: SQLAlchemy's flush switched the row of a
+    parent it deletes to an object that was pending before the step (they share a key),
+    so the deleted parent's children, still flagged as having a parent, keep their
+    foreign key and now name the new object; Relate refused to null their NOT NULL key
+    (seed 887589)."""
+    objects = step.sqlalchemy["objects"]
+    before = (step.relate_before or {}).get("objects", {})
+    for group in step.sqlalchemy.get("reused_keys", []):
+        held = [h[1:] for h in group if h[1:] in objects]
+        if any(before.get(h, {}).get("state") == "pending" for h in held) and \
+                any(objects[h]["state"] == "deleted" for h in held):
             return True
     return False
 
@@ -770,7 +789,9 @@ SQLALCHEMY_PROBLEMS = [
         "object pending before the step holds the key of one the step deleted: either "
         "that object is persistent and only the rows of its table differ, or (when "
         "SQLAlchemy's own delete of the switched row then removed it, seed 786526) it is "
-        "detached and only the rows, its state and the collections holding it differ.",
+        "detached and only the rows, its state and the collections holding it differ; or "
+        "where Relate refused to null the NOT NULL key of the deleted object's children, "
+        "which SQLAlchemy's switch left naming the new object (seed 887589).",
         stop=_row_switch),
     KnownDifference(
         "sqlalchemy-sides-disagree",

@@ -62,6 +62,10 @@ def _plain_state(obj):
     return state_name(obj)
 
 
+def _listed(value):
+    return list(value) if isinstance(value, list) else [value]
+
+
 class SqlAlchemyEmulation:
     """Where the SQLAlchemy runner is driven as Relate behaves by design. Each method
     that departs from plain SQLAlchemy names its KNOWN entry."""
@@ -724,11 +728,46 @@ class SqlAlchemyEmulation:
         for child in taken:
             self.runner.expunge_alone(child)
 
+    def _unload_loaded_by_failed_flush(self, unloaded_at_start):
+        """failed-flush-restores: the relationships a failed flush loaded (those Relate's
+        flush loads for its deletions and delete cascade, loaded here before SQLAlchemy's
+        flush) are unloaded again, as they were before it."""
+        for o in self._objects():
+            state = inspect(o)
+            keys = [r.key for r in state.mapper.relationships
+                    if (id(o), r.key) in unloaded_at_start and r.key in state.dict]
+            if keys:
+                state._expire_attributes(state.dict, keys)
+
+    def _expunge_loaded_by_flush(self, before_action):
+        """association-rows-one-statement: SQLAlchemy's flush loads a deleted object's
+        many-to-many collection, and the rows' objects join its Session (a copy of a
+        label held outside it, say, which then refuses that label: probe 5290). Relate's
+        flush loads nothing there; what the flush brought in and nothing the Session
+        holds refers to leaves again, also after a failed flush."""
+        named = {id(o) for o in self.runner.objects.values()}
+        entered = [o for o in self.session if id(o) not in before_action and
+                   id(o) not in named and inspect(o).persistent]
+        if not entered:
+            return
+        referred = set()
+        for holder in self.session:
+            if id(holder) in {id(o) for o in entered}:
+                continue
+            state = inspect(holder)
+            for r in state.mapper.relationships:
+                if r.key in state.dict:
+                    referred |= {id(c) for c in _listed(state.dict[r.key]) if c is not None}
+        for o in entered:
+            if id(o) not in referred:
+                self.runner.expunge_alone(o)
+                self.held.pop(id(o), None)
+
     def _load_for_delete(self):
         """changing-unloaded-relationship-loads: Relate's flush loads the one-to-many
         relationships of the objects it deletes (but an unloaded one with
-        passive_deletes), and they stay loaded, also when the flush fails; SQLAlchemy's
-        failure expires what its flush loaded."""
+        passive_deletes), and they stay loaded; a failed flush unloads them again
+        (_unload_loaded_by_failed_flush)."""
         for obj in list(self.session.deleted):
             state = inspect(obj)
             for r in state.mapper.relationships:
@@ -871,6 +910,7 @@ class SqlAlchemyEmulation:
     def _flushing(self, action):
         # failed-flush-restores
         self.check_usable()
+        unloaded_at_start = self.unloaded()
         self._load_for_delete()
         snapshot = self._snapshot()
         plain = {id(o): _plain_state(o) for o in self.runner.objects.values()}
@@ -902,6 +942,7 @@ class SqlAlchemyEmulation:
         self.flush_frees = self._flush_frees()
         self._marked_before = self._marked_as_they_are()
         claims = self._parent_claims()
+        before_action = {id(o) for o in self.session}
         try:
             with self.tolerant_loads():
                 action()
@@ -926,8 +967,12 @@ class SqlAlchemyEmulation:
                     (o, key, added) for o, changes in queued
                     for key, (added, _removed) in changes.items()
                     if added and key not in inspect(o).dict)
+            if not self.session.is_active:
+                self._unload_loaded_by_failed_flush(unloaded_at_start)
+            self._expunge_loaded_by_flush(before_action)
             raise
         self._put_back_claims(claims, flushed=True)
+        self._expunge_loaded_by_flush(before_action)
         if self.runner.statements != statements and self._first_write is None:
             self._first_write = self.runner.arrivals
         self._forget_orphaning_of_inserted(pending_before)
@@ -1809,9 +1854,15 @@ class SqlAlchemyEmulation:
                 for r in state.mapper.relationships:
                     if r.secondary is None or r.key not in state.dict:
                         continue
-                    candidates = [c for c in self.runner.objects.values()
-                                  if isinstance(c, r.mapper.class_)]
-                    rows = [c for c in candidates
+                    # (one object per row, the collection's own first: a copy of a row
+                    # that a load made, which no handle names, is that row; probes
+                    # 1048, 98)
+                    candidates = {}
+                    for c in list(state.dict[r.key]) + list(self.runner.objects.values()) + \
+                            list(self.held.values()):
+                        if isinstance(c, r.mapper.class_):
+                            candidates.setdefault(inspect(c).key or id(c), c)
+                    rows = [c for c in candidates.values()
                             if self._link_row_exists(connection, r, o, c)]
                     committed = state.committed_state.get(r.key, NO_VALUE)
                     if committed is NO_VALUE:
