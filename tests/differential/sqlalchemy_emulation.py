@@ -993,6 +993,7 @@ class SqlAlchemyEmulation:
                     state.dict.pop(c.key, None)
             state.committed_state.clear()
             state.committed_state.update(committed)
+        self._forget_orphaning_outside(pending_before)
         self._leave_relationships(in_session)
         for o, changes in queued:
             self._queue_again(o, changes)
@@ -1087,6 +1088,31 @@ class SqlAlchemyEmulation:
                 for token, parent in list(state.parents.items()):
                     if parent is False:
                         del state.parents[token]
+
+    def _forget_orphaning_outside(self, pending_before):
+        """A harness correction for SQLAlchemy (as _forget_orphaning_of_inserted): a parent
+        outside the Session that let go of a pending child before the flush inserted it
+        keeps that removal in its history, which the flush that writes the parent later
+        takes for an orphaning (seed 900866). Relate's does not: the child was transient
+        when the parent let go of it, and its row, written since, never named the
+        parent. The removal is forgotten."""
+        inserted = {id(o) for o in pending_before if inspect(o).persistent}
+        if not inserted:
+            return
+        for holder in self._objects():
+            hs = inspect(holder)
+            if hs.session_id is not None:
+                continue
+            for r in hs.mapper.relationships:
+                if not r.cascade.delete_orphan or r.key not in hs.committed_state:
+                    continue
+                committed = hs.committed_state[r.key]
+                if r.uselist and isinstance(committed, list):
+                    if any(id(c) in inserted for c in committed):
+                        hs.committed_state[r.key] = [c for c in committed
+                                                     if id(c) not in inserted]
+                elif not r.uselist and id(committed) in inserted:
+                    hs.committed_state.pop(r.key)
 
     def _queue_again(self, obj, changes):
         """loads-keep-unflushed-changes: the changes queued on an unloaded collection
@@ -1413,6 +1439,17 @@ class SqlAlchemyEmulation:
             if state.mapper.relationships[key].uselist:
                 if any(o is obj for o in value):
                     continue
+                rel = state.mapper.relationships[key]
+                if rel.direction.name == "ONETOMANY" and \
+                        not self._child_key_refers(holder, rel, obj):
+                    # A link whose foreign key does not say so (the holder's row went
+                    # with the transaction that inserted it: seed 905380) is history,
+                    # written by the next flush, as Relate's put-back makes it.
+                    if key not in state.committed_state:
+                        state.committed_state[key] = list(value)
+                    list.insert(value, min(index, len(value)), obj)
+                    state._modified_event(state.dict, None, None)
+                    continue
                 # (as it was: no change of the collection's history)
                 list.insert(value, min(index, len(value)), obj)
                 original = state.committed_state.get(key)
@@ -1421,6 +1458,18 @@ class SqlAlchemyEmulation:
             elif value is None and self._key_refers(holder, key, obj):
                 state.dict[key] = obj
         self._left_from = []
+
+    @staticmethod
+    def _child_key_refers(holder, rel, child):
+        """Whether `child`'s foreign key of the one-to-many `rel` (as its members show)
+        refers to `holder`'s key."""
+        holder_mapper, child_mapper = inspect(holder).mapper, inspect(child).mapper
+        for parent_col, child_col in rel.local_remote_pairs:
+            theirs = inspect(holder).dict.get(holder_mapper.get_property_by_column(parent_col).key)
+            mine = inspect(child).dict.get(child_mapper.get_property_by_column(child_col).key)
+            if mine is None or mine != theirs:
+                return False
+        return True
 
     @staticmethod
     def _key_refers(holder, key, obj):
