@@ -374,6 +374,7 @@ void SessionImpl::expunge(InstanceState& s) {
 }
 
 void SessionImpl::end_transaction() {
+  ++transactions_ended_;
   journal_.clear();
   written_appends_.clear();
   written_links_.clear();
@@ -381,6 +382,17 @@ void SessionImpl::end_transaction() {
   session_set_.clear();
   connection_.reset();
   first_write_.reset();
+}
+
+std::uint64_t SessionImpl::begin_scoped() {
+  check_usable();
+  if (connection_ || scoped_ == transactions_ended_) {
+    throw InvalidRequestError(
+        "A transaction is already begun on this Session: commit() or rollback() it before "
+        "begin()");
+  }
+  scoped_ = transactions_ended_;
+  return transactions_ended_;
 }
 
 std::vector<InstanceState*> SessionImpl::loaded_after_first_write() const {

@@ -74,6 +74,10 @@ class SessionImpl {
   void commit();
   void rollback();
   void close();
+  // Session::begin(): refuses a transaction in progress, and returns the number of
+  // transactions ended so far, which names the one begun (transactions_ended()).
+  std::uint64_t begin_scoped();
+  std::uint64_t transactions_ended() const { return transactions_ended_; }
 
   // Lazy loading of one attribute through its strategy.
   void load_relationship(InstanceState& parent, const RelationshipProperty& rel);
@@ -186,6 +190,10 @@ class SessionImpl {
   // set it, and the next flush would write again one row of a rolled-back statement.
   void undo_session_set();
   bool failed_ = false;
+  // end_transaction() counts; scoped_ is the count when Session::begin() began the
+  // transaction in progress.
+  std::uint64_t transactions_ended_ = 0;
+  std::optional<std::uint64_t> scoped_;
   // While a flush runs: the relationships it loaded, with what they held unloaded. A
   // failed flush unloads them again, so that the objects are as before it (and what
   // the failed transaction's rows showed is not read without the Session).

@@ -28,6 +28,7 @@ namespace relate {
 
 class MetaData;
 class EngineImpl;
+class Transaction;
 struct ConnectionRecord;
 
 struct StatementEvent {
@@ -112,6 +113,9 @@ class RELATE_API Engine {
   const Url& url() const;
 
   Connection connect() const;
+  // A connection in a transaction that commits at the end of the caller's scope, or
+  // rolls back when an exception leaves it (relate/engine/transaction.hpp).
+  [[nodiscard]] Transaction begin() const;
 
   // Creates every table of the metadata in foreign-key order, skipping tables that
   // exist when checkfirst; drop_all drops in the reverse order.
@@ -135,3 +139,6 @@ class RELATE_API Engine {
 RELATE_API Engine create_engine(std::string_view url, EngineOptions options = {});
 
 }  // namespace relate
+
+// (after Connection and Engine, which it uses)
+#include <relate/engine/transaction.hpp>  // IWYU pragma: export

@@ -15,6 +15,7 @@
 #include <relate/orm/instance.hpp>
 #include <relate/orm/query.hpp>
 #include <relate/orm/rows.hpp>
+#include <relate/orm/session_transaction.hpp>
 #include <relate/orm/upsert.hpp>
 #include <string>
 #include <tuple>
@@ -194,6 +195,11 @@ class RELATE_API Session {
     }
   }
 
+  // A transaction for the caller's scope: committed at its end, rolled back when an
+  // exception leaves it (relate/orm/session_transaction.hpp). Throws
+  // InvalidRequestError when the Session is in a transaction already (a statement ran
+  // since the last commit or rollback, or another begin() is in scope).
+  [[nodiscard]] SessionTransaction begin();
   void flush();
   void commit();
   void rollback();
