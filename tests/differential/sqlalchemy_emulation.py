@@ -1441,7 +1441,7 @@ class SqlAlchemyEmulation:
                     continue
                 rel = state.mapper.relationships[key]
                 if rel.direction.name == "ONETOMANY" and \
-                        not self._child_key_refers(holder, rel, obj):
+                        not self._pairs_match(holder, obj, rel.local_remote_pairs):
                     # A link whose foreign key does not say so (the holder's row went
                     # with the transaction that inserted it: seed 905380) is history,
                     # written by the next flush, as Relate's put-back makes it.
@@ -1460,28 +1460,23 @@ class SqlAlchemyEmulation:
         self._left_from = []
 
     @staticmethod
-    def _child_key_refers(holder, rel, child):
-        """Whether `child`'s foreign key of the one-to-many `rel` (as its members show)
-        refers to `holder`'s key."""
-        holder_mapper, child_mapper = inspect(holder).mapper, inspect(child).mapper
-        for parent_col, child_col in rel.local_remote_pairs:
-            theirs = inspect(holder).dict.get(holder_mapper.get_property_by_column(parent_col).key)
-            mine = inspect(child).dict.get(child_mapper.get_property_by_column(child_col).key)
-            if mine is None or mine != theirs:
-                return False
-        return True
-
-    @staticmethod
     def _key_refers(holder, key, obj):
         """deleted-leave-relationships: a many-to-one goes back only where the holder's
         foreign key (as its members show) still refers to the object."""
         rel = inspect(holder).mapper.relationships[key]
         if rel.direction.name != "MANYTOONE":
             return True
-        holder_mapper, obj_mapper = inspect(holder).mapper, inspect(obj).mapper
-        for local, remote in rel.local_remote_pairs:
+        return SqlAlchemyEmulation._pairs_match(holder, obj, rel.local_remote_pairs)
+
+    @staticmethod
+    def _pairs_match(holder, other, pairs):
+        """Whether the members of `holder` and `other` hold the same values, none NULL,
+        for each (holder's column, other's column) of a relationship's local_remote_pairs:
+        one side's foreign key names the other's key."""
+        holder_mapper, other_mapper = inspect(holder).mapper, inspect(other).mapper
+        for local, remote in pairs:
             mine = inspect(holder).dict.get(holder_mapper.get_property_by_column(local).key)
-            theirs = inspect(obj).dict.get(obj_mapper.get_property_by_column(remote).key)
+            theirs = inspect(other).dict.get(other_mapper.get_property_by_column(remote).key)
             if mine is None or mine != theirs:
                 return False
         return True
