@@ -526,9 +526,20 @@ def _post_update_stale_key(step):
 
 
 def _explicit_key_taken(step):
-    """sqlalchemy-explicit-key-taken: SQLAlchemy's flush fails on a table's primary key
-    while a pending object of that table carries its own key."""
+    """sqlalchemy-explicit-key-taken: one side's flush fails on a table's primary key
+    while a pending object of that table carries its own key, and the other side's
+    succeeds (which side depends on the order each inserts the table's rows in)."""
     from schema import MODELS
+    if step.flushes and not _error(step.sqlalchemy["result"]) and \
+            _error(step.relate["result"], "UNIQUE constraint failed: "):
+        column = step.relate["result"]["msg"].split("UNIQUE constraint failed: ", 1)[1].split()[0]
+        table, name = column.split(".", 1)
+        before = (step.relate_before or {}).get("objects", {})
+        return any(MODELS[o["model"]].table.name == table and o["state"] == "pending" and
+                   name in MODELS[o["model"]].table.primary_key and
+                   isinstance(o["columns"].get(name), str) and
+                   o["columns"][name].startswith("(key of")
+                   for o in before.values())
     column = _unique_failure(step)
     if column is None:
         return False
@@ -763,9 +774,12 @@ SQLALCHEMY_PROBLEMS = [
         "and not by arrival, so a row whose key the database generates can go before a "
         "row that carries its own key, and on SQLite take that key (max(rowid) + 1): the "
         "later INSERT fails on the primary key. Relate inserts in arrival order where "
-        "dependencies allow.",
-        "The sequence stops where SQLAlchemy's flush fails on a primary key that a "
-        "pending object of the table carries, and Relate's succeeds.",
+        "dependencies allow, as SQLAlchemy does for other tables, and so meets the same "
+        "failure where the arrival order puts the generated key first and SQLAlchemy's "
+        "dependency order does not (seed 907239). Either way the flush fails with "
+        "IntegrityError and writes nothing.",
+        "The sequence stops where one side's flush fails on a primary key that a "
+        "pending object of the table carries, and the other side's succeeds.",
         stop=_explicit_key_taken),
     KnownDifference(
         "sqlalchemy-delete-of-pending-orphan",

@@ -1,6 +1,5 @@
 // The rows of each action of a flush, in the order they are written: objects in the
-// order they came into the session (new rows that carry their own key before those
-// whose key the database generates), self-referential rows parents first, updates that
+// order they came into the session, self-referential rows parents first, updates that
 // release a key before the inserts that take it.
 #include <algorithm>
 #include <functional>
@@ -159,12 +158,6 @@ std::vector<InstanceState*> parents_before_children(const std::vector<InstanceSt
 }
 
 }  // namespace
-
-std::vector<InstanceState*> UnitOfWork::own_keys_first(std::vector<InstanceState*> states) const {
-  std::stable_partition(states.begin(), states.end(),
-                        [this](InstanceState* s) { return !generated_key(*s); });
-  return states;
-}
 
 std::vector<InstanceState*> UnitOfWork::parent_first(const std::vector<InstanceState*>& states,
                                                      RowWrite write) const {

@@ -18,7 +18,7 @@ void UnitOfWork::save_rows(const Mapper& m) {
   for (const auto& [taking, deleted] : switched_) {
     if (taking->mapper() == &m) switch_row(*taking, *deleted);
   }
-  insert_all(m, parent_first(own_keys_first(pending_[&m]), RowWrite::insert));
+  insert_all(m, parent_first(pending_[&m], RowWrite::insert));
   for (InstanceState* s : persistent) {
     if (after_inserts_.count(s)) save_persistent(*s);
   }

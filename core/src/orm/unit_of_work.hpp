@@ -103,10 +103,6 @@ class UnitOfWork {
   // reverse). Rows being deleted are matched by their committed keys.
   std::vector<InstanceState*> parent_first(const std::vector<InstanceState*>& states,
                                            RowWrite write) const;
-  // New rows of one mapper, those that carry their own key before those whose key the
-  // database generates (each group in arrival order): a generated key can then never
-  // take a key a later row of the flush carries (SQLite's is max(rowid) + 1).
-  std::vector<InstanceState*> own_keys_first(std::vector<InstanceState*> states) const;
   // SQLAlchemy's row switch: a new object with the key of a row this flush deletes
   // takes that row over with an UPDATE (switch_row), where an INSERT would fail on the
   // key; the deleted object's row is then neither deleted nor mirrored.
