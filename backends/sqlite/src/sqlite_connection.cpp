@@ -145,6 +145,30 @@ SqliteConnection::SqliteConnection(const Url& url) : path_(url.database) {
   sqlite3_busy_timeout(db_, options.busy_timeout_ms);
   // Off by default and a no-op inside a transaction: set it first thing.
   exec("PRAGMA foreign_keys = ON");
+  if (!options.journal_mode.empty()) set_journal_mode(options.journal_mode);
+}
+
+void SqliteConnection::set_journal_mode(const std::string& mode) {
+  const std::string sql = "PRAGMA journal_mode = " + mode;
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr);
+  if (rc != SQLITE_OK) throw_error(db_, rc, sql);
+  rc = sqlite3_step(stmt);
+  std::string now;
+  if (rc == SQLITE_ROW) {
+    if (const unsigned char* text = sqlite3_column_text(stmt, 0)) {
+      now = reinterpret_cast<const char*>(text);
+    }
+  }
+  sqlite3_finalize(stmt);
+  if (rc != SQLITE_ROW) throw_error(db_, rc, sql);
+  if (now != mode) {
+    // WAL needs shared memory, which some file systems (network ones) lack.
+    throw OperationalError("cannot put SQLite database '" + path_ + "' in journal_mode " + mode +
+                               ": it stays in '" + now +
+                               "' (choose another with ?journal_mode=delete)",
+                           sql);
+  }
 }
 
 SqliteConnection::~SqliteConnection() {
@@ -243,6 +267,7 @@ std::unique_ptr<Cursor> SqliteConnection::execute(const sql::CompiledStatement& 
   sqlite3_reset(stmt);
   sqlite3_clear_bindings(stmt);
   bind(stmt, statement.params, statement.sql);
+  if (begin_wanted_ && !sqlite3_stmt_readonly(stmt)) start_transaction(statement.sql);
   const int rc = sqlite3_step(stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
     sqlite3_reset(stmt);
@@ -260,11 +285,29 @@ std::int64_t SqliteConnection::last_insert_id() { return sqlite3_last_insert_row
 
 void SqliteConnection::begin() {
   ended_by_.clear();
-  exec("BEGIN");
+  begin_wanted_ = true;
+}
+
+void SqliteConnection::start_transaction(const std::string& sql) {
+  try {
+    exec("BEGIN IMMEDIATE");
+  } catch (const OperationalError& e) {
+    // Most likely another connection kept the write lock past the busy timeout.
+    throw OperationalError(
+        "the transaction's first write could not take the database's write lock: " +
+            std::string(e.what()),
+        sql);
+  }
+  begin_wanted_ = false;
   in_transaction_ = true;
 }
 
 void SqliteConnection::commit() {
+  if (begin_wanted_) {
+    // Nothing was written: there is no transaction to commit.
+    begin_wanted_ = false;
+    return;
+  }
   // After some errors (a full disk, an I/O error, no memory) SQLite rolls the whole
   // transaction back by itself; COMMIT would then only say that none is active.
   if (in_transaction_ && sqlite3_get_autocommit(db_)) {
@@ -280,6 +323,7 @@ void SqliteConnection::commit() {
 }
 
 void SqliteConnection::rollback() {
+  begin_wanted_ = false;
   in_transaction_ = false;
   ended_by_.clear();
   if (!sqlite3_get_autocommit(db_)) exec("ROLLBACK");

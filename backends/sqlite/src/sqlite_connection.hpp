@@ -1,5 +1,14 @@
 // One sqlite3 database handle: prepared statements cached by SQL text, foreign keys
 // enforced, errors translated into Relate's hierarchy.
+//
+// Transactions begin at their first write, as Python's sqlite3 driver (and so
+// SQLAlchemy) does: begin() only marks one as wanted, statements that only read run
+// on their own (each sees the committed data, and holds no lock once done), and the
+// first statement that writes starts it with BEGIN IMMEDIATE, which takes the
+// database's write lock at once (waiting up to the busy timeout), so that a conflict
+// with another writer surfaces at that statement, not at COMMIT. A file database runs
+// in WAL mode unless the URL says otherwise, so that readers never wait for the
+// writer, nor the writer for readers.
 #pragma once
 
 #include <sqlite3.h>
@@ -37,13 +46,19 @@ class SqliteConnection final : public DriverConnection {
   std::shared_ptr<Cached> prepare(const std::string& sql);
   void bind(sqlite3_stmt* stmt, const std::vector<Value>& params, const std::string& sql);
   void exec(const char* sql);
+  // PRAGMA journal_mode, checked: SQLite answers with the mode it is in.
+  void set_journal_mode(const std::string& mode);
+  // The transaction begin() wanted, before `sql`, which writes.
+  void start_transaction(const std::string& sql);
   // Throws PendingRollbackError when SQLite ended the transaction begin() started.
   void check_transaction(const std::string& sql) const;
 
   sqlite3* db_ = nullptr;
   std::string path_;
   std::unordered_map<std::string, std::shared_ptr<Cached>> cache_;
-  bool in_transaction_ = false;  // begin() ran, and neither commit() nor rollback() since
+  // Set by begin(); the first statement that writes starts the transaction.
+  bool begin_wanted_ = false;
+  bool in_transaction_ = false;  // BEGIN ran, and neither commit() nor rollback() since
   std::string ended_by_;         // the failed statement after which SQLite rolled it back
 };
 

@@ -12,6 +12,11 @@ SqliteOptions read_options(const Url& url) {
   if (const auto timeout = options.take_seconds("timeout")) {
     out.busy_timeout_ms = static_cast<int>(std::lround(*timeout * 1000));
   }
+  if (const auto mode = options.take_one_of(
+          "journal_mode", {"wal", "delete", "truncate", "persist"})) {
+    out.journal_mode = *mode;
+  }
+  if (url.database == ":memory:") out.journal_mode.clear();
   options.reject_unknown();
   return out;
 }
