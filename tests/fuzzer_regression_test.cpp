@@ -1930,6 +1930,26 @@ TEST_P(FuzzerRegressionTest, ClearingAStaleCollectionLeavesTheReferenceTheItemsR
   EXPECT_EQ(rows("SELECT owner_id FROM items"), (Rows{{std::to_string(first_id)}}));
 }
 
+TEST_P(FuzzerRegressionTest, APendingBadgeThatLetsGoOfAnOwnerWhoseBadgeIsUnloadedIsAnOrphan) {
+  // Seed 927450: the rollback unloaded the owner's badge and left the badge transient,
+  // still naming the owner; added again and let go of, it stayed pending (no flush had
+  // written its key, so the rows did not say it was the owner's), and the commit would
+  // insert a badge with no owner, which delete-orphan exists to prevent.
+  relate::Session s(engine, md);
+  auto o = owner("so2");
+  s.add(o);
+  s.commit();
+  auto b = badge("sc13");
+  b->owner = o;
+  s.add(b);
+  s.rollback();
+  s.add(b);
+  b->owner = nullptr;
+  EXPECT_EQ(b.state()->status(), ObjectStatus::transient);
+  s.commit();
+  EXPECT_EQ(count_rows("badges"), 0);
+}
+
 RELATE_ON_EVERY_BACKEND(FuzzerRegressionTest);
 
 }  // namespace

@@ -524,6 +524,10 @@ void RelationshipAttribute::unlink_back(InstanceState* item) {
       back->raw_clear();
       back->loaded_ = true;
     }
+    // A one-to-one parent's unloaded child stays as the rows say; a pending child that
+    // let go of the parent is an orphan all the same, also when no flush wrote its key
+    // for the rows to say so (seed 927450), as a collection's is (seed 804353).
+    if (!back->loaded_ && !item_is_child) orphaned(b, *item, *owner_);
     return;
   }
   back->raw_clear();
