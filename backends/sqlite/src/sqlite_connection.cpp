@@ -1,5 +1,7 @@
 #include "sqlite_connection.hpp"
 
+#include <sys/stat.h>
+
 #include <relate/errors.hpp>
 #include <string>
 
@@ -146,6 +148,19 @@ SqliteConnection::SqliteConnection(const Url& url) : path_(url.database) {
   // Off by default and a no-op inside a transaction: set it first thing.
   exec("PRAGMA foreign_keys = ON");
   if (!options.journal_mode.empty()) set_journal_mode(options.journal_mode);
+  struct stat st {};
+  if (path_ != ":memory:" && !path_.empty() && ::stat(path_.c_str(), &st) == 0) {
+    file_.emplace(st.st_dev, st.st_ino);
+  }
+}
+
+void SqliteConnection::check_file_unchanged(const std::string& sql) const {
+  if (!file_) return;
+  struct stat st {};
+  if (::stat(path_.c_str(), &st) == 0 && std::make_pair(st.st_dev, st.st_ino) == *file_) return;
+  throw OperationalError("SQLite: connection lost: the database file '" + path_ +
+                             "' was replaced or removed since this connection opened it",
+                         sql, OperationalError::Link::lost);
 }
 
 void SqliteConnection::set_journal_mode(const std::string& mode) {
@@ -289,6 +304,7 @@ void SqliteConnection::begin() {
 }
 
 void SqliteConnection::start_transaction(const std::string& sql) {
+  check_file_unchanged(sql);
   try {
     exec("BEGIN IMMEDIATE");
   } catch (const OperationalError& e) {

@@ -12,10 +12,13 @@
 #pragma once
 
 #include <sqlite3.h>
+#include <sys/types.h>
 
+#include <optional>
 #include <relate/engine/driver.hpp>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 namespace relate::sqlite {
 
@@ -50,11 +53,17 @@ class SqliteConnection final : public DriverConnection {
   void set_journal_mode(const std::string& mode);
   // The transaction begin() wanted, before `sql`, which writes.
   void start_transaction(const std::string& sql);
+  // Throws a lost-link OperationalError when the file at path_ is not the one this
+  // handle opened (renamed over, as a restore from a backup does, or deleted). SQLite
+  // finds that itself in rollback-journal mode, but not in WAL mode, where the write
+  // would go to the write-ahead log that the new file's connections read.
+  void check_file_unchanged(const std::string& sql) const;
   // Throws PendingRollbackError when SQLite ended the transaction begin() started.
   void check_transaction(const std::string& sql) const;
 
   sqlite3* db_ = nullptr;
   std::string path_;
+  std::optional<std::pair<dev_t, ino_t>> file_;  // the file opened, for a file database
   std::unordered_map<std::string, std::shared_ptr<Cached>> cache_;
   // Set by begin(); the first statement that writes starts the transaction.
   bool begin_wanted_ = false;
