@@ -118,6 +118,8 @@ TEST_P(TransactionGuardTest, AGuardOnAConnectionTheCallerKeepsLeavesItUsable) {
     relate::Transaction tx(connection);
     connection.execute(relate::text("INSERT INTO users (id, name) VALUES (2, 'Bob')"));
     tx.rollback();
+    tx.commit();  // ended: nothing to do
+    EXPECT_FALSE(tx.active());
   }
   EXPECT_EQ(rows("SELECT name FROM users"), (Rows{{"Ann"}}));
 }

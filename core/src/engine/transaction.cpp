@@ -19,23 +19,20 @@ Transaction::Transaction(Transaction&& other) noexcept
 }
 
 Transaction::~Transaction() noexcept(false) {
-  if (!active()) return;
-  if (left_by_exception_()) {
-    try {
-      connection_->rollback();
-    } catch (...) {
-      // Another exception is leaving the scope: this one must not. A connection whose
-      // ROLLBACK failed is not pooled again (Connection's release), and the database
-      // discards the transaction when the connection closes.
-    }
-    return;
-  }
-  connection_->commit();
+  // (A connection whose ROLLBACK failed is not pooled again, Connection's release, and
+  // the database discards the transaction when the connection closes.)
+  if (active())
+    detail::end_scope(
+        left_by_exception_, [this] { commit(); }, [this] { rollback(); });
 }
 
-void Transaction::commit() { connection_->commit(); }
+void Transaction::commit() {
+  if (active()) connection_->commit();
+}
 
-void Transaction::rollback() { connection_->rollback(); }
+void Transaction::rollback() {
+  if (active()) connection_->rollback();
+}
 
 Transaction Engine::begin() const { return Transaction(connect()); }
 

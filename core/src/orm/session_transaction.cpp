@@ -20,16 +20,9 @@ bool SessionTransaction::active() const {
 }
 
 SessionTransaction::~SessionTransaction() noexcept(false) {
-  if (!active()) return;
-  if (left_by_exception_()) {
-    try {
-      session_->rollback();
-    } catch (...) {
-      // Another exception is leaving the scope: this one must not (see the header).
-    }
-    return;
-  }
-  session_->commit();
+  if (active())
+    detail::end_scope(
+        left_by_exception_, [this] { commit(); }, [this] { rollback(); });
 }
 
 void SessionTransaction::commit() {

@@ -35,6 +35,21 @@ class LeftByException {
   int in_flight_ = std::uncaught_exceptions();
 };
 
+// What a transaction guard does at the end of its scope: `commit`, or `rollback` when
+// an exception is leaving the scope (then nothing may throw: a failed rollback is
+// dropped, the exception already leaving says what went wrong).
+template <class Commit, class Rollback>
+void end_scope(const LeftByException& left_by_exception, Commit&& commit, Rollback&& rollback) {
+  if (!left_by_exception()) {
+    commit();
+    return;
+  }
+  try {
+    rollback();
+  } catch (...) {
+  }
+}
+
 }  // namespace detail
 
 class RELATE_API Transaction {
@@ -50,6 +65,7 @@ class RELATE_API Transaction {
   Connection& connection() { return *connection_; }
   Connection* operator->() { return connection_; }
 
+  // Each does nothing once the transaction ended (by this guard, or on its connection).
   void commit();
   void rollback();
   // Not yet committed or rolled back (by this guard, or on its connection).
