@@ -2,6 +2,8 @@
 // round, N-numbers) where Relate wrote a row it should not have, lost one, or did not
 // do what SQLAlchemy does and docs/sqlalchemy.md did not say otherwise. They run on the
 // fuzzer's own models, on every backend; each test names the behaviour and its finding.
+// The fuzzer found them with autoflush off on both sides (before Relate had autoflush),
+// and they replay as found: a Session here is made with `as_fuzzed`.
 #include "differential/models.hpp"
 #include "test_support.hpp"
 
@@ -12,6 +14,8 @@ using relate::ObjectStatus;
 using relate_test::Rows;
 
 namespace {
+
+constexpr relate::SessionOptions as_fuzzed{.autoflush = false};
 
 template <class T>
 relate::ptr<T> fresh() {
@@ -42,7 +46,7 @@ class FuzzerRegressionTest : public relate_test::DatabaseTest {
 
   // An owner with one badge, committed; returns their keys.
   std::pair<std::int64_t, std::int64_t> owner_with_badge() {
-    relate::Session s(engine, md);
+    relate::Session s(engine, md, as_fuzzed);
     auto o = owner("so1");
     auto b = badge("sc1");
     b->owner = o;
@@ -57,7 +61,7 @@ class FuzzerRegressionTest : public relate_test::DatabaseTest {
 TEST_P(FuzzerRegressionTest, ReplacingTheBadgeOfAStaleTransientOwnerLeavesTheRealOwnersRow) {
   // N14: a transient owner kept the badge across a rollback; replacing it cleared the
   // badge's (unloaded) reference without looking where it pointed.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto real = owner("so1");
   auto b = badge("sc2");
   b->owner = real;
@@ -76,14 +80,14 @@ TEST_P(FuzzerRegressionTest, ClearingTheOwnerOfAPartWhoseOwnersPartsAreNotLoaded
   // NOT NULL key and failed.
   std::int64_t part_id = 0;
   {
-    relate::Session s(engine, md);
+    relate::Session s(engine, md, as_fuzzed);
     auto p = part("sl4");
     p->owner = owner("so1");
     s.add(p);
     s.commit();
     part_id = *p->id;
   }
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto p = s.get<Part>(part_id);
   p->owner = nullptr;
   s.commit();
@@ -94,7 +98,7 @@ TEST_P(FuzzerRegressionTest, ClearingTheOwnerOfAPartWhoseOwnersPartsAreNotLoaded
 TEST_P(FuzzerRegressionTest, ClearingTheOwnerOfABadgeWhoseOwnerIsNotLoadedDeletesTheOrphan) {
   // N2, nullable key: Relate wrote NULL and kept the row.
   const auto [owner_id, badge_id] = owner_with_badge();
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto b = s.get<Badge>(badge_id);
   b->owner = nullptr;
   s.commit();
@@ -105,7 +109,7 @@ TEST_P(FuzzerRegressionTest, ClearingTheOwnerOfABadgeWhoseOwnerIsNotLoadedDelete
 TEST_P(FuzzerRegressionTest, APendingPartTakenFromAnOwnerWithUnloadedPartsBecomesTransient) {
   // N3: it stayed pending, and the flush failed on its NOT NULL key.
   const auto [owner_id, badge_id] = owner_with_badge();
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto o = s.get<Owner>(owner_id);
   auto p = part("sl11");
   p->owner = o;
@@ -119,7 +123,7 @@ TEST_P(FuzzerRegressionTest, APendingPartTakenFromAnOwnerWithUnloadedPartsBecome
 TEST_P(FuzzerRegressionTest, AFlushWritesNoKeyIntoAChildOutsideTheSession) {
   // N4: the parent's key was copied into a removed (transient) child and into a child
   // never added.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto o = owner("so1");
   s.add(o);
   auto p = part("sl6");
@@ -138,7 +142,7 @@ TEST_P(FuzzerRegressionTest, AFlushWritesNoKeyIntoAChildOutsideTheSession) {
 
 TEST_P(FuzzerRegressionTest, AFlushWritesNoKeyIntoAChildItDeletedEarlier) {
   // N15: a deleted badge linked to a new owner took the owner's key in memory.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto b = badge("sc3");
   s.add(b);
   s.flush();
@@ -157,7 +161,7 @@ TEST_P(FuzzerRegressionTest, GivingAnOwnerANewBadgeFromTheBadgesSideDeletesTheOl
   // N5: the old badge lost its key but was kept, though the relationship is
   // delete-orphan.
   const auto [owner_id, old_id] = owner_with_badge();
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto o = s.get<Owner>(owner_id);
   auto old = o->badge.get();
   auto b = badge("sc9");
@@ -172,7 +176,7 @@ TEST_P(FuzzerRegressionTest, GivingAnOwnerWhoseBadgeIsNotLoadedANewBadgeDeletesT
   // N23: the owner's badge was set without loading it, so the old badge kept the
   // owner's key (and the unique key refused the new one).
   const auto [owner_id, old_id] = owner_with_badge();
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto o = s.get<Owner>(owner_id);
   auto b = badge("sc11");
   b->owner = o;
@@ -184,7 +188,7 @@ TEST_P(FuzzerRegressionTest, GivingAnOwnerWhoseBadgeIsNotLoadedANewBadgeDeletesT
 TEST_P(FuzzerRegressionTest, AnOrphanAddedAgainIsInserted) {
   // N17: the flush took the orphan out a second time, silently, after the
   // application added it back.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto o = owner("so1");
   s.add(o);
   auto b = badge("sc2");
@@ -201,7 +205,7 @@ TEST_P(FuzzerRegressionTest, AnOrphanAddedAgainIsInserted) {
 TEST_P(FuzzerRegressionTest, APendingOrphanOfAnOwnerOutsideTheSessionIsNotInserted) {
   // N21: it stayed pending and the flush failed on its NOT NULL key; SQLAlchemy
   // leaves such an orphan out at the flush.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto outside = owner("x");
   auto p = part("a");
   s.add(p);
@@ -222,7 +226,7 @@ TEST_P(FuzzerRegressionTest, AQueuedAppendOfAnObjectDeletedSinceDoesNotBringItBa
   // N6: an item appended to an unloaded collection, then deleted, came back when the
   // collection loaded.
   const auto [owner_id, badge_id] = owner_with_badge();
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto o = s.get<Owner>(owner_id);
   auto i = item("sl2");
   i->owner = o;
@@ -235,7 +239,7 @@ TEST_P(FuzzerRegressionTest, AQueuedAppendOfAnObjectDeletedSinceDoesNotBringItBa
 
 TEST_P(FuzzerRegressionTest, AddingAnObjectLinkedToOneAFlushDeletedIsRefused) {
   // N8: the add was accepted and the flush failed later.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto gone = fresh<Node>();
   gone->name = "sn2";
   s.add(gone);
@@ -253,14 +257,14 @@ TEST_P(FuzzerRegressionTest, RemovingADetachedOwnerDoesNotAttachItsItems) {
   relate::ptr<Owner> o;
   relate::ptr<Item> i;
   {
-    relate::Session s(engine, md);
+    relate::Session s(engine, md, as_fuzzed);
     o = owner("so3");
     i = item("sl4");
     i->owner = o;
     s.add(o);
     s.commit();
   }
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   s.remove(o);
   EXPECT_EQ(o.state()->status(), ObjectStatus::persistent);
   EXPECT_EQ(i.state()->status(), ObjectStatus::detached);
@@ -269,7 +273,7 @@ TEST_P(FuzzerRegressionTest, RemovingADetachedOwnerDoesNotAttachItsItems) {
 TEST_P(FuzzerRegressionTest, ARemoveRefusedByItsCascadeMarksNothing) {
   // N10: remove() raised (its delete cascade reached a part whose deletion was
   // committed) but the owner stayed marked, and the next flush deleted it.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto o = owner("so2");
   auto p = part("sl3");
   p->owner = o;
@@ -285,7 +289,7 @@ TEST_P(FuzzerRegressionTest, ARemoveRefusedByItsCascadeMarksNothing) {
 
 TEST_P(FuzzerRegressionTest, ALinkRefusedByItsCascadeKeepsTheOldValue) {
   // N11: the cascade raised, but the item kept the new owner.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto gone = item("sl2");
   auto kept = item("sl7");
   s.add(gone);
@@ -302,7 +306,7 @@ TEST_P(FuzzerRegressionTest, ALinkRefusedByItsCascadeKeepsTheOldValue) {
 TEST_P(FuzzerRegressionTest, ANewObjectWithTheKeyOfARowTheFlushDeletesTakesTheRowOver) {
   // N16: on a table other rows refer to, the INSERT came before the DELETE and failed
   // on the key; SQLAlchemy's "row switch" turns the two into one UPDATE.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto old = item("a");
   old->id = 1009;
   s.add(old);
@@ -328,7 +332,7 @@ TEST_P(FuzzerRegressionTest, ANewObjectWithTheKeyOfARowTheFlushDeletesTakesTheRo
 TEST_P(FuzzerRegressionTest, TakingOverARowAnotherTransactionDeletedIsStaleData) {
   // Review of N16: a new object equal to the deleted one changed no column, so the row
   // switch sent no statement and the new object became persistent without a row.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto old = item("a");
   old->id = 1009;
   s.add(old);
@@ -345,7 +349,7 @@ TEST_P(FuzzerRegressionTest, TakingOverARowAnotherTransactionDeletedIsStaleData)
 
 TEST_P(FuzzerRegressionTest, AManyToManyLinkTakenOutAndMadeAgainIsWritten) {
   // N18: both collections showed the link and no association row was written.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto i = item("sl4");
   auto t = tag("sn6");
   s.add(i);
@@ -361,7 +365,7 @@ TEST_P(FuzzerRegressionTest, AManyToManyLinkTakenOutAndMadeAgainIsWritten) {
 TEST_P(FuzzerRegressionTest, AFlushChangesNoLinkOfAnObjectAnEarlierFlushDeleted) {
   // N20: the flush deleted the association row again and failed with
   // StaleDataError.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto i = item("sl2");
   auto t = tag("sn3");
   t->items.push_back(i);
@@ -377,7 +381,7 @@ TEST_P(FuzzerRegressionTest, AFlushChangesNoLinkOfAnObjectAnEarlierFlushDeleted)
 
 TEST_P(FuzzerRegressionTest, ALinkMadeAndTakenOutThroughAnObjectOutsideTheSessionDeletesNoRow) {
   // N24: the flush deleted an association row never written (StaleDataError).
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto i = item("sl1");
   s.add(i);
   s.commit();
@@ -394,7 +398,7 @@ TEST_P(FuzzerRegressionTest, ALinkMadeAndTakenOutThroughAnObjectOutsideTheSessio
 
 TEST_P(FuzzerRegressionTest, DeletingRowsThatReferToEachOtherKeepsTheirMembers) {
   // N22: breaking the post_update cycle nulled the deleted playlist's member.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto song = fresh<Song>();
   song->title = "st8";
   auto list = fresh<Playlist>();
@@ -415,7 +419,7 @@ TEST_P(FuzzerRegressionTest, DeletingRowsThatReferToEachOtherKeepsTheirMembers) 
 TEST_P(FuzzerRegressionTest, AnObjectExpungedAndAddedAgainIsPendingAfterAFailedFlush) {
   // N7: expunge() forgot the object's journal entry, so a failed flush left it
   // persistent with the key of a row that was rolled back.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto i = item("sl1");
   s.add(i);
   s.flush();
@@ -431,7 +435,7 @@ TEST_P(FuzzerRegressionTest, AnObjectExpungedAndAddedAgainIsPendingAfterAFailedF
 TEST_P(FuzzerRegressionTest, ALoadLeavesOutAChildWhoseReferenceNamesAnotherParent) {
   // N12: the move was queued on a detached copy of the old parent; a new object for
   // the same row loaded the child back into its parts.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto first = owner("so1");
   auto p = part("sl4");
   p->owner = first;
@@ -451,7 +455,7 @@ TEST_P(FuzzerRegressionTest, ALoadLeavesOutAChildWhoseReferenceNamesAnotherParen
 TEST_P(FuzzerRegressionTest, ALoadKeepsAChildWhoseReferenceNamesADetachedCopyOfTheParent) {
   // Third round, seeds 101855 and 102882: the N12 rule compared objects, so a child
   // naming the expunged copy of its parent's row was left out of the new copy's parts.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto first = owner("so1");
   auto p = part("sl4");
   p->owner = first;
@@ -471,7 +475,7 @@ TEST_P(FuzzerRegressionTest, AChildMovedAwayAndBackWhileItsParentsChildrenAreUnl
   // Third round, seed 200281: the removal from the unloaded collection was recorded,
   // the return only queued, so the flush nulled the NOT NULL key of a child that had
   // come back (IntegrityError before any SQL; SQLAlchemy commits).
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto kept = owner("so4");
   auto n = fresh<Note>();
   n->body = "sb7";
@@ -492,7 +496,7 @@ TEST_P(FuzzerRegressionTest, APendingBadgeLetGoOfByAnOwnerTheCascadeBringsInLeav
   // Third round, seeds 200016, 200619 and 1016: the owner was outside the Session when
   // it let go of its pending badge, so the orphan stayed pending until the flush;
   // SQLAlchemy's cascade brings the owner in first, and the orphan leaves at once.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto old_badge = badge("sc5");
   s.add(old_badge);
   auto o = owner("so7");
@@ -514,7 +518,7 @@ TEST_P(FuzzerRegressionTest, AnObjectExpungedAfterItsInsertHasNoRowOnceAFlushFai
   // Third round, seed 200558: the failed flush rolled the transaction back, but the
   // expunged tag kept its key until rollback(), and a link made it persistent, an
   // object whose row did not exist. SQLAlchemy takes the key away at once.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto t = tag("sn2");
   t->id = 1004;
   s.add(t);
@@ -534,7 +538,7 @@ TEST_P(FuzzerRegressionTest, AnObjectExpungedAfterItsInsertHasNoRowOnceAFlushFai
 TEST_P(FuzzerRegressionTest, AnObjectAFlushDeletedAndExpungedCannotComeBackUntilARollback) {
   // Long run, seed 307052: remove() took the expunged object back as persistent, to
   // delete a row this transaction had deleted already.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto t = tag("sn2");
   t->id = 1002;
   s.add(t);
@@ -556,7 +560,7 @@ TEST_P(FuzzerRegressionTest, AnObjectAFlushDeletedAndExpungedCannotComeBackUntil
 TEST_P(FuzzerRegressionTest, ABadgeMovingToANewOwnerFreesItsKeyBeforeANewBadgeTakesIt) {
   // Long run, seed 309204: the UPDATE moving the badge to the new owner waited for the
   // INSERTs of badges, and the new badge of the old owner failed on the unique key.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto first = owner("so1");
   auto b = badge("sc2");
   b->owner = first;
@@ -576,7 +580,7 @@ TEST_P(FuzzerRegressionTest, ABadgeMovingToANewOwnerFreesItsKeyBeforeANewBadgeTa
 TEST_P(FuzzerRegressionTest, AChangeFlushedBeforeAnExpungeIsWrittenAgainAfterARollback) {
   // Long run, seed 303396: the rollback passed over the expunged tag, whose snapshot
   // kept the rolled-back value; added again, its change was never written.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto t = tag("sn5");
   s.add(t);
   s.commit();
@@ -594,7 +598,7 @@ TEST_P(FuzzerRegressionTest, AChangeFlushedBeforeAnExpungeIsWrittenAgainAfterARo
 TEST_P(FuzzerRegressionTest, ABadgeItsNewOwnerLetGoOfIsDeletedAfterTheOwnerLeaves) {
   // Long run, seed 312431: the orphan was known only from the owner's history, and the
   // owner, pending, left the Session before the flush; the badge's row stayed.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto b = badge("sc2");
   s.add(b);
   s.commit();
@@ -612,7 +616,7 @@ TEST_P(FuzzerRegressionTest, AManyToManyLinkMadeAndTakenOutFromTheOtherUnloadedS
   // Long run, seed 313348: the append queued on the unloaded side was applied at its
   // load without history, so taking the link out there recorded a removal alone, and
   // the flush deleted a link row that never existed (StaleDataError).
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto i = item("sl3");
   auto t = tag("sn5");
   s.add(i);
@@ -630,7 +634,7 @@ TEST_P(FuzzerRegressionTest, AManyToManyLinkTakenOutAndMadeAgainThroughTheUnload
   // The other half of seed 313348: the removal queued on the unloaded side was applied
   // at its load without history, so making the link again there recorded an append
   // alone, and the flush inserted a link row that was still there.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto i = item("sl3");
   auto t = tag("sn5");
   i->tags.push_back(t);
@@ -647,7 +651,7 @@ TEST_P(FuzzerRegressionTest, AManyToManyLinkTakenOutAndMadeAgainThroughTheUnload
 TEST_P(FuzzerRegressionTest, RemovingAParentBringsInADetachedChildQueuedOnItsUnloadedChildren) {
   // N19: remove() looked at loaded children only; the flush then left the detached
   // child, linked while the collection was unloaded, out of the delete cascade.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto parent = fresh<Node>();
   parent->name = "sn1";
   s.add(parent);
@@ -670,7 +674,7 @@ TEST_P(FuzzerRegressionTest, TheSaveUpdateCascadeLeavesAChildTakenOutOfADetached
   // relationships hold"): the part taken out of a detached owner stays detached when
   // the owner comes back through a new note, and its row keeps its owner until the
   // part is added itself; then the flush deletes it as an orphan.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto o = owner("so2");
   auto p = part("sl6");
   p->owner = o;
@@ -695,7 +699,7 @@ TEST_P(FuzzerRegressionTest, AnOwnerTakesANewBadgeWithoutDeletingOneThatNoLonger
   // Long run, seed 312277: a transient owner kept a badge across a rollback, whose
   // reference was then read again as NULL. Giving the owner another badge recorded the
   // stale one as its orphan, and the flush deleted a row that had no owner.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto kept = badge("sc3");
   auto taken = badge("sc1");
   s.add(kept);
@@ -718,7 +722,7 @@ TEST_P(FuzzerRegressionTest, AnOwnerComesBackWithoutTheDeletedItemTakenOutOfItsI
   // a relationship holds, so an item deleted and taken out of a detached owner's items
   // does not stop the owner from coming back (SQLAlchemy's cascade reaches it and
   // refuses).
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto o = owner("so6");
   auto other = owner("so7");
   auto i = item("sl8");
@@ -746,7 +750,7 @@ TEST_P(FuzzerRegressionTest, AnEagerLoadOfAnOwnerLeavesOutTheBadgeAnotherOwnerTo
   // showed the badge its row still names, while the badge's reference names another.
   for (const char* strategy : {"joined", "selectin"}) {
     SCOPED_TRACE(strategy);
-    relate::Session s(engine, md);
+    relate::Session s(engine, md, as_fuzzed);
     auto b = badge(std::string("sc3-") + strategy);
     auto o = owner(std::string("so4-") + strategy);
     o->badge = b;
@@ -774,7 +778,7 @@ TEST_P(FuzzerRegressionTest, AnEagerLoadOfAnOwnerInMemoryLoadsItsItemsWithTheQue
   // unloaded.
   for (const char* strategy : {"joined", "selectin"}) {
     SCOPED_TRACE(strategy);
-    relate::Session s(engine, md);
+    relate::Session s(engine, md, as_fuzzed);
     auto o = owner(std::string("so4-") + strategy);
     s.add(o);
     s.commit();
@@ -798,7 +802,7 @@ TEST_P(FuzzerRegressionTest, ASongTakenOutOfAPlaylistWhileItsKeyIsNullHoldsNoPla
   // playlist's songs left the reference unloaded; once the song was detached, linking
   // it again had to load it and threw DetachedInstanceError. A NULL key says what the
   // reference holds: nothing.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto song = fresh<Song>();
   song->title = "st1";
   auto list = fresh<Playlist>();
@@ -822,7 +826,7 @@ TEST_P(FuzzerRegressionTest, APlaylistAddedAgainAfterARollbackIsInsertedWithItsF
   // Long run, seed 308453 (SQLAlchemy's own problem: findings.md, section I): the
   // playlist keeps the favorite's key a rolled-back flush wrote; the flush inserts the
   // song before a row names it.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto song = fresh<Song>();
   song->title = "st3";
   auto list = fresh<Playlist>();
@@ -842,7 +846,7 @@ TEST_P(FuzzerRegressionTest, ABadgeARollbackLeftHoldingAnOwnerLetsGoWithoutOrpha
   // Long run, seed 303768 (SQLAlchemy's own problem: findings.md, section I; its flush
   // deletes the real badge): the new badge, transient after the rollback, still names
   // the owner; letting go of it must not touch the owner's unloaded badge.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto o = owner("so3");
   auto real = badge("sc4");
   real->owner = o;
@@ -863,7 +867,7 @@ TEST_P(FuzzerRegressionTest, AJoinedLoadOfALoadedCollectionMakesNoObjectsThatBlo
   // Long run, seed 306217: the joined load of an owner whose parts were loaded made an
   // object for the expunged part's row that nothing held but the identity map; the
   // expunged part could then not come back (another object with the same key).
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto o = owner("so1");
   auto p = part("sl3");
   p->owner = o;
@@ -885,7 +889,7 @@ TEST_P(FuzzerRegressionTest, ABadgeThatLetGoOfAnOwnerWithAnUnloadedBadgeIsDelete
   // Long run, seed 416016 (SQLAlchemy's own: its has-parent flag stays when the
   // owner's one-to-one was unloaded, and its flush keeps the orphan): the badge let go
   // of its owner, so under delete-orphan the flush deletes it.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto o = owner("so2");
   auto b = badge("sc3");
   b->owner = o;
@@ -906,7 +910,7 @@ TEST_P(FuzzerRegressionTest, ALoadHoldsOneObjectPerRowWhenAQueuedChildWasExpunge
   // queued after the flush wrote it; expunged, it came back from the queue beside the
   // load's object for its row: two objects for one row in one collection, one of them
   // outside the Session. Linking the expunged copy now meets the row's object.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto o = owner("so1");
   s.add(o);
   s.commit();
@@ -927,7 +931,7 @@ TEST_P(FuzzerRegressionTest, AnOwnerARollbackMadeTransientDeletesNoBadgeItLetGoO
   // Long run, seed 400407 (SQLAlchemy's own: its flush deletes the badge): the owner
   // let its badge go before the rollback made it transient; added again, it has no row
   // and nothing was ever its own, so the badge (whose row names no owner) stays.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto b = badge("sc5");
   s.add(b);
   s.commit();
@@ -948,7 +952,7 @@ TEST_P(FuzzerRegressionTest, AnOwnerARollbackMadeTransientDeletesNoBadgeItLetGoO
 TEST_P(FuzzerRegressionTest, ANoteMovedToAnOwnerInTheSessionBringsNotTheOwnerItLeft) {
   // Long run, seed 411301 (SQLAlchemy's cascade runs before its backref and makes the
   // owner left behind pending): the link's cascade follows where the note points now.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto left = owner("so4");
   auto n = fresh<Note>();
   n->body = "sb10";
@@ -969,7 +973,7 @@ TEST_P(FuzzerRegressionTest, ADeletedOwnerNullsNoNoteWhoseRowNamesAnotherOwner) 
   // Long run, seed 412809: a note linked to a detached owner, whose row names another
   // owner, was nulled when that owner was deleted, and the flush failed on the NOT NULL
   // key. Only rows that name the deleted parent are left behind.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto first = owner("so1");
   auto n = fresh<Note>();
   n->body = "sb2";
@@ -995,7 +999,7 @@ TEST_P(FuzzerRegressionTest, ABadgeLetGoOfOutsideTheSessionIsWrittenOnceAddedBac
   // Long run, seed 411109 (SQLAlchemy's flush, the owner's badge unloaded, reads the
   // badge's row into a new object and deletes it; loaded, it leaves the row): a change
   // made through an object outside the Session waits until that object is added back.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto b = badge("sc1");
   auto o = owner("so3");
   o->badge = b;
@@ -1017,7 +1021,7 @@ TEST_P(FuzzerRegressionTest, AnItemExpungedAfterItsFlushWritesWhatItShowsWhenItC
   // Long run, seed 503693 (SQLAlchemy's own: its row keeps the old label while the
   // object shows the new one): the rollback took the flushed label back from the row,
   // not from the expunged item; linked again, the item writes what it shows.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto i = item("sl1");
   auto t = tag("sn2");
   s.add(i);
@@ -1037,7 +1041,7 @@ TEST_P(FuzzerRegressionTest, AnOwnerInsertedAndDeletedByARolledBackTransactionCa
   // Long run, seed 512766: expunged after the flush that deleted it, the owner kept
   // "its row was deleted" through the rollback that made it transient, and add()
   // refused it. The rollback undid both the insert and the delete.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto o = owner("so2");
   s.add(o);
   s.flush();
@@ -1057,7 +1061,7 @@ TEST_P(FuzzerRegressionTest, ABadgeAnotherTookTheOwnerOfHoldsNoOwnerWithoutALoad
   // a queued removal; detached by close(), linking it again had to load it and threw
   // DetachedInstanceError. Its row named the owner, who now holds another badge: it
   // holds nothing, known without a load.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto first = badge("sc2");
   auto o = owner("so3");
   first->owner = o;
@@ -1079,7 +1083,7 @@ TEST_P(FuzzerRegressionTest, ABadgeLetGoOfBeforeItHadARowKeepsTheRowItWasAddedFo
   // its place); added on its own, the badge was inserted, and the flush that brought
   // the owner in deleted it as the owner's orphan. It left before it had a row: there
   // was nothing of the owner's to delete.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto o = owner("so2");
   auto first = badge("sc3");
   first->owner = o;
@@ -1101,7 +1105,7 @@ TEST_P(FuzzerRegressionTest, AChildAppendedToAnUnloadedCollectionShowsThereAfter
   // append): close() ends the transaction as rollback() does, and the child it made
   // transient keeps what it shows; the parent's collection, unloaded, shows it once
   // loaded, as it does when no flush came between.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto root = fresh<Node>();
   root->name = "sn4";
   s.add(root);
@@ -1125,7 +1129,7 @@ TEST_P(FuzzerRegressionTest, ARollbackGivesTheKeyBackToTheDeletedObjectAndDetach
   // added since out of its identity map, yet it reads persistent there): a song, and a
   // copy of its row loaded after close(); the copy is deleted and flushed, the song
   // added under the freed key; the rollback gives the key back to the copy.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto first = named(&Song::title, "st3");
   s.add(first);
   s.commit();
@@ -1147,7 +1151,7 @@ TEST_P(FuzzerRegressionTest, ABadgeInsertedUnderTheKeyOfACopyWhoseRowIsGoneDetac
   // identity map reading persistent): close() took the badge's row back; the badge kept
   // its key, and a copy of the row loaded before is persistent again after a rollback.
   // The badge's INSERT under that key detaches the copy.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto first = badge("sc1");
   s.add(first);
   s.flush();
@@ -1172,7 +1176,7 @@ TEST_P(FuzzerRegressionTest, ANoteQueuedOnUnloadedNotesOutlivesAFailedFlushAndCl
   // expires the owner, and the queued append with it): a note linked to an owner whose
   // notes are unloaded stays in them through the failed flush and close(), as both
   // members show it.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto o = owner("so1");
   s.add(o);
   s.commit();
@@ -1202,7 +1206,7 @@ TEST_P(FuzzerRegressionTest, APartANewOwnerStillHoldsIsNoOrphanOfTheOwnerItLeft)
   // two members disagree, and the NOT NULL key is refused before any SQL, the row
   // untouched.
   std::int64_t first_id = 0;
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto first = owner("so1");
   auto p = part("sl4");
   p->owner = first;
@@ -1231,7 +1235,7 @@ TEST_P(FuzzerRegressionTest, AChildUnlinkedAndLinkedBackWhileTheCollectionIsUnlo
   // collection. Its load applied the removal to the row it brought and then took the
   // append for a second object of that row (read past the end of the collection): the
   // child, whose row names the owner, was missing from it.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto o = owner("so1");
   auto n = fresh<Note>();
   n->body = "sb4";
@@ -1263,7 +1267,7 @@ TEST_P(FuzzerRegressionTest, APartWhoseDeletionWasCommittedShowsInTheUnloadedPar
   // linked to its old owner from its own side (it stays outside the Session). Loaded,
   // the owner's parts show it; unloaded, the queued append was dropped at the load as
   // if the row had been deleted after the link.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto o = owner("so1");
   auto p = part("sl2");
   p->owner = o;
@@ -1286,7 +1290,7 @@ TEST_P(FuzzerRegressionTest, ALinkWrittenThroughOneSideAndTakenOutThroughTheOthe
   // then taken out from the loaded tag, leaves no row once close() undoes both
   // flushes; both objects added again commit without a statement for it (a history
   // given back per side would have deleted a row that is not there).
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto t = tag("sn2");
   auto i = item("sl3");
   s.add(t);
@@ -1309,7 +1313,7 @@ TEST_P(FuzzerRegressionTest, ALinkWrittenThroughOneSideAndTakenOutThroughTheOthe
 TEST_P(FuzzerRegressionTest, ALinkAFlushWroteAndAnotherTookOutNetsToNothingAfterClose) {
   // Two flushes of one transaction: the link written, then deleted; undone by close(),
   // the tag added again writes nothing (and no DELETE of a row that is not there).
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto t = tag("sn2");
   auto i = item("sl3");
   s.add(t);
@@ -1332,7 +1336,7 @@ TEST_P(FuzzerRegressionTest, ALinkAFlushWroteIsWrittenAgainAfterCloseAsTheCollec
   // earlier flush wrote, and the flush had cleared the history that wrote it, so the
   // tag added again wrote only the link made after that flush though it showed both
   // (docs/sqlalchemy.md: objects keep what they show).
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto t = tag("sn2");
   auto first = item("sl3");
   auto second = item("sl4");
@@ -1353,7 +1357,7 @@ TEST_P(FuzzerRegressionTest, ALinkAFlushWroteIsWrittenAgainAfterCloseAsTheCollec
 TEST_P(FuzzerRegressionTest, ALinkAFlushDeletedIsDeletedAgainAfterClose) {
   // The other way round: the flush deleted a committed link row, close() brought it
   // back, and the tag, which shows no item, is written as it shows.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto t = tag("sn2");
   auto i = item("sl3");
   t->items.push_back(i);
@@ -1372,7 +1376,7 @@ TEST_P(FuzzerRegressionTest, ALinkAFlushDeletedIsDeletedAgainAfterClose) {
 TEST_P(FuzzerRegressionTest, ALinkDeletedByAFlushAndMadeAgainIsOneRowAfterClose) {
   // Deleted by a flush, linked again after it: the history says "insert", which after
   // close() (the row is back) would be a second row for the link.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto t = tag("sn2");
   auto i = item("sl3");
   t->items.push_back(i);
@@ -1390,7 +1394,7 @@ TEST_P(FuzzerRegressionTest, ALinkDeletedByAFlushAndMadeAgainIsOneRowAfterClose)
 TEST_P(FuzzerRegressionTest, ALinkWrittenBeforeAFailedFlushIsWrittenAgainOnceAdded) {
   // A failed flush undoes the transaction's earlier flushes too; the objects, taken
   // out by close(), keep the link the first flush wrote.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto t = tag("sn2");
   auto i = item("sl3");
   s.add(t);
@@ -1413,7 +1417,7 @@ TEST_P(FuzzerRegressionTest, ALinkRowWrittenThroughTwoObjectsOfItsTagIsUndoneAsO
   // the tag expunged, a copy of its row loaded and linked again. The journal counted
   // per object, so the copy's insert looked like a row that was not there before the
   // transaction, and the copy added back after close() wrote it again (UNIQUE failed).
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto t = tag("sa");
   auto i = item("sb");
   t->items.push_back(i);
@@ -1436,7 +1440,7 @@ TEST_P(FuzzerRegressionTest, ALinkTakenOutThroughACopyOfItsTagBeforeCloseIsNoRow
   // there before the transaction; the copy (loaded after the first flush) must not
   // delete it after close() (StaleDataError).
   for (const bool flush_removal : {true, false}) {
-    relate::Session s(engine, md);
+    relate::Session s(engine, md, as_fuzzed);
     auto t = tag(flush_removal ? "sa" : "sb");
     auto i = item("sc");
     s.add(t);
@@ -1458,7 +1462,7 @@ TEST_P(FuzzerRegressionTest, ALinkTakenOutThroughACopyOfItsTagBeforeCloseIsNoRow
 
 TEST_P(FuzzerRegressionTest, AOneSidedLinkWrittenThroughTwoObjectsOfItsOwnerIsUndoneAsOneRow) {
   // Owner::labels, declared on one side only: the same through its one collection.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto o = owner("so1");
   auto l = named(&Label::text, "sx");
   o->labels.push_back(l);
@@ -1480,7 +1484,7 @@ TEST_P(FuzzerRegressionTest, ALinkAFlushLeftOutForADeletedEndIsWrittenOnceTheDel
   // From the same review: a link made to a tag being deleted is not written (the tag's
   // row goes), and the flush used the history up; close() brings the tag's row back,
   // and the tag, added again, shows the item: the row is written.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto t = tag("sa");
   auto i = item("sb");
   s.add(t);
@@ -1504,7 +1508,7 @@ TEST_P(FuzzerRegressionTest, AnAppendQueuedForADetachedCopyOfALoadedRowShowsWhen
   // The copy named the owner but the owner's parts did not hold it, and pushing it back
   // was refused as a copy of a row the Session holds. Loaded before the link, the
   // collection holds both objects, as SQLAlchemy's does: so it must after the load.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto first = owner("so1");
   auto p = part("sl4");
   p->owner = first;
@@ -1528,7 +1532,7 @@ TEST_P(FuzzerRegressionTest, AnAppendAFlushWroteIsVoidWhenTheLoadBringsItsRowAsA
   // The other side of the same rule (411184, with a part that had a row already): the
   // flush wrote the queued link; expunged, the part is not shown beside the load's
   // object for its row, as SQLAlchemy's flush forgot the queued append.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto o = owner("so1");
   auto elsewhere = owner("so2");
   auto p = part("sl5");
@@ -1549,7 +1553,7 @@ TEST_P(FuzzerRegressionTest, ASecondRemoveOfAMarkedOwnerLeavesItsExpungedPartOut
   // Differential seed 701476: remove() of an owner marked already walked its delete
   // cascade again and joined the part expunged since, which SQLAlchemy's delete() of an
   // object in its deleted set does not do (it returns at once).
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto o = owner("so2");
   auto p = part("sl3");
   p->owner = o;
@@ -1571,7 +1575,7 @@ TEST_P(FuzzerRegressionTest, AnItemWhoseDeletionCloseUndoesIsBackInItsTagsItemsW
   // Found by the review of the link journal: a flush takes a deleted object out of the
   // loaded collections that held it (deleted-leave-relationships), and close() undid
   // the deletion and brought the link row back, but the tag showed no item.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto t = tag("sn1");
   auto a = item("sl1");
   auto b = item("sl2");
@@ -1598,7 +1602,7 @@ TEST_P(FuzzerRegressionTest,
        ALinkToATagWhoseDeletionCloseUndoesIsBackOnBothSidesAndWrittenOnceAdded) {
   // The link was made after remove() and left out by the flush that deleted the tag;
   // once close() undoes the deletion, both sides show it again, as an unflushed link.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto t = tag("sn1");
   auto i = item("sl3");
   s.add(t);
@@ -1622,7 +1626,7 @@ TEST_P(FuzzerRegressionTest,
 TEST_P(FuzzerRegressionTest, AnItemWhoseDeletionAFailedFlushUndoesIsBackInItsOwnersItems) {
   // A failed flush undoes the transaction's earlier flushes: the item one of them
   // deleted is persistent again, and in its owner's items where it was.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto o = owner("so1");
   auto a = item("sl1");
   auto b = item("sl2");
@@ -1649,7 +1653,7 @@ TEST_P(FuzzerRegressionTest, ALinkMadeBeforeTheFlushThatDeletedTheItemIsWrittenO
   // A helper's probe of the put-back: the flush that deleted the item wrote no key for
   // its new owner (its row went), and after close() both sides showed the link but no
   // flush wrote it: the item was added back and committed with no owner, silently.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto o = owner("so1");
   auto i = item("sl3");
   s.add(o);
@@ -1668,7 +1672,7 @@ TEST_P(FuzzerRegressionTest, ALinkMadeBeforeTheFlushThatDeletedTheItemIsWrittenO
 
 TEST_P(FuzzerRegressionTest, AFavoriteSetBeforeThePlaylistsDeletionIsWrittenOnceCloseUndoesIt) {
   // The same for a many-to-one declared on one side (differential probe 13033).
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto p = fresh<Playlist>();
   p->name = "sp10";
   auto song = fresh<Song>();
@@ -1691,7 +1695,7 @@ TEST_P(FuzzerRegressionTest, CloseUndoesTheDatabasesSetNullOnTheItemAndPutsItsOw
   // deletion back, and the database's SET NULL with it, but the item kept its NULL key
   // (differential probes 11269 and 7050): once added again, the item showed no owner
   // while its owner's items held it and its row named the owner.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto o = owner("so1");
   auto i = item("sl3");
   i->owner = o;
@@ -1714,13 +1718,13 @@ TEST_P(FuzzerRegressionTest, AFailedFlushUndoesTheSetNullOfAnEarlierFlushButKeep
   // database's SET NULL is gone with them. A key the user set after it stays.
   std::optional<std::int64_t> taken;
   {
-    relate::Session other(engine, md);
+    relate::Session other(engine, md, as_fuzzed);
     auto label = relate::make(Label{std::nullopt, "st1"});
     other.add(label);
     other.commit();
     taken = label->id;
   }
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto o = owner("so1");
   auto i = item("sl3");
   auto j = item("sl4");
@@ -1750,7 +1754,7 @@ TEST_P(FuzzerRegressionTest, ARollbackOfInsertedObjectsGivesTheItemItsNulledKeyA
   // both are transient with the keys their flush gave them, and the item's reference
   // to the owner did not go back, since the put-back read the owner's key from its row
   // (gone) and not from its members.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto o = owner("so5");
   auto i = item("sl9");
   i->owner = o;
@@ -1772,7 +1776,7 @@ TEST_P(FuzzerRegressionTest, APendingPartWhoseOwnerIsUnsetIsAnOrphanThoughItsOwn
   // that held the part with them, so their load shows no part while the part still
   // refers to the owner. Setting its owner to nothing left a pending orphan of the
   // delete-orphan parts in the Session, where SQLAlchemy's remove event expunges it.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto o = owner("so2");
   s.add(o);
   s.commit();
@@ -1793,7 +1797,7 @@ TEST_P(FuzzerRegressionTest, CloseTakesBackWhatAnUpsertBroughtSoNoFlushWritesItA
   // it; close() rolled the upsert back, but the owner kept the score as if the
   // application had set it, and adding it again wrote that one row of the rolled-back
   // statement.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto o = owner("so1");
   o->score = 3;
   s.add(o);
@@ -1815,7 +1819,7 @@ TEST_P(FuzzerRegressionTest, CloseTakesBackWhatAnUpsertBroughtSoNoFlushWritesItA
 TEST_P(FuzzerRegressionTest, CloseTakesBackWhatABulkUpdateBroughtIntoAHeldObject) {
   // The same for the values a bulk UPDATE synchronized (fetch and evaluate alike).
   for (auto sync : {relate::SynchronizeSession::fetch, relate::SynchronizeSession::evaluate}) {
-    relate::Session s(engine, md);
+    relate::Session s(engine, md, as_fuzzed);
     auto o = owner(sync == relate::SynchronizeSession::fetch ? "so1" : "so2");
     o->score = 3;
     s.add(o);
@@ -1836,7 +1840,7 @@ TEST_P(FuzzerRegressionTest, CloseTakesBackWhatABulkUpdateBroughtIntoAHeldObject
 TEST_P(FuzzerRegressionTest, RollbackReadsAgainWhatABulkUpdateWithoutSynchronizingLeftStale) {
   // Bulk round, seed 285: synchronize_session(none) left the item showing its old label
   // through commit and rollback, which restored that stale value as "committed".
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto i = item("l4");
   s.add(i);
   s.flush();
@@ -1856,7 +1860,7 @@ TEST_P(FuzzerRegressionTest,
   // DELETE with synchronize_session(none); on SQLite a new owner then took its key,
   // which detached it and dropped its journal entry, so the rollback left it detached,
   // claiming a row that never existed.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto kept = owner("so1");
   kept->id = 1002;
   kept->score = 7;
@@ -1881,7 +1885,7 @@ TEST_P(FuzzerRegressionTest, AnOwnerWhoseRowWentTakesAPartLinkedSinceWhenItIsAdd
   // Bulk round, seed 1404: the rollback read the stale owner again, found no row, and
   // left it transient with its parts unloaded; a part linked to it then was queued
   // there, and adding the owner back (through another part) left the first part out.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto o = owner("so4");
   o->score = 1;
   s.add(o);
@@ -1909,7 +1913,7 @@ TEST_P(FuzzerRegressionTest, ClearingAStaleCollectionLeavesTheReferenceTheItemsR
   // rolled back, so its reference is unloaded and its row names the first owner; the
   // second owner's collection still holds it. Clearing that collection leaves the
   // item's reference alone, where SQLAlchemy's backref sets it to None.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto first = owner("so1");
   auto second = owner("so2");
   auto i = item("sl1");
@@ -1935,7 +1939,7 @@ TEST_P(FuzzerRegressionTest, APendingBadgeThatLetsGoOfAnOwnerWhoseBadgeIsUnloade
   // still naming the owner; added again and let go of, it stayed pending (no flush had
   // written its key, so the rows did not say it was the owner's), and the commit would
   // insert a badge with no owner, which delete-orphan exists to prevent.
-  relate::Session s(engine, md);
+  relate::Session s(engine, md, as_fuzzed);
   auto o = owner("so2");
   s.add(o);
   s.commit();

@@ -186,7 +186,12 @@ TEST_P(RelationshipTest, SettingTheManyToOneOfAnUnloadedCollectionIsSeenWhenItLo
   clear();
   office->user = ann;
   EXPECT_EQ(statements.size(), 0u);  // the collection is not loaded for it
-  EXPECT_THAT(emails(ann->addresses), ElementsAre("ann@home", "ann@work", "ann@office"));
+  {
+    // Without autoflush the queued link shows in the loaded collection; with it, the
+    // INSERT comes first and the SELECT finds the row.
+    auto hold = session.no_autoflush();
+    EXPECT_THAT(emails(ann->addresses), ElementsAre("ann@home", "ann@work", "ann@office"));
+  }
   EXPECT_EQ(statements.size(), 1u);
 }
 

@@ -136,6 +136,7 @@ class SqlAlchemyEmulation:
         self.removed = set()
         # identity-map-holds: id(object) -> object, every object the Session has had.
         self.held = {}
+        self._in_flushing = False  # _flushing() runs: no autoflush inside it
 
     @property
     def session(self):
@@ -194,6 +195,10 @@ class SqlAlchemyEmulation:
             # which loads on access with that strategy.
             raise PendingRollbackError("emulated (failed-flush-restores): the Session waits "
                                        "for rollback()")
+        if self._load_runs_statement(obj, key):
+            self.autoflush(query=False)
+            if key in state.dict:
+                return getattr(obj, key)
         queued = self.defuse_queued_removals(obj, key)
         getattr(obj, key)
         self.requeue(obj, queued)
@@ -907,7 +912,71 @@ class SqlAlchemyEmulation:
                 if had:
                     state.committed_state[key] = value
 
+    def install_autoflush(self):
+        """The loads SQLAlchemy runs on its own (a backref's old value, delete()'s
+        cascade) autoflush as Relate's lazy loads do (autoflush() below); the runner's
+        queries and load() call autoflush() themselves, before what they note."""
+        self.session._autoflush = lambda: self.autoflush(query=False)
+
+    def autoflush(self, query):
+        """lazy-load-flushes-known-changes: a query flushes every change first; a lazy
+        load only where Relate's Session knows of changes without comparing members
+        (new objects, deletions, changed relationships). The flush is a flush of the
+        emulation (failed-flush-restores and the rest), not inside another one, and not
+        after a failed one (the statement refuses then)."""
+        session = self.session
+        if self._in_flushing or session._flushing or not session.autoflush or \
+                self.before_failure is not None:
+            return
+        if self._relate_would_flush(query):
+            self._flushing(session.flush)
+
+    def _relate_would_flush(self, query):
+        """Relate's SessionImpl::has_changes."""
+        session = self.session
+        if session.new or session.deleted:
+            return True
+        for state in list(session.identity_map.all_states()):
+            for rel in state.mapper.relationships:
+                if rel.key in state.committed_state or \
+                        rel.key in (state._pending_mutations or {}):
+                    return True
+            if query and state.persistent:
+                for c in state.mapper.column_attrs:
+                    if c.key in state.dict and state.attrs[c.key].history.has_changes():
+                        return True
+        return False
+
+    def _load_runs_statement(self, obj, key):
+        """Whether loading `key` runs a SELECT: not for a pending object, nor for a
+        many-to-one whose key is NULL or whose object the identity map holds."""
+        state = inspect(obj)
+        if state.key is None:
+            return False
+        rel = state.mapper.relationships[key]
+        if rel.direction.name != "MANYTOONE":
+            return True
+        remote = {}
+        for local, target in rel.local_remote_pairs:
+            value = state.dict.get(state.mapper.get_property_by_column(local).key)
+            if value is None:
+                return False
+            remote[target] = value
+        try:
+            identity = [remote[c] for c in rel.mapper.primary_key]
+        except KeyError:
+            return True
+        return rel.mapper.identity_key_from_primary_key(identity) not in \
+            self.session.identity_map
+
     def _flushing(self, action):
+        self._in_flushing = True
+        try:
+            self._flushing_now(action)
+        finally:
+            self._in_flushing = False
+
+    def _flushing_now(self, action):
         # failed-flush-restores
         self.check_usable()
         unloaded_at_start = self.unloaded()

@@ -8,7 +8,7 @@ as relate_runner: `reset PATH` then one operation per line on stdin, one JSON
 observation per line on stdout.
 
 The Session is configured as Relate behaves by design (known_differences.py says
-why): autoflush=False and expire_on_commit=False.
+why): expire_on_commit=False, and autoflush as Relate's (lazy-load-flushes-known-changes).
 """
 
 import json
@@ -122,6 +122,7 @@ class Runner:
         self.objects = {}
         self.handle_of = {}
         self.emulation = sqlalchemy_emulation.SqlAlchemyEmulation(self)
+        self.emulation.install_autoflush()
         self._arrival = {}  # id(object) -> order of arrival among pending objects
         self._arrivals = 0
 
@@ -378,12 +379,14 @@ class Runner:
             query = query.where(column == value)
         option = LOADER_OPTIONS[strategy]
         query = query.options(*[option(getattr(cls, r.key)) for r in mapper.relationships])
+        self.emulation.autoflush(query=True)  # (before what follows notes the objects)
         before = self.emulation.unloaded()
         known_before = {id(o) for o in self.emulation._objects()}
         existing = self.session.identity_map.get(mapper.identity_key_from_primary_key(identity))
         queued = self.emulation.queued(existing)
         self.emulation.defuse_queued_removals(existing)
-        found = self.session.execute(query).scalars().first()
+        with self.session.no_autoflush:
+            found = self.session.execute(query).scalars().first()
         if found is None:
             return "none"
         if found is existing:

@@ -93,6 +93,7 @@ std::vector<InstanceState*> SessionImpl::query_statement(const Mapper& mapper,
                         "carry loader options only)");
   }
   auto context = options_context(mapper, spec.options, nullptr);
+  autoflush(AutoflushBefore::query);
   std::vector<InstanceState*> out;
   Connection& conn = connection();
   note_write();  // the SQL may write (RETURNING): Relate cannot tell

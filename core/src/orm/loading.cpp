@@ -222,6 +222,8 @@ std::vector<InstanceState*> load_entities(
 
   std::vector<InstanceState*> out;
   std::unordered_set<InstanceState*> seen;
+  // Every load that runs a statement, a strategy's too; a query flushed already.
+  session.autoflush(SessionImpl::AutoflushBefore::lazy_load);
   auto cursor = session.connection().execute(query);
   while (cursor->next()) {
     InstanceState* parent = session.instance_from_row(mapper, *cursor, 0, context);

@@ -17,8 +17,8 @@ namespace relate {
 
 // ---- Session (the typed API's non-template half) ----
 
-Session::Session(Engine engine, MetaData metadata)
-    : impl_(std::make_unique<SessionImpl>(std::move(engine), std::move(metadata))) {}
+Session::Session(Engine engine, MetaData metadata, SessionOptions options)
+    : impl_(std::make_unique<SessionImpl>(std::move(engine), std::move(metadata), options)) {}
 
 Session::~Session() {
   try {
@@ -102,6 +102,7 @@ std::vector<std::vector<Value>> Session::execute_rows(const QuerySpec& spec) {
   // Compiled first: a query refused here opens no transaction. (The Session's
   // MetaData is configured already.)
   const sql::Select query = QueryCompiler(impl_->metadata).row_query(spec);
+  impl_->autoflush(SessionImpl::AutoflushBefore::query);
   return read_rows(*impl_->connection().execute(query), spec.column_types);
 }
 
@@ -129,9 +130,10 @@ const MetaData& Session::metadata() const { return impl_->metadata; }
 
 // ---- SessionImpl ----
 
-SessionImpl::SessionImpl(Engine e, MetaData m)
+SessionImpl::SessionImpl(Engine e, MetaData m, SessionOptions options)
     : engine(std::move(e)),
       metadata(std::move(m)),
+      options_(options),
       graph_(std::make_shared<detail::ObjectGraph>()) {
   metadata.configure();
   graph_->anchor();

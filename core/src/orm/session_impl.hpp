@@ -19,7 +19,7 @@ class QueryCompiler;
 
 class SessionImpl {
  public:
-  SessionImpl(Engine engine, MetaData metadata);
+  SessionImpl(Engine engine, MetaData metadata, SessionOptions options);
   const std::shared_ptr<detail::ObjectGraph>& graph() const { return graph_; }
 
   Connection& connection();
@@ -64,6 +64,16 @@ class SessionImpl {
                                                const QueryCompiler* compiler) const;
 
   void flush();
+  // What autoflush flushes before: a query flushes every change; a lazy load only
+  // where the Session knows of changes without comparing members (new objects,
+  // deletions, changed relationships), since finding changed members costs a pass
+  // over every object and a loop of lazy loads would pay it per load.
+  enum class AutoflushBefore { query, lazy_load };
+  void autoflush(AutoflushBefore before);
+  bool autoflush_enabled() const { return options_.autoflush && no_autoflush_ == 0; }
+  void set_autoflush(bool on) { options_.autoflush = on; }
+  void hold_autoflush() { ++no_autoflush_; }
+  void release_autoflush() { --no_autoflush_; }
   void upsert(const Mapper& mapper, const std::vector<const void*>& rows, const UpsertSpec& spec);
   // The rows the statement matched, and with returning() the values it returned.
   struct BulkResult {
@@ -131,6 +141,8 @@ class SessionImpl {
   // again, to be flushed anew); a rollback leaves them, as SQLAlchemy does.
   enum class GeneratedKeys { take_back, keep };
   void restore_transaction_state(GeneratedKeys keys);
+  // Whether a flush would write: known changes, or a member differing from its row.
+  bool has_changes(AutoflushBefore before) const;
   static void take_back_key(InstanceState& state, const Saved& saved, GeneratedKeys keys);
   // Rolls the connection back, ignoring a failure (a broken connection rolls back on
   // its own).
@@ -150,6 +162,8 @@ class SessionImpl {
   void reload(const std::vector<InstanceState*>& states);
   void reload_rows(Connection& c, const Mapper& mapper, const std::vector<InstanceState*>& objects);
 
+  SessionOptions options_;
+  int no_autoflush_ = 0;  // NoAutoflush guards in scope
   std::optional<Connection> connection_;
   // Every object of this session lives in graph_; the containers below point into it.
   std::shared_ptr<detail::ObjectGraph> graph_;

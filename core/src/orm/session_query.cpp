@@ -114,6 +114,9 @@ InstanceState* SessionImpl::get(const Mapper& mapper, std::vector<Value> key) {
                                     sql::column(*mapper.columns()[mapper.primary_key()[i]].column),
                                     sql::param(std::move(key[i]))));
   }
+  // As SQLAlchemy's get(): the identity map first, then autoflush (which may insert a
+  // pending object with this key), then the SELECT.
+  autoflush(AutoflushBefore::query);
   auto rows = load_entities(*this, mapper, q, std::make_shared<LoadContext>());
   return rows.empty() ? nullptr : rows.front();
 }
@@ -207,6 +210,7 @@ std::vector<InstanceState*> SessionImpl::query(
       }
     }
   }
+  autoflush(AutoflushBefore::query);
   return load_entities(*this, mapper, std::move(q), context, on_row);
 }
 

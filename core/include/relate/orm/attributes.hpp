@@ -263,6 +263,11 @@ class one final : public RelationshipAttribute {
 template <class T>
 class many final : public RelationshipAttribute {
  public:
+  // Over the items the collection held when the loop began (begin() copies them): a
+  // flush that runs inside the loop (an autoflush before a lazy load of an item's
+  // relationship) may take deleted objects out of the collection, and the loop still
+  // visits every item it began with, as a Python loop over SQLAlchemy's list would,
+  // instead of skipping one or reading freed memory.
   class iterator {
    public:
     using iterator_category = std::forward_iterator_tag;
@@ -271,22 +276,29 @@ class many final : public RelationshipAttribute {
     using reference = ptr<T>;
     using pointer = void;
 
-    iterator() = default;
-    explicit iterator(std::vector<InstanceState*>::const_iterator it) : it_(it) {}
-    ptr<T> operator*() const { return ptr<T>::from_state(*it_); }
+    iterator() = default;  // the end
+    explicit iterator(std::shared_ptr<const std::vector<InstanceState*>> items)
+        : items_(std::move(items)) {}
+    ptr<T> operator*() const { return ptr<T>::from_state((*items_)[at_]); }
     iterator& operator++() {
-      ++it_;
+      ++at_;
       return *this;
     }
     iterator operator++(int) {
       iterator old = *this;
-      ++it_;
+      ++at_;
       return old;
     }
-    friend bool operator==(const iterator& a, const iterator& b) { return a.it_ == b.it_; }
+    friend bool operator==(const iterator& a, const iterator& b) {
+      const bool a_end = a.at_end(), b_end = b.at_end();
+      return a_end || b_end ? a_end == b_end : a.items_ == b.items_ && a.at_ == b.at_;
+    }
 
    private:
-    std::vector<InstanceState*>::const_iterator it_;
+    bool at_end() const { return !items_ || at_ >= items_->size(); }
+
+    std::shared_ptr<const std::vector<InstanceState*>> items_;
+    std::size_t at_ = 0;
   };
   using value_type = ptr<T>;
   using const_iterator = iterator;
@@ -310,11 +322,12 @@ class many final : public RelationshipAttribute {
 
   iterator begin() const {
     load();
-    return iterator(items_.begin());
+    if (items_.empty()) return iterator();
+    return iterator(std::make_shared<const std::vector<InstanceState*>>(items_));
   }
   iterator end() const {
     load();
-    return iterator(items_.end());
+    return iterator();
   }
   std::size_t size() const {
     load();

@@ -55,9 +55,10 @@ RELATE_API void join_relationship(sql::Select& query, const RelationshipProperty
                                   const std::string& secondary_alias);
 
 // Runs `query` (an entity_select of `mapper`, possibly extended) and returns one object
-// per parent row, in row order, each once; objects already in the identity map are
-// returned as they are (never overwritten). The strategies `context` chooses for the
-// mapper's relationships run too. `on_row` sees every row with its object.
+// per parent row, in row order, each once. The Session autoflushes first where it knows
+// of changes (new objects, deletions, changed relationships; SessionOptions); objects already in
+// the identity map are returned as they are (never overwritten). The strategies `context` chooses
+// for the mapper's relationships run too. `on_row` sees every row with its object.
 RELATE_API std::vector<InstanceState*> load_entities(
     SessionImpl& session, const Mapper& mapper, sql::Select query,
     const std::shared_ptr<LoadContext>& context,

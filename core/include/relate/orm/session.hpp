@@ -13,8 +13,10 @@
 #include <relate/orm/bulk.hpp>
 #include <relate/orm/core_execute.hpp>
 #include <relate/orm/instance.hpp>
+#include <relate/orm/no_autoflush.hpp>
 #include <relate/orm/query.hpp>
 #include <relate/orm/rows.hpp>
+#include <relate/orm/session_options.hpp>
 #include <relate/orm/session_transaction.hpp>
 #include <relate/orm/upsert.hpp>
 #include <string>
@@ -61,7 +63,7 @@ class ScalarResult {
 
 class RELATE_API Session {
  public:
-  Session(Engine engine, MetaData metadata);
+  Session(Engine engine, MetaData metadata, SessionOptions options = {});
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
   ~Session();
@@ -114,7 +116,8 @@ class RELATE_API Session {
   }
 
   // Raw SQL (relate::text) in the Session's transaction, as SQLAlchemy's
-  // session.execute(text(...)); no flush first (queries do not autoflush). Whatever it
+  // session.execute(text(...)); no autoflush first (SQLAlchemy 1.4 flushes before ORM
+  // statements only: flush() first where the SQL must see the Session's changes). Whatever it
   // writes, rollback() undoes, and objects loaded after it are read again then. Returns
   // how many rows it changed, or for a statement that returns rows how many it
   // returned (columns<...>() reads them).
@@ -201,6 +204,12 @@ class RELATE_API Session {
   // since the last commit or rollback, or another begin() is in scope).
   [[nodiscard]] SessionTransaction begin();
   void flush();
+  // Autoflush (SessionOptions::autoflush): on unless turned off here or held by a
+  // no_autoflush() guard in scope.
+  bool autoflush() const;
+  void set_autoflush(bool on);
+  // No autoflush until the guard's scope ends (relate/orm/no_autoflush.hpp).
+  [[nodiscard]] NoAutoflush no_autoflush();
   void commit();
   void rollback();
   // Rolls back, then detaches every object.

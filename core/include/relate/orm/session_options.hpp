@@ -1,0 +1,14 @@
+// How a Session behaves, chosen when it is made: Session(engine, metadata, {...}).
+#pragma once
+
+namespace relate {
+
+struct SessionOptions {
+  // Flush before an ORM query (select, get() that misses the identity map, a column
+  // select, from_statement) and before a lazy load when the Session holds new objects,
+  // deletions or changed relationships, so that what runs sees the Session's changes
+  // (SQLAlchemy's autoflush). Session::no_autoflush() turns it off for a scope.
+  bool autoflush = true;
+};
+
+}  // namespace relate
