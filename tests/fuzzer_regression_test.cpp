@@ -1954,6 +1954,27 @@ TEST_P(FuzzerRegressionTest, APendingBadgeThatLetsGoOfAnOwnerWhoseBadgeIsUnloade
   EXPECT_EQ(count_rows("badges"), 0);
 }
 
+TEST_P(FuzzerRegressionTest, TheAutoflushOfSettingAOneToOneWritesTheLinkAsItWasBefore) {
+  // Autoflush round, seed 24931 (autoflush on, as the fuzzer now runs): setting a
+  // badge's owner loads the owner's unloaded badge first, to let go of it. The badge
+  // was pending, so that load flushes it; the reference had changed already, and the
+  // INSERT wrote the new owner, before the link was flushed. SQLAlchemy loads while the
+  // reference still shows its old value, and so does Relate now.
+  relate::Session s(engine, md);
+  auto o = owner("so4");
+  s.add(o);
+  s.commit();
+  s.rollback();
+  auto b = badge("sc8");
+  s.add(b);
+  b->owner = o;
+  EXPECT_EQ(b.state()->status(), ObjectStatus::persistent);  // the load's autoflush
+  EXPECT_FALSE(b->owner_id.has_value());
+  s.commit();
+  EXPECT_EQ(b->owner_id, o->id);
+  EXPECT_EQ(count_rows("badges"), 1);
+}
+
 RELATE_ON_EVERY_BACKEND(FuzzerRegressionTest);
 
 }  // namespace

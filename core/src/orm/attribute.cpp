@@ -252,7 +252,7 @@ void RelationshipAttribute::link_back(InstanceState* item) {
     return;
   }
   // A one<> on the other side: it now points here, and leaves its old parent. (A
-  // one-to-one parent's child was loaded by replaced(): the child it had loses its
+  // one-to-one parent's child was loaded by load_before_replace(): the child it had loses its
   // key, or under delete-orphan its row.)
   InstanceState* old = known_target(*back, *item);
   if (old == owner_ && back->loaded_) return;
@@ -389,16 +389,20 @@ void RelationshipAttribute::unlink_back(InstanceState* item) {
   orphaned(b, *item, *owner_);
 }
 
-void RelationshipAttribute::replaced(InstanceState* old_item, InstanceState* new_item) {
-  if (!owner_ || !property_) return;
-  // What may fail comes first, so that nothing has changed when it does: a one-to-one
-  // parent's unloaded child loads (as SQLAlchemy's does, to let go of it), and the
-  // cascade's refusals.
-  RelationshipAttribute* back = new_item ? back_attribute(*property_, *new_item) : nullptr;
+void RelationshipAttribute::load_before_replace(InstanceState* new_item) {
+  if (!owner_ || !property_ || !new_item) return;
+  RelationshipAttribute* back = back_attribute(*property_, *new_item);
   if (back && !back->loaded_ && !back->property()->uselist() &&
       back->property()->direction() == RelationshipDirection::one_to_many && new_item->session()) {
     back->load();
   }
+}
+
+void RelationshipAttribute::replaced(InstanceState* old_item, InstanceState* new_item) {
+  if (!owner_ || !property_) return;
+  // What may fail comes first, so that nothing has changed when it does (the load of
+  // a one-to-one parent's child came before, load_before_replace): the cascade's
+  // refusals.
   if (new_item) check_cascade_into_session(new_item);
   // History as for a collection (a one-to-one parent's old child loses its key).
   if (old_item) record_change(Change::remove, old_item);

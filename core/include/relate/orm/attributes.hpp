@@ -103,6 +103,10 @@ class RELATE_API RelationshipAttribute {
   void appended(InstanceState* item);
   void removed(InstanceState* item);
   void replaced(InstanceState* old_item, InstanceState* new_item);
+  // Before a reference is set to `new_item`: a one-to-one parent's unloaded child loads
+  // (as SQLAlchemy's does, to let go of it), while the reference still shows its old
+  // value, so that an autoflush of that load writes nothing of the new one.
+  void load_before_replace(InstanceState* new_item);
 
  private:
   enum class Change : std::uint8_t { append, remove };
@@ -244,6 +248,7 @@ class one final : public RelationshipAttribute {
   void assign(InstanceState* target) {
     load();
     if (target_ == target) return;
+    load_before_replace(target);
     if (target) link(target);
     InstanceState* old = target_;
     target_ = target;
