@@ -345,6 +345,17 @@ void MysqlConnection::begin() {
   in_transaction_ = true;
 }
 
+void MysqlConnection::savepoint(const std::string& name) { run(("SAVEPOINT " + name).c_str()); }
+
+void MysqlConnection::release_savepoint(const std::string& name) {
+  run(("RELEASE SAVEPOINT " + name).c_str());
+}
+
+void MysqlConnection::rollback_to_savepoint(const std::string& name) {
+  if (!rolled_back_by_.empty()) check_transaction("ROLLBACK TO SAVEPOINT " + name);
+  run(("ROLLBACK TO SAVEPOINT " + name).c_str());
+}
+
 void MysqlConnection::commit() {
   if (!rolled_back_by_.empty()) {
     // COMMIT would commit what ran after the deadlock, in a transaction of its own.

@@ -29,6 +29,9 @@ class MysqlConnection final : public DriverConnection {
   void discard_prepared_statements() noexcept override { cache_.clear(); }
   void begin() override;
   void commit() override;
+  void savepoint(const std::string& name) override;
+  void release_savepoint(const std::string& name) override;
+  void rollback_to_savepoint(const std::string& name) override;
   void rollback() override;
   void ping() override;
 

@@ -346,6 +346,17 @@ void PostgresConnection::begin() {
   run("BEGIN");
 }
 
+void PostgresConnection::savepoint(const std::string& name) { run(("SAVEPOINT " + name).c_str()); }
+
+void PostgresConnection::release_savepoint(const std::string& name) {
+  run(("RELEASE SAVEPOINT " + name).c_str());
+}
+
+void PostgresConnection::rollback_to_savepoint(const std::string& name) {
+  run(("ROLLBACK TO SAVEPOINT " + name).c_str());
+  aborted_by_.clear();  // the failed statement's abort ends here
+}
+
 void PostgresConnection::commit() {
   aborted_by_.clear();
   if (run("COMMIT") != "COMMIT") {

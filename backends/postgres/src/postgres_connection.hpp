@@ -27,6 +27,9 @@ class PostgresConnection final : public DriverConnection {
   void discard_prepared_statements() noexcept override { cache_.clear(); }
   void begin() override;
   void commit() override;
+  void savepoint(const std::string& name) override;
+  void release_savepoint(const std::string& name) override;
+  void rollback_to_savepoint(const std::string& name) override;
   void rollback() override;
 
   // A prepared statement with the storage its parameters and row are bound to.

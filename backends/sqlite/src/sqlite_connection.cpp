@@ -318,6 +318,21 @@ void SqliteConnection::start_transaction(const std::string& sql) {
   in_transaction_ = true;
 }
 
+void SqliteConnection::savepoint(const std::string& name) {
+  const std::string sql = "SAVEPOINT " + name;
+  // SQLite's SAVEPOINT outside a transaction would begin a deferred one of its own.
+  if (begin_wanted_) start_transaction(sql);
+  exec(sql.c_str());
+}
+
+void SqliteConnection::release_savepoint(const std::string& name) {
+  exec(("RELEASE SAVEPOINT " + name).c_str());
+}
+
+void SqliteConnection::rollback_to_savepoint(const std::string& name) {
+  exec(("ROLLBACK TO SAVEPOINT " + name).c_str());
+}
+
 void SqliteConnection::commit() {
   if (begin_wanted_) {
     // Nothing was written: there is no transaction to commit.

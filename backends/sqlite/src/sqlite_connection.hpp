@@ -32,6 +32,9 @@ class SqliteConnection final : public DriverConnection {
   std::int64_t last_insert_id() override;
   void begin() override;
   void commit() override;
+  void savepoint(const std::string& name) override;
+  void release_savepoint(const std::string& name) override;
+  void rollback_to_savepoint(const std::string& name) override;
   void rollback() override;
 
   // A prepared statement, shared by the cache and the cursors reading it, so that

@@ -156,6 +156,29 @@ void Connection::commit() {
   in_transaction_ = false;
 }
 
+template <class Call>
+void Connection::savepoint_step(const std::string& sql, Call&& call) {
+  if (!in_transaction_) {
+    throw InvalidRequestError(sql + " needs a transaction on this connection: begin() first");
+  }
+  if (engine_->echo) engine_->notify_text(sql);
+  on_driver(sql, std::forward<Call>(call));
+}
+
+void Connection::savepoint(const std::string& name) {
+  savepoint_step("SAVEPOINT " + name, [&](DriverConnection& d) { d.savepoint(name); });
+}
+
+void Connection::release_savepoint(const std::string& name) {
+  savepoint_step("RELEASE SAVEPOINT " + name,
+                 [&](DriverConnection& d) { d.release_savepoint(name); });
+}
+
+void Connection::rollback_to_savepoint(const std::string& name) {
+  savepoint_step("ROLLBACK TO SAVEPOINT " + name,
+                 [&](DriverConnection& d) { d.rollback_to_savepoint(name); });
+}
+
 void Connection::rollback() {
   if (engine_->echo) engine_->notify_text("ROLLBACK");
   if (invalidated_) {

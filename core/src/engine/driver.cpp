@@ -30,6 +30,18 @@ void Cursor::null_column(std::size_t i) {
                   "NULL");
 }
 
+void DriverConnection::savepoint(const std::string& name) {
+  execute(sql::CompiledStatement{"SAVEPOINT " + name, {}, sql::Returns::no_rows});
+}
+
+void DriverConnection::release_savepoint(const std::string& name) {
+  execute(sql::CompiledStatement{"RELEASE SAVEPOINT " + name, {}, sql::Returns::no_rows});
+}
+
+void DriverConnection::rollback_to_savepoint(const std::string& name) {
+  execute(sql::CompiledStatement{"ROLLBACK TO SAVEPOINT " + name, {}, sql::Returns::no_rows});
+}
+
 void throw_placeholder_mismatch(std::size_t placeholders, std::size_t values,
                                 const std::string& sql, std::string_view hint) {
   std::string message = "the statement has " +

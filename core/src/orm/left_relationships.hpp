@@ -31,6 +31,11 @@ class LeftRelationships {
   // `undeleted` object (one whose deletion the undo reverted) whose key does not say
   // so, get the history that makes the next flush write them.
   void put_back(const SessionImpl& session, const std::vector<InstanceState*>& undeleted);
+  // A savepoint's record joins its transaction's (this one) when it is released.
+  void absorb(LeftRelationships&& later) {
+    left_.insert(left_.end(), later.left_.begin(), later.left_.end());
+    later.left_.clear();
+  }
   void clear() { left_.clear(); }
 
  private:

@@ -31,6 +31,17 @@ void LinkJournal::record(const RelationshipProperty& rel, InstanceState* parent,
   }
 }
 
+void LinkJournal::absorb(LinkJournal&& later) {
+  for (Row& row : later.rows_) {
+    for (InstanceState* parent : row.parents) {
+      for (InstanceState* target : row.targets) {
+        record(*row.rel, parent, row.parent_key, target, row.target_key, row.existed_before);
+      }
+    }
+  }
+  later.clear();
+}
+
 namespace {
 
 // The objects that stand for one end of a row: those that wrote it, and the one the

@@ -34,6 +34,9 @@ class LinkJournal {
   // link that makes the next flush write the row as they show it, in place of what
   // they recorded since the last flush (which assumed that flush's rows).
   void undo(const SessionImpl& session);
+  // A savepoint's journal joins its transaction's (this one) when the savepoint is
+  // released: a row recorded here first keeps how it was, later rows follow.
+  void absorb(LinkJournal&& later);
   void clear() {
     rows_.clear();
     index_.clear();

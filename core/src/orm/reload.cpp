@@ -14,9 +14,13 @@
 
 namespace relate {
 
-void SessionImpl::reload(const std::vector<InstanceState*>& states) {
+void SessionImpl::reload(const std::vector<InstanceState*>& states, Connection* within) {
   std::unordered_map<const Mapper*, std::vector<InstanceState*>> by_mapper;
   for (InstanceState* s : states) by_mapper[s->mapper()].push_back(s);
+  if (within) {
+    for (auto& [mapper, objects] : by_mapper) reload_rows(*within, *mapper, objects);
+    return;
+  }
   // Outside any transaction: the Session's next one starts when it is next used.
   Connection c = engine.connect();
   for (auto& [mapper, objects] : by_mapper) reload_rows(c, *mapper, objects);

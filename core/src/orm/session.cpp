@@ -377,6 +377,7 @@ void SessionImpl::expunge(InstanceState& s) {
 
 void SessionImpl::end_transaction() {
   ++transactions_ended_;
+  savepoints_.clear();
   journal_.clear();
   written_appends_.clear();
   written_links_.clear();
@@ -412,6 +413,7 @@ std::vector<InstanceState*> SessionImpl::loaded_after_first_write() const {
 void SessionImpl::commit() {
   check_usable();
   flush();
+  end_savepoints();  // COMMIT releases them
   if (connection_) {
     try {
       connection_->commit();
@@ -442,16 +444,28 @@ void SessionImpl::roll_back_connection() noexcept {
 }
 
 void SessionImpl::fail_transaction() {
+  failed_ = true;
+  // Inside a savepoint only its work is lost: the database goes back to it, and the
+  // objects to how they were before its first flush (the Session waits for the
+  // savepoint's rollback, or the transaction's).
+  if (!savepoints_.empty() && connection_ && !connection_->invalidated()) {
+    try {
+      connection_->rollback_to_savepoint(savepoints_.back().name);
+      restore_transaction_state(GeneratedKeys::take_back);
+      return;
+    } catch (...) {
+      // Then the whole transaction, below.
+    }
+  }
+  end_savepoints();
   roll_back_connection();
   connection_.reset();
   restore_transaction_state(GeneratedKeys::take_back);
-  failed_ = true;
 }
 
-void SessionImpl::abandon_transaction() {
-  roll_back_connection();
+void SessionImpl::undo_log() {
   restore_transaction_state(GeneratedKeys::keep);
-  // Pending objects leave the session; deletions not committed are undone.
+  // Pending objects leave the session; deletions not flushed are undone.
   for (InstanceState* s : new_) {
     InstanceAccess::session(*s) = nullptr;
     InstanceAccess::status(*s) = ObjectStatus::transient;
@@ -460,12 +474,23 @@ void SessionImpl::abandon_transaction() {
   deleted_.clear();
   modified_attributes_.clear();
   failed_ = false;
+}
+
+void SessionImpl::abandon_transaction() {
+  end_savepoints();
+  roll_back_connection();
+  undo_log();
   end_transaction();
 }
 
 void SessionImpl::rollback() {
+  end_savepoints();
   std::vector<InstanceState*> stale = loaded_after_first_write();
   abandon_transaction();
+  discard_unflushed(std::move(stale), nullptr);
+}
+
+void SessionImpl::discard_unflushed(std::vector<InstanceState*> stale, Connection* within) {
   // Unflushed edits are discarded too: every persistent object returns to its
   // committed values, and its relationships load again on next access.
   for (auto& [key, s] : identity_) {
@@ -485,7 +510,7 @@ void SessionImpl::rollback() {
     }
   }
   unsynchronized_.clear();
-  if (!stale.empty()) reload(stale);
+  if (!stale.empty()) reload(stale, within);
 }
 
 void SessionImpl::close() {

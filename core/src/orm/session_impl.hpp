@@ -89,6 +89,17 @@ class SessionImpl {
   std::uint64_t begin_scoped();
   std::uint64_t transactions_ended() const { return transactions_ended_; }
 
+  // Savepoints (savepoint.cpp). begin_savepoint() flushes, sets a SAVEPOINT in the
+  // transaction (begun if none) and returns the savepoint's id. release_savepoint()
+  // flushes and releases it, with the savepoints begun inside it; what they recorded
+  // for an undo joins the enclosing level. rollback_savepoint() rolls the database back
+  // to it and the objects to how they were when it began; the transaction goes on.
+  // Both do nothing for a savepoint that ended already.
+  std::uint64_t begin_savepoint();
+  void release_savepoint(std::uint64_t id);
+  void rollback_savepoint(std::uint64_t id);
+  bool savepoint_active(std::uint64_t id) const;
+
   // Lazy loading of one attribute through its strategy.
   void load_relationship(InstanceState& parent, const RelationshipProperty& rel);
   // An object for the current row of a cursor positioned on an entity_select.
@@ -148,8 +159,15 @@ class SessionImpl {
   // its own).
   void roll_back_connection() noexcept;
   // A flush or COMMIT failed: the database transaction is rolled back, objects return
-  // to their state before it, and the session refuses work until rollback().
+  // to their state before it, and the session refuses work until rollback(). Inside a
+  // savepoint, only back to the innermost savepoint (and the objects to how they were
+  // before its first flush), until the savepoint's or the transaction's rollback.
   void fail_transaction();
+  // ... the whole transaction, also inside a savepoint (its state is unknown).
+  void fail_transaction_whole() {
+    end_savepoints();
+    fail_transaction();
+  }
   // Rolls the database transaction back and puts the session's bookkeeping back to
   // how it was before the transaction; object values are left alone.
   void abandon_transaction();
@@ -159,7 +177,7 @@ class SessionImpl {
   std::vector<InstanceState*> loaded_after_first_write() const;
   // reload.cpp: reads the objects' rows again, outside any transaction, overwriting
   // members and committed values; an object whose row is gone becomes transient.
-  void reload(const std::vector<InstanceState*>& states);
+  void reload(const std::vector<InstanceState*>& states, Connection* within = nullptr);
   void reload_rows(Connection& c, const Mapper& mapper, const std::vector<InstanceState*>& objects);
 
   SessionOptions options_;
@@ -193,6 +211,40 @@ class SessionImpl {
     Value set;
   };
   std::vector<SessionSet> session_set_;
+  // What the undo of a transaction, or of a savepoint in it, works from: the members
+  // above marked "per transaction" hold it for the innermost level (the savepoint
+  // begun last, or the transaction), and each savepoint keeps its enclosing level's.
+  struct TransactionLog {
+    std::unordered_map<InstanceState*, Saved> journal;
+    std::unordered_map<RelationshipAttribute*, std::vector<InstanceState*>> written_appends;
+    LinkJournal written_links;
+    LeftRelationships left_relationships;
+    std::vector<SessionSet> session_set;
+    std::optional<std::uint64_t> first_write;
+  };
+  struct SavepointFrame {
+    std::uint64_t id;
+    std::string name;
+    TransactionLog outer;
+  };
+  std::vector<SavepointFrame> savepoints_;  // innermost last
+  std::uint64_t savepoints_begun_ = 0;
+  TransactionLog take_log();
+  void put_log(TransactionLog log);
+  // The innermost savepoint ends: its log joins the enclosing level's.
+  void end_innermost_savepoint();
+  // Every savepoint ends so (commit, or an undo of the whole transaction).
+  void end_savepoints() {
+    while (!savepoints_.empty()) end_innermost_savepoint();
+  }
+  // Undoes the innermost level's log on the objects (the database was rolled back):
+  // journaled objects as before it, new objects out, marks and changes dropped.
+  void undo_log();
+  // rollback()'s end: every persistent object shows its committed values again, its
+  // relationships load again, and `stale` objects (and those a bulk write left
+  // unsynchronized) are read again, through `within` (the transaction going on) or
+  // outside any transaction.
+  void discard_unflushed(std::vector<InstanceState*> stale, Connection* within);
   // The objects the Session held when a bulk write with SynchronizeSession::none ran:
   // they may show what their rows no longer hold (the database's ON DELETE reaches
   // other tables too), until rollback() reads them again. Kept across commits, as the

@@ -126,6 +126,15 @@ class RELATE_API DriverConnection {
   virtual void commit() = 0;
   virtual void rollback() = 0;
 
+  // Savepoints inside the transaction begin() started: SAVEPOINT, RELEASE SAVEPOINT and
+  // ROLLBACK TO SAVEPOINT of `name`, an identifier the caller made (no quoting needed).
+  // A rollback to a savepoint leaves the transaction usable again (on PostgreSQL also
+  // after a failed statement), with the savepoint still set. The defaults run the
+  // statements through execute(); a driver that defers its BEGIN must begin first.
+  virtual void savepoint(const std::string& name);
+  virtual void release_savepoint(const std::string& name);
+  virtual void rollback_to_savepoint(const std::string& name);
+
   // A cheap round trip, for the pool's pre-ping: returns if the connection works,
   // throws OperationalError (Link::lost for a dead link) otherwise. Runs outside any
   // transaction. The default runs SELECT 1.

@@ -79,6 +79,13 @@ class RELATE_API Connection {
   void commit();
   void rollback();
   bool in_transaction() const { return in_transaction_; }
+  // Savepoints of the transaction in progress (InvalidRequestError outside one), by
+  // a name the caller chose (a plain identifier). After rollback_to_savepoint() the
+  // transaction goes on (on PostgreSQL also after a failed statement in it), with the
+  // savepoint still set; commit() and rollback() end every savepoint.
+  void savepoint(const std::string& name);
+  void release_savepoint(const std::string& name);
+  void rollback_to_savepoint(const std::string& name);
 
   // True once a statement met a lost link. Inside a transaction every call but
   // rollback() then throws PendingRollbackError; outside one, the next statement runs
@@ -97,6 +104,8 @@ class RELATE_API Connection {
   // `sql` is the statement, for errors.
   template <class Call>
   decltype(auto) on_driver(std::string_view sql, Call&& call);
+  template <class Call>
+  void savepoint_step(const std::string& sql, Call&& call);
   void invalidate() noexcept;
   void release() noexcept;
 

@@ -16,6 +16,7 @@
 #include <relate/orm/no_autoflush.hpp>
 #include <relate/orm/query.hpp>
 #include <relate/orm/rows.hpp>
+#include <relate/orm/savepoint.hpp>
 #include <relate/orm/session_options.hpp>
 #include <relate/orm/session_transaction.hpp>
 #include <relate/orm/upsert.hpp>
@@ -203,6 +204,9 @@ class RELATE_API Session {
   // InvalidRequestError when the Session is in a transaction already (a statement ran
   // since the last commit or rollback, or another begin() is in scope).
   [[nodiscard]] SessionTransaction begin();
+  // A savepoint for the caller's scope (relate/orm/savepoint.hpp): flushes, then
+  // SAVEPOINT, beginning the transaction if none is in progress.
+  [[nodiscard]] Savepoint begin_nested();
   void flush();
   // Autoflush (SessionOptions::autoflush): on unless turned off here or held by a
   // no_autoflush() guard in scope.

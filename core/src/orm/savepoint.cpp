@@ -1,0 +1,130 @@
+// Savepoints: the Session's levels inside its transaction (SessionImpl's savepoints_),
+// each with the log its undo works from, and the Savepoint guard of begin_nested().
+#include <relate/orm/savepoint.hpp>
+#include <relate/orm/session.hpp>
+
+#include "session_impl.hpp"
+
+namespace relate {
+
+SessionImpl::TransactionLog SessionImpl::take_log() {
+  TransactionLog log{std::exchange(journal_, {}),       std::exchange(written_appends_, {}),
+                     std::exchange(written_links_, {}), std::exchange(left_relationships_, {}),
+                     std::exchange(session_set_, {}),   std::exchange(first_write_, std::nullopt)};
+  return log;
+}
+
+void SessionImpl::put_log(TransactionLog log) {
+  journal_ = std::move(log.journal);
+  written_appends_ = std::move(log.written_appends);
+  written_links_ = std::move(log.written_links);
+  left_relationships_ = std::move(log.left_relationships);
+  session_set_ = std::move(log.session_set);
+  first_write_ = log.first_write;
+}
+
+void SessionImpl::end_innermost_savepoint() {
+  TransactionLog inner = take_log();
+  put_log(std::move(savepoints_.back().outer));
+  savepoints_.pop_back();
+  // The enclosing level's record of an object is the earlier one: it stays.
+  for (auto& [state, saved] : inner.journal) journal_.try_emplace(state, std::move(saved));
+  for (auto& [attr, appended] : inner.written_appends) {
+    auto& to = written_appends_[attr];
+    to.insert(to.end(), appended.begin(), appended.end());
+  }
+  written_links_.absorb(std::move(inner.written_links));
+  left_relationships_.absorb(std::move(inner.left_relationships));
+  session_set_.insert(session_set_.end(), inner.session_set.begin(), inner.session_set.end());
+  if (!first_write_) first_write_ = inner.first_write;
+}
+
+bool SessionImpl::savepoint_active(std::uint64_t id) const {
+  for (const auto& frame : savepoints_) {
+    if (frame.id == id) return true;
+  }
+  return false;
+}
+
+std::uint64_t SessionImpl::begin_savepoint() {
+  check_usable();
+  flush();  // as SQLAlchemy's: the savepoint begins with every change written
+  Connection& c = connection();
+  const std::uint64_t id = ++savepoints_begun_;
+  std::string name = "relate_savepoint_" + std::to_string(id);
+  c.savepoint(name);
+  savepoints_.push_back({id, std::move(name), take_log()});
+  return id;
+}
+
+void SessionImpl::release_savepoint(std::uint64_t id) {
+  if (!savepoint_active(id)) return;
+  check_usable();
+  flush();  // a failure rolls back to the innermost savepoint (fail_transaction)
+  std::size_t level = 0;
+  while (savepoints_[level].id != id) ++level;
+  try {
+    connection_->release_savepoint(savepoints_[level].name);  // and those inside it
+  } catch (...) {
+    // The transaction's state is unknown (the link went): undo all of it.
+    fail_transaction_whole();
+    throw;
+  }
+  while (savepoints_.size() > level) end_innermost_savepoint();
+}
+
+void SessionImpl::rollback_savepoint(std::uint64_t id) {
+  if (!savepoint_active(id)) return;
+  while (savepoints_.back().id != id) end_innermost_savepoint();
+  // Objects loaded after the savepoint's first write may show what is rolled back.
+  std::vector<InstanceState*> stale = loaded_after_first_write();
+  try {
+    connection_->rollback_to_savepoint(savepoints_.back().name);
+  } catch (...) {
+    fail_transaction_whole();
+    throw;
+  }
+  undo_log();
+  put_log(std::move(savepoints_.back().outer));
+  savepoints_.pop_back();
+  discard_unflushed(std::move(stale), &*connection_);
+}
+
+// ---- the guard ----
+
+Savepoint::Savepoint(Session& session, std::uint64_t id) : session_(&session), id_(id) {}
+
+Savepoint::Savepoint(Savepoint&& other) noexcept
+    : session_(other.session_), id_(other.id_), left_by_exception_(other.left_by_exception_) {
+  other.session_ = nullptr;
+}
+
+bool Savepoint::active() const { return session_ && session_->impl().savepoint_active(id_); }
+
+Savepoint::~Savepoint() noexcept(false) {
+  if (active())
+    detail::end_scope(
+        left_by_exception_, [this] { commit(); }, [this] { rollback(); });
+}
+
+void Savepoint::commit() {
+  if (!active()) return;
+  try {
+    session_->impl().release_savepoint(id_);
+  } catch (...) {
+    // (a rollback that fails too leaves the Session waiting for rollback())
+    try {
+      rollback();
+    } catch (...) {
+    }
+    throw;
+  }
+}
+
+void Savepoint::rollback() {
+  if (active()) session_->impl().rollback_savepoint(id_);
+}
+
+Savepoint Session::begin_nested() { return Savepoint(*this, impl_->begin_savepoint()); }
+
+}  // namespace relate
