@@ -938,8 +938,9 @@ class SqlAlchemyEmulation:
             return True
         for state in list(session.identity_map.all_states()):
             for rel in state.mapper.relationships:
-                if rel.key in state.committed_state or \
-                        rel.key in (state._pending_mutations or {}):
+                # (a change queued on an unloaded collection by the other side's
+                # backref is no change of Relate's Session: it waits for the load)
+                if rel.key in state.committed_state and rel.key in state.dict:
                     return True
             if query and state.persistent:
                 for c in state.mapper.column_attrs:
@@ -1426,6 +1427,12 @@ class SqlAlchemyEmulation:
         self.before_failure = adjusted
         self._identity_before = identities
         self._restore_new_objects()
+        # The database kept none of the transaction's flushes: a row a flush deleted is
+        # back, and the object expunged since is no longer deleted (the correction
+        # rollback() makes, made at the failure, as Relate's restore does: seed 27007).
+        for o in self._expunged_deleted.values():
+            if inspect(o).session_id is None:
+                inspect(o)._deleted = False
         # What was changed and not flushed stays so (the failure expired it): close()
         # leaves the objects with those changes, written when they are added again
         # (objects-keep-what-they-show).
