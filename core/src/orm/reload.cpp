@@ -1,6 +1,6 @@
-// Reloading objects from their rows, overwriting what they hold: after a rollback,
-// objects loaded while the transaction had written hold values the database no longer
-// has. SQLAlchemy expires them; Relate cannot intercept a read of a plain member, so it
+// Reloading objects from their rows, overwriting what they hold: refresh(), and, after
+// a rollback, objects loaded while the transaction had written, which hold values the
+// database no longer has. SQLAlchemy expires them; Relate cannot intercept a read of a plain member, so it
 // reads their rows again at once.
 #include <algorithm>
 #include <relate/engine/driver.hpp>
@@ -24,6 +24,32 @@ void SessionImpl::reload(const std::vector<InstanceState*>& states, Connection* 
   // Outside any transaction: the Session's next one starts when it is next used.
   Connection c = engine.connect();
   for (auto& [mapper, objects] : by_mapper) reload_rows(c, *mapper, objects);
+}
+
+void SessionImpl::refresh(InstanceState& s) {
+  check_usable();
+  const std::string name(s.mapper() ? s.mapper()->name() : "object");
+  if (s.session() != this || s.status() != ObjectStatus::persistent) {
+    throw InvalidRequestError("cannot refresh this " + name +
+                              ": it is not persistent in this Session");
+  }
+  // Its own changes go first, as SQLAlchemy's expiry of the object does: members as
+  // last loaded or flushed, relationships unloaded with what they queued.
+  const Mapper& m = *s.mapper();
+  for (std::size_t i = 0; i < m.columns().size(); ++i) m.set(s.object(), i, s.committed()[i]);
+  for (const auto& f : m.relationship_fields()) {
+    RelationshipAttribute* attr = f.attribute(s.object());
+    modified_attributes_.erase(attr);
+    attr->expire();
+  }
+  autoflush(AutoflushBefore::query);
+  reload_rows(connection(), m, {&s});
+  if (s.status() != ObjectStatus::persistent) {
+    throw InvalidRequestError("could not refresh this " + name +
+                              ": its row is gone (the object left the Session)");
+  }
+  // Read now: if the transaction wrote before, rollback() reads it again.
+  InstanceAccess::sequence(s) = ++next_sequence_;
 }
 
 void SessionImpl::reload_rows(Connection& c, const Mapper& mapper,

@@ -43,6 +43,8 @@ InstanceState* Session::get_state(std::type_index type, std::vector<Value> key) 
 
 void Session::remove_state(InstanceState& state) { impl_->mark_deleted(state); }
 
+void Session::refresh_state(InstanceState& state) { impl_->refresh(state); }
+
 void Session::expunge_state(InstanceState* state) {
   if (!state) return;
   if (state->session() != impl_.get()) {

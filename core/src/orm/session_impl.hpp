@@ -43,6 +43,8 @@ class SessionImpl {
   void follow_delete_cascade(InstanceState& state);
   void expunge(InstanceState& state);
   InstanceState* get(const Mapper& mapper, std::vector<Value> key);
+  // Session::refresh() (reload.cpp).
+  void refresh(InstanceState& state);
   // select<T>(): the objects, each once. With the spec's columns (select<T>(columns...))
   // `on_row` sees every row, its object and the cursor (the columns follow the
   // mapper's).

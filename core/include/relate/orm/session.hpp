@@ -105,6 +105,16 @@ class RELATE_API Session {
   void remove(const ptr<T>& object) {
     if (object) remove_state(*object.state());
   }
+  // Reads the object's row again, as SQLAlchemy's refresh(): its unflushed changes go
+  // (members and relationships), the Session's other changes are flushed first (as
+  // before a query), then its members and committed values become the row's, and its
+  // relationships load again on next access. InvalidRequestError if it is not
+  // persistent in this Session, or if its row is gone (it then leaves the Session,
+  // transient).
+  template <class T>
+  void refresh(const ptr<T>& object) {
+    if (object) refresh_state(*object.state());
+  }
   // Removes an object from the session without deleting it; it becomes detached.
   template <class T>
   void expunge(const ptr<T>& object) {
@@ -247,6 +257,7 @@ class RELATE_API Session {
   void add_state(InstanceState& state, std::type_index type);
   InstanceState* get_state(std::type_index type, std::vector<Value> key);
   void remove_state(InstanceState& state);
+  void refresh_state(InstanceState& state);
   void expunge_state(InstanceState* state);
   std::vector<InstanceState*> execute_query(std::type_index type, const QuerySpec& spec);
   std::vector<InstanceState*> execute_statement(std::type_index type, const QuerySpec& spec,
