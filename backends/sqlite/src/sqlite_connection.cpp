@@ -320,17 +320,24 @@ void SqliteConnection::start_transaction(const std::string& sql) {
 
 void SqliteConnection::savepoint(const std::string& name) {
   const std::string sql = "SAVEPOINT " + name;
+  // (and after SQLite rolled the transaction back by itself, SAVEPOINT would begin a
+  // new one, which COMMIT would then commit as if nothing was lost)
+  check_transaction(sql);
   // SQLite's SAVEPOINT outside a transaction would begin a deferred one of its own.
   if (begin_wanted_) start_transaction(sql);
   exec(sql.c_str());
 }
 
 void SqliteConnection::release_savepoint(const std::string& name) {
-  exec(("RELEASE SAVEPOINT " + name).c_str());
+  const std::string sql = "RELEASE SAVEPOINT " + name;
+  check_transaction(sql);
+  exec(sql.c_str());
 }
 
 void SqliteConnection::rollback_to_savepoint(const std::string& name) {
-  exec(("ROLLBACK TO SAVEPOINT " + name).c_str());
+  const std::string sql = "ROLLBACK TO SAVEPOINT " + name;
+  check_transaction(sql);
+  exec(sql.c_str());
 }
 
 void SqliteConnection::commit() {

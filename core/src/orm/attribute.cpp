@@ -389,13 +389,15 @@ void RelationshipAttribute::unlink_back(InstanceState* item) {
   orphaned(b, *item, *owner_);
 }
 
-void RelationshipAttribute::load_before_replace(InstanceState* new_item) {
-  if (!owner_ || !property_ || !new_item) return;
+bool RelationshipAttribute::load_before_replace(InstanceState* new_item) {
+  if (!owner_ || !property_ || !new_item) return false;
   RelationshipAttribute* back = back_attribute(*property_, *new_item);
   if (back && !back->loaded_ && !back->property()->uselist() &&
       back->property()->direction() == RelationshipDirection::one_to_many && new_item->session()) {
     back->load();
+    return true;
   }
+  return false;
 }
 
 void RelationshipAttribute::replaced(InstanceState* old_item, InstanceState* new_item) {

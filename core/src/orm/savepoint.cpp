@@ -53,7 +53,11 @@ std::uint64_t SessionImpl::begin_savepoint() {
   const std::uint64_t id = ++savepoints_begun_;
   std::string name = "relate_savepoint_" + std::to_string(id);
   c.savepoint(name);
+  const bool written = first_write_.has_value();
   savepoints_.push_back({id, std::move(name), take_log()});
+  // The application may write inside it through a Connection& it took before, which
+  // noted its write then: objects loaded from now on are read again at its rollback.
+  if (written) note_write();
   return id;
 }
 
@@ -66,8 +70,10 @@ void SessionImpl::release_savepoint(std::uint64_t id) {
   try {
     connection_->release_savepoint(savepoints_[level].name);  // and those inside it
   } catch (...) {
-    // The transaction's state is unknown (the link went): undo all of it.
-    fail_transaction_whole();
+    // A lost link: the transaction's state is unknown, undo all of it. Otherwise (on
+    // PostgreSQL, a statement failed inside the savepoint) the savepoint is still set,
+    // for the rollback to it that Savepoint::commit() does next.
+    if (connection_->invalidated()) fail_transaction_whole();
     throw;
   }
   while (savepoints_.size() > level) end_innermost_savepoint();

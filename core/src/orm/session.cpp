@@ -511,7 +511,9 @@ void SessionImpl::discard_unflushed(std::vector<InstanceState*> stale, Connectio
       stale.push_back(s);
     }
   }
-  unsynchronized_.clear();
+  // Read again inside the transaction (a savepoint's rollback), they show its values:
+  // the transaction's own rollback reads them again.
+  if (!within) unsynchronized_.clear();
   if (!stale.empty()) reload(stale, within);
 }
 

@@ -105,8 +105,9 @@ class RELATE_API RelationshipAttribute {
   void replaced(InstanceState* old_item, InstanceState* new_item);
   // Before a reference is set to `new_item`: a one-to-one parent's unloaded child loads
   // (as SQLAlchemy's does, to let go of it), while the reference still shows its old
-  // value, so that an autoflush of that load writes nothing of the new one.
-  void load_before_replace(InstanceState* new_item);
+  // value, so that an autoflush of that load writes nothing of the new one. Whether it
+  // loaded (an autoflush may have changed what link() checks).
+  bool load_before_replace(InstanceState* new_item);
 
  private:
   enum class Change : std::uint8_t { append, remove };
@@ -248,8 +249,8 @@ class one final : public RelationshipAttribute {
   void assign(InstanceState* target) {
     load();
     if (target_ == target) return;
-    load_before_replace(target);
-    if (target) link(target);
+    if (target) link(target);                       // its refusals come before any statement
+    if (load_before_replace(target)) link(target);  // ... and after the autoflush's
     InstanceState* old = target_;
     target_ = target;
     try {
@@ -268,11 +269,12 @@ class one final : public RelationshipAttribute {
 template <class T>
 class many final : public RelationshipAttribute {
  public:
-  // Over the items the collection held when the loop began (begin() copies them): a
-  // flush that runs inside the loop (an autoflush before a lazy load of an item's
-  // relationship) may take deleted objects out of the collection, and the loop still
-  // visits every item it began with, as a Python loop over SQLAlchemy's list would,
-  // instead of skipping one or reading freed memory.
+  // Over the items the collection held when the loop began (begin() copies them, in
+  // O(n)): a flush that runs inside the loop (an autoflush before a lazy load of an
+  // item's relationship) may take deleted objects out of the collection, and the loop
+  // still visits every item it began with instead of skipping one or reading freed
+  // memory. (SQLAlchemy's flush leaves deleted objects in the list.) Two iterators of
+  // one collection compare by position, so begin() == begin().
   class iterator {
    public:
     using iterator_category = std::forward_iterator_tag;
@@ -296,7 +298,7 @@ class many final : public RelationshipAttribute {
     }
     friend bool operator==(const iterator& a, const iterator& b) {
       const bool a_end = a.at_end(), b_end = b.at_end();
-      return a_end || b_end ? a_end == b_end : a.items_ == b.items_ && a.at_ == b.at_;
+      return a_end || b_end ? a_end == b_end : a.at_ == b.at_;
     }
 
    private:
