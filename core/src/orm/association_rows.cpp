@@ -156,7 +156,8 @@ void UnitOfWork::delete_links(const RelationshipProperty& rel, const LinkList& l
 void UnitOfWork::journal_link(const RelationshipProperty& rel, const Link& link, bool existed) {
   const auto& [parent, target] = link;
   if (parent->committed().empty() || target->committed().empty()) return;
-  s_.written_links_.record(rel, parent, s_.key_of(*parent), target, s_.key_of(*target), existed);
+  s_.log_.written_links.record(rel, parent, s_.key_of(*parent), target, s_.key_of(*target),
+                               existed);
 }
 
 void UnitOfWork::insert_links(const RelationshipProperty& rel, const LinkList& links) {

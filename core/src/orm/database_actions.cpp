@@ -85,7 +85,7 @@ void UnitOfWork::follow_on_delete(InstanceState& child, const ForeignKeyConstrai
 }
 
 void UnitOfWork::record_session_set(InstanceState& state, std::size_t column, const Value& set) {
-  s_.session_set_.push_back({&state, column, state.mapper()->get(state.object(), column), set});
+  s_.log_.session_set.push_back({&state, column, state.mapper()->get(state.object(), column), set});
 }
 
 void UnitOfWork::reload_synchronized(const Mapper& mapper,
@@ -99,19 +99,19 @@ void UnitOfWork::reload_synchronized(const Mapper& mapper,
     if (s.status() == ObjectStatus::transient) continue;  // no row any more
     for (std::size_t c = 0; c < before[o].size(); ++c) {
       Value now = mapper.get(s.object(), c);
-      if (now != before[o][c]) s_.session_set_.push_back({&s, c, before[o][c], std::move(now)});
+      if (now != before[o][c]) s_.log_.session_set.push_back({&s, c, before[o][c], std::move(now)});
     }
   }
 }
 
 void SessionImpl::undo_session_set() {
-  for (auto it = session_set_.rbegin(); it != session_set_.rend(); ++it) {
+  for (auto it = log_.session_set.rbegin(); it != log_.session_set.rend(); ++it) {
     InstanceState& s = *it->state;
     if (s.session() && s.session() != this) continue;  // another Session's now
     const Mapper& m = *s.mapper();
     if (m.get(s.object(), it->column) == it->set) m.set(s.object(), it->column, Value(it->before));
   }
-  session_set_.clear();
+  log_.session_set.clear();
 }
 
 }  // namespace relate

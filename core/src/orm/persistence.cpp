@@ -158,7 +158,7 @@ void UnitOfWork::insert(InstanceState& state) {
     values[*generated] = m.get(state.object(), *generated);
     mark_inserted(state, values);
     // A rollback of the transaction makes it pending again, with the key it had.
-    s_.journal_.at(&state).key_before = std::move(before);
+    s_.log_.journal.at(&state).key_before = std::move(before);
     return;
   }
   mark_inserted(state, values);

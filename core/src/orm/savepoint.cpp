@@ -2,41 +2,26 @@
 // each with the log its undo works from, and the Savepoint guard of begin_nested().
 #include <relate/orm/savepoint.hpp>
 #include <relate/orm/session.hpp>
+#include <utility>
 
 #include "session_impl.hpp"
 
 namespace relate {
 
-SessionImpl::TransactionLog SessionImpl::take_log() {
-  TransactionLog log{std::exchange(journal_, {}),       std::exchange(written_appends_, {}),
-                     std::exchange(written_links_, {}), std::exchange(left_relationships_, {}),
-                     std::exchange(session_set_, {}),   std::exchange(first_write_, std::nullopt)};
-  return log;
-}
-
-void SessionImpl::put_log(TransactionLog log) {
-  journal_ = std::move(log.journal);
-  written_appends_ = std::move(log.written_appends);
-  written_links_ = std::move(log.written_links);
-  left_relationships_ = std::move(log.left_relationships);
-  session_set_ = std::move(log.session_set);
-  first_write_ = log.first_write;
-}
-
 void SessionImpl::end_innermost_savepoint() {
-  TransactionLog inner = take_log();
-  put_log(std::move(savepoints_.back().outer));
+  TransactionLog inner = std::exchange(log_, std::move(savepoints_.back().outer));
   savepoints_.pop_back();
   // The enclosing level's record of an object is the earlier one: it stays.
-  for (auto& [state, saved] : inner.journal) journal_.try_emplace(state, std::move(saved));
+  for (auto& [state, saved] : inner.journal) log_.journal.try_emplace(state, std::move(saved));
   for (auto& [attr, appended] : inner.written_appends) {
-    auto& to = written_appends_[attr];
+    auto& to = log_.written_appends[attr];
     to.insert(to.end(), appended.begin(), appended.end());
   }
-  written_links_.absorb(std::move(inner.written_links));
-  left_relationships_.absorb(std::move(inner.left_relationships));
-  session_set_.insert(session_set_.end(), inner.session_set.begin(), inner.session_set.end());
-  if (!first_write_) first_write_ = inner.first_write;
+  log_.written_links.absorb(std::move(inner.written_links));
+  log_.left_relationships.absorb(std::move(inner.left_relationships));
+  log_.session_set.insert(log_.session_set.end(), inner.session_set.begin(),
+                          inner.session_set.end());
+  if (!log_.first_write) log_.first_write = inner.first_write;
 }
 
 bool SessionImpl::savepoint_active(std::uint64_t id) const {
@@ -53,8 +38,8 @@ std::uint64_t SessionImpl::begin_savepoint() {
   const std::uint64_t id = ++savepoints_begun_;
   std::string name = "relate_savepoint_" + std::to_string(id);
   c.savepoint(name);
-  const bool written = first_write_.has_value();
-  savepoints_.push_back({id, std::move(name), take_log()});
+  const bool written = log_.first_write.has_value();
+  savepoints_.push_back({id, std::move(name), std::exchange(log_, {})});
   // The application may write inside it through a Connection& it took before, which
   // noted its write then: objects loaded from now on are read again at its rollback.
   if (written) note_write();
@@ -91,7 +76,7 @@ void SessionImpl::rollback_savepoint(std::uint64_t id) {
     throw;
   }
   undo_log();
-  put_log(std::move(savepoints_.back().outer));
+  log_ = std::move(savepoints_.back().outer);
   savepoints_.pop_back();
   discard_unflushed(std::move(stale), &*connection_);
 }

@@ -380,13 +380,8 @@ void SessionImpl::expunge(InstanceState& s) {
 void SessionImpl::end_transaction() {
   ++transactions_ended_;
   savepoints_.clear();
-  journal_.clear();
-  written_appends_.clear();
-  written_links_.clear();
-  left_relationships_.clear();
-  session_set_.clear();
+  log_ = {};
   connection_.reset();
-  first_write_.reset();
 }
 
 std::uint64_t SessionImpl::begin_scoped() {
@@ -402,10 +397,10 @@ std::uint64_t SessionImpl::begin_scoped() {
 
 std::vector<InstanceState*> SessionImpl::loaded_after_first_write() const {
   std::vector<InstanceState*> out;
-  if (!first_write_) return out;
+  if (!log_.first_write) return out;
   for (const auto& [key, s] : identity_) {
-    if (s->status() == ObjectStatus::persistent && InstanceAccess::sequence(*s) > *first_write_ &&
-        !journal_.count(s)) {
+    if (s->status() == ObjectStatus::persistent &&
+        InstanceAccess::sequence(*s) > *log_.first_write && !log_.journal.count(s)) {
       out.push_back(s);
     }
   }
@@ -426,7 +421,7 @@ void SessionImpl::commit() {
     }
   }
   // Deleted objects are gone for good: they become detached, and stay out.
-  for (auto& [state, saved] : journal_) {
+  for (auto& [state, saved] : log_.journal) {
     if (state->status() == ObjectStatus::deleted) {
       InstanceAccess::session(*state) = nullptr;
       InstanceAccess::status(*state) = ObjectStatus::detached;

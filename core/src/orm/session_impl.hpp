@@ -124,7 +124,7 @@ class SessionImpl {
   // through Session::connection()): objects loaded from now on may hold values that a
   // rollback takes away.
   void note_write() {
-    if (!first_write_) first_write_ = next_sequence_;
+    if (!log_.first_write) log_.first_write = next_sequence_;
   }
   // Attributes changed since the last flush.
   void note_modified(RelationshipAttribute& attribute) { modified_attributes_.insert(&attribute); }
@@ -191,16 +191,6 @@ class SessionImpl {
   std::vector<InstanceState*> new_;
   std::vector<InstanceState*> deleted_;
   std::unordered_set<RelationshipAttribute*> modified_attributes_;
-  // Per transaction: each object's status and committed values before the
-  // transaction's first flush changed them.
-  std::unordered_map<InstanceState*, Saved> journal_;
-  // Per transaction: the appends its flushes wrote, per attribute, whose queued
-  // counterparts on unloaded collections are marked written until it is undone.
-  std::unordered_map<RelationshipAttribute*, std::vector<InstanceState*>> written_appends_;
-  // Per transaction: the association rows its flushes inserted and deleted.
-  LinkJournal written_links_;
-  // Per transaction: where its flushes took deleted objects out of relationships.
-  LeftRelationships left_relationships_;
   // Per transaction: the members the Session set itself, not the application, with
   // their values before (database_actions.cpp): foreign keys a deletion cleared (the
   // database's ON DELETE SET NULL / SET DEFAULT, mirrored, and the ORM's nulling of a
@@ -212,18 +202,26 @@ class SessionImpl {
     Value before;
     Value set;
   };
-  std::vector<SessionSet> session_set_;
-  // What the undo of a transaction, or of a savepoint in it, works from: the members
-  // above marked "per transaction" hold it for the innermost level (the savepoint
-  // begun last, or the transaction), and each savepoint keeps its enclosing level's.
+  // What the undo of a transaction, or of a savepoint in it, works from. log_ holds it
+  // for the innermost level (the savepoint begun last, or the transaction); each
+  // savepoint keeps its enclosing level's.
   struct TransactionLog {
+    // Each object's status and committed values before the level's first flush
+    // changed them.
     std::unordered_map<InstanceState*, Saved> journal;
+    // The appends its flushes wrote, per attribute, whose queued counterparts on
+    // unloaded collections are marked written until it is undone.
     std::unordered_map<RelationshipAttribute*, std::vector<InstanceState*>> written_appends;
+    // The association rows its flushes inserted and deleted.
     LinkJournal written_links;
+    // Where its flushes took deleted objects out of relationships.
     LeftRelationships left_relationships;
     std::vector<SessionSet> session_set;
+    // next_sequence_ when the level first wrote; objects with a higher sequence were
+    // loaded (or added) after it.
     std::optional<std::uint64_t> first_write;
   };
+  TransactionLog log_;
   struct SavepointFrame {
     std::uint64_t id;
     std::string name;
@@ -231,8 +229,6 @@ class SessionImpl {
   };
   std::vector<SavepointFrame> savepoints_;  // innermost last
   std::uint64_t savepoints_begun_ = 0;
-  TransactionLog take_log();
-  void put_log(TransactionLog log);
   // The innermost savepoint ends: its log joins the enclosing level's.
   void end_innermost_savepoint();
   // Every savepoint ends so (commit, or an undo of the whole transaction).
@@ -270,9 +266,6 @@ class SessionImpl {
       std::pair<RelationshipAttribute*, std::shared_ptr<const RelationshipAttribute::Unloaded>>>
       flush_loads_;
   std::uint64_t next_sequence_ = 0;
-  // next_sequence_ when the transaction first wrote; objects with a higher sequence
-  // were loaded (or added) after it.
-  std::optional<std::uint64_t> first_write_;
   std::vector<Value> row_scratch_;  // instance_from_row's buffer, reused between rows
 };
 

@@ -20,8 +20,9 @@ void SessionImpl::restore_transaction_state(GeneratedKeys keys) {
   // Two passes: every journaled object leaves the identity map under its current
   // key before any returns under its old one, so that a key deleted and reused in
   // the transaction ends up with the object that held it before.
-  const std::vector<std::pair<InstanceState*, Saved>> entries(journal_.begin(), journal_.end());
-  journal_.clear();
+  const std::vector<std::pair<InstanceState*, Saved>> entries(log_.journal.begin(),
+                                                              log_.journal.end());
+  log_.journal.clear();
   std::vector<InstanceState*> undeleted;
   for (const auto& [state, saved] : entries) {
     if (saved.status == ObjectStatus::persistent &&
@@ -48,12 +49,12 @@ void SessionImpl::restore_transaction_state(GeneratedKeys keys) {
     InstanceAccess::status(*state) = saved.status;
     InstanceAccess::committed(*state) = saved.committed;
   }
-  for (const auto& [attr, appended] : written_appends_) {
+  for (const auto& [attr, appended] : log_.written_appends) {
     // An object another Session holds now is that Session's.
     const SessionImpl* holder = attr->owner()->session();
     if (!holder || holder == this) attr->mark_written(appended, false);
   }
-  written_appends_.clear();
+  log_.written_appends.clear();
   for (const auto& [state, saved] : entries) {
     if (state->session() != this) continue;
     if (saved.status == ObjectStatus::pending) {
@@ -67,8 +68,8 @@ void SessionImpl::restore_transaction_state(GeneratedKeys keys) {
   // they did before the transaction's statements; then the collections show the
   // objects whose deletions are undone)
   undo_session_set();
-  left_relationships_.put_back(*this, undeleted);
-  written_links_.undo(*this);
+  log_.left_relationships.put_back(*this, undeleted);
+  log_.written_links.undo(*this);
 }
 
 void SessionImpl::flush() {
@@ -122,7 +123,7 @@ void UnitOfWork::execute(const FlushPlan::Action& action) {
 }
 
 void UnitOfWork::journal(InstanceState& state) {
-  s_.journal_.try_emplace(&state, SessionImpl::Saved{state.status(), state.committed(), {}});
+  s_.log_.journal.try_emplace(&state, SessionImpl::Saved{state.status(), state.committed(), {}});
 }
 
 void UnitOfWork::touch_fields(InstanceState& state) {
@@ -181,7 +182,7 @@ void UnitOfWork::finish() {
     const auto& appended = attr->added();
     if (!appended.empty()) {
       attr->mark_written(appended, true);
-      auto& journaled = s_.written_appends_[attr];
+      auto& journaled = s_.log_.written_appends[attr];
       journaled.insert(journaled.end(), appended.begin(), appended.end());
     }
     attr->clear_history();
@@ -202,7 +203,7 @@ void UnitOfWork::finish_bulk() {
       RelationshipAttribute& attr = rel->attribute(s->object());
       if (!attr.is_loaded()) continue;
       for (std::size_t i = attr.raw_size(); i-- > 0;) {
-        if (gone.count(attr.raw_at(i))) s_.left_relationships_.take_out(attr, attr.raw_at(i));
+        if (gone.count(attr.raw_at(i))) s_.log_.left_relationships.take_out(attr, attr.raw_at(i));
       }
     }
   }

@@ -182,7 +182,7 @@ class UnitOfWork {
 
   // database_actions.cpp
   void mirror_database_actions(InstanceState& deleted);
-  // A member this flush or statement sets to `set` itself (SessionImpl::session_set_).
+  // A member this flush or statement sets to `set` itself (SessionImpl::log_.session_set).
   void record_session_set(InstanceState& state, std::size_t column, const Value& set);
   // reload_rows, recording what it changes as set by the Session.
   void reload_synchronized(const Mapper& mapper, const std::vector<InstanceState*>& objects);
