@@ -118,6 +118,13 @@ class RELATE_API PendingRollbackError : public InvalidRequestError {
   using InvalidRequestError::InvalidRequestError;
 };
 
+// An object's row is gone where the Session expected it: its expired members cannot
+// load (SQLAlchemy's ObjectDeletedError).
+class RELATE_API ObjectDeletedError : public InvalidRequestError {
+ public:
+  using InvalidRequestError::InvalidRequestError;
+};
+
 class RELATE_API NoResultFound : public InvalidRequestError {
  public:
   using InvalidRequestError::InvalidRequestError;

@@ -427,4 +427,55 @@ void RelationshipAttribute::replaced(InstanceState* old_item, InstanceState* new
   if (new_item) cascade_into_session(new_item);
 }
 
+void RelationshipAttribute::set_reference(InstanceState* target) {
+  load();
+  InstanceState* old = raw_size() ? raw_at(0) : nullptr;
+  if (old == target) return;
+  if (target) link(target);                       // its refusals come before any statement
+  if (load_before_replace(target)) link(target);  // ... and after the autoflush's
+  raw_clear();
+  if (target) raw_append(target);
+  try {
+    replaced(old, target);
+  } catch (...) {
+    raw_clear();  // refused by the cascade: the member keeps its value
+    if (old) raw_append(old);
+    throw;
+  }
+}
+
+void RelationshipAttribute::append_item(InstanceState* item) {
+  load();
+  if (!item || raw_contains(item)) return;
+  link(item);
+  raw_append(item);
+  try {
+    appended(item);
+  } catch (...) {
+    raw_remove(item);  // refused by the cascade: the collection is as it was
+    throw;
+  }
+}
+
+bool RelationshipAttribute::remove_item(InstanceState* item) {
+  load();
+  if (!item || !raw_remove(item)) return false;
+  removed(item);
+  return true;
+}
+
+void RelationshipAttribute::replace_items(const std::vector<InstanceState*>& items) {
+  if (property_ && !property_->uselist()) {
+    set_reference(items.empty() ? nullptr : items.front());
+    return;
+  }
+  load();
+  std::vector<InstanceState*> held;
+  for (std::size_t i = 0; i < raw_size(); ++i) held.push_back(raw_at(i));
+  for (InstanceState* item : held) {
+    if (std::find(items.begin(), items.end(), item) == items.end()) remove_item(item);
+  }
+  for (InstanceState* item : items) append_item(item);
+}
+
 }  // namespace relate

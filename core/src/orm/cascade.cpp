@@ -1,6 +1,13 @@
+// The cascade words of a relationship, and the objects a cascade reaches.
 #include <relate/errors.hpp>
+#include <relate/orm/attributes.hpp>
+#include <relate/orm/mapper.hpp>
 #include <relate/orm/relationship.hpp>
 #include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "session_impl.hpp"
 
 namespace relate {
 
@@ -49,6 +56,34 @@ CascadeOptions CascadeOptions::parse(std::string_view text, std::string_view rel
                        std::string(text) + "' combines 'none' with other options");
   }
   return o;
+}
+
+std::vector<InstanceState*> cascade_reach(InstanceState& s, bool CascadeOptions::*word) {
+  std::vector<InstanceState*> reached;
+  std::unordered_set<const InstanceState*> seen{&s};
+  std::vector<InstanceState*> todo{&s};
+  while (!todo.empty()) {
+    InstanceState* o = todo.back();
+    todo.pop_back();
+    if (!o->mapper()) continue;
+    for (const RelationshipProperty* rel : o->mapper()->relationships()) {
+      if (!(rel->cascade().*word)) continue;
+      const RelationshipAttribute& attr = rel->attribute(o->object());
+      if (!attr.is_loaded()) continue;  // as SQLAlchemy's: nothing loads for a cascade
+      // As SQLAlchemy's: refresh-expire passes over objects without a row, unless the
+      // relationship owns them (delete-orphan).
+      const bool skip_pending =
+          word == &CascadeOptions::refresh_expire && !rel->cascade().delete_orphan;
+      for (std::size_t i = 0; i < attr.raw_size(); ++i) {
+        InstanceState* item = attr.raw_at(i);
+        if (skip_pending && item->committed().empty()) continue;
+        if (!seen.insert(item).second) continue;
+        reached.push_back(item);
+        todo.push_back(item);
+      }
+    }
+  }
+  return reached;
 }
 
 }  // namespace relate

@@ -1,7 +1,8 @@
 // Reloading objects from their rows, overwriting what they hold: refresh(), and, after
 // a rollback, objects loaded while the transaction had written, which hold values the
-// database no longer has. SQLAlchemy expires them; Relate cannot intercept a read of a plain member, so it
-// reads their rows again at once.
+// database no longer has. SQLAlchemy expires those; Relate reads their rows again at
+// once, since a reference to such an object taken before the rollback would otherwise
+// go on reading the rolled-back values (an expiry reaches only reads through a handle).
 #include <algorithm>
 #include <relate/engine/driver.hpp>
 #include <relate/orm/attributes.hpp>
@@ -9,6 +10,7 @@
 #include <relate/orm/mapper.hpp>
 #include <relate/schema.hpp>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "session_impl.hpp"
 
@@ -26,34 +28,73 @@ void SessionImpl::reload(const std::vector<InstanceState*>& states, Connection* 
   for (auto& [mapper, objects] : by_mapper) reload_rows(c, *mapper, objects);
 }
 
-void SessionImpl::refresh(InstanceState& s) {
+void SessionImpl::refresh(InstanceState& s, const std::vector<MemberRef>& members) {
   check_usable();
-  const std::string name(s.mapper() ? s.mapper()->name() : "object");
-  if (s.session() != this || s.status() != ObjectStatus::persistent) {
-    throw InvalidRequestError("cannot refresh this " + name +
-                              ": it is not persistent in this Session");
-  }
+  check_persistent(s, "refresh");
+  const Mapper& m = *s.mapper();
+  const NamedMembers named = named_members(m, members);
+  const std::vector<InstanceState*> reached =
+      members.empty() ? cascade_reach(s, &CascadeOptions::refresh_expire)
+                      : std::vector<InstanceState*>{};
   // Its own changes go first, as SQLAlchemy's expiry of the object does: members as
   // last loaded or flushed, relationships unloaded with what they queued.
-  const Mapper& m = *s.mapper();
-  for (std::size_t i = 0; i < m.columns().size(); ++i) m.set(s.object(), i, s.committed()[i]);
-  for (const auto& f : m.relationship_fields()) {
-    RelationshipAttribute* attr = f.attribute(s.object());
-    modified_attributes_.erase(attr);
-    attr->expire();
-  }
+  discard_changes(s, named);
+  expire_cascaded(reached);
   autoflush(AutoflushBefore::query);
-  reload_rows(connection(), m, {&s});
-  if (s.status() != ObjectStatus::persistent) {
-    throw InvalidRequestError("could not refresh this " + name +
-                              ": its row is gone (the object left the Session)");
+  const std::vector<InstanceState*> missing =
+      read_rows(connection(), m, {&s}, [&](InstanceState& state, std::vector<Value>& row) {
+        auto& expired = InstanceAccess::expired(state);
+        if (!expired) expired = std::make_unique<std::vector<bool>>(row.size(), false);
+        for (std::size_t i = 0; i < row.size(); ++i) {
+          if (named.columns[i]) (*expired)[i] = true;
+        }
+        fill_expired(state, m, row);
+      });
+  if (!missing.empty()) {
+    leave_without_row(m, s);
+    throw ObjectDeletedError("could not refresh this " + std::string(m.name()) +
+                             ": its row is gone (the object left the Session)");
   }
-  // Read now: if the transaction wrote before, rollback() reads it again.
-  InstanceAccess::sequence(s) = ++next_sequence_;
+  // Relationships named load at once, as a refresh of them means.
+  if (!members.empty()) {
+    for (const auto* f : named.relationships) load_relationship(s, *f->property);
+  }
 }
 
 void SessionImpl::reload_rows(Connection& c, const Mapper& mapper,
                               const std::vector<InstanceState*>& objects) {
+  const std::vector<InstanceState*> missing =
+      read_rows(c, mapper, objects, [&](InstanceState& state, std::vector<Value>& row) {
+        InstanceAccess::expired(state).reset();
+        InstanceAccess::committed(state) = RowSnapshot(row);
+        for (std::size_t i = 0; i < row.size(); ++i) {
+          mapper.set(state.object(), i, std::move(row[i]));
+        }
+      });
+  for (InstanceState* state : missing) leave_without_row(mapper, *state);
+}
+
+// No row any more (a statement of the transaction had inserted it, or a bulk write
+// deleted it unsynchronized): the object leaves the Session with nothing to stand for,
+// like a pending one rolled back. Its relationships that are not loaded hold nothing,
+// as a new object's (SQLAlchemy loads nothing for an object without a row): a child
+// linked to it since is in them, and goes where the object goes (seed 1404 of the bulk
+// round).
+void SessionImpl::leave_without_row(const Mapper& mapper, InstanceState& state) {
+  identity_remove(key_of(state), &state);
+  InstanceAccess::session(state) = nullptr;
+  InstanceAccess::status(state) = ObjectStatus::transient;
+  InstanceAccess::committed(state) = RowSnapshot();
+  InstanceAccess::expired(state).reset();
+  for (const auto& f : mapper.relationship_fields()) {
+    RelationshipAttribute* attr = f.attribute(state.object());
+    if (!attr->is_loaded()) attr->set_loaded({});
+  }
+}
+
+std::vector<InstanceState*> SessionImpl::read_rows(
+    Connection& c, const Mapper& mapper, const std::vector<InstanceState*>& objects,
+    const std::function<void(InstanceState&, std::vector<Value>&)>& on_row) {
   const auto& pk = mapper.primary_key();
   std::vector<sql::Expr> key_columns;
   for (std::size_t i : pk) key_columns.push_back(sql::column(*mapper.columns()[i].column));
@@ -81,26 +122,18 @@ void SessionImpl::reload_rows(Connection& c, const Mapper& mapper,
       if (it == waiting.end()) continue;
       InstanceState& state = *it->second;
       waiting.erase(it);
-      InstanceAccess::committed(state) = RowSnapshot(row);
-      for (std::size_t i = 0; i < row.size(); ++i) mapper.set(state.object(), i, std::move(row[i]));
+      on_row(state, row);
     }
   }
-  // No row any more (a statement of the transaction had inserted it, or a bulk write
-  // deleted it unsynchronized): the object
-  // leaves the Session with nothing to stand for, like a pending one rolled back.
-  // Its relationships that are not loaded hold nothing, as a new object's (SQLAlchemy
-  // loads nothing for an object without a row): a child linked to it since is in them,
-  // and goes where the object goes (seed 1404 of the bulk round).
-  for (auto& [key, state] : waiting) {
-    identity_remove(key, state);
-    InstanceAccess::session(*state) = nullptr;
-    InstanceAccess::status(*state) = ObjectStatus::transient;
-    InstanceAccess::committed(*state) = RowSnapshot();
-    for (const auto& f : mapper.relationship_fields()) {
-      RelationshipAttribute* attr = f.attribute(state->object());
-      if (!attr->is_loaded()) attr->set_loaded({});
-    }
+  if (waiting.empty()) return {};
+  std::unordered_set<const InstanceState*> not_found;
+  for (const auto& [key, state] : waiting) not_found.insert(state);
+  // In the order given, so what follows (leaving the Session) is deterministic.
+  std::vector<InstanceState*> missing;
+  for (InstanceState* s : objects) {
+    if (not_found.count(s)) missing.push_back(s);
   }
+  return missing;
 }
 
 }  // namespace relate

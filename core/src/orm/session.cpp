@@ -43,7 +43,16 @@ InstanceState* Session::get_state(std::type_index type, std::vector<Value> key) 
 
 void Session::remove_state(InstanceState& state) { impl_->mark_deleted(state); }
 
-void Session::refresh_state(InstanceState& state) { impl_->refresh(state); }
+void Session::refresh_state(InstanceState& state, const std::vector<MemberRef>& members) {
+  impl_->refresh(state, members);
+}
+void Session::expire_state(InstanceState& state, const std::vector<MemberRef>& members) {
+  impl_->expire(state, members);
+}
+void Session::expire_all() { impl_->expire_all(); }
+InstanceState* Session::merge_state(InstanceState& state, std::type_index type) {
+  return impl_->merge(state, impl_->metadata.mapper(type));
+}
 
 void Session::expunge_state(InstanceState* state) {
   if (!state) return;
@@ -52,7 +61,10 @@ void Session::expunge_state(InstanceState* state) {
                               std::string(state->mapper() ? state->mapper()->name() : "object") +
                               ": it is not in this Session");
   }
+  // What the expunge cascade reaches is found before the object leaves.
+  const std::vector<InstanceState*> reached = cascade_reach(*state, &CascadeOptions::expunge);
   impl_->expunge(*state);
+  for (InstanceState* o : reached) impl_->expunge(*o);  // those of other Sessions stay
 }
 
 std::vector<InstanceState*> Session::execute_query(std::type_index type, const QuerySpec& spec) {
@@ -429,6 +441,7 @@ void SessionImpl::commit() {
     }
   }
   end_transaction();
+  if (options_.expire_on_commit) expire_persistent();
 }
 
 void SessionImpl::roll_back_connection() noexcept {

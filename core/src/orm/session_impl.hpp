@@ -5,7 +5,10 @@
 
 #include <functional>
 #include <optional>
+#include <relate/orm/mapper.hpp>
+#include <relate/orm/relationship.hpp>
 #include <relate/orm/session.hpp>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -43,8 +46,20 @@ class SessionImpl {
   void follow_delete_cascade(InstanceState& state);
   void expunge(InstanceState& state);
   InstanceState* get(const Mapper& mapper, std::vector<Value> key);
-  // Session::refresh() (reload.cpp).
-  void refresh(InstanceState& state);
+  // Session::refresh() (reload.cpp); every member and relationship when `members` is
+  // empty.
+  void refresh(InstanceState& state, const std::vector<MemberRef>& members);
+  // Session::merge() (merge.cpp): the Session's copy of `source`.
+  InstanceState* merge(InstanceState& source, const Mapper& mapper);
+  // Session::expire() and expire_all() (expire.cpp).
+  void expire(InstanceState& state, const std::vector<MemberRef>& members);
+  void expire_all();
+  // Loads the expired members of `state` from its row (ObjectDeletedError if it is
+  // gone), after an autoflush.
+  void load_expired(InstanceState& state);
+  // A query read `row` (the mapper's columns) for `state`: its expired members take
+  // their values from it.
+  void fill_expired(InstanceState& state, const Mapper& mapper, std::vector<Value>& row);
   // select<T>(): the objects, each once. With the spec's columns (select<T>(columns...))
   // `on_row` sees every row, its object and the cursor (the columns follow the
   // mapper's).
@@ -149,6 +164,32 @@ class SessionImpl {
   };
 
   IdentityKey key_of(const InstanceState& s) const;
+  // InvalidRequestError naming `verb` unless `s` is persistent in this Session.
+  void check_persistent(const InstanceState& s, std::string_view verb) const;
+  // Members of an object named for expire() or refresh(): per column whether named,
+  // and the relationships named; all of them when none is named.
+  struct NamedMembers {
+    std::vector<bool> columns;
+    std::vector<const Mapper::RelationshipField*> relationships;
+  };
+  static NamedMembers named_members(const Mapper& mapper, const std::vector<MemberRef>& members);
+  // The named members' unflushed changes go: columns show their committed values,
+  // relationships unload.
+  void discard_changes(InstanceState& s, const NamedMembers& named);
+  // ... and the columns are expired.
+  void expire_members(InstanceState& s, const NamedMembers& named);
+  // What the refresh-expire cascade reached: persistent objects expire, pending ones
+  // leave the Session.
+  void expire_cascaded(const std::vector<InstanceState*>& reached);
+  // Every persistent object expires (expire_all(), expire_on_commit).
+  void expire_persistent();
+  // merge.cpp: what one merge() has done so far, and the merge of one object.
+  struct Merge;
+  InstanceState* merge_one(InstanceState& source, const Mapper& mapper, Merge& merge);
+  // The key of the row `source` stands for: its committed key, or for a new object its
+  // members' key; none if the database is to generate it.
+  static std::optional<std::vector<Value>> merge_key(const InstanceState& source,
+                                                     const Mapper& mapper);
   // What a restore does to the keys the database generated for objects the
   // transaction inserted: a failed flush takes them back (the objects are pending
   // again, to be flushed anew); a rollback leaves them, as SQLAlchemy does.
@@ -181,6 +222,13 @@ class SessionImpl {
   // members and committed values; an object whose row is gone becomes transient.
   void reload(const std::vector<InstanceState*>& states, Connection* within = nullptr);
   void reload_rows(Connection& c, const Mapper& mapper, const std::vector<InstanceState*>& objects);
+  // The object's row is gone: it leaves the Session, transient.
+  void leave_without_row(const Mapper& mapper, InstanceState& state);
+  // Reads the rows of `objects` (persistent, all of `mapper`) by their keys, and gives
+  // each found its row (the mapper's columns, normalized); returns those not found.
+  std::vector<InstanceState*> read_rows(
+      Connection& c, const Mapper& mapper, const std::vector<InstanceState*>& objects,
+      const std::function<void(InstanceState&, std::vector<Value>&)>& on_row);
 
   SessionOptions options_;
   int no_autoflush_ = 0;  // NoAutoflush guards in scope
@@ -269,6 +317,11 @@ class SessionImpl {
   std::vector<Value> row_scratch_;  // instance_from_row's buffer, reused between rows
 };
 
+// The objects that `state`'s loaded relationships reach through the cascade `word`
+// (e.g. &CascadeOptions::expunge), transitively, each once, `state` not among them
+// (cascade.cpp).
+std::vector<InstanceState*> cascade_reach(InstanceState& state, bool CascadeOptions::*word);
+
 // Whether `child`'s row refers to `parent`'s through the foreign key of `rel` (either
 // side of the pair): where an unloaded reference points, read without a statement
 // (attribute.cpp).
@@ -286,6 +339,7 @@ class InstanceAccess {
   static const Mapper*& mapper(InstanceState& s) { return s.mapper_; }
   static std::shared_ptr<const LoadContext>& context(InstanceState& s) { return s.load_context_; }
   static std::uint64_t& sequence(InstanceState& s) { return s.sequence_; }
+  static std::unique_ptr<std::vector<bool>>& expired(InstanceState& s) { return s.expired_; }
 };
 
 }  // namespace relate

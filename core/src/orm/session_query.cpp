@@ -55,7 +55,18 @@ InstanceState* SessionImpl::instance_from_row(const Mapper& mapper, Cursor& curs
   // One hash for both the lookup and the new entry; the entry goes again if the row
   // cannot be loaded.
   auto [entry, fresh] = identity_.try_emplace(std::move(*key), nullptr);
-  if (!fresh) return entry->second;
+  if (!fresh) {
+    InstanceState* existing = entry->second;
+    // The identity map's object stands, but what it has expired takes the row's values.
+    if (existing->expired()) [[unlikely]] {
+      std::vector<Value> row;
+      for (std::size_t i = 0; i < columns.size(); ++i) {
+        row.push_back(normalize(cursor.get(first_column + i), columns[i].column->type()));
+      }
+      fill_expired(*existing, mapper, row);
+    }
+    return existing;
+  }
   const KeyValues& key_values = entry->first.values;
 
   InstanceState* state = nullptr;
@@ -105,7 +116,16 @@ InstanceState* SessionImpl::get(const Mapper& mapper, std::vector<Value> key) {
                         std::to_string(key.size()));
   }
   if (InstanceState* s = lookup(mapper, key)) {
-    return s->status() == ObjectStatus::deleted ? nullptr : s;
+    if (s->status() == ObjectStatus::deleted) return nullptr;
+    // As SQLAlchemy's get(): an expired object loads, and is not there if its row is not.
+    if (s->expired()) {
+      try {
+        load_expired(*s);
+      } catch (const ObjectDeletedError&) {
+        return nullptr;
+      }
+    }
+    return s;
   }
   sql::Select q = entity_select(mapper);
   for (std::size_t i = 0; i < key.size(); ++i) {

@@ -42,6 +42,11 @@ class RELATE_API RelationshipAttribute {
   virtual void raw_clear() = 0;
   bool raw_contains(const InstanceState* item) const;
 
+  // Makes the attribute hold `items` (at most one for a reference), through the
+  // operations of the typed API below, with their events: what leaves is removed, what
+  // is new is appended (a reference is replaced). Loads first. (Session::merge().)
+  void replace_items(const std::vector<InstanceState*>& items);
+
   // Installs loaded items, merging changes made while unloaded (back-population onto
   // an unloaded collection is recorded, not loaded for).
   void set_loaded(const std::vector<InstanceState*>& items);
@@ -92,6 +97,13 @@ class RELATE_API RelationshipAttribute {
   void load() const {
     if (!loaded_) load_slow();
   }
+  // The typed API's changes, type-erased: a reference set to `target` (or null), an
+  // item appended to a collection (nothing if null or held already), an item removed
+  // (false if not held). Each loads first, and a refusal of the cascade leaves the
+  // attribute as it was.
+  void set_reference(InstanceState* target);
+  void append_item(InstanceState* item);
+  bool remove_item(InstanceState* item);
   // Makes `item` reachable from this attribute's owner: one object graph for both.
   void link(InstanceState* item);
   // Throws InvalidRequestError: `index` is not below `size`.
@@ -169,11 +181,6 @@ class RELATE_API RelationshipAttribute {
 
 namespace detail {
 
-template <class T>
-T* object_of(InstanceState* state) {
-  return state ? &static_cast<Holder<T>*>(state)->value : nullptr;
-}
-
 // A new object in `graph` (a fresh graph when null).
 template <class T>
 ptr<T> make_in(const std::shared_ptr<ObjectGraph>& graph, T value) {
@@ -246,20 +253,7 @@ class one final : public RelationshipAttribute {
     if (target) link(target);
     target_ = target;
   }
-  void assign(InstanceState* target) {
-    load();
-    if (target_ == target) return;
-    if (target) link(target);                       // its refusals come before any statement
-    if (load_before_replace(target)) link(target);  // ... and after the autoflush's
-    InstanceState* old = target_;
-    target_ = target;
-    try {
-      replaced(old, target);
-    } catch (...) {
-      target_ = old;  // refused by the cascade: the member keeps its value
-      throw;
-    }
-  }
+  void assign(InstanceState* target) { set_reference(target); }
 
   InstanceState* target_ = nullptr;
 };
@@ -359,34 +353,14 @@ class many final : public RelationshipAttribute {
     return std::find(items_.begin(), items_.end(), p.state()) != items_.end();
   }
 
-  void push_back(const ptr<T>& p) {
-    load();
-    InstanceState* s = p.state();
-    if (!s || std::find(items_.begin(), items_.end(), s) != items_.end()) return;
-    link(s);
-    items_.push_back(s);
-    try {
-      appended(s);
-    } catch (...) {
-      items_.pop_back();  // refused by the cascade: the collection is as it was
-      throw;
-    }
-  }
+  void push_back(const ptr<T>& p) { append_item(p.state()); }
   // Creates a new object from a value and appends it.
   ptr<T> add(T value) {
     ptr<T> p = detail::make_in<T>(home_graph(), std::move(value));
     push_back(p);
     return p;
   }
-  bool remove(const ptr<T>& p) {
-    load();
-    auto it = std::find(items_.begin(), items_.end(), p.state());
-    if (it == items_.end()) return false;
-    InstanceState* s = *it;
-    items_.erase(it);
-    removed(s);
-    return true;
-  }
+  bool remove(const ptr<T>& p) { return remove_item(p.state()); }
   void clear() {
     load();
     std::vector<InstanceState*> old;

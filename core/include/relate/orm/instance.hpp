@@ -89,6 +89,9 @@ class RELATE_API InstanceState {
   // before it joined one), and given no parent since: a flush does not insert it
   // (SQLAlchemy's _orphaned_outside_of_session).
   bool orphaned_outside_session() const { return orphaned_outside_session_; }
+  // Members expired by Session::expire() (or refresh()'s cascade) that have not
+  // loaded since: the next access through a handle loads them from the row.
+  bool expired() const { return expired_ != nullptr; }
   detail::ObjectGraph& graph() const { return *graph_; }
 
   // Column values as last loaded from or flushed to the database, in the mapper's
@@ -117,6 +120,8 @@ class RELATE_API InstanceState {
   RowSnapshot committed_;
   std::shared_ptr<const LoadContext> load_context_;
   std::uint64_t sequence_ = 0;  // order of arrival in the session: flushes are deterministic
+  // Per column, in the mapper's order: expired and not loaded since. Null while none is.
+  std::unique_ptr<std::vector<bool>> expired_;
 };
 
 namespace detail {
@@ -131,6 +136,19 @@ class Holder final : public InstanceState {
   T value;
 };
 
+// Loads the expired members of `state` from its row (Session::expire()).
+// DetachedInstanceError without a Session, ObjectDeletedError if the row is gone.
+RELATE_API void load_expired(InstanceState& state);
+
+// The object a handle points at, its expired members loaded first.
+template <class T>
+T* object_of(InstanceState* state) {
+  if (!state) return nullptr;
+  if (state->expired()) [[unlikely]]
+    load_expired(*state);
+  return &static_cast<Holder<T>*>(state)->value;
+}
+
 // Binds a new object to the mapper its type has in the first configured MetaData
 // that maps it, so relationships sync before any Session sees the object.
 RELATE_API void bind_new_object(InstanceState& state, std::type_index type);
@@ -143,7 +161,8 @@ class ptr {
   ptr() = default;
   ptr(std::nullptr_t) {}
 
-  T* get() const { return state_ ? &static_cast<detail::Holder<T>*>(state_)->value : nullptr; }
+  // The object; members Session::expire() expired load from the row first.
+  T* get() const { return detail::object_of<T>(state_); }
   T* operator->() const { return get(); }
   T& operator*() const { return *get(); }
   explicit operator bool() const { return state_ != nullptr; }

@@ -13,6 +13,8 @@
 #include <relate/orm/bulk.hpp>
 #include <relate/orm/core_execute.hpp>
 #include <relate/orm/instance.hpp>
+#include <relate/orm/mapping_options.hpp>
+#include <relate/orm/member_ref.hpp>
 #include <relate/orm/no_autoflush.hpp>
 #include <relate/orm/query.hpp>
 #include <relate/orm/rows.hpp>
@@ -108,14 +110,45 @@ class RELATE_API Session {
   // Reads the object's row again, as SQLAlchemy's refresh(): its unflushed changes go
   // (members and relationships), the Session's other changes are flushed first (as
   // before a query), then its members and committed values become the row's, and its
-  // relationships load again on next access. InvalidRequestError if it is not
-  // persistent in this Session, or if its row is gone (it then leaves the Session,
-  // transient).
-  template <class T>
-  void refresh(const ptr<T>& object) {
-    if (object) refresh_state(*object.state());
+  // relationships load again on next access. The objects its loaded relationships
+  // reach through the refresh-expire cascade are expired (pending ones leave the
+  // Session). Named members (columns or relationships, e.g. &Book::title,
+  // &Book::author) are the only ones refreshed, a relationship loading at once, and
+  // nothing cascades. InvalidRequestError if it is not persistent in this Session;
+  // ObjectDeletedError if its row is gone (it then leaves the Session, transient).
+  template <class T, class... M>
+  void refresh(const ptr<T>& object, M T::*... members) {
+    if (object) refresh_state(*object.state(), {detail::member_ref(members)...});
   }
-  // Removes an object from the session without deleting it; it becomes detached.
+  // Expires the object, as SQLAlchemy's expire(): its unflushed changes go, its members
+  // show their values as last loaded or flushed, and they load from its row at the next
+  // access through a handle (ptr<T>'s ->, * and get(), one<T>'s ->), or when a query
+  // returns its row; its relationships load again at their next access. A reference or
+  // pointer to the object taken before is not a handle: it reads the members as they
+  // are. The refresh-expire cascade expires what the object's loaded relationships
+  // reach (pending objects leave the Session). Named members expire alone, with no
+  // cascade. InvalidRequestError if it is not persistent in this Session.
+  template <class T, class... M>
+  void expire(const ptr<T>& object, M T::*... members) {
+    if (object) expire_state(*object.state(), {detail::member_ref(members)...});
+  }
+  // Expires every persistent object of the Session.
+  void expire_all();
+  // Copies the state of an object from outside the Session (new, detached, or
+  // another Session's) onto the Session's object for its row, and returns that one, as
+  // SQLAlchemy's merge(): the object for its key in the identity map, else loaded
+  // (after an autoflush), else a new pending one. Every column member is copied (an
+  // expired one that has not loaded excepted), and each relationship with the merge
+  // cascade (in the default "save-update, merge") that holds a value, its objects
+  // merged the same way. The given object stays as it was, outside the Session; an
+  // object of this Session merges to itself.
+  template <class T>
+  ptr<T> merge(const ptr<T>& object) {
+    if (!object) return nullptr;
+    return ptr<T>::from_state(merge_state(*object.state(), typeid(T)));
+  }
+  // Removes an object from the session without deleting it; it becomes detached. The
+  // expunge cascade takes along what its loaded relationships reach.
   template <class T>
   void expunge(const ptr<T>& object) {
     expunge_state(object.state());
@@ -257,7 +290,9 @@ class RELATE_API Session {
   void add_state(InstanceState& state, std::type_index type);
   InstanceState* get_state(std::type_index type, std::vector<Value> key);
   void remove_state(InstanceState& state);
-  void refresh_state(InstanceState& state);
+  void refresh_state(InstanceState& state, const std::vector<MemberRef>& members);
+  void expire_state(InstanceState& state, const std::vector<MemberRef>& members);
+  InstanceState* merge_state(InstanceState& state, std::type_index type);
   void expunge_state(InstanceState* state);
   std::vector<InstanceState*> execute_query(std::type_index type, const QuerySpec& spec);
   std::vector<InstanceState*> execute_statement(std::type_index type, const QuerySpec& spec,

@@ -1,0 +1,121 @@
+// Session::merge(): the state of an object from outside the Session (new, detached, or
+// another Session's) copied onto the Session's object for the same row, which is
+// found in the identity map, loaded, or made pending; the merge cascade does the same
+// for what the object's relationships hold. The given objects are left as they are.
+// As SQLAlchemy's merge(): autoflush first, none while merging, each source merged
+// once, and a relationship not merged back to where the cascade came from.
+#include <relate/orm/attributes.hpp>
+#include <relate/orm/mapper.hpp>
+#include <relate/orm/relationship.hpp>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+#include "session_impl.hpp"
+
+namespace relate {
+
+struct SessionImpl::Merge {
+  // Each source object's copy in the Session.
+  std::unordered_map<const InstanceState*, InstanceState*> merged;
+  // The copy made for each key, so that two sources of one row share it.
+  std::unordered_map<IdentityKey, InstanceState*, IdentityKeyHash> by_key;
+  // (object, relationship) pairs the cascade came through.
+  std::set<std::pair<const InstanceState*, const RelationshipProperty*>> came_through;
+};
+
+InstanceState* SessionImpl::merge(InstanceState& source, const Mapper& mapper) {
+  check_usable();
+  // (The source is only read, through the Session's mapping of its type.)
+  autoflush(AutoflushBefore::query);
+  hold_autoflush();  // the copies are written by the next flush, whole
+  try {
+    Merge merge;
+    InstanceState* copy = merge_one(source, mapper, merge);
+    release_autoflush();
+    return copy;
+  } catch (...) {
+    release_autoflush();
+    throw;
+  }
+}
+
+std::optional<std::vector<Value>> SessionImpl::merge_key(const InstanceState& source,
+                                                         const Mapper& m) {
+  std::vector<Value> key;
+  const auto& pk = m.primary_key();
+  if (!source.committed().empty()) {
+    for (std::size_t i : pk) key.push_back(source.committed()[i]);
+    return key;
+  }
+  // A new object: its members' key, unless the database is to generate it.
+  for (std::size_t i : pk) {
+    Value v = m.get(source.object(), i);
+    if (v.is_null()) return std::nullopt;
+    if (pk.size() == 1 && m.columns()[i].column->autoincrement() &&
+        v.kind() == Value::Kind::integer && v.as_int() == 0) {
+      return std::nullopt;
+    }
+    key.push_back(std::move(v));
+  }
+  return key;
+}
+
+InstanceState* SessionImpl::merge_one(InstanceState& source, const Mapper& m, Merge& merge) {
+  if (auto it = merge.merged.find(&source); it != merge.merged.end()) return it->second;
+  if (source.session() == this) {
+    if (source.status() == ObjectStatus::deleted) refuse_deleted(source, m);
+    merge.merged.emplace(&source, &source);  // the Session's own: nothing to copy
+    return &source;
+  }
+  const std::optional<std::vector<Value>> key = merge_key(source, m);
+  InstanceState* copy = nullptr;
+  if (key) {
+    if (auto it = merge.by_key.find(IdentityKey{&m, *key}); it != merge.by_key.end()) {
+      copy = it->second;
+    } else {
+      copy = get(m, *key);  // the identity map's, or loaded (null if no row)
+    }
+  }
+  if (!copy) {
+    copy = graph_->adopt(m.create());
+    join(*copy, m);  // pending
+  }
+  merge.merged.emplace(&source, copy);
+  if (key) merge.by_key.emplace(IdentityKey{&m, *key}, copy);
+
+  // Columns: every member, but those that expired in the source and have not loaded
+  // (a plain member has no "never set": a new object's defaults are copied too).
+  const auto* expired = InstanceAccess::expired(source).get();
+  for (std::size_t i = 0; i < m.columns().size(); ++i) {
+    if (expired && (*expired)[i]) continue;
+    m.set(copy->object(), i, m.get(source.object(), i));
+  }
+  // Relationships with the merge cascade, where the source holds a value: loaded, and
+  // for a new object set (an untouched empty one of a new object holds nothing).
+  for (const auto& f : m.relationship_fields()) {
+    const RelationshipProperty* rel = f.property;
+    if (!rel || !rel->cascade().merge) continue;
+    if (rel->back_populates() && merge.came_through.count({&source, rel->back_populates()})) {
+      continue;  // the cascade came from there
+    }
+    RelationshipAttribute& from = *f.attribute(source.object());
+    if (!from.is_loaded()) continue;
+    if (source.committed().empty() && from.raw_size() == 0 && !from.modified()) continue;
+    // The copy's collection loads first, so that the items merged below that it holds
+    // are found in the identity map.
+    RelationshipAttribute& to = *f.attribute(copy->object());
+    if (rel->uselist() && !to.is_loaded()) load_relationship(*copy, *rel);
+    std::vector<InstanceState*> items;
+    for (std::size_t i = 0; i < from.raw_size(); ++i) {
+      InstanceState* item = from.raw_at(i);
+      merge.came_through.insert({item, rel});
+      items.push_back(merge_one(*item, rel->target(), merge));
+    }
+    to.replace_items(items);
+  }
+  return copy;
+}
+
+}  // namespace relate
