@@ -16,6 +16,7 @@
 #include <relate/errors.hpp>
 #include <relate/export.hpp>
 #include <relate/orm/attributes.hpp>
+#include <relate/orm/events.hpp>
 #include <relate/orm/mapper.hpp>
 #include <relate/orm/mapping_options.hpp>
 #include <relate/orm/relationship.hpp>
@@ -186,6 +187,17 @@ class RELATE_API MetaData {
   }
   const Mapper* find_mapper(std::type_index type) const;
 
+  // Events (relate/orm/events.hpp) for every Session of this mapping: a session
+  // event's listener, or a mapper event's for model T (mapped already; MappingError
+  // otherwise). Register them before Sessions use the MetaData (not thread-safe).
+  MetaData& on(SessionEvent event, SessionListener listener);
+  template <class T>
+  MetaData& on(MapperEvent event, std::function<void(Session&, T&)> listener) {
+    mapper<T>();
+    add_listener(typeid(T), event, detail::typed_listener<T>(std::move(listener)));
+    return *this;
+  }
+
   // Resolves members, foreign keys and relationships; throws MappingError. Runs once;
   // later calls return at once.
   void configure() const;
@@ -195,6 +207,7 @@ class RELATE_API MetaData {
  private:
   friend class RelationshipBuilder;
   void add_mapper(Mapper::Blueprint blueprint, std::string name, std::vector<TableOption> options);
+  void add_listener(std::type_index model, MapperEvent event, detail::MapperListener listener);
   std::size_t add_relationship(RelationshipSpec spec);
   RelationshipSpec& relationship_spec(std::size_t i);
 

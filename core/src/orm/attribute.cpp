@@ -427,7 +427,20 @@ void RelationshipAttribute::replaced(InstanceState* old_item, InstanceState* new
   if (new_item) cascade_into_session(new_item);
 }
 
+namespace {
+
+void refuse_in_mapper_event(const InstanceState* owner, const RelationshipProperty* property) {
+  if (owner && owner->session() && owner->session()->in_mapper_event()) {
+    throw InvalidRequestError("cannot change " + (property ? property->name() : "a relationship") +
+                              " inside a mapper event's listener: the flush running would not "
+                              "write it (change relationships in before_flush)");
+  }
+}
+
+}  // namespace
+
 void RelationshipAttribute::set_reference(InstanceState* target) {
+  refuse_in_mapper_event(owner_, property_);
   load();
   InstanceState* old = raw_size() ? raw_at(0) : nullptr;
   if (old == target) return;
@@ -445,6 +458,7 @@ void RelationshipAttribute::set_reference(InstanceState* target) {
 }
 
 void RelationshipAttribute::append_item(InstanceState* item) {
+  refuse_in_mapper_event(owner_, property_);
   load();
   if (!item || raw_contains(item)) return;
   link(item);
@@ -458,10 +472,20 @@ void RelationshipAttribute::append_item(InstanceState* item) {
 }
 
 bool RelationshipAttribute::remove_item(InstanceState* item) {
+  refuse_in_mapper_event(owner_, property_);
   load();
   if (!item || !raw_remove(item)) return false;
   removed(item);
   return true;
+}
+
+void RelationshipAttribute::clear_items() {
+  refuse_in_mapper_event(owner_, property_);
+  load();
+  std::vector<InstanceState*> held;
+  for (std::size_t i = 0; i < raw_size(); ++i) held.push_back(raw_at(i));
+  raw_clear();
+  for (InstanceState* item : held) removed(item);
 }
 
 void RelationshipAttribute::replace_items(const std::vector<InstanceState*>& items) {

@@ -14,11 +14,15 @@ bool SessionImpl::has_changes(AutoflushBefore before) const {
   // A member the application changed shows only against the row's values: one pass,
   // stopping at the first difference.
   for (const auto& [key, s] : identity_) {
-    if (s->status() != ObjectStatus::persistent) continue;
-    const Mapper& m = *s->mapper();
-    for (std::size_t i = 0; i < m.columns().size(); ++i) {
-      if (!s->committed().equals(i, m.get(s->object(), i))) return true;
-    }
+    if (s->status() == ObjectStatus::persistent && members_changed(*s)) return true;
+  }
+  return false;
+}
+
+bool SessionImpl::members_changed(const InstanceState& s) const {
+  const Mapper& m = *s.mapper();
+  for (std::size_t i = 0; i < m.columns().size(); ++i) {
+    if (!s.committed().equals(i, m.get(s.object(), i))) return true;
   }
   return false;
 }
@@ -26,7 +30,7 @@ bool SessionImpl::has_changes(AutoflushBefore before) const {
 void SessionImpl::autoflush(AutoflushBefore before) {
   // Not inside a flush (its own loads), nor after a failed one: the statement that
   // follows refuses then, with the Session's reason.
-  if (!autoflush_enabled() || flushing_ || failed_) return;
+  if (!autoflush_enabled() || flushing_ || in_flush_event_ || failed_) return;
   if (has_changes(before)) flush();
 }
 

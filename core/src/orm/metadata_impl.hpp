@@ -6,6 +6,8 @@
 #include <relate/metadata.hpp>
 #include <unordered_map>
 
+#include "event_listeners.hpp"
+
 namespace relate {
 
 class FlushPlan;
@@ -21,6 +23,8 @@ class MetaDataImpl : public std::enable_shared_from_this<MetaDataImpl> {
   const FlushPlan& flush_plan() const { return *flush_plan_; }
 
   std::vector<std::unique_ptr<Table>> tables;
+  // MetaData::on's listeners, for every Session of this mapping.
+  EventListeners listeners;
   std::vector<std::unique_ptr<Mapper>> mappers;
   std::unordered_map<std::type_index, Mapper*> by_type;
   std::vector<RelationshipSpec> relationship_specs;

@@ -46,6 +46,16 @@ void UnitOfWork::expect_rows(std::int64_t expected, std::string_view what, const
                        " (was the row deleted or its key changed outside this Session?)");
 }
 
+void UnitOfWork::before(MapperEvent event, InstanceState& state) {
+  if (!s_.listens(event, *state.mapper())) return;
+  touch_fields(state);  // a failed flush puts back what the listener changed
+  s_.call(event, state);
+}
+
+void UnitOfWork::after(MapperEvent event, InstanceState& state) {
+  if (s_.listens(event, *state.mapper())) s_.call(event, state);
+}
+
 std::optional<std::size_t> UnitOfWork::generated_key(InstanceState& state) const {
   const Mapper& m = *state.mapper();
   const auto& pk = m.primary_key();
@@ -85,11 +95,15 @@ void UnitOfWork::insert_all(const Mapper& m, const std::vector<InstanceState*>& 
   auto write_batch = [&] {
     if (batch.empty()) return;
     insert_rows(m, batch);
-    for (InstanceState* s : batch) sync_one_to_many(*s, RowWrite::insert, SyncPhase::with_row);
+    for (InstanceState* s : batch) {
+      after(MapperEvent::after_insert, *s);
+      sync_one_to_many(*s, RowWrite::insert, SyncPhase::with_row);
+    }
     batch.clear();
   };
   for (InstanceState* s : states) {
     sync_many_to_one(*s, RowWrite::insert, SyncPhase::with_row);
+    before(MapperEvent::before_insert, *s);
     if (batches && !generated_key(*s)) {
       batch.push_back(s);
       if (batch.size() == most) write_batch();
@@ -97,6 +111,7 @@ void UnitOfWork::insert_all(const Mapper& m, const std::vector<InstanceState*>& 
     }
     write_batch();
     insert(*s);
+    after(MapperEvent::after_insert, *s);
     sync_one_to_many(*s, RowWrite::insert, SyncPhase::with_row);
   }
   write_batch();
@@ -188,8 +203,15 @@ void UnitOfWork::execute_update(const Mapper& m, const sql::Update& up) {
 void UnitOfWork::update(InstanceState& state) {
   const Mapper& m = *state.mapper();
   std::vector<Value> values = m.values(state.object());
-  const sql::Update up = update_of(m, state.committed(), values);
+  sql::Update up = update_of(m, state.committed(), values);
   if (up.values.empty()) return;
+  if (s_.listens(MapperEvent::before_update, m)) {
+    // What the listener changes is written by this UPDATE.
+    before(MapperEvent::before_update, state);
+    values = m.values(state.object());
+    up = update_of(m, state.committed(), values);
+    if (up.values.empty()) return;
+  }
   execute_update(m, up);
   journal(state);
   const IdentityKey old_key = s_.key_of(state);
@@ -199,10 +221,12 @@ void UnitOfWork::update(InstanceState& state) {
     s_.identity_remove(old_key, &state);
     s_.identity_put(std::move(new_key), &state);
   }
+  after(MapperEvent::after_update, state);
 }
 
 void UnitOfWork::switch_row(InstanceState& taking, InstanceState& deleted) {
   sync_many_to_one(taking, RowWrite::insert, SyncPhase::with_row);
+  before(MapperEvent::before_update, taking);  // an UPDATE, as SQLAlchemy's row switch
   const Mapper& m = *taking.mapper();
   const std::vector<Value> values = insert_values(taking);
   sql::Update up = update_of(m, deleted.committed(), values);
@@ -219,11 +243,13 @@ void UnitOfWork::switch_row(InstanceState& taking, InstanceState& deleted) {
   InstanceAccess::status(deleted) = ObjectStatus::deleted;
   s_.identity_remove(s_.key_of(deleted), &deleted);
   mark_inserted(taking, values);
+  after(MapperEvent::after_update, taking);
   sync_one_to_many(taking, RowWrite::insert, SyncPhase::with_row);
 }
 
 void UnitOfWork::remove(InstanceState& state) {
   const Mapper& m = *state.mapper();
+  before(MapperEvent::before_delete, state);
   sql::Delete del = sql::delete_from(m.table());
   for (std::size_t i : m.primary_key()) {
     del.where =
@@ -235,6 +261,7 @@ void UnitOfWork::remove(InstanceState& state) {
   journal(state);
   InstanceAccess::status(state) = ObjectStatus::deleted;
   s_.identity_remove(s_.key_of(state), &state);
+  after(MapperEvent::after_delete, state);
 }
 
 }  // namespace relate

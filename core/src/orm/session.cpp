@@ -18,7 +18,9 @@ namespace relate {
 // ---- Session (the typed API's non-template half) ----
 
 Session::Session(Engine engine, MetaData metadata, SessionOptions options)
-    : impl_(std::make_unique<SessionImpl>(std::move(engine), std::move(metadata), options)) {}
+    : impl_(std::make_unique<SessionImpl>(std::move(engine), std::move(metadata), options)) {
+  impl_->owner = this;
+}
 
 Session::~Session() {
   try {
@@ -30,7 +32,41 @@ Session::~Session() {
 
 const std::shared_ptr<detail::ObjectGraph>& Session::graph() const { return impl_->graph(); }
 
+std::vector<InstanceState*> Session::states_of(std::type_index type, Pending which) const {
+  const Mapper& m = impl_->metadata.mapper(type);
+  std::vector<InstanceState*> out;
+  switch (which) {
+    case Pending::new_objects:
+      for (InstanceState* s : impl_->new_) {
+        if (s->mapper() == &m) out.push_back(s);
+      }
+      break;
+    case Pending::deleted:
+      for (InstanceState* s : impl_->deleted_) {
+        if (s->mapper() == &m) out.push_back(s);
+      }
+      break;
+    case Pending::dirty: {
+      std::unordered_set<const InstanceState*> relationship_changed;
+      for (const RelationshipAttribute* attr : impl_->modified_attributes_) {
+        if (attr->owner()) relationship_changed.insert(attr->owner());
+      }
+      for (const auto& [key, s] : impl_->identity_) {
+        if (s->mapper() != &m || s->status() != ObjectStatus::persistent) continue;
+        if (relationship_changed.count(s) || impl_->members_changed(*s)) out.push_back(s);
+      }
+      // In the order the objects came into the Session, as the flush takes them.
+      std::sort(out.begin(), out.end(), [](const InstanceState* a, const InstanceState* b) {
+        return InstanceAccess::sequence(*a) < InstanceAccess::sequence(*b);
+      });
+      break;
+    }
+  }
+  return out;
+}
+
 void Session::add_state(InstanceState& state, std::type_index type) {
+  impl_->refuse_in_mapper_event("add()");
   impl_->check_usable();
   impl_->attach(state, impl_->metadata.mapper(type));
   // Added on purpose: an orphan no longer (SQLAlchemy's _save_or_update_state).
@@ -41,21 +77,31 @@ InstanceState* Session::get_state(std::type_index type, std::vector<Value> key) 
   return impl_->get(impl_->metadata.mapper(type), std::move(key));
 }
 
-void Session::remove_state(InstanceState& state) { impl_->mark_deleted(state); }
+void Session::remove_state(InstanceState& state) {
+  impl_->refuse_in_mapper_event("remove()");
+  impl_->mark_deleted(state);
+}
 
 void Session::refresh_state(InstanceState& state, const std::vector<MemberRef>& members) {
+  impl_->refuse_in_mapper_event("refresh()");
   impl_->refresh(state, members);
 }
 void Session::expire_state(InstanceState& state, const std::vector<MemberRef>& members) {
+  impl_->refuse_in_mapper_event("expire()");
   impl_->expire(state, members);
 }
-void Session::expire_all() { impl_->expire_all(); }
+void Session::expire_all() {
+  impl_->refuse_in_mapper_event("expire_all()");
+  impl_->expire_all();
+}
 InstanceState* Session::merge_state(InstanceState& state, std::type_index type) {
+  impl_->refuse_in_mapper_event("merge()");
   return impl_->merge(state, impl_->metadata.mapper(type));
 }
 
 void Session::expunge_state(InstanceState* state) {
   if (!state) return;
+  impl_->refuse_in_mapper_event("expunge()");
   if (state->session() != impl_.get()) {
     throw InvalidRequestError("cannot expunge this " +
                               std::string(state->mapper() ? state->mapper()->name() : "object") +
@@ -121,9 +167,18 @@ std::vector<std::vector<Value>> Session::execute_rows(const QuerySpec& spec) {
 }
 
 void Session::flush() { impl_->flush(); }
-void Session::commit() { impl_->commit(); }
-void Session::rollback() { impl_->rollback(); }
-void Session::close() { impl_->close(); }
+void Session::commit() {
+  impl_->refuse_in_mapper_event("commit()");
+  impl_->commit();
+}
+void Session::rollback() {
+  impl_->refuse_in_mapper_event("rollback()");
+  impl_->rollback();
+}
+void Session::close() {
+  impl_->refuse_in_mapper_event("close()");
+  impl_->close();
+}
 std::int64_t Session::execute(const sql::Text& statement) {
   Connection& c = connection();
   auto cursor = c.execute(statement);
@@ -442,6 +497,7 @@ void SessionImpl::commit() {
   }
   end_transaction();
   if (options_.expire_on_commit) expire_persistent();
+  if (listens(SessionEvent::after_commit)) call(SessionEvent::after_commit);
 }
 
 void SessionImpl::roll_back_connection() noexcept {
@@ -471,6 +527,14 @@ void SessionImpl::fail_transaction() {
   roll_back_connection();
   connection_.reset();
   restore_transaction_state(GeneratedKeys::take_back);
+  // The database transaction is rolled back, as after rollback(); the failure that
+  // caused it is what propagates, not a listener's.
+  if (listens(SessionEvent::after_rollback)) {
+    try {
+      call(SessionEvent::after_rollback);
+    } catch (...) {
+    }
+  }
 }
 
 void SessionImpl::undo_log() {
@@ -496,8 +560,12 @@ void SessionImpl::abandon_transaction() {
 void SessionImpl::rollback() {
   end_savepoints();
   std::vector<InstanceState*> stale = loaded_after_first_write();
+  const bool in_transaction = connection_.has_value();
   abandon_transaction();
   discard_unflushed(std::move(stale), nullptr);
+  // As SQLAlchemy's: when a database transaction was rolled back (not after a failed
+  // flush, which rolled it back and called the listeners then).
+  if (in_transaction && listens(SessionEvent::after_rollback)) call(SessionEvent::after_rollback);
 }
 
 void SessionImpl::discard_unflushed(std::vector<InstanceState*> stale, Connection* within) {

@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "event_listeners.hpp"
 #include "identity_key.hpp"
 #include "left_relationships.hpp"
 #include "link_journal.hpp"
@@ -81,6 +82,24 @@ class SessionImpl {
                                                const QueryCompiler* compiler) const;
 
   void flush();
+
+  // Events (events.cpp). The Session object listeners receive.
+  Session* owner = nullptr;
+  EventListeners listeners;
+  bool listens(SessionEvent event) const;
+  bool listens(MapperEvent event, const Mapper& mapper) const;
+  // Calls the MetaData's listeners, then the Session's.
+  void call(SessionEvent event);
+  void call(MapperEvent event, InstanceState& state);
+  // before_flush or after_flush, during which a flush is refused and no autoflush runs.
+  void call_flush_event(SessionEvent event);
+  // A mapper event's listener is running: the flush is writing rows, and what it would
+  // not write is refused (InvalidRequestError naming `what`).
+  bool in_mapper_event() const { return in_mapper_event_ > 0; }
+  void refuse_in_mapper_event(std::string_view what) const;
+  // Whether `s` (persistent) has a member that differs from its row.
+  bool members_changed(const InstanceState& s) const;
+
   // What autoflush flushes before: a query flushes every change; a lazy load only
   // where the Session knows of changes without comparing members (new objects,
   // deletions, changed relationships), since finding changed members costs a pass
@@ -232,6 +251,8 @@ class SessionImpl {
 
   SessionOptions options_;
   int no_autoflush_ = 0;  // NoAutoflush guards in scope
+  int in_flush_event_ = 0;   // before_flush or after_flush listeners running
+  int in_mapper_event_ = 0;  // mapper event listeners running
   std::optional<Connection> connection_;
   // Every object of this session lives in graph_; the containers below point into it.
   std::shared_ptr<detail::ObjectGraph> graph_;
@@ -339,6 +360,7 @@ class InstanceAccess {
   static const Mapper*& mapper(InstanceState& s) { return s.mapper_; }
   static std::shared_ptr<const LoadContext>& context(InstanceState& s) { return s.load_context_; }
   static std::uint64_t& sequence(InstanceState& s) { return s.sequence_; }
+  static std::uint64_t sequence(const InstanceState& s) { return s.sequence_; }
   static std::unique_ptr<std::vector<bool>>& expired(InstanceState& s) { return s.expired_; }
 };
 

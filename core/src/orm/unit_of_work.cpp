@@ -74,11 +74,26 @@ void SessionImpl::restore_transaction_state(GeneratedKeys keys) {
 
 void SessionImpl::flush() {
   check_usable();
+  if (flushing_ || in_flush_event_) {
+    throw InvalidRequestError(
+        "flush() inside a flush (from an event's listener): the flush "
+        "running writes what before_flush changes, and the next flush "
+        "what after_flush changes");
+  }
+  // The flush events run for a flush that has something to write (as SQLAlchemy's run
+  // for a Session that is not clean); finding that out costs a pass over the objects,
+  // paid only when someone listens.
+  const bool events = listens(SessionEvent::before_flush) || listens(SessionEvent::after_flush);
+  if (events && !has_changes(AutoflushBefore::query)) return;
+  if (events) call_flush_event(SessionEvent::before_flush);
   UnitOfWork uow(*this);
   flushing_ = true;
   flush_loads_.clear();
   try {
     uow.run();
+    // The rows are written and the Session shows them; a listener's failure still
+    // undoes the flush.
+    if (events) call_flush_event(SessionEvent::after_flush);
   } catch (...) {
     flushing_ = false;
     uow.restore();
@@ -91,6 +106,17 @@ void SessionImpl::flush() {
   }
   flushing_ = false;
   flush_loads_.clear();
+}
+
+void SessionImpl::call_flush_event(SessionEvent event) {
+  ++in_flush_event_;
+  try {
+    call(event);
+  } catch (...) {
+    --in_flush_event_;
+    throw;
+  }
+  --in_flush_event_;
 }
 
 void UnitOfWork::run() {

@@ -115,6 +115,11 @@ class UnitOfWork {
 
   // persistence.cpp: the statements that write rows.
   void save_rows(const Mapper& m);
+  // A mapper event for an object whose row is written: before_* around what builds the
+  // statement (the listener's changes to the object's members are written), after_*
+  // once the row is.
+  void before(MapperEvent event, InstanceState& state);
+  void after(MapperEvent event, InstanceState& state);
   void delete_rows(const Mapper& m);
   // The rows of new objects, parents first. Objects whose key is given share
   // multi-row INSERTs (SQLAlchemy's executemany); an object whose key the database

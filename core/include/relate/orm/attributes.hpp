@@ -99,11 +99,13 @@ class RELATE_API RelationshipAttribute {
   }
   // The typed API's changes, type-erased: a reference set to `target` (or null), an
   // item appended to a collection (nothing if null or held already), an item removed
-  // (false if not held). Each loads first, and a refusal of the cascade leaves the
-  // attribute as it was.
+  // (false if not held), every item removed. Each loads first, and a refusal of the
+  // cascade leaves the attribute as it was. Inside a mapper event's listener (the flush
+  // is writing rows) they throw InvalidRequestError: that flush would not write them.
   void set_reference(InstanceState* target);
   void append_item(InstanceState* item);
   bool remove_item(InstanceState* item);
+  void clear_items();
   // Makes `item` reachable from this attribute's owner: one object graph for both.
   void link(InstanceState* item);
   // Throws InvalidRequestError: `index` is not below `size`.
@@ -361,12 +363,7 @@ class many final : public RelationshipAttribute {
     return p;
   }
   bool remove(const ptr<T>& p) { return remove_item(p.state()); }
-  void clear() {
-    load();
-    std::vector<InstanceState*> old;
-    old.swap(items_);
-    for (InstanceState* s : old) removed(s);
-  }
+  void clear() { clear_items(); }
 
   std::size_t raw_size() const override { return items_.size(); }
   InstanceState* raw_at(std::size_t i) const override { return items_[i]; }

@@ -12,6 +12,7 @@
 #include <relate/metadata.hpp>
 #include <relate/orm/bulk.hpp>
 #include <relate/orm/core_execute.hpp>
+#include <relate/orm/events.hpp>
 #include <relate/orm/instance.hpp>
 #include <relate/orm/mapping_options.hpp>
 #include <relate/orm/member_ref.hpp>
@@ -147,6 +148,32 @@ class RELATE_API Session {
     if (!object) return nullptr;
     return ptr<T>::from_state(merge_state(*object.state(), typeid(T)));
   }
+  // Events (relate/orm/events.hpp) for this Session; MetaData::on registers them for
+  // every Session of a mapping, and those run first. A mapper event's model must be
+  // mapped (MappingError otherwise).
+  void on(SessionEvent event, SessionListener listener);
+  template <class T>
+  void on(MapperEvent event, std::function<void(Session&, T&)> listener) {
+    add_listener(typeid(T), event, detail::typed_listener<T>(std::move(listener)));
+  }
+
+  // What the next flush would write, per model, as SQLAlchemy's session.new, dirty and
+  // deleted: pending objects; persistent objects with a member that differs from its
+  // row or a changed relationship (a member set to the value it had is no change);
+  // objects remove() marked.
+  template <class T>
+  std::vector<ptr<T>> new_objects() const {
+    return handles<T>(states_of(typeid(T), Pending::new_objects));
+  }
+  template <class T>
+  std::vector<ptr<T>> dirty() const {
+    return handles<T>(states_of(typeid(T), Pending::dirty));
+  }
+  template <class T>
+  std::vector<ptr<T>> deleted() const {
+    return handles<T>(states_of(typeid(T), Pending::deleted));
+  }
+
   // Removes an object from the session without deleting it; it becomes detached. The
   // expunge cascade takes along what its loaded relationships reach.
   template <class T>
@@ -285,6 +312,17 @@ class RELATE_API Session {
       return column_traits<K>::to_value(k);
     }
   }
+
+  template <class T>
+  static std::vector<ptr<T>> handles(const std::vector<InstanceState*>& states) {
+    std::vector<ptr<T>> out;
+    out.reserve(states.size());
+    for (InstanceState* s : states) out.push_back(ptr<T>::from_state(s));
+    return out;
+  }
+  enum class Pending { new_objects, dirty, deleted };
+  std::vector<InstanceState*> states_of(std::type_index type, Pending which) const;
+  void add_listener(std::type_index model, MapperEvent event, detail::MapperListener listener);
 
   const std::shared_ptr<detail::ObjectGraph>& graph() const;
   void add_state(InstanceState& state, std::type_index type);
