@@ -49,6 +49,10 @@ struct RelationshipSpec {
   std::vector<std::pair<MemberRef, bool>> order_by{};  // (member, descending)
   std::vector<MemberRef> foreign_keys{};
   std::optional<std::string> secondary{};
+  // The association columns that refer to each side's key: the relationship's own
+  // model (parent) and its target. Empty: found through the foreign keys.
+  std::vector<std::string> secondary_parent_columns{};
+  std::vector<std::string> secondary_target_columns{};
   std::optional<ReferentialAction> secondary_on_delete{};
   bool post_update = false;
 };
@@ -260,6 +264,21 @@ class RELATE_API RelationshipBuilder {
   RelationshipBuilder& secondary(std::string table) {
     spec().secondary = std::move(table);
     return *this;
+  }
+  // The association columns that refer to this relationship's model (`parent`) and to
+  // its target, in the order of each side's key columns. Needed where the association
+  // table has more than one foreign key to a side's table, above all for a
+  // self-referential many-to-many (followers and following: "follower_id",
+  // "followed_id"). A generated association table takes these names.
+  RelationshipBuilder& secondary_columns(std::vector<std::string> parent,
+                                         std::vector<std::string> target) {
+    spec().secondary_parent_columns = std::move(parent);
+    spec().secondary_target_columns = std::move(target);
+    return *this;
+  }
+  RelationshipBuilder& secondary_columns(std::string parent, std::string target) {
+    return secondary_columns(std::vector<std::string>{std::move(parent)},
+                             std::vector<std::string>{std::move(target)});
   }
   // ON DELETE of the generated association table's foreign keys (default NO ACTION:
   // the ORM deletes association rows itself).

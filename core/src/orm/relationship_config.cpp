@@ -165,9 +165,11 @@ void MetaDataImpl::configure_declared_side(const RelationshipSpec& spec,
                        "', but its pair " + back->name() + " uses " +
                        (prop.secondary_ ? "'" + prop.secondary_->name() + "'" : "a foreign key"));
   }
-  if (!spec.foreign_keys.empty() || spec.secondary_on_delete) {
+  if (!spec.foreign_keys.empty() || spec.secondary_on_delete ||
+      !spec.secondary_parent_columns.empty()) {
     throw MappingError("relationship " + name + ": its pair " + back->name() +
-                       " decides the join (foreign_keys, secondary_on_delete); declare them there");
+                       " decides the join (foreign_keys, secondary_columns, "
+                       "secondary_on_delete); declare them there");
   }
   if (spec.post_update) {
     prop.post_update_ = true;
@@ -279,48 +281,70 @@ RelationshipProperty& MetaDataImpl::configure_foreign_key_path(
 
 namespace {
 
+// The association columns of one side named by secondary_columns(), or none.
+const std::vector<std::string>& named_columns(const RelationshipSpec& spec, bool parent_side) {
+  return parent_side ? spec.secondary_parent_columns : spec.secondary_target_columns;
+}
+
 // The association table a many-to-many names: declared, or generated with both keys,
-// all in its primary key.
+// all in its primary key. Its columns are named by secondary_columns(), or
+// <model>_<column> (e.g. student_id).
 Table& association_table(std::vector<std::unique_ptr<Table>>& tables, const RelationshipSpec& spec,
-                         const Mapper& parent, const Mapper& target) {
+                         const std::string& relationship, const Mapper& parent,
+                         const Mapper& target) {
   const std::string& table_name = *spec.secondary;
   for (const auto& t : tables) {
     if (t->name() == table_name) return *t;
   }
+  if (&parent == &target && spec.secondary_parent_columns.empty()) {
+    throw MappingError("relationship " + relationship +
+                       ": a self-referential many-to-many names its association columns, "
+                       "e.g. .secondary_columns(\"follower_id\", \"followed_id\")");
+  }
   tables.push_back(std::make_unique<Table>(table_name));
   Table& secondary = *tables.back();
-  for (const Mapper* side : {&parent, &target}) {
+  for (const bool parent_side : {true, false}) {
+    const Mapper& side = parent_side ? parent : target;
+    const auto& names = named_columns(spec, parent_side);
     std::vector<const Column*> columns, referred;
-    for (std::size_t k : side->primary_key()) {
-      const Column& key = *side->columns()[k].column;
-      Column& c = secondary.add_column(column_prefix(side->name()) + "_" + key.name(), key.type());
+    for (std::size_t i = 0; i < side.primary_key().size(); ++i) {
+      const Column& key = *side.columns()[side.primary_key()[i]].column;
+      const std::string name =
+          names.empty() ? column_prefix(side.name()) + "_" + key.name() : names.at(i);
+      Column& c = secondary.add_column(name, key.type());
       c.set_primary_key();
       columns.push_back(&c);
       referred.push_back(&key);
     }
-    secondary.add_foreign_key(columns, side->table(), referred, spec.secondary_on_delete);
+    secondary.add_foreign_key(columns, side.table(), referred, spec.secondary_on_delete);
   }
   return secondary;
 }
 
-// How one side's key matches the association table's columns: through its one
-// foreign key to the side's table.
-std::vector<RelationshipProperty::SecondaryPair> secondary_pairs(const std::string& relationship,
-                                                                 const Table& secondary,
-                                                                 const Mapper& side) {
+// How one side's key matches the association table's columns: through the foreign key
+// whose columns secondary_columns() named, or through the table's one foreign key to the
+// side's table.
+std::vector<RelationshipProperty::SecondaryPair> secondary_pairs(
+    const std::string& relationship, const Table& secondary, const Mapper& side,
+    const std::vector<std::string>& named) {
   const ForeignKeyConstraint* found = nullptr;
   for (const auto& fk : secondary.foreign_keys()) {
     if (fk.referred_table != &side.table()) continue;
-    if (found) {
+    if (!named.empty()) {
+      std::vector<std::string> names;
+      for (const Column* c : fk.columns) names.push_back(c->name());
+      if (names != named) continue;
+    } else if (found) {
       throw MappingError("relationship " + relationship + ": association table '" +
                          secondary.name() + "' has more than one foreign key to '" +
-                         side.table().name() + "'");
+                         side.table().name() + "'; name the columns with .secondary_columns()");
     }
     found = &fk;
   }
   if (!found) {
+    std::string which = named.empty() ? "" : " on the columns named";
     throw MappingError("relationship " + relationship + ": association table '" + secondary.name() +
-                       "' has no foreign key to '" + side.table().name() + "'");
+                       "' has no foreign key" + which + " to '" + side.table().name() + "'");
   }
   std::vector<RelationshipProperty::SecondaryPair> pairs;
   for (std::size_t i = 0; i < found->columns.size(); ++i) {
@@ -340,16 +364,21 @@ RelationshipProperty& MetaDataImpl::configure_many_to_many(const RelationshipSpe
     throw MappingError("relationship " + name + ": a many-to-many (secondary) needs a many<" +
                        std::string(target.name()) + "> member");
   }
-  if (&parent == &target) {
+  const auto key_count = [](const Mapper& m) { return m.primary_key().size(); };
+  if ((!spec.secondary_parent_columns.empty() &&
+       spec.secondary_parent_columns.size() != key_count(parent)) ||
+      (!spec.secondary_target_columns.empty() &&
+       spec.secondary_target_columns.size() != key_count(target)) ||
+      spec.secondary_parent_columns.empty() != spec.secondary_target_columns.empty()) {
     throw MappingError("relationship " + name +
-                       ": a self-referential many-to-many is not supported yet");
+                       ": secondary_columns() names one column per key column of each side");
   }
-  Table& secondary = association_table(tables, spec, parent, target);
+  Table& secondary = association_table(tables, spec, name, parent, target);
   RelationshipProperty& prop = make_property(parent, field, target);
   prop.direction_ = RelationshipDirection::many_to_many;
   prop.secondary_ = &secondary;
-  prop.parent_secondary_ = secondary_pairs(name, secondary, parent);
-  prop.target_secondary_ = secondary_pairs(name, secondary, target);
+  prop.parent_secondary_ = secondary_pairs(name, secondary, parent, spec.secondary_parent_columns);
+  prop.target_secondary_ = secondary_pairs(name, secondary, target, spec.secondary_target_columns);
   return prop;
 }
 
