@@ -198,6 +198,66 @@ TEST_P(ExpireTest, RefreshOfNamedMembersReadsOnlyThoseAndLoadsRelationshipsAtOnc
   EXPECT_EQ(statements.size(), 3u);
 }
 
+// ---- found by review ----
+
+TEST_P(ExpireTest, AnExpiredObjectWhoseInsertIsRolledBackHasNothingExpired) {
+  relate::Session session(engine, md);
+  auto cy = session.add(User{.id = 5, .name = "Cy"});
+  session.flush();
+  session.expire(cy);
+  session.rollback();
+  EXPECT_EQ(cy.state()->status(), ObjectStatus::transient);
+  EXPECT_FALSE(cy.state()->expired());
+  session.add(cy);
+  auto hold = session.no_autoflush();
+  EXPECT_EQ(cy->name, "Cy");  // no row to load from, nothing to load
+}
+
+TEST_P(ExpireTest, AnExpiredObjectClosedWithItsTransactionKeepsNoRolledBackValue) {
+  relate::Session session(engine, md);
+  auto ann = session.get<User>(1);
+  ann->name = "v1";
+  session.flush();
+  session.expire(ann);
+  session.close();  // rolls the flush back
+  relate::Session other(engine, md);
+  other.add(ann);
+  clear();
+  EXPECT_EQ(ann->name, "Ann");
+  EXPECT_TRUE(statements_starting_with("UPDATE").empty());
+  other.commit();
+  EXPECT_EQ(rows("SELECT name FROM users WHERE id = 1"), (Rows{{"Ann"}}));
+}
+
+TEST_P(ExpireTest, AValueThatDoesNotConvertLeavesTheObjectExpiredAndUnchanged) {
+  if (std::string_view(GetParam()) != "sqlite")
+    GTEST_SKIP() << "only SQLite stores text in an integer column";
+  relate::Session session(engine, md);
+  auto hello = session.get<Post>(10);
+  session.commit();
+  exec_raw(
+      "PRAGMA foreign_keys = OFF; UPDATE posts SET title = 'Changed', user_id = 'abc' WHERE id = "
+      "10");
+  session.expire(hello);
+  EXPECT_THROW((void)hello->title, relate::DataError);
+  EXPECT_TRUE(hello.state()->expired());
+  EXPECT_EQ(hello.state()->committed()[2], relate::Value(std::string("Hello")));
+  exec_raw("UPDATE posts SET user_id = 2 WHERE id = 10");
+  EXPECT_EQ(hello->title, "Changed");
+  EXPECT_EQ(hello->user_id, 2);
+}
+
+TEST_P(ExpireTest, AnExpiredLoadFlushesWithoutComparingEveryObject) {
+  relate::Session session(engine, md);
+  auto ann = session.get<User>(1);
+  auto bob = session.get<User>(2);
+  session.expire(ann);
+  bob->name = "Robert";  // found only by comparing: left for the next query, as a lazy load
+  clear();
+  EXPECT_EQ(ann->name, "Ann");
+  EXPECT_EQ(statements.size(), 1u);
+}
+
 // ---- cascades ----
 
 class ExpireCascadeTest : public relate_test::DatabaseTest {

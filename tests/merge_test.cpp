@@ -155,6 +155,33 @@ TEST_P(MergeTest, AnExpiredMemberOfTheSourceIsNotCopied) {
   EXPECT_TRUE(ann.state()->expired());  // merging read nothing through it
 }
 
+// ---- found by review ----
+
+TEST_P(MergeTest, AForeignKeyCopiedOntoALoadedObjectLoadsItsReferenceAgain) {
+  relate::MetaData md = with_posts_cascade("save-update, merge");
+  relate::Session session(engine, md);
+  auto hello = session.get<Post>(10);
+  EXPECT_EQ(hello->author->name, "Ann");
+  auto merged = session.merge(relate::make(Post{.id = 10, .user_id = 2, .title = "Moved"}));
+  EXPECT_EQ(merged, hello);
+  EXPECT_EQ(hello->author->name, "Bob");
+  session.commit();
+  EXPECT_EQ(rows("SELECT user_id, title FROM posts WHERE id = 10"), (Rows{{"2", "Moved"}}));
+}
+
+TEST_P(MergeTest, AnObjectThisTransactionDeletedMergesToANewPendingCopy) {
+  relate::MetaData md = with_posts_cascade("save-update, merge");
+  relate::Session session(engine, md);
+  auto bob = session.get<User>(2);
+  session.remove(bob);
+  session.flush();
+  auto copy = session.merge(bob);
+  EXPECT_NE(copy, bob);
+  EXPECT_EQ(copy.state()->status(), ObjectStatus::pending);
+  session.commit();
+  EXPECT_EQ(rows("SELECT name FROM users WHERE id = 2"), (Rows{{"Bob"}}));
+}
+
 }  // namespace
 
 RELATE_ON_EVERY_BACKEND(MergeTest);

@@ -442,10 +442,12 @@ void refuse_in_mapper_event(const InstanceState* owner, const RelationshipProper
 void RelationshipAttribute::set_reference(InstanceState* target) {
   refuse_in_mapper_event(owner_, property_);
   load();
-  InstanceState* old = raw_size() ? raw_at(0) : nullptr;
-  if (old == target) return;
+  if ((raw_size() ? raw_at(0) : nullptr) == target) return;
   if (target) link(target);                       // its refusals come before any statement
   if (load_before_replace(target)) link(target);  // ... and after the autoflush's
+  // (read after that autoflush, which may have taken a deleted object out)
+  InstanceState* old = raw_size() ? raw_at(0) : nullptr;
+  if (old == target) return;
   raw_clear();
   if (target) raw_append(target);
   try {

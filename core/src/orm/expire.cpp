@@ -124,11 +124,30 @@ void SessionImpl::expire_persistent() {
   }
 }
 
+void SessionImpl::settle_expired(InstanceState& s) {
+  auto& expired = InstanceAccess::expired(s);
+  if (!expired) return;
+  if (s.committed().empty()) {
+    expired.reset();  // no row: nothing to load, and nothing it held is stale
+    return;
+  }
+  const Mapper& m = *s.mapper();
+  for (std::size_t i = 0; i < expired->size(); ++i) {
+    if ((*expired)[i]) m.set(s.object(), i, s.committed()[i]);
+  }
+}
+
 void SessionImpl::load_expired(InstanceState& s) {
   check_usable();
-  autoflush(AutoflushBefore::query);  // as SQLAlchemy's load of expired attributes
-  if (!s.expired()) return;
   const Mapper& m = *s.mapper();
+  if (s.committed().empty()) {
+    throw InvalidRequestError("cannot load the expired members of this " + std::string(m.name()) +
+                              ": it has no row");
+  }
+  // As SQLAlchemy's load of expired attributes, after an autoflush; as for a lazy load,
+  // without a pass over every object for changed members (only this one's).
+  autoflush(members_changed(s) ? AutoflushBefore::query : AutoflushBefore::lazy_load);
+  if (!s.expired()) return;
   const std::vector<InstanceState*> missing = read_rows(
       connection(), m, {&s},
       [&](InstanceState& state, std::vector<Value>& row) { fill_expired(state, m, row); });
@@ -140,16 +159,28 @@ void SessionImpl::load_expired(InstanceState& s) {
 }
 
 void SessionImpl::fill_expired(InstanceState& s, const Mapper& m, std::vector<Value>& row) {
-  auto expired = std::move(InstanceAccess::expired(s));
+  auto& expired = InstanceAccess::expired(s);
   if (!expired) return;
-  RowSnapshot& committed = InstanceAccess::committed(s);
-  const bool all = std::find(expired->begin(), expired->end(), false) == expired->end();
-  if (all) committed = RowSnapshot(row);
-  for (std::size_t i = 0; i < row.size(); ++i) {
-    if (!(*expired)[i]) continue;
-    if (!all) committed.set(i, row[i]);
-    m.set(s.object(), i, std::move(row[i]));
+  // The members first: a value that does not convert (DataError) leaves the object as it
+  // was, still expired, and its committed values untouched.
+  std::vector<std::pair<std::size_t, Value>> before;
+  try {
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      if (!(*expired)[i]) continue;
+      before.emplace_back(i, m.get(s.object(), i));
+      m.set(s.object(), i, Value(row[i]));
+    }
+  } catch (...) {
+    for (auto& [i, value] : before) m.set(s.object(), i, std::move(value));
+    throw;
   }
+  RowSnapshot& committed = InstanceAccess::committed(s);
+  if (before.size() == row.size()) {
+    committed = RowSnapshot(row);
+  } else {
+    for (const auto& [i, value] : before) committed.set(i, row[i]);
+  }
+  expired.reset();
   // Read now: if the transaction wrote before, rollback() reads it again.
   InstanceAccess::sequence(s) = ++next_sequence_;
 }

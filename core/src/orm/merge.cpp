@@ -64,11 +64,12 @@ std::optional<std::vector<Value>> SessionImpl::merge_key(const InstanceState& so
 
 InstanceState* SessionImpl::merge_one(InstanceState& source, const Mapper& m, Merge& merge) {
   if (auto it = merge.merged.find(&source); it != merge.merged.end()) return it->second;
-  if (source.session() == this) {
-    if (source.status() == ObjectStatus::deleted) refuse_deleted(source, m);
+  if (source.session() == this && source.status() != ObjectStatus::deleted) {
     merge.merged.emplace(&source, &source);  // the Session's own: nothing to copy
     return &source;
   }
+  // (One a flush of this transaction deleted has no row: as SQLAlchemy's, its copy is
+  // a new pending object.)
   const std::optional<std::vector<Value>> key = merge_key(source, m);
   InstanceState* copy = nullptr;
   if (key) {
@@ -88,10 +89,12 @@ InstanceState* SessionImpl::merge_one(InstanceState& source, const Mapper& m, Me
   // Columns: every member, but those that expired in the source and have not loaded
   // (a plain member has no "never set": a new object's defaults are copied too).
   const auto* expired = InstanceAccess::expired(source).get();
+  const std::vector<Value> before = m.values(copy->object());
   for (std::size_t i = 0; i < m.columns().size(); ++i) {
     if (expired && (*expired)[i]) continue;
     m.set(copy->object(), i, m.get(source.object(), i));
   }
+  std::set<const RelationshipProperty*> merged_relationships;
   // Relationships with the merge cascade, where the source holds a value: loaded, and
   // for a new object set (an untouched empty one of a new object holds nothing).
   for (const auto& f : m.relationship_fields()) {
@@ -114,6 +117,24 @@ InstanceState* SessionImpl::merge_one(InstanceState& source, const Mapper& m, Me
       items.push_back(merge_one(*item, rel->target(), merge));
     }
     to.replace_items(items);
+    merged_relationships.insert(rel);
+  }
+  // A many-to-one not merged whose foreign key the columns changed would show the old
+  // object: it loads again, by the key copied (a new copy's holds nothing yet).
+  for (const auto& f : m.relationship_fields()) {
+    if (copy->committed().empty()) break;
+    const RelationshipProperty* rel = f.property;
+    if (!rel || rel->direction() != RelationshipDirection::many_to_one ||
+        merged_relationships.count(rel)) {
+      continue;
+    }
+    for (const auto& pair : rel->column_pairs()) {
+      if (before[pair.foreign] == m.get(copy->object(), pair.foreign)) continue;
+      RelationshipAttribute& attr = *f.attribute(copy->object());
+      modified_attributes_.erase(&attr);
+      attr.expire();
+      break;
+    }
   }
   return copy;
 }

@@ -200,6 +200,9 @@ class SessionImpl {
   // What the refresh-expire cascade reached: persistent objects expire, pending ones
   // leave the Session.
   void expire_cascaded(const std::vector<InstanceState*>& reached);
+  // An undo set `s`'s status and committed values: its expired members show the
+  // committed values, and one without a row has nothing expired.
+  void settle_expired(InstanceState& s);
   // Every persistent object expires (expire_all(), expire_on_commit).
   void expire_persistent();
   // merge.cpp: what one merge() has done so far, and the merge of one object.

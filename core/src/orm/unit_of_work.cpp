@@ -42,12 +42,14 @@ void SessionImpl::restore_transaction_state(GeneratedKeys keys) {
       } else {
         InstanceAccess::committed(*state) = saved.committed;
       }
+      settle_expired(*state);
       continue;
     }
     if (state->session() != this) continue;
     if (!state->committed().empty()) identity_remove(key_of(*state), state);
     InstanceAccess::status(*state) = saved.status;
     InstanceAccess::committed(*state) = saved.committed;
+    settle_expired(*state);
   }
   for (const auto& [attr, appended] : log_.written_appends) {
     // An object another Session holds now is that Session's.
