@@ -23,6 +23,18 @@ runners keep the same numbering. Values are `n` (NULL / None), `i<integer>` or
 
 With bulk writes on (--bulk), also the shapes of bulk_operations.hpp: bulk_update,
 bulk_delete and upsert, with random bounds and synchronize_session.
+
+With the Session's newer calls on (--session-api), also:
+
+  refresh H | expire H   session.refresh(#H), session.expire(#H) (the whole object)
+  merge H NEWH           session.merge(#H); the object it returns becomes #NEWH unless a
+                         handle names it already (as get assigns handles)
+  begin_nested           session.begin_nested(): a savepoint, kept on a stack
+  release_nested         commit (release) the innermost savepoint
+  rollback_nested        roll back to the innermost savepoint
+
+release_nested and rollback_nested come only while the generator counts a savepoint
+open; commit, rollback and close end them all.
 """
 
 import random
@@ -64,10 +76,15 @@ def decode(token):
 BULK_WEIGHTS = {"bulk": 6}
 SYNCHRONIZE = ("evaluate", "fetch", "none")
 
+# Added to OP_WEIGHTS with --session-api (likewise).
+SESSION_API_WEIGHTS = {"refresh": 3, "expire": 4, "merge": 4, "savepoint": 6}
+
 
 class Generator:
-    def __init__(self, seed, bulk=False):
+    def __init__(self, seed, bulk=False, session_api=False):
         self.bulk = bulk
+        self.session_api = session_api
+        self.savepoints = 0  # open on the generator's count (begin_nested that may fail)
         self.rng = random.Random(seed)
         self.handles = []  # (handle, model)
         self.next_handle = 1
@@ -234,18 +251,39 @@ class Generator:
         """A text that falls among the labels made so far ("l<n>"), compared as text."""
         return f"l{self.rng.randrange(max(self.texts, 1) + 1)}"
 
+    def op_merge(self):
+        if not self.handles:
+            return self.op_new()
+        h, model = self.rng.choice(self.handles)
+        new = self._allocate()
+        self.handles.append((new, model))
+        return f"merge {h} {new}"
+
+    def op_savepoint(self):
+        if self.savepoints and self.rng.random() < 0.6:
+            self.savepoints -= 1
+            return self.rng.choice(("release_nested", "rollback_nested"))
+        self.savepoints += 1
+        return "begin_nested"
+
     def next_op(self):
-        weights = dict(OP_WEIGHTS, **BULK_WEIGHTS) if self.bulk else OP_WEIGHTS
+        weights = OP_WEIGHTS
+        if self.bulk:
+            weights = dict(weights, **BULK_WEIGHTS)
+        if self.session_api:
+            weights = dict(weights, **SESSION_API_WEIGHTS)
         kind = self._pick(weights) if len(self.handles) >= 3 else "new"
         if kind in ("flush", "commit", "rollback", "close"):
+            if kind != "flush":
+                self.savepoints = 0
             return kind
-        if kind in ("delete", "expunge", "add"):
+        if kind in ("delete", "expunge", "add", "refresh", "expire"):
             return self._on_handle(kind)
         return getattr(self, f"op_{kind}")()
 
 
-def generate(seed, length, bulk=False):
-    g = Generator(seed, bulk)
+def generate(seed, length, bulk=False, session_api=False):
+    g = Generator(seed, bulk, session_api)
     return [g.next_op() for _ in range(length)]
 
 

@@ -123,14 +123,6 @@ def _freed_key_taken(step):
     return bool(reused)
 
 
-def _expunge_cascaded_deleted(step):
-    """expunge-no-cascade, a limit of its emulation: SQLAlchemy's expunge cascades to an
-    object a flush deleted, which the emulation cannot put back."""
-    return step.verb == "expunge" and any(
-        where.endswith(".state") and (r, q) == ("deleted", "detached") and
-        where != f"#{step.tokens[1]}.state" for where, r, q in step.found)
-
-
 def _refused_partway(step):
     """refused-changes-nothing: both sides refused the operation, and SQLAlchemy had
     changed objects before it raised; Relate changed nothing."""
@@ -196,16 +188,6 @@ KNOWN = [
         "exist.",
         "After close() the SQLAlchemy runner makes the objects a flush of the "
         "transaction inserted transient (they keep their members)."),
-    KnownDifference(
-        "expunge-no-cascade",
-        "docs/session.md, 'More of the Session': expunge(obj) 'does not cascade yet'; "
-        "docs/cascades.md: the cascade word expunge is accepted with no effect. SQLAlchemy "
-        "expunges along relationships with the expunge cascade (part of 'all').",
-        "After session.expunge(obj), the SQLAlchemy runner puts back, without cascading, "
-        "every other object the cascade took out of the Session. It cannot put back an "
-        "object a flush deleted: the sequence stops where SQLAlchemy's expunge detached "
-        "such an object (a limit of the emulation).",
-        stop=_expunge_cascaded_deleted),
     KnownDifference(
         "one-to-one-move-clears",
         "docs/sqlalchemy.md, 'One-to-one is strict': moving the child of a one-to-one to "

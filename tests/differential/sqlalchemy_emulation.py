@@ -57,6 +57,26 @@ def _cascade_walk(todo, cascade, follow):
     return reached
 
 
+def _cascade_objects(obj, cascade):
+    """obj, then the objects its loaded relationships reach along the cascade named
+    (through every object reached, in the Session or not), as Relate's cascade_reach
+    walks them."""
+    out, seen, todo = [], set(), [obj]
+    while todo:
+        o = todo.pop()
+        if id(o) in seen:
+            continue
+        seen.add(id(o))
+        out.append(o)
+        state = inspect(o)
+        for r in state.mapper.relationships:
+            if not getattr(r.cascade, cascade) or r.key not in state.dict:
+                continue
+            value = state.dict[r.key]
+            todo.extend(c for c in (list(value) if r.uselist else [value]) if c is not None)
+    return out
+
+
 def _plain_state(obj):
     from sqlalchemy_runner import state_name
     return state_name(obj)
@@ -525,7 +545,7 @@ class SqlAlchemyEmulation:
     def delete(self, obj):
         self.check_usable()
         state = inspect(obj)
-        if state.pending:  # remove-pending-expunges (and expunge-no-cascade)
+        if state.pending:  # remove-pending-expunges
             self.runner.expunge_alone(obj)
             return None
         if state.deleted or id(obj) in self.cascaded:
@@ -611,45 +631,55 @@ class SqlAlchemyEmulation:
         self.cascaded_expunged = {}
 
     def expunge(self, obj):
+        """Relate's expunge() follows the expunge cascade through loaded relationships,
+        as SQLAlchemy's does; what the emulation keeps about each object that leaves
+        the Session is updated here, for the object and for every one the cascade
+        took along."""
         failed = self.before_failure is not None
-        self.unsynchronized.discard(id(obj))
-        self.removed.discard(id(obj))
-        if id(obj) in self.cascaded:
-            # on-delete-mirrored: in Relate's Session until commit (deleted), out of
-            # SQLAlchemy's already: expunged, it is detached on both sides.
-            self.cascaded_expunged[id(obj)] = self.cascaded.pop(id(obj))
-            return
-        if inspect(obj).session_id is None:
+        # (the objects a flush deleted are in the Session too, not in its iteration)
+        ours = self.session.hash_key
+        in_session = {id(o) for o in _cascade_objects(obj, "expunge")
+                      if inspect(o).session_id == ours}
+        if id(obj) not in self.cascaded and inspect(obj).session_id is None:
             self.session.expunge(obj)  # raises InvalidRequestError, as Relate's does
-        if failed and id(obj) in self.before_failure:
-            # failed-flush-restores: the object leaves the failed flush's care with the
-            # values it had before it.
-            _state, values, _marked, _obj = self.before_failure.pop(id(obj))
-            state = inspect(obj)
-            for key, value in values.items():
-                if key not in state.dict:
-                    set_committed_value(obj, key, value)
-        # expunge-no-cascade
-        before = list(self.session)
-        marked = set(map(id, self.session.deleted))
-        self.session.expunge(obj)
-        if failed:
-            # SQLAlchemy's rollback() would attach again an object a flush of the
-            # transaction deleted, even if expunged since: it stays out, as in Relate
-            # (a harness correction for SQLAlchemy).
-            self._expunged_after_failure.append(obj)
-        # Relate's journal forgets it: neither the end of the transaction nor a failed
-        # flush restores it (an object the transaction inserted still has no row).
-        written = self._tx_committed.pop(id(obj), None)
-        if written is not None:  # (what it shows is still what its row should hold)
-            self._expunged_written[id(obj)] = written
-        if self._tx_deleted.pop(id(obj), None) is not None:
-            self._expunged_deleted[id(obj)] = obj
-        for o in before:
-            if o is not obj and o not in self.session:
-                self.runner.add_alone(o)
-                if id(o) in marked:  # and marked for deletion again, without cascading
-                    self.session._delete_impl(inspect(o), o, head=False)
+        leaving = [o for o in _cascade_objects(obj, "expunge")
+                   if id(o) in in_session or id(o) in self.cascaded]
+        for o in leaving:
+            self.unsynchronized.discard(id(o))
+            self.removed.discard(id(o))
+            if id(o) in self.cascaded:
+                # on-delete-mirrored: in Relate's Session until commit (deleted), out of
+                # SQLAlchemy's already: expunged, it is detached on both sides.
+                self.cascaded_expunged[id(o)] = self.cascaded.pop(id(o))
+                continue
+            if failed and id(o) in self.before_failure:
+                # failed-flush-restores: the object leaves the failed flush's care with
+                # the values it had before it.
+                _state, values, _marked, _obj = self.before_failure.pop(id(o))
+                state = inspect(o)
+                for key, value in values.items():
+                    if key not in state.dict:
+                        set_committed_value(o, key, value)
+        leaving = [o for o in leaving if id(o) in in_session]
+        if inspect(obj).session_id == ours:
+            self.session.expunge(obj)
+        for o in leaving:  # (one SQLAlchemy's walk missed, if any)
+            if inspect(o).session_id == ours:
+                self.runner.expunge_alone(o)
+        for o in leaving:
+            if failed:
+                # SQLAlchemy's rollback() would attach again an object a flush of the
+                # transaction deleted, even if expunged since: it stays out, as in
+                # Relate (a harness correction for SQLAlchemy).
+                self._expunged_after_failure.append(o)
+            # Relate's journal forgets it: neither the end of the transaction nor a
+            # failed flush restores it (an object the transaction inserted still has no
+            # row).
+            written = self._tx_committed.pop(id(o), None)
+            if written is not None:  # (what it shows is still what its row should hold)
+                self._expunged_written[id(o)] = written
+            if self._tx_deleted.pop(id(o), None) is not None:
+                self._expunged_deleted[id(o)] = o
 
     def _snapshot(self):
         marked = set(map(id, self.session.deleted))
