@@ -38,6 +38,14 @@ struct ModelDriver {
   std::function<void(relate::Session&, relate::InstanceState*)> add;
   std::function<void(relate::Session&, relate::InstanceState*)> remove;
   std::function<void(relate::Session&, relate::InstanceState*)> expunge;
+  // session.refresh(), session.expire() of the whole object; session.merge(), which
+  // returns the Session's object.
+  std::function<void(relate::Session&, relate::InstanceState*)> refresh;
+  std::function<void(relate::Session&, relate::InstanceState*)> expire;
+  std::function<relate::InstanceState*(relate::Session&, relate::InstanceState*)> merge;
+  // An access through the handle (ptr<T>::get()), as a program's `obj->member` is: it
+  // loads the members expire() left expired.
+  std::function<void(relate::InstanceState*)> access;
   // Selects the row of that identity key, every relationship loaded by `strategy`.
   std::function<relate::InstanceState*(relate::Session&, const std::vector<relate::Value>& key,
                                        const std::string& strategy)>
@@ -112,6 +120,19 @@ ModelDriver model_driver(const relate::MetaData& md, Where where, Rel<M>... rels
   };
   d.expunge = [](relate::Session& s, relate::InstanceState* o) {
     s.expunge(relate::ptr<T>::from_state(o));
+  };
+  d.refresh = [](relate::Session& s, relate::InstanceState* o) {
+    s.refresh(relate::ptr<T>::from_state(o));
+  };
+  d.expire = [](relate::Session& s, relate::InstanceState* o) {
+    s.expire(relate::ptr<T>::from_state(o));
+  };
+  d.merge = [](relate::Session& s, relate::InstanceState* o) {
+    auto merged = s.merge(relate::ptr<T>::from_state(o));
+    return merged ? merged.state() : nullptr;
+  };
+  d.access = [](relate::InstanceState* o) {
+    static_cast<void>(relate::ptr<T>::from_state(o).get());
   };
   d.select = [where, rels...](relate::Session& s, const std::vector<relate::Value>& key,
                               const std::string& strategy) -> relate::InstanceState* {

@@ -4,7 +4,8 @@
 //   in:  `reset PATH` (a fresh SQLite database and Session) or an operation line
 //   out: {"r": result, "o": {"HANDLE": [state, {column: value}, {relationship: refs},
 //                                       identity key], ...}}
-// A relationship that is not loaded reads "unloaded"; observing never loads anything.
+// A relationship that is not loaded reads "unloaded", a column that expire() left to
+// load "expired"; observing never loads anything.
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -101,6 +102,7 @@ std::string error_name(const std::exception& e) {
   if (dynamic_cast<const relate::PendingRollbackError*>(&e)) return "PendingRollbackError";
   if (dynamic_cast<const relate::DetachedInstanceError*>(&e)) return "DetachedInstanceError";
   if (dynamic_cast<const relate::StaleDataError*>(&e)) return "StaleDataError";
+  if (dynamic_cast<const relate::ObjectDeletedError*>(&e)) return "ObjectDeletedError";
   if (dynamic_cast<const relate::NoResultFound*>(&e)) return "NoResultFound";
   if (dynamic_cast<const relate::MultipleResultsFound*>(&e)) return "MultipleResultsFound";
   if (dynamic_cast<const relate::InvalidRequestError*>(&e)) return "InvalidRequestError";
@@ -145,6 +147,8 @@ class Runner {
   Runner() : md_(metadata()), drivers_(make_drivers(md_)) { md_.configure(); }
 
   void reset(const std::string& path) {
+    if (session_) session_->close();  // (ends the savepoints: their guards then do nothing)
+    savepoints_.clear();
     handles_.clear();
     handle_of_.clear();
     session_.reset();
@@ -203,18 +207,22 @@ class Runner {
       driver(h).add(s, h.state);
     } else if (verb == "set") {
       Handle& h = handle(t.at(1));
+      access(h);
       set_column(h, t.at(2), decode(t.at(3)));
     } else if (verb == "link") {
       Handle& h = handle(t.at(1));
       Handle& target = handle(t.at(3));
+      access(h);
       relationship(h, t.at(2)).link(h.state, target.state);
     } else if (verb == "unlink") {
       Handle& h = handle(t.at(1));
       RelationshipDriver& r = relationship(h, t.at(2));
       relate::InstanceState* target = r.collection ? handle(t.at(3)).state : nullptr;
+      access(h);
       return r.unlink(h.state, target) ? "\"removed\"" : "\"absent\"";
     } else if (verb == "clear") {
       Handle& h = handle(t.at(1));
+      access(h);
       relationship(h, t.at(2)).clear(h.state);
     } else if (verb == "delete") {
       Handle& h = handle(t.at(1));
@@ -226,22 +234,65 @@ class Runner {
       s.flush();
     } else if (verb == "commit") {
       s.commit();
+      savepoints_.clear();  // (commit() ended them; a failed one leaves them)
     } else if (verb == "rollback") {
       s.rollback();
+      savepoints_.clear();
     } else if (verb == "close") {
       s.close();
+      savepoints_.clear();
+    } else if (verb == "refresh") {
+      Handle& h = handle(t.at(1));
+      driver(h).refresh(s, h.state);
+    } else if (verb == "expire") {
+      Handle& h = handle(t.at(1));
+      driver(h).expire(s, h.state);
+    } else if (verb == "merge") {
+      return op_merge(t);
+    } else if (verb == "begin_nested") {
+      savepoints_.push_back(s.begin_nested());
+    } else if (verb == "release_nested" || verb == "rollback_nested") {
+      if (savepoints_.empty()) return "\"nosavepoint\"";
+      // Ended whatever happens: a commit that fails rolls the savepoint back first.
+      relate::Savepoint sp = std::move(savepoints_.back());
+      savepoints_.pop_back();
+      if (verb == "release_nested") {
+        sp.commit();
+      } else {
+        sp.rollback();
+      }
     } else if (verb == "get") {
       return op_get(t);
     } else if (verb == "bulk_update" || verb == "bulk_delete" || verb == "upsert") {
       return run_bulk(s, t);
     } else if (verb == "read") {
       Handle& h = handle(t.at(1));
+      access(h);
       relationship(h, t.at(2)).load(h.state);
       return "{\"read\": " + relationship_refs(h, t.at(2)) + "}";
     } else {
       throw std::invalid_argument("unknown operation " + verb);
     }
     return "null";
+  }
+
+  // What a program's `obj->...` does before it reaches a member: load the members
+  // expire() left expired (and so autoflush first). Only for an object with expired
+  // members, so that an access never changes what the other operations did before.
+  void access(Handle& h) {
+    if (h.state->expired()) driver(h).access(h.state);
+  }
+
+  // merge H NEWH: as get, the result is #NEWH unless a handle names it.
+  std::string op_merge(const std::vector<std::string>& t) {
+    Handle& h = handle(t.at(1));
+    ModelDriver& d = driver(h);
+    relate::InstanceState* merged = d.merge(*session_, h.state);
+    if (!merged) return "\"none\"";
+    auto known = handle_of_.find(merged);
+    if (known != handle_of_.end()) return json_string("#" + std::to_string(known->second));
+    register_handle(std::stol(t.at(2)), d.wrap(merged));
+    return "\"new\"";
   }
 
   void set_column(Handle& h, std::string_view member, relate::Value value) {
@@ -344,9 +395,11 @@ class Runner {
   std::string observe_object(const Handle& h) const {
     std::string out = "[" + json_string(status_name(h.state->status())) + ", {";
     const auto& columns = h.mapper->columns();
+    // (expire() expires whole objects here: every column or none)
+    const bool expired = h.state->expired();
     for (std::size_t i = 0; i < columns.size(); ++i) {
       out += (i ? ", " : "") + json_string(columns[i].member) + ": " +
-             json_value(h.mapper->get(h.state->object(), i));
+             (expired ? json_string("expired") : json_value(h.mapper->get(h.state->object(), i)));
     }
     out += "}, {";
     bool first = true;
@@ -379,6 +432,8 @@ class Runner {
   std::optional<relate::Session> session_;
   std::map<long, Handle> handles_;
   std::map<const relate::InstanceState*, long> handle_of_;
+  // begin_nested's savepoints, the innermost last.
+  std::vector<relate::Savepoint> savepoints_;
 };
 
 }  // namespace

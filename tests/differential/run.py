@@ -123,6 +123,8 @@ class Harness:
                 models_of[int(tokens[1])] = tokens[2]
             elif tokens[0] == "get" and int(tokens[1]) in models_of:
                 models_of[int(tokens[3])] = models_of[int(tokens[1])]
+            elif tokens[0] == "merge" and int(tokens[1]) in models_of:
+                models_of[int(tokens[2])] = models_of[int(tokens[1])]
             relate = self.relate.request(line)
             sqlalchemy = self.sqlalchemy.step(line)
             self.steps += 1
@@ -241,6 +243,9 @@ def main():
     parser.add_argument("--bulk", action="store_true",
                         help="sequences with bulk writes too (bulk_operations.hpp); the same "
                         "seed makes another sequence than without")
+    parser.add_argument("--session-api", action="store_true",
+                        help="sequences with refresh, expire, merge and savepoints too; the "
+                        "same seed makes another sequence than without")
     parser.add_argument("--replay", help="a file with one operation per line")
     parser.add_argument("--shrink-to", metavar="FINDING",
                         help="with --replay and --mask: shrink the list while the run gives "
@@ -313,7 +318,7 @@ def main():
             if args.time and time.monotonic() - started > args.time:
                 break
             if ops is None:
-                ops = generate(seed, args.length, args.bulk)
+                ops = generate(seed, args.length, args.bulk, args.session_api)
             before = harness.steps
             index, found, observed, _ = harness.run(ops)
             fuzz_steps += harness.steps - before

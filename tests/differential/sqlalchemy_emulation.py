@@ -157,6 +157,14 @@ class SqlAlchemyEmulation:
         # identity-map-holds: id(object) -> object, every object the Session has had.
         self.held = {}
         self._in_flushing = False  # _flushing() runs: no autoflush inside it
+        # Savepoints (begin_nested), the innermost last: (SQLAlchemy's nested
+        # SessionTransaction, the enclosing level's transaction records, the objects the
+        # database's cascade had removed when it began). Each level keeps its own
+        # records of what its flushes did, as Relate's TransactionLog per level.
+        self.savepoints = []
+        # id(object) -> object: the objects expire() (or the refresh-expire cascade)
+        # left expired in Relate, until their columns load again.
+        self.expired = {}
 
     @property
     def session(self):
@@ -1413,6 +1421,199 @@ class SqlAlchemyEmulation:
                         gone or self._committed_columns(o) != committed_before[id(o)]):
                     self._tx_committed.setdefault(id(o), (o, committed_before[id(o)]))
 
+    # The records of what the flushes of a transaction level did (_record_transaction,
+    # _leave_relationships, _mirror_on_delete, the queues), which a savepoint's rollback
+    # undoes and its release hands to the enclosing level.
+    _LEVEL_RECORDS = ("_tx_inserted", "_tx_deleted", "_tx_committed", "_expunged_written",
+                      "_expunged_deleted", "_tx_queued", "_left_from", "_mirrored",
+                      "_first_write")
+
+    def _level_records(self):
+        return {name: getattr(self, name) for name in self._LEVEL_RECORDS}
+
+    def _absorb(self, outer):
+        """Ends the innermost level's records: the enclosing level's record of an
+        object is the earlier one, and stays (Relate's end_innermost_savepoint)."""
+        for name, value in outer.items():
+            inner = getattr(self, name)
+            if isinstance(value, dict):
+                merged = dict(inner)
+                merged.update(value)
+                setattr(self, name, merged)
+            elif isinstance(value, list):
+                setattr(self, name, value + inner)
+            else:  # _first_write
+                setattr(self, name, value if value is not None else inner)
+
+    def begin_nested(self):
+        """session.begin_nested(): Relate's flushes first (a flush of the emulation);
+        the savepoint's level starts with empty records, its first write counting from
+        now when the transaction has written already."""
+        self.check_usable()
+        self._flushing(self.session.flush)
+        transaction = self.session.begin_nested()
+        outer = self._level_records()
+        self._end_transaction()
+        if outer["_first_write"] is not None:
+            self._first_write = self.runner.arrivals
+        self.savepoints.append((transaction, outer, set(self.cascaded)))
+
+    def release_nested(self):
+        """Savepoint::commit(): flush and release; where that fails (a failed flush, or
+        the Session waiting for a rollback), Relate rolls back to the savepoint before
+        it throws, as `with session.begin_nested():` does."""
+        if not self.savepoints:
+            return "nosavepoint"
+        transaction, outer, _cascaded = self.savepoints[-1]
+        try:
+            self.check_usable()
+            self._flushing(self.session.flush)
+            transaction.commit()
+        except Exception:
+            self.rollback_nested()
+            raise
+        self.savepoints.pop()
+        self._absorb(outer)
+        return None
+
+    def rollback_nested(self):
+        if not self.savepoints:
+            return "nosavepoint"
+        transaction, outer, cascaded = self.savepoints.pop()
+        self._roll_back(transaction, cascaded)
+        for name, value in outer.items():
+            setattr(self, name, value)
+        return None
+
+    # ---- refresh, expire, merge ----
+
+    def _check_persistent(self, obj, verb):
+        """Relate's expire() and refresh() want an object persistent in this Session
+        (one the database's cascade removed is deleted there: on-delete-mirrored)."""
+        from sqlalchemy.exc import InvalidRequestError
+        self.check_usable()
+        if not inspect(obj).persistent or obj not in self.session or id(obj) in self.cascaded:
+            raise InvalidRequestError(f"emulated: cannot {verb} an object that is not "
+                                      "persistent in this Session")
+
+    def _expire(self, obj):
+        """session.expire(obj) and its refresh-expire cascade; notes what Relate shows
+        expired."""
+        reached = [o for o in _cascade_objects(obj, "refresh_expire")
+                   if o is not obj and inspect(o).persistent and o in self.session]
+        self.session.expire(obj)
+        for o in [obj] + reached:
+            self.expired[id(o)] = o
+            # loads-keep-unflushed-changes: what Relate queued on its relationships goes
+            for k in [k for k in self._queue_written if k[0] == id(o)]:
+                del self._queue_written[k]
+
+    def expire(self, obj):
+        self._check_persistent(obj, "expire")
+        self._expire(obj)
+
+    def refresh(self, obj):
+        """Relate's refresh(): the object expired (with its cascade), then a query's
+        autoflush, then its row read; a row that is gone takes the object out of the
+        Session, transient (refresh-of-gone-row)."""
+        self._check_persistent(obj, "refresh")
+        self._expire(obj)
+        self.autoflush(query=True)
+        self.load_expired(obj, gone_leaves=True)
+
+    def access(self, obj):
+        """An access through a Relate handle (set, link, unlink, clear, read): an
+        object expire() left expired loads its columns first, after a query's
+        autoflush, as SQLAlchemy's load of expired attributes does (the runner's
+        autoflush hook is the lazy load's)."""
+        if id(obj) not in self.expired:
+            return
+        state = inspect(obj)
+        if state.session_id is None:
+            from sqlalchemy.orm.exc import DetachedInstanceError
+            raise DetachedInstanceError("emulated: an expired object outside the Session")
+        self.check_usable()
+        self.autoflush(query=True)
+        self.load_expired(obj)
+
+    def load_expired(self, obj, gone_leaves=False):
+        """Loads the columns of an expired object, and nothing else (the loader options
+        of the query that loaded it would load relationships too)."""
+        from sqlalchemy.orm.exc import ObjectDeletedError
+        state = inspect(obj)
+        options = state.load_options
+        state.load_options = ()
+        try:
+            with self.session.no_autoflush:
+                self._load_columns(obj)
+        except ObjectDeletedError:
+            if gone_leaves:
+                self._leave_without_row(obj)
+            raise
+        finally:
+            state.load_options = options
+        self.expired.pop(id(obj), None)
+        self._read_now(obj)
+
+    def _read_now(self, obj):
+        """rollback-restores-values: an object read now is read again at a rollback of
+        the transaction that has written (Relate's sequence)."""
+        self.runner.arrivals += 1
+        self._arrived[id(obj)] = self.runner.arrivals
+
+    def _leave_without_row(self, obj):
+        """refresh-of-gone-row: Relate's refresh of an object whose row is gone takes it
+        out of the Session, transient, its unloaded relationships holding nothing."""
+        state = inspect(obj)
+        self.runner.expunge_alone(obj)
+        InstanceState._detach_states([state], self.session, to_transient=True)
+        self.expired.pop(id(obj), None)
+        for r in state.mapper.relationships:
+            if r.key not in state.dict:
+                set_committed_value(obj, r.key, [] if r.uselist else None)
+
+    def merge(self, obj):
+        """Relate's merge(): a query's autoflush first, none while merging. An object of
+        this Session merges to itself (merge-own-object); a new object's relationship
+        never set holds nothing (the runner set it loaded and empty:
+        new-relationships-loaded), so it is not merged."""
+        from sqlalchemy.exc import InvalidRequestError
+        self.check_usable()
+        state = inspect(obj)
+        if state.session_id == self.session.hash_key and id(obj) not in self.cascaded:
+            if state.deleted:
+                raise InvalidRequestError("emulated: merge() of an object deleted")
+            return obj
+        self.autoflush(query=True)
+        hidden = {}
+        for o in _cascade_objects(obj, "merge"):
+            st = inspect(o)
+            if st.key is not None:
+                continue
+            for r in st.mapper.relationships:
+                if r.key in st.dict and r.key not in st.committed_state and \
+                        not (list(st.dict[r.key]) if r.uselist else st.dict[r.key]):
+                    hidden[(id(o), r.key)] = (o, r.key, st.dict.pop(r.key))
+        try:
+            with self.session.no_autoflush:
+                merged = self.session.merge(obj)
+        finally:
+            for o, key, value in hidden.values():
+                inspect(o).dict[key] = value
+        self.no_duplicates()
+        return merged
+
+    def _end_savepoints(self):
+        """The Session's commit(), rollback() and close() end every savepoint: their
+        records become the transaction's. Returns SQLAlchemy's nested transactions, the
+        innermost first."""
+        ended = []
+        while self.savepoints:
+            transaction, outer, _cascaded = self.savepoints.pop()
+            self._absorb(outer)
+            ended.append(transaction)
+        return ended
+
     def _end_transaction(self):
         self._left_from = []
         self._mirrored = []
@@ -1772,6 +1973,9 @@ class SqlAlchemyEmulation:
     def commit(self):
         # The flush first (failed-flush-restores, on-delete-mirrored need it apart).
         self._flushing(self.session.flush)
+        # (1.4's commit() releases only the innermost savepoint; Relate's commits)
+        for transaction in self._end_savepoints():
+            transaction.commit()
         self.session.commit()
         # no-expire-on-commit: with expire_on_commit=False SQLAlchemy 1.4 also leaves
         # the deleted objects attached (state deleted) after commit; with its default it
@@ -1809,6 +2013,15 @@ class SqlAlchemyEmulation:
                     state.committed_state.pop(r.key, None)
 
     def rollback(self):
+        self._end_savepoints()
+        self._roll_back()
+
+    def _roll_back(self, nested=None, cascaded_before=frozenset()):
+        """rollback(), or with `nested` (SQLAlchemy's nested transaction) the rollback
+        to a savepoint, which Relate undoes as a rollback of the transaction, for what
+        the savepoint's level did: the records of that level, the objects the
+        database's cascade removed since it began (not those in `cascaded_before`);
+        objects read since its first write are read again, within the transaction."""
         committed = {id(o): self._committed_columns(o) for o in self.runner.objects.values()
                      if inspect(o).persistent}
         # (an object expunged after the failure and attached again since stays)
@@ -1826,7 +2039,11 @@ class SqlAlchemyEmulation:
         self._queue_written = {k: v for k, v in self._queue_written.items()
                                if inspect(v[0]).session_id is None}
         marked = self._marked_as_they_are()
-        self.session.rollback()
+        if nested is not None:
+            nested.rollback()
+        elif self.session._transaction is not None:
+            # (1.4's rollback() ends only the innermost savepoint; Relate's all)
+            self.session._transaction.rollback(_to_root=True)
         self.removed = set()  # (what remove() marked is unmarked, as in Relate)
         self._key_back_to_deleted(marked)
         self._detach_displaced()
@@ -1852,12 +2069,13 @@ class SqlAlchemyEmulation:
         self._expunged_after_failure = []
         self.before_failure = None
         self._rows_back()
-        for obj in self.cascaded.values():  # on-delete-mirrored: deletions are undone
+        undone = {k: o for k, o in self.cascaded.items() if k not in cascaded_before}
+        for obj in undone.values():  # on-delete-mirrored: deletions are undone
             inspect(obj)._deleted = False
             if not inspect(obj).transient:
                 self.runner.add_alone(obj)
-        self.gone -= set(self.cascaded)
-        self.cascaded = {}
+        self.gone -= set(undone)
+        self.cascaded = {k: o for k, o in self.cascaded.items() if k in cascaded_before}
         # deleted-leave-relationships: an object whose deletion is undone (or that the
         # rollback made transient, to be inserted again) leaves the relationships
         # again when a flush deletes it again.
@@ -1872,6 +2090,8 @@ class SqlAlchemyEmulation:
         for obj in self.runner.objects.values():
             state = inspect(obj)
             if state.persistent and state.expired_attributes:
+                if id(obj) in self.expired and not self._read_again(obj, written):
+                    continue  # Relate's rollback leaves it expired
                 try:
                     self._load_columns(obj)
                 except Exception:
@@ -1887,8 +2107,18 @@ class SqlAlchemyEmulation:
         self._put_back_left()
         self._link_rows_as_kept()
         self._requeue_unwritten()
-        self.unsynchronized = set()
-        self._end_transaction()
+        if nested is None:
+            # (a savepoint's rollback reads them again within the transaction, whose
+            # own rollback reads them again: Relate's discard_unflushed)
+            self.unsynchronized = set()
+            self._end_transaction()
+
+    def _read_again(self, obj, written):
+        """rollback-restores-values: Relate reads again at rollback the objects it read
+        after the level's first write (and no flush of it wrote)."""
+        arrived = self._arrived.get(id(obj))
+        return self._first_write is not None and arrived is not None and \
+            arrived > self._first_write and id(obj) not in written
 
     def _row_gone(self, obj, committed, written):
         """rollback-restores-values, for an object whose row is gone after the rollback
@@ -1898,10 +2128,7 @@ class SqlAlchemyEmulation:
         its row again, finds none, and becomes transient. SQLAlchemy leaves it expired
         and unreadable."""
         state = inspect(obj)
-        arrived = self._arrived.get(id(obj))
-        if (self._first_write is not None and arrived is not None and
-                arrived > self._first_write and id(obj) not in written) or \
-                id(obj) in self.unsynchronized:
+        if self._read_again(obj, written) or id(obj) in self.unsynchronized:
             self.runner.expunge_alone(obj)
             InstanceState._detach_states([state], self.session, to_transient=True)
             for key, value in committed.items():
@@ -1925,6 +2152,7 @@ class SqlAlchemyEmulation:
                 state._deleted = False
 
     def close(self):
+        self._end_savepoints()  # (session.close() ends SQLAlchemy's)
         if self.before_failure is not None:
             self._restore_expired()
         # The objects a flush of the transaction deleted, also those no handle names (a
@@ -2070,6 +2298,12 @@ class SqlAlchemyEmulation:
         identity map is weak. Called after every step."""
         if self.session is not None:
             self.held.update((id(o), o) for o in self.session)
+        # An expired object a query returned took its row's values (and was read now).
+        for k, o in list(self.expired.items()):
+            state = inspect(o)
+            if not any(c.key not in state.dict for c in state.mapper.column_attrs):
+                del self.expired[k]
+                self._read_now(o)
         # loads-keep-unflushed-changes: a load applied Relate's queue (_queue_written).
         for k, (o, _added) in list(self._queue_written.items()):
             if k[1] in inspect(o).dict:

@@ -259,10 +259,13 @@ class Runner:
             self.session._update_impl(state)
 
     def op_set(self, h, column, value):
-        setattr(self._obj(h), column, decode(value))
+        obj = self._obj(h)
+        self.emulation.access(obj)
+        setattr(obj, column, decode(value))
 
     def op_link(self, h, rel, t):
         obj, target = self._obj(h), self._obj(t)
+        self.emulation.access(obj)
         self.expunged = []
         value = self.emulation.load(obj, rel)
         if self._uselist(obj, rel):
@@ -288,6 +291,9 @@ class Runner:
     def op_unlink(self, h, rel, t):
         obj = self._obj(h)
         if self._uselist(obj, rel):
+            self._obj(t)  # (a missing handle first, as in relate_runner)
+        self.emulation.access(obj)
+        if self._uselist(obj, rel):
             target = self._obj(t)  # (a missing handle first, as in relate_runner)
             collection = self.emulation.load(obj, rel)
             if target not in collection:
@@ -310,6 +316,7 @@ class Runner:
 
     def op_clear(self, h, rel):
         obj = self._obj(h)
+        self.emulation.access(obj)
         collection = self.emulation.load(obj, rel)
         stale = self.emulation.stale_references(obj, rel, list(collection))
         collection.clear()
@@ -332,6 +339,30 @@ class Runner:
 
     def op_close(self):
         self.emulation.close()
+
+    # The Session's newer calls (generator.py with --session-api).
+    def op_refresh(self, h):
+        self.emulation.refresh(self._obj(h))
+
+    def op_expire(self, h):
+        self.emulation.expire(self._obj(h))
+
+    def op_merge(self, h, new):
+        merged = self.emulation.merge(self._obj(h))
+        known = self.handle_of.get(id(merged))
+        if known is not None:
+            return f"#{known}"
+        self._register(int(new), merged)
+        return "new"
+
+    def op_begin_nested(self):
+        self.emulation.begin_nested()
+
+    def op_release_nested(self):
+        return self.emulation.release_nested()
+
+    def op_rollback_nested(self):
+        return self.emulation.rollback_nested()
 
     # Bulk writes (generator.py with --bulk; bulk_operations.hpp has the shapes).
     SYNCHRONIZE = {"evaluate": "evaluate", "fetch": "fetch", "none": False}
@@ -408,6 +439,7 @@ class Runner:
 
     def op_read(self, h, rel):
         obj = self._obj(h)
+        self.emulation.access(obj)
         value = self.emulation.load(obj, rel)
         return {"read": self._rendered(value, self._uselist(obj, rel), obj)}
 
@@ -426,6 +458,9 @@ class Runner:
                 restored, value = self.emulation.expired_value(obj, c.name)
                 if restored:
                     columns[c.name] = value
+                    continue
+                if id(obj) in self.emulation.expired:  # (as Relate's, without loading)
+                    columns[c.name] = "expired"
                     continue
             try:
                 columns[c.name] = getattr(obj, c.name)
