@@ -31,9 +31,13 @@ class Step:
     def flushes(self):
         """A flush may run: flush, commit, the bulk writes (which flush first), and
         with autoflush the steps that query or load (get, read, and link, unlink,
-        clear, delete and new, which load what they change)."""
+        clear, delete and new, which load what they change; refresh and merge, and
+        begin_nested and release_nested, which flush; set, which loads an expired
+        object)."""
         return self.verb in ("flush", "commit", "bulk_update", "bulk_delete", "upsert", "get",
-                             "read", "link", "unlink", "clear", "delete", "new")
+                             "read", "link", "unlink", "clear", "delete", "new",
+                             # (--session-api: set loads an expired object first)
+                             "set", "refresh", "merge", "begin_nested", "release_nested")
 
 
 @dataclass(frozen=True)

@@ -702,7 +702,8 @@ class SqlAlchemyEmulation:
             for c in state.mapper.column_attrs:
                 if c.key in state.dict:
                     values[c.key] = state.dict[c.key]
-                elif state.persistent:
+                elif state.persistent and id(obj) not in self.expired:
+                    # (what expire() left expired stays so in Relate: no value to restore)
                     try:  # expired: what the row holds (a plain load, no flush)
                         values[c.key] = self._load_columns(obj)[c.key]
                     except Exception:
@@ -1519,6 +1520,12 @@ class SqlAlchemyEmulation:
         self._check_persistent(obj, "refresh")
         self._expire(obj)
         self.autoflush(query=True)
+        if inspect(obj).deleted:
+            # (the autoflush deleted its row: SQLAlchemy's refresh finds none, and the
+            # object stays deleted)
+            from sqlalchemy.exc import InvalidRequestError
+            raise InvalidRequestError("Could not refresh instance: the autoflush deleted "
+                                      "its row")
         self.load_expired(obj, gone_leaves=True)
 
     def access(self, obj):
@@ -1579,12 +1586,12 @@ class SqlAlchemyEmulation:
         new-relationships-loaded), so it is not merged."""
         from sqlalchemy.exc import InvalidRequestError
         self.check_usable()
+        self.autoflush(query=True)
         state = inspect(obj)
         if state.session_id == self.session.hash_key and id(obj) not in self.cascaded:
             if state.deleted:
                 raise InvalidRequestError("emulated: merge() of an object deleted")
             return obj
-        self.autoflush(query=True)
         hidden = {}
         for o in _cascade_objects(obj, "merge"):
             st = inspect(o)
@@ -1935,7 +1942,7 @@ class SqlAlchemyEmulation:
             self.stale_outside |= {id(o) for o in self.runner.objects.values()
                                    if inspect(o).detached}
         columns_before = {id(o): (o, dict(self._load_columns(o))) for o in self._objects()
-                          if inspect(o).persistent}
+                          if inspect(o).persistent and id(o) not in self.expired}
 
         def action():
             self.session.flush()
@@ -2043,7 +2050,9 @@ class SqlAlchemyEmulation:
             nested.rollback()
         elif self.session._transaction is not None:
             # (1.4's rollback() ends only the innermost savepoint; Relate's all)
+            through = self._through_savepoints()
             self.session._transaction.rollback(_to_root=True)
+            through()
         self.removed = set()  # (what remove() marked is unmarked, as in Relate)
         self._key_back_to_deleted(marked)
         self._detach_displaced()
@@ -2112,6 +2121,33 @@ class SqlAlchemyEmulation:
             # own rollback reads them again: Relate's discard_unflushed)
             self.unsynchronized = set()
             self._end_transaction()
+
+    def _through_savepoints(self):
+        """A harness correction for SQLAlchemy: rolling back through savepoints, 1.4
+        expires the objects changed since the innermost one began, and then makes the
+        transaction's new objects transient, expired and unreadable; its rollback of
+        the transaction alone leaves such an object its values (what Relate's rollback
+        leaves it: objects-keep-what-they-show). Returns what puts those back, after."""
+        if not self.session._transaction.nested:
+            return lambda: None
+        kept = {id(o): (o, dict(inspect(o).dict), dict(inspect(o).committed_state),
+                        dict(inspect(o).__dict__.get("parents", {})))
+                for o in self._objects()}
+
+        def put_back():
+            for o, values, committed, parents in kept.values():
+                state = inspect(o)
+                if not state.transient or not state.expired_attributes:
+                    continue
+                for key, value in values.items():
+                    state.dict.setdefault(key, value)
+                for key, value in committed.items():
+                    state.committed_state.setdefault(key, value)
+                state.expired_attributes.clear()
+                state.expired = False
+                if parents and "parents" not in state.__dict__:
+                    state.parents.update(parents)
+        return put_back
 
     def _read_again(self, obj, written):
         """rollback-restores-values: Relate reads again at rollback the objects it read
