@@ -1015,6 +1015,17 @@ class SqlAlchemyEmulation:
             self._flushing_now(action)
         finally:
             self._in_flushing = False
+            self._expired_stay_expired()
+
+    def _expired_stay_expired(self):
+        """Relate's flush loads nothing that expire() left expired (a deletion needs
+        only the key it keeps); SQLAlchemy's loads an expired object it deletes or
+        updates. Those columns expire again, as they are in Relate."""
+        for o in self.expired.values():
+            state = inspect(o)
+            keys = [c.key for c in state.mapper.column_attrs if c.key in state.dict]
+            if keys:
+                state._expire_attributes(state.dict, keys)
 
     def _flushing_now(self, action):
         # failed-flush-restores
@@ -1518,8 +1529,20 @@ class SqlAlchemyEmulation:
         autoflush, then its row read; a row that is gone takes the object out of the
         Session, transient (refresh-of-gone-row)."""
         self._check_persistent(obj, "refresh")
+        committed = self._committed_columns(obj) if id(obj) not in self.expired else None
         self._expire(obj)
-        self.autoflush(query=True)
+        try:
+            self.autoflush(query=True)
+        except Exception:
+            if committed is not None:
+                # Relate's refresh() discards the object's changes first and marks it
+                # expired only when it reads the row: after a failed autoflush it
+                # shows its committed values (failed-flush-restores).
+                self.expired.pop(id(obj), None)
+                for key, value in committed.items():
+                    if key not in inspect(obj).dict:
+                        set_committed_value(obj, key, value)
+            raise
         if inspect(obj).deleted:
             # (the autoflush deleted its row: SQLAlchemy's refresh finds none, and the
             # object stays deleted)

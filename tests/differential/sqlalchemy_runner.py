@@ -97,6 +97,17 @@ class Runner:
         @event.listens_for(self.engine, "connect")
         def _foreign_keys(dbapi_connection, _record):
             dbapi_connection.execute("PRAGMA foreign_keys=ON")
+            # A harness correction for pysqlite, SQLAlchemy's documented recipe
+            # ("Serializable isolation / Savepoints / Transactional DDL"): the driver
+            # begins a transaction only before a write, so a SAVEPOINT that comes
+            # first begins one of its own and its RELEASE commits (seed 18 of
+            # --session-api). The BEGIN is emitted here instead, deferred as the
+            # driver's.
+            dbapi_connection.isolation_level = None
+
+        @event.listens_for(self.engine, "begin")
+        def _begin(connection):
+            connection.exec_driver_sql("BEGIN")
 
         models.Base.metadata.create_all(self.engine)
         known_differences.configure_models(models.Base)
