@@ -73,7 +73,11 @@ def _cascade_objects(obj, cascade):
             if not getattr(r.cascade, cascade) or r.key not in state.dict:
                 continue
             value = state.dict[r.key]
-            todo.extend(c for c in (list(value) if r.uselist else [value]) if c is not None)
+            # (refresh-expire passes over objects without a row, unless the
+            # relationship owns them: delete-orphan)
+            skip_new = cascade == "refresh_expire" and not r.cascade.delete_orphan
+            todo.extend(c for c in (list(value) if r.uselist else [value])
+                        if c is not None and not (skip_new and inspect(c).key is None))
     return out
 
 
@@ -1511,9 +1515,24 @@ class SqlAlchemyEmulation:
     def _expire(self, obj):
         """session.expire(obj) and its refresh-expire cascade; notes what Relate shows
         expired."""
-        reached = [o for o in _cascade_objects(obj, "refresh_expire")
+        walked = _cascade_objects(obj, "refresh_expire")
+        reached = [o for o in walked
                    if o is not obj and inspect(o).persistent and o in self.session]
+        # A harness correction for SQLAlchemy: its cascade expires the objects it
+        # reaches outside the Session too (detached ones, which then cannot load);
+        # Relate's passes over them, as the cascade means to.
+        outside = [(o, dict(inspect(o).dict), dict(inspect(o).committed_state))
+                   for o in walked if inspect(o).key is not None and
+                   inspect(o).session_id != self.session.hash_key]
         self.session.expire(obj)
+        for o, values, committed in outside:
+            state = inspect(o)
+            if state.expired_attributes or len(state.dict) != len(values):
+                state.dict.update(values)
+                state.committed_state.clear()
+                state.committed_state.update(committed)
+                state.expired_attributes.clear()
+                state.expired = False
         for o in [obj] + reached:
             self.expired[id(o)] = o
             # loads-keep-unflushed-changes: what Relate queued on its relationships goes
@@ -1624,13 +1643,29 @@ class SqlAlchemyEmulation:
                 if r.key in st.dict and r.key not in st.committed_state and \
                         not (list(st.dict[r.key]) if r.uselist else st.dict[r.key]):
                     hidden[(id(o), r.key)] = (o, r.key, st.dict.pop(r.key))
+        new_before = set(map(id, self.session.new))
+        seen = self.one_to_one_parents_seen()
+        children_before = {id(p): c for p, _r, c in self._one_to_one_holders()}
         try:
             with self.session.no_autoflush:
                 merged = self.session.merge(obj)
         finally:
             for o, key, value in hidden.values():
                 inspect(o).dict[key] = value
-        self.no_duplicates()
+        for o in list(self.session.new):
+            if id(o) not in new_before:
+                self.new_object(o)  # new-relationships-loaded: a copy made new too
+        # one-to-one-move-clears: a parent the merge gave a new child clears the old
+        # child's reference to it (the source's too), and the parent a child left
+        # holds none.
+        for parent, r, child in list(self._one_to_one_holders()):
+            if children_before.get(id(parent)) is child:
+                continue
+            for o in self._objects():
+                if o is not child and isinstance(o, r.mapper.class_) and \
+                        inspect(o).dict.get(r.back_populates) is parent:
+                    self.let_go(o, r.back_populates, parent)
+        self.after_change(seen)
         return merged
 
     def _end_savepoints(self):
