@@ -1643,6 +1643,17 @@ class SqlAlchemyEmulation:
                 if r.key in st.dict and r.key not in st.committed_state and \
                         not (list(st.dict[r.key]) if r.uselist else st.dict[r.key]):
                     hidden[(id(o), r.key)] = (o, r.key, st.dict.pop(r.key))
+        # Relate's merge finds the Session's object for the key with get(), which loads
+        # it if expire() left it expired (SQLAlchemy's copies onto it as it is).
+        key = state.key
+        if key is None:
+            pk = [state.dict.get(state.mapper.get_property_by_column(c).key)
+                  for c in state.mapper.primary_key]
+            if None not in pk:
+                key = state.mapper.identity_key_from_primary_key(pk)
+        existing = self.session.identity_map.get(key) if key is not None else None
+        if existing is not None and id(existing) in self.expired:
+            self.load_expired(existing)
         new_before = set(map(id, self.session.new))
         seen = self.one_to_one_parents_seen()
         children_before = {id(p): c for p, _r, c in self._one_to_one_holders()}
@@ -1659,12 +1670,9 @@ class SqlAlchemyEmulation:
         # child's reference to it (the source's too), and the parent a child left
         # holds none.
         for parent, r, child in list(self._one_to_one_holders()):
-            if children_before.get(id(parent)) is child:
-                continue
-            for o in self._objects():
-                if o is not child and isinstance(o, r.mapper.class_) and \
-                        inspect(o).dict.get(r.back_populates) is parent:
-                    self.let_go(o, r.back_populates, parent)
+            old = children_before.get(id(parent))
+            if old is not None and old is not child:
+                self.let_go(old, r.back_populates, parent)
         self.after_change(seen)
         return merged
 
@@ -2159,6 +2167,7 @@ class SqlAlchemyEmulation:
             if state.persistent and state.expired_attributes:
                 if id(obj) in self.expired and not self._read_again(obj, written):
                     continue  # Relate's rollback leaves it expired
+                self.expired.pop(id(obj), None)  # (read again, or never expired)
                 try:
                     self._load_columns(obj)
                 except Exception:
@@ -2392,7 +2401,13 @@ class SqlAlchemyEmulation:
         identity map is weak. Called after every step."""
         if self.session is not None:
             self.held.update((id(o), o) for o in self.session)
-        # An expired object a query returned took its row's values (and was read now).
+        # What SQLAlchemy loaded of them on its own (a delete's cascade, a backref's
+        # old value) stays expired in Relate.
+        self._expired_stay_expired()
+
+    def loaded_by_query(self):
+        """An expired object a query returned took its row's values, and was read
+        now (Relate's fill_expired)."""
         for k, o in list(self.expired.items()):
             state = inspect(o)
             if not any(c.key not in state.dict for c in state.mapper.column_attrs):

@@ -429,6 +429,7 @@ class Runner:
         self.emulation.defuse_queued_removals(existing)
         with self.session.no_autoflush:
             found = self.session.execute(query).scalars().first()
+        self.emulation.loaded_by_query()
         if found is None:
             return "none"
         if found is existing:
@@ -470,8 +471,8 @@ class Runner:
                 if restored:
                     columns[c.name] = value
                     continue
-                if id(obj) in self.emulation.expired:  # (as Relate's, without loading)
-                    columns[c.name] = "expired"
+                if id(obj) in self.emulation.expired and i.key is not None:
+                    columns[c.name] = "expired"  # (as Relate's, without loading)
                     continue
             try:
                 columns[c.name] = getattr(obj, c.name)
