@@ -485,6 +485,21 @@ KNOWN = [
         "unsynchronized, in the Session or detached (Relate never reads a detached one "
         "again; SQLAlchemy's rollback reloads it once it is back in the Session).",
         stop=_unsynchronized_object),
+    KnownDifference(
+        "merge-own-object",
+        "docs/session.md, 'Merging objects from outside the Session': 'an object of this "
+        "Session merges to itself', a pending one too; SQLAlchemy merges a pending object "
+        "of its Session into a new copy (it warns that this is probably not meant).",
+        "The SQLAlchemy runner's merge() returns an object of its Session itself, after "
+        "the autoflush (SqlAlchemyEmulation.merge)."),
+    KnownDifference(
+        "refresh-of-gone-row",
+        "docs/session.md, 'Refreshing and expiring objects': refresh() throws "
+        "ObjectDeletedError when the object's row is gone, and the object leaves the "
+        "Session, transient; SQLAlchemy raises InvalidRequestError and leaves it "
+        "persistent and expired.",
+        "Where the row is gone, the SQLAlchemy runner makes the object transient "
+        "(SqlAlchemyEmulation._leave_without_row) and raises ObjectDeletedError."),
 ]
 
 def _post_update_stale_key(step):
