@@ -1522,8 +1522,8 @@ class SqlAlchemyEmulation:
         # reaches outside the Session too (detached ones, which then cannot load);
         # Relate's passes over them, as the cascade means to.
         outside = [(o, dict(inspect(o).dict), dict(inspect(o).committed_state))
-                   for o in walked if inspect(o).key is not None and
-                   inspect(o).session_id != self.session.hash_key]
+                   for o in walked if o is not obj and inspect(o).key is not None and
+                   not any(o is r for r in reached)]  # (detached, or deleted: seed 1575)
         self.session.expire(obj)
         for o, values, committed in outside:
             state = inspect(o)
@@ -1558,8 +1558,13 @@ class SqlAlchemyEmulation:
                 # expired only when it reads the row: after a failed autoflush it
                 # shows its committed values (failed-flush-restores).
                 self.expired.pop(id(obj), None)
+                state = inspect(obj)
+                if state.pending and id(obj) in self._tx_inserted:
+                    # (pending again: the key the transaction's flush gave it goes,
+                    # seed 2170)
+                    committed.update(self._tx_inserted[id(obj)][1])
                 for key, value in committed.items():
-                    if key not in inspect(obj).dict:
+                    if key not in state.dict:
                         set_committed_value(obj, key, value)
             raise
         if inspect(obj).deleted:
