@@ -129,6 +129,65 @@ TEST_P(EventsTest, AfterFlushSeesTheRowsAndCannotFlushAgain) {
   EXPECT_TRUE(refused);
 }
 
+// Found by review: commit() flushed once, and what listeners changed during that flush
+// was not committed (SQLAlchemy's commit flushes until the Session is clean).
+TEST_P(EventsTest, CommitWritesWhatAfterFlushListenersChanged) {
+  relate::Session session(engine, md);
+  bool audited = false;
+  session.on(relate::after_flush, [&](relate::Session& s) {
+    if (audited) return;
+    audited = true;
+    s.add(Address{.email = "audit"});
+  });
+  session.get<User>(1)->name = "Anne";
+  session.commit();
+  EXPECT_EQ(rows("SELECT email FROM addresses"), (Rows{{"audit"}}));
+}
+
+TEST_P(EventsTest, AListenerThatChangesObjectsAtEveryFlushStopsTheCommit) {
+  relate::Session session(engine, md);
+  int n = 0;
+  session.on(relate::after_flush,
+             [&](relate::Session& s) { s.add(Address{.email = "audit" + std::to_string(++n)}); });
+  session.get<User>(1)->name = "Anne";
+  EXPECT_THROW(session.commit(), relate::InvalidRequestError);
+  EXPECT_EQ(n, 100);
+  session.rollback();
+}
+
+TEST_P(EventsTest, DirtyLeavesOutWhatIsDeleted) {
+  relate::Session session(engine, md);
+  auto bob = session.get<User>(2);
+  bob->name = "Robert";
+  session.remove(bob);
+  EXPECT_TRUE(session.dirty<User>().empty());
+  EXPECT_EQ(session.deleted<User>().size(), 1u);
+}
+
+TEST_P(EventsTest, EndingTheTransactionInsideAFlushOrCommitListenerIsRefused) {
+  relate::Session session(engine, md);
+  std::vector<std::string> refused;
+  session.on(relate::after_flush, [&](relate::Session& s) {
+    try {
+      s.rollback();
+    } catch (const relate::InvalidRequestError&) {
+      refused.push_back("rollback in after_flush");
+    }
+  });
+  session.on(relate::after_commit, [&](relate::Session& s) {
+    try {
+      s.commit();
+    } catch (const relate::InvalidRequestError&) {
+      refused.push_back("commit in after_commit");
+    }
+  });
+  session.get<User>(1)->name = "Anne";
+  session.commit();
+  EXPECT_EQ(refused,
+            (std::vector<std::string>{"rollback in after_flush", "commit in after_commit"}));
+  EXPECT_EQ(rows("SELECT name FROM users WHERE id = 1"), (Rows{{"Anne"}}));
+}
+
 TEST_P(EventsTest, CommitAndRollbackEvents) {
   relate::Session session(engine, md);
   std::vector<std::string> seen;
@@ -136,7 +195,7 @@ TEST_P(EventsTest, CommitAndRollbackEvents) {
   session.on(relate::after_rollback, [&](relate::Session&) { seen.push_back("rollback"); });
   session.get<User>(1);
   session.commit();
-  session.rollback();  // no transaction: nothing rolled back
+  session.rollback();    // no transaction: nothing rolled back
   session.get<User>(2);  // a statement: a transaction
   session.rollback();
   session.add(User{.id = 3, .name = "Twin", .email = "ann@x"});  // a unique email taken

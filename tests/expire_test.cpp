@@ -258,6 +258,18 @@ TEST_P(ExpireTest, AnExpiredLoadFlushesWithoutComparingEveryObject) {
   EXPECT_EQ(statements.size(), 1u);
 }
 
+// Found by the differential fuzzer (seed 94 of --session-api).
+TEST_P(ExpireTest, ARefreshWhoseAutoflushDeletesTheRowLeavesTheObjectDeleted) {
+  relate::Session session(engine, md);
+  auto bob = session.get<User>(2);
+  session.remove(bob);
+  EXPECT_THROW(session.refresh(bob), relate::InvalidRequestError);
+  EXPECT_EQ(bob.state()->status(), ObjectStatus::deleted);
+  session.rollback();
+  EXPECT_EQ(bob.state()->status(), ObjectStatus::persistent);
+  EXPECT_EQ(rows("SELECT name FROM users WHERE id = 2"), (Rows{{"Bob"}}));
+}
+
 // ---- cascades ----
 
 class ExpireCascadeTest : public relate_test::DatabaseTest {

@@ -155,6 +155,50 @@ TEST_P(MergeTest, AnExpiredMemberOfTheSourceIsNotCopied) {
   EXPECT_TRUE(ann.state()->expired());  // merging read nothing through it
 }
 
+// ---- without load (SQLAlchemy's load=False) ----
+
+TEST_P(MergeTest, WithoutLoadACachedObjectJoinsWithoutAStatement) {
+  relate::MetaData md = with_posts_cascade("save-update, merge");
+  auto cached = detached_ann(md);  // with its posts loaded
+  relate::Session session(engine, md);
+  clear();
+  auto ann = session.merge(cached, {.load = false});
+  EXPECT_EQ(ann.state()->status(), ObjectStatus::persistent);
+  EXPECT_NE(ann, cached);
+  ASSERT_EQ(ann->posts.size(), 1u);
+  EXPECT_EQ(ann->posts[0]->title, "Hello");
+  EXPECT_EQ(session.get<User>(1), ann);
+  session.flush();
+  EXPECT_TRUE(statements.empty());  // nothing read, nothing to write
+  ann->name = "Anne";
+  session.commit();
+  EXPECT_EQ(rows("SELECT name FROM users WHERE id = 1"), (Rows{{"Anne"}}));
+}
+
+TEST_P(MergeTest, WithoutLoadTheValuesStampTheIdentityMapsObject) {
+  relate::MetaData md = with_posts_cascade("save-update, merge");
+  auto cached = detached_ann(md);
+  relate::Session session(engine, md);
+  auto mine = session.get<User>(1);
+  exec_raw("UPDATE users SET name = 'Changed elsewhere' WHERE id = 1");
+  mine->name = "Mine";
+  clear();
+  EXPECT_EQ(session.merge(cached, {.load = false}), mine);
+  EXPECT_EQ(mine->name, "Ann");  // the cache's value, taken as the row's
+  session.commit();
+  EXPECT_TRUE(statements_starting_with("UPDATE").empty());
+}
+
+TEST_P(MergeTest, WithoutLoadANewOrChangedObjectIsRefused) {
+  relate::MetaData md = with_posts_cascade("save-update, merge");
+  auto cached = detached_ann(md);
+  cached->name = "Anne";
+  relate::Session session(engine, md);
+  EXPECT_THROW(session.merge(cached, {.load = false}), relate::InvalidRequestError);
+  EXPECT_THROW(session.merge(relate::make(User{.id = 9, .name = "New"}), {.load = false}),
+               relate::InvalidRequestError);
+}
+
 // ---- found by review ----
 
 TEST_P(MergeTest, AForeignKeyCopiedOntoALoadedObjectLoadsItsReferenceAgain) {

@@ -69,6 +69,22 @@ class PostUpdateTest : public relate_test::DatabaseTest {
   relate::MetaData md;
 };
 
+// Found by review: post_update's second UPDATE is not the row's update, and calls no
+// update event (SQLAlchemy's calls none either, same steps).
+TEST_P(PostUpdateTest, ItsSecondStatementCallsNoUpdateEvent) {
+  std::vector<std::string> seen;
+  md.on<Widget>(relate::before_insert,
+                [&](relate::Session&, Widget&) { seen.push_back("insert"); });
+  md.on<Widget>(relate::before_update,
+                [&](relate::Session&, Widget&) { seen.push_back("update"); });
+  relate::Session session(engine, md);
+  auto w = session.add(Widget{.name = "w"});
+  w->favorite_entry = w->entries.add(Entry{.name = "e"});
+  session.commit();
+  EXPECT_EQ(seen, (std::vector<std::string>{"insert"}));
+  EXPECT_EQ(statements_starting_with("UPDATE").size(), 1u);  // (the post_update)
+}
+
 TEST_P(PostUpdateTest, TablesThatReferToEachOtherAreCreated) {
   const std::string none = no_action_in_catalog();
   EXPECT_EQ(foreign_keys("widgets"),

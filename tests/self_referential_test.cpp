@@ -315,6 +315,41 @@ TEST_P(SelfReferentialTest, MovingASubtreeUnderAnotherNodeIsNotAnOrphan) {
                            {"other", "root"}}));
 }
 
+// Found by review: without back_populates, nothing ordered a persistent parent's
+// update before its persistent child's, and the child's foreign key, set by the
+// parent's sync, was not written (SQLAlchemy writes it, same steps).
+struct Bare {
+  std::int64_t id = 0;
+  std::optional<std::int64_t> parent_id;
+  std::string name;
+  relate::many<Bare> children;
+};
+
+TEST_P(SelfReferentialTest, AOneSidedCollectionWritesTheKeyOfAChildLoadedBeforeItsParent) {
+  relate::MetaData bare;
+  bare.table<Bare>("bare", relate::primary_key(&Bare::id),
+                   relate::foreign_key(&Bare::parent_id, &Bare::id))
+      .relationship(&Bare::children);
+  bare = create(std::move(bare));
+  exec_raw(
+      "INSERT INTO bare (id, parent_id, name) VALUES (1, NULL, 'n1'), (2, NULL, 'n2'), "
+      "(3, 1, 'n3')");
+  relate::Session session(engine, bare);
+  auto n1 = session.get<Bare>(1);
+  auto n2 = session.get<Bare>(2);
+  n2->children.push_back(n1);
+  session.commit();
+  EXPECT_EQ(rows("SELECT id, parent_id FROM bare ORDER BY id"),
+            (Rows{{"1", "2"}, {"2", "NULL"}, {"3", "1"}}));
+  // Moving a child loaded before both parents.
+  auto n3 = session.get<Bare>(3);
+  n1->children.remove(n3);
+  n2->children.push_back(n3);
+  session.commit();
+  EXPECT_EQ(rows("SELECT id, parent_id FROM bare ORDER BY id"),
+            (Rows{{"1", "2"}, {"2", "NULL"}, {"3", "2"}}));
+}
+
 RELATE_ON_EVERY_BACKEND(SelfReferentialTest);
 
 }  // namespace

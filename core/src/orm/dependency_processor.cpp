@@ -291,19 +291,35 @@ void UnitOfWork::sync_one_to_many(InstanceState& parent, RowWrite write, SyncPha
     if (rel->post_update() != (phase == SyncPhase::post_update)) continue;
     const RelationshipAttribute& attr = rel->attribute(parent.object());
     if (!attr.is_loaded() || !(write == RowWrite::insert || attr.modified())) continue;
-    std::vector<std::size_t> columns;
-    std::vector<Value> values;
-    for (const auto& pair : rel->column_pairs()) {
-      columns.push_back(pair.foreign);
-      values.push_back(parent.mapper()->get(parent.object(), pair.referenced));
+    sync_children(parent, *rel, attr);
+  }
+}
+
+void UnitOfWork::sync_self_referential_children(InstanceState& parent) {
+  for (const RelationshipProperty* rel : parent.mapper()->relationships()) {
+    if (rel->direction() != RelationshipDirection::one_to_many || rel->post_update() ||
+        &rel->target() != parent.mapper()) {
+      continue;
     }
-    for (std::size_t i = 0; i < attr.raw_size(); ++i) {
-      // Objects outside the Session, and rows gone or going, are never written.
-      InstanceState& child = *attr.raw_at(i);
-      const bool saved = child.status() == ObjectStatus::pending ||
-                         child.status() == ObjectStatus::persistent;
-      if (saved && child.session() == &s_ && !deleting(&child)) set_columns(child, columns, values);
-    }
+    const RelationshipAttribute& attr = rel->attribute(parent.object());
+    if (attr.is_loaded() && attr.modified()) sync_children(parent, *rel, attr);
+  }
+}
+
+void UnitOfWork::sync_children(InstanceState& parent, const RelationshipProperty& rel,
+                               const RelationshipAttribute& attr) {
+  std::vector<std::size_t> columns;
+  std::vector<Value> values;
+  for (const auto& pair : rel.column_pairs()) {
+    columns.push_back(pair.foreign);
+    values.push_back(parent.mapper()->get(parent.object(), pair.referenced));
+  }
+  for (std::size_t i = 0; i < attr.raw_size(); ++i) {
+    // Objects outside the Session, and rows gone or going, are never written.
+    InstanceState& child = *attr.raw_at(i);
+    const bool saved =
+        child.status() == ObjectStatus::pending || child.status() == ObjectStatus::persistent;
+    if (saved && child.session() == &s_ && !deleting(&child)) set_columns(child, columns, values);
   }
 }
 

@@ -21,6 +21,12 @@ class EventListeners {
     return !session_[static_cast<std::size_t>(event)].empty();
   }
   bool listens(std::type_index model, MapperEvent event) const;
+  bool empty() const {
+    for (const auto& listeners : session_) {
+      if (!listeners.empty()) return false;
+    }
+    return mapper_.empty();
+  }
 
   void call(SessionEvent event, Session& session) const;
   // The listeners of the object's model (its mapper's type).

@@ -57,6 +57,17 @@ void SessionImpl::call(MapperEvent event, InstanceState& state) {
   --in_mapper_event_;
 }
 
+bool SessionImpl::listens_at_all() const {
+  return !metadata.impl().listeners.empty() || !listeners.empty();
+}
+
+void SessionImpl::refuse_in_flush_event(std::string_view what) const {
+  if (in_flush_event_ == 0) return;
+  throw InvalidRequestError(std::string(what) +
+                            " inside a before_flush or after_flush listener: the flush goes on "
+                            "after it");
+}
+
 void SessionImpl::refuse_in_mapper_event(std::string_view what) const {
   if (!in_mapper_event()) return;
   throw InvalidRequestError(std::string(what) +

@@ -13,6 +13,9 @@ namespace relate {
 void UnitOfWork::save_rows(const Mapper& m) {
   const auto& persistent = persistent_[&m];
   for (InstanceState* s : persistent) {
+    if (!after_inserts_.count(s)) sync_self_referential_children(*s);
+  }
+  for (InstanceState* s : persistent) {
     if (!after_inserts_.count(s)) save_persistent(*s);
   }
   for (const auto& [taking, deleted] : switched_) {
@@ -200,12 +203,12 @@ void UnitOfWork::execute_update(const Mapper& m, const sql::Update& up) {
   expect_rows(1, "UPDATE", m.table());
 }
 
-void UnitOfWork::update(InstanceState& state) {
+void UnitOfWork::update(InstanceState& state, bool events) {
   const Mapper& m = *state.mapper();
   std::vector<Value> values = m.values(state.object());
   sql::Update up = update_of(m, state.committed(), values);
   if (up.values.empty()) return;
-  if (s_.listens(MapperEvent::before_update, m)) {
+  if (events && s_.listens(MapperEvent::before_update, m)) {
     // What the listener changes is written by this UPDATE.
     before(MapperEvent::before_update, state);
     values = m.values(state.object());
@@ -221,12 +224,13 @@ void UnitOfWork::update(InstanceState& state) {
     s_.identity_remove(old_key, &state);
     s_.identity_put(std::move(new_key), &state);
   }
-  after(MapperEvent::after_update, state);
+  if (events) after(MapperEvent::after_update, state);
 }
 
 void UnitOfWork::switch_row(InstanceState& taking, InstanceState& deleted) {
   sync_many_to_one(taking, RowWrite::insert, SyncPhase::with_row);
-  before(MapperEvent::before_update, taking);  // an UPDATE, as SQLAlchemy's row switch
+  // As SQLAlchemy's row switch: the new object's before_insert, then after_update.
+  before(MapperEvent::before_insert, taking);
   const Mapper& m = *taking.mapper();
   const std::vector<Value> values = insert_values(taking);
   sql::Update up = update_of(m, deleted.committed(), values);

@@ -39,7 +39,7 @@ void UnitOfWork::post_updates() {
     sync_many_to_one(*s, write, SyncPhase::post_update);
     sync_one_to_many(*s, write, SyncPhase::post_update);
   }
-  for (InstanceState* s : states) update(*s);
+  for (InstanceState* s : states) update(*s, false);
 }
 
 void UnitOfWork::unlink_post_update_cycles() {
@@ -70,7 +70,7 @@ void UnitOfWork::unlink_post_update_cycles() {
     }
   }
   for (auto& [d, members] : nulled) {
-    update(*d);
+    update(*d, false);
     const Mapper& m = *d->mapper();
     for (std::size_t i = 0; i < members.size(); ++i) m.set(d->object(), i, std::move(members[i]));
   }

@@ -328,12 +328,19 @@ std::vector<RelationshipProperty::SecondaryPair> secondary_pairs(
     const std::string& relationship, const Table& secondary, const Mapper& side,
     const std::vector<std::string>& named) {
   const ForeignKeyConstraint* found = nullptr;
+  std::vector<std::string> sorted_named = named;
+  std::sort(sorted_named.begin(), sorted_named.end());
+  std::string existing;  // the foreign keys to the side's table, for the message
   for (const auto& fk : secondary.foreign_keys()) {
     if (fk.referred_table != &side.table()) continue;
     if (!named.empty()) {
       std::vector<std::string> names;
       for (const Column* c : fk.columns) names.push_back(c->name());
-      if (names != named) continue;
+      std::string listed;
+      for (const auto& n : names) listed += (listed.empty() ? "" : ", ") + n;
+      existing += (existing.empty() ? "(" : ", (") + listed + ")";
+      std::sort(names.begin(), names.end());
+      if (names != sorted_named) continue;
     } else if (found) {
       throw MappingError("relationship " + relationship + ": association table '" +
                          secondary.name() + "' has more than one foreign key to '" +
@@ -342,9 +349,15 @@ std::vector<RelationshipProperty::SecondaryPair> secondary_pairs(
     found = &fk;
   }
   if (!found) {
-    std::string which = named.empty() ? "" : " on the columns named";
+    std::string which;
+    if (!named.empty()) {
+      std::string listed;
+      for (const auto& n : named) listed += (listed.empty() ? "" : ", ") + n;
+      which = " on (" + listed + ") (secondary_columns); its foreign keys to it: " +
+              (existing.empty() ? "none" : existing);
+    }
     throw MappingError("relationship " + relationship + ": association table '" + secondary.name() +
-                       "' has no foreign key" + which + " to '" + side.table().name() + "'");
+                       "' has no foreign key to '" + side.table().name() + "'" + which);
   }
   std::vector<RelationshipProperty::SecondaryPair> pairs;
   for (std::size_t i = 0; i < found->columns.size(); ++i) {

@@ -41,6 +41,12 @@ void SessionImpl::refresh(InstanceState& s, const std::vector<MemberRef>& member
   discard_changes(s, named);
   expire_cascaded(reached);
   autoflush(AutoflushBefore::query);
+  if (s.status() != ObjectStatus::persistent) {
+    // The autoflush deleted its row (remove() had marked it): it stays deleted, for a
+    // rollback to bring back, as SQLAlchemy's refresh leaves it.
+    throw InvalidRequestError("could not refresh this " + std::string(m.name()) +
+                              ": the flush before it deleted its row");
+  }
   const std::vector<InstanceState*> missing =
       read_rows(connection(), m, {&s}, [&](InstanceState& state, std::vector<Value>& row) {
         auto& expired = InstanceAccess::expired(state);

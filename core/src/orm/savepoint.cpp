@@ -79,6 +79,7 @@ void SessionImpl::rollback_savepoint(std::uint64_t id) {
   log_ = std::move(savepoints_.back().outer);
   savepoints_.pop_back();
   discard_unflushed(std::move(stale), &*connection_);
+  if (listens(SessionEvent::after_rollback)) call(SessionEvent::after_rollback);
 }
 
 // ---- the guard ----

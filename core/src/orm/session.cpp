@@ -51,8 +51,11 @@ std::vector<InstanceState*> Session::states_of(std::type_index type, Pending whi
       for (const RelationshipAttribute* attr : impl_->modified_attributes_) {
         if (attr->owner()) relationship_changed.insert(attr->owner());
       }
+      const std::unordered_set<const InstanceState*> deleting(impl_->deleted_.begin(),
+                                                              impl_->deleted_.end());
       for (const auto& [key, s] : impl_->identity_) {
         if (s->mapper() != &m || s->status() != ObjectStatus::persistent) continue;
+        if (deleting.count(s)) continue;  // deleted<T>()'s
         if (relationship_changed.count(s) || impl_->members_changed(*s)) out.push_back(s);
       }
       // In the order the objects came into the Session, as the flush takes them.
@@ -94,9 +97,9 @@ void Session::expire_all() {
   impl_->refuse_in_mapper_event("expire_all()");
   impl_->expire_all();
 }
-InstanceState* Session::merge_state(InstanceState& state, std::type_index type) {
+InstanceState* Session::merge_state(InstanceState& state, std::type_index type, bool load) {
   impl_->refuse_in_mapper_event("merge()");
-  return impl_->merge(state, impl_->metadata.mapper(type));
+  return impl_->merge(state, impl_->metadata.mapper(type), load);
 }
 
 void Session::expunge_state(InstanceState* state) {
@@ -169,14 +172,17 @@ std::vector<std::vector<Value>> Session::execute_rows(const QuerySpec& spec) {
 void Session::flush() { impl_->flush(); }
 void Session::commit() {
   impl_->refuse_in_mapper_event("commit()");
+  impl_->refuse_in_flush_event("commit()");
   impl_->commit();
 }
 void Session::rollback() {
   impl_->refuse_in_mapper_event("rollback()");
+  impl_->refuse_in_flush_event("rollback()");
   impl_->rollback();
 }
 void Session::close() {
   impl_->refuse_in_mapper_event("close()");
+  impl_->refuse_in_flush_event("close()");
   impl_->close();
 }
 std::int64_t Session::execute(const sql::Text& statement) {
@@ -476,7 +482,22 @@ std::vector<InstanceState*> SessionImpl::loaded_after_first_write() const {
 
 void SessionImpl::commit() {
   check_usable();
+  if (in_commit_event_) {
+    throw InvalidRequestError("commit() inside an after_commit listener: the transaction is over");
+  }
   flush();
+  // Listeners may change objects while a flush runs (after_flush, after_insert, ...): as
+  // SQLAlchemy's commit, flush until nothing is left to write, a hundred times at most.
+  if (listens_at_all()) {
+    for (int flushes = 1; has_changes(AutoflushBefore::query); ++flushes) {
+      if (flushes == 100) {
+        throw InvalidRequestError(
+            "commit(): still changes to write after 100 flushes (a listener changes objects at "
+            "every flush)");
+      }
+      flush();
+    }
+  }
   end_savepoints();  // COMMIT releases them
   if (connection_) {
     try {
@@ -497,7 +518,16 @@ void SessionImpl::commit() {
   }
   end_transaction();
   if (options_.expire_on_commit) expire_persistent();
-  if (listens(SessionEvent::after_commit)) call(SessionEvent::after_commit);
+  if (listens(SessionEvent::after_commit)) {
+    ++in_commit_event_;
+    try {
+      call(SessionEvent::after_commit);
+    } catch (...) {
+      --in_commit_event_;
+      throw;
+    }
+    --in_commit_event_;
+  }
 }
 
 void SessionImpl::roll_back_connection() noexcept {
@@ -518,6 +548,7 @@ void SessionImpl::fail_transaction() {
     try {
       connection_->rollback_to_savepoint(savepoints_.back().name);
       restore_transaction_state(GeneratedKeys::take_back);
+      call_after_failure_rollback();
       return;
     } catch (...) {
       // Then the whole transaction, below.
@@ -527,13 +558,16 @@ void SessionImpl::fail_transaction() {
   roll_back_connection();
   connection_.reset();
   restore_transaction_state(GeneratedKeys::take_back);
-  // The database transaction is rolled back, as after rollback(); the failure that
-  // caused it is what propagates, not a listener's.
-  if (listens(SessionEvent::after_rollback)) {
-    try {
-      call(SessionEvent::after_rollback);
-    } catch (...) {
-    }
+  call_after_failure_rollback();
+}
+
+void SessionImpl::call_after_failure_rollback() noexcept {
+  // The database rolled back, as after rollback(); the failure that caused it is what
+  // propagates, not a listener's.
+  if (!listens(SessionEvent::after_rollback)) return;
+  try {
+    call(SessionEvent::after_rollback);
+  } catch (...) {
   }
 }
 

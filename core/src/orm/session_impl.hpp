@@ -8,6 +8,7 @@
 #include <relate/orm/mapper.hpp>
 #include <relate/orm/relationship.hpp>
 #include <relate/orm/session.hpp>
+#include <set>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
@@ -51,7 +52,7 @@ class SessionImpl {
   // empty.
   void refresh(InstanceState& state, const std::vector<MemberRef>& members);
   // Session::merge() (merge.cpp): the Session's copy of `source`.
-  InstanceState* merge(InstanceState& source, const Mapper& mapper);
+  InstanceState* merge(InstanceState& source, const Mapper& mapper, bool load);
   // Session::expire() and expire_all() (expire.cpp).
   void expire(InstanceState& state, const std::vector<MemberRef>& members);
   void expire_all();
@@ -97,6 +98,10 @@ class SessionImpl {
   // not write is refused (InvalidRequestError naming `what`).
   bool in_mapper_event() const { return in_mapper_event_ > 0; }
   void refuse_in_mapper_event(std::string_view what) const;
+  // ... and inside before_flush or after_flush, where the flush (and a commit's) goes on.
+  void refuse_in_flush_event(std::string_view what) const;
+  // Any listener at all, on the MetaData or the Session.
+  bool listens_at_all() const;
   // Whether `s` (persistent) has a member that differs from its row.
   bool members_changed(const InstanceState& s) const;
 
@@ -208,6 +213,14 @@ class SessionImpl {
   // merge.cpp: what one merge() has done so far, and the merge of one object.
   struct Merge;
   InstanceState* merge_one(InstanceState& source, const Mapper& mapper, Merge& merge);
+  // merge(load=false)'s: the copy stamped with the source's values as loaded.
+  InstanceState* merge_without_load(InstanceState& source, const Mapper& mapper, Merge& merge);
+  // The relationships with the merge cascade that `source` holds, merged onto `copy`
+  // (each through `install`); returns those merged.
+  std::set<const RelationshipProperty*> merge_relationships(
+      InstanceState& source, const Mapper& mapper, InstanceState& copy, Merge& merge,
+      const std::function<void(RelationshipAttribute&, const std::vector<InstanceState*>&)>&
+          install);
   // The key of the row `source` stands for: its committed key, or for a new object its
   // members' key; none if the database is to generate it.
   static std::optional<std::vector<Value>> merge_key(const InstanceState& source,
@@ -228,6 +241,8 @@ class SessionImpl {
   // savepoint, only back to the innermost savepoint (and the objects to how they were
   // before its first flush), until the savepoint's or the transaction's rollback.
   void fail_transaction();
+  // after_rollback for the rollback a failure made (a listener's exception dropped).
+  void call_after_failure_rollback() noexcept;
   // ... the whole transaction, also inside a savepoint (its state is unknown).
   void fail_transaction_whole() {
     end_savepoints();
@@ -256,6 +271,7 @@ class SessionImpl {
   int no_autoflush_ = 0;  // NoAutoflush guards in scope
   int in_flush_event_ = 0;   // before_flush or after_flush listeners running
   int in_mapper_event_ = 0;  // mapper event listeners running
+  int in_commit_event_ = 0;  // after_commit listeners running
   std::optional<Connection> connection_;
   // Every object of this session lives in graph_; the containers below point into it.
   std::shared_ptr<detail::ObjectGraph> graph_;

@@ -87,7 +87,10 @@ void SessionImpl::flush() {
   // paid only when someone listens.
   const bool events = listens(SessionEvent::before_flush) || listens(SessionEvent::after_flush);
   if (events && !has_changes(AutoflushBefore::query)) return;
-  if (events) call_flush_event(SessionEvent::before_flush);
+  if (events) {
+    call_flush_event(SessionEvent::before_flush);
+    if (!has_changes(AutoflushBefore::query)) return;  // it made the Session clean
+  }
   UnitOfWork uow(*this);
   flushing_ = true;
   flush_loads_.clear();

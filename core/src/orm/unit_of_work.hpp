@@ -94,6 +94,12 @@ class UnitOfWork {
   void null_foreign_key(const ToNull& entry);
   void sync_many_to_one(InstanceState& state, RowWrite write, SyncPhase phase);
   void sync_one_to_many(InstanceState& parent, RowWrite write, SyncPhase phase);
+  // A persistent parent's changed self-referential collections give their children the
+  // foreign key before any row of the table is updated: a child's UPDATE may come
+  // first (found by review: without back_populates nothing else ordered them).
+  void sync_self_referential_children(InstanceState& parent);
+  void sync_children(InstanceState& parent, const RelationshipProperty& rel,
+                     const RelationshipAttribute& attr);
   void check_target(const RelationshipProperty& rel, InstanceState& state,
                     const InstanceState& target) const;
 
@@ -132,7 +138,9 @@ class UnitOfWork {
   std::optional<std::size_t> generated_key(InstanceState& state) const;
   std::size_t rows_per_insert(std::size_t columns);
   void save_persistent(InstanceState& state);
-  void update(InstanceState& state);
+  // `events`: the row's own UPDATE calls before_update/after_update; post_update's
+  // second statements do not (as SQLAlchemy's).
+  void update(InstanceState& state, bool events = true);
   // The UPDATE of the columns whose values differ from `committed`, keyed by its key
   // (no values when nothing differs), and its execution, which checks the row count.
   sql::Update update_of(const Mapper& m, const RowSnapshot& committed,

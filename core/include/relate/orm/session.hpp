@@ -142,11 +142,17 @@ class RELATE_API Session {
   // expired one that has not loaded excepted), and each relationship with the merge
   // cascade (in the default "save-update, merge") that holds a value, its objects
   // merged the same way. The given object stays as it was, outside the Session; an
-  // object of this Session merges to itself.
+  // object of this Session merges to itself. With {.load = false} (SQLAlchemy's
+  // load=False, for objects kept in a cache) nothing is read or written: the source
+  // must have a row and no unflushed change (InvalidRequestError otherwise), and its
+  // values, and the relationships the cascade merges, become the copy's as loaded.
+  struct MergeOptions {
+    bool load = true;
+  };
   template <class T>
-  ptr<T> merge(const ptr<T>& object) {
+  ptr<T> merge(const ptr<T>& object, MergeOptions options = {}) {
     if (!object) return nullptr;
-    return ptr<T>::from_state(merge_state(*object.state(), typeid(T)));
+    return ptr<T>::from_state(merge_state(*object.state(), typeid(T), options.load));
   }
   // Events (relate/orm/events.hpp) for this Session; MetaData::on registers them for
   // every Session of a mapping, and those run first. A mapper event's model must be
@@ -330,7 +336,7 @@ class RELATE_API Session {
   void remove_state(InstanceState& state);
   void refresh_state(InstanceState& state, const std::vector<MemberRef>& members);
   void expire_state(InstanceState& state, const std::vector<MemberRef>& members);
-  InstanceState* merge_state(InstanceState& state, std::type_index type);
+  InstanceState* merge_state(InstanceState& state, std::type_index type, bool load);
   void expunge_state(InstanceState* state);
   std::vector<InstanceState*> execute_query(std::type_index type, const QuerySpec& spec);
   std::vector<InstanceState*> execute_statement(std::type_index type, const QuerySpec& spec,
