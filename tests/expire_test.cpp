@@ -272,17 +272,7 @@ TEST_P(ExpireTest, ARefreshWhoseAutoflushDeletesTheRowLeavesTheObjectDeleted) {
 
 // ---- cascades ----
 
-class ExpireCascadeTest : public relate_test::DatabaseTest {
- protected:
-  relate::MetaData with_posts_cascade(const std::string& cascade) {
-    relate_test::SeedOptions o;
-    o.posts_cascade = cascade;
-    relate::MetaData md = create(relate_test::seed_metadata(o));
-    exec_raw("INSERT INTO users (id, name) VALUES (1, 'Ann')");
-    exec_raw("INSERT INTO posts (id, user_id, title) VALUES (10, 1, 'Hello')");
-    return md;
-  }
-};
+class ExpireCascadeTest : public relate_test::SeededCascadeTest {};
 
 TEST_P(ExpireCascadeTest, RefreshExpireReachesLoadedPersistentObjects) {
   relate::MetaData md = with_posts_cascade("all");

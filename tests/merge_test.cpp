@@ -13,16 +13,8 @@ namespace {
 using relate::ObjectStatus;
 using relate_test::Rows;
 
-class MergeTest : public relate_test::DatabaseTest {
+class MergeTest : public relate_test::SeededCascadeTest {
  protected:
-  relate::MetaData with_posts_cascade(const std::string& cascade) {
-    relate_test::SeedOptions o;
-    o.posts_cascade = cascade;
-    relate::MetaData md = create(relate_test::seed_metadata(o));
-    exec_raw("INSERT INTO users (id, name) VALUES (1, 'Ann'), (2, 'Bob')");
-    exec_raw("INSERT INTO posts (id, user_id, title) VALUES (10, 1, 'Hello')");
-    return md;
-  }
   // Ann with her posts loaded, detached.
   relate::ptr<User> detached_ann(const relate::MetaData& md) {
     relate::Session session(engine, md);

@@ -77,6 +77,20 @@ inline relate::MetaData seed_metadata(const SeedOptions& o = {}) {
   return md;
 }
 
+// The seed models on a database test's database with User.posts's cascade given: users
+// Ann (1) and Bob (2), and Ann's post Hello (10).
+class SeededCascadeTest : public DatabaseTest {
+ protected:
+  relate::MetaData with_posts_cascade(const std::string& cascade) {
+    SeedOptions o;
+    o.posts_cascade = cascade;
+    relate::MetaData md = create(seed_metadata(o));
+    exec_raw("INSERT INTO users (id, name) VALUES (1, 'Ann'), (2, 'Bob')");
+    exec_raw("INSERT INTO posts (id, user_id, title) VALUES (10, 1, 'Hello')");
+    return md;
+  }
+};
+
 // ---- Small helpers ----
 
 template <class T>
