@@ -17,6 +17,7 @@
 #include <relate/export.hpp>
 #include <relate/orm/attributes.hpp>
 #include <relate/orm/events.hpp>
+#include <relate/orm/expression.hpp>
 #include <relate/orm/mapper.hpp>
 #include <relate/orm/mapping_options.hpp>
 #include <relate/orm/relationship.hpp>
@@ -55,6 +56,10 @@ struct RelationshipSpec {
   std::vector<std::string> secondary_target_columns{};
   std::optional<ReferentialAction> secondary_on_delete{};
   bool post_update = false;
+  // A join condition of the user's (members unresolved); null: the foreign keys'.
+  sql::Expr primaryjoin{};
+  sql::Expr secondaryjoin{};
+  bool viewonly = false;
 };
 
 namespace detail {
@@ -290,6 +295,30 @@ class RELATE_API RelationshipBuilder {
   // for rows that refer to each other (SQLAlchemy's post_update).
   RelationshipBuilder& post_update(bool on = true) {
     spec().post_update = on;
+    return *this;
+  }
+  // The join condition, when it is more than a foreign key's equality (SQLAlchemy's
+  // primaryjoin): a condition on members of the two models, e.g.
+  //   col(&User::id) == col(&Post::user_id) && col(&Post::published) == true
+  // Its equalities between a foreign key and the columns it refers to are what the
+  // unit of work writes; the rest only narrows what is loaded. In a self-referential
+  // relationship, remote(&Node::parent_id) names the target's side. For a
+  // many-to-many, the condition between the parent and the association table
+  // (secondary_col<T>("column") names its columns).
+  RelationshipBuilder& primaryjoin(const Condition& condition) {
+    spec().primaryjoin = condition.expr();
+    return *this;
+  }
+  // A many-to-many's condition between the association table and the target.
+  RelationshipBuilder& secondaryjoin(const Condition& condition) {
+    spec().secondaryjoin = condition.expr();
+    return *this;
+  }
+  // Loaded by every strategy and usable in queries, never written: changing it is an
+  // InvalidRequestError, and no flush, cascade or deletion follows it. Its condition
+  // needs no foreign key.
+  RelationshipBuilder& viewonly(bool on = true) {
+    spec().viewonly = on;
     return *this;
   }
   // The foreign key columns to join by, when more than one path exists.

@@ -429,7 +429,14 @@ void RelationshipAttribute::replaced(InstanceState* old_item, InstanceState* new
 
 namespace {
 
-void refuse_in_mapper_event(const InstanceState* owner, const RelationshipProperty* property) {
+// What no change of a relationship may do: write a viewonly one, or happen inside a
+// mapper event.
+void refuse_change(const InstanceState* owner, const RelationshipProperty* property) {
+  if (property && property->viewonly()) {
+    throw InvalidRequestError("cannot change " + property->name() +
+                              ": it is viewonly (loaded, never written); change the "
+                              "relationships it reads");
+  }
   if (owner && owner->session() && owner->session()->in_mapper_event()) {
     throw InvalidRequestError("cannot change " + (property ? property->name() : "a relationship") +
                               " inside a mapper event's listener: the flush running would not "
@@ -440,7 +447,7 @@ void refuse_in_mapper_event(const InstanceState* owner, const RelationshipProper
 }  // namespace
 
 void RelationshipAttribute::set_reference(InstanceState* target) {
-  refuse_in_mapper_event(owner_, property_);
+  refuse_change(owner_, property_);
   load();
   if ((raw_size() ? raw_at(0) : nullptr) == target) return;
   if (target) link(target);                       // its refusals come before any statement
@@ -460,7 +467,7 @@ void RelationshipAttribute::set_reference(InstanceState* target) {
 }
 
 void RelationshipAttribute::append_item(InstanceState* item) {
-  refuse_in_mapper_event(owner_, property_);
+  refuse_change(owner_, property_);
   load();
   if (!item || raw_contains(item)) return;
   link(item);
@@ -474,7 +481,7 @@ void RelationshipAttribute::append_item(InstanceState* item) {
 }
 
 bool RelationshipAttribute::remove_item(InstanceState* item) {
-  refuse_in_mapper_event(owner_, property_);
+  refuse_change(owner_, property_);
   load();
   if (!item || !raw_remove(item)) return false;
   removed(item);
@@ -482,7 +489,7 @@ bool RelationshipAttribute::remove_item(InstanceState* item) {
 }
 
 void RelationshipAttribute::clear_items() {
-  refuse_in_mapper_event(owner_, property_);
+  refuse_change(owner_, property_);
   load();
   std::vector<InstanceState*> held;
   for (std::size_t i = 0; i < raw_size(); ++i) held.push_back(raw_at(i));

@@ -85,7 +85,7 @@ void UnitOfWork::mark_for_delete(InstanceState& state) {
 }
 
 void UnitOfWork::presort_delete(InstanceState& state) {
-  for (const RelationshipProperty* rel : state.mapper()->relationships()) {
+  for (const RelationshipProperty* rel : state.mapper()->written_relationships()) {
     if (rel->direction() == RelationshipDirection::one_to_many) {
       presort_one_to_many_delete(state, *rel);
       continue;
@@ -265,7 +265,7 @@ void UnitOfWork::check_target(const RelationshipProperty& rel, InstanceState& st
 }
 
 void UnitOfWork::sync_many_to_one(InstanceState& state, RowWrite write, SyncPhase phase) {
-  for (const RelationshipProperty* rel : state.mapper()->relationships()) {
+  for (const RelationshipProperty* rel : state.mapper()->written_relationships()) {
     if (rel->direction() != RelationshipDirection::many_to_one) continue;
     if (rel->post_update() != (phase == SyncPhase::post_update)) continue;
     const RelationshipAttribute& attr = rel->attribute(state.object());
@@ -286,7 +286,7 @@ void UnitOfWork::sync_many_to_one(InstanceState& state, RowWrite write, SyncPhas
 }
 
 void UnitOfWork::sync_one_to_many(InstanceState& parent, RowWrite write, SyncPhase phase) {
-  for (const RelationshipProperty* rel : parent.mapper()->relationships()) {
+  for (const RelationshipProperty* rel : parent.mapper()->written_relationships()) {
     if (rel->direction() != RelationshipDirection::one_to_many) continue;
     if (rel->post_update() != (phase == SyncPhase::post_update)) continue;
     const RelationshipAttribute& attr = rel->attribute(parent.object());
@@ -296,7 +296,7 @@ void UnitOfWork::sync_one_to_many(InstanceState& parent, RowWrite write, SyncPha
 }
 
 void UnitOfWork::sync_self_referential_children(InstanceState& parent) {
-  for (const RelationshipProperty* rel : parent.mapper()->relationships()) {
+  for (const RelationshipProperty* rel : parent.mapper()->written_relationships()) {
     if (rel->direction() != RelationshipDirection::one_to_many || rel->post_update() ||
         &rel->target() != parent.mapper()) {
       continue;

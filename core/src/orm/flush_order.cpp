@@ -58,7 +58,7 @@ void UnitOfWork::find_rows_after_inserts() {
   // an earlier action of the flush plan, and an UPDATE held back behind the INSERTs of
   // its own table could meet a unique key that it was to free (a one-to-one moving).
   for (InstanceState* s : s_.new_) {
-    for (const RelationshipProperty* rel : s->mapper()->relationships()) {
+    for (const RelationshipProperty* rel : s->mapper()->written_relationships()) {
       if (rel->direction() != RelationshipDirection::one_to_many) continue;
       if (&rel->target() != s->mapper()) continue;
       const RelationshipAttribute& attr = rel->attribute(s->object());
@@ -69,7 +69,7 @@ void UnitOfWork::find_rows_after_inserts() {
   }
   for (const auto& [m, states] : persistent_) {
     for (InstanceState* s : states) {
-      for (const RelationshipProperty* rel : m->relationships()) {
+      for (const RelationshipProperty* rel : m->written_relationships()) {
         if (rel->direction() != RelationshipDirection::many_to_one || &rel->target() != m) continue;
         const RelationshipAttribute& attr = rel->attribute(s->object());
         if (attr.is_loaded() && attr.raw_size() &&
@@ -91,7 +91,7 @@ bool add_linked_parents(const Mapper& m, const std::vector<InstanceState*>& stat
                         Parents& parents) {
   const std::unordered_set<InstanceState*> in(states.begin(), states.end());
   bool self_referential = false;
-  for (const RelationshipProperty* rel : m.relationships()) {
+  for (const RelationshipProperty* rel : m.written_relationships()) {
     if (&rel->target() != &m || rel->post_update() ||
         rel->direction() == RelationshipDirection::many_to_many) {
       continue;

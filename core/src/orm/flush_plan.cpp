@@ -50,7 +50,7 @@ void FlushPlan::order(std::size_t before, std::size_t after) { edges_.emplace_ba
 
 void FlushPlan::add_association_actions(const MetaDataImpl& metadata) {
   for (const auto& rel : metadata.relationships) {
-    if (rel->direction() != RelationshipDirection::many_to_many) continue;
+    if (rel->direction() != RelationshipDirection::many_to_many || rel->viewonly()) continue;
     // Both sides of a back_populates pair write the same links: one action for both.
     const RelationshipProperty* back = rel->back_populates();
     bool planned = false;

@@ -78,7 +78,7 @@ void LeftRelationships::put_back(const SessionImpl& session,
   // first) are unflushed again.
   for (InstanceState* s : undeleted) {
     if (!ours(session, *s)) continue;
-    for (const RelationshipProperty* rel : s->mapper()->relationships()) {
+    for (const RelationshipProperty* rel : s->mapper()->written_relationships()) {
       if (rel->direction() != RelationshipDirection::many_to_one) continue;
       RelationshipAttribute& attr = rel->attribute(s->object());
       if (!attr.is_loaded() || attr.raw_size() == 0) continue;

@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "join_condition.hpp"
 #include "session_impl.hpp"
 
 namespace relate {
@@ -22,54 +23,51 @@ sql::Select entity_select(const Mapper& mapper, const std::string& alias) {
   return s;
 }
 
-sql::Expr relationship_criteria(const RelationshipProperty& rel, const InstanceState& parent,
-                                const std::string& target_alias) {
-  const bool one_to_many = rel.direction() == RelationshipDirection::one_to_many;
-  sql::Expr where;
-  for (const auto& pair : rel.column_pairs()) {
-    // Parent side value, target side column.
-    const std::size_t parent_col = one_to_many ? pair.referenced : pair.foreign;
-    const std::size_t target_col = one_to_many ? pair.foreign : pair.referenced;
-    Value v = rel.parent().get(parent.object(), parent_col);
-    if (v.is_null()) return nullptr;
-    where = sql::and_(where, sql::binary(sql::BinaryOp::eq,
-                                         sql::column(*rel.target().columns()[target_col].column, target_alias),
-                                         sql::param(std::move(v))));
-  }
-  return where;
-}
-
 namespace {
+
+// A parent value the relationship's key compares with = is NULL: nothing is related.
+bool null_key(const RelationshipProperty& rel, const InstanceState& parent) {
+  auto is_null = [&](std::size_t column) {
+    return rel.parent().get(parent.object(), column).is_null();
+  };
+  if (rel.direction() == RelationshipDirection::many_to_many) {
+    for (const auto& pair : rel.parent_secondary())
+      if (is_null(pair.key)) return true;
+    return false;
+  }
+  const bool one_to_many = rel.direction() == RelationshipDirection::one_to_many;
+  for (const auto& pair : rel.column_pairs())
+    if (is_null(one_to_many ? pair.referenced : pair.foreign)) return true;
+  return false;
+}
 
 // JOIN of a many-to-many's association table onto its target, the target being the
 // query's FROM: the one part the lazy and selectin queries of a many-to-many share.
 sql::Join secondary_join(const RelationshipProperty& rel) {
-  sql::Join join{sql::FromTable{rel.secondary(), {}, nullptr}, nullptr, false};
-  for (const auto& pair : rel.target_secondary()) {
-    join.on =
-        sql::and_(join.on, sql::binary(sql::BinaryOp::eq, sql::column(*pair.column),
-                                       sql::column(*rel.target().columns()[pair.key].column)));
-  }
-  return join;
+  return sql::Join{sql::FromTable{rel.secondary(), {}, nullptr},
+                   name_join(rel.secondaryjoin(), rel, {}), false};
 }
 
 }  // namespace
+
+sql::Expr relationship_criteria(const RelationshipProperty& rel, const InstanceState& parent,
+                                const std::string& target_alias) {
+  if (null_key(rel, parent)) return nullptr;
+  JoinNames names;
+  names.target = target_alias;
+  names.parent_values = &parent;
+  return name_join(rel.primaryjoin(), rel, names);
+}
 
 std::optional<sql::Select> relationship_select(const RelationshipProperty& rel,
                                                const InstanceState& parent) {
   sql::Select query = entity_select(rel.target());
   if (rel.direction() == RelationshipDirection::many_to_many) {
     query.joins.push_back(secondary_join(rel));
-    for (const auto& pair : rel.parent_secondary()) {
-      Value v = rel.parent().get(parent.object(), pair.key);
-      if (v.is_null()) return std::nullopt;
-      query.where = sql::and_(query.where, sql::binary(sql::BinaryOp::eq, sql::column(*pair.column),
-                                                       sql::param(std::move(v))));
-    }
-  } else {
-    query.where = relationship_criteria(rel, parent);
-    if (!query.where) return std::nullopt;
   }
+  // For a many-to-many, the primaryjoin is between the parent and the association table.
+  query.where = relationship_criteria(rel, parent);
+  if (!query.where) return std::nullopt;
   query.order_by = relationship_order(rel);
   return query;
 }
@@ -87,44 +85,23 @@ std::vector<sql::OrderBy> relationship_order(const RelationshipProperty& rel,
 void join_relationship(sql::Select& query, const RelationshipProperty& rel,
                        const std::string& parent_alias, const std::string& target_alias,
                        const std::string& secondary_alias) {
-  const Mapper& parent = rel.parent();
-  const Mapper& target = rel.target();
-  auto eq = [](sql::Expr a, sql::Expr b) {
-    return sql::binary(sql::BinaryOp::eq, std::move(a), std::move(b));
-  };
+  const JoinNames names{parent_alias, target_alias, secondary_alias, nullptr};
   if (rel.direction() == RelationshipDirection::many_to_many) {
-    sql::Join to_secondary{sql::FromTable{rel.secondary(), secondary_alias, nullptr}, nullptr,
-                           true};
-    for (const auto& pair : rel.parent_secondary()) {
-      to_secondary.on = sql::and_(
-          to_secondary.on, eq(sql::column(*pair.column, secondary_alias),
-                              sql::column(*parent.columns()[pair.key].column, parent_alias)));
-    }
-    sql::Join to_target{sql::FromTable{&target.table(), target_alias, nullptr}, nullptr, true};
-    for (const auto& pair : rel.target_secondary()) {
-      to_target.on =
-          sql::and_(to_target.on, eq(sql::column(*target.columns()[pair.key].column, target_alias),
-                                     sql::column(*pair.column, secondary_alias)));
-    }
-    query.joins.push_back(std::move(to_secondary));
-    query.joins.push_back(std::move(to_target));
+    query.joins.push_back(sql::Join{sql::FromTable{rel.secondary(), secondary_alias, nullptr},
+                                    name_join(rel.primaryjoin(), rel, names), true});
+    query.joins.push_back(sql::Join{sql::FromTable{&rel.target().table(), target_alias, nullptr},
+                                    name_join(rel.secondaryjoin(), rel, names), true});
     return;
   }
-  const bool one_to_many = rel.direction() == RelationshipDirection::one_to_many;
-  sql::Join join{sql::FromTable{&target.table(), target_alias, nullptr}, nullptr, true};
-  for (const auto& pair : rel.column_pairs()) {
-    const std::size_t parent_col = one_to_many ? pair.referenced : pair.foreign;
-    const std::size_t target_col = one_to_many ? pair.foreign : pair.referenced;
-    join.on =
-        sql::and_(join.on, eq(sql::column(*target.columns()[target_col].column, target_alias),
-                              sql::column(*parent.columns()[parent_col].column, parent_alias)));
-  }
-  query.joins.push_back(std::move(join));
+  query.joins.push_back(sql::Join{sql::FromTable{&rel.target().table(), target_alias, nullptr},
+                                  name_join(rel.primaryjoin(), rel, names), true});
 }
 
 std::vector<Value> foreign_key_target(const RelationshipProperty& rel,
                                       const InstanceState& parent) {
-  // The target's primary key, in primary key order, from the parent's foreign key.
+  // The target's primary key, in primary key order, from the parent's foreign key;
+  // none when the join says more than the key (the row might not match it).
+  if (!rel.key_join()) return {};
   std::vector<Value> key;
   for (std::size_t pk : rel.target().primary_key()) {
     bool found = false;
@@ -255,18 +232,40 @@ std::vector<Value> values_of(const Mapper& m, const InstanceState& s,
 
 using KeyGroups = std::unordered_map<IdentityKey, std::vector<InstanceState*>, IdentityKeyHash>;
 
-// The parent-side key columns of a relationship and the target-side columns (or
-// association columns) they match.
+// How a batch of parents finds its related rows: the parent-side key columns, and what
+// they match in the target's query (target columns, association columns, or, for a
+// join that says more than a key, the parent's own key under an alias joined by the
+// relationship's condition, as SQLAlchemy's selectinload does then).
 struct KeyMatch {
   std::vector<std::size_t> parent_columns;
   std::vector<sql::Expr> match;
+  std::vector<sql::Join> joins;  // onto the target's table
+  // The matched columns are read back from each row (after the target's columns) to
+  // tell which parent it is for; otherwise the target's own values tell.
+  bool keys_in_row = false;
 
   explicit KeyMatch(const RelationshipProperty& rel) {
-    if (rel.direction() == RelationshipDirection::many_to_many) {
+    const bool many_to_many = rel.direction() == RelationshipDirection::many_to_many;
+    if (many_to_many) joins.push_back(secondary_join(rel));
+    if (!rel.key_join()) {
+      const std::string alias = "anon_parent";
+      JoinNames names;
+      names.parent = alias;
+      joins.push_back(sql::Join{sql::FromTable{&rel.parent().table(), alias, nullptr},
+                                name_join(rel.primaryjoin(), rel, names), false});
+      for (std::size_t key : rel.parent().primary_key()) {
+        parent_columns.push_back(key);
+        match.push_back(sql::column(*rel.parent().columns()[key].column, alias));
+      }
+      keys_in_row = true;
+      return;
+    }
+    if (many_to_many) {
       for (const auto& pair : rel.parent_secondary()) {
         parent_columns.push_back(pair.key);
         match.push_back(sql::column(*pair.column));
       }
+      keys_in_row = true;
       return;
     }
     const bool many_to_one = rel.direction() == RelationshipDirection::many_to_one;
@@ -310,18 +309,17 @@ void load_batch(SessionImpl& session, const RelationshipProperty& rel, const Key
                 std::vector<std::vector<Value>> keys,
                 const std::shared_ptr<LoadContext>& child_context, KeyGroups& found) {
   const Mapper& target = rel.target();
-  const bool many_to_many = rel.direction() == RelationshipDirection::many_to_many;
   sql::Select query = entity_select(target);
-  if (many_to_many) {
-    query.joins.push_back(secondary_join(rel));
+  query.joins = km.joins;
+  if (km.keys_in_row) {
     for (const auto& m : km.match) query.columns.push_back(m);
   }
   query.where = sql::tuple_in(km.match, std::move(keys));
   query.order_by = relationship_order(rel);
 
   std::function<void(InstanceState&, Cursor&)> on_row;
-  if (many_to_many) {
-    // The association columns after the target's tell which parent the row is for.
+  if (km.keys_in_row) {
+    // The key columns after the target's tell which parent the row is for.
     on_row = [&](InstanceState& item, Cursor& row) {
       IdentityKey key{nullptr, {}};
       for (std::size_t i = 0; i < km.parent_columns.size(); ++i) {
@@ -333,7 +331,7 @@ void load_batch(SessionImpl& session, const RelationshipProperty& rel, const Key
     };
   }
   auto items = load_entities(session, target, std::move(query), child_context, on_row);
-  if (many_to_many) return;
+  if (km.keys_in_row) return;
   const bool many_to_one = rel.direction() == RelationshipDirection::many_to_one;
   for (InstanceState* item : items) {
     // Group by the database's values (committed), not by unflushed edits.

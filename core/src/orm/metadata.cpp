@@ -341,6 +341,8 @@ void MetaDataImpl::configure() {
     }
     // What each mapper's rows depend on, for the unit of work.
     for (const auto& r : relationships) {
+      if (r->viewonly()) continue;
+      const_cast<Mapper&>(r->parent()).written_.push_back(r.get());
       if (r->direction() == RelationshipDirection::many_to_many) continue;
       const_cast<Mapper&>(r->foreign_mapper()).dependents_.push_back(r.get());
     }
@@ -357,6 +359,7 @@ void MetaDataImpl::configure() {
     for (const auto& m : mappers) {
       m->relationships_.clear();
       m->dependents_.clear();
+      m->written_.clear();
       for (auto& f : m->bp_.relationships) f.property = nullptr;
     }
     relationships.clear();

@@ -56,6 +56,15 @@ class MetaDataImpl : public std::enable_shared_from_this<MetaDataImpl> {
   RelationshipProperty& configure_foreign_key_path(const RelationshipSpec& spec, Mapper& parent,
                                                    const Mapper::RelationshipField& field,
                                                    Mapper& target);
+  // A one-to-many or many-to-one whose join is the user's primaryjoin().
+  RelationshipProperty& configure_primaryjoin(const RelationshipSpec& spec, Mapper& parent,
+                                              const Mapper::RelationshipField& field,
+                                              Mapper& target);
+  void configure_viewonly(const RelationshipSpec& spec, RelationshipProperty& prop);
+  // The join condition of a foreign key's column pairs.
+  static sql::Expr key_condition(const RelationshipProperty& prop);
+  // The columns foreign_keys() names.
+  std::vector<const Column*> foreign_key_columns(const RelationshipSpec& spec) const;
   RelationshipProperty& configure_many_to_many(const RelationshipSpec& spec, Mapper& parent,
                                                const Mapper::RelationshipField& field,
                                                Mapper& target);

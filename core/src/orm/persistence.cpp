@@ -91,7 +91,7 @@ void UnitOfWork::insert_all(const Mapper& m, const std::vector<InstanceState*>& 
   // A self-referential mapper's children take their parent's key from the parent's
   // sync after its INSERT: those rows go one by one.
   const bool batches =
-      std::none_of(m.relationships().begin(), m.relationships().end(),
+      std::none_of(m.written_relationships().begin(), m.written_relationships().end(),
                    [&m](const RelationshipProperty* r) { return &r->target() == &m; });
   const std::size_t most = rows_per_insert(m.columns().size());
   std::vector<InstanceState*> batch;

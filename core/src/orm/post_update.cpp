@@ -16,7 +16,7 @@ bool has_post_update(const Mapper& m) {
   for (const RelationshipProperty* rel : m.dependent_relationships()) {
     if (rel->post_update()) return true;
   }
-  for (const RelationshipProperty* rel : m.relationships()) {
+  for (const RelationshipProperty* rel : m.written_relationships()) {
     if (rel->post_update()) return true;
   }
   return false;

@@ -9,16 +9,14 @@
 #include <relate/orm/with_parent.hpp>
 #include <relate/schema.hpp>
 
+#include "join_condition.hpp"
+
 namespace relate {
 
 namespace {
 
 std::string member_text(const MemberRef& m) {
   return std::string(m.model_name) + "::" + std::string(m.member_name);
-}
-
-sql::Expr eq(sql::Expr a, sql::Expr b) {
-  return sql::binary(sql::BinaryOp::eq, std::move(a), std::move(b));
 }
 
 // The model of the first member an expression names, if any.
@@ -402,7 +400,6 @@ sql::Expr QueryCompiler::exists(const RelationshipPredicate& p) const {
                         (parent ? " has no such relationship" : " is not in the query"));
   }
   const RelationshipProperty& rel = *field->property;
-  const Mapper& owner = *parent->mapper;
   const Mapper& target = rel.target();
   QueryCompiler sub(metadata_, this);
   sub.sources_.push_back(Source{&target, 0, fresh_alias(target.table().name())});
@@ -410,29 +407,15 @@ sql::Expr QueryCompiler::exists(const RelationshipPredicate& p) const {
   sql::Select q;
   q.columns.push_back(sql::make_node(sql::One{}));
   q.from = sql::FromTable{&target.table(), t, nullptr};
-  auto parent_column = [&](std::size_t i) {
-    return sql::column(*owner.columns()[i].column, parent->sql_alias);
-  };
-  auto target_column = [&](std::size_t i) { return sql::column(*target.columns()[i].column, t); };
+  JoinNames names;
+  names.parent = parent->sql_alias;
+  names.target = t;
   if (rel.direction() == RelationshipDirection::many_to_many) {
-    const std::string s = fresh_alias(rel.secondary()->name());
-    sql::Join to_secondary{sql::FromTable{rel.secondary(), s, nullptr}, nullptr, false};
-    for (const auto& pair : rel.target_secondary()) {
-      to_secondary.on =
-          sql::and_(to_secondary.on, eq(sql::column(*pair.column, s), target_column(pair.key)));
-    }
-    q.joins.push_back(std::move(to_secondary));
-    for (const auto& pair : rel.parent_secondary()) {
-      q.where = sql::and_(q.where, eq(sql::column(*pair.column, s), parent_column(pair.key)));
-    }
-  } else {
-    const bool one_to_many = rel.direction() == RelationshipDirection::one_to_many;
-    for (const auto& pair : rel.column_pairs()) {
-      q.where = sql::and_(
-          q.where, one_to_many ? eq(target_column(pair.foreign), parent_column(pair.referenced))
-                               : eq(target_column(pair.referenced), parent_column(pair.foreign)));
-    }
+    names.secondary = fresh_alias(rel.secondary()->name());
+    q.joins.push_back(sql::Join{sql::FromTable{rel.secondary(), names.secondary, nullptr},
+                                name_join(rel.secondaryjoin(), rel, names), false});
   }
+  q.where = name_join(rel.primaryjoin(), rel, names);
   q.where = sql::and_(q.where, sub.resolve(p.condition));
   return sql::make_node(sql::Exists{std::make_shared<const sql::Select>(std::move(q))});
 }
@@ -454,27 +437,20 @@ sql::Expr QueryCompiler::with_parent(const ParentCriterion& p) const {
                         std::string(target.name()) + (p.alias ? " (that alias of it)" : ""));
   }
   const std::string qualifier = source->sql_alias;
-  sql::Expr out;
-  bool null_key = false;
-  if (rel.direction() == RelationshipDirection::many_to_many) {
+  sql::Expr out = relationship_criteria(rel, *parent, qualifier);
+  const bool null_key = !out;
+  if (rel.direction() == RelationshipDirection::many_to_many && out) {
     // EXISTS an association row naming the parent and the target's row.
-    const std::string s = fresh_alias(rel.secondary()->name());
+    JoinNames names;
+    names.target = qualifier;
+    names.secondary = fresh_alias(rel.secondary()->name());
+    names.parent_values = parent;
     sql::Select q;
     q.columns.push_back(sql::make_node(sql::One{}));
-    q.from = sql::FromTable{rel.secondary(), s, nullptr};
-    for (const auto& pair : rel.parent_secondary()) {
-      Value v = owner.get(parent->object(), pair.key);
-      null_key = null_key || v.is_null();
-      q.where = sql::and_(q.where, eq(sql::column(*pair.column, s), sql::param(std::move(v))));
-    }
-    for (const auto& pair : rel.target_secondary()) {
-      q.where = sql::and_(q.where, eq(sql::column(*pair.column, s),
-                                      sql::column(*target.columns()[pair.key].column, qualifier)));
-    }
+    q.from = sql::FromTable{rel.secondary(), names.secondary, nullptr};
+    q.where = sql::and_(name_join(rel.primaryjoin(), rel, names),
+                        name_join(rel.secondaryjoin(), rel, names));
     out = sql::make_node(sql::Exists{std::make_shared<const sql::Select>(std::move(q))});
-  } else {
-    out = relationship_criteria(rel, *parent, qualifier);
-    null_key = !out;
   }
   // A NULL key relates nothing (= NULL would say the same less plainly).
   return null_key ? sql::in_list(sql::column(*target.columns()[target.primary_key().front()].column,

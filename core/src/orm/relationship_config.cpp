@@ -5,6 +5,7 @@
 #include <cctype>
 #include <relate/orm/loader.hpp>
 
+#include "join_condition.hpp"
 #include "metadata_impl.hpp"
 
 namespace relate {
@@ -101,9 +102,15 @@ void MetaDataImpl::configure_relationship(const RelationshipSpec& spec) {
     return;
   }
 
-  RelationshipProperty& prop = spec.secondary
-                                   ? configure_many_to_many(spec, parent, *field, target)
+  if (spec.secondaryjoin && !spec.secondary) {
+    throw MappingError("relationship " + name +
+                       ": secondaryjoin is for a many-to-many (.secondary(\"table\"))");
+  }
+  RelationshipProperty& prop = spec.secondary ? configure_many_to_many(spec, parent, *field, target)
+                               : spec.primaryjoin
+                                   ? configure_primaryjoin(spec, parent, *field, target)
                                    : configure_foreign_key_path(spec, parent, *field, target);
+  configure_viewonly(spec, prop);
   prop.post_update_ = spec.post_update;
   if (spec.post_update && prop.direction_ == RelationshipDirection::many_to_many) {
     throw MappingError("relationship " + name +
@@ -113,10 +120,33 @@ void MetaDataImpl::configure_relationship(const RelationshipSpec& spec) {
   if (spec.back_populates) configure_back_populates(spec, prop, parent, target);
 }
 
+void MetaDataImpl::configure_viewonly(const RelationshipSpec& spec, RelationshipProperty& prop) {
+  prop.viewonly_ = spec.viewonly;
+  if (!spec.viewonly) return;
+  const std::string name = member_name(spec.member);
+  // What only a written relationship does is refused rather than ignored.
+  const char* refused = spec.back_populates                           ? "back_populates (backref)"
+                        : spec.post_update                            ? "post_update"
+                        : spec.passive_deletes != PassiveDeletes::off ? "passive_deletes"
+                                                                      : nullptr;
+  if (refused) {
+    throw MappingError("relationship " + name + " is viewonly: " + refused +
+                       " is for relationships the unit of work writes");
+  }
+}
+
 void MetaDataImpl::configure_side_options(const RelationshipSpec& spec,
                                           RelationshipProperty& prop) {
   const std::string name = member_name(spec.member);
-  prop.cascade_ = CascadeOptions::parse(spec.cascade.value_or("save-update, merge"), name);
+  prop.cascade_ = CascadeOptions::parse(
+      spec.cascade.value_or(prop.viewonly_ ? "none" : "save-update, merge"), name);
+  if (prop.viewonly_ && (prop.cascade_.save_update || prop.cascade_.merge ||
+                         prop.cascade_.delete_ || prop.cascade_.delete_orphan)) {
+    throw MappingError("relationship " + name +
+                       " is viewonly: the cascades save-update, merge, delete and "
+                       "delete-orphan write through a relationship (refresh-expire and "
+                       "expunge may be given)");
+  }
   if (prop.cascade_.delete_orphan && prop.direction_ != RelationshipDirection::one_to_many) {
     throw MappingError("relationship " + name +
                        ": delete-orphan cascade is for the one side of a one-to-many (the "
@@ -166,10 +196,15 @@ void MetaDataImpl::configure_declared_side(const RelationshipSpec& spec,
                        (prop.secondary_ ? "'" + prop.secondary_->name() + "'" : "a foreign key"));
   }
   if (!spec.foreign_keys.empty() || spec.secondary_on_delete ||
-      !spec.secondary_parent_columns.empty()) {
+      !spec.secondary_parent_columns.empty() || spec.primaryjoin || spec.secondaryjoin) {
     throw MappingError("relationship " + name + ": its pair " + back->name() +
                        " decides the join (foreign_keys, secondary_columns, "
-                       "secondary_on_delete); declare them there");
+                       "secondary_on_delete, primaryjoin, secondaryjoin); declare them there");
+  }
+  if (spec.viewonly) {
+    throw MappingError("relationship " + name +
+                       " is viewonly: back_populates (backref) is "
+                       "for relationships the unit of work writes");
   }
   if (spec.post_update) {
     prop.post_update_ = true;
@@ -225,6 +260,13 @@ void MetaDataImpl::configure_back_populates(const RelationshipSpec& spec,
   back.parent_secondary_ = prop.target_secondary_;
   back.target_secondary_ = prop.parent_secondary_;
   back.post_update_ = prop.post_update_;
+  back.key_join_ = prop.key_join_;
+  if (prop.direction_ == RelationshipDirection::many_to_many) {
+    back.primaryjoin_ = mirror_join(prop.secondaryjoin_);
+    back.secondaryjoin_ = mirror_join(prop.primaryjoin_);
+  } else {
+    back.primaryjoin_ = mirror_join(prop.primaryjoin_);
+  }
   back.cascade_ = CascadeOptions::parse("save-update, merge", back_name);
   prop.back_ = &back;
   back.back_ = &prop;
@@ -234,11 +276,7 @@ RelationshipProperty& MetaDataImpl::configure_foreign_key_path(
     const RelationshipSpec& spec, Mapper& parent, const Mapper::RelationshipField& field,
     Mapper& target) {
   const std::string name = member_name(spec.member);
-  std::vector<const Column*> only;
-  for (const auto& fk_member : spec.foreign_keys) {
-    const Mapper& owner = mapper_of(fk_member, "relationship " + name + " foreign_keys");
-    only.push_back(owner.columns()[column_index(owner, fk_member, "relationship " + name)].column);
-  }
+  const std::vector<const Column*> only = foreign_key_columns(spec);
 
   // Which side holds the foreign key decides the direction.
   auto to_parent = foreign_keys_between(target, parent, only);  // one-to-many
@@ -276,7 +314,104 @@ RelationshipProperty& MetaDataImpl::configure_foreign_key_path(
     prop.pairs_.push_back({index_of_column(referenced, fk.referred_columns[i]),
                            index_of_column(foreign, fk.columns[i])});
   }
+  prop.primaryjoin_ = key_condition(prop);
   return prop;
+}
+
+RelationshipProperty& MetaDataImpl::configure_primaryjoin(const RelationshipSpec& spec,
+                                                          Mapper& parent,
+                                                          const Mapper::RelationshipField& field,
+                                                          Mapper& target) {
+  const std::string name = member_name(spec.member);
+  const ResolvedJoin join = resolve_join(spec.primaryjoin, name, "primaryjoin", JoinSide::parent,
+                                         JoinSide::target, parent, target, nullptr);
+  const std::vector<const Column*> only = foreign_key_columns(spec);
+  // The foreign keys whose every column the condition equates with the column it
+  // refers to: held by the target (one-to-many) or by the parent (many-to-one).
+  struct Candidate {
+    const ForeignKeyConstraint* fk;
+    bool one_to_many;
+  };
+  std::vector<Candidate> candidates;
+  const std::vector<bool> directions =
+      field.collection ? std::vector<bool>{true} : std::vector<bool>{false, true};
+  for (const bool one_to_many : directions) {
+    const Mapper& holder = one_to_many ? target : parent;
+    const Mapper& referred = one_to_many ? parent : target;
+    for (const ForeignKeyConstraint* fk : foreign_keys_between(holder, referred, only)) {
+      bool all = true;
+      for (std::size_t i = 0; all && i < fk->columns.size(); ++i) {
+        all = std::any_of(join.equalities.begin(), join.equalities.end(), [&](const auto& e) {
+          const JoinColumn* held = one_to_many ? e.b : e.a;
+          const JoinColumn* refers = one_to_many ? e.a : e.b;
+          return held->column == fk->columns[i] && refers->column == fk->referred_columns[i];
+        });
+      }
+      if (all) candidates.push_back({fk, one_to_many});
+    }
+    // A one<> follows its own foreign key first (many-to-one), else the target's
+    // (one-to-one).
+    if (!field.collection && !candidates.empty()) break;
+  }
+  if (candidates.size() > 1) {
+    throw MappingError("relationship " + name +
+                       " primaryjoin: it equates the columns of more than one foreign key; "
+                       "choose with .foreign_keys(...)");
+  }
+  if (candidates.empty() && !spec.viewonly) {
+    throw MappingError("relationship " + name +
+                       " primaryjoin: it equates no foreign key's columns with the columns "
+                       "they refer to, so nothing says what to write; declare the foreign key "
+                       "(relate::foreign_key), or make the relationship .viewonly()");
+  }
+  RelationshipProperty& prop = make_property(parent, field, target);
+  prop.primaryjoin_ = join.condition;
+  if (candidates.empty()) {
+    // Read only, by the condition alone: no column pairs.
+    prop.direction_ =
+        field.collection ? RelationshipDirection::one_to_many : RelationshipDirection::many_to_one;
+    prop.key_join_ = false;
+    return prop;
+  }
+  const auto [fk, one_to_many] = candidates.front();
+  prop.direction_ =
+      one_to_many ? RelationshipDirection::one_to_many : RelationshipDirection::many_to_one;
+  prop.foreign_key_ = fk;
+  const Mapper& referenced = one_to_many ? parent : target;
+  const Mapper& foreign = one_to_many ? target : parent;
+  for (std::size_t i = 0; i < fk->columns.size(); ++i) {
+    prop.pairs_.push_back({index_of_column(referenced, fk->referred_columns[i]),
+                           index_of_column(foreign, fk->columns[i])});
+  }
+  // Terms beyond the key's equalities narrow what is loaded.
+  prop.key_join_ = join.terms == fk->columns.size();
+  return prop;
+}
+
+sql::Expr MetaDataImpl::key_condition(const RelationshipProperty& prop) {
+  const bool one_to_many = prop.direction_ == RelationshipDirection::one_to_many;
+  sql::Expr out;
+  for (const auto& pair : prop.pairs_) {
+    const std::size_t parent_col = one_to_many ? pair.referenced : pair.foreign;
+    const std::size_t target_col = one_to_many ? pair.foreign : pair.referenced;
+    out = sql::and_(
+        out, sql::binary(sql::BinaryOp::eq,
+                         join_column(JoinSide::target, *prop.target_->columns()[target_col].column,
+                                     target_col),
+                         join_column(JoinSide::parent, *prop.parent_->columns()[parent_col].column,
+                                     parent_col)));
+  }
+  return out;
+}
+
+std::vector<const Column*> MetaDataImpl::foreign_key_columns(const RelationshipSpec& spec) const {
+  const std::string name = member_name(spec.member);
+  std::vector<const Column*> only;
+  for (const auto& fk_member : spec.foreign_keys) {
+    const Mapper& owner = mapper_of(fk_member, "relationship " + name + " foreign_keys");
+    only.push_back(owner.columns()[column_index(owner, fk_member, "relationship " + name)].column);
+  }
+  return only;
 }
 
 namespace {
@@ -390,8 +525,43 @@ RelationshipProperty& MetaDataImpl::configure_many_to_many(const RelationshipSpe
   RelationshipProperty& prop = make_property(parent, field, target);
   prop.direction_ = RelationshipDirection::many_to_many;
   prop.secondary_ = &secondary;
-  prop.parent_secondary_ = secondary_pairs(name, secondary, parent, spec.secondary_parent_columns);
-  prop.target_secondary_ = secondary_pairs(name, secondary, target, spec.secondary_target_columns);
+  prop.key_join_ = true;
+  // Each side's condition: the user's, whose equalities are the columns written, or the
+  // association table's foreign key to the side.
+  for (const bool parent_side : {true, false}) {
+    const sql::Expr& given = parent_side ? spec.primaryjoin : spec.secondaryjoin;
+    auto& pairs = parent_side ? prop.parent_secondary_ : prop.target_secondary_;
+    sql::Expr& condition = parent_side ? prop.primaryjoin_ : prop.secondaryjoin_;
+    const Mapper& side = parent_side ? parent : target;
+    const JoinSide join_side = parent_side ? JoinSide::parent : JoinSide::target;
+    if (!given) {
+      pairs = secondary_pairs(
+          name, secondary, side,
+          parent_side ? spec.secondary_parent_columns : spec.secondary_target_columns);
+      for (const auto& pair : pairs) {
+        // parent: association column = parent column; target: target = association.
+        sql::Expr side_column = join_column(join_side, *side.columns()[pair.key].column, pair.key);
+        sql::Expr association = join_column(JoinSide::secondary, *pair.column, 0);
+        condition = sql::and_(
+            condition, parent_side ? sql::binary(sql::BinaryOp::eq, association, side_column)
+                                   : sql::binary(sql::BinaryOp::eq, side_column, association));
+      }
+      continue;
+    }
+    const ResolvedJoin join =
+        resolve_join(given, name, parent_side ? "primaryjoin" : "secondaryjoin", join_side,
+                     JoinSide::secondary, parent, target, &secondary);
+    condition = join.condition;
+    for (const auto& e : join.equalities) pairs.push_back({e.a->index, e.b->column});
+    if (pairs.empty() && !spec.viewonly) {
+      throw MappingError("relationship " + name + " " +
+                         (parent_side ? "primaryjoin" : "secondaryjoin") +
+                         ": it equates no column of '" + side.table().name() +
+                         "' with one of the association table, so nothing says what to "
+                         "write; add that equality, or make the relationship .viewonly()");
+    }
+    prop.key_join_ = prop.key_join_ && !pairs.empty() && join.terms == pairs.size();
+  }
   return prop;
 }
 

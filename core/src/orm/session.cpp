@@ -320,10 +320,18 @@ void SessionImpl::check_attachable(const InstanceState& s, const Mapper& mapper)
     throw InvalidRequestError("cannot add a " + name +
                               " that was deleted; it has no row to return to");
   }
+  if (s.status() != ObjectStatus::transient) return;
+  // A new object's members may have been set before the mapping bound them.
+  for (const RelationshipProperty* rel : mapper.relationships()) {
+    if (rel->viewonly() && rel->attribute(s.object()).raw_size()) {
+      throw InvalidRequestError("cannot add this " + name + ": it holds objects in " + rel->name() +
+                                ", which is viewonly (loaded, never written)");
+    }
+  }
 }
 
 void SessionImpl::cascade_save_update(InstanceState& s, const Mapper& mapper) {
-  for (const RelationshipProperty* rel : mapper.relationships()) {
+  for (const RelationshipProperty* rel : mapper.written_relationships()) {
     RelationshipAttribute& attr = rel->attribute(s.object());
     if (!attr.is_loaded()) continue;
     if (attr.raw_size() || attr.modified()) note_modified(attr);

@@ -230,7 +230,7 @@ void UnitOfWork::finish_bulk() {
   gone.insert(deleted_by_database_.begin(), deleted_by_database_.end());
   if (gone.empty()) return;
   for (const auto& [key, s] : s_.identity_) {
-    for (const RelationshipProperty* rel : s->mapper()->relationships()) {
+    for (const RelationshipProperty* rel : s->mapper()->written_relationships()) {
       RelationshipAttribute& attr = rel->attribute(s->object());
       if (!attr.is_loaded()) continue;
       for (std::size_t i = attr.raw_size(); i-- > 0;) {

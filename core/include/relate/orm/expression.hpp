@@ -343,6 +343,32 @@ requires(!detail::is_relationship_member<M>) Expression<M> col(M T::*member) {
   return Expression<M>(detail::member_expr(detail::member_ref(member), 0));
 }
 
+namespace detail {
+// The alias id that remote() marks: the relationship's target in a join condition.
+inline constexpr std::uint64_t remote_alias = ~std::uint64_t{0};
+}  // namespace detail
+
+// In a relationship's primaryjoin: the member on the relationship's target side, where
+// both sides are the same model (a self-referential relationship), as SQLAlchemy's
+// remote(): col(&Node::id) == remote(&Node::parent_id).
+template <class T, class M>
+requires(!detail::is_relationship_member<M>) Expression<M> remote(M T::*member) {
+  return Expression<M>(detail::member_expr(detail::member_ref(member), detail::remote_alias));
+}
+
+// A column of a many-to-many's association table, by name, in the relationship's
+// primaryjoin or secondaryjoin: secondary_col<std::string>("role") == "admin".
+struct RELATE_API SecondaryColumnExpression final : sql::DeferredRef {
+  explicit SecondaryColumnExpression(std::string n) : name(std::move(n)) {}
+  std::string name;
+  std::string describe() const override;
+};
+template <class T>
+Expression<T> secondary_col(std::string name) {
+  return Expression<T>(sql::make_node(
+      sql::Deferred{std::make_shared<const SecondaryColumnExpression>(std::move(name))}));
+}
+
 template <class T>
 inline constexpr bool is_expression = false;
 template <class T>

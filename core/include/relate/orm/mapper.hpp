@@ -68,6 +68,9 @@ class RELATE_API Mapper {
   const RelationshipField* relationship_field(std::size_t field) const;
   // Configured relationships declared on this model (not those pointing at it).
   const std::vector<const RelationshipProperty*>& relationships() const { return relationships_; }
+  // The same without the viewonly ones: what the unit of work and the write cascades
+  // follow.
+  const std::vector<const RelationshipProperty*>& written_relationships() const { return written_; }
   // Relationships of other models whose foreign key lives in this model's table,
   // and one-to-many relationships of this model: what the unit of work syncs.
   const std::vector<const RelationshipProperty*>& dependent_relationships() const {
@@ -97,6 +100,7 @@ class RELATE_API Mapper {
   std::vector<std::optional<std::size_t>> column_of_field_;
   std::vector<const RelationshipProperty*> relationships_;
   std::vector<const RelationshipProperty*> dependents_;
+  std::vector<const RelationshipProperty*> written_;
 };
 
 }  // namespace relate

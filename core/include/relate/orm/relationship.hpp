@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <relate/export.hpp>
+#include <relate/sql/expression.hpp>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -86,6 +87,19 @@ class RELATE_API RelationshipProperty {
     return direction_ == RelationshipDirection::one_to_many ? *target_ : *parent_;
   }
 
+  // Never written by the unit of work (viewonly()); loaded like any other.
+  bool viewonly() const { return viewonly_; }
+  // The join condition between the parent and the target (for a many-to-many: the
+  // parent and the association table), and a many-to-many's between the association
+  // table and the target. Its columns are placeholders that loading.hpp's functions
+  // name for a statement (a JOIN, one parent's lazy load, an EXISTS).
+  const sql::Expr& primaryjoin() const { return primaryjoin_; }
+  const sql::Expr& secondaryjoin() const { return secondaryjoin_; }
+  // The join is the column pairs' equality alone: a parent's related rows are those
+  // whose columns equal its key (what batched IN loading and the identity map's
+  // many-to-one shortcut rely on). False for a custom primaryjoin with more terms.
+  bool key_join() const { return key_join_; }
+
   // Ordering of the loaded collection: target column index and direction.
   struct Order {
     std::size_t column;
@@ -116,6 +130,11 @@ class RELATE_API RelationshipProperty {
   bool post_update_ = false;
   std::vector<Order> order_by_;
   RelationshipAttribute* (*attribute_)(void*) = nullptr;
+  // Last, so that the members above keep their places for plugins built before them.
+  bool viewonly_ = false;
+  sql::Expr primaryjoin_;
+  sql::Expr secondaryjoin_;
+  bool key_join_ = true;
 };
 
 }  // namespace relate
