@@ -41,14 +41,7 @@ using ::testing::AllOf;
 using ::testing::HasSubstr;
 
 // The message of the MappingError that configure() throws, or "" if none.
-std::string configure_error(const relate::MetaData& md) {
-  try {
-    md.configure();
-  } catch (const relate::MappingError& e) {
-    return e.what();
-  }
-  return {};
-}
+using relate_test::configure_error;
 
 // The configured relationship of `mapper` declared on `member`.
 const relate::RelationshipProperty& relationship_named(const relate::Mapper& mapper,

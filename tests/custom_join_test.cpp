@@ -378,14 +378,7 @@ TEST_P(CustomJoinTest, AWrittenConditionWritesItsForeignKeyAndRefreshReadsTheCon
   EXPECT_TRUE(cy->published.empty());
 }
 
-std::string configure_error(relate::MetaData md) {
-  try {
-    md.configure();
-  } catch (const relate::MappingError& e) {
-    return e.what();
-  }
-  return "no error";
-}
+using relate_test::configure_error;
 
 TEST(CustomJoinMapping, MistakesAreMappingErrorsNamingTheRelationship) {
   auto base = [] {

@@ -61,14 +61,7 @@ using ::testing::AllOf;
 using ::testing::HasSubstr;
 
 // The message of the MappingError that configure() throws, or "" if none.
-std::string configure_error(const relate::MetaData& md) {
-  try {
-    md.configure();
-  } catch (const relate::MappingError& e) {
-    return e.what();
-  }
-  return {};
-}
+using relate_test::configure_error;
 
 // Authors and books with every member declared, apart from what a test changes.
 relate::MetaData library(bool with_foreign_keys = true) {

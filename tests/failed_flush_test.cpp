@@ -143,6 +143,31 @@ TEST_P(FailedFlushTest, ALoadTheIdentityMapCouldAnswerIsRefusedAfterAFailedFlush
   EXPECT_EQ(post->author.get(), ann);
 }
 
+// Differential fuzzer, --session-api seed 393: Ann's insert was flushed, her posts
+// expired (not loaded), and a flush failed; a post linked to her then, while the
+// Session waits for rollback(), is queued on her unloaded collection. The rollback takes
+// back her insert: with no row, her collection is what was linked since, so adding her
+// again brings the post (it was dropped, and the post never written).
+TEST_P(FailedFlushTest, ALinkQueuedWhileTheFlushFailedStaysWhenTheInsertIsTakenBack) {
+  relate::Session session(engine, md);
+  ann = session.add(User{.name = "Ann"});
+  session.flush();
+  session.expire(ann);
+  orphan = session.add(Post{.user_id = 999, .title = "Orphan"});
+  EXPECT_THROW(session.flush(), relate::IntegrityError);
+  auto late = relate::make(Post{.title = "Late"});
+  late->author = ann;
+  EXPECT_THROW(session.add(late), relate::PendingRollbackError);
+  session.rollback();
+  EXPECT_EQ(ann.state()->status(), ObjectStatus::transient);
+  ASSERT_EQ(ann->posts.size(), 1u);
+  EXPECT_EQ(ann->posts[0], late);
+  session.add(ann);
+  session.commit();
+  EXPECT_EQ(rows("SELECT u.name, p.title FROM users u JOIN posts p ON p.user_id = u.id"),
+            (Rows{{"Ann", "Late"}}));
+}
+
 RELATE_ON_EVERY_BACKEND(FailedFlushTest);
 
 }  // namespace

@@ -123,14 +123,7 @@ TEST_P(ManyToManySchemaTest, DeclaredAssociationTableIsUsedAsIs) {
 
 // ---- mapping mistakes ----
 
-std::string configure_error(const relate::MetaData& md) {
-  try {
-    md.configure();
-  } catch (const relate::MappingError& e) {
-    return e.what();
-  }
-  return {};
-}
+using relate_test::configure_error;
 
 TEST(ManyToManyMapping, ManyToManyWithoutSecondaryIsAMappingErrorSuggestingIt) {
   relate::MetaData md;

@@ -113,6 +113,16 @@ inline bool contains(std::string_view haystack, std::string_view needle) {
   return haystack.find(needle) != std::string_view::npos;
 }
 
+// What configure() says of a mapping: its MappingError's message, empty when none.
+inline std::string configure_error(const relate::MetaData& md) {
+  try {
+    md.configure();
+  } catch (const relate::MappingError& e) {
+    return e.what();
+  }
+  return {};
+}
+
 }  // namespace relate_test
 
 // ---- Statements with their parameters ----

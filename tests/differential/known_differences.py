@@ -386,9 +386,13 @@ KNOWN = [
         "objects-keep-what-they-show",
         "docs/sqlalchemy.md, 'Objects keep what they show': an object that rollback() or "
         "close() made transient or detached keeps its members and relationships; added "
-        "again, it is written as they show. SQLAlchemy takes what a rolled-back flush "
-        "wrote as already written.",
-        "After rollback() and close() the SQLAlchemy runner marks the loaded "
+        "again, it is written as they show; its expired members hold their last flushed "
+        "values, expired no more. SQLAlchemy takes what a rolled-back flush wrote as "
+        "already written, and leaves such attributes expired and unreadable.",
+        "expire() records what each expired column held; after rollback() and close() "
+        "the SQLAlchemy runner sets them into the objects made transient (with the key "
+        "from before the transaction where a failed flush made the object pending "
+        "again). After rollback() and close() the SQLAlchemy runner marks the loaded "
         "relationships of the objects the transaction inserted (now transient) as "
         "changed (a many-to-one that holds nothing keeps the removal, so that the "
         "flush clears the key the rolled-back flush wrote), and after close() the "

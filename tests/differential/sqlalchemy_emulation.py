@@ -169,6 +169,9 @@ class SqlAlchemyEmulation:
         # id(object) -> object: the objects expire() (or the refresh-expire cascade)
         # left expired in Relate, until their columns load again.
         self.expired = {}
+        # What an object's expired columns held when expire() reached it (its last
+        # loaded or flushed values, which Relate's members keep meanwhile).
+        self.expired_values = {}
 
     @property
     def session(self):
@@ -220,19 +223,31 @@ class SqlAlchemyEmulation:
             raise DetachedInstanceError("emulated (changing-unloaded-relationship-loads): "
                                         "the object is not in a Session; its '%s' is not "
                                         "loaded" % key)
-        if self.before_failure is not None and state.key is not None:
+        if self.before_failure is not None and (state.key is not None or
+                                                id(obj) in self._pending_again()):
+            # (also an object the failure made pending again: its relationships were
+            # loaded, if at all, when it had a row; seed 1685 of --session-api)
             # Any load, also one the identity map answers (a many-to-one whose object
             # is held; SQLAlchemy's reads the row again only where the failure expired
             # the object), and one of an object an eager load (joined, selectin) made,
             # which loads on access with that strategy.
             raise PendingRollbackError("emulated (failed-flush-restores): the Session waits "
                                        "for rollback()")
-        if self._load_runs_statement(obj, key):
+        runs_statement = self._load_runs_statement(obj, key)
+        if runs_statement:
             self.autoflush(query=False)
             if key in state.dict:
                 return getattr(obj, key)
         queued = self.defuse_queued_removals(obj, key)
-        getattr(obj, key)
+        if runs_statement:
+            value = getattr(obj, key)
+        else:
+            # Relate answers without a statement (nor an autoflush), where SQLAlchemy may
+            # load an expired target first, flushing (seed 1978 of --session-api).
+            with self.session.no_autoflush:
+                value = getattr(obj, key)
+        if runs_statement:
+            self._filled_by_load(_listed(value))
         self.requeue(obj, queued)
         self.loaded(obj, key)
         self.no_duplicates()
@@ -361,15 +376,21 @@ class SqlAlchemyEmulation:
         back = t.mapper.relationships[rel.back_populates]
         if back.key in t.dict or t.session_id is None or self.session is None:
             return
+        # (an expired member holds its last value in Relate: seed 575 of --session-api)
+        expired = self.expired_values.get(id(target), {}) if id(target) in self.expired else {}
+
+        def value_of(column_key):
+            return t.dict[column_key] if column_key in t.dict else expired.get(column_key)
+
         values = []
         for local, remote in back.local_remote_pairs:
-            values.append(t.dict.get(local.key))
+            values.append(value_of(local.key))
         if not values or any(v is None for v in values):
             return
         mapper = back.mapper
         pk_order = [dict(((r, l) for l, r in back.local_remote_pairs))[c] for c in
                     mapper.primary_key]
-        key_values = tuple(t.dict.get(c.key) for c in pk_order)
+        key_values = tuple(value_of(c.key) for c in pk_order)
         identity = mapper.identity_key_from_primary_key(key_values)
         old = self.session.identity_map.get(identity)
         if old is not None:
@@ -582,8 +603,11 @@ class SqlAlchemyEmulation:
             self.session.delete(obj)
         self._detach_beyond_outside(obj, outside_before)
         self.removed.add(id(obj))
-        # Relate's remove() loads what the delete cascade follows, as delete() does.
+        # Relate's remove() loads what the delete cascade follows, as delete() does;
+        # the expired objects those loads returned took their rows' values (seeds 1153,
+        # 1672).
         self.loaded_since(before)
+        self._filled_by_load(_cascade_objects(obj, "delete")[1:])
         return None
 
     def _detach_beyond_outside(self, obj, outside_before):
@@ -1524,6 +1548,9 @@ class SqlAlchemyEmulation:
         outside = [(o, dict(inspect(o).dict), dict(inspect(o).committed_state))
                    for o in walked if o is not obj and inspect(o).key is not None and
                    not any(o is r for r in reached)]  # (detached, or deleted: seed 1575)
+        for o in [obj] + reached:
+            if id(o) not in self.expired:  # (expired already: what it held stays)
+                self.expired_values[id(o)] = self._committed_columns(o)
         self.session.expire(obj)
         for o, values, committed in outside:
             state = inspect(o)
@@ -1549,27 +1576,34 @@ class SqlAlchemyEmulation:
         Session, transient (refresh-of-gone-row)."""
         self._check_persistent(obj, "refresh")
         committed = self._committed_columns(obj) if id(obj) not in self.expired else None
+
+        def unexpire():
+            # Relate's refresh() discards the object's changes first and marks it
+            # expired only when it reads the row: when it reads none, the object shows
+            # its committed values.
+            if committed is None:
+                return
+            self.expired.pop(id(obj), None)
+            state = inspect(obj)
+            if state.pending and id(obj) in self._tx_inserted:
+                # (pending again: the key the transaction's flush gave it goes,
+                # seed 2170)
+                committed.update(self._tx_inserted[id(obj)][1])
+            for key, value in committed.items():
+                if key not in state.dict:
+                    set_committed_value(obj, key, value)
+
         self._expire(obj)
         try:
             self.autoflush(query=True)
         except Exception:
-            if committed is not None:
-                # Relate's refresh() discards the object's changes first and marks it
-                # expired only when it reads the row: after a failed autoflush it
-                # shows its committed values (failed-flush-restores).
-                self.expired.pop(id(obj), None)
-                state = inspect(obj)
-                if state.pending and id(obj) in self._tx_inserted:
-                    # (pending again: the key the transaction's flush gave it goes,
-                    # seed 2170)
-                    committed.update(self._tx_inserted[id(obj)][1])
-                for key, value in committed.items():
-                    if key not in state.dict:
-                        set_committed_value(obj, key, value)
+            unexpire()  # (failed-flush-restores)
             raise
         if inspect(obj).deleted:
             # (the autoflush deleted its row: SQLAlchemy's refresh finds none, and the
-            # object stays deleted)
+            # object stays deleted, its members as they were: deleted-keeps-members,
+            # seed 94)
+            unexpire()
             from sqlalchemy.exc import InvalidRequestError
             raise InvalidRequestError("Could not refresh instance: the autoflush deleted "
                                       "its row")
@@ -1583,6 +1617,17 @@ class SqlAlchemyEmulation:
         if id(obj) not in self.expired:
             return
         state = inspect(obj)
+        if self.before_failure is not None and id(obj) in self._pending_again() and \
+                id(obj) in self._tx_inserted:
+            # failed-flush-restores: pending again, it has no row; Relate's undo settled
+            # its expired members (seed 1685 of --session-api)
+            values = dict(self.expired_values.get(id(obj), {}))
+            values.update(self._tx_inserted[id(obj)][1])
+            for k, v in values.items():
+                if k not in state.dict:
+                    set_committed_value(obj, k, v)
+            del self.expired[id(obj)]
+            return
         if state.session_id is None:
             from sqlalchemy.orm.exc import DetachedInstanceError
             raise DetachedInstanceError("emulated: an expired object outside the Session")
@@ -1631,14 +1676,13 @@ class SqlAlchemyEmulation:
         this Session merges to itself (merge-own-object); a new object's relationship
         never set holds nothing (the runner set it loaded and empty:
         new-relationships-loaded), so it is not merged."""
-        from sqlalchemy.exc import InvalidRequestError
         self.check_usable()
         self.autoflush(query=True)
         state = inspect(obj)
-        if state.session_id == self.session.hash_key and id(obj) not in self.cascaded:
-            if state.deleted:
-                raise InvalidRequestError("emulated: merge() of an object deleted")
-            return obj
+        if state.session_id == self.session.hash_key and id(obj) not in self.cascaded and \
+                not state.deleted:
+            return obj  # (one a flush of this transaction deleted merges as SQLAlchemy's:
+            # a new pending copy of the row, seed 304 of --session-api)
         hidden = {}
         for o in _cascade_objects(obj, "merge"):
             st = inspect(o)
@@ -1866,16 +1910,25 @@ class SqlAlchemyEmulation:
                 return False
         return True
 
-    @staticmethod
-    def _foreign_keys(objects):
-        """The foreign key columns of persistent objects: {id(o): (o, {column: value})}."""
+    def _held(self, obj, column):
+        """What a column member of Relate's object holds: an expired one its last value."""
+        state = inspect(obj)
+        if column in state.dict:
+            return state.dict[column]
+        if id(obj) in self.expired:
+            return self.expired_values.get(id(obj), {}).get(column)
+        return None
+
+    def _foreign_keys(self, objects):
+        """The foreign key columns of persistent objects: {id(o): (o, {column: value})};
+        an expired one's as its members hold them (seed 1153 of --session-api)."""
         from schema import MODELS
         out = {}
         for o in objects:
             state = inspect(o)
             if state.persistent:
                 table = MODELS[type(o).__name__].table
-                out[id(o)] = (o, {c: state.dict.get(c) for fk in table.foreign_keys
+                out[id(o)] = (o, {c: self._held(o, c) for fk in table.foreign_keys
                                   for c in fk.columns})
         return out
 
@@ -1911,7 +1964,7 @@ class SqlAlchemyEmulation:
                 actions = [fk for fk in table.foreign_keys
                            if fk.ondelete in ("CASCADE", "SET NULL") and
                            (fk.referred_table,
-                            tuple(state.dict.get(c) for c in fk.columns)) in deleted]
+                            tuple(self._held(obj, c) for c in fk.columns)) in deleted]
                 if actions:
                     found = (obj, table, actions)
                     break
@@ -2102,6 +2155,7 @@ class SqlAlchemyEmulation:
         objects read since its first write are read again, within the transaction."""
         committed = {id(o): self._committed_columns(o) for o in self.runner.objects.values()
                      if inspect(o).persistent}
+        pending_again = self._pending_again()
         # (an object expunged after the failure and attached again since stays)
         self._expunged_after_failure = [o for o in self._expunged_after_failure
                                         if inspect(o).session_id is None]
@@ -2188,6 +2242,9 @@ class SqlAlchemyEmulation:
         self._put_back_left()
         self._link_rows_as_kept()
         self._requeue_unwritten()
+        self._settle_expired(pending_again)
+        if pending_again:
+            self._transient_hold_their_children()
         if nested is None:
             # (a savepoint's rollback reads them again within the transaction, whose
             # own rollback reads them again: Relate's discard_unflushed)
@@ -2261,6 +2318,7 @@ class SqlAlchemyEmulation:
 
     def close(self):
         self._end_savepoints()  # (session.close() ends SQLAlchemy's)
+        pending_again = self._pending_again()
         if self.before_failure is not None:
             self._restore_expired()
         # The objects a flush of the transaction deleted, also those no handle names (a
@@ -2306,6 +2364,9 @@ class SqlAlchemyEmulation:
         self._put_back_left()
         self._link_rows_as_kept()
         self._requeue_unwritten()
+        self._settle_expired(pending_again)
+        if pending_again:
+            self._transient_hold_their_children()
         self._end_transaction()
 
     def _detached_show_what_they_wrote(self):
@@ -2394,12 +2455,72 @@ class SqlAlchemyEmulation:
         return self.deleted_by_flush(obj) and id(obj) not in self._deleted_before_flush
 
     def expired_value(self, obj, key):
-        """failed-flush-restores: the value an attribute expired by a failed flush had."""
+        """failed-flush-restores: the value an attribute expired by a failed flush had;
+        and for an object the transaction inserted, pending again, the value an
+        attribute expire() expired had (Relate's undo settles it: _settle_expired)."""
         if self.before_failure is not None and id(obj) in self.before_failure:
             values = self.before_failure[id(obj)][1]
             if key in values:
                 return True, values[key]
+        if self.before_failure is not None and id(obj) in self.expired and \
+                id(obj) in self._pending_again() and id(obj) in self._tx_inserted:
+            values = dict(self.expired_values.get(id(obj), {}))
+            values.update(self._tx_inserted[id(obj)][1])
+            if key in values:
+                return True, values[key]
         return False, None
+
+    def _transient_hold_their_children(self):
+        """objects-keep-what-they-show: an object whose insert the rollback undid has
+        no row, so Relate's relationships of it that were not loaded hold what was
+        linked to them since (settle_unloaded). SQLAlchemy's collection of an object a
+        failed flush left without a row forgets what was linked before a later
+        link (a harness correction for SQLAlchemy; seed 393 of --session-api): the
+        children whose reference names it are its collection, in the order they
+        were made."""
+        objects = sorted(self.runner.objects.items())
+        for _h, obj in objects:
+            state = inspect(obj)
+            if not state.transient or id(obj) not in self._tx_inserted:
+                continue
+            for r in state.mapper.relationships:
+                if not r.uselist or not r.back_populates or r.direction.name != "ONETOMANY" \
+                        or r.key not in state.dict:
+                    continue
+                held = list(state.dict[r.key])
+                children = [o for _k, o in objects if o is not obj and
+                            isinstance(o, r.mapper.class_) and
+                            inspect(o).dict.get(r.back_populates) is obj]
+                if any(c not in held for c in children):
+                    # (what SQLAlchemy still queues for the collection is among them)
+                    state._pending_mutations.pop(r.key, None)
+                    set_committed_value(obj, r.key,
+                                        children + [c for c in held if c not in children])
+
+    def _pending_again(self):
+        """The objects a failed flush reports pending again (failed-flush-restores)."""
+        return {k for k, v in (self.before_failure or {}).items() if v[0] == "pending"}
+
+    def _settle_expired(self, pending_again):
+        """objects-keep-what-they-show: an expired object that the end of its
+        transaction made transient (its insert rolled back) has no row to load from;
+        Relate's members keep what they held while expired (its last flushed values),
+        and it is expired no more. SQLAlchemy leaves the attributes expired and
+        unreadable (seeds 29, 38, 60 of --session-api). One a failed flush made
+        pending again (`pending_again`) has the key it had before the transaction
+        first (failed-flush-restores; seeds 393, 562)."""
+        for key in list(self.expired):
+            obj = self.expired[key]
+            state = inspect(obj)
+            if not state.transient:
+                continue
+            values = dict(self.expired_values.get(key, {}))
+            if key in pending_again and key in self._tx_inserted:
+                values.update(self._tx_inserted[key][1])
+            for k, v in values.items():
+                if k not in state.dict:
+                    set_committed_value(obj, k, v)
+            del self.expired[key]
 
     def hold(self):
         """identity-map-holds: a Relate Session keeps its objects alive; SQLAlchemy's
@@ -2413,15 +2534,21 @@ class SqlAlchemyEmulation:
     def loaded_by_query(self):
         """An expired object a query returned took its row's values, and was read
         now (Relate's fill_expired)."""
-        for k, o in list(self.expired.items()):
-            state = inspect(o)
-            if not any(c.key not in state.dict for c in state.mapper.column_attrs):
-                del self.expired[k]
-                self._read_now(o)
+        self._filled_by_load(self.expired.values())
         # loads-keep-unflushed-changes: a load applied Relate's queue (_queue_written).
         for k, (o, _added) in list(self._queue_written.items()):
             if k[1] in inspect(o).dict:
                 del self._queue_written[k]
+
+    def _filled_by_load(self, returned):
+        """The expired objects a statement returned (a query's, or a lazy load's: seed 94
+        of --session-api) took their rows' values, as Relate's fill_expired does."""
+        for o in [o for o in returned if o is not None]:
+            state = inspect(o)
+            if id(o) in self.expired and \
+                    not any(c.key not in state.dict for c in state.mapper.column_attrs):
+                del self.expired[id(o)]
+                self._read_now(o)
 
     def marked(self):
         if self.before_failure is not None:

@@ -122,6 +122,12 @@ void RelationshipAttribute::set_loaded(const std::vector<InstanceState*>& rows) 
   trim_changes();
 }
 
+void RelationshipAttribute::settle_without_row() {
+  if (loaded_ || !changes_ || changes_->pending.empty()) return;
+  if (property_ && property_->direction() == RelationshipDirection::many_to_one) return;
+  set_loaded({});
+}
+
 void RelationshipAttribute::expire() {
   raw_clear();
   if (changes_) changes_->pending.clear();

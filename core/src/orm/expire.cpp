@@ -137,6 +137,12 @@ void SessionImpl::settle_expired(InstanceState& s) {
   }
 }
 
+void SessionImpl::settle_unloaded(InstanceState& s) {
+  for (const auto& f : s.mapper()->relationship_fields()) {
+    f.attribute(s.object())->settle_without_row();
+  }
+}
+
 void SessionImpl::load_expired(InstanceState& s) {
   check_usable();
   const Mapper& m = *s.mapper();

@@ -57,7 +57,13 @@ sql::Expr name_join(const sql::Expr& condition, const RelationshipProperty& rel,
     switch (c->side) {
       case JoinSide::parent:
         if (names.parent_values) {
-          return sql::param(rel.parent().get(names.parent_values->object(), c->index));
+          Value v = rel.parent().get(names.parent_values->object(), c->index);
+          // A NULL compares as SQL's NULL (nothing equals it), never as IS NULL; typed,
+          // so that PostgreSQL knows what it is.
+          if (v.is_null()) {
+            return sql::make_node(sql::Cast{sql::param(std::move(v)), c->column->type()});
+          }
+          return sql::param(std::move(v));
         }
         return sql::column(*c->column, names.parent);
       case JoinSide::target:
@@ -91,13 +97,17 @@ ResolvedJoin resolve_join(const sql::Expr& condition, std::string_view relations
            " and " + side_name(second));
     }
   };
+  const bool self = &parent == &target;
+  bool names_first = false;
+  bool names_second = false;
   ResolvedJoin out;
   out.condition = sql::transform_deferred(condition, [&](const sql::Deferred& d) -> sql::Expr {
     if (const auto* m = dynamic_cast<const MemberExpression*>(d.ref.get())) {
-      const bool self = &parent == &target;
-      JoinSide side;
+      JoinSide side = JoinSide::parent;
       if (m->member.model == parent.type() && m->alias == 0) {
-        side = JoinSide::parent;
+        // (a self-referential many-to-many's secondaryjoin joins the target alone)
+        const bool joins_parent = first == JoinSide::parent || second == JoinSide::parent;
+        side = self && !joins_parent ? JoinSide::target : JoinSide::parent;
       } else if (m->member.model == target.type() &&
                  (m->alias == detail::remote_alias || (!self && m->alias == 0))) {
         side = JoinSide::target;
@@ -109,6 +119,7 @@ ResolvedJoin resolve_join(const sql::Expr& condition, std::string_view relations
              std::string(target.name()) + ")" + (m->alias ? " or of an alias" : ""));
       }
       check_side(side, m->describe());
+      (side == first ? names_first : names_second) = true;
       const Mapper& mapper = side == JoinSide::parent ? parent : target;
       const auto column = mapper.column_of_field(m->member.field);
       if (!column) fail(m->describe() + " is a relationship, not a column");
@@ -117,6 +128,7 @@ ResolvedJoin resolve_join(const sql::Expr& condition, std::string_view relations
     if (const auto* s = dynamic_cast<const SecondaryColumnExpression*>(d.ref.get())) {
       if (!secondary) fail(s->describe() + " is for a many-to-many's association table");
       check_side(JoinSide::secondary, s->describe());
+      (JoinSide::secondary == first ? names_first : names_second) = true;
       for (const auto& c : secondary->columns()) {
         if (c->name() == s->name) return join_column(JoinSide::secondary, *c, 0);
       }
@@ -125,6 +137,15 @@ ResolvedJoin resolve_join(const sql::Expr& condition, std::string_view relations
     fail(d.ref->describe() + " cannot be part of a join condition");
     return nullptr;
   });
+  if (!names_first || !names_second) {
+    // A condition that does not join the two sides relates every row, or none.
+    const JoinSide missing = names_first ? second : first;
+    fail(std::string("it names no column of ") + side_name(missing) +
+         (self && missing == JoinSide::target
+              ? ": where both sides are one model, remote(&Model::member) names the "
+                "target's columns"
+              : ""));
+  }
   std::vector<sql::Expr> terms;
   split_and(out.condition, terms);
   out.terms = terms.size();

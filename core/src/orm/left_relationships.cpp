@@ -57,6 +57,11 @@ void LeftRelationships::put_back(const SessionImpl& session,
     if (item->status() == ObjectStatus::deleted || item->was_deleted()) continue;
     if (!attr.is_loaded() || attr.raw_contains(item)) continue;
     const RelationshipProperty& rel = *attr.property();
+    if (rel.viewonly()) {
+      // (what it read is back, and nothing it holds is written)
+      if (rel.uselist() || attr.raw_size() == 0) put_in_place(attr, item, it->index);
+      continue;
+    }
     if (rel.direction() == RelationshipDirection::many_to_many) {
       put_in_place(attr, item, it->index);  // (the link journal reconciles the row)
       continue;

@@ -121,7 +121,7 @@ void set_relationship(const RelationshipProperty& rel, InstanceState& parent,
   if (!rel.uselist() && items.size() > 1) {
     throw MultipleResultsFound("'" + rel.name() + "' is a one<" + std::string(rel.target().name()) +
                                "> but " + std::to_string(items.size()) + " rows of table '" +
-                               rel.target().table().name() + "' refer to the same " +
+                               rel.target().table().name() + "' are related to one " +
                                std::string(rel.parent().name()));
   }
   rel.attribute(parent.object()).set_loaded(items);
@@ -231,6 +231,8 @@ std::vector<Value> values_of(const Mapper& m, const InstanceState& s,
 }
 
 using KeyGroups = std::unordered_map<IdentityKey, std::vector<InstanceState*>, IdentityKeyHash>;
+using KeySets =
+    std::unordered_map<IdentityKey, std::unordered_set<const InstanceState*>, IdentityKeyHash>;
 
 // How a batch of parents finds its related rows: the parent-side key columns, and what
 // they match in the target's query (target columns, association columns, or, for a
@@ -248,7 +250,13 @@ struct KeyMatch {
     const bool many_to_many = rel.direction() == RelationshipDirection::many_to_many;
     if (many_to_many) joins.push_back(secondary_join(rel));
     if (!rel.key_join()) {
-      const std::string alias = "anon_parent";
+      // (a name no other table of the statement has; the strategies below join theirs
+      // as <table>_<n>)
+      std::string alias = "anon_parent";
+      while (alias == rel.target().table().name() ||
+             (rel.secondary() && alias == rel.secondary()->name())) {
+        alias += "_";
+      }
       JoinNames names;
       names.parent = alias;
       joins.push_back(sql::Join{sql::FromTable{&rel.parent().table(), alias, nullptr},
@@ -320,14 +328,17 @@ void load_batch(SessionImpl& session, const RelationshipProperty& rel, const Key
   std::function<void(InstanceState&, Cursor&)> on_row;
   if (km.keys_in_row) {
     // The key columns after the target's tell which parent the row is for.
-    on_row = [&](InstanceState& item, Cursor& row) {
+    // A collection joined below the target repeats its row: each item goes to each
+    // parent once.
+    auto seen = std::make_shared<KeySets>();
+    on_row = [&, seen](InstanceState& item, Cursor& row) {
       IdentityKey key{nullptr, {}};
       for (std::size_t i = 0; i < km.parent_columns.size(); ++i) {
         key.values.push_back(
             normalize(row.get(target.columns().size() + i),
                       rel.parent().columns()[km.parent_columns[i]].column->type()));
       }
-      found[key].push_back(&item);
+      if ((*seen)[key].insert(&item).second) found[key].push_back(&item);
     };
   }
   auto items = load_entities(session, target, std::move(query), child_context, on_row);

@@ -208,6 +208,9 @@ class SessionImpl {
   // An undo set `s`'s status and committed values: its expired members show the
   // committed values, and one without a row has nothing expired.
   void settle_expired(InstanceState& s);
+  // An object the undo left without a row (transient): its unloaded collections hold
+  // what was queued on them (RelationshipAttribute::settle_without_row).
+  static void settle_unloaded(InstanceState& s);
   // Every persistent object expires (expire_all(), expire_on_commit).
   void expire_persistent();
   // merge.cpp: what one merge() has done so far, and the merge of one object.

@@ -138,6 +138,7 @@ void SessionImpl::undo_log() {
   for (InstanceState* s : new_) {
     InstanceAccess::session(*s) = nullptr;
     InstanceAccess::status(*s) = ObjectStatus::transient;
+    settle_unloaded(*s);
   }
   new_.clear();
   deleted_.clear();

@@ -39,6 +39,7 @@ void SessionImpl::restore_transaction_state(GeneratedKeys keys) {
         InstanceAccess::status(*state) = ObjectStatus::transient;
         InstanceAccess::committed(*state) = RowSnapshot();
         take_back_key(*state, saved, keys);
+        settle_unloaded(*state);
       } else {
         InstanceAccess::committed(*state) = saved.committed;
       }
@@ -225,12 +226,13 @@ void UnitOfWork::finish() {
 void UnitOfWork::finish_bulk() {
   // Deleted objects (by the flush or by the database's ON DELETE) leave the loaded
   // relationships of the objects that remain, until the transaction is undone. One
-  // pass over the session.
+  // pass over the session. (Viewonly relationships too: they only read, and what they
+  // read is gone.)
   std::unordered_set<InstanceState*> gone(deletes_.begin(), deletes_.end());
   gone.insert(deleted_by_database_.begin(), deleted_by_database_.end());
   if (gone.empty()) return;
   for (const auto& [key, s] : s_.identity_) {
-    for (const RelationshipProperty* rel : s->mapper()->written_relationships()) {
+    for (const RelationshipProperty* rel : s->mapper()->relationships()) {
       RelationshipAttribute& attr = rel->attribute(s->object());
       if (!attr.is_loaded()) continue;
       for (std::size_t i = attr.raw_size(); i-- > 0;) {

@@ -52,6 +52,10 @@ class RELATE_API RelationshipAttribute {
   void set_loaded(const std::vector<InstanceState*>& items);
   // Forgets the value: the next access loads it again.
   void expire();
+  // The owner has no row any more (an undo took back its insert): an unloaded
+  // collection with links queued on it holds them, since no row can add to them. (A
+  // many-to-one's target has a row of its own: it stays unloaded.)
+  void settle_without_row();
   // What an unloaded attribute holds besides its value: the changes queued for its
   // load, and its history. A load can be undone with it (a failed flush leaves the
   // relationships it loaded as they were before it).
