@@ -34,10 +34,32 @@ void UnitOfWork::save_persistent(InstanceState& state) {
 }
 
 void UnitOfWork::delete_rows(const Mapper& m) {
-  const auto rows = parent_first(deleted_rows_[&m], RowWrite::remove);
-  for (auto row = rows.rbegin(); row != rows.rend(); ++row) {
-    remove(**row);
-    mirror_database_actions(**row);
+  const std::vector<InstanceState*>& deleted = deleted_rows_[&m];
+  const auto& related = m.written_relationships();
+  const bool self_referential =
+      std::any_of(related.begin(), related.end(), [&m](const RelationshipProperty* r) {
+        return &r->target() == &m && r->direction() != RelationshipDirection::many_to_many;
+      });
+  if (self_referential || deleted.size() < 2) {
+    const auto rows = parent_first(deleted, RowWrite::remove);
+    for (auto row = rows.rbegin(); row != rows.rend(); ++row) {
+      remove(**row);
+      mirror_database_actions(**row);
+    }
+    return;
+  }
+  const std::size_t most = std::max<std::size_t>(
+      1, conn().dialect().max_parameters() / std::max<std::size_t>(m.primary_key().size(), 1));
+  for (std::size_t begin = 0; begin < deleted.size(); begin += most) {
+    const std::size_t end = std::min(deleted.size(), begin + most);
+    const std::vector<InstanceState*> batch(deleted.begin() + static_cast<std::ptrdiff_t>(begin),
+                                            deleted.begin() + static_cast<std::ptrdiff_t>(end));
+    if (batch.size() == 1) {
+      remove(*batch.front());
+    } else {
+      remove_all(batch);
+    }
+    for (InstanceState* row : batch) mirror_database_actions(*row);
   }
 }
 
@@ -262,10 +284,35 @@ void UnitOfWork::remove(InstanceState& state) {
   }
   conn().execute(del);
   expect_rows(1, "DELETE", m.table());
+  mark_removed(state);
+  after(MapperEvent::after_delete, state);
+}
+
+void UnitOfWork::remove_all(const std::vector<InstanceState*>& states) {
+  const Mapper& m = *states.front()->mapper();
+  // As SQLAlchemy's batched DELETE: the listeners of every row first, then the
+  // statement.
+  for (InstanceState* state : states) before(MapperEvent::before_delete, *state);
+  std::vector<sql::Expr> key;
+  for (std::size_t i : m.primary_key()) key.push_back(sql::column(*m.columns()[i].column));
+  std::vector<std::vector<Value>> keys;
+  keys.reserve(states.size());
+  for (const InstanceState* state : states) {
+    std::vector<Value>& row = keys.emplace_back();
+    for (std::size_t i : m.primary_key()) row.push_back(state->committed()[i]);
+  }
+  sql::Delete del = sql::delete_from(m.table());
+  del.where = sql::tuple_in(std::move(key), std::move(keys));
+  conn().execute(del);
+  expect_rows(static_cast<std::int64_t>(states.size()), "DELETE", m.table());
+  for (InstanceState* state : states) mark_removed(*state);
+  for (InstanceState* state : states) after(MapperEvent::after_delete, *state);
+}
+
+void UnitOfWork::mark_removed(InstanceState& state) {
   journal(state);
   InstanceAccess::status(state) = ObjectStatus::deleted;
   s_.identity_remove(s_.key_of(state), &state);
-  after(MapperEvent::after_delete, state);
 }
 
 }  // namespace relate

@@ -126,6 +126,10 @@ class UnitOfWork {
   // once the row is.
   void before(MapperEvent event, InstanceState& state);
   void after(MapperEvent event, InstanceState& state);
+  // The rows of deleted objects: a mapper related to itself deletes them one by one,
+  // children first; any other in statements of many keys (DELETE ... WHERE key IN
+  // (...)), as many as the backend's parameter limit allows, each checked to delete
+  // as many rows as it names.
   void delete_rows(const Mapper& m);
   // The rows of new objects, parents first. Objects whose key is given share
   // multi-row INSERTs (SQLAlchemy's executemany); an object whose key the database
@@ -148,6 +152,9 @@ class UnitOfWork {
   void execute_update(const Mapper& m, const sql::Update& up);
   void switch_row(InstanceState& taking, InstanceState& deleted);
   void remove(InstanceState& state);
+  void remove_all(const std::vector<InstanceState*>& states);
+  // A deleted object's bookkeeping once its row is gone.
+  void mark_removed(InstanceState& state);
   // Throws StaleDataError unless the last statement changed `expected` rows.
   void expect_rows(std::int64_t expected, std::string_view what, const Table& table);
   // bulk_write.cpp: the session's objects for the rows `where` matches now, read from
