@@ -326,19 +326,19 @@ void load_batch(SessionImpl& session, const RelationshipProperty& rel, const Key
   query.order_by = relationship_order(rel);
 
   std::function<void(InstanceState&, Cursor&)> on_row;
+  KeySets seen;
   if (km.keys_in_row) {
     // The key columns after the target's tell which parent the row is for.
     // A collection joined below the target repeats its row: each item goes to each
     // parent once.
-    auto seen = std::make_shared<KeySets>();
-    on_row = [&, seen](InstanceState& item, Cursor& row) {
+    on_row = [&](InstanceState& item, Cursor& row) {
       IdentityKey key{nullptr, {}};
       for (std::size_t i = 0; i < km.parent_columns.size(); ++i) {
         key.values.push_back(
             normalize(row.get(target.columns().size() + i),
                       rel.parent().columns()[km.parent_columns[i]].column->type()));
       }
-      if ((*seen)[key].insert(&item).second) found[key].push_back(&item);
+      if (seen[key].insert(&item).second) found[key].push_back(&item);
     };
   }
   auto items = load_entities(session, target, std::move(query), child_context, on_row);

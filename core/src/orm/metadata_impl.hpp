@@ -73,5 +73,7 @@ class MetaDataImpl : public std::enable_shared_from_this<MetaDataImpl> {
 };
 
 std::string member_name(const MemberRef& ref);
+// The index of `c` in the mapper's columns (relationship_config.cpp).
+std::size_t index_of_column(const Mapper& m, const Column* c);
 
 }  // namespace relate
