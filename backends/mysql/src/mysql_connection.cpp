@@ -295,6 +295,21 @@ std::int64_t MysqlConnection::last_insert_id() {
   return select_int("SELECT LAST_INSERT_ID()");
 }
 
+// InnoDB gives the rows of one multi-row INSERT consecutive values of the
+// auto_increment series (auto_increment_increment apart) under the "traditional" (0)
+// and "consecutive" (1) lock modes, MariaDB's default; the "interleaved" mode (2,
+// MySQL 8's default, and Galera's) promises nothing. Engines that lock the whole
+// table (MyISAM, Aria, MEMORY) number the rows consecutively too.
+std::optional<std::int64_t> MysqlConnection::generated_key_step() {
+  read_affected();
+  autocommit_outside_transactions();
+  const std::int64_t step = select_int(
+      "SELECT IF(@@GLOBAL.innodb_autoinc_lock_mode IN (0, 1), @@SESSION.auto_increment_increment, "
+      "0)");
+  if (step <= 0) return std::nullopt;
+  return step;
+}
+
 std::int64_t MysqlConnection::select_int(const char* sql) {
   try {
     std::unique_ptr<::sql::Statement> st(connection_->createStatement());

@@ -26,6 +26,7 @@ class MysqlConnection final : public DriverConnection {
   std::unique_ptr<Cursor> execute(const sql::CompiledStatement& statement) override;
   std::int64_t rows_affected() override;
   std::int64_t last_insert_id() override;
+  std::optional<std::int64_t> generated_key_step() override;
   void discard_prepared_statements() noexcept override { cache_.clear(); }
   void begin() override;
   void commit() override;

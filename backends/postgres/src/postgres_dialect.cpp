@@ -12,6 +12,12 @@ std::string PostgresDialect::value_placeholder(std::size_t index, const Value& v
   return placeholder(index);
 }
 
+std::string PostgresDialect::inserted_value(std::string sql, const Column& column) const {
+  // The type without its length or precision: a cast to VARCHAR(n) would cut a longer
+  // text short, where the INSERT refuses it.
+  return "CAST(" + sql + " AS " + cast_type(column.type()) + ")";
+}
+
 std::string PostgresDialect::like(const std::string& operand, const sql::Like& like,
                                   const std::function<std::string(Value)>& bind) const {
   if (like.match_case == sql::Case::sensitive) return Dialect::like(operand, like, bind);

@@ -24,6 +24,10 @@ class PostgresDialect final : public Dialect {
   std::string autoincrement_column(const Column& column) const override;
   TextComparison text_comparison() const override { return TextComparison::equal_bytes; }
   bool supports_returning() const override { return true; }
+  // A sequence (SERIAL, IDENTITY) hands out its values in the order the rows of an
+  // INSERT ... SELECT ... ORDER BY are inserted.
+  GeneratedKeys generated_keys() const override { return GeneratedKeys::ascending; }
+  std::string inserted_value(std::string sql, const Column& column) const override;
   bool supports_alter_foreign_key() const override { return true; }
   std::size_t max_parameters() const override { return 65535; }
   std::string call(sql::Function function, const std::vector<std::string>& args,

@@ -20,6 +20,10 @@ class SqliteDialect final : public Dialect {
                    const std::function<std::string(Value)>& bind) const override;
   TextComparison text_comparison() const override { return TextComparison::ordered_bytes; }
   bool supports_returning() const override { return true; }
+  // A new rowid is one above the largest (until that reaches the largest integer), and
+  // the writer holds the database's write lock.
+  GeneratedKeys generated_keys() const override { return GeneratedKeys::consecutive; }
+  bool names_values_columns() const override { return false; }
   std::size_t max_parameters() const override { return 32766; }
   std::string has_table_sql() const override;
 };

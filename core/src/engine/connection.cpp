@@ -123,6 +123,10 @@ std::int64_t Connection::last_insert_id() {
   return on_driver({}, [](DriverConnection& d) { return d.last_insert_id(); });
 }
 
+std::optional<std::int64_t> Connection::generated_key_step() {
+  return on_driver({}, [](DriverConnection& d) { return d.generated_key_step(); });
+}
+
 void Connection::begin() {
   if (engine_->echo) engine_->notify_text("BEGIN");
   DriverConnection& d = driver();

@@ -116,10 +116,17 @@ void UnitOfWork::insert_all(const Mapper& m, const std::vector<InstanceState*>& 
       std::none_of(m.written_relationships().begin(), m.written_relationships().end(),
                    [&m](const RelationshipProperty* r) { return &r->target() == &m; });
   const std::size_t most = rows_per_insert(m.columns().size());
+  // Runs of rows that give their key, and runs whose key the database generates, each
+  // in statements of many rows: the rows keep the order they were added in.
   std::vector<InstanceState*> batch;
+  bool batch_generates = false;
   auto write_batch = [&] {
     if (batch.empty()) return;
-    insert_rows(m, batch);
+    if (batch_generates) {
+      insert_generating(m, batch);
+    } else {
+      insert_rows(m, batch);
+    }
     for (InstanceState* s : batch) {
       after(MapperEvent::after_insert, *s);
       sync_one_to_many(*s, RowWrite::insert, SyncPhase::with_row);
@@ -129,17 +136,82 @@ void UnitOfWork::insert_all(const Mapper& m, const std::vector<InstanceState*>& 
   for (InstanceState* s : states) {
     sync_many_to_one(*s, RowWrite::insert, SyncPhase::with_row);
     before(MapperEvent::before_insert, *s);
-    if (batches && !generated_key(*s)) {
+    const bool generates = generated_key(*s).has_value();
+    if (!batches) {
+      batch_generates = generates;
       batch.push_back(s);
-      if (batch.size() == most) write_batch();
+      write_batch();
       continue;
     }
-    write_batch();
-    insert(*s);
-    after(MapperEvent::after_insert, *s);
-    sync_one_to_many(*s, RowWrite::insert, SyncPhase::with_row);
+    if (generates != batch_generates) write_batch();
+    batch_generates = generates;
+    batch.push_back(s);
+    if (batch.size() == most) write_batch();
   }
   write_batch();
+}
+
+void UnitOfWork::insert_generating(const Mapper& m, const std::vector<InstanceState*>& states) {
+  using Keys = Dialect::GeneratedKeys;
+  const Keys how = conn().dialect().generated_keys();
+  std::optional<std::int64_t> step;
+  if (states.size() > 1 && how == Keys::stepped) step = conn().generated_key_step();
+  if (states.size() == 1 || how == Keys::one_per_row || (how == Keys::stepped && !step)) {
+    for (InstanceState* s : states) insert(*s);
+    return;
+  }
+  const std::size_t key = m.primary_key().front();
+  const Column* key_column = m.columns()[key].column;
+  sql::Insert ins = sql::insert(m.table());
+  for (const auto& c : m.columns()) {
+    if (c.column != key_column) ins.columns.push_back(c.column);
+  }
+  std::vector<std::vector<Value>> values;
+  values.reserve(states.size());
+  ins.rows.reserve(states.size());
+  for (InstanceState* s : states) {
+    values.push_back(insert_values(*s));
+    std::vector<Value>& row = ins.rows.emplace_back();
+    for (std::size_t i = 0; i < values.back().size(); ++i) {
+      if (i != key) row.push_back(values.back()[i]);
+    }
+  }
+  const auto n = static_cast<std::int64_t>(states.size());
+  std::vector<std::int64_t> keys;
+  keys.reserve(states.size());
+  if (how == Keys::stepped) {
+    conn().execute(ins);
+    expect_rows(n, "INSERT", m.table());
+    const std::int64_t first = conn().last_insert_id();
+    for (std::int64_t i = 0; i < n; ++i) keys.push_back(first + i * *step);
+  } else {
+    ins.in_order = true;
+    ins.returning.push_back(key_column);
+    auto cursor = conn().execute(ins);
+    while (cursor->next()) keys.push_back(cursor->get(0).as_int());
+    std::sort(keys.begin(), keys.end());
+    check_generated_keys(keys, n, how == Keys::consecutive, m.table());
+  }
+  for (std::size_t i = 0; i < states.size(); ++i) {
+    take_generated_key(*states[i], key, std::move(values[i]), Value(keys[i]));
+  }
+}
+
+void UnitOfWork::check_generated_keys(const std::vector<std::int64_t>& sorted, std::int64_t rows,
+                                      bool consecutive, const Table& table) {
+  const std::string what = "INSERT of " + std::to_string(rows) + " rows into table '" +
+                           table.name() + "' returned ";
+  if (static_cast<std::int64_t>(sorted.size()) != rows) {
+    throw StaleDataError(what + std::to_string(sorted.size()) + " generated keys");
+  }
+  for (std::size_t i = 1; i < sorted.size(); ++i) {
+    const bool in_step = consecutive ? sorted[i] - sorted[i - 1] == 1 : sorted[i] > sorted[i - 1];
+    if (!in_step) {
+      throw StaleDataError(what + "keys " + std::to_string(sorted[i - 1]) + " and " +
+                           std::to_string(sorted[i]) + ", which do not tell which row has which " +
+                           "(the database did not number the rows in order)");
+    }
+  }
 }
 
 void UnitOfWork::insert_rows(const Mapper& m, const std::vector<InstanceState*>& states) {
@@ -192,16 +264,22 @@ void UnitOfWork::insert(InstanceState& state) {
     } else {
       id = Value(conn().last_insert_id());
     }
-    touch_fields(state);
-    Value before = m.get(state.object(), *generated);
-    m.set(state.object(), *generated, Value(id));
-    values[*generated] = m.get(state.object(), *generated);
-    mark_inserted(state, values);
-    // A rollback of the transaction makes it pending again, with the key it had.
-    s_.log_.journal.at(&state).key_before = std::move(before);
+    take_generated_key(state, *generated, std::move(values), std::move(id));
     return;
   }
   mark_inserted(state, values);
+}
+
+void UnitOfWork::take_generated_key(InstanceState& state, std::size_t column,
+                                    std::vector<Value> values, Value key) {
+  const Mapper& m = *state.mapper();
+  touch_fields(state);
+  Value before = m.get(state.object(), column);
+  m.set(state.object(), column, std::move(key));
+  values[column] = m.get(state.object(), column);
+  mark_inserted(state, values);
+  // A rollback of the transaction makes it pending again, with the key it had.
+  s_.log_.journal.at(&state).key_before = std::move(before);
 }
 
 sql::Update UnitOfWork::update_of(const Mapper& m, const RowSnapshot& committed,

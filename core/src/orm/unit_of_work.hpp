@@ -131,12 +131,23 @@ class UnitOfWork {
   // (...)), as many as the backend's parameter limit allows, each checked to delete
   // as many rows as it names.
   void delete_rows(const Mapper& m);
-  // The rows of new objects, parents first. Objects whose key is given share
-  // multi-row INSERTs (SQLAlchemy's executemany); an object whose key the database
-  // generates, or any of a self-referential mapper, takes one INSERT each.
+  // The rows of new objects, parents first, in multi-row INSERTs (SQLAlchemy's
+  // executemany and insertmanyvalues): one for each run of objects that give their
+  // key, one for each run whose key the database generates, where the dialect tells
+  // how to match the generated keys to the rows (Dialect::GeneratedKeys). Objects of
+  // a self-referential mapper take one INSERT each.
   void insert_all(const Mapper& m, const std::vector<InstanceState*>& states);
   void insert(InstanceState& state);
   void insert_rows(const Mapper& m, const std::vector<InstanceState*>& states);
+  void insert_generating(const Mapper& m, const std::vector<InstanceState*>& states);
+  // Throws StaleDataError unless `sorted` holds `rows` keys, each above the one before
+  // (by one where `consecutive`).
+  static void check_generated_keys(const std::vector<std::int64_t>& sorted, std::int64_t rows,
+                                   bool consecutive, const Table& table);
+  // The object's row is written with the key the database generated: the member and
+  // the snapshot take it, and a rollback gives the member back the key it had.
+  void take_generated_key(InstanceState& state, std::size_t column, std::vector<Value> values,
+                          Value key);
   void mark_inserted(InstanceState& state, const std::vector<Value>& written);
   std::vector<Value> insert_values(InstanceState& state);
   std::optional<std::size_t> generated_key(InstanceState& state) const;

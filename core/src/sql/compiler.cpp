@@ -72,6 +72,10 @@ class Compiler {
   }
 
   void statement(const Insert& s) {
+    if (s.in_order && !s.columns.empty()) {
+      ordered_insert(s);
+      return;
+    }
     out_.sql += "INSERT INTO " + q(s.table->name());
     if (s.columns.empty()) {
       out_.sql += " DEFAULT VALUES";
@@ -93,6 +97,43 @@ class Compiler {
       }
     }
     if (s.on_conflict) out_.sql += dialect_.on_conflict(*s.table, s.columns, *s.on_conflict);
+    returning(s.returning, "INSERT");
+  }
+
+  void ordered_insert(const Insert& s) {
+    if (s.on_conflict) throw ArgumentError("an INSERT in order cannot also be an upsert");
+    const bool named = dialect_.names_values_columns();
+    // The list's columns: the values, then each row's position.
+    auto name = [named](std::size_t i) {
+      return named ? "p" + std::to_string(i) : "column" + std::to_string(i + 1);
+    };
+    out_.sql += "INSERT INTO " + q(s.table->name()) + " (";
+    for (std::size_t i = 0; i < s.columns.size(); ++i) {
+      if (i) out_.sql += ", ";
+      out_.sql += q(s.columns[i]->name());
+    }
+    out_.sql += ") SELECT ";
+    for (std::size_t i = 0; i < s.columns.size(); ++i) {
+      if (i) out_.sql += ", ";
+      out_.sql += dialect_.inserted_value(q(name(i)), *s.columns[i]);
+    }
+    out_.sql += " FROM (VALUES ";
+    for (std::size_t r = 0; r < s.rows.size(); ++r) {
+      if (r) out_.sql += ", ";
+      out_.sql += "(";
+      for (std::size_t i = 0; i < s.rows[r].size(); ++i) {
+        bind(s.rows[r][i], ValueUse::stored, i < s.columns.size() ? s.columns[i] : nullptr);
+        out_.sql += ", ";
+      }
+      out_.sql += std::to_string(r) + ")";
+    }
+    out_.sql += ") AS " + q("relate_rows");
+    if (named) {
+      out_.sql += " (";
+      for (std::size_t i = 0; i <= s.columns.size(); ++i)
+        out_.sql += q(name(i)) + (i < s.columns.size() ? ", " : ")");
+    }
+    out_.sql += " ORDER BY " + q(name(s.columns.size()));
     returning(s.returning, "INSERT");
   }
 

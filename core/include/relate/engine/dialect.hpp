@@ -125,6 +125,37 @@ class RELATE_API Dialect {
   virtual bool update_reads_old_row() const { return true; }
 
   virtual bool supports_returning() const { return false; }
+  // How one INSERT of many rows whose key the database generates (an autoincrement
+  // key) tells each row's key. The unit of work batches such rows only where the
+  // dialect says how; otherwise each takes an INSERT of its own.
+  enum class GeneratedKeys {
+    // One INSERT per row (the default).
+    one_per_row,
+    // sql::Insert::in_order with RETURNING: the database hands out ascending keys in
+    // the order the rows are inserted (PostgreSQL's sequences), so the returned keys,
+    // sorted, are the rows' in order. SQLAlchemy 2.0's "insertmanyvalues" matches rows
+    // to parameters the same way.
+    ascending,
+    // As ascending, and no other writer can take a key between them (SQLite's write
+    // lock), so the keys are consecutive: keys that are not mean the database chose
+    // them another way (SQLite's random rowid past the largest one), and the flush
+    // fails rather than guess.
+    consecutive,
+    // A multi-row INSERT without RETURNING: the first row's key is last_insert_id(),
+    // each next one DriverConnection::generated_key_step() above the one before; one
+    // INSERT per row when the connection promises no step (MySQL).
+    stepped,
+  };
+  virtual GeneratedKeys generated_keys() const { return GeneratedKeys::one_per_row; }
+  // Whether a list of rows in a FROM clause names its columns
+  // ((VALUES ...) AS t (a, b)); SQLite cannot, and calls them column1, column2, ...
+  virtual bool names_values_columns() const { return true; }
+  // A value that an INSERT ... SELECT (sql::Insert::in_order) takes from its list of
+  // rows (`sql` names it there), written as the column's type: PostgreSQL reads the
+  // parameters of such a list as text.
+  virtual std::string inserted_value(std::string sql, const Column& /*column*/) const {
+    return sql;
+  }
   // Whether `x IN (SELECT ... LIMIT n)` is accepted (MySQL and MariaDB refuse it; the
   // compiler then puts the subquery in a derived table).
   virtual bool supports_limit_in_in_subquery() const { return true; }

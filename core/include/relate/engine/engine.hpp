@@ -69,6 +69,7 @@ class RELATE_API Connection {
 
   std::int64_t rows_affected();
   std::int64_t last_insert_id();
+  std::optional<std::int64_t> generated_key_step();
 
   // Transactions. A commit() that throws has not been confirmed: after an
   // OperationalError with connection_invalidated() its outcome is unknown (the server

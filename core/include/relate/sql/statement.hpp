@@ -81,6 +81,12 @@ struct Insert {
   std::vector<std::vector<Value>> rows;  // one or more; each matches `columns`
   std::optional<OnConflict> on_conflict;
   std::vector<const Column*> returning;
+  // The rows are inserted in the order given, written as
+  //   INSERT INTO table (...) SELECT p0, ...
+  //   FROM (VALUES (..., 0), (..., 1), ...) AS relate_rows (p0, ..., n) ORDER BY n
+  // so that keys the database generates ascend with the rows
+  // (Dialect::GeneratedKeys::ascending). Not with on_conflict.
+  bool in_order = false;
 };
 
 // SET column = expression (a bound value: sql::param(v); or e.g. price * 0.9).
