@@ -1,5 +1,6 @@
 // The "blog" benchmark shared by every C++ implementation (relate-bench and the
-// hand-written sqlite3 floor): the command line, the deterministic data set, the
+// hand-written floors on each backend's driver: raw-sqlite-bench, raw-postgres-bench,
+// raw-mysql-bench): the command line and server URLs, the deterministic data set, the
 // checksums every implementation must print identically, and the JSON result line.
 // bench/sqlalchemy_bench.py implements the same in Python.
 //
@@ -29,11 +30,14 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
+#include <initializer_list>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -101,6 +105,97 @@ inline Options parse_options(int argc, char** argv, std::string_view program) {
 inline std::vector<std::string> selected_workloads(const Options& o) {
   if (o.workload == "all") return workload_names();
   return {o.workload};
+}
+
+// ---- Server URLs ----
+
+inline std::string percent_decoded(std::string_view s) {
+  auto hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; };
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) && hex(s[i + 2])) {
+      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// A server URL as relate-bench takes it and run_bench.py passes it:
+// scheme://user[:password]@host[:port]/database, user, password and database
+// percent-encoded, an IPv6 host in brackets.
+struct ServerUrl {
+  std::string scheme, user, password, host, database;
+  std::optional<int> port;
+};
+
+// Ends the program with status 2 unless `url` is such a URL with one of `schemes`.
+// Messages show the URL without its password.
+inline ServerUrl parse_server_url(const std::string& url,
+                                  std::initializer_list<const char*> schemes,
+                                  std::string_view program) {
+  ServerUrl out;
+  const auto sep = url.find("://");
+  auto bad = [&](const std::string& why) {
+    std::string shown = url;
+    const auto at = shown.rfind('@');
+    const auto colon = sep == std::string::npos ? std::string::npos : shown.find(':', sep + 3);
+    if (at != std::string::npos && colon != std::string::npos && colon < at) {
+      shown.replace(colon + 1, at - colon - 1, "***");
+    }
+    std::string expected;
+    for (const char* s : schemes) expected += std::string(expected.empty() ? "" : " or ") + s;
+    std::fprintf(stderr, "%s: %s: '%s'\n  expected %s://user:password@host:port/database\n",
+                 std::string(program).c_str(), why.c_str(), shown.c_str(), expected.c_str());
+    std::exit(2);
+  };
+  if (url.empty()) bad("this program needs --url: the server to run on");
+  if (sep == std::string::npos) bad("not a database URL");
+  out.scheme = url.substr(0, sep);
+  if (std::find_if(schemes.begin(), schemes.end(),
+                   [&](const char* s) { return out.scheme == s; }) == schemes.end()) {
+    bad("unsupported database '" + out.scheme + "'");
+  }
+  std::string_view rest = std::string_view(url).substr(sep + 3);
+  if (rest.find('?') != std::string_view::npos) bad("URL options (?...) are not understood here");
+  const auto slash = rest.find('/');
+  if (slash == std::string_view::npos || slash + 1 == rest.size()) bad("no database named");
+  out.database = percent_decoded(rest.substr(slash + 1));
+  std::string_view authority = rest.substr(0, slash);
+  if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
+    const std::string_view userinfo = authority.substr(0, at);
+    const auto colon = userinfo.find(':');
+    out.user = percent_decoded(userinfo.substr(0, colon));
+    if (colon != std::string_view::npos) out.password = percent_decoded(userinfo.substr(colon + 1));
+    authority = authority.substr(at + 1);
+  }
+  std::string_view port;
+  if (!authority.empty() && authority.front() == '[') {
+    const auto close = authority.find(']');
+    if (close == std::string_view::npos) bad("malformed IPv6 host");
+    out.host = std::string(authority.substr(1, close - 1));
+    if (close + 1 < authority.size()) {
+      if (authority[close + 1] != ':') bad("malformed host");
+      port = authority.substr(close + 2);
+    }
+  } else {
+    const auto colon = authority.find(':');
+    out.host = std::string(authority.substr(0, colon));
+    if (colon != std::string_view::npos) port = authority.substr(colon + 1);
+  }
+  if (out.host.empty()) bad("no host named");
+  if (!port.empty()) {
+    int value = 0;
+    for (const char c : port) {
+      if (!std::isdigit(static_cast<unsigned char>(c)) || value > 65535) bad("malformed port");
+      value = value * 10 + (c - '0');
+    }
+    if (value < 1 || value > 65535) bad("malformed port");
+    out.port = value;
+  }
+  return out;
 }
 
 // ---- The data set ----

@@ -17,7 +17,6 @@
 #include <stdlib.h>  // mkdtemp
 
 #include <algorithm>
-#include <cctype>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -524,20 +523,6 @@ void remove_database_files(const std::string& path) {
   for (const char* suffix : {"", "-journal", "-wal", "-shm"}) fs::remove(path + suffix, ignored);
 }
 
-std::string percent_decoded(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
 // The database file named by --url: "" for the default (a temp directory), ":memory:",
 // or a path. Anything but a sqlite URL ends the program with status 2.
 std::string database_path(const std::string& url) {
@@ -560,7 +545,7 @@ std::string database_path(const std::string& url) {
   rest = rest.substr(0, rest.find('?'));  // query options (timeout=...) do not apply here
   if (rest.empty() || rest == ":memory:" || rest == "/:memory:") return ":memory:";
   if (rest.front() != '/' || rest.size() == 1) bad("malformed SQLite URL");
-  return percent_decoded(rest.substr(1));
+  return blog_bench::percent_decoded(rest.substr(1));
 }
 
 }  // namespace

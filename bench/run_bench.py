@@ -5,6 +5,10 @@ Three implementations of the same workloads on SQLite:
   raw-sqlite  build/release/bench/raw-sqlite-bench  (hand-written sqlite3 C API, the floor)
   relate      build/release/bench/relate-bench      (Relate)
   sqlalchemy  bench/sqlalchemy_bench.py             (SQLAlchemy's ORM, the peer)
+and, with --servers, a floor per database server, hand-written on the driver under
+Relate's backend for it:
+  raw-postgres  build/release/bench/raw-postgres-bench  (SOCI's PostgreSQL backend)
+  raw-mysql     build/release/bench/raw-mysql-bench     (MySQL Connector/C++, on MariaDB)
 
 Every (implementation, workload, run) is a process of its own, so the peak memory
 each one reports is that workload's. Runs alternate implementations:
@@ -18,9 +22,12 @@ and the exit status is 1.
 Then, unless disabled:
   scaling  relate and raw-sqlite again at 10 x N users; per workload the ratio
            median(10N) / median(N)
-  servers  (--servers or BENCH_SERVERS=1) relate-bench on the PostgreSQL and MySQL
-           servers in RELATE_TEST_POSTGRESQL_URL / RELATE_TEST_MYSQL_URL, as exported
-           by tests/servers/with-databases (`make bench BENCH_SERVERS=1`)
+  servers  (--servers or BENCH_SERVERS=1) relate-bench and that server's floor on the
+           PostgreSQL and MySQL servers in RELATE_TEST_POSTGRESQL_URL /
+           RELATE_TEST_MYSQL_URL, as exported by tests/servers/with-databases (`make bench
+           BENCH_SERVERS=1`); for run in 1..R, for workload, for server, for impl in
+           (floor, relate). Same checksums as on SQLite; the report gives relate / floor
+           per workload on every backend
 
 Writes bench/results/latest.json (every result line and the machine),
 bench/results/latest.md, the chart bench/results/blog.png (gnuplot; skipped with a
@@ -77,7 +84,9 @@ N_MEANS = {
 }
 IMPLS = ["raw-sqlite", "relate", "sqlalchemy"]
 SCALE_IMPLS = ["raw-sqlite", "relate"]
-SERVERS = [("postgresql", "RELATE_TEST_POSTGRESQL_URL"), ("mysql", "RELATE_TEST_MYSQL_URL")]
+# (name, the URL's variable, the floor): the name is also the backend the programs report.
+SERVERS = [("postgresql", "RELATE_TEST_POSTGRESQL_URL", "raw-postgres"),
+           ("mysql", "RELATE_TEST_MYSQL_URL", "raw-mysql")]
 SERVER_TITLES = {"postgresql": "PostgreSQL", "mysql": "MySQL/MariaDB"}
 
 # The issue's targets.
@@ -118,7 +127,8 @@ def env_int(name, default):
 
 def parse_args():
     parser = argparse.ArgumentParser(
-        description="Runs the blog benchmark (raw-sqlite, relate, sqlalchemy) and reports it.")
+        description="Runs the blog benchmark (raw-sqlite, relate, sqlalchemy; with --servers "
+        "also relate and the floors raw-postgres, raw-mysql on the servers) and reports it.")
     parser.add_argument("--build", default=None, help="CMake build tree (default build/release)")
     parser.add_argument("--runs", type=int, help="runs per workload (BENCH_RUNS, default 5)")
     parser.add_argument("--users", type=int, help="users N (BENCH_USERS, default 10000)")
@@ -128,7 +138,7 @@ def parse_args():
     parser.add_argument("--scale-runs", type=int,
                         help="runs at 10 x N users, 0 = no scaling (BENCH_SCALE_RUNS, default 3)")
     parser.add_argument("--servers", action="store_true",
-                        help="also relate-bench on RELATE_TEST_POSTGRESQL_URL / "
+                        help="also relate-bench and the floors on RELATE_TEST_POSTGRESQL_URL / "
                         "RELATE_TEST_MYSQL_URL (BENCH_SERVERS=1)")
     parser.add_argument("--quick", action="store_true", help="N=1000, 2 runs, no scaling")
     parser.add_argument("--no-readme", action="store_true", help="leave README.md alone")
@@ -200,23 +210,28 @@ def python_for_sqlalchemy():
          "): install python3-sqlalchemy (make deps) or set BENCH_PYTHON")
 
 
-def programs(cfg):
+def programs(cfg, servers):
+    """servers: the (name, url, floor) that will run; their floors must be built too."""
     bench_dir = os.path.join(cfg["build"], "bench")
     relate = os.path.join(bench_dir, "relate-bench")
     raw = os.path.join(bench_dir, "raw-sqlite-bench")
+    floors = {floor: os.path.join(bench_dir, floor + "-bench") for _, _, floor in servers}
     script = os.path.join(ROOT, "bench", "sqlalchemy_bench.py")
-    for path in (relate, raw):
+    for path in [relate, raw] + list(floors.values()):
         if not os.access(path, os.X_OK):
+            targets = " ".join(os.path.basename(p) for p in [relate, raw] + list(floors.values()))
             fail(f"{path} is missing: build it first (cmake --build "
-                 f"{os.path.relpath(cfg['build'])} --target relate-bench raw-sqlite-bench, "
-                 "or make bench)")
+                 f"{os.path.relpath(cfg['build'])} --target {targets}, or make bench"
+                 + (" BENCH_SERVERS=1)" if floors else ")"))
     if not os.path.isfile(script):
         fail(f"{script} is missing")
     python, sqlalchemy_version, python_version = python_for_sqlalchemy()
     cfg["python"] = python
     cfg["sqlalchemy_version"] = sqlalchemy_version
     cfg["python_version"] = python_version
-    return {"raw-sqlite": [raw], "relate": [relate], "sqlalchemy": [python, script]}
+    progs = {"raw-sqlite": [raw], "relate": [relate], "sqlalchemy": [python, script]}
+    progs.update({floor: [path] for floor, path in floors.items()})
+    return progs
 
 
 # The programs report getrusage's ru_maxrss, which Linux carries across fork and exec: a
@@ -236,8 +251,9 @@ class Runner:
         self.total = total_steps
         self.started = time.monotonic()
 
-    def run(self, phase, run, impl, workload, users, url=None, label=None):
-        """One process: one workload of one implementation. Returns the parsed result."""
+    def run(self, phase, run, impl, workload, users, url=None, backend="sqlite", label=None):
+        """One process: one workload of one implementation on `backend` (at `url`, a
+        server's, or SQLite without). Returns the parsed result."""
         self.step += 1
         cmd = self.progs[impl] + [
             "--users", str(users), "--posts-per-user", str(self.cfg["posts_per_user"]),
@@ -275,13 +291,13 @@ class Runner:
             fail(f"{printable}: result line lacks {', '.join(missing)}:\n  {line}")
         if result["impl"] != impl or result["workload"] != workload:
             fail(f"{printable}: expected impl {impl!r} and workload {workload!r}, got:\n  {line}")
-        if url is None and result["backend"] != "sqlite":
-            fail(f"{printable}: expected backend 'sqlite', got:\n  {line}")
+        if result["backend"] != backend:
+            fail(f"{printable}: expected backend {backend!r}, got:\n  {line}")
         self.results.append({"phase": phase, "run": run, "users": users, "label": shown,
                              "wall_seconds": round(wall, 3), "line": line, "result": result})
         elapsed = time.monotonic() - self.started
         note(f"[{self.step:>{len(str(self.total))}}/{self.total} {elapsed:6.0f}s] {phase:<7} "
-             f"N={users:<7} run {run}  {workload:<14} {shown:<11} {result['seconds']:9.4f} s  "
+             f"N={users:<7} run {run}  {workload:<14} {shown:<17} {result['seconds']:9.4f} s  "
              f"{result['statements']:>8} stmts  {result['peak_rss_kib'] / 1024:7.1f} MiB")
         return result
 
@@ -336,6 +352,11 @@ def describe_difference(a, b):
     elif ca != cb:
         parts.append("checksum")
     return ", ".join(parts)
+
+
+def server_label(impl, server):
+    """How a server run is labelled: the floors run on one server only; relate on each."""
+    return f"relate@{server}" if impl == "relate" else impl
 
 
 def pick_results(results, phase, label, workload, users):
@@ -570,27 +591,43 @@ def report_markdown(cfg, machine, stats, chart_ok, image_path):
 
     # Servers
     if cfg["servers"]:
-        present = [name for name, _ in SERVERS if stats["servers"].get(name)]
+        present = [(name, floor) for name, _, floor in SERVERS if stats["servers"].get(name)]
         if present:
-            where = ", ".join(f"{SERVER_TITLES[n]} at {cfg['server_hosts'][n]}" for n in present)
-            out.append(f"relate-bench on database servers (N = {N}, median of "
-                       f"{runs_text(cfg['runs'])}): {where}, from "
-                       f"{' and '.join(v for n, v in SERVERS if n in present)} "
+            where = ", ".join(f"{SERVER_TITLES[n]} at {cfg['server_hosts'][n]}"
+                              for n, _ in present)
+            drivers = {"raw-postgres": "raw-postgres on SOCI's PostgreSQL backend",
+                       "raw-mysql": "raw-mysql on MySQL Connector/C++"}
+            out.append(f"Database servers (N = {N}, median of {runs_text(cfg['runs'])}): {where}, "
+                       f"from {' and '.join(v for n, v, _ in SERVERS if n in dict(present))} "
                        "(`make bench BENCH_SERVERS=1` starts throwaway servers with default "
-                       "settings on this machine through `tests/servers/with-databases`). No raw "
-                       "baseline there; the SQLite column repeats relate's figure from above.")
+                       "settings on this machine through `tests/servers/with-databases`). Each "
+                       "server has a floor of its own, the workloads written by hand on the "
+                       "driver under Relate's backend, with prepared statements, multi-row "
+                       "INSERTs and IN lists: "
+                       f"{', '.join(drivers[f] for _, f in present)}. The SQLite column repeats "
+                       "relate / raw-sqlite from above.")
             out.append("")
-            header = ["workload", "SQLite (s)"] + [f"{SERVER_TITLES[n]} (s)" for n in present] + \
-                ["statements (SQLite" + "".join(f" / {SERVER_TITLES[n]}" for n in present) + ")"]
+            header = ["workload", "relate / raw, SQLite"] + \
+                [f"relate / raw, {SERVER_TITLES[n]}" for n, _ in present]
+            for n, f in present:
+                header += [f"relate on {SERVER_TITLES[n]} (s)", f"{f} (s)"]
+            header.append("statements, relate / raw (" +
+                          "; ".join(SERVER_TITLES[n] for n, _ in present) + ")")
             rows = []
             for w in WORKLOADS:
-                row = [w, fmt_s(main[w]["relate"]["median_seconds"])]
-                row += [fmt_s(stats["servers"][n][w]["median_seconds"]) for n in present]
-                row.append(" / ".join(str(x) for x in [main[w]["relate"]["statements"]] +
-                                      [stats["servers"][n][w]["statements"] for n in present]))
+                on = {n: stats["servers"][n][w] for n, _ in present}
+                row = [w, fmt_ratio(ratio(main[w]["relate"]["median_seconds"],
+                                          main[w]["raw-sqlite"]["median_seconds"]))]
+                row += [fmt_ratio(ratio(on[n]["relate"]["median_seconds"],
+                                        on[n][f]["median_seconds"])) for n, f in present]
+                for n, f in present:
+                    row += [fmt_s(on[n]["relate"]["median_seconds"]),
+                            fmt_s(on[n][f]["median_seconds"])]
+                row.append("; ".join(f"{on[n]['relate']['statements']} / {on[n][f]['statements']}"
+                                     for n, f in present))
                 rows.append(row)
             out += table(header, rows)
-            absent = [SERVER_TITLES[n] for n, _ in SERVERS if n not in present]
+            absent = [SERVER_TITLES[n] for n, _, _ in SERVERS if n not in dict(present)]
             if absent:
                 out.append("")
                 out.append(f"Not measured: {', '.join(absent)} (no server URL).")
@@ -709,7 +746,21 @@ def rewrite_readme(section):
 
 def main():
     cfg = parse_args()
-    progs = programs(cfg)
+    servers = []  # (name, url, floor)
+    cfg["server_hosts"] = {}
+    if cfg["servers"]:
+        for name, var, floor in SERVERS:
+            if os.environ.get(var):
+                servers.append((name, os.environ[var], floor))
+                # The host only: the URL's password stays out of the report.
+                try:
+                    host = urllib.parse.urlsplit(os.environ[var]).hostname or "localhost"
+                except ValueError:
+                    host = "?"
+                cfg["server_hosts"][name] = host
+            else:
+                note(f"run_bench: {var} is not set: no {SERVER_TITLES[name]} runs")
+    progs = programs(cfg, servers)
     cfg["command"] = command_line()
     now = datetime.datetime.now(datetime.timezone.utc)
     cfg["date"] = now.strftime("%Y-%m-%d")
@@ -719,25 +770,11 @@ def main():
              "not Release: these numbers say little")
 
     N, R, S = cfg["users"], cfg["runs"], cfg["scale_runs"]
-    servers = []
-    cfg["server_hosts"] = {}
-    if cfg["servers"]:
-        for name, var in SERVERS:
-            if os.environ.get(var):
-                servers.append((name, os.environ[var]))
-                # The host only: the URL's password stays out of the report.
-                try:
-                    host = urllib.parse.urlsplit(os.environ[var]).hostname or "localhost"
-                except ValueError:
-                    host = "?"
-                cfg["server_hosts"][name] = host
-            else:
-                note(f"run_bench: {var} is not set: no {SERVER_TITLES[name]} runs")
     total = R * len(WORKLOADS) * len(IMPLS) + S * len(WORKLOADS) * len(SCALE_IMPLS) + \
-        R * len(WORKLOADS) * len(servers)
+        R * len(WORKLOADS) * len(servers) * 2
     note(f"run_bench: N={N} M={cfg['posts_per_user']} T={cfg['tags']}, {runs_text(R)}"
          + (f", {S} at 10N={10 * N}" if S else ", no scaling")
-         + (f", servers: {', '.join(n for n, _ in servers)}" if servers else "")
+         + (f", servers: {', '.join(n for n, _, _ in servers)}" if servers else "")
          + f"; {total} processes")
     runner = Runner(cfg, progs, total)
 
@@ -755,8 +792,10 @@ def main():
             runner.check(("scale",), f"at 10N={10 * N}")
         for run in range(1, R + 1 if servers else 1):
             for w in WORKLOADS:
-                for name, url in servers:
-                    runner.run("server", run, "relate", w, N, url=url, label=name)
+                for name, url, floor in servers:
+                    for impl in (floor, "relate"):
+                        runner.run("server", run, impl, w, N, url=url, backend=name,
+                                   label=server_label(impl, name))
             # Same data as on SQLite, so the same checksums.
             runner.check(("main", "server"), f"at N={N}, SQLite and servers")
     except KeyboardInterrupt:
@@ -764,13 +803,18 @@ def main():
         sys.exit(130)
 
     res = runner.results
+
+    def on_server(name, floor, w):
+        return {i: summarize(pick_results(res, "server", server_label(i, name), w, N))
+                for i in (floor, "relate")}
+
     stats = {
         "main": {w: {i: summarize(pick_results(res, "main", i, w, N)) for i in IMPLS}
                  for w in WORKLOADS},
         "scale": {w: {i: summarize(pick_results(res, "scale", i, w, 10 * N)) for i in SCALE_IMPLS}
                   for w in WORKLOADS} if S else {},
-        "servers": {name: {w: summarize(pick_results(res, "server", name, w, N)) for w in WORKLOADS}
-                    for name, _ in servers},
+        "servers": {name: {w: on_server(name, floor, w) for w in WORKLOADS}
+                    for name, _, floor in servers},
     }
 
     os.makedirs(RESULTS, exist_ok=True)
@@ -786,7 +830,7 @@ def main():
         "date": now.isoformat(timespec="seconds"),
         "machine": machine,
         "config": config,
-        "servers": [name for name, _ in servers],
+        "servers": [name for name, _, _ in servers],
         "summary": stats,
         "results": [{"phase": e["phase"], "run": e["run"], "label": e["label"],
                      "wall_seconds": e["wall_seconds"], "result": e["result"]} for e in res],
