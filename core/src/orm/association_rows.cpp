@@ -156,6 +156,11 @@ void UnitOfWork::delete_links(const RelationshipProperty& rel, const LinkList& l
 void UnitOfWork::journal_link(const RelationshipProperty& rel, const Link& link, bool existed) {
   const auto& [parent, target] = link;
   if (parent->committed().empty() || target->committed().empty()) return;
+  // A parent whose row this transaction (or savepoint) inserted goes back to pending
+  // or transient when it is undone, and writes every link it holds when it is flushed
+  // again: its rows need no record.
+  const auto saved = s_.log_.journal.find(parent);
+  if (saved != s_.log_.journal.end() && saved->second.status == ObjectStatus::pending) return;
   s_.log_.written_links.record(rel, parent, s_.key_of(*parent), target, s_.key_of(*target),
                                existed);
 }
