@@ -209,6 +209,51 @@ TEST_P(ManyToManyTest, RollbackUndoesAFlushedEnrollment) {
   EXPECT_THAT(titles(ann->courses), ElementsAre("Art", "Math"));
 }
 
+// A new student's links are not in the transaction's link journal (the student
+// writes every link it holds when it is added again): after a rollback, adding it
+// again writes each of its rows once.
+TEST_P(ManyToManyTest, ANewStudentAddedAgainAfterARollbackWritesItsEnrollmentsOnce) {
+  const auto md = create(school());
+  seed();
+  relate::Session session(engine, md);
+  auto music = session.get<Course>(3);
+  EXPECT_TRUE(names(music->students).empty());
+  auto cy = session.add(Student{.name = "Cy"});
+  cy->courses.push_back(music);
+  cy->courses.push_back(session.get<Course>(1));
+  session.flush();
+  session.rollback();
+  EXPECT_EQ(enrollments(), (Rows{{"1", "1"}, {"1", "2"}, {"2", "1"}}));
+  EXPECT_EQ(cy.state()->status(), relate::ObjectStatus::transient);
+  session.add(cy);
+  session.commit();
+  EXPECT_EQ(rows("SELECT s.name, c.title FROM enrollments e JOIN students s ON s.id = e.student_id "
+                 "JOIN courses c ON c.id = e.course_id WHERE s.name = 'Cy' ORDER BY c.title"),
+            (Rows{{"Cy", "Math"}, {"Cy", "Music"}}));
+  EXPECT_THAT(names(music->students), ElementsAre("Cy"));
+}
+
+TEST_P(ManyToManyTest, ANewStudentAddedAgainAfterASavepointRollbackWritesItsEnrollmentsOnce) {
+  const auto md = create(school());
+  seed();
+  relate::Session session(engine, md);
+  auto music = session.get<Course>(3);
+  relate::ptr<Student> cy;
+  {
+    auto savepoint = session.begin_nested();
+    cy = session.add(Student{.name = "Cy"});
+    cy->courses.push_back(music);
+    session.flush();
+    savepoint.rollback();
+  }
+  EXPECT_EQ(cy.state()->status(), relate::ObjectStatus::transient);
+  session.add(cy);
+  session.commit();
+  EXPECT_EQ(rows("SELECT s.name, c.title FROM enrollments e JOIN students s ON s.id = e.student_id "
+                 "JOIN courses c ON c.id = e.course_id WHERE s.name = 'Cy'"),
+            (Rows{{"Cy", "Music"}}));
+}
+
 // ---- loading ----
 
 TEST_P(ManyToManyTest, LoadingACollectionIsOneSelectJoiningTheAssociationTable) {
