@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "blog_bench.hpp"
+#include "floor_objects.hpp"
 
 namespace {
 
@@ -239,33 +240,12 @@ blog_bench::Query text_query(Conn& c) {
   };
 }
 
-// ---- The in-memory objects ----
+// ---- The in-memory objects (floor_objects.hpp) ----
 
-struct Post {
-  std::int64_t id;
-  std::int64_t user_id;
-  std::string title;
-  std::string body;
-};
-
-struct User {
-  std::int64_t id;
-  std::string name;
-  std::vector<Post> posts;
-};
-
-struct Tag {
-  std::int64_t id;
-  std::string name;
-};
-
-struct TaggedPost {
-  std::int64_t id;
-  std::int64_t user_id;
-  std::string title;
-  std::string body;
-  std::vector<const Tag*> tags;  // into the identity map: one Tag per id
-};
+using blog_bench::floor::Post;
+using blog_bench::floor::Tag;
+using blog_bench::floor::TaggedPost;
+using blog_bench::floor::User;
 
 Post read_post(const Stmt& s, int first) {
   return Post{s.int64(first), s.int64(first + 1), s.text(first + 2), s.text(first + 3)};
