@@ -224,6 +224,24 @@ TEST_P(BatchedInsertTest, EveryColumnTypeTravelsThroughAGeneratingBatch) {
   EXPECT_EQ(all[1]->text, "");
 }
 
+// A model of nothing but its generated key: each row is an INSERT of its own (DEFAULT
+// VALUES has no list of rows to order).
+struct Ticket {
+  std::int64_t id = 0;
+};
+
+TEST_P(BatchedInsertTest, RowsOfNothingButTheirKeyGoOneByOne) {
+  const auto tickets =
+      create(relate::MetaData{}.table<Ticket>("batch_tickets", relate::primary_key(&Ticket::id)));
+  relate::Session session(engine, tickets);
+  auto a = session.add(Ticket{});
+  auto b = session.add(Ticket{});
+  session.commit();
+  EXPECT_EQ(count_starting_with("INSERT"), 2u);
+  EXPECT_LT(a->id, b->id);
+  EXPECT_EQ(count_rows("batch_tickets"), 2);
+}
+
 // A rowid past the largest makes SQLite choose new rowids at random: the keys that
 // come back then cannot say which row is which, and the flush fails, writing nothing.
 TEST_P(BatchedInsertTest, KeysThatDoNotCountUpFailTheFlush) {

@@ -31,6 +31,7 @@ class MysqlDialect final : public Dialect {
   std::string table_options() const override;
   std::size_t max_parameters() const override { return 65535; }
   GeneratedKeys generated_keys() const override { return GeneratedKeys::stepped; }
+  std::string default_values() const override { return " () VALUES ()"; }
   std::string_view binary_operator(sql::BinaryOp op) const override;
   std::string concat(const std::string& left, const std::string& right) const override;
   std::string call(sql::Function function, const std::vector<std::string>& args,

@@ -156,7 +156,10 @@ void UnitOfWork::insert_generating(const Mapper& m, const std::vector<InstanceSt
   const Keys how = conn().dialect().generated_keys();
   std::optional<std::int64_t> step;
   if (states.size() > 1 && how == Keys::stepped) step = conn().generated_key_step();
-  if (states.size() == 1 || how == Keys::one_per_row || (how == Keys::stepped && !step)) {
+  // A row of nothing but its key has no VALUES list to order: DEFAULT VALUES, one by one.
+  const bool only_key = m.columns().size() == 1;
+  if (states.size() == 1 || only_key || how == Keys::one_per_row ||
+      (how == Keys::stepped && !step)) {
     for (InstanceState* s : states) insert(*s);
     return;
   }
@@ -199,8 +202,8 @@ void UnitOfWork::insert_generating(const Mapper& m, const std::vector<InstanceSt
 
 void UnitOfWork::check_generated_keys(const std::vector<std::int64_t>& sorted, std::int64_t rows,
                                       bool consecutive, const Table& table) {
-  const std::string what = "INSERT of " + std::to_string(rows) + " rows into table '" +
-                           table.name() + "' returned ";
+  const std::string what =
+      "INSERT of " + std::to_string(rows) + " rows into table '" + table.name() + "' returned ";
   if (static_cast<std::int64_t>(sorted.size()) != rows) {
     throw StaleDataError(what + std::to_string(sorted.size()) + " generated keys");
   }

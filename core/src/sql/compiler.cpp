@@ -78,7 +78,7 @@ class Compiler {
     }
     out_.sql += "INSERT INTO " + q(s.table->name());
     if (s.columns.empty()) {
-      out_.sql += " DEFAULT VALUES";
+      out_.sql += dialect_.default_values();
     } else {
       out_.sql += " (";
       for (std::size_t i = 0; i < s.columns.size(); ++i) {

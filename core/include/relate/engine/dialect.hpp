@@ -108,6 +108,9 @@ class RELATE_API Dialect {
   // The type name CAST(x AS ...) takes for a column type.
   virtual std::string cast_type(ColumnType type) const;
 
+  // What follows INSERT INTO t for a row of nothing but defaults: " DEFAULT VALUES"
+  // (MySQL: " () VALUES ()").
+  virtual std::string default_values() const { return " DEFAULT VALUES"; }
   // What follows INSERT ... VALUES (...) for an upsert into `table` of `columns`; the
   // default is ON CONFLICT (target) DO NOTHING / DO UPDATE SET c = excluded.c.
   virtual std::string on_conflict(const Table& table, const std::vector<const Column*>& columns,
