@@ -17,25 +17,6 @@ namespace {
 
 constexpr relate::SessionOptions as_fuzzed{.autoflush = false};
 
-template <class T>
-relate::ptr<T> fresh() {
-  return relate::make(T{});
-}
-
-// A new object of the fuzzer's models with its one text member set.
-template <class T>
-relate::ptr<T> named(std::optional<std::string> T::*member, std::string value) {
-  auto o = fresh<T>();
-  (*o).*member = std::move(value);
-  return o;
-}
-
-relate::ptr<Owner> owner(std::string name) { return named(&Owner::name, std::move(name)); }
-relate::ptr<Item> item(std::string label) { return named(&Item::label, std::move(label)); }
-relate::ptr<Part> part(std::string label) { return named(&Part::label, std::move(label)); }
-relate::ptr<Badge> badge(std::string code) { return named(&Badge::code, std::move(code)); }
-relate::ptr<Tag> tag(std::string name) { return named(&Tag::name, std::move(name)); }
-
 class FuzzerRegressionTest : public relate_test::DatabaseTest {
  protected:
   void SetUp() override {
@@ -54,6 +35,26 @@ class FuzzerRegressionTest : public relate_test::DatabaseTest {
     s.commit();
     return {*o->id, *b->id};
   }
+
+  // New objects of the fuzzer's models, bound to md (as the fuzzer's are).
+  template <class T>
+  relate::ptr<T> fresh() {
+    return relate::make(md, T{});
+  }
+
+  // A new object of the fuzzer's models with its one text member set.
+  template <class T>
+  relate::ptr<T> named(std::optional<std::string> T::*member, std::string value) {
+    auto o = fresh<T>();
+    (*o).*member = std::move(value);
+    return o;
+  }
+
+  relate::ptr<Owner> owner(std::string name) { return named(&Owner::name, std::move(name)); }
+  relate::ptr<Item> item(std::string label) { return named(&Item::label, std::move(label)); }
+  relate::ptr<Part> part(std::string label) { return named(&Part::label, std::move(label)); }
+  relate::ptr<Badge> badge(std::string code) { return named(&Badge::code, std::move(code)); }
+  relate::ptr<Tag> tag(std::string name) { return named(&Tag::name, std::move(name)); }
 
   relate::MetaData md;
 };

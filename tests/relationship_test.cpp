@@ -224,8 +224,9 @@ TEST_P(RelationshipTest, RemovingFromTheCollectionClearsTheManyToOne) {
   EXPECT_EQ(raw(home->user), nullptr);
 }
 
+// An object made with its MetaData is bound at once; one linked to it takes the same.
 TEST_P(RelationshipTest, BackPopulationWorksBeforeTheObjectsAreAddedToASession) {
-  auto ann = relate::make(User{.name = "Ann"});
+  auto ann = relate::make(md, User{.name = "Ann"});
   auto home = relate::make(Address{.email = "home"});
   ann->addresses.push_back(home);
   EXPECT_EQ(raw(home->user), raw(ann));

@@ -54,13 +54,13 @@ int main() {
     {
       relate::Session session(engine, tree);
       // Built bottom-up: the flush still writes parents first.
-      auto laptops = relate::make(Category{.name = "Laptops"});
-      auto phones = relate::make(Category{.name = "Phones"});
-      auto electronics = relate::make(Category{.name = "Electronics"});
+      auto laptops = relate::make(tree, Category{.name = "Laptops"});
+      auto phones = relate::make(tree, Category{.name = "Phones"});
+      auto electronics = relate::make(tree, Category{.name = "Electronics"});
       electronics->children.push_back(laptops);
       electronics->children.push_back(phones);
       phones->children.add(Category{.name = "Smartphones"});
-      auto root = relate::make(Category{.name = "Catalogue"});
+      auto root = relate::make(tree, Category{.name = "Catalogue"});
       root->children.push_back(electronics);
       root->children.add(Category{.name = "Books"});
       session.add(phones);  // the cascade brings in the rest of the tree

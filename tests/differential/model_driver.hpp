@@ -108,8 +108,8 @@ template <class T, class Where, class... M>
 ModelDriver model_driver(const relate::MetaData& md, Where where, Rel<M>... rels) {
   const relate::Mapper* mapper = &md.mapper<T>();
   ModelDriver d;
-  d.wrap = [mapper](relate::InstanceState* state) {
-    auto p = state ? relate::ptr<T>::from_state(state) : relate::make(T{});
+  d.wrap = [mapper, md](relate::InstanceState* state) {
+    auto p = state ? relate::ptr<T>::from_state(state) : relate::make(md, T{});
     return Handle{mapper, p.state(), std::make_shared<const relate::ptr<T>>(p)};
   };
   d.add = [](relate::Session& s, relate::InstanceState* o) {

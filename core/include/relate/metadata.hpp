@@ -211,6 +211,10 @@ class RELATE_API MetaData {
   // later calls return at once.
   void configure() const;
 
+  // Binds a new object (relate::make(metadata, T{...})) to the mapper of `type`:
+  // configures first; MappingError if the type is not mapped here.
+  void bind_new(InstanceState& state, std::type_index type, std::string_view type_name) const;
+
   MetaDataImpl& impl() const { return *impl_; }
 
  private:
@@ -222,6 +226,18 @@ class RELATE_API MetaData {
 
   std::shared_ptr<MetaDataImpl> impl_;
 };
+
+// A new transient object bound to `metadata`'s mapping of T: its relationships sync
+// both ways from the start (kim->team = rovers puts kim in rovers->players at once).
+// relate::make(T{...}) without a MetaData makes an unbound object, whose
+// relationships sync once it is bound: when it joins a Session, or when an object of
+// one links to it.
+template <class T>
+ptr<T> make(const MetaData& metadata, T value) {
+  ptr<T> object = relate::make<T>(std::move(value));
+  metadata.bind_new(*object.state(), typeid(T), detail::type_name<T>());
+  return object;
+}
 
 // Returned by MetaData::relationship(); configures the relationship and carries on
 // declaring the MetaData.

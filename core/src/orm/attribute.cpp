@@ -7,6 +7,7 @@
 #include <relate/orm/mapper.hpp>
 #include <relate/orm/relationship.hpp>
 
+#include "demangled_name.hpp"
 #include "session_impl.hpp"
 
 namespace relate {
@@ -176,6 +177,7 @@ void RelationshipAttribute::link(InstanceState* item) {
                                 "'; expunge one of them first");
     }
     detail::ObjectGraph::join(owner_->graph(), item->graph());
+    if (!property_) bind_owner_through(*item);
   } else if (detail::ObjectGraph* g = pinned()) {
     pin(detail::ObjectGraph::join(*g, item->graph()).shared_from_this());
   } else {
@@ -192,6 +194,46 @@ void RelationshipAttribute::bind(InstanceState* owner, const RelationshipPropert
     detail::ObjectGraph::join(owner->graph(), *g);
     pin(nullptr);
   }
+}
+
+void RelationshipAttribute::bind_owner_through(const InstanceState& item) {
+  // An object relate::make made, linked to one a mapper has bound, takes that mapper's
+  // MetaData: from here on its links sync both ways, as the item's do.
+  if (item.mapper()) {
+    if (const Mapper* m = item.mapper()->sibling_mapper(owner_->model_type())) {
+      m->bind(*owner_, true);
+      return;
+    }
+  }
+  // Between two objects no MetaData maps, a link could not keep the other side in
+  // sync, nor do what replacing an object does to the one it replaces; binding them
+  // later could not replay that in order. Refused rather than written wrongly.
+  const std::string type = demangled_name(owner_->model_type());
+  throw InvalidRequestError(
+      "cannot link this " + type + ": relate::make(" + type +
+      "{...}) made it without a MetaData, and no MetaData maps what it is linked to. Make it "
+      "with relate::make(metadata, " + type + "{...}), or add it to a Session first");
+}
+
+void RelationshipAttribute::set_owner(InstanceState* owner) {
+  owner_ = owner;
+  if (detail::ObjectGraph* g = pinned()) {
+    detail::ObjectGraph::join(owner->graph(), *g);
+    pin(nullptr);
+  }
+}
+
+void detail::own_members(InstanceState& state, std::span<RelationshipAttribute* const> members) {
+  const Mapper* bound = nullptr;
+  for (RelationshipAttribute* member : members) {
+    if (!member) continue;
+    member->set_owner(&state);
+    for (std::size_t i = 0; i < member->raw_size() && !bound; ++i) {
+      bound = member->raw_at(i)->mapper();
+    }
+  }
+  if (!bound) return;
+  if (const Mapper* m = bound->sibling_mapper(state.model_type())) m->bind(state, true);
 }
 
 void RelationshipAttribute::record_change(Change change, InstanceState* item) {

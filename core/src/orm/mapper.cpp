@@ -1,6 +1,7 @@
 #include <relate/orm/attributes.hpp>
 #include <relate/orm/mapper.hpp>
 
+#include "metadata_impl.hpp"
 #include "session_impl.hpp"
 
 namespace relate {
@@ -24,6 +25,25 @@ std::vector<Value> Mapper::values(const void* object) const {
 }
 
 void Mapper::bind(InstanceState& state, bool loaded) const {
+  bind_one(state, loaded);
+  if (!loaded) return;
+  // Objects made unbound and linked to this one from their side only
+  // (root->children.push_back(phones) before either was bound) are reachable from
+  // it through nothing but the graph they share: they take this MetaData too, and
+  // their links sync both ways now, as they would have had they been bound.
+  // (Binding one may move the graph's objects into another graph: ask again each time.)
+  while (InstanceState* other = state.graph().pop_unbound()) {
+    if (other->mapper()) continue;
+    if (const Mapper* m = sibling_mapper(other->model_type())) m->bind_one(*other, true);
+  }
+}
+
+const Mapper* Mapper::sibling_mapper(const std::type_info& model) const {
+  auto it = metadata_->by_type.find(std::type_index(model));
+  return it == metadata_->by_type.end() ? nullptr : it->second;
+}
+
+void Mapper::bind_one(InstanceState& state, bool loaded) const {
   InstanceAccess::mapper(state) = this;
   for (const auto& f : bp_.relationships) {
     f.attribute(state.object())->bind(&state, f.property, loaded);
@@ -35,7 +55,7 @@ void Mapper::bind(InstanceState& state, bool loaded) const {
     RelationshipAttribute& attr = rel->attribute(state.object());
     for (std::size_t i = 0; i < attr.raw_size(); ++i) {
       InstanceState* item = attr.raw_at(i);
-      if (!item->mapper()) rel->target().bind(*item, true);
+      if (!item->mapper()) rel->target().bind_one(*item, true);
       const RelationshipProperty* back = rel->back_populates();
       if (!back) continue;
       RelationshipAttribute& b = back->attribute(item->object());

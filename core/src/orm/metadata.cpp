@@ -1,9 +1,8 @@
-#include <cxxabi.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <relate/orm/loader.hpp>
 
+#include "demangled_name.hpp"
 #include "flush_plan.hpp"
 #include "metadata_impl.hpp"
 #include "topological_order.hpp"
@@ -12,49 +11,6 @@ namespace relate {
 
 std::string member_name(const MemberRef& ref) {
   return std::string(ref.model_name) + "::" + std::string(ref.member_name);
-}
-
-// ---- default mappers: what relate::make<T>() binds new objects to ----
-
-namespace {
-
-struct DefaultMappers {
-  std::mutex mutex;
-  // The mapper, and the MetaData that owns it (objects bound to it keep it alive).
-  std::unordered_map<std::type_index, std::pair<const Mapper*, std::weak_ptr<const MetaDataImpl>>>
-      by_type;
-};
-
-DefaultMappers& default_mappers() {
-  static DefaultMappers d;
-  return d;
-}
-
-}  // namespace
-
-void detail::bind_new_object(InstanceState& state, std::type_index type) {
-  const Mapper* mapper = nullptr;
-  std::shared_ptr<const MetaDataImpl> owner;
-  {
-    auto& d = default_mappers();
-    std::lock_guard lock(d.mutex);
-    if (auto it = d.by_type.find(type); it != d.by_type.end()) {
-      owner = it->second.second.lock();
-      if (owner) mapper = it->second.first;
-    }
-  }
-  if (!mapper) return;
-  state.graph().keep(owner);
-  mapper->bind(state, true);
-}
-
-MetaDataImpl::~MetaDataImpl() {
-  auto& d = default_mappers();
-  std::lock_guard lock(d.mutex);
-  for (const auto& m : mappers) {
-    auto it = d.by_type.find(m->type());
-    if (it != d.by_type.end() && it->second.first == m.get()) d.by_type.erase(it);
-  }
 }
 
 // ---- MetaData (the handle) ----
@@ -87,19 +43,6 @@ const Mapper* MetaData::find_mapper(std::type_index type) const {
   return it == impl_->by_type.end() ? nullptr : it->second;
 }
 
-namespace {
-
-// The model's name as the user wrote it (blog::Review, not N4blog6ReviewE), for callers
-// that have only its type_index.
-std::string demangled_name(std::type_index type) {
-  int status = 0;
-  std::unique_ptr<char, decltype(&std::free)> name(
-      abi::__cxa_demangle(type.name(), nullptr, nullptr, &status), &std::free);
-  return status == 0 && name ? std::string(name.get()) : std::string(type.name());
-}
-
-}  // namespace
-
 const Mapper& MetaData::mapper(std::type_index type, std::string_view type_name) const {
   if (const Mapper* m = find_mapper(type)) return *m;
   const std::string name = type_name.empty() ? demangled_name(type) : std::string(type_name);
@@ -109,6 +52,13 @@ const Mapper& MetaData::mapper(std::type_index type, std::string_view type_name)
 }
 
 void MetaData::configure() const { impl_->configure(); }
+
+void MetaData::bind_new(InstanceState& state, std::type_index type, std::string_view type_name) const {
+  configure();
+  const Mapper& m = mapper(type, type_name);
+  state.graph().keep(impl_);  // the object's mapping lives as long as the object
+  m.bind(state, true);
+}
 
 void MetaData::add_mapper(Mapper::Blueprint bp, std::string name,
                           std::vector<TableOption> options) {
@@ -165,6 +115,7 @@ void MetaDataImpl::add_mapper(Mapper::Blueprint bp, std::string name,
   Table& table = add_table(std::move(name));
   auto mapper = std::make_unique<Mapper>(std::move(bp));
   Mapper& m = *mapper;
+  m.metadata_ = this;
   m.table_ = &table;
   m.column_of_field_.assign(m.bp_.field_names.size(), std::nullopt);
   for (std::size_t i = 0; i < m.bp_.columns.size(); ++i) {
@@ -345,13 +296,6 @@ void MetaDataImpl::configure() {
       const_cast<Mapper&>(r->parent()).written_.push_back(r.get());
       if (r->direction() == RelationshipDirection::many_to_many) continue;
       const_cast<Mapper&>(r->foreign_mapper()).dependents_.push_back(r.get());
-    }
-    // The first configured MetaData that maps a type binds its new objects.
-    auto& d = default_mappers();
-    std::lock_guard defaults_lock(d.mutex);
-    for (const auto& m : mappers) {
-      d.by_type.try_emplace(m->type(), m.get(),
-                            std::weak_ptr<const MetaDataImpl>(weak_from_this()));
     }
     flush_plan_ = std::make_unique<const FlushPlan>(*this);
   } catch (...) {

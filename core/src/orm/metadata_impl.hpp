@@ -14,7 +14,6 @@ class FlushPlan;
 
 class MetaDataImpl : public std::enable_shared_from_this<MetaDataImpl> {
  public:
-  ~MetaDataImpl();
   Table& add_table(std::string name);
   void add_mapper(Mapper::Blueprint blueprint, std::string name, std::vector<TableOption> options);
   void configure();

@@ -8,6 +8,12 @@ InstanceState* ObjectGraph::adopt(std::unique_ptr<InstanceState> object) {
   return objects_.back().get();
 }
 
+InstanceState* ObjectGraph::adopt_unbound(std::unique_ptr<InstanceState> object) {
+  InstanceState* state = adopt(std::move(object));
+  unbound_.push_back(state);
+  return state;
+}
+
 void ObjectGraph::absorb(ObjectGraph& other) {
   if (&other == this) return;
   objects_.reserve(objects_.size() + other.objects_.size());
@@ -17,6 +23,8 @@ void ObjectGraph::absorb(ObjectGraph& other) {
   }
   other.objects_.clear();
   other.objects_.shrink_to_fit();
+  unbound_.insert(unbound_.end(), other.unbound_.begin(), other.unbound_.end());
+  other.unbound_.clear();
   for (auto& k : other.kept_) keep(std::move(k));
   other.kept_.clear();
   // The objects that had moved from here to `other` are back: no need to keep it,

@@ -14,6 +14,10 @@
 #include <memory>
 #include <relate/export.hpp>
 #include <relate/orm/instance.hpp>
+#include <relate/reflect.hpp>
+#include <span>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace relate {
@@ -66,6 +70,9 @@ class RELATE_API RelationshipAttribute {
   // Binds the attribute to its owner; items it held while unbound join the owner's
   // object graph.
   void bind(InstanceState* owner, const RelationshipProperty* property, bool loaded);
+  // The object an unbound attribute is a member of (an object relate::make made, bound
+  // to no mapper yet); items it held join the owner's object graph.
+  void set_owner(InstanceState* owner);
 
   // History since the last flush, for the unit of work.
   bool modified() const { return modified_; }
@@ -177,6 +184,9 @@ class RELATE_API RelationshipAttribute {
   void check_cascade_into_session(InstanceState* item) const;
   bool cascades_to(const InstanceState* item) const;
   void cascade_into_session(InstanceState* item);
+  // An object made unbound and linked to `item`: bound through item's MetaData, or
+  // InvalidRequestError.
+  void bind_owner_through(const InstanceState& item);
 
   InstanceState* owner_ = nullptr;
   const RelationshipProperty* property_ = nullptr;
@@ -187,13 +197,56 @@ class RELATE_API RelationshipAttribute {
 
 namespace detail {
 
+template <class F>
+RelationshipAttribute* relationship_attribute(F& member) {
+  if constexpr (std::is_base_of_v<RelationshipAttribute, F>) {
+    return &member;
+  } else {
+    return nullptr;
+  }
+}
+
+// Makes `state` the owner of its object's relationship members (null entries are
+// other members). If one of them already holds an object bound to a mapper
+// (Player{.team = rovers}), `state` is bound through that mapper's MetaData.
+RELATE_API void own_members(InstanceState& state, std::span<RelationshipAttribute* const> members);
+
+template <class T, std::size_t... I>
+void own_members(InstanceState& state, T& object, std::index_sequence<I...>) {
+  RelationshipAttribute* members[] = {relationship_attribute(reflect::get<I>(object))..., nullptr};
+  own_members(state, std::span<RelationshipAttribute* const>(members, sizeof...(I)));
+}
+
+// A new object relate::make made, in `graph`.
+template <class T>
+InstanceState* adopt_new(ObjectGraph& graph, T value) {
+  auto holder = std::make_unique<Holder<T>>(std::move(value));
+  T& object = holder->value;
+  InstanceState* state = graph.adopt_unbound(std::move(holder));
+  own_members(*state, object, std::make_index_sequence<reflect::field_count<T>>());
+  return state;
+}
+
+}  // namespace detail
+
+// A new transient object, ready to be added to a Session or put in a relationship. No
+// MetaData maps it yet (relate::make(metadata, T{...}) in relate/metadata.hpp binds one
+// at once): it takes the MetaData of the first bound object it is linked to, or of the
+// Session it is added to, and its relationships sync both ways from then on. Linking
+// it to an object that is unbound too throws InvalidRequestError.
+template <class T>
+ptr<T> make(T value) {
+  auto graph = std::make_shared<detail::ObjectGraph>();
+  return ptr<T>::from_state(detail::adopt_new(*graph, std::move(value)));
+}
+
+namespace detail {
+
 // A new object in `graph` (a fresh graph when null).
 template <class T>
 ptr<T> make_in(const std::shared_ptr<ObjectGraph>& graph, T value) {
   if (!graph) return relate::make<T>(std::move(value));
-  InstanceState* state = graph->adopt(std::make_unique<Holder<T>>(std::move(value)));
-  bind_new_object(*state, typeid(T));
-  return ptr<T>::from_state(state);
+  return ptr<T>::from_state(adopt_new(*graph, std::move(value)));
 }
 
 }  // namespace detail

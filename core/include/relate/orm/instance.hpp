@@ -16,7 +16,7 @@
 #include <relate/export.hpp>
 #include <relate/orm/row_snapshot.hpp>
 #include <relate/value.hpp>
-#include <typeindex>
+#include <typeinfo>
 #include <utility>
 #include <vector>
 
@@ -48,6 +48,17 @@ class RELATE_API ObjectGraph : public std::enable_shared_from_this<ObjectGraph> 
 
   // Takes ownership of a new object.
   InstanceState* adopt(std::unique_ptr<InstanceState> object);
+  // Takes ownership of an object made by relate::make, bound to no mapper yet: when
+  // one object of the graph is bound, the others made so are bound with it.
+  InstanceState* adopt_unbound(std::unique_ptr<InstanceState> object);
+  // One of the objects adopt_unbound took and no pop_unbound returned yet (it may be
+  // bound by now), or null.
+  InstanceState* pop_unbound() {
+    if (unbound_.empty()) return nullptr;
+    InstanceState* state = unbound_.back();
+    unbound_.pop_back();
+    return state;
+  }
   // Moves every object of `other` into this graph; `other` then forwards here, so
   // handles that keep it alive keep this graph alive.
   void absorb(ObjectGraph& other);
@@ -66,6 +77,7 @@ class RELATE_API ObjectGraph : public std::enable_shared_from_this<ObjectGraph> 
   // Graphs this one's former objects moved to: handles that hold this graph keep them.
   std::vector<std::shared_ptr<ObjectGraph>> forwards_;
   std::vector<std::shared_ptr<const void>> kept_;
+  std::vector<InstanceState*> unbound_;
   bool anchored_ = false;
 };
 
@@ -76,6 +88,9 @@ class RELATE_API InstanceState {
   InstanceState(const InstanceState&) = delete;
   InstanceState& operator=(const InstanceState&) = delete;
   virtual ~InstanceState() = default;
+
+  // The model's type (the T of the object's Holder<T>).
+  virtual const std::type_info& model_type() const noexcept = 0;
 
   void* object() const { return object_; }
   const Mapper* mapper() const { return mapper_; }
@@ -133,6 +148,7 @@ class Holder final : public InstanceState {
   template <class... Args>
   explicit Holder(Args&&... args)
       : InstanceState(static_cast<void*>(&value)), value{std::forward<Args>(args)...} {}
+  const std::type_info& model_type() const noexcept override { return typeid(T); }
   T value;
 };
 
@@ -148,10 +164,6 @@ T* object_of(InstanceState* state) {
     load_expired(*state);
   return &static_cast<Holder<T>*>(state)->value;
 }
-
-// Binds a new object to the mapper its type has in the first configured MetaData
-// that maps it, so relationships sync before any Session sees the object.
-RELATE_API void bind_new_object(InstanceState& state, std::type_index type);
 
 }  // namespace detail
 
@@ -188,13 +200,8 @@ class ptr {
   InstanceState* state_ = nullptr;
 };
 
-// A new transient object, ready to be added to a Session or put in a relationship.
+// relate::make(T{...}): relate/orm/attributes.hpp.
 template <class T>
-ptr<T> make(T value) {
-  auto graph = std::make_shared<detail::ObjectGraph>();
-  InstanceState* state = graph->adopt(std::make_unique<detail::Holder<T>>(std::move(value)));
-  detail::bind_new_object(*state, typeid(T));
-  return ptr<T>::from_state(state);
-}
+ptr<T> make(T value);
 
 }  // namespace relate

@@ -21,6 +21,7 @@ class Column;
 class Table;
 class RelationshipProperty;
 class RelationshipAttribute;
+class MetaDataImpl;
 
 class RELATE_API Mapper {
  public:
@@ -89,11 +90,17 @@ class RELATE_API Mapper {
 
   // Binds the object's relationship members to it; `loaded` false marks them
   // unloaded (objects coming from the database). A new object's related objects are
-  // bound too, and their side of each back_populates pair points back at it.
+  // bound too, and their side of each back_populates pair points back at it; so is
+  // every object relate::make made unbound in its graph (linked to it from their
+  // side only), through this mapper's MetaData.
   void bind(InstanceState& state, bool loaded) const;
+  // The mapper of `model` in this mapper's MetaData, or null.
+  const Mapper* sibling_mapper(const std::type_info& model) const;
 
  private:
   friend class MetaDataImpl;
+  void bind_one(InstanceState& state, bool loaded) const;
+  const MetaDataImpl* metadata_ = nullptr;
   Blueprint bp_;
   const Table* table_ = nullptr;
   std::vector<std::size_t> primary_key_;
