@@ -122,8 +122,8 @@ TEST_P(MergeTest, TheCascadeMergesCollectionsAndTheirItems) {
 TEST_P(MergeTest, TwoSourcesOfOneRowShareTheirCopy) {
   relate::MetaData md = with_posts_cascade("save-update, merge");
   relate::Session session(engine, md);
-  auto post = relate::make(Post{.id = 20, .user_id = 2, .title = "Twice"});
-  auto bob = relate::make(User{.id = 2, .name = "Bob"});
+  auto post = relate::make(md, Post{.id = 20, .user_id = 2, .title = "Twice"});
+  auto bob = relate::make(md, User{.id = 2, .name = "Bob"});
   bob->posts.push_back(post);
   auto merged = session.merge(bob);
   auto again = session.merge(post);

@@ -100,8 +100,8 @@ TEST_P(SelfReferentialManyToManyTest, DeletingAPersonDeletesItsLinksInBothDirect
 
 TEST_P(SelfReferentialManyToManyTest, NewPeopleFollowingEachOther) {
   relate::Session session(engine, md);
-  auto dee = relate::make(Person{.id = 4, .name = "Dee"});
-  auto eve = relate::make(Person{.id = 5, .name = "Eve"});
+  auto dee = relate::make(md, Person{.id = 4, .name = "Dee"});
+  auto eve = relate::make(md, Person{.id = 5, .name = "Eve"});
   dee->following.push_back(eve);
   eve->following.push_back(dee);
   session.add(dee);
