@@ -10,8 +10,7 @@ namespace {
 class FromTheFuture final : public relate::LoaderStrategy {
  public:
   std::string_view name() const override { return "from_the_future"; }
-  void on_access(relate::SessionImpl&, const relate::RelationshipProperty&,
-                 relate::InstanceState&) const override {}
+  void on_access(const relate::LoadContext&) const override {}
 };
 
 }  // namespace

@@ -3,10 +3,10 @@
 // (loading, and what an unloaded member queues: attribute_queue.cpp).
 #include <algorithm>
 #include <relate/orm/attributes.hpp>
-#include <relate/orm/loading.hpp>
 #include <relate/orm/mapper.hpp>
 #include <relate/orm/relationship.hpp>
 
+#include "loading.hpp"
 #include "demangled_name.hpp"
 #include "session_impl.hpp"
 

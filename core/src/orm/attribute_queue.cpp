@@ -4,10 +4,10 @@
 // the queue and the history.
 #include <algorithm>
 #include <relate/orm/attributes.hpp>
-#include <relate/orm/loading.hpp>
 #include <relate/orm/mapper.hpp>
 #include <relate/orm/relationship.hpp>
 
+#include "loading.hpp"
 #include "session_impl.hpp"
 
 namespace relate {

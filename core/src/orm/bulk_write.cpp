@@ -8,9 +8,9 @@
 #include <cmath>
 #include <relate/engine/driver.hpp>
 #include <relate/errors.hpp>
-#include <relate/orm/loading.hpp>
 #include <relate/schema.hpp>
 
+#include "loading.hpp"
 #include "evaluate.hpp"
 #include "read_rows.hpp"
 #include "unit_of_work.hpp"

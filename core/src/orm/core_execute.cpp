@@ -1,9 +1,9 @@
 // ORM statements on a Connection, without a Session (relate/orm/core_execute.hpp).
 #include <relate/engine/driver.hpp>
 #include <relate/orm/core_execute.hpp>
-#include <relate/orm/loading.hpp>
 #include <relate/schema.hpp>
 
+#include "loading.hpp"
 #include "query_compiler.hpp"
 #include "read_rows.hpp"
 #include "write_statements.hpp"

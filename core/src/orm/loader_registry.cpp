@@ -6,6 +6,8 @@
 #include <relate/orm/loader.hpp>
 #include <relate/orm/relationship.hpp>
 
+#include "query_load.hpp"
+
 namespace relate {
 
 namespace {
@@ -66,22 +68,22 @@ bool extends(const std::vector<const RelationshipProperty*>& full,
 
 }  // namespace
 
-const LoaderStrategy& LoadContext::strategy_for(const RelationshipProperty& rel) const {
+const LoaderStrategy& QueryLoad::strategy_for(const RelationshipProperty& rel) const {
   for (const auto& o : options) {
     if (extends(o.path, path, rel)) return *o.strategy;
   }
   return find_loader_strategy(rel.lazy());
 }
 
-const std::string* LoadContext::joined_alias(const RelationshipProperty& rel) const {
+const std::string* QueryLoad::joined_alias(const RelationshipProperty& rel) const {
   for (const auto& j : joined) {
     if (extends(j.path, path, rel)) return &j.alias;
   }
   return nullptr;
 }
 
-std::shared_ptr<LoadContext> LoadContext::child(const RelationshipProperty& rel) const {
-  auto c = std::make_shared<LoadContext>();
+std::shared_ptr<QueryLoad> QueryLoad::child(const RelationshipProperty& rel) const {
+  auto c = std::make_shared<QueryLoad>();
   c->options = options;
   c->path = path;
   c->path.push_back(&rel);

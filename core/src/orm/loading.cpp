@@ -2,13 +2,14 @@
 #include <relate/engine/driver.hpp>
 #include <relate/errors.hpp>
 #include <relate/orm/loader.hpp>
-#include <relate/orm/loading.hpp>
 #include <relate/orm/mapper.hpp>
 #include <relate/orm/relationship.hpp>
 #include <relate/schema.hpp>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "loader_access.hpp"
+#include "loading.hpp"
 #include "join_condition.hpp"
 #include "session_impl.hpp"
 
@@ -129,7 +130,7 @@ void set_relationship(const RelationshipProperty& rel, InstanceState& parent,
 
 InstanceState* load_instance(SessionImpl& session, const Mapper& mapper, Cursor& row,
                              std::size_t first_column,
-                             const std::shared_ptr<LoadContext>& context) {
+                             const std::shared_ptr<QueryLoad>& context) {
   return session.instance_from_row(mapper, row, first_column, context);
 }
 
@@ -175,7 +176,7 @@ void wrap_for_limit(sql::Select& query, const Mapper& mapper, std::string& paren
 
 std::vector<InstanceState*> load_entities(
     SessionImpl& session, const Mapper& mapper, sql::Select query,
-    const std::shared_ptr<LoadContext>& context,
+    const std::shared_ptr<QueryLoad>& context,
     const std::function<void(InstanceState&, Cursor&)>& on_row) {
   std::vector<std::pair<const RelationshipProperty*, const LoaderStrategy*>> strategies;
   bool joins_collection = false;
@@ -192,7 +193,8 @@ std::vector<InstanceState*> load_entities(
   }
   std::vector<std::unique_ptr<RowLoader>> row_loaders;
   for (const auto& [rel, strategy] : strategies) {
-    if (auto loader = strategy->setup_query(session, *rel, query, parent_alias, context)) {
+    QuerySetup setup = LoaderAccess::setup(session, *rel, query, parent_alias, context);
+    if (auto loader = strategy->setup_query(setup)) {
       row_loaders.push_back(std::move(loader));
     }
   }
@@ -205,7 +207,7 @@ std::vector<InstanceState*> load_entities(
   while (cursor->next()) {
     InstanceState* parent = session.instance_from_row(mapper, *cursor, 0, context);
     if (on_row) on_row(*parent, *cursor);
-    for (const auto& loader : row_loaders) loader->process_row(*parent, *cursor);
+    for (const auto& loader : row_loaders) loader->process_row(LoaderAccess::handle(parent), *cursor);
     // Joined rows repeat their parent: each parent is returned once. Its rows
     // usually come together, which the comparison with the last one answers.
     if (row_loaders.empty() ||
@@ -315,7 +317,7 @@ std::vector<std::vector<Value>> group_parents(SessionImpl& session, const Relati
 // Loads the targets of one batch of parent keys into `found`, by parent key.
 void load_batch(SessionImpl& session, const RelationshipProperty& rel, const KeyMatch& km,
                 std::vector<std::vector<Value>> keys,
-                const std::shared_ptr<LoadContext>& child_context, KeyGroups& found) {
+                const std::shared_ptr<QueryLoad>& child_context, KeyGroups& found) {
   const Mapper& target = rel.target();
   sql::Select query = entity_select(target);
   query.joins = km.joins;
@@ -358,9 +360,9 @@ void load_batch(SessionImpl& session, const RelationshipProperty& rel, const Key
 
 void load_in_batches(SessionImpl& session, const RelationshipProperty& rel,
                      std::span<InstanceState* const> parents,
-                     const std::shared_ptr<const LoadContext>& context, std::size_t batch_size) {
+                     const std::shared_ptr<const QueryLoad>& context, std::size_t batch_size) {
   if (parents.empty()) return;
-  const auto child_context = context ? context->child(rel) : std::make_shared<LoadContext>();
+  const auto child_context = context ? context->child(rel) : std::make_shared<QueryLoad>();
   const KeyMatch km(rel);
   const std::size_t limit = std::max<std::size_t>(
       1, session.connection().dialect().max_parameters() / km.parent_columns.size());

@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "query_load.hpp"
+
 namespace relate {
 
 class Cursor;
@@ -23,7 +25,6 @@ class InstanceState;
 class Mapper;
 class RelationshipProperty;
 class SessionImpl;
-struct LoadContext;
 
 // SELECT of every column of the mapper's table, in the mapper's column order,
 // qualified by `alias` when given.
@@ -61,7 +62,7 @@ RELATE_API void join_relationship(sql::Select& query, const RelationshipProperty
 // for the mapper's relationships run too. `on_row` sees every row with its object.
 RELATE_API std::vector<InstanceState*> load_entities(
     SessionImpl& session, const Mapper& mapper, sql::Select query,
-    const std::shared_ptr<LoadContext>& context,
+    const std::shared_ptr<QueryLoad>& context,
     const std::function<void(InstanceState&, Cursor&)>& on_row = {});
 
 // The object for the columns of `row` from `first_column` on (an entity_select
@@ -69,7 +70,7 @@ RELATE_API std::vector<InstanceState*> load_entities(
 // row on the outer side of a join).
 RELATE_API InstanceState* load_instance(SessionImpl& session, const Mapper& mapper, Cursor& row,
                                         std::size_t first_column,
-                                        const std::shared_ptr<LoadContext>& context);
+                                        const std::shared_ptr<QueryLoad>& context);
 
 // The object the identity map already holds for the columns of `row` from
 // `first_column` on, or null; makes none (for a row whose new object nothing would
@@ -82,7 +83,7 @@ RELATE_API InstanceState* existing_instance(SessionImpl& session, const Mapper& 
 // targets already in the identity map cost nothing. What selectin does.
 RELATE_API void load_in_batches(SessionImpl& session, const RelationshipProperty& rel,
                                 std::span<InstanceState* const> parents,
-                                const std::shared_ptr<const LoadContext>& context,
+                                const std::shared_ptr<const QueryLoad>& context,
                                 std::size_t batch_size);
 
 // The persistent object with that primary key in the session, or null.

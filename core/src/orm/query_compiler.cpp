@@ -1,10 +1,10 @@
+#include "loading.hpp"
 #include "query_compiler.hpp"
 
 #include <algorithm>
 #include <relate/errors.hpp>
 #include <relate/metadata.hpp>
 #include <relate/orm/cte.hpp>
-#include <relate/orm/loading.hpp>
 #include <relate/orm/relationship.hpp>
 #include <relate/orm/with_parent.hpp>
 #include <relate/schema.hpp>
@@ -320,8 +320,8 @@ sql::FromTable QueryCompiler::Source::from_entry() const {
   return sql::FromTable{table, sql_alias, derived, with_entry};
 }
 
-std::vector<LoadContext::Joined> QueryCompiler::relationship_joins() const {
-  std::vector<LoadContext::Joined> out;
+std::vector<QueryLoad::Joined> QueryCompiler::relationship_joins() const {
+  std::vector<QueryLoad::Joined> out;
   for (std::size_t i = 1; i < sources_.size(); ++i) {
     std::vector<const RelationshipProperty*> path;
     std::size_t at = i;

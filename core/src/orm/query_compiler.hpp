@@ -44,7 +44,7 @@ class QueryCompiler {
 
   // After entity_query: the FROM entries its joins along relationships reach from the
   // selected model, by relationship path, with their names in the statement.
-  std::vector<LoadContext::Joined> relationship_joins() const;
+  std::vector<QueryLoad::Joined> relationship_joins() const;
   // The name of an alias of `model` in the statement; ArgumentError naming `what` when
   // the query does not select from or join it.
   std::string alias_name(std::type_index model, std::uint64_t alias, std::string_view what) const;

@@ -6,12 +6,12 @@
 #include <algorithm>
 #include <relate/engine/driver.hpp>
 #include <relate/orm/attributes.hpp>
-#include <relate/orm/loading.hpp>
 #include <relate/orm/mapper.hpp>
 #include <relate/schema.hpp>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "loading.hpp"
 #include "session_impl.hpp"
 
 namespace relate {

@@ -4,11 +4,11 @@
 #include <algorithm>
 #include <relate/orm/attributes.hpp>
 #include <relate/orm/loader.hpp>
-#include <relate/orm/loading.hpp>
 #include <relate/orm/mapper.hpp>
 #include <relate/orm/relationship.hpp>
 #include <relate/schema.hpp>
 
+#include "loading.hpp"
 #include "metadata_impl.hpp"
 #include "query_compiler.hpp"
 #include "read_rows.hpp"

@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "query_load.hpp"
 #include "event_listeners.hpp"
 #include "identity_key.hpp"
 #include "left_relationships.hpp"
@@ -75,10 +76,10 @@ class SessionImpl {
   // The strategies that load once the objects are there (selectin, noload, raise),
   // for the objects whose relationship is still unloaded.
   void after_load(const Mapper& mapper, const std::vector<InstanceState*>& objects,
-                  const std::shared_ptr<LoadContext>& context);
+                  const std::shared_ptr<QueryLoad>& context);
   // The load context of a query's loader options; `compiler` names the aliases options
   // refer to (null for a statement Relate did not build, where an alias is refused).
-  std::shared_ptr<LoadContext> options_context(const Mapper& mapper,
+  std::shared_ptr<QueryLoad> options_context(const Mapper& mapper,
                                                const std::vector<LoaderOption>& options,
                                                const QueryCompiler* compiler) const;
 
@@ -147,7 +148,7 @@ class SessionImpl {
   // The object for the row's columns from `first_column` on; null if its key
   // columns are all NULL (the outer side of a join).
   InstanceState* instance_from_row(const Mapper& mapper, Cursor& cursor, std::size_t first_column,
-                                   const std::shared_ptr<LoadContext>& context);
+                                   const std::shared_ptr<QueryLoad>& context);
   // The object the identity map holds for the row's key (columns from `first_column`
   // on), or null; creates nothing.
   InstanceState* existing_from_row(const Mapper& mapper, Cursor& cursor,
@@ -380,7 +381,7 @@ class InstanceAccess {
   static SessionImpl*& session(InstanceState& s) { return s.session_; }
   static RowSnapshot& committed(InstanceState& s) { return s.committed_; }
   static const Mapper*& mapper(InstanceState& s) { return s.mapper_; }
-  static std::shared_ptr<const LoadContext>& context(InstanceState& s) { return s.load_context_; }
+  static std::shared_ptr<const QueryLoad>& context(InstanceState& s) { return s.load_context_; }
   static std::uint64_t& sequence(InstanceState& s) { return s.sequence_; }
   static std::uint64_t sequence(const InstanceState& s) { return s.sequence_; }
   static std::unique_ptr<std::vector<bool>>& expired(InstanceState& s) { return s.expired_; }

@@ -7,12 +7,13 @@
 #include <relate/engine/driver.hpp>
 #include <relate/orm/attributes.hpp>
 #include <relate/orm/loader.hpp>
-#include <relate/orm/loading.hpp>
 #include <relate/orm/mapper.hpp>
 #include <relate/orm/relationship.hpp>
 #include <relate/schema.hpp>
 #include <unordered_set>
 
+#include "loader_access.hpp"
+#include "loading.hpp"
 #include "query_compiler.hpp"
 #include "session_impl.hpp"
 
@@ -47,7 +48,7 @@ InstanceState* SessionImpl::existing_from_row(const Mapper& mapper, Cursor& curs
 
 InstanceState* SessionImpl::instance_from_row(const Mapper& mapper, Cursor& cursor,
                                               std::size_t first_column,
-                                              const std::shared_ptr<LoadContext>& context) {
+                                              const std::shared_ptr<QueryLoad>& context) {
   const auto& pk = mapper.primary_key();
   const auto& columns = mapper.columns();
   std::optional<IdentityKey> key = row_identity(mapper, cursor, first_column);
@@ -137,7 +138,7 @@ InstanceState* SessionImpl::get(const Mapper& mapper, std::vector<Value> key) {
   // As SQLAlchemy's get(): the identity map first, then autoflush (which may insert a
   // pending object with this key), then the SELECT.
   autoflush(AutoflushBefore::query);
-  auto rows = load_entities(*this, mapper, q, std::make_shared<LoadContext>());
+  auto rows = load_entities(*this, mapper, q, std::make_shared<QueryLoad>());
   return rows.empty() ? nullptr : rows.front();
 }
 
@@ -163,10 +164,10 @@ std::vector<const RelationshipProperty*> resolve_path(const Mapper& root,
 
 }  // namespace
 
-std::shared_ptr<LoadContext> SessionImpl::options_context(const Mapper& mapper,
+std::shared_ptr<QueryLoad> SessionImpl::options_context(const Mapper& mapper,
                                                           const std::vector<LoaderOption>& options,
                                                           const QueryCompiler* compiler) const {
-  auto context = std::make_shared<LoadContext>();
+  auto context = std::make_shared<QueryLoad>();
   for (const auto& option : options) {
     auto path = resolve_path(mapper, option);
     for (std::size_t i = 0; i < path.size(); ++i) {
@@ -184,14 +185,14 @@ std::shared_ptr<LoadContext> SessionImpl::options_context(const Mapper& mapper,
                                           "the loader option on " + path[i]->name())});
       }
       context->options.push_back(
-          LoadContext::Option{std::move(prefix), &find_loader_strategy(step.strategy)});
+          QueryLoad::Option{std::move(prefix), &find_loader_strategy(step.strategy)});
     }
   }
   return context;
 }
 
 void SessionImpl::after_load(const Mapper& mapper, const std::vector<InstanceState*>& objects,
-                             const std::shared_ptr<LoadContext>& context) {
+                             const std::shared_ptr<QueryLoad>& context) {
   // Each object once, though rows repeat it (a join, raw SQL): loading a relationship
   // twice would drop the changes the first load merged in (set_loaded).
   std::vector<InstanceState*> unique;
@@ -205,7 +206,9 @@ void SessionImpl::after_load(const Mapper& mapper, const std::vector<InstanceSta
     for (InstanceState* p : unique) {
       if (!rel->attribute(p->object()).is_loaded()) parents.push_back(p);
     }
-    if (!parents.empty()) context->strategy_for(*rel).after_load(*this, *rel, parents, context);
+    if (parents.empty()) continue;
+    context->strategy_for(*rel).after_load(
+        LoaderAccess::context(*this, *rel, context, LoaderAccess::handles(parents)));
   }
 }
 
@@ -241,7 +244,7 @@ void SessionImpl::load_relationship(InstanceState& parent, const RelationshipPro
   const auto& context = InstanceAccess::context(parent);
   const LoaderStrategy& strategy =
       context ? context->strategy_for(rel) : find_loader_strategy(rel.lazy());
-  strategy.on_access(*this, rel, parent);
+  strategy.on_access(LoaderAccess::context(*this, rel, context, {LoaderAccess::handle(&parent)}));
 }
 
 }  // namespace relate

@@ -1,9 +1,9 @@
 // The run of a flush (presort, plan, execution), its journal, and what it leaves
 // behind. unit_of_work.hpp says where each part lives.
+#include "loading.hpp"
 #include "unit_of_work.hpp"
 
 #include <algorithm>
-#include <relate/orm/loading.hpp>
 #include <relate/schema.hpp>
 
 #include "metadata_impl.hpp"

@@ -5,12 +5,9 @@
 // supplies the rows, and a collection holds the rows the query kept. Nothing is
 // joined or ordered here: LIMIT/OFFSET count the query's rows, as written.
 #include <relate/errors.hpp>
-#include <relate/orm/instance.hpp>
 #include <relate/orm/loader.hpp>
-#include <relate/orm/loading.hpp>
 #include <relate/orm/relationship.hpp>
 
-#include "../joined_rows.hpp"
 #include "../strategies.hpp"
 
 namespace relate::loaders {
@@ -21,26 +18,21 @@ class ContainsEagerLoader final : public LoaderStrategy {
  public:
   std::string_view name() const override { return "contains_eager"; }
 
-  std::unique_ptr<RowLoader> setup_query(
-      SessionImpl& session, const RelationshipProperty& rel, sql::Select& query,
-      const std::string& /*parent_alias*/,
-      const std::shared_ptr<LoadContext>& context) const override {
-    const std::string* alias = context->joined_alias(rel);
+  std::unique_ptr<RowLoader> setup_query(QuerySetup& setup) const override {
+    const std::string* alias = setup.joined_alias();
     if (!alias) {
-      throw ArgumentError("contains_eager(" + rel.name() +
+      throw ArgumentError("contains_eager(" + setup.relationship().name() +
                           "): the query does not join it; join the relationship "
                           "(join(&Parent::member)) or name the alias that holds its rows "
                           "(a LIMIT beside a joinedload of a collection moves the query's "
                           "joins into a subquery, out of reach)");
     }
-    return read_joined_rows(session, rel, query, *alias, context);
+    return setup.read_rows(*alias);
   }
 
   // An object that did not come from such a query: one SELECT for it.
-  void on_access(SessionImpl& session, const RelationshipProperty& rel,
-                 InstanceState& parent) const override {
-    InstanceState* one[] = {&parent};
-    load_in_batches(session, rel, one, parent.load_context(), 1);
+  void on_access(const LoadContext& context) const override {
+    context.load_in_batches(context.parents(), 1);
   }
 };
 

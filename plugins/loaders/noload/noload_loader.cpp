@@ -1,7 +1,5 @@
 // "noload": the relationship is never loaded and reads as empty.
-#include <relate/orm/instance.hpp>
 #include <relate/orm/loader.hpp>
-#include <relate/orm/loading.hpp>
 
 #include "../strategies.hpp"
 
@@ -13,15 +11,11 @@ class NoLoader final : public LoaderStrategy {
  public:
   std::string_view name() const override { return "noload"; }
 
-  void after_load(SessionImpl&, const RelationshipProperty& rel,
-                  std::span<InstanceState* const> parents,
-                  const std::shared_ptr<LoadContext>&) const override {
-    for (InstanceState* p : parents) set_relationship(rel, *p, {});
+  void after_load(const LoadContext& context) const override {
+    for (const LoadedObject& p : context.parents()) context.set(p, {});
   }
-  void on_access(SessionImpl&, const RelationshipProperty& rel,
-                 InstanceState& parent) const override {
-    set_relationship(rel, parent, {});
-  }
+
+  void on_access(const LoadContext& context) const override { after_load(context); }
 };
 
 }  // namespace

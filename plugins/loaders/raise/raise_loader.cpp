@@ -14,8 +14,8 @@ class RaiseLoader final : public LoaderStrategy {
  public:
   std::string_view name() const override { return "raise"; }
 
-  void on_access(SessionImpl&, const RelationshipProperty& rel, InstanceState&) const override {
-    throw InvalidRequestError("'" + rel.name() +
+  void on_access(const LoadContext& context) const override {
+    throw InvalidRequestError("'" + context.relationship().name() +
                               "' is not available due to raiseload: load it with the query's "
                               "loader options (selectinload, joinedload) instead");
   }

@@ -1,9 +1,7 @@
 // "selectin": once a query has loaded its parents, one more SELECT per relationship
 // and per batch of parent keys (IN (...)) loads the relationship for all of them.
 #include <relate/loaders.hpp>
-#include <relate/orm/instance.hpp>
 #include <relate/orm/loader.hpp>
-#include <relate/orm/loading.hpp>
 #include <string>
 
 #include "../strategies.hpp"
@@ -19,19 +17,14 @@ class SelectinLoader final : public LoaderStrategy {
 
   std::string_view name() const override { return name_; }
 
-  void after_load(SessionImpl& session, const RelationshipProperty& rel,
-                  std::span<InstanceState* const> parents,
-                  const std::shared_ptr<LoadContext>& context) const override {
-    load_in_batches(session, rel, parents, context, batch_size_);
+  void after_load(const LoadContext& context) const override {
+    context.load_in_batches(context.parents(), batch_size_);
   }
 
   // An object that did not come from a selectin query (get(), a lazy load): the same
   // statement for this one parent.
-  void on_access(SessionImpl& session, const RelationshipProperty& rel,
-                 InstanceState& parent) const override {
-    InstanceState* one[] = {&parent};
-    const auto& context = parent.load_context();
-    load_in_batches(session, rel, one, context, batch_size_);
+  void on_access(const LoadContext& context) const override {
+    context.load_in_batches(context.parents(), batch_size_);
   }
 
  private:

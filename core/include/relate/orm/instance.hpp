@@ -24,7 +24,7 @@ namespace relate {
 
 class Mapper;
 class SessionImpl;
-struct LoadContext;
+struct QueryLoad;
 
 // SQLAlchemy's object states. An object session.remove() marks stays persistent
 // until the flush deletes its row.
@@ -112,8 +112,6 @@ class RELATE_API InstanceState {
   // Column values as last loaded from or flushed to the database, in the mapper's
   // column order; empty while the object has no row.
   const RowSnapshot& committed() const { return committed_; }
-  // The query that loaded this object (its loader options), or null.
-  const std::shared_ptr<const LoadContext>& load_context() const { return load_context_; }
 
  protected:
   explicit InstanceState(void* object) : object_(object) {}
@@ -133,7 +131,7 @@ class RELATE_API InstanceState {
   bool was_deleted_ = false;
   bool orphaned_outside_session_ = false;
   RowSnapshot committed_;
-  std::shared_ptr<const LoadContext> load_context_;
+  std::shared_ptr<const QueryLoad> load_context_;  // the query that loaded it, or null
   std::uint64_t sequence_ = 0;  // order of arrival in the session: flushes are deterministic
   // Per column, in the mapper's order: expired and not loaded since. Null while none is.
   std::unique_ptr<std::vector<bool>> expired_;

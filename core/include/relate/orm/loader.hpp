@@ -12,11 +12,16 @@
 //                  still unloaded (selectin loads them all at once; noload and raise
 //                  mark them);
 // and on_access, when an unloaded relationship of one object is first read (lazy).
-// Strategies build their SQL and load objects with the helpers of orm/loading.hpp, so
-// options chained below them (selectinload(...).joinedload(...)) apply too.
+//
+// Strategies see the session only through the facade below (QuerySetup, LoadContext,
+// LoadedObject): how the session stores its objects is not part of the interface.
+// Loading through the facade runs the strategies of the relationships below, so
+// options chained after a strategy (selectinload(...).joinedload(...)) apply too.
 #pragma once
 
+#include <cstddef>
 #include <memory>
+#include <optional>
 #include <relate/export.hpp>
 #include <relate/sql/statement.hpp>
 #include <span>
@@ -28,44 +33,79 @@ namespace relate {
 
 class Cursor;
 class InstanceState;
+class LoaderStrategy;
+class Mapper;
 class RelationshipProperty;
 class SessionImpl;
-class LoaderStrategy;
+struct QueryLoad;
 
-// One executed ORM query, shared by the objects it loaded: which strategy each
-// relationship path uses, and the objects it loaded (which an on_access strategy may
-// load together: they are "siblings").
-struct RELATE_API LoadContext {
-  struct Option {
-    std::vector<const RelationshipProperty*> path;  // from the query's entity
-    const LoaderStrategy* strategy;
-  };
-  std::vector<Option> options;
-  // Where the objects of this context sit: the relationships followed from the
-  // query's entity to reach them (empty for the query's own entity).
-  std::vector<const RelationshipProperty*> path;
-  // The objects this context loaded, in row order (they own the context and live in
-  // one object graph with it, so plain pointers stay valid).
-  std::vector<InstanceState*> loaded;
-  // The query's own FROM entries that hold the rows of a relationship path: its joins
-  // along relationships from the query's entity, and the aliases options name
-  // (contains_eager(member, alias)), which come first.
-  struct Joined {
-    std::vector<const RelationshipProperty*> path;  // from the query's entity
-    std::string alias;                              // the entry's name in the query
-  };
-  std::vector<Joined> joined;
+// An object of the Session, as a strategy sees it: a handle the size of a pointer,
+// valid while the Session holds the object. The empty handle is no object.
+class RELATE_API LoadedObject {
+ public:
+  LoadedObject() = default;
+  explicit operator bool() const { return state_ != nullptr; }
+  friend bool operator==(LoadedObject, LoadedObject) = default;
 
-  // The strategy for `relationship` on objects of this context: a matching option,
-  // else the relationship's default.
-  const LoaderStrategy& strategy_for(const RelationshipProperty& relationship) const;
-  // The query's entry holding the rows of `relationship` of this context's objects,
-  // or null when the query does not join them.
-  const std::string* joined_alias(const RelationshipProperty& relationship) const;
-  // The context for objects reached through `relationship` (options carried along;
-  // `joined` belongs to one statement: a strategy that reads the child's rows from the
-  // same statement copies it).
-  std::shared_ptr<LoadContext> child(const RelationshipProperty& relationship) const;
+  const Mapper& mapper() const;
+  // The model object itself (a T* for a LoadedObject of T's mapper).
+  void* object() const;
+  // True when `relationship` (one of this object's mapper) holds its value: loaded,
+  // or the object is new.
+  bool is_loaded(const RelationshipProperty& relationship) const;
+
+ private:
+  friend class LoadContext;
+  friend class QuerySetup;
+  friend struct LoaderAccess;
+  explicit LoadedObject(InstanceState* state) : state_(state) {}
+  InstanceState* state_ = nullptr;
+};
+
+// One relationship to load, for the objects a strategy is called with, in the Session
+// and the query they came from.
+class RELATE_API LoadContext {
+ public:
+  LoadContext(const LoadContext&) = delete;
+  LoadContext& operator=(const LoadContext&) = delete;
+
+  const RelationshipProperty& relationship() const { return relationship_; }
+  // The objects to load it for: the one being read (on_access), or those the query
+  // loaded with the relationship still unloaded (after_load).
+  std::span<const LoadedObject> parents() const { return parents_; }
+  // The other objects the query that loaded `parent` loaded, in row order, that are
+  // still persistent in this Session with this relationship unloaded: what a strategy
+  // may load together with `parent`. Empty for an object no query loaded.
+  std::vector<LoadedObject> unloaded_siblings(LoadedObject parent) const;
+
+  // Loads the relationship for `parents` with one SELECT per batch of at most
+  // `batch_size` parent keys (IN (...)), and installs it; many-to-one targets already
+  // in the identity map cost nothing. What selectin does.
+  void load_in_batches(std::span<const LoadedObject> parents, std::size_t batch_size) const;
+  // For a many-to-one, the target known without a statement: the empty handle when
+  // `parent`'s foreign key is NULL, the identity map's object for it when there is
+  // one. nullopt when only a statement can tell (and for other directions).
+  std::optional<LoadedObject> known_target(LoadedObject parent) const;
+  // The SELECT of `parent`'s related rows, in the relationship's order (joining the
+  // association table of a many-to-many); nullopt when a key value is NULL and
+  // nothing can be related.
+  std::optional<sql::Select> related_select(LoadedObject parent) const;
+  // Runs a SELECT of the target's columns (related_select, or one built like it) and
+  // returns one object per row, each once, from the identity map or new.
+  std::vector<LoadedObject> load(sql::Select query) const;
+  // Installs the relationship's loaded value on `parent`: `items` for a collection,
+  // the item (or none) for a one<>; more than one item for a one<> is
+  // MultipleResultsFound naming the relationship.
+  void set(LoadedObject parent, std::span<const LoadedObject> items) const;
+
+ private:
+  friend struct LoaderAccess;
+  LoadContext(SessionImpl& session, const RelationshipProperty& relationship,
+              std::shared_ptr<const QueryLoad> query, std::vector<LoadedObject> parents);
+  SessionImpl& session_;
+  const RelationshipProperty& relationship_;
+  std::shared_ptr<const QueryLoad> query_;  // the parents' query (null: none)
+  std::vector<LoadedObject> parents_;
 };
 
 // Reads the columns a strategy added to a parent query, row by row.
@@ -73,9 +113,45 @@ class RELATE_API RowLoader {
  public:
   virtual ~RowLoader() = default;
   // `parent` is the row's parent object (the same object for every row of a parent).
-  virtual void process_row(InstanceState& parent, Cursor& row) = 0;
+  virtual void process_row(LoadedObject parent, Cursor& row) = 0;
   // After the last row.
   virtual void finish() = 0;
+};
+
+// The parents' SELECT while it is built, for one relationship of theirs.
+class RELATE_API QuerySetup {
+ public:
+  QuerySetup(const QuerySetup&) = delete;
+  QuerySetup& operator=(const QuerySetup&) = delete;
+
+  const RelationshipProperty& relationship() const { return relationship_; }
+  sql::Select& query() { return query_; }
+  // The parents' table (or subquery) as the query names it.
+  const std::string& parent_alias() const { return parent_alias_; }
+  // The query's own entry holding the relationship's rows: its join along the
+  // relationship, or the alias an option named (contains_eager(member, alias)); null
+  // when the query has none.
+  const std::string* joined_alias() const;
+  // Adds LEFT OUTER JOINs from the parents to the relationship's target (through the
+  // association table of a many-to-many) under fresh aliases, and the relationship's
+  // ORDER BY after the query's; returns the target's alias.
+  std::string join_target();
+  // Reads the relationship from the query's rows: adds the target's columns under
+  // `alias` (and the strategies of the target's own relationships that read from the
+  // same statement), and returns what turns each row into the parent's related object
+  // and installs the relationship after the last row. Parents whose relationship was
+  // loaded already keep it.
+  std::unique_ptr<RowLoader> read_rows(const std::string& alias);
+
+ private:
+  friend struct LoaderAccess;
+  QuerySetup(SessionImpl& session, const RelationshipProperty& relationship, sql::Select& query,
+             std::string parent_alias, std::shared_ptr<QueryLoad> load);
+  SessionImpl& session_;
+  const RelationshipProperty& relationship_;
+  sql::Select& query_;
+  std::string parent_alias_;
+  std::shared_ptr<QueryLoad> load_;
 };
 
 class RELATE_API LoaderStrategy {
@@ -83,20 +159,12 @@ class RELATE_API LoaderStrategy {
   virtual ~LoaderStrategy() = default;
   virtual std::string_view name() const = 0;
 
-  // `parent_alias` names the parent's table (or subquery) in `query`.
-  virtual std::unique_ptr<RowLoader> setup_query(
-      SessionImpl& /*session*/, const RelationshipProperty& /*rel*/, sql::Select& /*query*/,
-      const std::string& /*parent_alias*/, const std::shared_ptr<LoadContext>& /*context*/) const {
-    return nullptr;
-  }
+  virtual std::unique_ptr<RowLoader> setup_query(QuerySetup& /*setup*/) const { return nullptr; }
   // True if setup_query joins a collection (so rows repeat parents): a LIMIT/OFFSET
   // on the parent query then moves into a subquery to count parents, not rows.
   virtual bool joins_collection(const RelationshipProperty& /*rel*/) const { return false; }
-  virtual void after_load(SessionImpl& /*session*/, const RelationshipProperty& /*rel*/,
-                          std::span<InstanceState* const> /*parents*/,
-                          const std::shared_ptr<LoadContext>& /*context*/) const {}
-  virtual void on_access(SessionImpl& session, const RelationshipProperty& rel,
-                         InstanceState& parent) const = 0;
+  virtual void after_load(const LoadContext& /*context*/) const {}
+  virtual void on_access(const LoadContext& context) const = 0;
 };
 
 // Registers a strategy under its name(), replacing one of the same name.
