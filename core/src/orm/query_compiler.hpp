@@ -18,6 +18,8 @@
 #include <typeindex>
 #include <vector>
 
+#include "query_load.hpp"
+
 namespace relate {
 
 class MetaData;
