@@ -157,15 +157,17 @@ void RelationshipAttribute::link(InstanceState* item) {
     SessionImpl* mine = owner_->session();
     SessionImpl* theirs = item->session();
     const bool gone = item->was_deleted() || (theirs && item->status() == ObjectStatus::deleted);
-    const std::string through =
-        " through '" + (property_ ? property_->name() : std::string("a relationship")) + "'";
+    // (Built only for a message: links run for every object a flush writes.)
+    const auto through = [this] {
+      return " through '" + (property_ ? property_->name() : std::string("a relationship")) + "'";
+    };
     if (mine && gone) {
       throw InvalidRequestError("cannot link a " + std::string(item->mapper()->name()) +
-                                " whose row was deleted" + through);
+                                " whose row was deleted" + through());
     }
     if (mine && owner_->status() == ObjectStatus::deleted) {
       throw InvalidRequestError("cannot link to a " + std::string(owner_->mapper()->name()) +
-                                " whose row was deleted" + through);
+                                " whose row was deleted" + through());
     }
     // save-update would take the item into this session: refuse before any change.
     if (mine && !theirs && property_ && property_->cascade().save_update) {

@@ -297,13 +297,14 @@ void SessionImpl::join(InstanceState& s, const Mapper& mapper) {
 }
 
 void SessionImpl::check_attachable(const InstanceState& s, const Mapper& mapper) const {
-  const std::string name(mapper.name());
+  // (The name is built only for a message: this runs for every object a flush adds.)
+  const std::string_view name = mapper.name();
   if (s.session()) {
-    throw InvalidRequestError("this " + name +
+    throw InvalidRequestError("this " + std::string(name) +
                               " is already attached to another Session; expunge it there first");
   }
   if (s.was_deleted()) {
-    throw InvalidRequestError("cannot add this " + name +
+    throw InvalidRequestError("cannot add this " + std::string(name) +
                               ": its row was deleted (by a flush of this transaction, or "
                               "committed)");
   }
@@ -312,19 +313,19 @@ void SessionImpl::check_attachable(const InstanceState& s, const Mapper& mapper)
                               " mapped by another MetaData to this Session");
   }
   if (s.status() == ObjectStatus::detached && identity_.count(key_of(s))) {
-    throw InvalidRequestError("cannot add this " + name +
+    throw InvalidRequestError("cannot add this " + std::string(name) +
                               ": another object with the same primary key is already in the "
                               "Session");
   }
   if (s.status() != ObjectStatus::transient && s.status() != ObjectStatus::detached) {
-    throw InvalidRequestError("cannot add a " + name +
+    throw InvalidRequestError("cannot add a " + std::string(name) +
                               " that was deleted; it has no row to return to");
   }
   if (s.status() != ObjectStatus::transient) return;
   // A new object's members may have been set before the mapping bound them.
   for (const RelationshipProperty* rel : mapper.relationships()) {
     if (rel->viewonly() && rel->attribute(s.object()).raw_size()) {
-      throw InvalidRequestError("cannot add this " + name + ": it holds objects in " + rel->name() +
+      throw InvalidRequestError("cannot add this " + std::string(name) + ": it holds objects in " + rel->name() +
                                 ", which is viewonly (loaded, never written)");
     }
   }

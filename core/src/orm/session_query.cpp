@@ -79,10 +79,14 @@ InstanceState* SessionImpl::instance_from_row(const Mapper& mapper, Cursor& curs
     row.clear();
     const std::size_t n = columns.size();
     for (std::size_t i = 0; i < n; ++i) {
+      // (Not one ?: expression: its type would be const Value, and every column read
+      // would be copied into the row instead of moved.)
       const auto in_key = std::find(pk.begin(), pk.end(), i);
-      row.push_back(in_key != pk.end()
-                        ? key_values[static_cast<std::size_t>(in_key - pk.begin())]
-                        : normalize(cursor.get(first_column + i), columns[i].column->type()));
+      if (in_key != pk.end()) {
+        row.push_back(key_values[static_cast<std::size_t>(in_key - pk.begin())]);
+      } else {
+        row.push_back(normalize(cursor.get(first_column + i), columns[i].column->type()));
+      }
     }
     InstanceAccess::committed(*state) = RowSnapshot(row);
     for (std::size_t i = 0; i < n; ++i) {
