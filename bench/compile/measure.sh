@@ -84,4 +84,5 @@ measure() {
 measure umbrella_only "$here/umbrella_only.cpp"
 measure blog_models "$here/blog_models.cpp"
 measure blog_models_no_queries "$here/blog_models.cpp" -DRELATE_BENCH_NO_QUERIES
+measure blog_models_mapping_only "$here/blog_models.cpp" -DRELATE_BENCH_MAPPING_ONLY
 measure blog_models_half "$here/blog_models.cpp" -DRELATE_BENCH_HALF_MODELS
