@@ -12,6 +12,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <relate/column_traits.hpp>
 #include <relate/errors.hpp>
 #include <relate/export.hpp>
@@ -20,6 +21,7 @@
 #include <relate/orm/expression.hpp>
 #include <relate/orm/mapper.hpp>
 #include <relate/orm/mapping_options.hpp>
+#include <relate/orm/model_layout.hpp>
 #include <relate/orm/relationship.hpp>
 #include <relate/reflect.hpp>
 #include <relate/schema.hpp>
@@ -64,90 +66,25 @@ struct RelationshipSpec {
 
 namespace detail {
 
-template <class F>
-struct relationship_member : std::false_type {};
-template <class T>
-struct relationship_member<one<T>> : std::true_type {
-  using target = T;
-  static constexpr bool collection = false;
+// The options of one table<T>() call, collected by the library's code.
+class RELATE_API TableOptions {
+ public:
+  TableOptions();
+  TableOptions(const TableOptions&) = delete;
+  TableOptions& operator=(const TableOptions&) = delete;
+  ~TableOptions();
+
+  void add(PrimaryKeyOption option);
+  void add(UniqueOption option);
+  void add(IndexOption option);
+  void add(ColumnOption option);
+  void add(ForeignKeyOption option);
+
+  std::vector<TableOption> take();
+
+ private:
+  std::vector<TableOption> options_;
 };
-template <class T>
-struct relationship_member<many<T>> : std::true_type {
-  using target = T;
-  static constexpr bool collection = true;
-};
-
-template <std::size_t N>
-struct fixed_string {
-  char text[N + 1]{};
-  constexpr fixed_string(std::string_view s) {
-    for (std::size_t i = 0; i < N; ++i) text[i] = s[i];
-  }
-};
-
-// Instantiated only for a member Relate cannot map; the compiler's note shows the
-// model, the member's name and its type.
-template <class Model, fixed_string MemberName, class MemberType>
-struct member_type_not_mappable {
-  static_assert(sizeof(MemberType) == 0,
-                "Relate cannot map this member to a column: see Model, MemberName and "
-                "MemberType in the line above. Use a supported type or specialise "
-                "relate::column_traits<MemberType>.");
-};
-
-template <class T, std::size_t I>
-Value get_column(const void* object) {
-  using F = reflect::field_type<T, I>;
-  return column_traits<F>::to_value(reflect::get<I>(*static_cast<const T*>(object)));
-}
-
-template <class T, std::size_t I>
-void set_column(void* object, Value&& value) {
-  using F = reflect::field_type<T, I>;
-  assign_from_value<F>(reflect::get<I>(*static_cast<T*>(object)), std::move(value));
-}
-
-template <class T, std::size_t I>
-RelationshipAttribute* attribute_of(void* object) {
-  return &reflect::get<I>(*static_cast<T*>(object));
-}
-
-template <class T, std::size_t I>
-void add_field(Mapper::Blueprint& bp) {
-  using F = reflect::field_type<T, I>;
-  constexpr std::string_view name = reflect::field_name<T, I>;
-  if constexpr (relationship_member<F>::value) {
-    using Target = typename relationship_member<F>::target;
-    bp.relationships.push_back(
-        Mapper::RelationshipField{I, name, relationship_member<F>::collection, typeid(Target),
-                                  type_name<Target>(), &attribute_of<T, I>, nullptr});
-  } else if constexpr (!column_mappable<F>) {
-    [[maybe_unused]] member_type_not_mappable<T, fixed_string<name.size()>(name), F> error;
-  } else {
-    bp.columns.push_back(
-        Mapper::ColumnField{I, name, nullptr, &get_column<T, I>, &set_column<T, I>});
-    bp.nullable.push_back(is_optional<F>::value);
-    bp.types.push_back(column_traits<F>::type);
-  }
-}
-
-template <class T>
-std::unique_ptr<InstanceState> create_instance() {
-  return std::make_unique<Holder<T>>();
-}
-
-template <class T, std::size_t... I>
-Mapper::Blueprint blueprint(std::index_sequence<I...>) {
-  static_assert(std::is_aggregate_v<T>, "A Relate model must be a plain aggregate struct.");
-  static_assert(std::is_default_constructible_v<T>,
-                "A Relate model must be default-constructible: objects loaded from the "
-                "database are created empty and then filled.");
-  constexpr auto names = reflect::field_names<T>();
-  Mapper::Blueprint bp{typeid(T), type_name<T>(),     {names.begin(), names.end()}, {}, {}, {},
-                       {},        &create_instance<T>};
-  (add_field<T, I>(bp), ...);
-  return bp;
-}
 
 template <class M>
 struct member_pointer_parts;
@@ -176,8 +113,9 @@ class RELATE_API MetaData {
   // one<X> and many<X>, which are relationships.
   template <class T, class... Options>
   MetaData& table(std::string name, Options... options) {
-    add_mapper(detail::blueprint<T>(std::make_index_sequence<reflect::field_count<T>>{}),
-               std::move(name), {TableOption(std::move(options))...});
+    detail::TableOptions list;
+    (list.add(std::move(options)), ...);
+    add_mapper(detail::model_layout<T>(), std::move(name), list);
     return *this;
   }
 
@@ -219,9 +157,10 @@ class RELATE_API MetaData {
 
  private:
   friend class RelationshipBuilder;
-  void add_mapper(Mapper::Blueprint blueprint, std::string name, std::vector<TableOption> options);
+  void add_mapper(const detail::ModelLayout& layout, std::string name,
+                  detail::TableOptions& options);
   void add_listener(std::type_index model, MapperEvent event, detail::MapperListener listener);
-  std::size_t add_relationship(RelationshipSpec spec);
+  std::size_t add_relationship(MemberRef member, std::optional<MemberRef> back_populates);
   RelationshipSpec& relationship_spec(std::size_t i);
 
   std::shared_ptr<MetaDataImpl> impl_;
@@ -367,8 +306,8 @@ RelationshipBuilder MetaData::relationship(A member, B back_populates) {
   using MB = typename detail::member_pointer_parts<B>::member;
   static_assert(detail::relationship_member<MA>::value && detail::relationship_member<MB>::value,
                 "relationship() takes members of type relate::one<T> or relate::many<T>");
-  RelationshipSpec spec{detail::member_ref(member), detail::member_ref(back_populates)};
-  return RelationshipBuilder(*this, add_relationship(std::move(spec)));
+  return RelationshipBuilder(
+      *this, add_relationship(detail::member_ref(member), detail::member_ref(back_populates)));
 }
 
 template <class A>
@@ -376,7 +315,7 @@ RelationshipBuilder MetaData::relationship(A member) {
   using MA = typename detail::member_pointer_parts<A>::member;
   static_assert(detail::relationship_member<MA>::value,
                 "relationship() takes members of type relate::one<T> or relate::many<T>");
-  return RelationshipBuilder(*this, add_relationship(RelationshipSpec{detail::member_ref(member)}));
+  return RelationshipBuilder(*this, add_relationship(detail::member_ref(member), std::nullopt));
 }
 
 }  // namespace relate

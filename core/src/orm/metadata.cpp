@@ -60,12 +60,26 @@ void MetaData::bind_new(InstanceState& state, std::type_index type, std::string_
   m.bind(state, true);
 }
 
-void MetaData::add_mapper(Mapper::Blueprint bp, std::string name,
-                          std::vector<TableOption> options) {
-  impl_->add_mapper(std::move(bp), std::move(name), std::move(options));
+detail::TableOptions::TableOptions() = default;
+detail::TableOptions::~TableOptions() = default;
+void detail::TableOptions::add(PrimaryKeyOption option) {
+  options_.emplace_back(std::move(option));
+}
+void detail::TableOptions::add(UniqueOption option) { options_.emplace_back(std::move(option)); }
+void detail::TableOptions::add(IndexOption option) { options_.emplace_back(std::move(option)); }
+void detail::TableOptions::add(ColumnOption option) { options_.emplace_back(std::move(option)); }
+void detail::TableOptions::add(ForeignKeyOption option) {
+  options_.emplace_back(std::move(option));
+}
+std::vector<TableOption> detail::TableOptions::take() { return std::move(options_); }
+
+void MetaData::add_mapper(const detail::ModelLayout& layout, std::string name,
+                          detail::TableOptions& options) {
+  impl_->add_mapper(blueprint(layout), std::move(name), options.take());
 }
 
-std::size_t MetaData::add_relationship(RelationshipSpec spec) {
+std::size_t MetaData::add_relationship(MemberRef member, std::optional<MemberRef> back_populates) {
+  RelationshipSpec spec{member, back_populates};
   std::lock_guard lock(impl_->mutex);
   if (impl_->configured) {
     throw MappingError("relationship " + member_name(spec.member) +
