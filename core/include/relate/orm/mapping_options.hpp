@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <relate/export.hpp>
 #include <relate/orm/member_ref.hpp>
 #include <relate/orm/model_reflection.hpp>
 #include <relate/schema.hpp>
@@ -51,7 +52,7 @@ IndexOption index(M T::*... members) {
 }
 
 // Per-column settings: relate::column(&User::email).name("email_address").
-struct ColumnOption {
+struct RELATE_API ColumnOption {
   MemberRef member;
   std::optional<std::string> column_name;
   std::optional<bool> is_nullable;
@@ -65,10 +66,7 @@ struct ColumnOption {
     is_nullable = v;
     return *this;
   }
-  ColumnOption& default_(Value v) {
-    default_value = std::move(v);
-    return *this;
-  }
+  ColumnOption& default_(Value v);
 };
 
 template <class T, class M>
