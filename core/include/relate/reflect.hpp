@@ -132,8 +132,10 @@ constexpr decltype(auto) get(T& object) {
   return boost::pfr::get<I>(object);
 }
 
+// (Through a const T, as field_names() and field_offsets() reach the fields: one
+// instantiation of boost::pfr::get per field serves all three.)
 template <class T, std::size_t I>
-using field_type = std::remove_cvref_t<decltype(boost::pfr::get<I>(std::declval<T&>()))>;
+using field_type = std::remove_cvref_t<decltype(boost::pfr::get<I>(std::declval<const T&>()))>;
 
 // Byte offset of each field inside T, computed once.
 template <class T>

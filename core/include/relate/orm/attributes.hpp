@@ -196,10 +196,12 @@ class RELATE_API RelationshipAttribute {
 
 namespace detail {
 
+// The member reached through a const T, as reflect::field_type reaches it (one
+// boost::pfr::get per field); the object itself is not const.
 template <class F>
-RelationshipAttribute* relationship_attribute(F& member) {
+RelationshipAttribute* relationship_attribute(const F& member) {
   if constexpr (std::is_base_of_v<RelationshipAttribute, F>) {
-    return &member;
+    return const_cast<F*>(&member);
   } else {
     return nullptr;
   }
@@ -212,16 +214,18 @@ RELATE_API void own_members(InstanceState& state, std::span<RelationshipAttribut
 
 template <class T, std::size_t... I>
 void own_members(InstanceState& state, T& object, std::index_sequence<I...>) {
-  RelationshipAttribute* members[] = {relationship_attribute(reflect::get<I>(object))..., nullptr};
+  RelationshipAttribute* members[] = {
+      relationship_attribute(reflect::get<I>(std::as_const(object)))..., nullptr};
   own_members(state, std::span<RelationshipAttribute* const>(members, sizeof...(I)));
 }
 
 // A new object relate::make made, in `graph`.
 template <class T>
 InstanceState* adopt_new(ObjectGraph& graph, T value) {
-  auto holder = std::make_unique<Holder<T>>(std::move(value));
+  // Not make_unique<Holder<T>>, as create_instance<T> in relate/orm/model_layout.hpp.
+  auto* holder = new Holder<T>(std::move(value));
   T& object = holder->value;
-  InstanceState* state = graph.adopt_unbound(std::move(holder));
+  InstanceState* state = graph.adopt_unbound(std::unique_ptr<InstanceState>(holder));
   own_members(*state, object, std::make_index_sequence<reflect::field_count<T>>());
   return state;
 }

@@ -146,9 +146,11 @@ constexpr void check_mappable() {
   }
 }
 
+// Not make_unique<Holder<T>>: a unique_ptr of every model's holder type costs more to
+// compile than the holder itself.
 template <class T>
 std::unique_ptr<InstanceState> create_instance() {
-  return std::make_unique<Holder<T>>();
+  return std::unique_ptr<InstanceState>(new Holder<T>());
 }
 
 template <class T, std::size_t... I>
