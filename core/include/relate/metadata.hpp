@@ -186,14 +186,8 @@ class RELATE_API RelationshipBuilder {
       : metadata_(std::move(metadata)), index_(index) {}
 
   // "save-update, merge" (default), "all", "all, delete-orphan", ...
-  RelationshipBuilder& cascade(std::string options) {
-    spec().cascade = std::move(options);
-    return *this;
-  }
-  RelationshipBuilder& passive_deletes(bool on = true) {
-    spec().passive_deletes = on ? PassiveDeletes::on : PassiveDeletes::off;
-    return *this;
-  }
+  RelationshipBuilder& cascade(std::string options);
+  RelationshipBuilder& passive_deletes(bool on = true);
   // passive_deletes("all"). (A const char* overload: a string literal would
   // otherwise convert to bool.)
   RelationshipBuilder& passive_deletes(std::string_view mode);
@@ -202,56 +196,35 @@ class RELATE_API RelationshipBuilder {
   }
   // The default loader strategy: "lazy", "joined", "selectin", "raise", "noload", or a
   // registered plugin's name.
-  RelationshipBuilder& lazy(std::string strategy) {
-    spec().lazy = std::move(strategy);
-    return *this;
-  }
+  RelationshipBuilder& lazy(std::string strategy);
   template <class T, class M>
   RelationshipBuilder& order_by(M T::*member, bool descending = false) {
-    spec().order_by.emplace_back(detail::member_ref(member), descending);
-    return *this;
+    return add_order_by(detail::member_ref(member), descending);
   }
   // The other side's member, configured as its back_populates (SQLAlchemy's backref).
   template <class T, class M>
   RelationshipBuilder& backref(M T::*member) {
-    spec().back_populates = detail::member_ref(member);
-    return *this;
+    return set_backref(detail::member_ref(member));
   }
   // Many-to-many through an association table. A table of that name declared in the
   // MetaData (add_table) is used as is; otherwise Relate generates it: one column per
   // key column of each side, named <model>_<column> (e.g. student_id), a composite
   // primary key of all of them, and a foreign key to each side.
-  RelationshipBuilder& secondary(std::string table) {
-    spec().secondary = std::move(table);
-    return *this;
-  }
+  RelationshipBuilder& secondary(std::string table);
   // The association columns that refer to this relationship's model (`parent`) and to
   // its target, in the order of each side's key columns. Needed where the association
   // table has more than one foreign key to a side's table, above all for a
   // self-referential many-to-many (followers and following: "follower_id",
   // "followed_id"). A generated association table takes these names.
   RelationshipBuilder& secondary_columns(std::vector<std::string> parent,
-                                         std::vector<std::string> target) {
-    spec().secondary_parent_columns = std::move(parent);
-    spec().secondary_target_columns = std::move(target);
-    return *this;
-  }
-  RelationshipBuilder& secondary_columns(std::string parent, std::string target) {
-    return secondary_columns(std::vector<std::string>{std::move(parent)},
-                             std::vector<std::string>{std::move(target)});
-  }
+                                         std::vector<std::string> target);
+  RelationshipBuilder& secondary_columns(std::string parent, std::string target);
   // ON DELETE of the generated association table's foreign keys (default NO ACTION:
   // the ORM deletes association rows itself).
-  RelationshipBuilder& secondary_on_delete(ReferentialAction action) {
-    spec().secondary_on_delete = action;
-    return *this;
-  }
+  RelationshipBuilder& secondary_on_delete(ReferentialAction action);
   // Writes this relationship's foreign key with a second UPDATE after both rows exist,
   // for rows that refer to each other (SQLAlchemy's post_update).
-  RelationshipBuilder& post_update(bool on = true) {
-    spec().post_update = on;
-    return *this;
-  }
+  RelationshipBuilder& post_update(bool on = true);
   // The join condition, when it is more than a foreign key's equality (SQLAlchemy's
   // primaryjoin): a condition on members of the two models, e.g.
   //   col(&User::id) == col(&Post::user_id) && col(&Post::published) == true
@@ -260,26 +233,17 @@ class RELATE_API RelationshipBuilder {
   // relationship, remote(&Node::parent_id) names the target's side. For a
   // many-to-many, the condition between the parent and the association table
   // (secondary_col<T>("column") names its columns).
-  RelationshipBuilder& primaryjoin(const Condition& condition) {
-    spec().primaryjoin = condition.expr();
-    return *this;
-  }
+  RelationshipBuilder& primaryjoin(const Condition& condition);
   // A many-to-many's condition between the association table and the target.
-  RelationshipBuilder& secondaryjoin(const Condition& condition) {
-    spec().secondaryjoin = condition.expr();
-    return *this;
-  }
+  RelationshipBuilder& secondaryjoin(const Condition& condition);
   // Loaded by every strategy and usable in queries, never written: changing it is an
   // InvalidRequestError, and no flush, cascade or deletion follows it. Its condition
   // needs no foreign key.
-  RelationshipBuilder& viewonly(bool on = true) {
-    spec().viewonly = on;
-    return *this;
-  }
+  RelationshipBuilder& viewonly(bool on = true);
   // The foreign key columns to join by, when more than one path exists.
   template <class T, class... M>
   RelationshipBuilder& foreign_keys(M T::*... members) {
-    (spec().foreign_keys.push_back(detail::member_ref(members)), ...);
+    (add_foreign_key(detail::member_ref(members)), ...);
     return *this;
   }
 
@@ -295,6 +259,10 @@ class RELATE_API RelationshipBuilder {
   MetaData& metadata() { return metadata_; }
 
  private:
+  // What the templates above do once they have the member.
+  RelationshipBuilder& add_order_by(MemberRef member, bool descending);
+  RelationshipBuilder& set_backref(MemberRef member);
+  void add_foreign_key(MemberRef member);
   RelationshipSpec& spec() { return metadata_.relationship_spec(index_); }
   MetaData metadata_;
   std::size_t index_;

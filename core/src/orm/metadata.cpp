@@ -93,6 +93,78 @@ RelationshipSpec& MetaData::relationship_spec(std::size_t i) {
   return impl_->relationship_specs.at(i);
 }
 
+RelationshipBuilder& RelationshipBuilder::cascade(std::string options) {
+  spec().cascade = std::move(options);
+  return *this;
+}
+
+RelationshipBuilder& RelationshipBuilder::passive_deletes(bool on) {
+  spec().passive_deletes = on ? PassiveDeletes::on : PassiveDeletes::off;
+  return *this;
+}
+
+RelationshipBuilder& RelationshipBuilder::lazy(std::string strategy) {
+  spec().lazy = std::move(strategy);
+  return *this;
+}
+
+RelationshipBuilder& RelationshipBuilder::secondary(std::string table) {
+  spec().secondary = std::move(table);
+  return *this;
+}
+
+RelationshipBuilder& RelationshipBuilder::secondary_columns(std::vector<std::string> parent,
+                                                            std::vector<std::string> target) {
+  spec().secondary_parent_columns = std::move(parent);
+  spec().secondary_target_columns = std::move(target);
+  return *this;
+}
+
+RelationshipBuilder& RelationshipBuilder::secondary_columns(std::string parent,
+                                                            std::string target) {
+  return secondary_columns(std::vector<std::string>{std::move(parent)},
+                           std::vector<std::string>{std::move(target)});
+}
+
+RelationshipBuilder& RelationshipBuilder::secondary_on_delete(ReferentialAction action) {
+  spec().secondary_on_delete = action;
+  return *this;
+}
+
+RelationshipBuilder& RelationshipBuilder::post_update(bool on) {
+  spec().post_update = on;
+  return *this;
+}
+
+RelationshipBuilder& RelationshipBuilder::primaryjoin(const Condition& condition) {
+  spec().primaryjoin = condition.expr();
+  return *this;
+}
+
+RelationshipBuilder& RelationshipBuilder::secondaryjoin(const Condition& condition) {
+  spec().secondaryjoin = condition.expr();
+  return *this;
+}
+
+RelationshipBuilder& RelationshipBuilder::viewonly(bool on) {
+  spec().viewonly = on;
+  return *this;
+}
+
+RelationshipBuilder& RelationshipBuilder::add_order_by(MemberRef member, bool descending) {
+  spec().order_by.emplace_back(member, descending);
+  return *this;
+}
+
+RelationshipBuilder& RelationshipBuilder::set_backref(MemberRef member) {
+  spec().back_populates = member;
+  return *this;
+}
+
+void RelationshipBuilder::add_foreign_key(MemberRef member) {
+  spec().foreign_keys.push_back(member);
+}
+
 RelationshipBuilder& RelationshipBuilder::passive_deletes(std::string_view mode) {
   if (mode == "all") {
     spec().passive_deletes = PassiveDeletes::all;
