@@ -7,6 +7,13 @@
 
 namespace relate {
 
+Value::Value(const Value& other) = default;
+Value::Value(Value&& other) noexcept = default;
+Value& Value::operator=(const Value& other) = default;
+Value& Value::operator=(Value&& other) noexcept = default;
+Value::~Value() = default;
+bool operator==(const Value& a, const Value& b) { return a.v_ == b.v_; }
+
 std::string_view kind_name(Value::Kind kind) {
   switch (kind) {
     case Value::Kind::null:

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <relate/column_traits.hpp>
 #include <relate/errors.hpp>
 #include <relate/export.hpp>
@@ -20,6 +21,7 @@
 #include <relate/orm/expression.hpp>
 #include <relate/orm/mapper.hpp>
 #include <relate/orm/mapping_options.hpp>
+#include <relate/orm/model_layout.hpp>
 #include <relate/orm/relationship.hpp>
 #include <relate/reflect.hpp>
 #include <relate/schema.hpp>
@@ -64,90 +66,25 @@ struct RelationshipSpec {
 
 namespace detail {
 
-template <class F>
-struct relationship_member : std::false_type {};
-template <class T>
-struct relationship_member<one<T>> : std::true_type {
-  using target = T;
-  static constexpr bool collection = false;
+// The options of one table<T>() call, collected by the library's code.
+class RELATE_API TableOptions {
+ public:
+  TableOptions();
+  TableOptions(const TableOptions&) = delete;
+  TableOptions& operator=(const TableOptions&) = delete;
+  ~TableOptions();
+
+  void add(PrimaryKeyOption option);
+  void add(UniqueOption option);
+  void add(IndexOption option);
+  void add(ColumnOption option);
+  void add(ForeignKeyOption option);
+
+  std::vector<TableOption> take();
+
+ private:
+  std::vector<TableOption> options_;
 };
-template <class T>
-struct relationship_member<many<T>> : std::true_type {
-  using target = T;
-  static constexpr bool collection = true;
-};
-
-template <std::size_t N>
-struct fixed_string {
-  char text[N + 1]{};
-  constexpr fixed_string(std::string_view s) {
-    for (std::size_t i = 0; i < N; ++i) text[i] = s[i];
-  }
-};
-
-// Instantiated only for a member Relate cannot map; the compiler's note shows the
-// model, the member's name and its type.
-template <class Model, fixed_string MemberName, class MemberType>
-struct member_type_not_mappable {
-  static_assert(sizeof(MemberType) == 0,
-                "Relate cannot map this member to a column: see Model, MemberName and "
-                "MemberType in the line above. Use a supported type or specialise "
-                "relate::column_traits<MemberType>.");
-};
-
-template <class T, std::size_t I>
-Value get_column(const void* object) {
-  using F = reflect::field_type<T, I>;
-  return column_traits<F>::to_value(reflect::get<I>(*static_cast<const T*>(object)));
-}
-
-template <class T, std::size_t I>
-void set_column(void* object, Value&& value) {
-  using F = reflect::field_type<T, I>;
-  assign_from_value<F>(reflect::get<I>(*static_cast<T*>(object)), std::move(value));
-}
-
-template <class T, std::size_t I>
-RelationshipAttribute* attribute_of(void* object) {
-  return &reflect::get<I>(*static_cast<T*>(object));
-}
-
-template <class T, std::size_t I>
-void add_field(Mapper::Blueprint& bp) {
-  using F = reflect::field_type<T, I>;
-  constexpr std::string_view name = reflect::field_name<T, I>;
-  if constexpr (relationship_member<F>::value) {
-    using Target = typename relationship_member<F>::target;
-    bp.relationships.push_back(
-        Mapper::RelationshipField{I, name, relationship_member<F>::collection, typeid(Target),
-                                  type_name<Target>(), &attribute_of<T, I>, nullptr});
-  } else if constexpr (!column_mappable<F>) {
-    [[maybe_unused]] member_type_not_mappable<T, fixed_string<name.size()>(name), F> error;
-  } else {
-    bp.columns.push_back(
-        Mapper::ColumnField{I, name, nullptr, &get_column<T, I>, &set_column<T, I>});
-    bp.nullable.push_back(is_optional<F>::value);
-    bp.types.push_back(column_traits<F>::type);
-  }
-}
-
-template <class T>
-std::unique_ptr<InstanceState> create_instance() {
-  return std::make_unique<Holder<T>>();
-}
-
-template <class T, std::size_t... I>
-Mapper::Blueprint blueprint(std::index_sequence<I...>) {
-  static_assert(std::is_aggregate_v<T>, "A Relate model must be a plain aggregate struct.");
-  static_assert(std::is_default_constructible_v<T>,
-                "A Relate model must be default-constructible: objects loaded from the "
-                "database are created empty and then filled.");
-  constexpr auto names = reflect::field_names<T>();
-  Mapper::Blueprint bp{typeid(T), type_name<T>(),     {names.begin(), names.end()}, {}, {}, {},
-                       {},        &create_instance<T>};
-  (add_field<T, I>(bp), ...);
-  return bp;
-}
 
 template <class M>
 struct member_pointer_parts;
@@ -176,8 +113,9 @@ class RELATE_API MetaData {
   // one<X> and many<X>, which are relationships.
   template <class T, class... Options>
   MetaData& table(std::string name, Options... options) {
-    add_mapper(detail::blueprint<T>(std::make_index_sequence<reflect::field_count<T>>{}),
-               std::move(name), {TableOption(std::move(options))...});
+    detail::TableOptions list;
+    (list.add(std::move(options)), ...);
+    add_mapper(detail::model_layout<T>(), std::move(name), list);
     return *this;
   }
 
@@ -219,9 +157,10 @@ class RELATE_API MetaData {
 
  private:
   friend class RelationshipBuilder;
-  void add_mapper(Mapper::Blueprint blueprint, std::string name, std::vector<TableOption> options);
+  void add_mapper(const detail::ModelLayout& layout, std::string name,
+                  detail::TableOptions& options);
   void add_listener(std::type_index model, MapperEvent event, detail::MapperListener listener);
-  std::size_t add_relationship(RelationshipSpec spec);
+  std::size_t add_relationship(MemberRef member, std::optional<MemberRef> back_populates);
   RelationshipSpec& relationship_spec(std::size_t i);
 
   std::shared_ptr<MetaDataImpl> impl_;
@@ -247,14 +186,8 @@ class RELATE_API RelationshipBuilder {
       : metadata_(std::move(metadata)), index_(index) {}
 
   // "save-update, merge" (default), "all", "all, delete-orphan", ...
-  RelationshipBuilder& cascade(std::string options) {
-    spec().cascade = std::move(options);
-    return *this;
-  }
-  RelationshipBuilder& passive_deletes(bool on = true) {
-    spec().passive_deletes = on ? PassiveDeletes::on : PassiveDeletes::off;
-    return *this;
-  }
+  RelationshipBuilder& cascade(std::string options);
+  RelationshipBuilder& passive_deletes(bool on = true);
   // passive_deletes("all"). (A const char* overload: a string literal would
   // otherwise convert to bool.)
   RelationshipBuilder& passive_deletes(std::string_view mode);
@@ -263,56 +196,35 @@ class RELATE_API RelationshipBuilder {
   }
   // The default loader strategy: "lazy", "joined", "selectin", "raise", "noload", or a
   // registered plugin's name.
-  RelationshipBuilder& lazy(std::string strategy) {
-    spec().lazy = std::move(strategy);
-    return *this;
-  }
+  RelationshipBuilder& lazy(std::string strategy);
   template <class T, class M>
   RelationshipBuilder& order_by(M T::*member, bool descending = false) {
-    spec().order_by.emplace_back(detail::member_ref(member), descending);
-    return *this;
+    return add_order_by(detail::member_ref(member), descending);
   }
   // The other side's member, configured as its back_populates (SQLAlchemy's backref).
   template <class T, class M>
   RelationshipBuilder& backref(M T::*member) {
-    spec().back_populates = detail::member_ref(member);
-    return *this;
+    return set_backref(detail::member_ref(member));
   }
   // Many-to-many through an association table. A table of that name declared in the
   // MetaData (add_table) is used as is; otherwise Relate generates it: one column per
   // key column of each side, named <model>_<column> (e.g. student_id), a composite
   // primary key of all of them, and a foreign key to each side.
-  RelationshipBuilder& secondary(std::string table) {
-    spec().secondary = std::move(table);
-    return *this;
-  }
+  RelationshipBuilder& secondary(std::string table);
   // The association columns that refer to this relationship's model (`parent`) and to
   // its target, in the order of each side's key columns. Needed where the association
   // table has more than one foreign key to a side's table, above all for a
   // self-referential many-to-many (followers and following: "follower_id",
   // "followed_id"). A generated association table takes these names.
   RelationshipBuilder& secondary_columns(std::vector<std::string> parent,
-                                         std::vector<std::string> target) {
-    spec().secondary_parent_columns = std::move(parent);
-    spec().secondary_target_columns = std::move(target);
-    return *this;
-  }
-  RelationshipBuilder& secondary_columns(std::string parent, std::string target) {
-    return secondary_columns(std::vector<std::string>{std::move(parent)},
-                             std::vector<std::string>{std::move(target)});
-  }
+                                         std::vector<std::string> target);
+  RelationshipBuilder& secondary_columns(std::string parent, std::string target);
   // ON DELETE of the generated association table's foreign keys (default NO ACTION:
   // the ORM deletes association rows itself).
-  RelationshipBuilder& secondary_on_delete(ReferentialAction action) {
-    spec().secondary_on_delete = action;
-    return *this;
-  }
+  RelationshipBuilder& secondary_on_delete(ReferentialAction action);
   // Writes this relationship's foreign key with a second UPDATE after both rows exist,
   // for rows that refer to each other (SQLAlchemy's post_update).
-  RelationshipBuilder& post_update(bool on = true) {
-    spec().post_update = on;
-    return *this;
-  }
+  RelationshipBuilder& post_update(bool on = true);
   // The join condition, when it is more than a foreign key's equality (SQLAlchemy's
   // primaryjoin): a condition on members of the two models, e.g.
   //   col(&User::id) == col(&Post::user_id) && col(&Post::published) == true
@@ -321,26 +233,17 @@ class RELATE_API RelationshipBuilder {
   // relationship, remote(&Node::parent_id) names the target's side. For a
   // many-to-many, the condition between the parent and the association table
   // (secondary_col<T>("column") names its columns).
-  RelationshipBuilder& primaryjoin(const Condition& condition) {
-    spec().primaryjoin = condition.expr();
-    return *this;
-  }
+  RelationshipBuilder& primaryjoin(const Condition& condition);
   // A many-to-many's condition between the association table and the target.
-  RelationshipBuilder& secondaryjoin(const Condition& condition) {
-    spec().secondaryjoin = condition.expr();
-    return *this;
-  }
+  RelationshipBuilder& secondaryjoin(const Condition& condition);
   // Loaded by every strategy and usable in queries, never written: changing it is an
   // InvalidRequestError, and no flush, cascade or deletion follows it. Its condition
   // needs no foreign key.
-  RelationshipBuilder& viewonly(bool on = true) {
-    spec().viewonly = on;
-    return *this;
-  }
+  RelationshipBuilder& viewonly(bool on = true);
   // The foreign key columns to join by, when more than one path exists.
   template <class T, class... M>
   RelationshipBuilder& foreign_keys(M T::*... members) {
-    (spec().foreign_keys.push_back(detail::member_ref(members)), ...);
+    (add_foreign_key(detail::member_ref(members)), ...);
     return *this;
   }
 
@@ -356,6 +259,10 @@ class RELATE_API RelationshipBuilder {
   MetaData& metadata() { return metadata_; }
 
  private:
+  // What the templates above do once they have the member.
+  RelationshipBuilder& add_order_by(MemberRef member, bool descending);
+  RelationshipBuilder& set_backref(MemberRef member);
+  void add_foreign_key(MemberRef member);
   RelationshipSpec& spec() { return metadata_.relationship_spec(index_); }
   MetaData metadata_;
   std::size_t index_;
@@ -367,8 +274,8 @@ RelationshipBuilder MetaData::relationship(A member, B back_populates) {
   using MB = typename detail::member_pointer_parts<B>::member;
   static_assert(detail::relationship_member<MA>::value && detail::relationship_member<MB>::value,
                 "relationship() takes members of type relate::one<T> or relate::many<T>");
-  RelationshipSpec spec{detail::member_ref(member), detail::member_ref(back_populates)};
-  return RelationshipBuilder(*this, add_relationship(std::move(spec)));
+  return RelationshipBuilder(
+      *this, add_relationship(detail::member_ref(member), detail::member_ref(back_populates)));
 }
 
 template <class A>
@@ -376,7 +283,7 @@ RelationshipBuilder MetaData::relationship(A member) {
   using MA = typename detail::member_pointer_parts<A>::member;
   static_assert(detail::relationship_member<MA>::value,
                 "relationship() takes members of type relate::one<T> or relate::many<T>");
-  return RelationshipBuilder(*this, add_relationship(RelationshipSpec{detail::member_ref(member)}));
+  return RelationshipBuilder(*this, add_relationship(detail::member_ref(member), std::nullopt));
 }
 
 }  // namespace relate

@@ -100,12 +100,19 @@ union probe {
   ~probe() {}
 };
 
+// One per model, never constructed as a T: see member_offset().
+template <class T>
+const probe<T>& probe_of() {
+  static const probe<T> p;
+  return p;
+}
+
 template <class T, std::size_t... I>
 std::array<std::size_t, sizeof...(I)> field_offsets_impl(std::index_sequence<I...>) {
-  static probe<T> p;
-  const auto* base = reinterpret_cast<const unsigned char*>(std::addressof(p.value));
+  const T& object = probe_of<T>().value;
+  const auto* base = reinterpret_cast<const unsigned char*>(std::addressof(object));
   return {static_cast<std::size_t>(
-      reinterpret_cast<const unsigned char*>(std::addressof(boost::pfr::get<I>(p.value))) -
+      reinterpret_cast<const unsigned char*>(std::addressof(boost::pfr::get<I>(object))) -
       base)...};
 }
 
@@ -125,8 +132,10 @@ constexpr decltype(auto) get(T& object) {
   return boost::pfr::get<I>(object);
 }
 
+// (Through a const T, as field_names() and field_offsets() reach the fields: one
+// instantiation of boost::pfr::get per field serves all three.)
 template <class T, std::size_t I>
-using field_type = std::remove_cvref_t<decltype(boost::pfr::get<I>(std::declval<T&>()))>;
+using field_type = std::remove_cvref_t<decltype(boost::pfr::get<I>(std::declval<const T&>()))>;
 
 // Byte offset of each field inside T, computed once.
 template <class T>
@@ -136,14 +145,20 @@ const std::array<std::size_t, field_count<T>>& field_offsets() {
   return offsets;
 }
 
+// Byte offset inside T of the member a member pointer designates.
+template <class T, class M>
+std::size_t member_offset(M T::*member) {
+  const T& object = detail::probe_of<T>().value;
+  return static_cast<std::size_t>(
+      reinterpret_cast<const unsigned char*>(std::addressof(object.*member)) -
+      reinterpret_cast<const unsigned char*>(std::addressof(object)));
+}
+
 // The index of the field a member pointer designates. A pointer to a member of a
 // nested subobject matches no field and throws std::invalid_argument.
 template <class T, class M>
 std::size_t field_index(M T::*member) {
-  static detail::probe<T> p;
-  const auto* base = reinterpret_cast<const unsigned char*>(std::addressof(p.value));
-  const auto offset = static_cast<std::size_t>(
-      reinterpret_cast<const unsigned char*>(std::addressof(p.value.*member)) - base);
+  const std::size_t offset = member_offset(member);
   const auto& offsets = field_offsets<T>();
   for (std::size_t i = 0; i < offsets.size(); ++i) {
     if (offsets[i] == offset) return i;

@@ -61,10 +61,7 @@ class RELATE_API Column {
     index_ = v;
     return *this;
   }
-  Column& set_default(Value v) {
-    default_ = std::move(v);
-    return *this;
-  }
+  Column& set_default(Value v);
 
  private:
   friend class Table;

@@ -23,16 +23,25 @@ class RELATE_API Value {
       std::variant<std::monostate, bool, std::int64_t, double, std::string, Blob, Timestamp>;
   enum class Kind { null, boolean, integer, real, text, blob, timestamp };
 
+  // (In place by index: the variant's converting constructor costs every TU that
+  // builds a Value more to compile than the Value.)
   Value() = default;
   Value(std::nullptr_t) {}
-  Value(bool v) : v_(v) {}
-  Value(std::int64_t v) : v_(v) {}
-  Value(int v) : v_(std::int64_t{v}) {}
-  Value(double v) : v_(v) {}
-  Value(std::string v) : v_(std::move(v)) {}
-  Value(const char* v) : v_(std::string(v)) {}
-  Value(Blob v) : v_(std::move(v)) {}
-  Value(Timestamp v) : v_(v) {}
+  Value(bool v) : v_(std::in_place_index<1>, v) {}
+  Value(std::int64_t v) : v_(std::in_place_index<2>, v) {}
+  Value(int v) : v_(std::in_place_index<2>, v) {}
+  Value(double v) : v_(std::in_place_index<3>, v) {}
+  Value(std::string v) : v_(std::in_place_index<4>, std::move(v)) {}
+  Value(const char* v) : v_(std::in_place_index<4>, v) {}
+  Value(Blob v) : v_(std::in_place_index<5>, std::move(v)) {}
+  Value(Timestamp v) : v_(std::in_place_index<6>, v) {}
+  // Out of line: copying, moving and destroying the variant is compiled once, in the
+  // library, not in every TU that handles Values.
+  Value(const Value& other);
+  Value(Value&& other) noexcept;
+  Value& operator=(const Value& other);
+  Value& operator=(Value&& other) noexcept;
+  ~Value();
 
   Kind kind() const { return static_cast<Kind>(v_.index()); }
   bool is_null() const { return v_.index() == 0; }
@@ -51,7 +60,7 @@ class RELATE_API Value {
   // A readable rendering for logs and error messages (strings quoted, blobs as hex).
   std::string to_string() const;
 
-  friend bool operator==(const Value&, const Value&) = default;
+  friend RELATE_API bool operator==(const Value& a, const Value& b);
 
  private:
   Storage v_;

@@ -106,6 +106,8 @@ const std::vector<InstanceState*>& RelationshipAttribute::no_items() {
   return none;
 }
 
+RelationshipAttribute::~RelationshipAttribute() = default;
+
 RelationshipAttribute::Changes& RelationshipAttribute::changes() {
   if (!changes_) changes_ = std::make_unique<Changes>();
   return *changes_;

@@ -60,12 +60,26 @@ void MetaData::bind_new(InstanceState& state, std::type_index type, std::string_
   m.bind(state, true);
 }
 
-void MetaData::add_mapper(Mapper::Blueprint bp, std::string name,
-                          std::vector<TableOption> options) {
-  impl_->add_mapper(std::move(bp), std::move(name), std::move(options));
+detail::TableOptions::TableOptions() = default;
+detail::TableOptions::~TableOptions() = default;
+void detail::TableOptions::add(PrimaryKeyOption option) {
+  options_.emplace_back(std::move(option));
+}
+void detail::TableOptions::add(UniqueOption option) { options_.emplace_back(std::move(option)); }
+void detail::TableOptions::add(IndexOption option) { options_.emplace_back(std::move(option)); }
+void detail::TableOptions::add(ColumnOption option) { options_.emplace_back(std::move(option)); }
+void detail::TableOptions::add(ForeignKeyOption option) {
+  options_.emplace_back(std::move(option));
+}
+std::vector<TableOption> detail::TableOptions::take() { return std::move(options_); }
+
+void MetaData::add_mapper(const detail::ModelLayout& layout, std::string name,
+                          detail::TableOptions& options) {
+  impl_->add_mapper(blueprint(layout), std::move(name), options.take());
 }
 
-std::size_t MetaData::add_relationship(RelationshipSpec spec) {
+std::size_t MetaData::add_relationship(MemberRef member, std::optional<MemberRef> back_populates) {
+  RelationshipSpec spec{member, back_populates};
   std::lock_guard lock(impl_->mutex);
   if (impl_->configured) {
     throw MappingError("relationship " + member_name(spec.member) +
@@ -77,6 +91,78 @@ std::size_t MetaData::add_relationship(RelationshipSpec spec) {
 
 RelationshipSpec& MetaData::relationship_spec(std::size_t i) {
   return impl_->relationship_specs.at(i);
+}
+
+RelationshipBuilder& RelationshipBuilder::cascade(std::string options) {
+  spec().cascade = std::move(options);
+  return *this;
+}
+
+RelationshipBuilder& RelationshipBuilder::passive_deletes(bool on) {
+  spec().passive_deletes = on ? PassiveDeletes::on : PassiveDeletes::off;
+  return *this;
+}
+
+RelationshipBuilder& RelationshipBuilder::lazy(std::string strategy) {
+  spec().lazy = std::move(strategy);
+  return *this;
+}
+
+RelationshipBuilder& RelationshipBuilder::secondary(std::string table) {
+  spec().secondary = std::move(table);
+  return *this;
+}
+
+RelationshipBuilder& RelationshipBuilder::secondary_columns(std::vector<std::string> parent,
+                                                            std::vector<std::string> target) {
+  spec().secondary_parent_columns = std::move(parent);
+  spec().secondary_target_columns = std::move(target);
+  return *this;
+}
+
+RelationshipBuilder& RelationshipBuilder::secondary_columns(std::string parent,
+                                                            std::string target) {
+  return secondary_columns(std::vector<std::string>{std::move(parent)},
+                           std::vector<std::string>{std::move(target)});
+}
+
+RelationshipBuilder& RelationshipBuilder::secondary_on_delete(ReferentialAction action) {
+  spec().secondary_on_delete = action;
+  return *this;
+}
+
+RelationshipBuilder& RelationshipBuilder::post_update(bool on) {
+  spec().post_update = on;
+  return *this;
+}
+
+RelationshipBuilder& RelationshipBuilder::primaryjoin(const Condition& condition) {
+  spec().primaryjoin = condition.expr();
+  return *this;
+}
+
+RelationshipBuilder& RelationshipBuilder::secondaryjoin(const Condition& condition) {
+  spec().secondaryjoin = condition.expr();
+  return *this;
+}
+
+RelationshipBuilder& RelationshipBuilder::viewonly(bool on) {
+  spec().viewonly = on;
+  return *this;
+}
+
+RelationshipBuilder& RelationshipBuilder::add_order_by(MemberRef member, bool descending) {
+  spec().order_by.emplace_back(member, descending);
+  return *this;
+}
+
+RelationshipBuilder& RelationshipBuilder::set_backref(MemberRef member) {
+  spec().back_populates = member;
+  return *this;
+}
+
+void RelationshipBuilder::add_foreign_key(MemberRef member) {
+  spec().foreign_keys.push_back(member);
 }
 
 RelationshipBuilder& RelationshipBuilder::passive_deletes(std::string_view mode) {

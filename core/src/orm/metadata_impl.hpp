@@ -72,6 +72,8 @@ class MetaDataImpl : public std::enable_shared_from_this<MetaDataImpl> {
 };
 
 std::string member_name(const MemberRef& ref);
+// The mapper's fields, from what MetaData::table<T>() generated (model_layout.cpp).
+Mapper::Blueprint blueprint(const detail::ModelLayout& layout);
 // The index of `c` in the mapper's columns (relationship_config.cpp).
 std::size_t index_of_column(const Mapper& m, const Column* c);
 

@@ -1,6 +1,12 @@
 #include <relate/orm/instance.hpp>
 
-namespace relate::detail {
+namespace relate {
+
+InstanceState::~InstanceState() = default;
+
+namespace detail {
+
+ObjectGraph::~ObjectGraph() = default;
 
 InstanceState* ObjectGraph::adopt(std::unique_ptr<InstanceState> object) {
   object->graph_ = this;
@@ -51,4 +57,6 @@ ObjectGraph& ObjectGraph::join(ObjectGraph& a, ObjectGraph& b) {
   return *into;
 }
 
-}  // namespace relate::detail
+}  // namespace detail
+
+}  // namespace relate

@@ -31,7 +31,8 @@ RelationshipProperty& MetaDataImpl::make_property(Mapper& parent,
   prop->member_ = field.member;
   prop->parent_ = &parent;
   prop->target_ = &target;
-  prop->attribute_ = field.attribute;
+  prop->attribute_ = field.attribute_at;
+  prop->attribute_offset_ = field.offset;
   prop->uselist_ = field.collection;
   const_cast<Mapper::RelationshipField&>(field).property = prop.get();
   parent.relationships_.push_back(prop.get());

@@ -3,6 +3,11 @@
 
 namespace relate {
 
+Column& Column::set_default(Value v) {
+  default_ = std::move(v);
+  return *this;
+}
+
 std::string_view referential_action_sql(ReferentialAction action) {
   switch (action) {
     case ReferentialAction::no_action:

@@ -6,6 +6,32 @@ namespace relate::sql {
 
 DeferredRef::~DeferredRef() = default;
 
+#define RELATE_SQL_MAKE_NODE(N) \
+  Expr make_node(N n) { return std::make_shared<const Node>(Node{std::move(n)}); }
+RELATE_SQL_NODE_KINDS(RELATE_SQL_MAKE_NODE)
+#undef RELATE_SQL_MAKE_NODE
+
+Expr column(const Column& c, std::string qualifier) {
+  return make_node(ColumnRef{&c, std::move(qualifier)});
+}
+Expr param(Value v) { return make_node(Param{std::move(v)}); }
+Expr binary(BinaryOp op, Expr l, Expr r) {
+  return make_node(Binary{op, std::move(l), std::move(r)});
+}
+Expr unary(UnaryOp op, Expr e) { return make_node(Unary{op, std::move(e)}); }
+Expr like(Expr e, std::string pattern, char escape) {
+  return make_node(Like{std::move(e), std::move(pattern), escape});
+}
+Expr ilike(Expr e, std::string pattern, char escape) {
+  return make_node(Like{std::move(e), std::move(pattern), escape, Case::insensitive});
+}
+Expr in_list(Expr e, std::vector<Value> values, bool negated) {
+  return make_node(InList{std::move(e), std::move(values), negated});
+}
+Expr tuple_in(std::vector<Expr> operands, std::vector<std::vector<Value>> rows) {
+  return make_node(TupleIn{std::move(operands), std::move(rows)});
+}
+
 namespace {
 
 class DeferredResolver {

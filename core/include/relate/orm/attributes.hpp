@@ -6,7 +6,6 @@
 // any flush.
 #pragma once
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
@@ -29,7 +28,7 @@ class RelationshipProperty;
 // strategies use.
 class RELATE_API RelationshipAttribute {
  public:
-  virtual ~RelationshipAttribute() = default;
+  virtual ~RelationshipAttribute();
 
   // True when the attribute holds its database value (or the object is new).
   bool is_loaded() const { return loaded_; }
@@ -197,10 +196,12 @@ class RELATE_API RelationshipAttribute {
 
 namespace detail {
 
+// The member reached through a const T, as reflect::field_type reaches it (one
+// boost::pfr::get per field); the object itself is not const.
 template <class F>
-RelationshipAttribute* relationship_attribute(F& member) {
+RelationshipAttribute* relationship_attribute(const F& member) {
   if constexpr (std::is_base_of_v<RelationshipAttribute, F>) {
-    return &member;
+    return const_cast<F*>(&member);
   } else {
     return nullptr;
   }
@@ -213,16 +214,18 @@ RELATE_API void own_members(InstanceState& state, std::span<RelationshipAttribut
 
 template <class T, std::size_t... I>
 void own_members(InstanceState& state, T& object, std::index_sequence<I...>) {
-  RelationshipAttribute* members[] = {relationship_attribute(reflect::get<I>(object))..., nullptr};
+  RelationshipAttribute* members[] = {
+      relationship_attribute(reflect::get<I>(std::as_const(object)))..., nullptr};
   own_members(state, std::span<RelationshipAttribute* const>(members, sizeof...(I)));
 }
 
 // A new object relate::make made, in `graph`.
 template <class T>
 InstanceState* adopt_new(ObjectGraph& graph, T value) {
-  auto holder = std::make_unique<Holder<T>>(std::move(value));
+  // Not make_unique<Holder<T>>, as create_instance<T> in relate/orm/model_layout.hpp.
+  auto* holder = new Holder<T>(std::move(value));
   T& object = holder->value;
-  InstanceState* state = graph.adopt_unbound(std::move(holder));
+  InstanceState* state = graph.adopt_unbound(std::unique_ptr<InstanceState>(holder));
   own_members(*state, object, std::make_index_sequence<reflect::field_count<T>>());
   return state;
 }
@@ -251,25 +254,74 @@ ptr<T> make_in(const std::shared_ptr<ObjectGraph>& graph, T value) {
 
 }  // namespace detail
 
+// What one<T> holds, for any T: a reference to one object, type-erased.
+class RELATE_API ReferenceAttribute : public RelationshipAttribute {
+ public:
+  std::size_t raw_size() const final;
+  InstanceState* raw_at(std::size_t i) const final;
+  void raw_append(InstanceState* item) final;
+  bool raw_remove(const InstanceState* item) final;
+  void raw_clear() final;
+
+ protected:
+  ReferenceAttribute() = default;
+  ReferenceAttribute(const ReferenceAttribute& other)
+      : RelationshipAttribute(other), target_(other.target_) {}
+  ReferenceAttribute& operator=(const ReferenceAttribute&) = delete;
+
+  // Before the attribute is bound: refers to `target` and pins its graph.
+  void set_unbound(InstanceState* target);
+
+  InstanceState* target_ = nullptr;
+};
+
+// What many<T> holds, for any T: the items of a collection, type-erased.
+class RELATE_API CollectionAttribute : public RelationshipAttribute {
+ public:
+  std::size_t raw_size() const final;
+  InstanceState* raw_at(std::size_t i) const final;
+  void raw_append(InstanceState* item) final;
+  bool raw_remove(const InstanceState* item) final;
+  void raw_clear() final;
+
+ protected:
+  CollectionAttribute() = default;
+  CollectionAttribute(const CollectionAttribute& other)
+      : RelationshipAttribute(other), items_(other.items_) {}
+  CollectionAttribute& operator=(const CollectionAttribute&) = delete;
+
+  // Before the attribute is bound: appends `item` (unless null) and pins its graph.
+  void append_unbound(InstanceState* item);
+  // Loads first.
+  bool holds(const InstanceState* item) const;
+  // A copy of the items, for an iteration (null when there are none). Loads first.
+  std::shared_ptr<const std::vector<InstanceState*>> snapshot() const;
+  // Assigning another collection's items: replaces these through the typed API's
+  // events.
+  void assign_items(const std::vector<InstanceState*>& items);
+
+  std::vector<InstanceState*> items_;
+};
+
 // A reference to one related object (many-to-one; one-to-one).
 template <class T>
-class one final : public RelationshipAttribute {
+class one final : public ReferenceAttribute {
  public:
   one() = default;
   one(std::nullptr_t) {}
   one(const ptr<T>& target) { set_unbound(target.state()); }
   one(T value) : one(relate::make<T>(std::move(value))) {}
-  one(const one& other) : RelationshipAttribute(other), target_(other.target_) {}
+  one(const one& other) : ReferenceAttribute(other) {}
   one& operator=(const one& other) {
-    if (this != &other) assign(other.target_);
+    if (this != &other) set_reference(other.target_);
     return *this;
   }
   one& operator=(const ptr<T>& target) {
-    assign(target.state());
+    set_reference(target.state());
     return *this;
   }
   one& operator=(std::nullptr_t) {
-    assign(nullptr);
+    set_reference(nullptr);
     return *this;
   }
 
@@ -296,31 +348,12 @@ class one final : public RelationshipAttribute {
     a.load();
     return a.target_ == nullptr;
   }
-
-  std::size_t raw_size() const override { return target_ ? 1 : 0; }
-  InstanceState* raw_at(std::size_t) const override { return target_; }
-  void raw_append(InstanceState* item) override { target_ = item; }
-  bool raw_remove(const InstanceState* item) override {
-    if (target_ != item) return false;
-    target_ = nullptr;
-    return true;
-  }
-  void raw_clear() override { target_ = nullptr; }
-
- private:
-  void set_unbound(InstanceState* target) {
-    if (target) link(target);
-    target_ = target;
-  }
-  void assign(InstanceState* target) { set_reference(target); }
-
-  InstanceState* target_ = nullptr;
 };
 
 // A collection of related objects (one-to-many; many-to-many). Iteration yields
 // ptr<T>; change it through push_back/add/remove/clear so both sides stay in sync.
 template <class T>
-class many final : public RelationshipAttribute {
+class many final : public CollectionAttribute {
  public:
   // Over the items the collection held when the loop began (begin() copies them, in
   // O(n)): a flush that runs inside the loop (an autoflush before a lazy load of an
@@ -370,21 +403,13 @@ class many final : public RelationshipAttribute {
   many(const std::vector<ptr<T>>& items) {
     for (const auto& p : items) append_unbound(p.state());
   }
-  many(const many& other) : RelationshipAttribute(other), items_(other.items_) {}
+  many(const many& other) : CollectionAttribute(other) {}
   many& operator=(const many& other) {
-    if (this != &other) {
-      const std::vector<InstanceState*> copy = other.items_;
-      clear();
-      for (InstanceState* s : copy) push_back(ptr<T>::from_state(s));
-    }
+    if (this != &other) assign_items(other.items_);
     return *this;
   }
 
-  iterator begin() const {
-    load();
-    if (items_.empty()) return iterator();
-    return iterator(std::make_shared<const std::vector<InstanceState*>>(items_));
-  }
+  iterator begin() const { return iterator(snapshot()); }
   iterator end() const {
     load();
     return iterator();
@@ -407,10 +432,7 @@ class many final : public RelationshipAttribute {
     if (items_.empty()) throw_out_of_range(0, 0);
     return ptr<T>::from_state(items_.back());
   }
-  bool contains(const ptr<T>& p) const {
-    load();
-    return std::find(items_.begin(), items_.end(), p.state()) != items_.end();
-  }
+  bool contains(const ptr<T>& p) const { return holds(p.state()); }
 
   void push_back(const ptr<T>& p) { append_item(p.state()); }
   // Creates a new object from a value and appends it.
@@ -421,26 +443,6 @@ class many final : public RelationshipAttribute {
   }
   bool remove(const ptr<T>& p) { return remove_item(p.state()); }
   void clear() { clear_items(); }
-
-  std::size_t raw_size() const override { return items_.size(); }
-  InstanceState* raw_at(std::size_t i) const override { return items_[i]; }
-  void raw_append(InstanceState* item) override { items_.push_back(item); }
-  bool raw_remove(const InstanceState* item) override {
-    auto it = std::find(items_.begin(), items_.end(), item);
-    if (it == items_.end()) return false;
-    items_.erase(it);
-    return true;
-  }
-  void raw_clear() override { items_.clear(); }
-
- private:
-  void append_unbound(InstanceState* s) {
-    if (!s) return;
-    link(s);
-    items_.push_back(s);
-  }
-
-  std::vector<InstanceState*> items_;
 };
 
 }  // namespace relate

@@ -45,6 +45,9 @@ class RELATE_API ObjectGraph : public std::enable_shared_from_this<ObjectGraph> 
   ObjectGraph() = default;
   ObjectGraph(const ObjectGraph&) = delete;
   ObjectGraph& operator=(const ObjectGraph&) = delete;
+  // Out of line, as InstanceState's: every TU that makes objects would otherwise
+  // compile the destruction of a graph and of an object's ORM state.
+  ~ObjectGraph();
 
   // Takes ownership of a new object.
   InstanceState* adopt(std::unique_ptr<InstanceState> object);
@@ -87,7 +90,7 @@ class RELATE_API InstanceState {
  public:
   InstanceState(const InstanceState&) = delete;
   InstanceState& operator=(const InstanceState&) = delete;
-  virtual ~InstanceState() = default;
+  virtual ~InstanceState();
 
   // The model's type (the T of the object's Holder<T>).
   virtual const std::type_info& model_type() const noexcept = 0;

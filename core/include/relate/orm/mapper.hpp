@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <typeindex>
+#include <utility>
 #include <vector>
 
 namespace relate {
@@ -25,12 +26,20 @@ class MetaDataImpl;
 
 class RELATE_API Mapper {
  public:
+  // A member is found at its offset in the object and read and written by the
+  // accessors of its C++ type (relate/orm/model_layout.hpp).
   struct ColumnField {
     std::size_t field;  // index of the member in the aggregate
     std::string_view member;
     const Column* column;
-    Value (*get)(const void* object);
-    void (*set)(void* object, Value&& value);
+    std::size_t offset;
+    Value (*read)(const void* member);
+    void (*write)(void* member, Value&& value);
+
+    Value get(const void* object) const { return read(static_cast<const char*>(object) + offset); }
+    void set(void* object, Value&& value) const {
+      write(static_cast<char*>(object) + offset, std::move(value));
+    }
   };
   struct RelationshipField {
     std::size_t field;
@@ -38,8 +47,13 @@ class RELATE_API Mapper {
     bool collection;  // many<T>; otherwise one<T>
     std::type_index target;
     std::string_view target_name;
-    RelationshipAttribute* (*attribute)(void* object);
+    std::size_t offset;
+    RelationshipAttribute* (*attribute_at)(void* member);
     const RelationshipProperty* property = nullptr;  // set by configure()
+
+    RelationshipAttribute* attribute(void* object) const {
+      return attribute_at(static_cast<char*>(object) + offset);
+    }
   };
   struct Blueprint {
     std::type_index type;

@@ -4,9 +4,10 @@
 #pragma once
 
 #include <optional>
-#include <relate/reflect.hpp>
-#include <relate/schema.hpp>
+#include <relate/export.hpp>
 #include <relate/orm/member_ref.hpp>
+#include <relate/orm/model_reflection.hpp>
+#include <relate/schema.hpp>
 #include <relate/sql/expression.hpp>
 #include <string>
 #include <string_view>
@@ -14,34 +15,6 @@
 #include <vector>
 
 namespace relate {
-
-namespace detail {
-
-// The C++ name of a type, read from the compiler's signature of a function template.
-template <class T>
-constexpr std::string_view type_name() {
-  std::string_view s = __PRETTY_FUNCTION__;
-#if defined(__clang__)
-  const std::string_view key = "T = ";
-  const std::size_t begin = s.find(key) + key.size();
-  const std::size_t end = s.find(']', begin);
-#else
-  const std::string_view key = "T = ";
-  const std::size_t begin = s.find(key) + key.size();
-  std::size_t end = s.find(';', begin);
-  if (end == std::string_view::npos) end = s.find(']', begin);
-#endif
-  return s.substr(begin, end - begin);
-}
-
-template <class T, class M>
-MemberRef member_ref(M T::*member) {
-  const std::size_t index = reflect::field_index(member);
-  static constexpr auto names = reflect::field_names<T>();
-  return MemberRef{typeid(T), index, type_name<T>(), names[index]};
-}
-
-}  // namespace detail
 
 struct PrimaryKeyOption {
   std::vector<MemberRef> members;
@@ -79,7 +52,7 @@ IndexOption index(M T::*... members) {
 }
 
 // Per-column settings: relate::column(&User::email).name("email_address").
-struct ColumnOption {
+struct RELATE_API ColumnOption {
   MemberRef member;
   std::optional<std::string> column_name;
   std::optional<bool> is_nullable;
@@ -93,10 +66,7 @@ struct ColumnOption {
     is_nullable = v;
     return *this;
   }
-  ColumnOption& default_(Value v) {
-    default_value = std::move(v);
-    return *this;
-  }
+  ColumnOption& default_(Value v);
 };
 
 template <class T, class M>

@@ -48,11 +48,11 @@ class RELATE_API LoaderOption {
     std::uint64_t alias = 0;
   };
   LoaderOption(MemberRef member, std::string strategy, std::uint64_t alias = 0) {
-    steps_.push_back(Step{std::move(member), std::move(strategy), alias});
+    add_step(member, std::move(strategy), alias);
   }
   template <class T, class M>
   LoaderOption& load(M T::*member, std::string strategy) {
-    steps_.push_back(Step{detail::member_ref(member), std::move(strategy)});
+    add_step(detail::member_ref(member), std::move(strategy), 0);
     return *this;
   }
   template <class T, class M>
@@ -65,7 +65,7 @@ class RELATE_API LoaderOption {
     static_assert(std::is_same_v<typename detail::relationship_target<M>::type, A>,
                   "contains_eager(member, alias): the alias is not of the model the "
                   "relationship refers to");
-    steps_.push_back(Step{detail::member_ref(member), "contains_eager", alias.id()});
+    add_step(detail::member_ref(member), "contains_eager", alias.id());
     return *this;
   }
   template <class T, class M>
@@ -91,6 +91,7 @@ class RELATE_API LoaderOption {
   const std::vector<Step>& steps() const { return steps_; }
 
  private:
+  void add_step(MemberRef member, std::string strategy, std::uint64_t alias);
   std::vector<Step> steps_;
 };
 
@@ -176,6 +177,15 @@ namespace detail {
 // The subquery node of `spec` (of select<T>() when entity is T, of expressions when void).
 RELATE_API sql::Expr subquery(SubqueryExpression::Kind kind, const QuerySpec& spec,
                               std::type_index entity, sql::Expr operand);
+// The clauses the builders below add, compiled once in the library (query_spec.cpp).
+RELATE_API void add_where(QuerySpec& spec, const Condition& condition);
+RELATE_API void add_having(QuerySpec& spec, const Condition& condition);
+RELATE_API void add_join(QuerySpec& spec, std::optional<RelationshipPath> path,
+                         std::type_index target, std::uint64_t alias, CteReference cte,
+                         sql::Expr on, bool outer);
+RELATE_API void add_order_by(QuerySpec& spec, OrderSpec order);
+RELATE_API void add_group_by(QuerySpec& spec, sql::Expr expr);
+RELATE_API void add_option(QuerySpec& spec, LoaderOption option);
 }  // namespace detail
 
 // What select<T>() and select(expressions...) share.
@@ -183,7 +193,7 @@ template <class Derived>
 class QueryBuilder {
  public:
   Derived& where(const Condition& c) {
-    spec_.where = sql::and_(spec_.where, c.expr());
+    detail::add_where(spec_, c);
     return self();
   }
 
@@ -245,7 +255,7 @@ class QueryBuilder {
   }
 
   Derived& order_by(OrderSpec o) {
-    spec_.order_by.push_back(std::move(o));
+    detail::add_order_by(spec_, std::move(o));
     return self();
   }
   template <class T, class M>
@@ -264,11 +274,11 @@ class QueryBuilder {
   // GROUP BY expressions or members.
   template <class... X>
   Derived& group_by(const X&... x) {
-    (spec_.group_by.push_back(detail::as_expression(x).expr()), ...);
+    (detail::add_group_by(spec_, detail::as_expression(x).expr()), ...);
     return self();
   }
   Derived& having(const Condition& c) {
-    spec_.having = sql::and_(spec_.having, c.expr());
+    detail::add_having(spec_, c);
     return self();
   }
   Derived& distinct() {
@@ -306,7 +316,7 @@ class QueryBuilder {
   }
   template <class... O>
   Derived& add_options(O... opts) {
-    (spec_.options.push_back(std::move(opts)), ...);
+    (detail::add_option(spec_, std::move(opts)), ...);
     return self();
   }
 
@@ -316,14 +326,13 @@ class QueryBuilder {
   Derived& self() { return static_cast<Derived&>(*this); }
   Derived& add_join(std::optional<RelationshipPath> path, std::type_index target,
                     std::uint64_t alias, sql::Expr on, bool outer) {
-    spec_.joins.push_back(JoinSpec{std::move(path), target, alias, {}, std::move(on), outer});
+    detail::add_join(spec_, std::move(path), target, alias, {}, std::move(on), outer);
     return self();
   }
   template <class A>
   Derived& add_join(std::optional<RelationshipPath> path, std::type_index target,
                     const Alias<A>& alias, sql::Expr on, bool outer) {
-    spec_.joins.push_back(
-        JoinSpec{std::move(path), target, alias.id(), alias.cte(), std::move(on), outer});
+    detail::add_join(spec_, std::move(path), target, alias.id(), alias.cte(), std::move(on), outer);
     return self();
   }
 };
@@ -372,7 +381,7 @@ class FromStatement {
       : spec_(std::move(spec)), statement_(std::move(statement)) {}
   template <class... O>
   FromStatement& options(O... opts) {
-    (spec_.options.push_back(std::move(opts)), ...);
+    (detail::add_option(spec_, std::move(opts)), ...);
     return *this;
   }
   // The select's clauses; only its options may be set (the statement is the query).

@@ -108,7 +108,9 @@ class RELATE_API RelationshipProperty {
   const std::vector<Order>& order_by() const { return order_by_; }
 
   // The attribute of this relationship inside an object of the parent model.
-  RelationshipAttribute& attribute(void* object) const { return *attribute_(object); }
+  RelationshipAttribute& attribute(void* object) const {
+    return *attribute_(static_cast<char*>(object) + attribute_offset_);
+  }
 
  private:
   friend class MetaDataImpl;
@@ -129,12 +131,13 @@ class RELATE_API RelationshipProperty {
   std::vector<SecondaryPair> target_secondary_;
   bool post_update_ = false;
   std::vector<Order> order_by_;
-  RelationshipAttribute* (*attribute_)(void*) = nullptr;
+  RelationshipAttribute* (*attribute_)(void* member) = nullptr;
   // Last, so that the members above keep their places for plugins built before them.
   bool viewonly_ = false;
   sql::Expr primaryjoin_;
   sql::Expr secondaryjoin_;
   bool key_join_ = true;
+  std::size_t attribute_offset_ = 0;  // of the member in the parent's objects
 };
 
 }  // namespace relate

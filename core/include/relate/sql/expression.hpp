@@ -168,40 +168,48 @@ struct Node {
       v;
 };
 
-template <class N>
-Expr make_node(N n) {
-  return std::make_shared<const Node>(Node{std::move(n)});
-}
+// A node of any kind above, one overload per kind. Compiled in the library
+// (expression.cpp), so that building a tree instantiates neither the variant nor its
+// shared_ptr here.
+// clang-format off
+#define RELATE_SQL_NODE_KINDS(X) \
+  X(ColumnRef) \
+  X(Deferred) \
+  X(Param) \
+  X(Binary) \
+  X(Unary) \
+  X(Like) \
+  X(InList) \
+  X(TupleIn) \
+  X(Call) \
+  X(Label) \
+  X(LabelRef) \
+  X(Between) \
+  X(CaseWhen) \
+  X(Cast) \
+  X(Exists) \
+  X(ScalarSubquery) \
+  X(InSelect) \
+  X(One)
+// clang-format on
+#define RELATE_SQL_DECLARE_MAKE_NODE(N) RELATE_API Expr make_node(N n);
+RELATE_SQL_NODE_KINDS(RELATE_SQL_DECLARE_MAKE_NODE)
+#undef RELATE_SQL_DECLARE_MAKE_NODE
 
-inline Expr column(const Column& c, std::string qualifier = {}) {
-  return std::make_shared<const Node>(Node{ColumnRef{&c, std::move(qualifier)}});
-}
-inline Expr param(Value v) { return std::make_shared<const Node>(Node{Param{std::move(v)}}); }
-inline Expr binary(BinaryOp op, Expr l, Expr r) {
-  return std::make_shared<const Node>(Node{Binary{op, std::move(l), std::move(r)}});
-}
-inline Expr unary(UnaryOp op, Expr e) {
-  return std::make_shared<const Node>(Node{Unary{op, std::move(e)}});
-}
+RELATE_API Expr column(const Column& c, std::string qualifier = {});
+RELATE_API Expr param(Value v);
+RELATE_API Expr binary(BinaryOp op, Expr l, Expr r);
+RELATE_API Expr unary(UnaryOp op, Expr e);
 // Case-sensitive LIKE; ilike ignores case. The escape character is ASCII punctuation
 // other than % and _; the compiler refuses a pattern in which it is followed by
 // anything but %, _ or itself (relate::ArgumentError), as PostgreSQL would.
-inline Expr like(Expr e, std::string pattern, char escape = '\\') {
-  return std::make_shared<const Node>(Node{Like{std::move(e), std::move(pattern), escape}});
-}
-inline Expr ilike(Expr e, std::string pattern, char escape = '\\') {
-  return std::make_shared<const Node>(
-      Node{Like{std::move(e), std::move(pattern), escape, Case::insensitive}});
-}
+RELATE_API Expr like(Expr e, std::string pattern, char escape = '\\');
+RELATE_API Expr ilike(Expr e, std::string pattern, char escape = '\\');
 // `text` as a LIKE pattern that matches exactly it: %, _ and `escape` escaped.
 RELATE_API std::string escape_like(std::string_view text, char escape = '\\');
 
-inline Expr in_list(Expr e, std::vector<Value> values, bool negated = false) {
-  return std::make_shared<const Node>(Node{InList{std::move(e), std::move(values), negated}});
-}
-inline Expr tuple_in(std::vector<Expr> operands, std::vector<std::vector<Value>> rows) {
-  return std::make_shared<const Node>(Node{TupleIn{std::move(operands), std::move(rows)}});
-}
+RELATE_API Expr in_list(Expr e, std::vector<Value> values, bool negated = false);
+RELATE_API Expr tuple_in(std::vector<Expr> operands, std::vector<std::vector<Value>> rows);
 // AND of both; either may be null (absent).
 RELATE_API Expr and_(Expr a, Expr b);
 
