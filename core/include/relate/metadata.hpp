@@ -173,7 +173,10 @@ class RELATE_API MetaData {
 // one links to it.
 template <class T>
 ptr<T> make(const MetaData& metadata, T value) {
-  ptr<T> object = relate::make<T>(std::move(value));
+  // Bound to this MetaData only, never first through a member's object (whose
+  // MetaData may be another).
+  auto graph = std::make_shared<detail::ObjectGraph>();
+  ptr<T> object = ptr<T>::from_state(detail::adopt_new(*graph, std::move(value), false));
   metadata.bind_new(*object.state(), typeid(T), detail::type_name<T>());
   return object;
 }

@@ -6,8 +6,8 @@
 #include <relate/orm/mapper.hpp>
 #include <relate/orm/relationship.hpp>
 
-#include "loading.hpp"
 #include "demangled_name.hpp"
+#include "loading.hpp"
 #include "session_impl.hpp"
 
 namespace relate {
@@ -31,14 +31,8 @@ void note(InstanceState* owner, RelationshipAttribute& attr) {
 InstanceState* known_target(RelationshipAttribute& scalar, InstanceState& item) {
   if (scalar.is_loaded()) return scalar.raw_size() ? scalar.raw_at(0) : nullptr;
   const RelationshipProperty* rel = scalar.property();
-  if (!rel || rel->direction() != RelationshipDirection::many_to_one || !item.session()) {
-    return nullptr;
-  }
-  const std::vector<Value> key = foreign_key_target(*rel, item);
-  for (const Value& v : key) {
-    if (v.is_null()) return nullptr;
-  }
-  return key.empty() ? nullptr : item.session()->lookup(rel->target(), key);
+  if (!rel || !item.session()) return nullptr;
+  return held_target(*item.session(), *rel, item).value_or(nullptr);
 }
 
 // The child's foreign key along the many-to-one `rel` is NULL (in its members now).
@@ -191,13 +185,9 @@ void RelationshipAttribute::link(InstanceState* item) {
 
 void RelationshipAttribute::bind(InstanceState* owner, const RelationshipProperty* property,
                                  bool loaded) {
-  owner_ = owner;
   property_ = property;
   loaded_ = loaded;
-  if (detail::ObjectGraph* g = pinned()) {
-    detail::ObjectGraph::join(owner->graph(), *g);
-    pin(nullptr);
-  }
+  set_owner(owner);
 }
 
 void RelationshipAttribute::bind_owner_through(const InstanceState& item) {
@@ -227,11 +217,13 @@ void RelationshipAttribute::set_owner(InstanceState* owner) {
   }
 }
 
-void detail::own_members(InstanceState& state, std::span<RelationshipAttribute* const> members) {
+void detail::own_members(InstanceState& state, std::span<RelationshipAttribute* const> members,
+                         bool bind_through_members) {
   const Mapper* bound = nullptr;
   for (RelationshipAttribute* member : members) {
     if (!member) continue;
     member->set_owner(&state);
+    if (!bind_through_members) continue;
     for (std::size_t i = 0; i < member->raw_size() && !bound; ++i) {
       bound = member->raw_at(i)->mapper();
     }

@@ -10,8 +10,8 @@
 #include <relate/errors.hpp>
 #include <relate/schema.hpp>
 
-#include "loading.hpp"
 #include "evaluate.hpp"
+#include "loading.hpp"
 #include "read_rows.hpp"
 #include "unit_of_work.hpp"
 #include "write_statements.hpp"

@@ -78,9 +78,9 @@ class JoinedRows final : public RowLoader {
       for (InstanceState* c : children_) {
         if (!r->attribute(c->object()).is_loaded()) unloaded.push_back(c);
       }
-      if (!unloaded.empty())
-        context_->strategy_for(*r).after_load(
-            LoaderAccess::context(session_, *r, context_, LoaderAccess::handles(unloaded)));
+      if (unloaded.empty()) continue;
+      const std::vector<LoadedObject> handles = LoaderAccess::handles(unloaded);
+      context_->strategy_for(*r).after_load(LoaderAccess::context(session_, *r, context_, handles));
     }
   }
 

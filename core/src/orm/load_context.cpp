@@ -40,11 +40,12 @@ bool LoadedObject::is_loaded(const RelationshipProperty& relationship) const {
 // ---- LoadContext ----
 
 LoadContext::LoadContext(SessionImpl& session, const RelationshipProperty& relationship,
-                         std::shared_ptr<const QueryLoad> query, std::vector<LoadedObject> parents)
+                         std::shared_ptr<const QueryLoad> query,
+                         std::span<const LoadedObject> parents)
     : session_(session),
       relationship_(relationship),
       query_(std::move(query)),
-      parents_(std::move(parents)) {}
+      parents_(parents) {}
 
 std::vector<LoadedObject> LoadContext::unloaded_siblings(LoadedObject parent) const {
   std::vector<LoadedObject> out;
@@ -67,16 +68,10 @@ void LoadContext::load_in_batches(std::span<const LoadedObject> parents,
 }
 
 std::optional<LoadedObject> LoadContext::known_target(LoadedObject parent) const {
-  if (relationship_.direction() != RelationshipDirection::many_to_one) return std::nullopt;
-  const std::vector<Value> key = foreign_key_target(relationship_, *LoaderAccess::state(parent));
-  if (key.empty()) return std::nullopt;
-  bool null_key = true;
-  for (const Value& v : key) null_key = null_key && v.is_null();
-  if (null_key) return LoadedObject();
-  if (InstanceState* hit = identity_lookup(session_, relationship_.target(), key)) {
-    return LoaderAccess::handle(hit);
-  }
-  return std::nullopt;
+  const std::optional<InstanceState*> held =
+      held_target(session_, relationship_, *LoaderAccess::state(parent));
+  if (!held) return std::nullopt;
+  return LoaderAccess::handle(*held);
 }
 
 std::optional<sql::Select> LoadContext::related_select(LoadedObject parent) const {

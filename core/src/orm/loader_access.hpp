@@ -18,8 +18,8 @@ struct LoaderAccess {
 
   static LoadContext context(SessionImpl& session, const RelationshipProperty& relationship,
                              std::shared_ptr<const QueryLoad> query,
-                             std::vector<LoadedObject> parents) {
-    return LoadContext(session, relationship, std::move(query), std::move(parents));
+                             std::span<const LoadedObject> parents) {
+    return LoadContext(session, relationship, std::move(query), parents);
   }
   static QuerySetup setup(SessionImpl& session, const RelationshipProperty& relationship,
                           sql::Select& query, std::string parent_alias,

@@ -8,9 +8,9 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "join_condition.hpp"
 #include "loader_access.hpp"
 #include "loading.hpp"
-#include "join_condition.hpp"
 #include "session_impl.hpp"
 
 namespace relate {
@@ -139,9 +139,16 @@ InstanceState* existing_instance(SessionImpl& session, const Mapper& mapper, Cur
   return session.existing_from_row(mapper, row, first_column);
 }
 
-InstanceState* identity_lookup(SessionImpl& session, const Mapper& mapper,
-                               const std::vector<Value>& key) {
-  return session.lookup(mapper, key);
+std::optional<InstanceState*> held_target(SessionImpl& session, const RelationshipProperty& rel,
+                                          const InstanceState& parent) {
+  if (rel.direction() != RelationshipDirection::many_to_one) return std::nullopt;
+  const std::vector<Value> key = foreign_key_target(rel, parent);
+  if (key.empty()) return std::nullopt;
+  if (std::all_of(key.begin(), key.end(), [](const Value& v) { return v.is_null(); })) {
+    return nullptr;
+  }
+  if (InstanceState* hit = session.lookup(rel.target(), key)) return hit;
+  return std::nullopt;
 }
 
 namespace {

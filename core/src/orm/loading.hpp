@@ -86,9 +86,13 @@ RELATE_API void load_in_batches(SessionImpl& session, const RelationshipProperty
                                 const std::shared_ptr<const QueryLoad>& context,
                                 std::size_t batch_size);
 
-// The persistent object with that primary key in the session, or null.
-RELATE_API InstanceState* identity_lookup(SessionImpl& session, const Mapper& mapper,
-                                          const std::vector<Value>& key);
+// A many-to-one's target known without a statement, from `parent`'s foreign key as its
+// members hold it: null when every column of it is NULL, the session's object with that
+// key when it holds one; nullopt when only a statement can tell (and for other
+// directions, and for joins that say more than the key).
+RELATE_API std::optional<InstanceState*> held_target(SessionImpl& session,
+                                                     const RelationshipProperty& rel,
+                                                     const InstanceState& parent);
 
 // The values of the parent's foreign key columns (many-to-one), as the target's key.
 RELATE_API std::vector<Value> foreign_key_target(const RelationshipProperty& rel,

@@ -13,11 +13,11 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "query_load.hpp"
 #include "event_listeners.hpp"
 #include "identity_key.hpp"
 #include "left_relationships.hpp"
 #include "link_journal.hpp"
+#include "query_load.hpp"
 
 namespace relate {
 

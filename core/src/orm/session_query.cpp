@@ -211,8 +211,8 @@ void SessionImpl::after_load(const Mapper& mapper, const std::vector<InstanceSta
       if (!rel->attribute(p->object()).is_loaded()) parents.push_back(p);
     }
     if (parents.empty()) continue;
-    context->strategy_for(*rel).after_load(
-        LoaderAccess::context(*this, *rel, context, LoaderAccess::handles(parents)));
+    const std::vector<LoadedObject> handles = LoaderAccess::handles(parents);
+    context->strategy_for(*rel).after_load(LoaderAccess::context(*this, *rel, context, handles));
   }
 }
 
@@ -248,7 +248,8 @@ void SessionImpl::load_relationship(InstanceState& parent, const RelationshipPro
   const auto& context = InstanceAccess::context(parent);
   const LoaderStrategy& strategy =
       context ? context->strategy_for(rel) : find_loader_strategy(rel.lazy());
-  strategy.on_access(LoaderAccess::context(*this, rel, context, {LoaderAccess::handle(&parent)}));
+  const LoadedObject one[] = {LoaderAccess::handle(&parent)};
+  strategy.on_access(LoaderAccess::context(*this, rel, context, one));
 }
 
 }  // namespace relate

@@ -208,25 +208,31 @@ RelationshipAttribute* relationship_attribute(const F& member) {
 }
 
 // Makes `state` the owner of its object's relationship members (null entries are
-// other members). If one of them already holds an object bound to a mapper
-// (Player{.team = rovers}), `state` is bound through that mapper's MetaData.
-RELATE_API void own_members(InstanceState& state, std::span<RelationshipAttribute* const> members);
+// other members). With `bind_through_members`, if one of them already holds an object
+// bound to a mapper (Player{.team = rovers}), `state` is bound through that mapper's
+// MetaData.
+RELATE_API void own_members(InstanceState& state, std::span<RelationshipAttribute* const> members,
+                            bool bind_through_members);
 
 template <class T, std::size_t... I>
-void own_members(InstanceState& state, T& object, std::index_sequence<I...>) {
+void own_members(InstanceState& state, T& object, bool bind_through_members,
+                 std::index_sequence<I...>) {
   RelationshipAttribute* members[] = {
       relationship_attribute(reflect::get<I>(std::as_const(object)))..., nullptr};
-  own_members(state, std::span<RelationshipAttribute* const>(members, sizeof...(I)));
+  own_members(state, std::span<RelationshipAttribute* const>(members, sizeof...(I)),
+              bind_through_members);
 }
 
-// A new object relate::make made, in `graph`.
+// A new object relate::make made, in `graph`; bound through its members' objects when
+// `bind_through_members` (relate::make(metadata, ...) binds it to its MetaData instead).
 template <class T>
-InstanceState* adopt_new(ObjectGraph& graph, T value) {
+InstanceState* adopt_new(ObjectGraph& graph, T value, bool bind_through_members = true) {
   // Not make_unique<Holder<T>>, as create_instance<T> in relate/orm/model_layout.hpp.
   auto* holder = new Holder<T>(std::move(value));
   T& object = holder->value;
   InstanceState* state = graph.adopt_unbound(std::unique_ptr<InstanceState>(holder));
-  own_members(*state, object, std::make_index_sequence<reflect::field_count<T>>());
+  own_members(*state, object, bind_through_members,
+              std::make_index_sequence<reflect::field_count<T>>());
   return state;
 }
 

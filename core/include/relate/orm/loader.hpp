@@ -101,11 +101,11 @@ class RELATE_API LoadContext {
  private:
   friend struct LoaderAccess;
   LoadContext(SessionImpl& session, const RelationshipProperty& relationship,
-              std::shared_ptr<const QueryLoad> query, std::vector<LoadedObject> parents);
+              std::shared_ptr<const QueryLoad> query, std::span<const LoadedObject> parents);
   SessionImpl& session_;
   const RelationshipProperty& relationship_;
   std::shared_ptr<const QueryLoad> query_;  // the parents' query (null: none)
-  std::vector<LoadedObject> parents_;
+  std::span<const LoadedObject> parents_;  // the caller's, for the hook's call
 };
 
 // Reads the columns a strategy added to a parent query, row by row.
