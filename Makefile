@@ -1,7 +1,7 @@
 # Relate developer entry points. Every build target first checks the Debian packages.
 # RELATE_DATABASE_URL and other environment variables reach the programs untouched.
 
-.PHONY: deps demo examples test bench fuzz fuzz-differential tsan format clean
+.PHONY: deps demo examples test bench compile-bench fuzz fuzz-differential tsan format clean
 
 # Runs ctest with throwaway PostgreSQL and MariaDB servers (their URLs in
 # RELATE_TEST_POSTGRESQL_URL / RELATE_TEST_MYSQL_URL), stopped afterwards.
@@ -49,6 +49,14 @@ bench: deps
 	cmake --build build/release --target relate-bench raw-sqlite-bench \
 	    $(if $(filter 1,$(BENCH_SERVERS)),raw-postgres-bench raw-mysql-bench)
 	$(if $(filter 1,$(BENCH_SERVERS)),$(TEST_WRAPPER) bench/run_bench.py --servers,bench/run_bench.py)
+
+# The compile cost of an application's translation unit (bench/compile): wall time and
+# the compiler's peak memory for the umbrella header alone and for ten mapped models
+# with eleven relationships and three queries, against an installed Release build of
+# the library (made in build/compile-bench).
+compile-bench:
+	@.ci/install-deps compile-bench
+	bench/compile/measure.sh
 
 # The libFuzzer targets of fuzz/ (the URL parser, the SQL compiler), built with clang in
 # build/fuzz, each run for FUZZ_SECONDS from its saved corpus (fuzz/corpus/<name>);
