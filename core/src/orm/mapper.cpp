@@ -24,6 +24,11 @@ std::vector<Value> Mapper::values(const void* object) const {
   return out;
 }
 
+InstanceState* Mapper::create_in(detail::ObjectGraph& graph) const {
+  const detail::Construction& c = bp_.construction;
+  return graph.adopt_placed(c.construct(graph.allocate(c.size, c.align)));
+}
+
 void Mapper::bind(InstanceState& state, bool loaded) const {
   bind_one(state, loaded);
   if (!loaded) return;

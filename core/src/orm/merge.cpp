@@ -83,7 +83,7 @@ InstanceState* SessionImpl::merge_one(InstanceState& source, const Mapper& m, Me
     }
   }
   if (!copy) {
-    copy = graph_->adopt(m.create());
+    copy = m.create_in(*graph_);
     join(*copy, m);  // pending
   }
   merge.merged.emplace(&source, copy);
@@ -184,7 +184,7 @@ InstanceState* SessionImpl::merge_without_load(InstanceState& source, const Mapp
   }
   if (!copy) {
     // A persistent object as a query would load it, without the query.
-    copy = graph_->adopt(m.create());
+    copy = m.create_in(*graph_);
     m.bind(*copy, false);
     InstanceAccess::committed(*copy) = source.committed();
     InstanceAccess::session(*copy) = this;

@@ -14,7 +14,7 @@ Mapper::Blueprint blueprint(const detail::ModelLayout& layout) {
   Mapper::Blueprint bp{
       model.type, model.name,   {model.field_names, model.field_names + model.field_count},
       {},         {},           {},
-      {},         layout.create};
+      {},         layout.construction};
   for (std::size_t i = 0; i < model.field_count; ++i) {
     const detail::FieldAccess& f = *layout.fields[i];
     const std::string_view name = model.field_names[i];

@@ -1,3 +1,5 @@
+#include <algorithm>
+#include <memory>
 #include <relate/orm/instance.hpp>
 
 namespace relate {
@@ -6,7 +8,49 @@ InstanceState::~InstanceState() = default;
 
 namespace detail {
 
-ObjectGraph::~ObjectGraph() = default;
+namespace {
+// Blocks grow from 16 KiB to 1 MiB: a Session that loads a few objects takes little,
+// one that loads many takes few blocks.
+constexpr std::size_t first_block = std::size_t{16} << 10;
+constexpr std::size_t last_block = std::size_t{1} << 20;
+}  // namespace
+
+ObjectGraph::~ObjectGraph() {
+  // (their memory is in blocks_, freed after)
+  for (InstanceState* s : placed_) s->~InstanceState();
+}
+
+void* ObjectGraph::allocate(std::size_t bytes, std::size_t align) {
+  if (free_) {
+    void* at = free_;
+    std::size_t space = static_cast<std::size_t>(end_ - free_);
+    if (std::align(align, bytes, at, space)) {
+      free_ = static_cast<std::byte*>(at) + bytes;
+      return at;
+    }
+  }
+  // A new block (operator new's alignment covers every object's): one of its own for
+  // a request larger than a quarter of the next block, which keeps the current one.
+  const std::size_t size =
+      next_block_ == 0 ? first_block : std::min(next_block_ * 2, last_block);
+  if (bytes + align > size / 4) {
+    blocks_.push_back(std::make_unique_for_overwrite<std::byte[]>(bytes));
+    return blocks_.back().get();
+  }
+  next_block_ = size;
+  blocks_.push_back(std::make_unique_for_overwrite<std::byte[]>(next_block_));
+  free_ = blocks_.back().get();
+  end_ = free_ + next_block_;
+  void* at = free_;
+  free_ += bytes;
+  return at;
+}
+
+InstanceState* ObjectGraph::adopt_placed(InstanceState* object) {
+  object->graph_ = this;
+  placed_.push_back(object);
+  return object;
+}
 
 InstanceState* ObjectGraph::adopt(std::unique_ptr<InstanceState> object) {
   object->graph_ = this;
@@ -29,6 +73,18 @@ void ObjectGraph::absorb(ObjectGraph& other) {
   }
   other.objects_.clear();
   other.objects_.shrink_to_fit();
+  // The placed objects move with the blocks they live in; the other graph starts a
+  // block of its own if it ever places another.
+  placed_.reserve(placed_.size() + other.placed_.size());
+  for (InstanceState* object : other.placed_) {
+    object->graph_ = this;
+    placed_.push_back(object);
+  }
+  other.placed_.clear();
+  other.placed_.shrink_to_fit();
+  for (auto& block : other.blocks_) blocks_.push_back(std::move(block));
+  other.blocks_.clear();
+  other.free_ = other.end_ = nullptr;
   unbound_.insert(unbound_.end(), other.unbound_.begin(), other.unbound_.end());
   other.unbound_.clear();
   for (auto& k : other.kept_) keep(std::move(k));
@@ -52,7 +108,7 @@ ObjectGraph& ObjectGraph::join(ObjectGraph& a, ObjectGraph& b) {
   ObjectGraph* into = &a;
   ObjectGraph* from = &b;
   if (b.anchored_ && !a.anchored_) std::swap(into, from);
-  if (!a.anchored_ && !b.anchored_ && a.objects_.size() < b.objects_.size()) std::swap(into, from);
+  if (!a.anchored_ && !b.anchored_ && a.size() < b.size()) std::swap(into, from);
   into->absorb(*from);
   return *into;
 }

@@ -235,7 +235,10 @@ void UnitOfWork::insert_rows(const Mapper& m, const std::vector<InstanceState*>&
 
 void UnitOfWork::mark_inserted(InstanceState& state, const std::vector<Value>& written) {
   journal(state);
-  InstanceAccess::committed(state) = RowSnapshot(written);
+  // The first row of the object: in its graph's memory (a later one is a snapshot of
+  // its own, so that rewriting rows does not grow the graph).
+  InstanceAccess::committed(state) = state.committed().empty() ? RowSnapshot(written, state.graph())
+                                                               : RowSnapshot(written);
   InstanceAccess::status(state) = ObjectStatus::persistent;
   s_.identity_put(s_.key_of(state), &state);
   inserted_.insert(&state);

@@ -1,5 +1,6 @@
 #include <cstdint>
 #include <cstring>
+#include <relate/orm/instance.hpp>
 #include <relate/orm/row_snapshot.hpp>
 #include <string_view>
 
@@ -119,22 +120,40 @@ Value decode(const std::byte* at) {
   return Value();
 }
 
-}  // namespace
-
-RowSnapshot::RowSnapshot(std::span<const Value> values) {
+std::size_t encoded_row_size(std::span<const Value> values) {
   std::size_t total = header_bytes;
   for (const Value& v : values) total += encoded_size(v);
-  data_ = std::make_unique_for_overwrite<std::byte[]>(total);
-  std::byte* at = write(data_.get(), total);
+  return total;
+}
+
+void encode_row(std::byte* at, std::size_t total, std::span<const Value> values) {
+  at = write(at, total);
   at = write(at, values.size());
   for (const Value& v : values) at = encode(at, v);
 }
 
+}  // namespace
+
+RowSnapshot::RowSnapshot(std::span<const Value> values) {
+  const std::size_t total = encoded_row_size(values);
+  auto* block = new std::byte[total];
+  encode_row(block, total, values);
+  data_ = reinterpret_cast<std::uintptr_t>(block);
+}
+
+RowSnapshot::RowSnapshot(std::span<const Value> values, detail::ObjectGraph& memory) {
+  const std::size_t total = encoded_row_size(values);
+  auto* block = static_cast<std::byte*>(memory.allocate(total, 2));
+  encode_row(block, total, values);
+  data_ = reinterpret_cast<std::uintptr_t>(block) | borrowed;
+}
+
 RowSnapshot::RowSnapshot(const RowSnapshot& other) {
-  if (!other.data_) return;
+  if (other.empty()) return;
   const std::size_t n = other.bytes();
-  data_ = std::make_unique_for_overwrite<std::byte[]>(n);
-  std::memcpy(data_.get(), other.data_.get(), n);
+  auto* block = new std::byte[n];
+  std::memcpy(block, other.data(), n);
+  data_ = reinterpret_cast<std::uintptr_t>(block);
 }
 
 RowSnapshot& RowSnapshot::operator=(const RowSnapshot& other) {
@@ -142,15 +161,15 @@ RowSnapshot& RowSnapshot::operator=(const RowSnapshot& other) {
   return *this;
 }
 
-std::size_t RowSnapshot::bytes() const { return read<std::size_t>(data_.get()); }
+std::size_t RowSnapshot::bytes() const { return read<std::size_t>(data()); }
 
 std::size_t RowSnapshot::size() const {
-  return data_ ? read<std::size_t>(data_.get() + sizeof(std::size_t)) : 0;
+  return empty() ? 0 : read<std::size_t>(data() + sizeof(std::size_t));
 }
 
 const std::byte* RowSnapshot::find(std::size_t i) const {
   // Rows have few columns: walking them costs less than keeping an offset per value.
-  const std::byte* at = data_.get() + header_bytes;
+  const std::byte* at = data() + header_bytes;
   for (std::size_t k = 0; k < i; ++k) at += skip(at);
   return at;
 }
@@ -188,7 +207,7 @@ std::vector<Value> RowSnapshot::values() const {
   std::vector<Value> out;
   const std::size_t n = size();
   out.reserve(n);
-  const std::byte* at = data_ ? data_.get() + header_bytes : nullptr;
+  const std::byte* at = empty() ? nullptr : data() + header_bytes;
   for (std::size_t k = 0; k < n; ++k, at += skip(at)) out.push_back(decode(at));
   return out;
 }

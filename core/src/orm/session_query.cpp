@@ -72,7 +72,7 @@ InstanceState* SessionImpl::instance_from_row(const Mapper& mapper, Cursor& curs
 
   InstanceState* state = nullptr;
   try {
-    state = graph_->adopt(mapper.create());
+    state = mapper.create_in(*graph_);
     // The row is read once into a scratch vector kept between rows: it is encoded
     // into the snapshot, then moved into the object's members.
     std::vector<Value> row = std::move(row_scratch_);
@@ -88,7 +88,7 @@ InstanceState* SessionImpl::instance_from_row(const Mapper& mapper, Cursor& curs
         row.push_back(normalize(cursor.get(first_column + i), columns[i].column->type()));
       }
     }
-    InstanceAccess::committed(*state) = RowSnapshot(row);
+    InstanceAccess::committed(*state) = RowSnapshot(row, *graph_);
     for (std::size_t i = 0; i < n; ++i) {
       try {
         mapper.set(state->object(), i, std::move(row[i]));

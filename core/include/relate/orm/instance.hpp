@@ -8,9 +8,13 @@
 // keep the whole graph alive, and relationship members hold plain pointers inside it,
 // so a back_populates pair (user->posts, post->author) is no reference cycle and
 // nothing leaks. The price: one live handle keeps its whole graph (e.g. everything a
-// closed Session loaded) in memory.
+// closed Session loaded) in memory. As no object leaves its graph before the graph
+// dies, the objects a Session loads, and the snapshots of the rows it loads and
+// inserts, are placed side by side in large blocks the graph owns, not allocated one
+// by one.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <relate/export.hpp>
@@ -51,6 +55,12 @@ class RELATE_API ObjectGraph : public std::enable_shared_from_this<ObjectGraph> 
 
   // Takes ownership of a new object.
   InstanceState* adopt(std::unique_ptr<InstanceState> object);
+  // Memory in the graph's blocks, freed when the graph is (all of it at once): for an
+  // object's state and for what only it points into (its row snapshot).
+  void* allocate(std::size_t bytes, std::size_t align);
+  // Takes ownership of an object constructed in memory from allocate(): destroyed,
+  // not deleted, with the graph.
+  InstanceState* adopt_placed(InstanceState* object);
   // Takes ownership of an object made by relate::make, bound to no mapper yet: when
   // one object of the graph is bound, the others made so are bound with it.
   InstanceState* adopt_unbound(std::unique_ptr<InstanceState> object);
@@ -68,7 +78,7 @@ class RELATE_API ObjectGraph : public std::enable_shared_from_this<ObjectGraph> 
   // Puts a and b in one graph and returns it: a Session's graph stays where it is,
   // otherwise the smaller graph moves.
   static ObjectGraph& join(ObjectGraph& a, ObjectGraph& b);
-  std::size_t size() const { return objects_.size(); }
+  std::size_t size() const { return objects_.size() + placed_.size(); }
   // A Session's graph: objects join it, it never moves into another.
   void anchor(bool on = true) { anchored_ = on; }
   // Keeps what the objects point into (their MetaData's mappers) alive as long as
@@ -76,7 +86,13 @@ class RELATE_API ObjectGraph : public std::enable_shared_from_this<ObjectGraph> 
   void keep(std::shared_ptr<const void> dependency);
 
  private:
+  // Declared first, freed last: the placed objects live in these blocks.
+  std::vector<std::unique_ptr<std::byte[]>> blocks_;
+  std::byte* free_ = nullptr;  // the unused rest of the newest block
+  std::byte* end_ = nullptr;
+  std::size_t next_block_ = 0;  // the size of the next block (it grows geometrically)
   std::vector<std::unique_ptr<InstanceState>> objects_;
+  std::vector<InstanceState*> placed_;
   // Graphs this one's former objects moved to: handles that hold this graph keep them.
   std::vector<std::shared_ptr<ObjectGraph>> forwards_;
   std::vector<std::shared_ptr<const void>> kept_;
@@ -151,6 +167,14 @@ class Holder final : public InstanceState {
       : InstanceState(static_cast<void*>(&value)), value{std::forward<Args>(args)...} {}
   const std::type_info& model_type() const noexcept override { return typeid(T); }
   T value;
+};
+
+// How to make an object of a model where the caller says: Holder<T>'s size and
+// alignment, and a placement new of a default-constructed one.
+struct Construction {
+  InstanceState* (*construct)(void* where);
+  std::size_t size;
+  std::size_t align;
 };
 
 // Loads the expired members of `state` from its row (Session::expire()).

@@ -63,7 +63,7 @@ class RELATE_API Mapper {
     std::vector<bool> nullable;        // per column: the member is std::optional
     std::vector<ColumnType> types;     // per column
     std::vector<RelationshipField> relationships;
-    std::unique_ptr<InstanceState> (*create)();
+    detail::Construction construction;
   };
 
   explicit Mapper(Blueprint blueprint) : bp_(std::move(blueprint)) {}
@@ -92,8 +92,9 @@ class RELATE_API Mapper {
     return dependents_;
   }
 
-  // A new, default-constructed object of the model, unbound and in no graph.
-  std::unique_ptr<InstanceState> create() const { return bp_.create(); }
+  // A new, default-constructed object of the model, unbound, placed in `graph`'s
+  // memory and owned by it.
+  InstanceState* create_in(detail::ObjectGraph& graph) const;
   Value get(const void* object, std::size_t column) const {
     return bp_.columns[column].get(object);
   }

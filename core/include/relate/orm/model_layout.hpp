@@ -116,7 +116,7 @@ RELATE_BUILTIN_COLUMN_ACCESS(extern)
 struct ModelLayout {
   const ModelReflection& reflection;
   const FieldAccess* const* fields;  // reflection.field_count of them
-  std::unique_ptr<InstanceState> (*create)();
+  Construction construction;
 };
 
 template <std::size_t N>
@@ -146,11 +146,9 @@ constexpr void check_mappable() {
   }
 }
 
-// Not make_unique<Holder<T>>: a unique_ptr of every model's holder type costs more to
-// compile than the holder itself.
 template <class T>
-std::unique_ptr<InstanceState> create_instance() {
-  return std::unique_ptr<InstanceState>(new Holder<T>());
+InstanceState* construct_instance(void* where) {
+  return ::new (where) Holder<T>();
 }
 
 template <class T, std::size_t... I>
@@ -162,7 +160,9 @@ const ModelLayout& model_layout(std::index_sequence<I...>) {
   // One more than the fields, for models without any.
   static constexpr const FieldAccess* fields[] = {&field_access<reflect::field_type<T, I>>...,
                                                   nullptr};
-  static const ModelLayout layout{model_reflection<T>(), fields, &create_instance<T>};
+  static const ModelLayout layout{
+      model_reflection<T>(), fields,
+      Construction{&construct_instance<T>, sizeof(Holder<T>), alignof(Holder<T>)}};
   return layout;
 }
 
