@@ -13,7 +13,7 @@ bool SessionImpl::has_changes(AutoflushBefore before) const {
   if (before == AutoflushBefore::lazy_load) return false;
   // A member the application changed shows only against the row's values: one pass,
   // stopping at the first difference.
-  for (const auto& [key, s] : identity_) {
+  for (InstanceState* s : identity_) {
     if (s->status() == ObjectStatus::persistent && members_changed(*s)) return true;
   }
   return false;

@@ -20,10 +20,9 @@ namespace relate {
 
 namespace {
 
-template <class IdentityMap>
 bool holds_any(const IdentityMap& identity, const Mapper& mapper) {
   return std::any_of(identity.begin(), identity.end(),
-                     [&mapper](const auto& entry) { return entry.second->mapper() == &mapper; });
+                     [&mapper](const InstanceState* s) { return s->mapper() == &mapper; });
 }
 
 std::vector<const Column*> key_columns(const Mapper& mapper) {
@@ -114,7 +113,7 @@ UnitOfWork::Matched UnitOfWork::held_matching(const Mapper& mapper, const sql::E
   if (synchronize == SynchronizeSession::evaluate) {
     const InMemoryEvaluator evaluator(mapper, s_.engine.dialect());
     Matched out{{}, true};
-    for (const auto& [key, s] : s_.identity_) {
+    for (InstanceState* s : s_.identity_) {
       if (s->mapper() != &mapper || s->status() != ObjectStatus::persistent) continue;
       const auto match = InMemoryEvaluator::matches(evaluator.evaluate(where, s->committed()));
       if (!match) {
@@ -303,7 +302,7 @@ SessionImpl::BulkResult SessionImpl::bulk_write(const Mapper& mapper, const Bulk
     BulkResult result = remove ? uow.bulk_delete(mapper, *remove, spec.synchronize)
                                : uow.bulk_update(mapper, *update, spec.synchronize);
     if (spec.synchronize == SynchronizeSession::none) {
-      for (const auto& [key, s] : identity_) unsynchronized_.insert(s);
+      for (InstanceState* s : identity_) unsynchronized_.insert(s);
     }
     return result;
   } catch (...) {

@@ -35,7 +35,7 @@ std::vector<InstanceState*> UnitOfWork::objects_referring(const InstanceState& d
   // Index the session's objects of that table by this foreign key, once a flush.
   auto [index, fresh] = by_foreign_key_.try_emplace(&fk);
   if (fresh) {
-    for (const auto& [key, s] : s_.identity_) {
+    for (InstanceState* s : s_.identity_) {
       if (s->mapper() != &m || s->status() != ObjectStatus::persistent) continue;
       IdentityKey fk_key{nullptr, {}};
       for (const Column* c : fk.columns) fk_key.values.push_back(s->committed()[c->position()]);

@@ -118,7 +118,7 @@ void SessionImpl::expire_all() {
 }
 
 void SessionImpl::expire_persistent() {
-  for (const auto& [key, s] : identity_) {
+  for (InstanceState* s : identity_) {
     if (s->status() == ObjectStatus::persistent)
       expire_members(*s, named_members(*s->mapper(), {}));
   }

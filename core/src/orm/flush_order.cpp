@@ -14,7 +14,7 @@ void UnitOfWork::group_rows() {
   for (InstanceState* s : s_.new_) {
     if (s->status() == ObjectStatus::pending) pending_[s->mapper()].push_back(s);
   }
-  for (const auto& [key, s] : s_.identity_) {
+  for (InstanceState* s : s_.identity_) {
     if (s->status() == ObjectStatus::persistent && !deleting(s)) {
       persistent_[s->mapper()].push_back(s);
     }

@@ -8,10 +8,10 @@
 
 namespace relate {
 
-std::size_t IdentityKeyHash::operator()(const IdentityKey& k) const noexcept {
-  std::size_t h = std::hash<const void*>{}(k.mapper);
+std::size_t hash_identity(const Mapper* mapper, std::span<const Value> key) noexcept {
+  std::size_t h = std::hash<const void*>{}(mapper);
   auto mix = [&h](std::size_t v) { h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2); };
-  for (const Value& v : k.values) {
+  for (const Value& v : key) {
     mix(static_cast<std::size_t>(v.kind()));
     std::visit(
         [&](const auto& x) {

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <relate/value.hpp>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -65,11 +66,28 @@ class KeyValues {
 struct IdentityKey {
   const Mapper* mapper;
   KeyValues values;
+  std::span<const Value> span() const { return {values.begin(), values.end()}; }
   friend bool operator==(const IdentityKey&, const IdentityKey&) = default;
 };
 
+// The hash of a key: the same for the values of a row and for those an object's
+// snapshot holds.
+std::size_t hash_identity(const Mapper* mapper, std::span<const Value> key) noexcept;
+
+// A hash whose low bits depend on all of `h`'s, for tables indexed by them (open
+// addressing over a power of two of slots): keys that differ only in high bits, as
+// ids with a stride of a power of two do, would otherwise share their slots.
+constexpr std::size_t spread(std::size_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  return h;
+}
+
 struct IdentityKeyHash {
-  std::size_t operator()(const IdentityKey& k) const noexcept;
+  std::size_t operator()(const IdentityKey& k) const noexcept {
+    return hash_identity(k.mapper, k.span());
+  }
 };
 
 }  // namespace relate

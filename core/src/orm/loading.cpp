@@ -5,10 +5,10 @@
 #include <relate/orm/mapper.hpp>
 #include <relate/orm/relationship.hpp>
 #include <relate/schema.hpp>
-#include <unordered_map>
 #include <unordered_set>
 
 #include "join_condition.hpp"
+#include "key_index.hpp"
 #include "loader_access.hpp"
 #include "loading.hpp"
 #include "session_impl.hpp"
@@ -231,18 +231,6 @@ std::vector<InstanceState*> load_entities(
 
 namespace {
 
-std::vector<Value> values_of(const Mapper& m, const InstanceState& s,
-                             const std::vector<std::size_t>& columns) {
-  std::vector<Value> out;
-  out.reserve(columns.size());
-  for (std::size_t c : columns) out.push_back(m.get(s.object(), c));
-  return out;
-}
-
-using KeyGroups = std::unordered_map<IdentityKey, std::vector<InstanceState*>, IdentityKeyHash>;
-using KeySets =
-    std::unordered_map<IdentityKey, std::unordered_set<const InstanceState*>, IdentityKeyHash>;
-
 // How a batch of parents finds its related rows: the parent-side key columns, and what
 // they match in the target's query (target columns, association columns, or, for a
 // join that says more than a key, the parent's own key under an alias joined by the
@@ -294,17 +282,35 @@ struct KeyMatch {
   }
 };
 
-// Groups the parents by key (returned in first-seen order, each once). A parent whose
-// key is NULL, or whose many-to-one target the Session already has, is set at once.
-std::vector<std::vector<Value>> group_parents(SessionImpl& session, const RelationshipProperty& rel,
-                                              std::span<InstanceState* const> parents,
-                                              const KeyMatch& km, KeyGroups& by_key) {
-  std::vector<std::vector<Value>> keys;
+// The parents of one load_in_batches, grouped by their key, and the items the loads
+// found for each key: flat, with no node or vector per key.
+struct Groups {
+  KeyIndex keys;
+  std::vector<InstanceState*> waiting;     // the parents still to set, in order
+  std::vector<std::size_t> group_of;       // per waiting parent: its key's number
+  std::vector<std::pair<std::size_t, InstanceState*>> found;  // (key number, item), row order
+};
+
+// The key `columns` of `s` hold; nullopt when a value of it is NULL.
+std::optional<IdentityKey> key_of(const Mapper& m, const InstanceState& s,
+                                  const std::vector<std::size_t>& columns) {
+  IdentityKey key{nullptr, {}};
+  for (std::size_t c : columns) {
+    key.values.push_back(m.get(s.object(), c));
+    if (key.values.back().is_null()) return std::nullopt;
+  }
+  return key;
+}
+
+// Groups the parents by key (numbered in first-seen order). A parent whose key is
+// NULL, or whose many-to-one target the Session already has, is set at once.
+void group_parents(SessionImpl& session, const RelationshipProperty& rel,
+                   std::span<InstanceState* const> parents, const KeyMatch& km, Groups& groups) {
   const bool by_primary_key = rel.direction() == RelationshipDirection::many_to_one &&
                               !foreign_key_target(rel, *parents.front()).empty();
   for (InstanceState* p : parents) {
-    std::vector<Value> key = values_of(rel.parent(), *p, km.parent_columns);
-    if (std::any_of(key.begin(), key.end(), [](const Value& v) { return v.is_null(); })) {
+    std::optional<IdentityKey> key = key_of(rel.parent(), *p, km.parent_columns);
+    if (!key) {
       set_relationship(rel, *p, {});
       continue;
     }
@@ -314,32 +320,33 @@ std::vector<std::vector<Value>> group_parents(SessionImpl& session, const Relati
         continue;
       }
     }
-    auto [it, fresh] = by_key.try_emplace(IdentityKey{nullptr, key});
-    if (fresh) keys.push_back(std::move(key));
-    it->second.push_back(p);
+    groups.group_of.push_back(groups.keys.add(std::move(*key)));
+    groups.waiting.push_back(p);
   }
-  return keys;
 }
 
-// Loads the targets of one batch of parent keys into `found`, by parent key.
+// Loads the targets of the parent keys numbered [first, last) into `groups.found`.
 void load_batch(SessionImpl& session, const RelationshipProperty& rel, const KeyMatch& km,
-                std::vector<std::vector<Value>> keys,
-                const std::shared_ptr<QueryLoad>& child_context, KeyGroups& found) {
+                std::size_t first, std::size_t last,
+                const std::shared_ptr<QueryLoad>& child_context, Groups& groups) {
   const Mapper& target = rel.target();
   sql::Select query = entity_select(target);
   query.joins = km.joins;
   if (km.keys_in_row) {
     for (const auto& m : km.match) query.columns.push_back(m);
   }
+  std::vector<std::vector<Value>> keys;
+  keys.reserve(last - first);
+  for (std::size_t k = first; k < last; ++k) {
+    const KeyValues& v = groups.keys.keys()[k].values;
+    keys.emplace_back(v.begin(), v.end());
+  }
   query.where = sql::tuple_in(km.match, std::move(keys));
   query.order_by = relationship_order(rel);
 
   std::function<void(InstanceState&, Cursor&)> on_row;
-  KeySets seen;
   if (km.keys_in_row) {
     // The key columns after the target's tell which parent the row is for.
-    // A collection joined below the target repeats its row: each item goes to each
-    // parent once.
     on_row = [&](InstanceState& item, Cursor& row) {
       IdentityKey key{nullptr, {}};
       for (std::size_t i = 0; i < km.parent_columns.size(); ++i) {
@@ -347,20 +354,54 @@ void load_batch(SessionImpl& session, const RelationshipProperty& rel, const Key
             normalize(row.get(target.columns().size() + i),
                       rel.parent().columns()[km.parent_columns[i]].column->type()));
       }
-      if (seen[key].insert(&item).second) found[key].push_back(&item);
+      const std::size_t group = groups.keys.find(key);
+      if (group != KeyIndex::npos) groups.found.emplace_back(group, &item);
     };
   }
   auto items = load_entities(session, target, std::move(query), child_context, on_row);
   if (km.keys_in_row) return;
   const bool many_to_one = rel.direction() == RelationshipDirection::many_to_one;
   for (InstanceState* item : items) {
-    // Group by the database's values (committed), not by unflushed edits.
+    // Grouped by the database's values (committed), not by unflushed edits.
     IdentityKey key{nullptr, {}};
     for (const auto& pair : rel.column_pairs()) {
       key.values.push_back(item->committed()[many_to_one ? pair.referenced : pair.foreign]);
     }
-    found[key].push_back(item);
+    const std::size_t group = groups.keys.find(key);
+    if (group != KeyIndex::npos) groups.found.emplace_back(group, item);
   }
+}
+
+// The items found, ordered by key number and in row order within a key (a counting
+// sort), each item once per key (a collection joined below the target repeats its
+// row); `begin[k]`..`begin[k + 1]` are key k's.
+std::vector<InstanceState*> items_by_key(const Groups& groups, std::vector<std::size_t>& begin) {
+  begin.assign(groups.keys.size() + 1, 0);
+  for (const auto& [group, item] : groups.found) ++begin[group + 1];
+  for (std::size_t k = 0; k < groups.keys.size(); ++k) begin[k + 1] += begin[k];
+  std::vector<InstanceState*> items(groups.found.size());
+  std::vector<std::size_t> next(begin.begin(), begin.end() - 1);
+  for (const auto& [group, item] : groups.found) items[next[group]++] = item;
+  // Repeats: each key's items after the first sight of each are dropped.
+  std::vector<InstanceState*> out;
+  out.reserve(items.size());
+  std::unordered_set<const InstanceState*> seen;
+  for (std::size_t k = 0; k < groups.keys.size(); ++k) {
+    const std::size_t first = begin[k];
+    begin[k] = out.size();
+    const auto run = std::span(items).subspan(first, next[k] - first);
+    seen.clear();
+    for (InstanceState* item : run) {
+      // (runs are short: a linear look before any set)
+      const bool repeated = run.size() <= 16
+                                ? std::find(out.begin() + static_cast<std::ptrdiff_t>(begin[k]),
+                                            out.end(), item) != out.end()
+                                : !seen.insert(item).second;
+      if (!repeated) out.push_back(item);
+    }
+  }
+  begin[groups.keys.size()] = out.size();
+  return out;
 }
 
 }  // namespace
@@ -375,20 +416,20 @@ void load_in_batches(SessionImpl& session, const RelationshipProperty& rel,
       1, session.connection().dialect().max_parameters() / km.parent_columns.size());
   batch_size = std::clamp<std::size_t>(batch_size, 1, limit);
 
-  KeyGroups by_key;
-  const std::vector<std::vector<Value>> keys = group_parents(session, rel, parents, km, by_key);
-  KeyGroups found;
-  for (std::size_t begin = 0; begin < keys.size(); begin += batch_size) {
-    const auto first = keys.begin() + static_cast<std::ptrdiff_t>(begin);
-    const auto last =
-        keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), begin + batch_size));
-    load_batch(session, rel, km, {first, last}, child_context, found);
+  Groups groups;
+  group_parents(session, rel, parents, km, groups);
+  for (std::size_t first = 0; first < groups.keys.size(); first += batch_size) {
+    load_batch(session, rel, km, first, std::min(groups.keys.size(), first + batch_size),
+               child_context, groups);
   }
-  static const std::vector<InstanceState*> none;
-  for (auto& [key, waiting] : by_key) {
-    auto it = found.find(key);
-    for (InstanceState* p : waiting)
-      set_relationship(rel, *p, it == found.end() ? none : it->second);
+  std::vector<std::size_t> begin;
+  const std::vector<InstanceState*> items = items_by_key(groups, begin);
+  std::vector<InstanceState*> mine;
+  for (std::size_t i = 0; i < groups.waiting.size(); ++i) {
+    const std::size_t k = groups.group_of[i];
+    mine.assign(items.begin() + static_cast<std::ptrdiff_t>(begin[k]),
+                items.begin() + static_cast<std::ptrdiff_t>(begin[k + 1]));
+    set_relationship(rel, *groups.waiting[i], mine);
   }
 }
 

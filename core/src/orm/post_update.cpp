@@ -26,7 +26,7 @@ bool has_post_update(const Mapper& m) {
 
 void UnitOfWork::post_updates() {
   std::vector<InstanceState*> states;
-  for (const auto& [key, s] : s_.identity_) {
+  for (InstanceState* s : s_.identity_) {
     if (s->status() == ObjectStatus::persistent && !deleting(s) && has_post_update(*s->mapper())) {
       states.push_back(s);
     }

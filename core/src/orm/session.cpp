@@ -54,7 +54,7 @@ std::vector<InstanceState*> Session::states_of(std::type_index type, Pending whi
       }
       const std::unordered_set<const InstanceState*> deleting(impl_->deleted_.begin(),
                                                               impl_->deleted_.end());
-      for (const auto& [key, s] : impl_->identity_) {
+      for (InstanceState* s : impl_->identity_) {
         if (s->mapper() != &m || s->status() != ObjectStatus::persistent) continue;
         if (deleting.count(s)) continue;  // deleted<T>()'s
         if (relationship_changed.count(s) || impl_->members_changed(*s)) out.push_back(s);
@@ -240,25 +240,23 @@ IdentityKey SessionImpl::key_of(const InstanceState& s) const {
 }
 
 InstanceState* SessionImpl::lookup(const Mapper& mapper, const std::vector<Value>& key) const {
-  auto it = identity_.find(IdentityKey{&mapper, key});
-  return it == identity_.end() ? nullptr : it->second;
+  return identity_.find(mapper, key);
 }
 
 void SessionImpl::identity_put(IdentityKey key, InstanceState* state) {
-  auto [it, fresh] = identity_.try_emplace(std::move(key), state);
-  if (fresh || it->second == state) return;
-  InstanceState* displaced = it->second;
+  const std::span<const Value> values = key.span();
+  InstanceState* displaced =
+      identity_.put(*key.mapper, values, IdentityMap::hash(*key.mapper, values), *state);
+  if (!displaced) return;
   InstanceAccess::session(*displaced) = nullptr;
   InstanceAccess::status(*displaced) = ObjectStatus::detached;
   // Its journal entry stays, as an expunged object's: outside the Session, the undo
   // gives it its state before the transaction (transient, if the transaction
   // inserted it) and never puts it back under the key (seed 2548 of the bulk round).
-  it->second = state;
 }
 
 void SessionImpl::identity_remove(const IdentityKey& key, const InstanceState* state) {
-  auto it = identity_.find(key);
-  if (it != identity_.end() && it->second == state) identity_.erase(it);
+  identity_.remove(*key.mapper, key.span(), *state);
 }
 
 void SessionImpl::attach(InstanceState& s, const Mapper& mapper) {
@@ -312,7 +310,7 @@ void SessionImpl::check_attachable(const InstanceState& s, const Mapper& mapper)
     throw InvalidRequestError("cannot add a " + std::string(s.mapper()->name()) +
                               " mapped by another MetaData to this Session");
   }
-  if (s.status() == ObjectStatus::detached && identity_.count(key_of(s))) {
+  if (s.status() == ObjectStatus::detached && identity_.find(mapper, key_of(s).span())) {
     throw InvalidRequestError("cannot add this " + std::string(name) +
                               ": another object with the same primary key is already in the "
                               "Session");

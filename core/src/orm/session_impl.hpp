@@ -15,6 +15,7 @@
 
 #include "event_listeners.hpp"
 #include "identity_key.hpp"
+#include "identity_map.hpp"
 #include "left_relationships.hpp"
 #include "link_journal.hpp"
 #include "query_load.hpp"
@@ -279,7 +280,7 @@ class SessionImpl {
   std::optional<Connection> connection_;
   // Every object of this session lives in graph_; the containers below point into it.
   std::shared_ptr<detail::ObjectGraph> graph_;
-  std::unordered_map<IdentityKey, InstanceState*, IdentityKeyHash> identity_;
+  IdentityMap identity_;
   std::vector<InstanceState*> new_;
   std::vector<InstanceState*> deleted_;
   std::unordered_set<RelationshipAttribute*> modified_attributes_;

@@ -42,8 +42,7 @@ InstanceState* SessionImpl::existing_from_row(const Mapper& mapper, Cursor& curs
                                               std::size_t first_column) const {
   std::optional<IdentityKey> key = row_identity(mapper, cursor, first_column);
   if (!key) return nullptr;
-  auto it = identity_.find(*key);
-  return it == identity_.end() ? nullptr : it->second;
+  return identity_.find(mapper, key->span());
 }
 
 InstanceState* SessionImpl::instance_from_row(const Mapper& mapper, Cursor& cursor,
@@ -53,11 +52,10 @@ InstanceState* SessionImpl::instance_from_row(const Mapper& mapper, Cursor& curs
   const auto& columns = mapper.columns();
   std::optional<IdentityKey> key = row_identity(mapper, cursor, first_column);
   if (!key) return nullptr;
-  // One hash for both the lookup and the new entry; the entry goes again if the row
-  // cannot be loaded.
-  auto [entry, fresh] = identity_.try_emplace(std::move(*key), nullptr);
-  if (!fresh) {
-    InstanceState* existing = entry->second;
+  // One hash for both the lookup and the new entry.
+  const std::span<const Value> key_values = key->span();
+  const std::size_t hash = IdentityMap::hash(mapper, key_values);
+  if (InstanceState* existing = identity_.find(mapper, key_values, hash)) {
     // The identity map's object stands, but what it has expired takes the row's values.
     if (existing->expired()) [[unlikely]] {
       std::vector<Value> row;
@@ -68,11 +66,9 @@ InstanceState* SessionImpl::instance_from_row(const Mapper& mapper, Cursor& curs
     }
     return existing;
   }
-  const KeyValues& key_values = entry->first.values;
 
-  InstanceState* state = nullptr;
-  try {
-    state = mapper.create_in(*graph_);
+  InstanceState* state = mapper.create_in(*graph_);
+  {
     // The row is read once into a scratch vector kept between rows: it is encoded
     // into the snapshot, then moved into the object's members.
     std::vector<Value> row = std::move(row_scratch_);
@@ -99,11 +95,9 @@ InstanceState* SessionImpl::instance_from_row(const Mapper& mapper, Cursor& curs
       }
     }
     row_scratch_ = std::move(row);
-  } catch (...) {
-    identity_.erase(entry);
-    throw;
   }
-  entry->second = state;
+  // (Not before: an object whose row fails to load is never under the key.)
+  identity_.put(mapper, key_values, hash, *state);
   mapper.bind(*state, false);
   InstanceAccess::session(*state) = this;
   InstanceAccess::status(*state) = ObjectStatus::persistent;

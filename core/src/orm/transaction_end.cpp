@@ -32,7 +32,7 @@ std::uint64_t SessionImpl::begin_scoped() {
 std::vector<InstanceState*> SessionImpl::loaded_after_first_write() const {
   std::vector<InstanceState*> out;
   if (!log_.first_write) return out;
-  for (const auto& [key, s] : identity_) {
+  for (InstanceState* s : identity_) {
     if (s->status() == ObjectStatus::persistent &&
         InstanceAccess::sequence(*s) > *log_.first_write && !log_.journal.count(s)) {
       out.push_back(s);
@@ -167,7 +167,7 @@ void SessionImpl::rollback() {
 void SessionImpl::discard_unflushed(std::vector<InstanceState*> stale, Connection* within) {
   // Unflushed edits are discarded too: every persistent object returns to its
   // committed values, and its relationships load again on next access.
-  for (auto& [key, s] : identity_) {
+  for (InstanceState* s : identity_) {
     const Mapper& m = *s->mapper();
     for (std::size_t i = 0; i < m.columns().size(); ++i) {
       m.set(s->object(), i, s->committed()[i]);
@@ -195,7 +195,7 @@ void SessionImpl::close() {
   unsynchronized_.clear();
   // Objects no handle can reach go with the graph below: nobody sees their status.
   if (graph_.use_count() > 1) {
-    for (auto& [key, s] : identity_) {
+    for (InstanceState* s : identity_) {
       InstanceAccess::session(*s) = nullptr;
       InstanceAccess::status(*s) = ObjectStatus::detached;
     }

@@ -231,7 +231,7 @@ void UnitOfWork::finish_bulk() {
   std::unordered_set<InstanceState*> gone(deletes_.begin(), deletes_.end());
   gone.insert(deleted_by_database_.begin(), deleted_by_database_.end());
   if (gone.empty()) return;
-  for (const auto& [key, s] : s_.identity_) {
+  for (InstanceState* s : s_.identity_) {
     for (const RelationshipProperty* rel : s->mapper()->relationships()) {
       RelationshipAttribute& attr = rel->attribute(s->object());
       if (!attr.is_loaded()) continue;

@@ -24,7 +24,7 @@ void UnitOfWork::upsert(const Mapper& mapper, const sql::Insert& statement) {
     keys.insert(std::move(key));
   }
   std::vector<InstanceState*> held;
-  for (const auto& [key, s] : s_.identity_) {
+  for (InstanceState* s : s_.identity_) {
     if (s->mapper() != &mapper || s->status() != ObjectStatus::persistent) continue;
     IdentityKey k{nullptr, {}};
     for (const Column* c : target) k.values.push_back(s->committed()[c->position()]);
