@@ -88,6 +88,8 @@ void adopted(const RelationshipProperty* rel, InstanceState& child) {
 
 }  // namespace
 
+void RelationshipAttribute::raw_reserve(std::size_t) {}
+
 bool RelationshipAttribute::raw_contains(const InstanceState* item) const {
   for (std::size_t i = 0, n = raw_size(); i < n; ++i) {
     if (raw_at(i) == item) return true;

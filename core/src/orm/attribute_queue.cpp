@@ -76,9 +76,10 @@ void RelationshipAttribute::unload(const Unloaded& before) {
   trim_changes();
 }
 
-void RelationshipAttribute::set_loaded(const std::vector<InstanceState*>& rows) {
+void RelationshipAttribute::set_loaded(std::span<InstanceState* const> rows) {
   if (!loaded_ && owner_ && owner_->session()) owner_->session()->note_load(*this);
   raw_clear();
+  raw_reserve(rows.size());
   for (InstanceState* item : rows) {
     if (!left_since_flush(*item)) raw_append(item);
   }

@@ -29,6 +29,7 @@ bool CollectionAttribute::raw_remove(const InstanceState* item) {
   return true;
 }
 void CollectionAttribute::raw_clear() { items_.clear(); }
+void CollectionAttribute::raw_reserve(std::size_t n) { items_.reserve(n); }
 
 void CollectionAttribute::append_unbound(InstanceState* item) {
   if (!item) return;

@@ -53,7 +53,7 @@ class JoinedRows final : public RowLoader {
     // Objects this loader creates carry its context: only objects that were in the
     // session before the query need the set to be told apart.
     bool first_sight = context_->loaded.size() != loaded_before;
-    if (!first_sight && InstanceAccess::context(*child) != context_) {
+    if (!first_sight && InstanceAccess::context(*child) != context_.get()) {
       first_sight = seen_children_.insert(child).second;
     }
     if (first_sight) children_.push_back(child);

@@ -118,7 +118,7 @@ std::vector<Value> foreign_key_target(const RelationshipProperty& rel,
 }
 
 void set_relationship(const RelationshipProperty& rel, InstanceState& parent,
-                      const std::vector<InstanceState*>& items) {
+                      std::span<InstanceState* const> items) {
   if (!rel.uselist() && items.size() > 1) {
     throw MultipleResultsFound("'" + rel.name() + "' is a one<" + std::string(rel.target().name()) +
                                "> but " + std::to_string(items.size()) + " rows of table '" +
@@ -316,7 +316,7 @@ void group_parents(SessionImpl& session, const RelationshipProperty& rel,
     }
     if (by_primary_key) {
       if (InstanceState* hit = session.lookup(rel.target(), foreign_key_target(rel, *p))) {
-        set_relationship(rel, *p, {hit});
+        set_relationship(rel, *p, std::span(&hit, 1));
         continue;
       }
     }
@@ -424,12 +424,10 @@ void load_in_batches(SessionImpl& session, const RelationshipProperty& rel,
   }
   std::vector<std::size_t> begin;
   const std::vector<InstanceState*> items = items_by_key(groups, begin);
-  std::vector<InstanceState*> mine;
   for (std::size_t i = 0; i < groups.waiting.size(); ++i) {
     const std::size_t k = groups.group_of[i];
-    mine.assign(items.begin() + static_cast<std::ptrdiff_t>(begin[k]),
-                items.begin() + static_cast<std::ptrdiff_t>(begin[k + 1]));
-    set_relationship(rel, *groups.waiting[i], mine);
+    set_relationship(rel, *groups.waiting[i],
+                     std::span(items).subspan(begin[k], begin[k + 1] - begin[k]));
   }
 }
 

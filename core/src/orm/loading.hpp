@@ -102,6 +102,6 @@ RELATE_API std::vector<Value> foreign_key_target(const RelationshipProperty& rel
 // first item (or none) for a one<>; more than one item for a one<> is
 // MultipleResultsFound naming the relationship.
 RELATE_API void set_relationship(const RelationshipProperty& rel, InstanceState& parent,
-                                 const std::vector<InstanceState*>& items);
+                                 std::span<InstanceState* const> items);
 
 }  // namespace relate

@@ -89,6 +89,8 @@ void ObjectGraph::absorb(ObjectGraph& other) {
   other.unbound_.clear();
   for (auto& k : other.kept_) keep(std::move(k));
   other.kept_.clear();
+  for (auto& l : other.loads_) loads_.push_back(std::move(l));
+  other.loads_.clear();
   // The objects that had moved from here to `other` are back: no need to keep it,
   // and keeping it would make a cycle with its link to here.
   std::erase_if(forwards_, [&other](const auto& f) { return f.get() == &other; });

@@ -14,7 +14,7 @@ class InstanceState;
 class LoaderStrategy;
 class RelationshipProperty;
 
-struct QueryLoad {
+struct QueryLoad : std::enable_shared_from_this<QueryLoad> {
   struct Option {
     std::vector<const RelationshipProperty*> path;  // from the query's entity
     const LoaderStrategy* strategy;
@@ -34,6 +34,8 @@ struct QueryLoad {
     std::string alias;                              // the entry's name in the query
   };
   std::vector<Joined> joined;
+  // The object graph that holds this load for its objects (ObjectGraph::hold), if any.
+  const void* held_by = nullptr;
 
   // The strategy for `relationship` on objects of this load: a matching option, else
   // the relationship's default.

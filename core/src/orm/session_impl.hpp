@@ -382,7 +382,7 @@ class InstanceAccess {
   static SessionImpl*& session(InstanceState& s) { return s.session_; }
   static RowSnapshot& committed(InstanceState& s) { return s.committed_; }
   static const Mapper*& mapper(InstanceState& s) { return s.mapper_; }
-  static std::shared_ptr<const QueryLoad>& context(InstanceState& s) { return s.load_context_; }
+  static const QueryLoad*& context(InstanceState& s) { return s.load_context_; }
   static std::uint64_t& sequence(InstanceState& s) { return s.sequence_; }
   static std::uint64_t sequence(const InstanceState& s) { return s.sequence_; }
   static std::unique_ptr<std::vector<bool>>& expired(InstanceState& s) { return s.expired_; }

@@ -101,7 +101,14 @@ InstanceState* SessionImpl::instance_from_row(const Mapper& mapper, Cursor& curs
   mapper.bind(*state, false);
   InstanceAccess::session(*state) = this;
   InstanceAccess::status(*state) = ObjectStatus::persistent;
-  InstanceAccess::context(*state) = context;
+  if (context) {
+    // Its objects point at the load; the graph they live in keeps it.
+    if (context->held_by != graph_.get()) {
+      graph_->hold(context);
+      context->held_by = graph_.get();
+    }
+    InstanceAccess::context(*state) = context.get();
+  }
   InstanceAccess::sequence(*state) = ++next_sequence_;
   if (context) context->loaded.push_back(state);
   return state;
@@ -239,7 +246,9 @@ void SessionImpl::load_relationship(InstanceState& parent, const RelationshipPro
   // A load is work of the Session even where the identity map answers it without a
   // statement (a many-to-one whose object is held): after a failed flush, none.
   check_usable();
-  const auto& context = InstanceAccess::context(parent);
+  const QueryLoad* loaded_by = InstanceAccess::context(parent);
+  const std::shared_ptr<const QueryLoad> context =
+      loaded_by ? loaded_by->shared_from_this() : nullptr;
   const LoaderStrategy& strategy =
       context ? context->strategy_for(rel) : find_loader_strategy(rel.lazy());
   const LoadedObject one[] = {LoaderAccess::handle(&parent)};

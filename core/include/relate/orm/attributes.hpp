@@ -43,6 +43,8 @@ class RELATE_API RelationshipAttribute {
   virtual void raw_append(InstanceState* item) = 0;
   virtual bool raw_remove(const InstanceState* item) = 0;
   virtual void raw_clear() = 0;
+  // Room for `n` items (a collection reserves it; a reference has it).
+  virtual void raw_reserve(std::size_t n);
   bool raw_contains(const InstanceState* item) const;
 
   // Makes the attribute hold `items` (at most one for a reference), through the
@@ -52,7 +54,7 @@ class RELATE_API RelationshipAttribute {
 
   // Installs loaded items, merging changes made while unloaded (back-population onto
   // an unloaded collection is recorded, not loaded for).
-  void set_loaded(const std::vector<InstanceState*>& items);
+  void set_loaded(std::span<InstanceState* const> items);
   // Forgets the value: the next access loads it again.
   void expire();
   // The owner has no row any more (an undo took back its insert): an unloaded
@@ -289,6 +291,7 @@ class RELATE_API CollectionAttribute : public RelationshipAttribute {
   void raw_append(InstanceState* item) final;
   bool raw_remove(const InstanceState* item) final;
   void raw_clear() final;
+  void raw_reserve(std::size_t n) final;
 
  protected:
   CollectionAttribute() = default;

@@ -84,6 +84,9 @@ class RELATE_API ObjectGraph : public std::enable_shared_from_this<ObjectGraph> 
   // Keeps what the objects point into (their MetaData's mappers) alive as long as
   // the graph.
   void keep(std::shared_ptr<const void> dependency);
+  // Keeps a query's load (which its objects point at) alive as long as the graph; once
+  // per query, so not looked for among those kept already.
+  void hold(std::shared_ptr<const void> load) { loads_.push_back(std::move(load)); }
 
  private:
   // Declared first, freed last: the placed objects live in these blocks.
@@ -96,6 +99,7 @@ class RELATE_API ObjectGraph : public std::enable_shared_from_this<ObjectGraph> 
   // Graphs this one's former objects moved to: handles that hold this graph keep them.
   std::vector<std::shared_ptr<ObjectGraph>> forwards_;
   std::vector<std::shared_ptr<const void>> kept_;
+  std::vector<std::shared_ptr<const void>> loads_;
   std::vector<InstanceState*> unbound_;
   bool anchored_ = false;
 };
@@ -150,7 +154,7 @@ class RELATE_API InstanceState {
   bool was_deleted_ = false;
   bool orphaned_outside_session_ = false;
   RowSnapshot committed_;
-  std::shared_ptr<const QueryLoad> load_context_;  // the query that loaded it, or null
+  const QueryLoad* load_context_ = nullptr;  // the query that loaded it (its graph holds it)
   std::uint64_t sequence_ = 0;  // order of arrival in the session: flushes are deterministic
   // Per column, in the mapper's order: expired and not loaded since. Null while none is.
   std::unique_ptr<std::vector<bool>> expired_;
