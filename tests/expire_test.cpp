@@ -103,6 +103,30 @@ TEST_P(ExpireTest, AQueryReturningTheRowFillsTheExpiredMembers) {
   EXPECT_EQ(statements.size(), 1u);
 }
 
+// Found by the differential fuzzer (--session-api, seed 810111): a joined load of a
+// collection the Session had loaded already reads the child rows only to find their
+// objects, and it left an expired child expired. SQLAlchemy fills an object's expired
+// attributes from any row that brings it.
+TEST_P(ExpireTest, AJoinedLoadOfALoadedCollectionFillsAnExpiredChildFromItsRow) {
+  relate::Session session(engine, md);
+  auto ann = session.get<User>(1);
+  ASSERT_EQ(ann->posts.size(), 1u);  // loaded
+  auto hello = ann->posts[0];
+  session.commit();
+  exec_raw("UPDATE posts SET title = 'Hello again' WHERE id = 10");
+  session.expire(hello);
+  clear();
+  auto again = session.scalars(relate::select<User>()
+                                   .where(relate::col(&User::id) == 1)
+                                   .options(relate::joinedload(&User::posts)))
+                   .one();
+  EXPECT_EQ(again, ann);
+  EXPECT_EQ(statements.size(), 1u);
+  EXPECT_FALSE(hello.state()->expired());
+  EXPECT_EQ(hello->title, "Hello again");
+  EXPECT_EQ(statements.size(), 1u);  // from the joined row, not a load of its own
+}
+
 TEST_P(ExpireTest, AnExpiredLoadFlushesFirst) {
   relate::Session session(engine, md);
   auto ann = session.get<User>(1);

@@ -151,9 +151,13 @@ class SessionImpl {
   InstanceState* instance_from_row(const Mapper& mapper, Cursor& cursor, std::size_t first_column,
                                    const std::shared_ptr<QueryLoad>& context);
   // The object the identity map holds for the row's key (columns from `first_column`
-  // on), or null; creates nothing.
-  InstanceState* existing_from_row(const Mapper& mapper, Cursor& cursor,
-                                   std::size_t first_column) const;
+  // on), its expired members filled from the row; null when there is none (nothing is
+  // created).
+  InstanceState* existing_from_row(const Mapper& mapper, Cursor& cursor, std::size_t first_column);
+  // Fills the members `existing` has expired from the row (columns from
+  // `first_column` on).
+  void refresh_expired_from_row(InstanceState& existing, const Mapper& mapper, Cursor& cursor,
+                                std::size_t first_column);
 
   InstanceState* lookup(const Mapper& mapper, const std::vector<Value>& key) const;
   // Puts `state` under `key`. An object that held the key before (its row was

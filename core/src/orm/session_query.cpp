@@ -39,10 +39,27 @@ std::optional<IdentityKey> row_identity(const Mapper& mapper, Cursor& cursor,
 }  // namespace
 
 InstanceState* SessionImpl::existing_from_row(const Mapper& mapper, Cursor& cursor,
-                                              std::size_t first_column) const {
+                                              std::size_t first_column) {
   std::optional<IdentityKey> key = row_identity(mapper, cursor, first_column);
   if (!key) return nullptr;
-  return identity_.find(mapper, key->span());
+  InstanceState* existing = identity_.find(mapper, key->span());
+  if (existing) refresh_expired_from_row(*existing, mapper, cursor, first_column);
+  return existing;
+}
+
+void SessionImpl::refresh_expired_from_row(InstanceState& existing, const Mapper& mapper,
+                                           Cursor& cursor, std::size_t first_column) {
+  // The identity map's object stands, but what it has expired takes the row's values
+  // (SQLAlchemy populates an object's unloaded attributes from any row that brings it).
+  if (!existing.expired()) [[likely]]
+    return;
+  const auto& columns = mapper.columns();
+  std::vector<Value> row;
+  row.reserve(columns.size());
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    row.push_back(normalize(cursor.get(first_column + i), columns[i].column->type()));
+  }
+  fill_expired(existing, mapper, row);
 }
 
 InstanceState* SessionImpl::instance_from_row(const Mapper& mapper, Cursor& cursor,
@@ -56,14 +73,7 @@ InstanceState* SessionImpl::instance_from_row(const Mapper& mapper, Cursor& curs
   const std::span<const Value> key_values = key->span();
   const std::size_t hash = IdentityMap::hash(mapper, key_values);
   if (InstanceState* existing = identity_.find(mapper, key_values, hash)) {
-    // The identity map's object stands, but what it has expired takes the row's values.
-    if (existing->expired()) [[unlikely]] {
-      std::vector<Value> row;
-      for (std::size_t i = 0; i < columns.size(); ++i) {
-        row.push_back(normalize(cursor.get(first_column + i), columns[i].column->type()));
-      }
-      fill_expired(*existing, mapper, row);
-    }
+    refresh_expired_from_row(*existing, mapper, cursor, first_column);
     return existing;
   }
 
