@@ -2511,7 +2511,11 @@ class SqlAlchemyEmulation:
             for r in state.mapper.relationships:
                 if r.uselist and r.key not in state.dict and \
                         r.key in state._pending_mutations:
-                    set_committed_value(obj, r.key, [])  # (the queued items join it)
+                    # (the queued items join it; a queued removal takes out nothing from
+                    # an empty collection, where SQLAlchemy's list.remove would raise
+                    # ValueError: seed 810228 of --session-api)
+                    state._pending_mutations[r.key].deleted_items.clear()
+                    set_committed_value(obj, r.key, [])
 
     def _pending_again(self):
         """The objects a failed flush reports pending again (failed-flush-restores)."""
