@@ -160,6 +160,28 @@ TEST_P(IdentityMapTest, ObjectsOfAClosedSessionKeepTheirSnapshotsInAnother) {
             (Rows{{"8", "seven", "NULL"}, {"151", "u151", "x@example.com"}}));
 }
 
+// Past a huge page (2 MiB) the Session's object blocks and its identity map's table
+// are dense memory, aligned to huge pages (core/src/orm/dense_memory.hpp): 70,000
+// objects take several such blocks and a table of 4 MiB. Every object is still found
+// by its key without a statement, and a flush still sees what changed in them.
+TEST_P(IdentityMapTest, ObjectsPastAHugePageOfMemoryStayFindableAndFlushable) {
+  constexpr int n = 70000;
+  seed_users(n);
+  relate::Session session(engine, md);
+  const auto users = session.scalars(relate::select<User>().order_by(&User::id)).all();
+  ASSERT_EQ(users.size(), static_cast<std::size_t>(n));
+  clear();
+  for (std::int64_t id = 1; id <= n; ++id) {
+    ASSERT_EQ(session.get<User>(id), users[static_cast<std::size_t>(id - 1)]) << id;
+  }
+  EXPECT_TRUE(statements.empty()) << ::testing::PrintToString(statements);
+  for (std::size_t i = 0; i < users.size(); i += 7000) users[i]->name = "renamed";
+  session.commit();
+  EXPECT_EQ(count_starting_with("UPDATE \"users\" SET \"name\""), 10u);
+  EXPECT_EQ(rows("SELECT COUNT(*) FROM users WHERE name = 'renamed'"), (Rows{{"10"}}));
+  EXPECT_EQ(count_rows("users"), n);
+}
+
 RELATE_ON_EVERY_BACKEND(IdentityMapTest);
 
 }  // namespace

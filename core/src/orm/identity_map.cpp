@@ -1,5 +1,6 @@
 #include "identity_map.hpp"
 
+#include <memory>
 #include <relate/orm/instance.hpp>
 #include <relate/orm/mapper.hpp>
 #include <utility>
@@ -32,14 +33,14 @@ std::size_t IdentityMap::probe(const Mapper& mapper, std::span<const Value> key,
 
 InstanceState* IdentityMap::find(const Mapper& mapper, std::span<const Value> key,
                                  std::size_t hash) const {
-  if (slots_.empty()) return nullptr;
+  if (capacity_ == 0) return nullptr;
   return slots_[probe(mapper, key, hash)].state;
 }
 
 InstanceState* IdentityMap::put(const Mapper& mapper, std::span<const Value> key,
                                 std::size_t hash, InstanceState& state) {
   // At most half full: probes stay short.
-  if (2 * (size_ + 1) > slots_.size()) grow();
+  if (2 * (size_ + 1) > capacity_) grow();
   Slot& slot = slots_[probe(mapper, key, hash)];
   InstanceState* before = slot.state;
   if (!before) ++size_;
@@ -49,7 +50,7 @@ InstanceState* IdentityMap::put(const Mapper& mapper, std::span<const Value> key
 
 void IdentityMap::remove(const Mapper& mapper, std::span<const Value> key,
                          const InstanceState& state) {
-  if (slots_.empty()) return;
+  if (capacity_ == 0) return;
   const std::size_t hash = IdentityMap::hash(mapper, key);
   std::size_t i = hash & mask();
   while (slots_[i].state != &state) {
@@ -77,19 +78,28 @@ void IdentityMap::remove(const Mapper& mapper, std::span<const Value> key,
 }
 
 void IdentityMap::clear() {
-  slots_.clear();
+  table_ = detail::DenseBlock{};
+  slots_ = nullptr;
+  capacity_ = 0;
   size_ = 0;
 }
 
 void IdentityMap::grow() {
-  std::vector<Slot> old(slots_.empty() ? 16 : 2 * slots_.size());
-  old.swap(slots_);
-  for (const Slot& s : old) {
-    if (!s.state) continue;
-    std::size_t i = s.hash & mask();
+  const std::size_t capacity = capacity_ == 0 ? 16 : 2 * capacity_;
+  detail::DenseBlock table = detail::allocate_dense(capacity * sizeof(Slot));
+  auto* slots = reinterpret_cast<Slot*>(table.start);
+  std::uninitialized_value_construct_n(slots, capacity);  // every slot empty
+  const Slot* old = slots_;
+  const std::size_t old_capacity = capacity_;
+  slots_ = slots;
+  capacity_ = capacity;
+  for (const Slot* s = old; s != old + old_capacity; ++s) {
+    if (!s->state) continue;
+    std::size_t i = s->hash & mask();
     while (slots_[i].state) i = (i + 1) & mask();
-    slots_[i] = s;
+    slots_[i] = *s;
   }
+  table_ = std::move(table);
 }
 
 }  // namespace relate

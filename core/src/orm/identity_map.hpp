@@ -12,10 +12,10 @@
 #include <cstdint>
 #include <iterator>
 #include <relate/value.hpp>
-
-#include "identity_key.hpp"
 #include <span>
-#include <vector>
+
+#include "dense_memory.hpp"
+#include "identity_key.hpp"
 
 namespace relate {
 
@@ -60,6 +60,10 @@ class IdentityMap {
     const Slot* end_ = nullptr;
   };
 
+  IdentityMap() = default;
+  IdentityMap(const IdentityMap&) = delete;
+  IdentityMap& operator=(const IdentityMap&) = delete;
+
   // The hash the map files `key` (of `mapper`) under.
   static std::size_t hash(const Mapper& mapper, std::span<const Value> key) {
     return spread(hash_identity(&mapper, key));
@@ -77,28 +81,23 @@ class IdentityMap {
                      InstanceState& state);
   // Takes `state` out if it is the object under `key` (as it was when put).
   void remove(const Mapper& mapper, std::span<const Value> key, const InstanceState& state);
-  // Whether an object is under `key`.
-  bool contains(const Mapper& mapper, std::span<const Value> key) const {
-    return find(mapper, key) != nullptr;
-  }
-
-  std::size_t size() const { return size_; }
-  bool empty() const { return size_ == 0; }
   void clear();
   // Every object, in no particular order. The map must not change while iterated.
-  iterator begin() const { return {slots_.data(), slots_.data() + slots_.size()}; }
-  iterator end() const {
-    return {slots_.data() + slots_.size(), slots_.data() + slots_.size()};
-  }
+  iterator begin() const { return {slots_, slots_ + capacity_}; }
+  iterator end() const { return {slots_ + capacity_, slots_ + capacity_}; }
 
  private:
-  std::size_t mask() const { return slots_.size() - 1; }
+  std::size_t mask() const { return capacity_ - 1; }
   // The slot of `state` (under `hash`), or of the key when `state` is null; the empty
   // slot where the key's probe ends when it is not there.
   std::size_t probe(const Mapper& mapper, std::span<const Value> key, std::size_t hash) const;
   void grow();
 
-  std::vector<Slot> slots_;  // a power of two of them, or none
+  // A power of two of slots, or none; in dense memory: the table of a large map is a
+  // huge page or more, written all over.
+  detail::DenseBlock table_;
+  Slot* slots_ = nullptr;
+  std::size_t capacity_ = 0;
   std::size_t size_ = 0;
 };
 

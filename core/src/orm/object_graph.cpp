@@ -2,6 +2,8 @@
 #include <memory>
 #include <relate/orm/instance.hpp>
 
+#include "dense_memory.hpp"
+
 namespace relate {
 
 InstanceState::~InstanceState() = default;
@@ -9,10 +11,10 @@ InstanceState::~InstanceState() = default;
 namespace detail {
 
 namespace {
-// Blocks grow from 16 KiB to 1 MiB: a Session that loads a few objects takes little,
-// one that loads many takes few blocks.
+// Blocks grow from 16 KiB to a huge page (2 MiB): a Session that loads a few objects
+// takes little, one that loads many takes few blocks, each of them dense memory.
 constexpr std::size_t first_block = std::size_t{16} << 10;
-constexpr std::size_t last_block = std::size_t{1} << 20;
+constexpr std::size_t last_block = huge_page_size;
 }  // namespace
 
 ObjectGraph::~ObjectGraph() {
@@ -34,12 +36,14 @@ void* ObjectGraph::allocate(std::size_t bytes, std::size_t align) {
   const std::size_t size =
       next_block_ == 0 ? first_block : std::min(next_block_ * 2, last_block);
   if (bytes + align > size / 4) {
-    blocks_.push_back(std::make_unique_for_overwrite<std::byte[]>(bytes));
-    return blocks_.back().get();
+    DenseBlock own = allocate_dense(bytes);
+    blocks_.push_back(std::move(own.storage));
+    return own.start;
   }
   next_block_ = size;
-  blocks_.push_back(std::make_unique_for_overwrite<std::byte[]>(next_block_));
-  free_ = blocks_.back().get();
+  DenseBlock block = allocate_dense(next_block_);
+  blocks_.push_back(std::move(block.storage));
+  free_ = block.start;
   end_ = free_ + next_block_;
   void* at = free_;
   free_ += bytes;
