@@ -40,6 +40,8 @@ class MysqlDialect final : public Dialect {
   std::string on_conflict(const Table& table, const std::vector<const Column*>& columns,
                           const sql::OnConflict& conflict) const override;
   std::string has_table_sql() const override;
+  migrate::Schema reflect(Connection& connection) const override;  // mysql_reflection.cpp
+  bool unique_constraints_are_indexes() const override { return true; }
 };
 
 }  // namespace relate::mysql

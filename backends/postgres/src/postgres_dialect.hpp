@@ -34,6 +34,7 @@ class PostgresDialect final : public Dialect {
                    bool distinct) const override;
   std::string cast_type(ColumnType type) const override;
   std::string has_table_sql() const override;
+  migrate::Schema reflect(Connection& connection) const override;  // postgres_reflection.cpp
 };
 
 }  // namespace relate::postgres

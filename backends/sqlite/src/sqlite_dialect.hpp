@@ -26,6 +26,7 @@ class SqliteDialect final : public Dialect {
   bool names_values_columns() const override { return false; }
   std::size_t max_parameters() const override { return 32766; }
   std::string has_table_sql() const override;
+  migrate::Schema reflect(Connection& connection) const override;  // sqlite_reflection.cpp
 };
 
 }  // namespace relate::sqlite

@@ -18,6 +18,11 @@
 
 namespace relate {
 
+class Connection;
+namespace migrate {
+struct Schema;
+}  // namespace migrate
+
 class RELATE_API Dialect {
  public:
   virtual ~Dialect() = default;
@@ -167,6 +172,15 @@ class RELATE_API Dialect {
 
   // A statement returning a row if the table exists: its one parameter is the name.
   virtual std::string has_table_sql() const = 0;
+
+  // Reflection (relate/migrate/reflection.hpp): every table of the database, read from
+  // its catalog on `connection`, with each column's type mapped back to the ColumnType
+  // this dialect's DDL writes so. The default throws relate::InvalidRequestError: a
+  // backend without it cannot be inspected or migrated.
+  virtual migrate::Schema reflect(Connection& connection) const;
+  // Whether the database keeps a unique constraint as a unique index, so that the two
+  // cannot be told apart once created (MySQL's UNIQUE KEY).
+  virtual bool unique_constraints_are_indexes() const { return false; }
 };
 
 }  // namespace relate

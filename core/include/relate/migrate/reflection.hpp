@@ -1,0 +1,108 @@
+// Reflection: the schema a live database holds, read from its catalog (SQLAlchemy's
+// inspect(engine)). It is what migrations compare the MetaData with; an application
+// can also call it to look at a database it did not create.
+//
+//   relate::migrate::Schema live = relate::migrate::inspect(engine);
+//   if (const auto* users = live.find_table("users")) ...
+//
+// Each backend reads its own catalog (SQLite's PRAGMAs and sqlite_schema, PostgreSQL's
+// pg_catalog in the current schema, MySQL's information_schema in the current
+// database). Names are as the database keeps them; the order of a key's or an
+// index's columns is theirs in the key. What the catalog cannot tell is left empty
+// (an unnamed constraint has an empty name), never made up.
+#pragma once
+
+#include <optional>
+#include <relate/column_traits.hpp>
+#include <relate/export.hpp>
+#include <relate/schema.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace relate {
+class Connection;
+class Engine;
+}  // namespace relate
+
+namespace relate::migrate {
+
+struct ReflectedColumn {
+  std::string name{};
+  // The type as the database reports it ("BIGINT", "character varying(255)",
+  // "tinyint(1)"), and Relate's type that the backend's DDL writes that way, if any.
+  std::string type{};
+  std::optional<ColumnType> column_type{};
+  bool nullable = true;
+  // The default's SQL as the database keeps it ("'draft'", "0"); none when the column
+  // has no default (a generated key's sequence is not a default: see autoincrement).
+  std::optional<std::string> server_default{};
+  // Whether the database generates its values (SQLite's INTEGER PRIMARY KEY,
+  // PostgreSQL's SERIAL or identity, MySQL's AUTO_INCREMENT).
+  bool autoincrement = false;
+
+  friend bool operator==(const ReflectedColumn&, const ReflectedColumn&) = default;
+};
+
+// A primary key, a unique constraint or an index.
+struct ReflectedKey {
+  std::string name{};
+  std::vector<std::string> columns{};
+
+  friend bool operator==(const ReflectedKey&, const ReflectedKey&) = default;
+};
+
+struct ReflectedIndex {
+  std::string name{};
+  std::vector<std::string> columns{};
+  bool unique = false;
+
+  friend bool operator==(const ReflectedIndex&, const ReflectedIndex&) = default;
+};
+
+struct ReflectedForeignKey {
+  std::string name{};
+  std::vector<std::string> columns{};
+  std::string referred_table{};
+  std::vector<std::string> referred_columns{};
+  ReferentialAction on_delete = ReferentialAction::no_action;
+  ReferentialAction on_update = ReferentialAction::no_action;
+
+  friend bool operator==(const ReflectedForeignKey&, const ReflectedForeignKey&) = default;
+};
+
+struct RELATE_API ReflectedTable {
+  std::string name{};
+  std::vector<ReflectedColumn> columns{};  // in the table's order
+  ReflectedKey primary_key{};              // no columns: the table has none
+  std::vector<ReflectedForeignKey> foreign_keys{};
+  // Unique constraints, and indexes other than those behind the primary key or a
+  // unique constraint. Where the database does not tell a unique constraint from a
+  // unique index (MySQL and MariaDB keep both as a UNIQUE KEY), each is an index with
+  // `unique` set: Dialect::unique_constraints_are_indexes().
+  std::vector<ReflectedKey> unique_constraints{};
+  std::vector<ReflectedIndex> indexes{};
+
+  const ReflectedColumn* find_column(std::string_view name) const;
+};
+
+struct RELATE_API Schema {
+  std::vector<ReflectedTable> tables{};  // by name
+
+  const ReflectedTable* find_table(std::string_view name) const;
+};
+
+// For backends reading a catalog: the action an ON DELETE / ON UPDATE clause names
+// ("CASCADE", "SET NULL", "NO ACTION", ...; any case, spaces or underscores between
+// the words). Anything else is a relate::DataError.
+RELATE_API ReferentialAction referential_action_named(std::string_view sql);
+
+// Every table of the database the engine connects to (the current schema on
+// PostgreSQL, the current database on MySQL; SQLite's own tables left out), on a
+// connection of its own.
+RELATE_API Schema inspect(const Engine& engine);
+// The same on `connection`, inside the transaction it may be in: a migration sees the
+// tables it has changed and not yet committed.
+RELATE_API Schema inspect(Connection& connection);
+
+}  // namespace relate::migrate

@@ -1,0 +1,60 @@
+#include <algorithm>
+#include <cctype>
+#include <relate/engine/dialect.hpp>
+#include <relate/engine/engine.hpp>
+#include <relate/errors.hpp>
+#include <relate/migrate/reflection.hpp>
+
+namespace relate {
+
+migrate::Schema Dialect::reflect(Connection& /*connection*/) const {
+  throw InvalidRequestError("the " + std::string(name()) +
+                            " backend cannot read its database's schema (Dialect::reflect)");
+}
+
+namespace migrate {
+
+const ReflectedColumn* ReflectedTable::find_column(std::string_view name) const {
+  for (const auto& c : columns) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+const ReflectedTable* Schema::find_table(std::string_view name) const {
+  for (const auto& t : tables) {
+    if (t.name == name) return &t;
+  }
+  return nullptr;
+}
+
+ReferentialAction referential_action_named(std::string_view sql) {
+  std::string words;
+  for (char c : sql) {
+    const char u =
+        (c == '_') ? ' ' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    words += u;
+  }
+  for (ReferentialAction action :
+       {ReferentialAction::no_action, ReferentialAction::restrict, ReferentialAction::cascade,
+        ReferentialAction::set_null, ReferentialAction::set_default}) {
+    if (words == referential_action_sql(action)) return action;
+  }
+  throw DataError("'" + std::string(sql) + "' is not a referential action");
+}
+
+Schema inspect(Connection& connection) {
+  Schema schema = connection.dialect().reflect(connection);
+  std::sort(schema.tables.begin(), schema.tables.end(),
+            [](const ReflectedTable& a, const ReflectedTable& b) { return a.name < b.name; });
+  return schema;
+}
+
+Schema inspect(const Engine& engine) {
+  Connection c = engine.connect();
+  return inspect(c);
+}
+
+}  // namespace migrate
+
+}  // namespace relate

@@ -1,0 +1,232 @@
+// Reflection (relate::migrate::inspect): what create_all made, read back from each
+// database's catalog. Every column type maps back to the ColumnType it was declared
+// with, and keys, foreign keys with their actions, unique constraints and indexes come
+// back with their columns in order and the names the database kept. Where backends
+// differ (names they make up, MySQL's unique keys, its RESTRICT for NO ACTION), the
+// test says which.
+#include <relate/migrate/reflection.hpp>
+
+#include "test_support.hpp"
+
+namespace reflection_test {
+
+namespace {
+
+using relate::ColumnType;
+using relate::ReferentialAction;
+using relate::migrate::ReflectedForeignKey;
+using relate::migrate::ReflectedIndex;
+using relate::migrate::ReflectedKey;
+using relate::migrate::ReflectedTable;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::StartsWith;
+
+// Every column type, keys of one and two columns, defaults, a unique column and a
+// named unique constraint, a generated and a named unique index, and foreign keys:
+// named, unnamed, composite and self-referential.
+relate::MetaData library() {
+  relate::MetaData md;
+  relate::Table& authors = md.add_table("authors");
+  authors.add_column("id", ColumnType::big_integer).set_primary_key().set_autoincrement();
+  authors.add_column("name", ColumnType::text).set_nullable(false).set_unique();
+  authors.add_column("active", ColumnType::boolean).set_nullable(false);
+  authors.add_column("rank", ColumnType::small_integer).set_default(relate::Value(0));
+  authors.add_column("born", ColumnType::timestamp);
+
+  relate::Table& books = md.add_table("books");
+  books.add_column("shelf", ColumnType::integer).set_primary_key();
+  books.add_column("slot", ColumnType::integer).set_primary_key();
+  const relate::Column& author_id =
+      books.add_column("author_id", ColumnType::big_integer).set_nullable(false).set_index();
+  const relate::Column& title =
+      books.add_column("title", ColumnType::text).set_default(relate::Value("untitled"));
+  const relate::Column& edition = books.add_column("edition", ColumnType::big_integer);
+  const relate::Column& price = books.add_column("price", ColumnType::double_precision);
+  const relate::Column& weight = books.add_column("weight", ColumnType::real);
+  books.add_column("cover", ColumnType::blob);
+  books.add_foreign_key({&author_id}, authors, {&authors.column("id")}, relate::cascade,
+                        relate::cascade, "fk_books_author");
+  books.add_unique({&title, &edition}, "uq_books_title_edition");
+  books.add_index({&price, &weight}, true, "ix_books_price_weight");
+
+  relate::Table& reviews = md.add_table("reviews");
+  reviews.add_column("id", ColumnType::big_integer).set_primary_key();
+  const relate::Column& shelf = reviews.add_column("book_shelf", ColumnType::integer);
+  const relate::Column& slot = reviews.add_column("book_slot", ColumnType::integer);
+  const relate::Column& parent = reviews.add_column("parent_id", ColumnType::big_integer);
+  reviews.add_foreign_key({&shelf, &slot}, books, {&books.column("shelf"), &books.column("slot")},
+                          relate::set_null);
+  reviews.add_foreign_key({&parent}, reviews, {&reviews.column("id")});
+  return md;
+}
+
+class ReflectionTest : public relate_test::DatabaseTest {
+ protected:
+  void SetUp() override {
+    relate_test::DatabaseTest::SetUp();
+    if (IsSkipped()) return;
+    md = create(library());
+  }
+
+  const ReflectedTable& table(const relate::migrate::Schema& schema, std::string_view name) {
+    const ReflectedTable* t = schema.find_table(name);
+    if (!t) throw std::runtime_error("no table " + std::string(name));
+    return *t;
+  }
+
+  static std::vector<std::string> column_names(const ReflectedTable& t) {
+    std::vector<std::string> out;
+    for (const auto& c : t.columns) out.push_back(c.name);
+    return out;
+  }
+
+  relate::MetaData md;
+};
+
+TEST_P(ReflectionTest, EveryTableComesBackByName) {
+  const auto schema = relate::migrate::inspect(engine);
+  std::vector<std::string> names;
+  for (const auto& t : schema.tables) names.push_back(t.name);
+  EXPECT_THAT(names, ElementsAre("authors", "books", "reviews"));
+  EXPECT_EQ(schema.find_table("nothing"), nullptr);
+}
+
+TEST_P(ReflectionTest, EachColumnMapsBackToItsTypeNullabilityAndDefault) {
+  const auto schema = relate::migrate::inspect(engine);
+  for (const relate::Table* declared : md.sorted_tables()) {
+    const ReflectedTable& t = table(schema, declared->name());
+    ASSERT_EQ(t.columns.size(), declared->columns().size()) << t.name;
+    for (std::size_t i = 0; i < t.columns.size(); ++i) {
+      const relate::Column& c = *declared->columns()[i];
+      const auto& r = t.columns[i];
+      SCOPED_TRACE(t.name + "." + r.name + " (" + r.type + ")");
+      EXPECT_EQ(r.name, c.name());
+      // SQLite's rowid key is INTEGER whatever its declared width.
+      const bool rowid = on(relate_test::kSqlite) && c.autoincrement();
+      EXPECT_EQ(r.column_type, rowid ? ColumnType::integer : c.type());
+      EXPECT_EQ(r.nullable, c.nullable() && !c.is_primary_key());
+      EXPECT_EQ(r.autoincrement, c.autoincrement());
+      EXPECT_EQ(r.server_default.has_value(), c.default_value().has_value());
+    }
+  }
+  const ReflectedTable& authors = table(schema, "authors");
+  const ReflectedTable& books = table(schema, "books");
+  EXPECT_EQ(authors.find_column("rank")->server_default, "0");
+  // Each database keeps a text default its own way.
+  EXPECT_EQ(books.find_column("title")->server_default,
+            on(relate_test::kPostgresql) ? "'untitled'::text" : "'untitled'");
+}
+
+TEST_P(ReflectionTest, PrimaryKeysKeepTheirColumnOrder) {
+  const auto schema = relate::migrate::inspect(engine);
+  EXPECT_THAT(table(schema, "authors").primary_key.columns, ElementsAre("id"));
+  EXPECT_THAT(table(schema, "books").primary_key.columns, ElementsAre("shelf", "slot"));
+  EXPECT_THAT(table(schema, "reviews").primary_key.columns, ElementsAre("id"));
+}
+
+TEST_P(ReflectionTest, ForeignKeysComeBackWithTheirColumnsActionsAndNames) {
+  const auto schema = relate::migrate::inspect(engine);
+  const ReflectedTable& books = table(schema, "books");
+  ASSERT_EQ(books.foreign_keys.size(), 1u);
+  EXPECT_EQ(books.foreign_keys[0], (ReflectedForeignKey{.name = "fk_books_author",
+                                                        .columns = {"author_id"},
+                                                        .referred_table = "authors",
+                                                        .referred_columns = {"id"},
+                                                        .on_delete = ReferentialAction::cascade,
+                                                        .on_update = ReferentialAction::cascade}));
+
+  // Unnamed: SQLite keeps no name, the servers make one up. An action left out is the
+  // database's default, which MySQL calls RESTRICT.
+  const ReferentialAction unset =
+      on(relate_test::kMysql) ? ReferentialAction::restrict : ReferentialAction::no_action;
+  const ReflectedTable& reviews = table(schema, "reviews");
+  ASSERT_EQ(reviews.foreign_keys.size(), 2u);
+  auto composite = reviews.foreign_keys[0];
+  auto self = reviews.foreign_keys[1];
+  if (composite.columns.size() != 2) std::swap(composite, self);
+  EXPECT_EQ(composite.name.empty(), on(relate_test::kSqlite)) << composite.name;
+  EXPECT_EQ(self.name.empty(), on(relate_test::kSqlite)) << self.name;
+  composite.name.clear();
+  self.name.clear();
+  EXPECT_EQ(composite, (ReflectedForeignKey{.name = "",
+                                            .columns = {"book_shelf", "book_slot"},
+                                            .referred_table = "books",
+                                            .referred_columns = {"shelf", "slot"},
+                                            .on_delete = ReferentialAction::set_null,
+                                            .on_update = unset}));
+  EXPECT_EQ(self, (ReflectedForeignKey{.name = "",
+                                       .columns = {"parent_id"},
+                                       .referred_table = "reviews",
+                                       .referred_columns = {"id"},
+                                       .on_delete = unset,
+                                       .on_update = unset}));
+}
+
+TEST_P(ReflectionTest, UniqueConstraintsAndIndexesComeBackApart) {
+  const auto schema = relate::migrate::inspect(engine);
+  const ReflectedTable& authors = table(schema, "authors");
+  const ReflectedTable& books = table(schema, "books");
+  const ReflectedTable& reviews = table(schema, "reviews");
+  if (on(relate_test::kMysql)) {
+    // A UNIQUE constraint is a unique key there, named after its first column when
+    // unnamed; the foreign keys' own indexes are not the schema's.
+    EXPECT_TRUE(engine.dialect().unique_constraints_are_indexes());
+    EXPECT_THAT(authors.unique_constraints, IsEmpty());
+    EXPECT_THAT(authors.indexes, ElementsAre(ReflectedIndex{"name", {"name"}, true}));
+    EXPECT_THAT(books.unique_constraints, IsEmpty());
+    EXPECT_THAT(books.indexes,
+                ElementsAre(ReflectedIndex{"ix_books_author_id", {"author_id"}, false},
+                            ReflectedIndex{"ix_books_price_weight", {"price", "weight"}, true},
+                            ReflectedIndex{"uq_books_title_edition", {"title", "edition"}, true}));
+  } else {
+    EXPECT_FALSE(engine.dialect().unique_constraints_are_indexes());
+    ASSERT_EQ(authors.unique_constraints.size(), 1u);
+    EXPECT_THAT(authors.unique_constraints[0].columns, ElementsAre("name"));
+    // Unnamed: PostgreSQL names it <table>_<column>_key, SQLite not at all.
+    EXPECT_EQ(authors.unique_constraints[0].name,
+              on(relate_test::kPostgresql) ? "authors_name_key" : "");
+    EXPECT_THAT(authors.indexes, IsEmpty());
+    EXPECT_THAT(books.unique_constraints,
+                ElementsAre(ReflectedKey{"uq_books_title_edition", {"title", "edition"}}));
+    EXPECT_THAT(books.indexes,
+                ElementsAre(ReflectedIndex{"ix_books_author_id", {"author_id"}, false},
+                            ReflectedIndex{"ix_books_price_weight", {"price", "weight"}, true}));
+  }
+  EXPECT_THAT(reviews.unique_constraints, IsEmpty());
+  EXPECT_THAT(reviews.indexes, IsEmpty());
+}
+
+// A table Relate did not create: types it has no ColumnType for come back as the
+// database names them, without one.
+TEST_P(ReflectionTest, ATypeRelateDoesNotWriteComesBackByItsName) {
+  exec_raw(
+      "CREATE TABLE legacy (id INTEGER NOT NULL PRIMARY KEY, amount NUMERIC(10, 2), "
+      "code CHAR(3) DEFAULT 'abc')");
+  const auto schema = relate::migrate::inspect(engine);
+  const ReflectedTable& legacy = table(schema, "legacy");
+  ASSERT_EQ(legacy.columns.size(), 3u);
+  EXPECT_EQ(legacy.columns[1].column_type, std::nullopt);
+  EXPECT_THAT(legacy.columns[1].type, ::testing::AnyOf(StartsWith("NUMERIC"), StartsWith("numeric"),
+                                                       StartsWith("decimal")));
+  EXPECT_EQ(legacy.columns[2].column_type, std::nullopt);
+  EXPECT_TRUE(legacy.columns[2].server_default.has_value());
+}
+
+// Inside a transaction, reflection sees what the transaction changed (the migrations'
+// view); on the servers with transactional DDL, the rollback takes it away again.
+TEST_P(ReflectionTest, AConnectionsTransactionSeesItsOwnTables) {
+  relate::Connection c = engine.connect();
+  c.begin();
+  c.execute("CREATE TABLE scratch (id INTEGER PRIMARY KEY)");
+  EXPECT_NE(relate::migrate::inspect(c).find_table("scratch"), nullptr);
+  c.rollback();
+  if (!on(relate_test::kMysql)) {
+    EXPECT_EQ(relate::migrate::inspect(c).find_table("scratch"), nullptr);
+  }
+}
+
+RELATE_ON_EVERY_BACKEND(ReflectionTest);
+
+}  // namespace
+}  // namespace reflection_test
