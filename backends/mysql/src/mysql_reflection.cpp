@@ -1,11 +1,14 @@
 // MySQL's and MariaDB's schema, read back (Dialect::reflect) from information_schema:
-// the base tables of the current database, each view read once for all of them.
+// the base tables (system-versioned ones too) of the current database, each view read
+// once for all of them.
 //
 // Two things the catalog mixes up are told apart here. A UNIQUE constraint is a
 // unique index (unique_constraints_are_indexes()). And InnoDB gives a foreign key an
-// index of its own when none starts with its columns, named after the constraint (or,
-// for an unnamed one, after its first column): such an index is the foreign key's, not
-// the schema's, and is left out.
+// index of its own when no index starts with its columns, named after the constraint,
+// or for an unnamed one (<table>_ibfk_<n>) after its first column (with _<n> when
+// that name is taken): such an index is the foreign key's, not the schema's, and is
+// left out. A user's index on exactly an unnamed foreign key's columns, named as
+// InnoDB would name it, cannot be told from InnoDB's, and is left out too.
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -46,36 +49,50 @@ std::optional<ColumnType> column_type_of(const std::string& reported) {
   if (type == "tinyint(1)") return ColumnType::boolean;
   const std::string base = type.substr(0, type.find('('));
   if (type.find("unsigned") != std::string::npos) return std::nullopt;
-  static const std::map<std::string, ColumnType> types = {{"smallint", ColumnType::small_integer},
-                                                          {"int", ColumnType::integer},
-                                                          {"bigint", ColumnType::big_integer},
-                                                          {"float", ColumnType::real},
-                                                          {"double", ColumnType::double_precision},
-                                                          {"longtext", ColumnType::text},
-                                                          {"longblob", ColumnType::blob}};
-  if (type == "varchar(255)") return ColumnType::text;  // a keyed text column
-  if (type == "datetime(6)") return ColumnType::timestamp;
-  const auto it = types.find(base);
-  if (it == types.end()) return std::nullopt;
-  return it->second;
+  // Integers by their name whatever the display width; the rest exactly as written.
+  static const std::map<std::string, ColumnType> integers = {
+      {"smallint", ColumnType::small_integer},
+      {"int", ColumnType::integer},
+      {"bigint", ColumnType::big_integer}};
+  static const std::map<std::string, ColumnType> types = {
+      {"float", ColumnType::real},    {"double", ColumnType::double_precision},
+      {"longtext", ColumnType::text}, {"varchar(255)", ColumnType::text},  // keyed text
+      {"longblob", ColumnType::blob}, {"datetime(6)", ColumnType::timestamp}};
+  if (const auto it = integers.find(base); it != integers.end()) return it->second;
+  if (const auto it = types.find(type); it != types.end()) return it->second;
+  return std::nullopt;
+}
+
+// Whether `fk` is a name InnoDB made up for an unnamed foreign key: <table>_ibfk_<n>.
+bool named_by_server(const std::string& table, const std::string& fk) {
+  const std::string prefix = table + "_ibfk_";
+  if (fk.size() <= prefix.size() || fk.compare(0, prefix.size(), prefix) != 0) return false;
+  return std::all_of(fk.begin() + static_cast<std::ptrdiff_t>(prefix.size()), fk.end(),
+                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; });
+}
+
+// Whether `index` is the name InnoDB gives the index of an unnamed foreign key: its
+// first column's, or that with _<n> when the name was taken.
+bool named_after(const std::string& index, const std::string& column) {
+  if (index == column) return true;
+  if (index.size() <= column.size() + 1 || index.compare(0, column.size(), column) != 0 ||
+      index[column.size()] != '_') {
+    return false;
+  }
+  return std::all_of(index.begin() + static_cast<std::ptrdiff_t>(column.size()) + 1, index.end(),
+                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; });
 }
 
 }  // namespace
 
 migrate::Schema MysqlDialect::reflect(Connection& connection) const {
-  migrate::Schema schema;
-  std::map<std::string, std::size_t> position;
-  auto table = [&](const Value& name) -> ReflectedTable& {
-    return schema.tables[position.at(text(name))];
-  };
+  migrate::SchemaRows schema;
   {
-    auto rows = query(connection,
-                      "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = "
-                      "DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME");
-    while (rows->next()) {
-      position[text(rows->get(0))] = schema.tables.size();
-      schema.tables.push_back(ReflectedTable{.name = text(rows->get(0))});
-    }
+    auto rows = query(
+        connection,
+        "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = "
+        "DATABASE() AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED') ORDER BY TABLE_NAME");
+    while (rows->next()) schema.add_table(text(rows->get(0)));
   }
   {
     auto rows = query(connection,
@@ -83,7 +100,8 @@ migrate::Schema MysqlDialect::reflect(Connection& connection) const {
                       "EXTRA FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() "
                       "ORDER BY TABLE_NAME, ORDINAL_POSITION");
     while (rows->next()) {
-      if (!position.count(text(rows->get(0)))) continue;  // a view's
+      ReflectedTable* t = schema.table(text(rows->get(0)));
+      if (!t) continue;  // a view's
       ReflectedColumn column;
       column.name = text(rows->get(1));
       column.type = text(rows->get(2));
@@ -93,15 +111,21 @@ migrate::Schema MysqlDialect::reflect(Connection& connection) const {
       // is the text 'NULL' comes quoted); MySQL as no value.
       const Value dflt = rows->get(4);
       if (!dflt.is_null() && text(dflt) != "NULL") column.server_default = text(dflt);
-      column.autoincrement = lower(text(rows->get(5))).find("auto_increment") != std::string::npos;
-      table(rows->get(0)).columns.push_back(std::move(column));
+      const std::string extra = lower(text(rows->get(5)));
+      column.autoincrement = extra.find("auto_increment") != std::string::npos;
+      // MariaDB keeps a generated column's expression where a default would be.
+      column.generated = extra.find("generated") != std::string::npos;
+      if (column.generated) column.server_default.reset();
+      t->columns.push_back(std::move(column));
     }
   }
   {
     auto rows =
         query(connection,
               "SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_NAME, "
-              "k.REFERENCED_COLUMN_NAME, r.DELETE_RULE, r.UPDATE_RULE "
+              "k.REFERENCED_COLUMN_NAME, r.DELETE_RULE, r.UPDATE_RULE, "
+              "CASE WHEN k.REFERENCED_TABLE_SCHEMA = DATABASE() THEN '' ELSE "
+              "k.REFERENCED_TABLE_SCHEMA END "
               "FROM information_schema.KEY_COLUMN_USAGE k "
               "JOIN information_schema.REFERENTIAL_CONSTRAINTS r ON r.CONSTRAINT_SCHEMA = "
               "k.CONSTRAINT_SCHEMA AND r.TABLE_NAME = k.TABLE_NAME AND r.CONSTRAINT_NAME = "
@@ -109,18 +133,15 @@ migrate::Schema MysqlDialect::reflect(Connection& connection) const {
               "WHERE k.TABLE_SCHEMA = DATABASE() AND k.REFERENCED_TABLE_NAME IS NOT NULL "
               "ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION");
     while (rows->next()) {
-      ReflectedTable& t = table(rows->get(0));
-      const std::string name = text(rows->get(1));
-      if (t.foreign_keys.empty() || t.foreign_keys.back().name != name) {
-        ReflectedForeignKey fk;
-        fk.name = name;
-        fk.referred_table = text(rows->get(3));
-        fk.on_delete = migrate::referential_action_named(text(rows->get(5)));
-        fk.on_update = migrate::referential_action_named(text(rows->get(6)));
-        t.foreign_keys.push_back(std::move(fk));
-      }
-      t.foreign_keys.back().columns.push_back(text(rows->get(2)));
-      t.foreign_keys.back().referred_columns.push_back(text(rows->get(4)));
+      ReflectedTable* t = schema.table(text(rows->get(0)));
+      if (!t) continue;
+      ReflectedForeignKey& fk = migrate::entry_named(t->foreign_keys, text(rows->get(1)));
+      fk.columns.push_back(text(rows->get(2)));
+      fk.referred_table = text(rows->get(3));
+      fk.referred_columns.push_back(text(rows->get(4)));
+      fk.on_delete = migrate::referential_action_named(text(rows->get(5)));
+      fk.on_update = migrate::referential_action_named(text(rows->get(6)));
+      fk.referred_schema = text(rows->get(7));
     }
   }
   {
@@ -129,30 +150,32 @@ migrate::Schema MysqlDialect::reflect(Connection& connection) const {
                       "information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() "
                       "ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX");
     while (rows->next()) {
-      if (!position.count(text(rows->get(0)))) continue;
-      ReflectedTable& t = table(rows->get(0));
+      ReflectedTable* t = schema.table(text(rows->get(0)));
+      if (!t) continue;
       const std::string name = text(rows->get(1));
       if (name == "PRIMARY") {
-        t.primary_key.columns.push_back(text(rows->get(3)));
+        t->primary_key.name = name;
+        t->primary_key.columns.push_back(text(rows->get(3)));
         continue;
       }
-      if (t.indexes.empty() || t.indexes.back().name != name) {
-        t.indexes.push_back({name, {}, text(rows->get(2)) == "0"});
-      }
-      t.indexes.back().columns.push_back(text(rows->get(3)));
+      migrate::ReflectedIndex& index = migrate::entry_named(t->indexes, name);
+      index.unique = text(rows->get(2)) == "0";
+      index.columns.push_back(text(rows->get(3)));
     }
   }
-  for (ReflectedTable& t : schema.tables) {
+  migrate::Schema out = schema.take();
+  for (ReflectedTable& t : out.tables) {
     std::erase_if(t.indexes, [&t](const migrate::ReflectedIndex& index) {
       if (index.unique) return false;
-      return std::any_of(t.foreign_keys.begin(), t.foreign_keys.end(),
-                         [&index](const ReflectedForeignKey& fk) {
-                           return fk.columns == index.columns &&
-                                  (index.name == fk.name || index.name == fk.columns.front());
-                         });
+      return std::any_of(
+          t.foreign_keys.begin(), t.foreign_keys.end(), [&](const ReflectedForeignKey& fk) {
+            return fk.columns == index.columns &&
+                   (index.name == fk.name || (named_by_server(t.name, fk.name) &&
+                                              named_after(index.name, fk.columns.front())));
+          });
     });
   }
-  return schema;
+  return out;
 }
 
 }  // namespace relate::mysql

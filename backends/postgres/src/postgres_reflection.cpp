@@ -24,10 +24,11 @@ std::unique_ptr<Cursor> query(Connection& c, const std::string& sql) {
   return c.execute(sql::CompiledStatement{sql, {}, sql::Returns::rows});
 }
 
-// The current schema's ordinary and partitioned tables, as `alias`.oid / relname.
+// The current schema's ordinary and partitioned tables, as t (with its schema n). A
+// partition is left out: it is its partitioned table's, and changes with it.
 const char* const tables_of_schema =
     " JOIN pg_namespace n ON n.oid = t.relnamespace"
-    " WHERE n.nspname = current_schema() AND t.relkind IN ('r', 'p')";
+    " WHERE n.nspname = current_schema() AND t.relkind IN ('r', 'p') AND NOT t.relispartition";
 
 // The types Relate's DDL writes on PostgreSQL, as format_type() names them.
 std::optional<ColumnType> column_type_of(const std::string& type) {
@@ -57,25 +58,22 @@ ReferentialAction action_of(const std::string& code) {
 }  // namespace
 
 migrate::Schema PostgresDialect::reflect(Connection& connection) const {
-  migrate::Schema schema;
-  std::map<std::string, std::size_t> position;
-  auto table = [&](const Value& name) -> ReflectedTable& {
-    return schema.tables[position.at(text(name))];
-  };
+  // (Outside a transaction a table may come or go between the queries: a row of a
+  // table the first one did not find is left out.)
+  migrate::SchemaRows schema;
   {
     auto rows = query(connection, std::string("SELECT t.relname FROM pg_class t") +
                                       tables_of_schema + " ORDER BY t.relname");
-    while (rows->next()) {
-      position[text(rows->get(0))] = schema.tables.size();
-      schema.tables.push_back(ReflectedTable{.name = text(rows->get(0))});
-    }
+    while (rows->next()) schema.add_table(text(rows->get(0)));
   }
   {
     auto rows = query(
         connection,
         std::string("SELECT t.relname, a.attname, format_type(a.atttypid, a.atttypmod), "
                     "CASE WHEN a.attnotnull THEN 1 ELSE 0 END, pg_get_expr(d.adbin, d.adrelid), "
-                    "CAST(a.attidentity AS TEXT) "
+                    "CAST(a.attidentity AS TEXT), CAST(a.attgenerated AS TEXT), "
+                    "CASE WHEN pg_get_serial_sequence(format('%I.%I', n.nspname, t.relname), "
+                    "a.attname) IS NULL THEN 0 ELSE 1 END "
                     "FROM pg_class t JOIN pg_attribute a ON a.attrelid = t.oid "
                     "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum") +
             tables_of_schema +
@@ -87,17 +85,17 @@ migrate::Schema PostgresDialect::reflect(Connection& connection) const {
       column.column_type = column_type_of(column.type);
       column.nullable = rows->get(3).as_int() == 0;
       const Value dflt = rows->get(4);
-      const std::string identity = text(rows->get(5));
-      // SERIAL is a default drawing on the column's own sequence; IDENTITY is the
-      // standard's spelling of the same.
-      if (!identity.empty()) {
-        column.autoincrement = true;
-      } else if (!dflt.is_null() && text(dflt).rfind("nextval(", 0) == 0) {
-        column.autoincrement = true;
-      } else if (!dflt.is_null()) {
-        column.server_default = text(dflt);
-      }
-      table(rows->get(0)).columns.push_back(std::move(column));
+      const bool identity = !text(rows->get(5)).empty();
+      // A generated column's expression is kept where a default is.
+      column.generated = !text(rows->get(6)).empty();
+      // SERIAL is a default drawing on a sequence the column owns; IDENTITY is the
+      // standard's spelling of the same. A nextval() of another sequence is a default.
+      const bool serial =
+          rows->get(7).as_int() != 0 && !dflt.is_null() && text(dflt).rfind("nextval(", 0) == 0;
+      column.autoincrement = identity || serial;
+      if (!dflt.is_null() && !serial && !column.generated) column.server_default = text(dflt);
+      if (ReflectedTable* t = schema.table(text(rows->get(0))))
+        t->columns.push_back(std::move(column));
     }
   }
   {
@@ -109,46 +107,44 @@ migrate::Schema PostgresDialect::reflect(Connection& connection) const {
                     "CROSS JOIN LATERAL unnest(c.conkey) WITH ORDINALITY AS k(attnum, ord) "
                     "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum") +
             tables_of_schema + " AND c.contype IN ('p', 'u') ORDER BY t.relname, c.conname, k.ord");
-    std::string current;
     while (rows->next()) {
-      ReflectedTable& t = table(rows->get(0));
+      ReflectedTable* t = schema.table(text(rows->get(0)));
+      if (!t) continue;
       const std::string name = text(rows->get(1));
       if (text(rows->get(2)) == "p") {
-        t.primary_key.name = name;
-        t.primary_key.columns.push_back(text(rows->get(3)));
-        continue;
+        t->primary_key.name = name;
+        t->primary_key.columns.push_back(text(rows->get(3)));
+      } else {
+        migrate::entry_named(t->unique_constraints, name).columns.push_back(text(rows->get(3)));
       }
-      if (t.unique_constraints.empty() || t.unique_constraints.back().name != name) {
-        t.unique_constraints.push_back({name, {}});
-      }
-      t.unique_constraints.back().columns.push_back(text(rows->get(3)));
     }
   }
   {
     auto rows = query(
         connection,
         std::string("SELECT t.relname, c.conname, a.attname, r.relname, ra.attname, "
-                    "CAST(c.confdeltype AS TEXT), CAST(c.confupdtype AS TEXT) "
+                    "CAST(c.confdeltype AS TEXT), CAST(c.confupdtype AS TEXT), "
+                    "CASE WHEN rn.nspname = current_schema() THEN '' ELSE rn.nspname END "
                     "FROM pg_class t JOIN pg_constraint c ON c.conrelid = t.oid "
                     "CROSS JOIN LATERAL unnest(c.conkey, c.confkey) WITH ORDINALITY AS k(attnum, "
                     "fattnum, ord) "
                     "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum "
                     "JOIN pg_class r ON r.oid = c.confrelid "
+                    "JOIN pg_namespace rn ON rn.oid = r.relnamespace "
                     "JOIN pg_attribute ra ON ra.attrelid = c.confrelid AND ra.attnum = k.fattnum") +
-            tables_of_schema + " AND c.contype = 'f' ORDER BY t.relname, c.conname, k.ord");
+            tables_of_schema +
+            // (A foreign key to a partitioned table has clones, one per partition.)
+            " AND c.contype = 'f' AND c.conparentid = 0 ORDER BY t.relname, c.conname, k.ord");
     while (rows->next()) {
-      ReflectedTable& t = table(rows->get(0));
-      const std::string name = text(rows->get(1));
-      if (t.foreign_keys.empty() || t.foreign_keys.back().name != name) {
-        ReflectedForeignKey fk;
-        fk.name = name;
-        fk.referred_table = text(rows->get(3));
-        fk.on_delete = action_of(text(rows->get(5)));
-        fk.on_update = action_of(text(rows->get(6)));
-        t.foreign_keys.push_back(std::move(fk));
-      }
-      t.foreign_keys.back().columns.push_back(text(rows->get(2)));
-      t.foreign_keys.back().referred_columns.push_back(text(rows->get(4)));
+      ReflectedTable* t = schema.table(text(rows->get(0)));
+      if (!t) continue;
+      ReflectedForeignKey& fk = migrate::entry_named(t->foreign_keys, text(rows->get(1)));
+      fk.columns.push_back(text(rows->get(2)));
+      fk.referred_table = text(rows->get(3));
+      fk.referred_columns.push_back(text(rows->get(4)));
+      fk.on_delete = action_of(text(rows->get(5)));
+      fk.on_update = action_of(text(rows->get(6)));
+      fk.referred_schema = text(rows->get(7));
     }
   }
   {
@@ -163,18 +159,19 @@ migrate::Schema PostgresDialect::reflect(Connection& connection) const {
                     "k(attnum, ord) "
                     "LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum") +
             tables_of_schema +
+            // (INCLUDE columns follow the key's in indkey: not the index's columns.)
+            " AND k.ord <= i.indnkeyatts"
             " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid "
             "AND c.contype IN ('p', 'u', 'x')) ORDER BY t.relname, ic.relname, k.ord");
     while (rows->next()) {
-      ReflectedTable& t = table(rows->get(0));
-      const std::string name = text(rows->get(1));
-      if (t.indexes.empty() || t.indexes.back().name != name) {
-        t.indexes.push_back({name, {}, rows->get(2).as_int() != 0});
-      }
-      t.indexes.back().columns.push_back(text(rows->get(3)));
+      ReflectedTable* t = schema.table(text(rows->get(0)));
+      if (!t) continue;
+      migrate::ReflectedIndex& index = migrate::entry_named(t->indexes, text(rows->get(1)));
+      index.unique = rows->get(2).as_int() != 0;
+      index.columns.push_back(text(rows->get(3)));
     }
   }
-  return schema;
+  return schema.take();
 }
 
 }  // namespace relate::postgres

@@ -28,6 +28,17 @@ const ReflectedTable* Schema::find_table(std::string_view name) const {
   return nullptr;
 }
 
+void SchemaRows::add_table(std::string name) {
+  position_.emplace(name, schema_.tables.size());
+  schema_.tables.emplace_back();
+  schema_.tables.back().name = std::move(name);
+}
+
+ReflectedTable* SchemaRows::table(const std::string& name) {
+  const auto it = position_.find(name);
+  return it == position_.end() ? nullptr : &schema_.tables[it->second];
+}
+
 ReferentialAction referential_action_named(std::string_view sql) {
   std::string words;
   for (char c : sql) {

@@ -5,19 +5,25 @@
 //   relate::migrate::Schema live = relate::migrate::inspect(engine);
 //   if (const auto* users = live.find_table("users")) ...
 //
-// Each backend reads its own catalog (SQLite's PRAGMAs and sqlite_schema, PostgreSQL's
-// pg_catalog in the current schema, MySQL's information_schema in the current
-// database). Names are as the database keeps them; the order of a key's or an
-// index's columns is theirs in the key. What the catalog cannot tell is left empty
-// (an unnamed constraint has an empty name), never made up.
+// Each backend reads its own catalog: SQLite's PRAGMAs for the main database's ordinary
+// tables (not TEMP, virtual or shadow tables), PostgreSQL's pg_catalog for the current
+// schema's tables (a partition is its table's, and left out), MySQL's
+// information_schema for the current database. Names are as the database keeps them;
+// the order of a key's or an index's columns is theirs in the key. What the catalog
+// cannot tell is left empty (an unnamed constraint has an empty name), never made up.
+// Not read: CHECK and exclusion constraints, a partial index's WHERE, an index's
+// ASC/DESC and prefix lengths (an expression's place in an index has an empty name).
 #pragma once
 
+#include <functional>
+#include <map>
 #include <optional>
 #include <relate/column_traits.hpp>
 #include <relate/export.hpp>
 #include <relate/schema.hpp>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace relate {
@@ -40,6 +46,9 @@ struct ReflectedColumn {
   // Whether the database generates its values (SQLite's INTEGER PRIMARY KEY,
   // PostgreSQL's SERIAL or identity, MySQL's AUTO_INCREMENT).
   bool autoincrement = false;
+  // Whether its values are computed from other columns (GENERATED ALWAYS AS ...); such
+  // a column has no default.
+  bool generated = false;
 
   friend bool operator==(const ReflectedColumn&, const ReflectedColumn&) = default;
 };
@@ -64,6 +73,9 @@ struct ReflectedForeignKey {
   std::string name{};
   std::vector<std::string> columns{};
   std::string referred_table{};
+  // The schema (PostgreSQL) or database (MySQL) of the referred table when it is not
+  // the one inspected; empty when it is.
+  std::string referred_schema{};
   std::vector<std::string> referred_columns{};
   ReferentialAction on_delete = ReferentialAction::no_action;
   ReferentialAction on_update = ReferentialAction::no_action;
@@ -91,6 +103,30 @@ struct RELATE_API Schema {
 
   const ReflectedTable* find_table(std::string_view name) const;
 };
+
+// For backends reading a catalog, whose views give rows of every table at once, in
+// order: the Schema filled table by table, and the key, constraint or index a row
+// belongs to (the last one of `entries` when it has that name, else a new one).
+class RELATE_API SchemaRows {
+ public:
+  void add_table(std::string name);
+  // The table added under `name`; null for any other (a row of a view, say).
+  ReflectedTable* table(const std::string& name);
+  Schema take() { return std::move(schema_); }
+
+ private:
+  Schema schema_;
+  std::map<std::string, std::size_t, std::less<>> position_;
+};
+
+template <class Entry>
+Entry& entry_named(std::vector<Entry>& entries, const std::string& name) {
+  if (entries.empty() || entries.back().name != name) {
+    entries.emplace_back();
+    entries.back().name = name;
+  }
+  return entries.back();
+}
 
 // For backends reading a catalog: the action an ON DELETE / ON UPDATE clause names
 // ("CASCADE", "SET NULL", "NO ACTION", ...; any case, spaces or underscores between
