@@ -133,15 +133,15 @@ migrate::Schema MysqlDialect::reflect(Connection& connection) const {
               "WHERE k.TABLE_SCHEMA = DATABASE() AND k.REFERENCED_TABLE_NAME IS NOT NULL "
               "ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION");
     while (rows->next()) {
-      ReflectedTable* t = schema.table(text(rows->get(0)));
-      if (!t) continue;
-      ReflectedForeignKey& fk = migrate::entry_named(t->foreign_keys, text(rows->get(1)));
-      fk.columns.push_back(text(rows->get(2)));
-      fk.referred_table = text(rows->get(3));
-      fk.referred_columns.push_back(text(rows->get(4)));
-      fk.on_delete = migrate::referential_action_named(text(rows->get(5)));
-      fk.on_update = migrate::referential_action_named(text(rows->get(6)));
-      fk.referred_schema = text(rows->get(7));
+      schema.add_foreign_key_column(
+          {.table = text(rows->get(0)),
+           .name = text(rows->get(1)),
+           .column = text(rows->get(2)),
+           .referred_schema = text(rows->get(7)),
+           .referred_table = text(rows->get(3)),
+           .referred_column = text(rows->get(4)),
+           .on_delete = migrate::referential_action_named(text(rows->get(5))),
+           .on_update = migrate::referential_action_named(text(rows->get(6)))});
     }
   }
   {

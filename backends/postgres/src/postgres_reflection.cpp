@@ -15,7 +15,6 @@ namespace relate::postgres {
 namespace {
 
 using migrate::ReflectedColumn;
-using migrate::ReflectedForeignKey;
 using migrate::ReflectedTable;
 
 std::string text(const Value& v) { return v.is_null() ? std::string() : v.as_text(); }
@@ -136,15 +135,14 @@ migrate::Schema PostgresDialect::reflect(Connection& connection) const {
             // (A foreign key to a partitioned table has clones, one per partition.)
             " AND c.contype = 'f' AND c.conparentid = 0 ORDER BY t.relname, c.conname, k.ord");
     while (rows->next()) {
-      ReflectedTable* t = schema.table(text(rows->get(0)));
-      if (!t) continue;
-      ReflectedForeignKey& fk = migrate::entry_named(t->foreign_keys, text(rows->get(1)));
-      fk.columns.push_back(text(rows->get(2)));
-      fk.referred_table = text(rows->get(3));
-      fk.referred_columns.push_back(text(rows->get(4)));
-      fk.on_delete = action_of(text(rows->get(5)));
-      fk.on_update = action_of(text(rows->get(6)));
-      fk.referred_schema = text(rows->get(7));
+      schema.add_foreign_key_column({.table = text(rows->get(0)),
+                                     .name = text(rows->get(1)),
+                                     .column = text(rows->get(2)),
+                                     .referred_schema = text(rows->get(7)),
+                                     .referred_table = text(rows->get(3)),
+                                     .referred_column = text(rows->get(4)),
+                                     .on_delete = action_of(text(rows->get(5))),
+                                     .on_update = action_of(text(rows->get(6)))});
     }
   }
   {

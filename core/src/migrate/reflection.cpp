@@ -39,6 +39,18 @@ ReflectedTable* SchemaRows::table(const std::string& name) {
   return it == position_.end() ? nullptr : &schema_.tables[it->second];
 }
 
+void SchemaRows::add_foreign_key_column(ForeignKeyColumn row) {
+  ReflectedTable* t = table(row.table);
+  if (!t) return;
+  ReflectedForeignKey& fk = entry_named(t->foreign_keys, row.name);
+  fk.columns.push_back(std::move(row.column));
+  fk.referred_schema = std::move(row.referred_schema);
+  fk.referred_table = std::move(row.referred_table);
+  fk.referred_columns.push_back(std::move(row.referred_column));
+  fk.on_delete = row.on_delete;
+  fk.on_update = row.on_update;
+}
+
 ReferentialAction referential_action_named(std::string_view sql) {
   std::string words;
   for (char c : sql) {

@@ -112,6 +112,19 @@ class RELATE_API SchemaRows {
   void add_table(std::string name);
   // The table added under `name`; null for any other (a row of a view, say).
   ReflectedTable* table(const std::string& name);
+  // One column pair of a foreign key of `table` (rows of a key in key order); a row of
+  // a table not added is left out.
+  struct ForeignKeyColumn {
+    std::string table;
+    std::string name;
+    std::string column;
+    std::string referred_schema;  // empty: the inspected one
+    std::string referred_table;
+    std::string referred_column;
+    ReferentialAction on_delete = ReferentialAction::no_action;
+    ReferentialAction on_update = ReferentialAction::no_action;
+  };
+  void add_foreign_key_column(ForeignKeyColumn row);
   Schema take() { return std::move(schema_); }
 
  private:
