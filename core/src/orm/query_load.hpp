@@ -12,6 +12,9 @@ namespace relate {
 
 class InstanceState;
 class LoaderStrategy;
+namespace detail {
+class ObjectGraph;
+}  // namespace detail
 class RelationshipProperty;
 
 struct QueryLoad : std::enable_shared_from_this<QueryLoad> {
@@ -35,7 +38,13 @@ struct QueryLoad : std::enable_shared_from_this<QueryLoad> {
   };
   std::vector<Joined> joined;
   // The object graph that holds this load for its objects (ObjectGraph::hold), if any.
-  const void* held_by = nullptr;
+  // Weak, and compared by owner (held_by_graph()): a graph that died keeps its identity
+  // here, so a new graph at the same address is never taken for it.
+  std::weak_ptr<const detail::ObjectGraph> held_by;
+
+  bool held_by_graph(const std::shared_ptr<detail::ObjectGraph>& graph) const {
+    return !held_by.owner_before(graph) && !graph.owner_before(held_by);
+  }
 
   // The strategy for `relationship` on objects of this load: a matching option, else
   // the relationship's default.

@@ -113,9 +113,9 @@ InstanceState* SessionImpl::instance_from_row(const Mapper& mapper, Cursor& curs
   InstanceAccess::status(*state) = ObjectStatus::persistent;
   if (context) {
     // Its objects point at the load; the graph they live in keeps it.
-    if (context->held_by != graph_.get()) {
+    if (!context->held_by_graph(graph_)) {
       graph_->hold(context);
-      context->held_by = graph_.get();
+      context->held_by = graph_;
     }
     InstanceAccess::context(*state) = context.get();
   }
