@@ -87,6 +87,8 @@ class DatabaseFixture : public ::testing::Test {
 
   const std::string& backend() const { return scratch_.backend(); }
   bool on(std::string_view b) const { return backend() == b; }
+  // The URL `engine` connects to, for a second engine of the test's own.
+  const std::string& url() const { return engine_url_; }
 
   // Creates the schema and forgets the DDL statements.
   relate::MetaData create(relate::MetaData metadata);

@@ -13,11 +13,11 @@ namespace reflection_test {
 namespace {
 
 using relate::ColumnType;
+using relate::ForeignKeyDef;
+using relate::IndexDef;
+using relate::KeyDef;
 using relate::ReferentialAction;
-using relate::migrate::ReflectedForeignKey;
-using relate::migrate::ReflectedIndex;
-using relate::migrate::ReflectedKey;
-using relate::migrate::ReflectedTable;
+using relate::TableDef;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::StartsWith;
@@ -69,13 +69,13 @@ class ReflectionTest : public relate_test::DatabaseTest {
     md = create(library());
   }
 
-  const ReflectedTable& table(const relate::migrate::Schema& schema, std::string_view name) {
-    const ReflectedTable* t = schema.find_table(name);
+  const TableDef& table(const relate::SchemaDef& schema, std::string_view name) {
+    const TableDef* t = schema.find_table(name);
     if (!t) throw std::runtime_error("no table " + std::string(name));
     return *t;
   }
 
-  static std::vector<std::string> column_names(const ReflectedTable& t) {
+  static std::vector<std::string> column_names(const TableDef& t) {
     std::vector<std::string> out;
     for (const auto& c : t.columns) out.push_back(c.name);
     return out;
@@ -95,7 +95,7 @@ TEST_P(ReflectionTest, EveryTableComesBackByName) {
 TEST_P(ReflectionTest, EachColumnMapsBackToItsTypeNullabilityAndDefault) {
   const auto schema = relate::migrate::inspect(engine);
   for (const relate::Table* declared : md.sorted_tables()) {
-    const ReflectedTable& t = table(schema, declared->name());
+    const TableDef& t = table(schema, declared->name());
     ASSERT_EQ(t.columns.size(), declared->columns().size()) << t.name;
     for (std::size_t i = 0; i < t.columns.size(); ++i) {
       const relate::Column& c = *declared->columns()[i];
@@ -110,8 +110,8 @@ TEST_P(ReflectionTest, EachColumnMapsBackToItsTypeNullabilityAndDefault) {
       EXPECT_EQ(r.server_default.has_value(), c.default_value().has_value());
     }
   }
-  const ReflectedTable& authors = table(schema, "authors");
-  const ReflectedTable& books = table(schema, "books");
+  const TableDef& authors = table(schema, "authors");
+  const TableDef& books = table(schema, "books");
   EXPECT_EQ(authors.find_column("rank")->server_default, "0");
   // Each database keeps a text default its own way.
   EXPECT_EQ(books.find_column("title")->server_default,
@@ -127,20 +127,20 @@ TEST_P(ReflectionTest, PrimaryKeysKeepTheirColumnOrder) {
 
 TEST_P(ReflectionTest, ForeignKeysComeBackWithTheirColumnsActionsAndNames) {
   const auto schema = relate::migrate::inspect(engine);
-  const ReflectedTable& books = table(schema, "books");
+  const TableDef& books = table(schema, "books");
   ASSERT_EQ(books.foreign_keys.size(), 1u);
-  EXPECT_EQ(books.foreign_keys[0], (ReflectedForeignKey{.name = "fk_books_author",
-                                                        .columns = {"author_id"},
-                                                        .referred_table = "authors",
-                                                        .referred_columns = {"id"},
-                                                        .on_delete = ReferentialAction::cascade,
-                                                        .on_update = ReferentialAction::cascade}));
+  EXPECT_EQ(books.foreign_keys[0], (ForeignKeyDef{.name = "fk_books_author",
+                                                  .columns = {"author_id"},
+                                                  .referred_table = "authors",
+                                                  .referred_columns = {"id"},
+                                                  .on_delete = ReferentialAction::cascade,
+                                                  .on_update = ReferentialAction::cascade}));
 
   // Unnamed: SQLite keeps no name, the servers make one up. An action left out is the
   // database's default, which MySQL calls RESTRICT.
   const ReferentialAction unset =
       on(relate_test::kMysql) ? ReferentialAction::restrict : ReferentialAction::no_action;
-  const ReflectedTable& reviews = table(schema, "reviews");
+  const TableDef& reviews = table(schema, "reviews");
   ASSERT_EQ(reviews.foreign_keys.size(), 2u);
   auto composite = reviews.foreign_keys[0];
   auto self = reviews.foreign_keys[1];
@@ -149,36 +149,36 @@ TEST_P(ReflectionTest, ForeignKeysComeBackWithTheirColumnsActionsAndNames) {
   EXPECT_EQ(self.name.empty(), on(relate_test::kSqlite)) << self.name;
   composite.name.clear();
   self.name.clear();
-  EXPECT_EQ(composite, (ReflectedForeignKey{.name = "",
-                                            .columns = {"book_shelf", "book_slot"},
-                                            .referred_table = "books",
-                                            .referred_columns = {"shelf", "slot"},
-                                            .on_delete = ReferentialAction::set_null,
-                                            .on_update = unset}));
-  EXPECT_EQ(self, (ReflectedForeignKey{.name = "",
-                                       .columns = {"parent_id"},
-                                       .referred_table = "reviews",
-                                       .referred_columns = {"id"},
-                                       .on_delete = unset,
-                                       .on_update = unset}));
+  EXPECT_EQ(composite, (ForeignKeyDef{.name = "",
+                                      .columns = {"book_shelf", "book_slot"},
+                                      .referred_table = "books",
+                                      .referred_columns = {"shelf", "slot"},
+                                      .on_delete = ReferentialAction::set_null,
+                                      .on_update = unset}));
+  EXPECT_EQ(self, (ForeignKeyDef{.name = "",
+                                 .columns = {"parent_id"},
+                                 .referred_table = "reviews",
+                                 .referred_columns = {"id"},
+                                 .on_delete = unset,
+                                 .on_update = unset}));
 }
 
 TEST_P(ReflectionTest, UniqueConstraintsAndIndexesComeBackApart) {
   const auto schema = relate::migrate::inspect(engine);
-  const ReflectedTable& authors = table(schema, "authors");
-  const ReflectedTable& books = table(schema, "books");
-  const ReflectedTable& reviews = table(schema, "reviews");
+  const TableDef& authors = table(schema, "authors");
+  const TableDef& books = table(schema, "books");
+  const TableDef& reviews = table(schema, "reviews");
   if (on(relate_test::kMysql)) {
     // A UNIQUE constraint is a unique key there, named after its first column when
     // unnamed; the foreign keys' own indexes are not the schema's.
     EXPECT_TRUE(engine.dialect().unique_constraints_are_indexes());
     EXPECT_THAT(authors.unique_constraints, IsEmpty());
-    EXPECT_THAT(authors.indexes, ElementsAre(ReflectedIndex{"name", {"name"}, true}));
+    EXPECT_THAT(authors.indexes, ElementsAre(IndexDef{"name", {"name"}, true}));
     EXPECT_THAT(books.unique_constraints, IsEmpty());
     EXPECT_THAT(books.indexes,
-                ElementsAre(ReflectedIndex{"ix_books_author_id", {"author_id"}, false},
-                            ReflectedIndex{"ix_books_price_weight", {"price", "weight"}, true},
-                            ReflectedIndex{"uq_books_title_edition", {"title", "edition"}, true}));
+                ElementsAre(IndexDef{"ix_books_author_id", {"author_id"}, false},
+                            IndexDef{"ix_books_price_weight", {"price", "weight"}, true},
+                            IndexDef{"uq_books_title_edition", {"title", "edition"}, true}));
   } else {
     EXPECT_FALSE(engine.dialect().unique_constraints_are_indexes());
     ASSERT_EQ(authors.unique_constraints.size(), 1u);
@@ -188,10 +188,10 @@ TEST_P(ReflectionTest, UniqueConstraintsAndIndexesComeBackApart) {
               on(relate_test::kPostgresql) ? "authors_name_key" : "");
     EXPECT_THAT(authors.indexes, IsEmpty());
     EXPECT_THAT(books.unique_constraints,
-                ElementsAre(ReflectedKey{"uq_books_title_edition", {"title", "edition"}}));
+                ElementsAre(KeyDef{"uq_books_title_edition", {"title", "edition"}}));
     EXPECT_THAT(books.indexes,
-                ElementsAre(ReflectedIndex{"ix_books_author_id", {"author_id"}, false},
-                            ReflectedIndex{"ix_books_price_weight", {"price", "weight"}, true}));
+                ElementsAre(IndexDef{"ix_books_author_id", {"author_id"}, false},
+                            IndexDef{"ix_books_price_weight", {"price", "weight"}, true}));
   }
   EXPECT_THAT(reviews.unique_constraints, IsEmpty());
   EXPECT_THAT(reviews.indexes, IsEmpty());
@@ -204,7 +204,7 @@ TEST_P(ReflectionTest, ATypeRelateDoesNotWriteComesBackByItsName) {
       "CREATE TABLE legacy (id INTEGER NOT NULL PRIMARY KEY, amount NUMERIC(10, 2), "
       "code CHAR(3) DEFAULT 'abc')");
   const auto schema = relate::migrate::inspect(engine);
-  const ReflectedTable& legacy = table(schema, "legacy");
+  const TableDef& legacy = table(schema, "legacy");
   ASSERT_EQ(legacy.columns.size(), 3u);
   EXPECT_EQ(legacy.columns[1].column_type, std::nullopt);
   EXPECT_THAT(legacy.columns[1].type, ::testing::AnyOf(StartsWith("NUMERIC"), StartsWith("numeric"),
@@ -241,7 +241,7 @@ TEST_P(ReflectionTest, AGeneratedColumnComesBackAsGeneratedWithoutADefault) {
       "CREATE TABLE shapes (id INTEGER NOT NULL PRIMARY KEY, side INTEGER, "
       "area INTEGER GENERATED ALWAYS AS (side * side) STORED)");
   const auto schema = relate::migrate::inspect(engine);
-  const ReflectedTable& shapes = table(schema, "shapes");
+  const TableDef& shapes = table(schema, "shapes");
   ASSERT_THAT(column_names(shapes), ElementsAre("id", "side", "area"));
   EXPECT_TRUE(shapes.columns[2].generated);
   EXPECT_EQ(shapes.columns[2].server_default, std::nullopt);
@@ -260,11 +260,10 @@ TEST_P(SqliteReflectionTest, ConstraintNamesSurviveCommentsCollationsCaseAndColu
       "CONSTRAINT 'u_g' UNIQUE (größe), "
       "CONSTRAINT fk_ab FOREIGN KEY (a, B) REFERENCES PARENTS (a, b))");
   const auto schema = relate::migrate::inspect(engine);
-  const ReflectedTable& kids = table(schema, "kids");
-  EXPECT_THAT(
-      kids.unique_constraints,
-      ::testing::UnorderedElementsAre(ReflectedKey{"u_y", {"y"}}, ReflectedKey{"u_ab", {"a", "b"}},
-                                      ReflectedKey{"u_g", {"größe"}}));
+  const TableDef& kids = table(schema, "kids");
+  EXPECT_THAT(kids.unique_constraints,
+              ::testing::UnorderedElementsAre(KeyDef{"u_y", {"y"}}, KeyDef{"u_ab", {"a", "b"}},
+                                              KeyDef{"u_g", {"größe"}}));
   ASSERT_EQ(kids.foreign_keys.size(), 2u);
   for (const auto& fk : kids.foreign_keys) {
     EXPECT_EQ(fk.referred_table, "parents");  // the table's name, not the spelling
@@ -279,7 +278,7 @@ TEST_P(SqliteReflectionTest, TwoForeignKeysOnTheSameColumnsKeepTheirNames) {
       "CREATE TABLE r (a INT, CONSTRAINT fk_p FOREIGN KEY (a) REFERENCES p (id), "
       "CONSTRAINT fk_q FOREIGN KEY (a) REFERENCES q (id))");
   const auto schema = relate::migrate::inspect(engine);
-  const ReflectedTable& r = table(schema, "r");
+  const TableDef& r = table(schema, "r");
   ASSERT_EQ(r.foreign_keys.size(), 2u);
   for (const auto& fk : r.foreign_keys) EXPECT_EQ(fk.name, "fk_" + fk.referred_table);
 }
@@ -318,9 +317,8 @@ TEST_P(SqliteReflectionTest, MainTablesOnlyNotTempOrVirtualOnes) {
 TEST_P(PostgresqlReflectionTest, IndexesLeaveOutIncludedColumns) {
   exec_raw("CREATE INDEX ix_books_edition ON books (edition) INCLUDE (title, price)");
   const auto schema = relate::migrate::inspect(engine);
-  const ReflectedTable& books = table(schema, "books");
-  EXPECT_THAT(books.indexes,
-              ::testing::Contains(ReflectedIndex{"ix_books_edition", {"edition"}, false}));
+  const TableDef& books = table(schema, "books");
+  EXPECT_THAT(books.indexes, ::testing::Contains(IndexDef{"ix_books_edition", {"edition"}, false}));
 }
 
 // A partition is its table's: not a table of its own, and a foreign key to a
@@ -337,7 +335,7 @@ TEST_P(PostgresqlReflectionTest, PartitionsAreTheirTablesPart) {
   const auto schema = relate::migrate::inspect(engine);
   EXPECT_EQ(schema.find_table("events_low"), nullptr);
   ASSERT_NE(schema.find_table("events"), nullptr);
-  const ReflectedTable& marks = table(schema, "marks");
+  const TableDef& marks = table(schema, "marks");
   ASSERT_EQ(marks.foreign_keys.size(), 1u);
   EXPECT_EQ(marks.foreign_keys[0].name, "fk_event");
   EXPECT_EQ(marks.foreign_keys[0].referred_table, "events");
@@ -350,7 +348,7 @@ TEST_P(PostgresqlReflectionTest, ASharedSequenceIsADefaultNotAGeneratedKey) {
       "CREATE TABLE tickets (id SERIAL PRIMARY KEY, n BIGINT DEFAULT "
       "nextval('tickets_shared'))");
   const auto schema = relate::migrate::inspect(engine);
-  const ReflectedTable& tickets = table(schema, "tickets");
+  const TableDef& tickets = table(schema, "tickets");
   EXPECT_TRUE(tickets.columns[0].autoincrement);
   EXPECT_EQ(tickets.columns[0].server_default, std::nullopt);
   EXPECT_FALSE(tickets.columns[1].autoincrement);
@@ -362,7 +360,7 @@ TEST_P(MariadbReflectionTest, SystemVersionedTablesAreTables) {
       "CREATE TABLE ledger (id INT PRIMARY KEY, author_id BIGINT, FOREIGN KEY (author_id) "
       "REFERENCES authors (id)) WITH SYSTEM VERSIONING");
   const auto schema = relate::migrate::inspect(engine);
-  const ReflectedTable& ledger = table(schema, "ledger");
+  const TableDef& ledger = table(schema, "ledger");
   EXPECT_EQ(ledger.foreign_keys.size(), 1u);
   EXPECT_EQ(ledger.primary_key.name, "PRIMARY");
 }
@@ -378,8 +376,8 @@ TEST_P(MariadbReflectionTest, ForeignKeyIndexesAreLeftOutAndUserIndexesKept) {
       "CREATE TABLE theirs (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, a INT UNIQUE, "
       "b INT, FOREIGN KEY (a, b) REFERENCES pairs (x, y))");
   const auto schema = relate::migrate::inspect(engine);
-  EXPECT_THAT(table(schema, "mine").indexes, ElementsAre(ReflectedIndex{"a", {"a"}, false}));
-  EXPECT_THAT(table(schema, "theirs").indexes, ElementsAre(ReflectedIndex{"a", {"a"}, true}));
+  EXPECT_THAT(table(schema, "mine").indexes, ElementsAre(IndexDef{"a", {"a"}, false}));
+  EXPECT_THAT(table(schema, "theirs").indexes, ElementsAre(IndexDef{"a", {"a"}, true}));
 }
 
 RELATE_ON_EVERY_BACKEND(ReflectionTest);

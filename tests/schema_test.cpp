@@ -115,8 +115,10 @@ TEST_P(SchemaTest, DatabaseCarriesOutOnDeleteCascade) {
 
 TEST_P(SchemaTest, UniqueOptionIsInTheStoredDdl) {
   create(children_first());
-  // The type is the dialect's: TEXT, or VARCHAR(255) where MySQL must index it.
-  EXPECT_THAT(schema_sql("users"), ContainsRegex("\"email\" [A-Z0-9()]+ UNIQUE"));
+  // A unique column is a unique constraint of its table; its type is the dialect's:
+  // TEXT, or VARCHAR(255) where MySQL must index it.
+  EXPECT_THAT(schema_sql("users"), HasSubstr("UNIQUE (\"email\")"));
+  EXPECT_THAT(schema_sql("users"), ContainsRegex("\"email\" (TEXT|VARCHAR\\(255\\)),"));
 }
 
 TEST_P(SchemaTest, UniqueOptionIsEnforced) {

@@ -2,35 +2,9 @@
 
 #include <algorithm>
 #include <relate/errors.hpp>
+#include <relate/schema_def.hpp>
 
 namespace relate::mysql {
-
-namespace {
-
-// Whether a text column takes part in a key or an index: MySQL can index TEXT only
-// by a prefix, so such columns are VARCHAR(255).
-bool keyed(const Column& column) {
-  if (column.is_primary_key() || column.unique() || column.indexed()) return true;
-  const Table& t = column.table();
-  for (const auto& u : t.unique_constraints()) {
-    for (const Column* c : u.columns) {
-      if (c == &column) return true;
-    }
-  }
-  for (const auto& ix : t.indexes()) {
-    for (const Column* c : ix.columns) {
-      if (c == &column) return true;
-    }
-  }
-  for (const auto& fk : t.foreign_keys()) {
-    for (const Column* c : fk.columns) {
-      if (c == &column) return true;
-    }
-  }
-  return false;
-}
-
-}  // namespace
 
 std::string MysqlDialect::quote_identifier(std::string_view name) const {
   std::string out = "`";
@@ -51,8 +25,8 @@ std::string MysqlDialect::limit_offset(std::optional<std::int64_t> limit,
   return out;
 }
 
-std::string MysqlDialect::column_type(const Column& column) const {
-  switch (column.type()) {
+std::string MysqlDialect::column_type(ColumnType type, bool keyed) const {
+  switch (type) {
     case ColumnType::boolean:
       return "BOOLEAN";
     case ColumnType::real:
@@ -60,19 +34,49 @@ std::string MysqlDialect::column_type(const Column& column) const {
     case ColumnType::double_precision:
       return "DOUBLE";
     case ColumnType::text:
-      return keyed(column) ? "VARCHAR(255)" : "LONGTEXT";
+      // MySQL indexes a TEXT only by a prefix.
+      return keyed ? "VARCHAR(255)" : "LONGTEXT";
     case ColumnType::blob:
       return "LONGBLOB";
     case ColumnType::timestamp:
       return "DATETIME(6)";
     default:
-      return Dialect::column_type(column);
+      return Dialect::column_type(type, keyed);
   }
 }
 
-std::string MysqlDialect::autoincrement_column(const Column& column) const {
-  return quote_identifier(column.name()) + " " + column_type(column) +
+std::string MysqlDialect::autoincrement_column(std::string_view name, ColumnType type) const {
+  return quote_identifier(name) + " " + column_type(type, true) +
          " NOT NULL AUTO_INCREMENT PRIMARY KEY";
+}
+
+std::string MysqlDialect::literal(const Value& value) const {
+  if (value.kind() != Value::Kind::text) return Dialect::literal(value);
+  std::string out = "'";
+  for (char c : value.as_text()) {
+    if (c == '\'' || c == '\\') out += c;
+    out += c;
+  }
+  return out + "'";
+}
+
+std::vector<std::string> MysqlDialect::alter_column(const std::string& table, const ColumnDef&,
+                                                    const ColumnDef&, const std::string&,
+                                                    const std::string& definition) const {
+  return {"ALTER TABLE " + quote_identifier(table) + " MODIFY COLUMN " + definition};
+}
+
+std::string MysqlDialect::drop_index(const std::string& table, const std::string& index) const {
+  return "DROP INDEX " + quote_identifier(index) + " ON " + quote_identifier(table);
+}
+
+std::vector<std::string> MysqlDialect::lock_migrations_sql() const {
+  // A day's wait: another instance's upgrade is running, not stuck.
+  return {"SELECT GET_LOCK(CONCAT('relate_migrate.', DATABASE()), 86400)"};
+}
+
+std::vector<std::string> MysqlDialect::unlock_migrations_sql() const {
+  return {"SELECT RELEASE_LOCK(CONCAT('relate_migrate.', DATABASE()))"};
 }
 
 bool MysqlDialect::supports_referential_action(ReferentialAction action) const {

@@ -23,8 +23,8 @@ class MysqlDialect final : public Dialect {
   bool identifier_limit_in_characters() const override { return true; }
   std::string limit_offset(std::optional<std::int64_t> limit, std::optional<std::int64_t> offset,
                            std::size_t first_param_index) const override;
-  std::string column_type(const Column& column) const override;
-  std::string autoincrement_column(const Column& column) const override;
+  std::string column_type(ColumnType type, bool keyed) const override;
+  std::string autoincrement_column(std::string_view name, ColumnType type) const override;
   bool supports_referential_action(ReferentialAction action) const override;
   bool supports_alter_foreign_key() const override { return true; }
   std::string drop_foreign_key_clause() const override { return "DROP FOREIGN KEY"; }
@@ -40,8 +40,21 @@ class MysqlDialect final : public Dialect {
   std::string on_conflict(const Table& table, const std::vector<const Column*>& columns,
                           const sql::OnConflict& conflict) const override;
   std::string has_table_sql() const override;
-  migrate::Schema reflect(Connection& connection) const override;  // mysql_reflection.cpp
+  SchemaDef reflect(Connection& connection) const override;  // mysql_reflection.cpp
   bool unique_constraints_are_indexes() const override { return true; }
+  bool restrict_is_no_action() const override { return true; }
+  // A backslash in a string literal escapes the next character: it is doubled.
+  std::string literal(const Value& value) const override;
+  // MODIFY COLUMN restates the whole column.
+  std::vector<std::string> alter_column(const std::string& table, const ColumnDef& from,
+                                        const ColumnDef& to, const std::string& type,
+                                        const std::string& definition) const override;
+  std::string drop_index(const std::string& table, const std::string& index) const override;
+  std::string drop_unique_clause() const override { return "DROP INDEX"; }
+  bool transactional_ddl() const override { return false; }
+  // GET_LOCK is the server's: the lock is named after the database.
+  std::vector<std::string> lock_migrations_sql() const override;
+  std::vector<std::string> unlock_migrations_sql() const override;
 };
 
 }  // namespace relate::mysql

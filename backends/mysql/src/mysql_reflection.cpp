@@ -23,10 +23,6 @@ namespace relate::mysql {
 
 namespace {
 
-using migrate::ReflectedColumn;
-using migrate::ReflectedForeignKey;
-using migrate::ReflectedTable;
-
 std::string text(const Value& v) {
   if (v.is_null()) return {};
   if (v.kind() == Value::Kind::integer) return std::to_string(v.as_int());
@@ -85,7 +81,7 @@ bool named_after(const std::string& index, const std::string& column) {
 
 }  // namespace
 
-migrate::Schema MysqlDialect::reflect(Connection& connection) const {
+SchemaDef MysqlDialect::reflect(Connection& connection) const {
   migrate::SchemaRows schema;
   {
     auto rows = query(
@@ -100,9 +96,9 @@ migrate::Schema MysqlDialect::reflect(Connection& connection) const {
                       "EXTRA FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() "
                       "ORDER BY TABLE_NAME, ORDINAL_POSITION");
     while (rows->next()) {
-      ReflectedTable* t = schema.table(text(rows->get(0)));
+      TableDef* t = schema.table(text(rows->get(0)));
       if (!t) continue;  // a view's
-      ReflectedColumn column;
+      ColumnDef column;
       column.name = text(rows->get(1));
       column.type = text(rows->get(2));
       column.column_type = column_type_of(column.type);
@@ -150,7 +146,7 @@ migrate::Schema MysqlDialect::reflect(Connection& connection) const {
                       "information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() "
                       "ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX");
     while (rows->next()) {
-      ReflectedTable* t = schema.table(text(rows->get(0)));
+      TableDef* t = schema.table(text(rows->get(0)));
       if (!t) continue;
       const std::string name = text(rows->get(1));
       if (name == "PRIMARY") {
@@ -158,17 +154,17 @@ migrate::Schema MysqlDialect::reflect(Connection& connection) const {
         t->primary_key.columns.push_back(text(rows->get(3)));
         continue;
       }
-      migrate::ReflectedIndex& index = migrate::entry_named(t->indexes, name);
+      IndexDef& index = migrate::entry_named(t->indexes, name);
       index.unique = text(rows->get(2)) == "0";
       index.columns.push_back(text(rows->get(3)));
     }
   }
-  migrate::Schema out = schema.take();
-  for (ReflectedTable& t : out.tables) {
-    std::erase_if(t.indexes, [&t](const migrate::ReflectedIndex& index) {
+  SchemaDef out = schema.take();
+  for (TableDef& t : out.tables) {
+    std::erase_if(t.indexes, [&t](const IndexDef& index) {
       if (index.unique) return false;
       return std::any_of(
-          t.foreign_keys.begin(), t.foreign_keys.end(), [&](const ReflectedForeignKey& fk) {
+          t.foreign_keys.begin(), t.foreign_keys.end(), [&](const ForeignKeyDef& fk) {
             return fk.columns == index.columns &&
                    (index.name == fk.name || (named_by_server(t.name, fk.name) &&
                                               named_after(index.name, fk.columns.front())));

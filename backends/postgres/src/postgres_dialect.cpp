@@ -25,14 +25,14 @@ std::string PostgresDialect::like(const std::string& operand, const sql::Like& l
   return operand + " ILIKE " + pattern + " ESCAPE " + bind(Value(std::string(1, like.escape)));
 }
 
-std::string PostgresDialect::column_type(const Column& column) const {
-  switch (column.type()) {
+std::string PostgresDialect::column_type(ColumnType type, bool keyed) const {
+  switch (type) {
     case ColumnType::blob:
       return "BYTEA";
     case ColumnType::timestamp:
       return "TIMESTAMP";
     default:
-      return Dialect::column_type(column);
+      return Dialect::column_type(type, keyed);
   }
 }
 
@@ -41,10 +41,39 @@ std::string PostgresDialect::select_column(std::string sql, const Column& column
   return "CAST(" + sql + " AS TEXT) AS " + quote_identifier(column.name());
 }
 
-std::string PostgresDialect::autoincrement_column(const Column& column) const {
-  const bool narrow =
-      column.type() == ColumnType::integer || column.type() == ColumnType::small_integer;
-  return quote_identifier(column.name()) + (narrow ? " SERIAL" : " BIGSERIAL") + " PRIMARY KEY";
+std::string PostgresDialect::autoincrement_column(std::string_view name, ColumnType type) const {
+  const bool narrow = type == ColumnType::integer || type == ColumnType::small_integer;
+  return quote_identifier(name) + (narrow ? " SERIAL" : " BIGSERIAL") + " PRIMARY KEY";
+}
+
+std::string PostgresDialect::literal(const Value& value) const {
+  if (value.kind() != Value::Kind::blob) return Dialect::literal(value);
+  static const char* hex = "0123456789abcdef";
+  std::string out = "'\\x";
+  for (std::byte b : value.as_blob()) {
+    out += hex[std::to_integer<unsigned>(b) >> 4];
+    out += hex[std::to_integer<unsigned>(b) & 15];
+  }
+  return out + "'";
+}
+
+std::string PostgresDialect::type_conversion(const std::string& column,
+                                             const std::string& type) const {
+  return " USING " + quote_identifier(column) + "::" + type;
+}
+
+namespace {
+// "relate_m" in ASCII: the advisory lock migrations hold.
+constexpr const char* kMigrationLock = "8243113858791989101";
+}  // namespace
+
+std::vector<std::string> PostgresDialect::lock_migrations_sql() const {
+  // pg_advisory_lock returns void, which no driver reads: a row of its own instead.
+  return {std::string("SELECT 1 FROM (SELECT pg_advisory_lock(") + kMigrationLock + ")) AS taken"};
+}
+
+std::vector<std::string> PostgresDialect::unlock_migrations_sql() const {
+  return {std::string("SELECT pg_advisory_unlock(") + kMigrationLock + ")"};
 }
 
 std::string PostgresDialect::has_table_sql() const {

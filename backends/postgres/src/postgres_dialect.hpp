@@ -18,10 +18,10 @@ class PostgresDialect final : public Dialect {
   std::size_t max_identifier_length() const override { return 63; }
   std::string like(const std::string& operand, const sql::Like& like,
                    const std::function<std::string(Value)>& bind) const override;
-  std::string column_type(const Column& column) const override;
+  std::string column_type(ColumnType type, bool keyed) const override;
   // SOCI reads TIMESTAMP into a std::tm, without the microseconds: read it as text.
   std::string select_column(std::string sql, const Column& column) const override;
-  std::string autoincrement_column(const Column& column) const override;
+  std::string autoincrement_column(std::string_view name, ColumnType type) const override;
   TextComparison text_comparison() const override { return TextComparison::equal_bytes; }
   bool supports_returning() const override { return true; }
   // A sequence (SERIAL, IDENTITY) hands out its values in the order the rows of an
@@ -34,7 +34,14 @@ class PostgresDialect final : public Dialect {
                    bool distinct) const override;
   std::string cast_type(ColumnType type) const override;
   std::string has_table_sql() const override;
-  migrate::Schema reflect(Connection& connection) const override;  // postgres_reflection.cpp
+  SchemaDef reflect(Connection& connection) const override;  // postgres_reflection.cpp
+  // A BYTEA literal is '\x0aff'.
+  std::string literal(const Value& value) const override;
+  // USING "c"::type: the rows are converted as a cast would.
+  std::string type_conversion(const std::string& column, const std::string& type) const override;
+  // A session-level advisory lock on a number of Relate's.
+  std::vector<std::string> lock_migrations_sql() const override;
+  std::vector<std::string> unlock_migrations_sql() const override;
 };
 
 }  // namespace relate::postgres

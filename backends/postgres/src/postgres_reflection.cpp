@@ -14,9 +14,6 @@ namespace relate::postgres {
 
 namespace {
 
-using migrate::ReflectedColumn;
-using migrate::ReflectedTable;
-
 std::string text(const Value& v) { return v.is_null() ? std::string() : v.as_text(); }
 
 std::unique_ptr<Cursor> query(Connection& c, const std::string& sql) {
@@ -56,7 +53,7 @@ ReferentialAction action_of(const std::string& code) {
 
 }  // namespace
 
-migrate::Schema PostgresDialect::reflect(Connection& connection) const {
+SchemaDef PostgresDialect::reflect(Connection& connection) const {
   // (Outside a transaction a table may come or go between the queries: a row of a
   // table the first one did not find is left out.)
   migrate::SchemaRows schema;
@@ -78,7 +75,7 @@ migrate::Schema PostgresDialect::reflect(Connection& connection) const {
             tables_of_schema +
             " AND a.attnum > 0 AND NOT a.attisdropped ORDER BY t.relname, a.attnum");
     while (rows->next()) {
-      ReflectedColumn column;
+      ColumnDef column;
       column.name = text(rows->get(1));
       column.type = text(rows->get(2));
       column.column_type = column_type_of(column.type);
@@ -93,8 +90,7 @@ migrate::Schema PostgresDialect::reflect(Connection& connection) const {
           rows->get(7).as_int() != 0 && !dflt.is_null() && text(dflt).rfind("nextval(", 0) == 0;
       column.autoincrement = identity || serial;
       if (!dflt.is_null() && !serial && !column.generated) column.server_default = text(dflt);
-      if (ReflectedTable* t = schema.table(text(rows->get(0))))
-        t->columns.push_back(std::move(column));
+      if (TableDef* t = schema.table(text(rows->get(0)))) t->columns.push_back(std::move(column));
     }
   }
   {
@@ -107,7 +103,7 @@ migrate::Schema PostgresDialect::reflect(Connection& connection) const {
                     "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum") +
             tables_of_schema + " AND c.contype IN ('p', 'u') ORDER BY t.relname, c.conname, k.ord");
     while (rows->next()) {
-      ReflectedTable* t = schema.table(text(rows->get(0)));
+      TableDef* t = schema.table(text(rows->get(0)));
       if (!t) continue;
       const std::string name = text(rows->get(1));
       if (text(rows->get(2)) == "p") {
@@ -162,9 +158,9 @@ migrate::Schema PostgresDialect::reflect(Connection& connection) const {
             " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid "
             "AND c.contype IN ('p', 'u', 'x')) ORDER BY t.relname, ic.relname, k.ord");
     while (rows->next()) {
-      ReflectedTable* t = schema.table(text(rows->get(0)));
+      TableDef* t = schema.table(text(rows->get(0)));
       if (!t) continue;
-      migrate::ReflectedIndex& index = migrate::entry_named(t->indexes, text(rows->get(1)));
+      IndexDef& index = migrate::entry_named(t->indexes, text(rows->get(1)));
       index.unique = rows->get(2).as_int() != 0;
       index.columns.push_back(text(rows->get(3)));
     }

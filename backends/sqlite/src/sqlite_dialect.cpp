@@ -2,9 +2,9 @@
 
 namespace relate::sqlite {
 
-std::string SqliteDialect::autoincrement_column(const Column& column) const {
+std::string SqliteDialect::autoincrement_column(std::string_view name, ColumnType) const {
   // Exactly "INTEGER PRIMARY KEY" makes the column an alias of the rowid.
-  return quote_identifier(column.name()) + " INTEGER NOT NULL PRIMARY KEY";
+  return quote_identifier(name) + " INTEGER NOT NULL PRIMARY KEY";
 }
 
 std::string SqliteDialect::limit_offset(std::optional<std::int64_t> limit,

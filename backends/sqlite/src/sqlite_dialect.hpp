@@ -10,7 +10,7 @@ namespace relate::sqlite {
 class SqliteDialect final : public Dialect {
  public:
   std::string_view name() const override { return "sqlite"; }
-  std::string autoincrement_column(const Column& column) const override;
+  std::string autoincrement_column(std::string_view name, ColumnType type) const override;
   // SQLite has no OFFSET without LIMIT: LIMIT -1 stands for "all".
   std::string limit_offset(std::optional<std::int64_t> limit, std::optional<std::int64_t> offset,
                            std::size_t first_param_index) const override;
@@ -26,7 +26,18 @@ class SqliteDialect final : public Dialect {
   bool names_values_columns() const override { return false; }
   std::size_t max_parameters() const override { return 32766; }
   std::string has_table_sql() const override;
-  migrate::Schema reflect(Connection& connection) const override;  // sqlite_reflection.cpp
+  SchemaDef reflect(Connection& connection) const override;  // sqlite_reflection.cpp
+  // ALTER TABLE adds, renames and drops plain columns; the rest rebuilds the table,
+  // with foreign keys unenforced (the pragma does nothing inside a transaction) and
+  // checked before the commit.
+  bool limited_alter_table() const override { return true; }
+  std::vector<std::string> unenforce_foreign_keys_sql() const override {
+    return {"PRAGMA foreign_keys = OFF"};
+  }
+  std::vector<std::string> enforce_foreign_keys_sql() const override {
+    return {"PRAGMA foreign_keys = ON"};
+  }
+  std::string foreign_key_check_sql() const override { return "PRAGMA foreign_key_check"; }
 };
 
 }  // namespace relate::sqlite

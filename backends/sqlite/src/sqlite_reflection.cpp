@@ -18,10 +18,6 @@ namespace relate::sqlite {
 
 namespace {
 
-using migrate::ReflectedColumn;
-using migrate::ReflectedForeignKey;
-using migrate::ReflectedTable;
-
 std::string text(const Value& v) { return v.is_null() ? std::string() : v.as_text(); }
 
 std::string upper(std::string s) {
@@ -79,9 +75,9 @@ struct TableEntry {
   std::string create;
 };
 
-ReflectedTable reflect_table(Connection& c, const TableEntry& entry,
-                             const std::vector<TableEntry>& tables) {
-  ReflectedTable table;
+TableDef reflect_table(Connection& c, const TableEntry& entry,
+                       const std::vector<TableEntry>& tables) {
+  TableDef table;
   table.name = entry.name;
   ConstraintNames names = constraint_names(entry.create);
 
@@ -93,7 +89,7 @@ ReflectedTable reflect_table(Connection& c, const TableEntry& entry,
                       "FROM pragma_table_xinfo(?, 'main') WHERE hidden IN (0, 2, 3) ORDER BY cid",
                       {Value(entry.name)});
     while (rows->next()) {
-      ReflectedColumn column;
+      ColumnDef column;
       column.name = text(rows->get(0));
       column.type = text(rows->get(1));
       column.column_type = column_type_of(column.type);
@@ -140,7 +136,7 @@ ReflectedTable reflect_table(Connection& c, const TableEntry& entry,
       const std::int64_t id = rows->get(0).as_int();
       if (id != current) {
         current = id;
-        ReflectedForeignKey fk;
+        ForeignKeyDef fk;
         // As declared, in any case: the table's own name.
         fk.referred_table = text(rows->get(1));
         for (const TableEntry& t : tables) {
@@ -150,7 +146,7 @@ ReflectedTable reflect_table(Connection& c, const TableEntry& entry,
         fk.on_delete = migrate::referential_action_named(text(rows->get(5)));
         table.foreign_keys.push_back(std::move(fk));
       }
-      ReflectedForeignKey& fk = table.foreign_keys.back();
+      ForeignKeyDef& fk = table.foreign_keys.back();
       fk.columns.push_back(text(rows->get(2)));
       fk.referred_columns.push_back(text(rows->get(3)));  // empty: the referred table's key
     }
@@ -194,7 +190,7 @@ ReflectedTable reflect_table(Connection& c, const TableEntry& entry,
 
 }  // namespace
 
-migrate::Schema SqliteDialect::reflect(Connection& connection) const {
+SchemaDef SqliteDialect::reflect(Connection& connection) const {
   std::vector<TableEntry> tables;
   {
     auto rows = query(connection,
@@ -207,7 +203,7 @@ migrate::Schema SqliteDialect::reflect(Connection& connection) const {
       tables.push_back({text(rows->get(0)), rows->get(1).as_int() != 0, text(rows->get(2))});
     }
   }
-  migrate::Schema schema;
+  SchemaDef schema;
   for (const TableEntry& entry : tables)
     schema.tables.push_back(reflect_table(connection, entry, tables));
   return schema;

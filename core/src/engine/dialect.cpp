@@ -1,6 +1,9 @@
 #include <cstdio>
 #include <relate/engine/dialect.hpp>
 #include <relate/errors.hpp>
+#include <relate/schema_def.hpp>
+
+#include "../sql/literal.hpp"
 
 namespace relate {
 
@@ -126,15 +129,40 @@ std::string Dialect::limit_offset(std::optional<std::int64_t> limit,
   return out;
 }
 
-std::string Dialect::column_type(const Column& column) const {
-  return std::string(standard_type(column.type()));
+std::string Dialect::column_type(ColumnType type, bool /*keyed*/) const {
+  return std::string(standard_type(type));
 }
 
-std::string Dialect::autoincrement_column(const Column& column) const {
-  return quote_identifier(column.name()) + " " + column_type(column) + " PRIMARY KEY";
+std::string Dialect::autoincrement_column(std::string_view name, ColumnType type) const {
+  return quote_identifier(name) + " " + column_type(type, true) + " PRIMARY KEY";
 }
 
 bool Dialect::supports_referential_action(ReferentialAction) const { return true; }
+
+std::string Dialect::literal(const Value& value) const { return value.to_string(); }
+
+std::vector<std::string> Dialect::alter_column(const std::string& table, const ColumnDef& from,
+                                               const ColumnDef& to, const std::string& type,
+                                               const std::string& /*definition*/) const {
+  const std::string alter =
+      "ALTER TABLE " + quote_identifier(table) + " ALTER COLUMN " + quote_identifier(to.name) + " ";
+  std::vector<std::string> out;
+  if (from.column_type != to.column_type || (!to.type.empty() && from.type != to.type)) {
+    out.push_back(alter + "TYPE " + type + type_conversion(to.name, type));
+  }
+  if (from.nullable != to.nullable)
+    out.push_back(alter + (to.nullable ? "DROP" : "SET") + " NOT NULL");
+  if (from.server_default != to.server_default) {
+    out.push_back(alter + (to.server_default
+                               ? "SET DEFAULT " + sql::dialect_default(*to.server_default, *this)
+                               : std::string("DROP DEFAULT")));
+  }
+  return out;
+}
+
+std::string Dialect::drop_index(const std::string& /*table*/, const std::string& index) const {
+  return "DROP INDEX " + quote_identifier(index);
+}
 
 std::string Dialect::like(const std::string& operand, const sql::Like& like,
                           const std::function<std::string(Value)>& bind) const {

@@ -5,28 +5,16 @@
 #include <relate/errors.hpp>
 #include <relate/migrate/reflection.hpp>
 
+#include "../sql/literal.hpp"
+
 namespace relate {
 
-migrate::Schema Dialect::reflect(Connection& /*connection*/) const {
+SchemaDef Dialect::reflect(Connection& /*connection*/) const {
   throw InvalidRequestError("the " + std::string(name()) +
                             " backend cannot read its database's schema (Dialect::reflect)");
 }
 
 namespace migrate {
-
-const ReflectedColumn* ReflectedTable::find_column(std::string_view name) const {
-  for (const auto& c : columns) {
-    if (c.name == name) return &c;
-  }
-  return nullptr;
-}
-
-const ReflectedTable* Schema::find_table(std::string_view name) const {
-  for (const auto& t : tables) {
-    if (t.name == name) return &t;
-  }
-  return nullptr;
-}
 
 void SchemaRows::add_table(std::string name) {
   position_.emplace(name, schema_.tables.size());
@@ -34,15 +22,15 @@ void SchemaRows::add_table(std::string name) {
   schema_.tables.back().name = std::move(name);
 }
 
-ReflectedTable* SchemaRows::table(const std::string& name) {
+TableDef* SchemaRows::table(const std::string& name) {
   const auto it = position_.find(name);
   return it == position_.end() ? nullptr : &schema_.tables[it->second];
 }
 
 void SchemaRows::add_foreign_key_column(ForeignKeyColumn row) {
-  ReflectedTable* t = table(row.table);
+  TableDef* t = table(row.table);
   if (!t) return;
-  ReflectedForeignKey& fk = entry_named(t->foreign_keys, row.name);
+  ForeignKeyDef& fk = entry_named(t->foreign_keys, row.name);
   fk.columns.push_back(std::move(row.column));
   fk.referred_schema = std::move(row.referred_schema);
   fk.referred_table = std::move(row.referred_table);
@@ -66,14 +54,23 @@ ReferentialAction referential_action_named(std::string_view sql) {
   throw DataError("'" + std::string(sql) + "' is not a referential action");
 }
 
-Schema inspect(Connection& connection) {
-  Schema schema = connection.dialect().reflect(connection);
+SchemaDef inspect(Connection& connection) {
+  const Dialect& d = connection.dialect();
+  SchemaDef schema = d.reflect(connection);
+  // Defaults in standard SQL's spelling: MySQL's 'it\'s' is 'it''s'.
+  if (d.backslash_escapes()) {
+    for (auto& t : schema.tables) {
+      for (auto& c : t.columns) {
+        if (c.server_default) c.server_default = sql::standard_default(*c.server_default, true);
+      }
+    }
+  }
   std::sort(schema.tables.begin(), schema.tables.end(),
-            [](const ReflectedTable& a, const ReflectedTable& b) { return a.name < b.name; });
+            [](const TableDef& a, const TableDef& b) { return a.name < b.name; });
   return schema;
 }
 
-Schema inspect(const Engine& engine) {
+SchemaDef inspect(const Engine& engine) {
   Connection c = engine.connect();
   return inspect(c);
 }

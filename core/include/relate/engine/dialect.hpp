@@ -15,13 +15,13 @@
 #include <relate/sql/statement.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace relate {
 
 class Connection;
-namespace migrate {
-struct Schema;
-}  // namespace migrate
+struct ColumnDef;
+struct SchemaDef;
 
 class RELATE_API Dialect {
  public:
@@ -74,11 +74,15 @@ class RELATE_API Dialect {
   // dialect whose driver would lose precision reading it may convert it here.
   virtual std::string select_column(std::string sql, const Column& /*column*/) const { return sql; }
 
-  // DDL type of a column.
-  virtual std::string column_type(const Column& column) const;
+  // DDL type of a column of `type`; `keyed`: the column takes part in a key, a unique
+  // constraint, an index or a foreign key (MySQL can index a TEXT only by a prefix).
+  virtual std::string column_type(ColumnType type, bool keyed) const;
   // The whole column definition for an autoincrementing integer primary key that is
   // the table's only key column.
-  virtual std::string autoincrement_column(const Column& column) const;
+  virtual std::string autoincrement_column(std::string_view name, ColumnType type) const;
+  // A value as a literal in DDL (a column's DEFAULT): Value::to_string by default, the
+  // standard SQL spelling.
+  virtual std::string literal(const Value& value) const;
   // Whether the database can enforce an ON DELETE / ON UPDATE action.
   virtual bool supports_referential_action(ReferentialAction action) const;
   // Whether foreign keys can be added to and dropped from an existing table. Where
@@ -177,10 +181,49 @@ class RELATE_API Dialect {
   // its catalog on `connection`, with each column's type mapped back to the ColumnType
   // this dialect's DDL writes so. The default throws relate::InvalidRequestError: a
   // backend without it cannot be inspected or migrated.
-  virtual migrate::Schema reflect(Connection& connection) const;
+  virtual SchemaDef reflect(Connection& connection) const;
   // Whether the database keeps a unique constraint as a unique index, so that the two
   // cannot be told apart once created (MySQL's UNIQUE KEY).
   virtual bool unique_constraints_are_indexes() const { return false; }
+  // Whether RESTRICT and NO ACTION are one action (MySQL's InnoDB checks both at once,
+  // and reports NO ACTION as RESTRICT).
+  virtual bool restrict_is_no_action() const { return false; }
+
+  // Migrations (relate/migrate/). Whether ALTER TABLE can add a column, rename a column
+  // or a table, and drop a column outside any key, index or foreign key, and nothing
+  // more (SQLite): other changes rebuild the table.
+  virtual bool limited_alter_table() const { return false; }
+  // The statements that change column `from` of `table` into `to` (same name): its
+  // type (`type`, written already), nullability and default. `definition` is the whole
+  // column definition of `to`, for a database that restates it (MySQL's MODIFY). The
+  // default writes PostgreSQL's ALTER COLUMN ... TYPE / SET NOT NULL / SET DEFAULT.
+  virtual std::vector<std::string> alter_column(const std::string& table, const ColumnDef& from,
+                                                const ColumnDef& to, const std::string& type,
+                                                const std::string& definition) const;
+  // What follows ALTER COLUMN c TYPE t for the rows to be converted (PostgreSQL's
+  // USING c::t); none by default.
+  virtual std::string type_conversion(const std::string& /*column*/,
+                                      const std::string& /*type*/) const {
+    return {};
+  }
+  virtual std::string drop_index(const std::string& table, const std::string& index) const;
+  // "ALTER TABLE t <this> name" drops a named unique constraint.
+  virtual std::string drop_unique_clause() const { return "DROP CONSTRAINT"; }
+  // Whether DDL runs inside a transaction and is undone by its rollback; MySQL commits
+  // each DDL statement as it runs.
+  virtual bool transactional_ddl() const { return true; }
+  // Statements that take and release a lock of the connection's session that one
+  // migration run holds at a time (PostgreSQL's advisory lock, MySQL's GET_LOCK); none
+  // where each migration's transaction locks the database (SQLite).
+  virtual std::vector<std::string> lock_migrations_sql() const { return {}; }
+  virtual std::vector<std::string> unlock_migrations_sql() const { return {}; }
+  // Statements run outside the transaction of a migration that may rebuild tables, and
+  // after it: foreign keys left unenforced, then enforced again (SQLite's PRAGMA
+  // foreign_keys). And a statement run before its commit that returns a row (table
+  // first) for each row whose foreign key refers to no row (PRAGMA foreign_key_check).
+  virtual std::vector<std::string> unenforce_foreign_keys_sql() const { return {}; }
+  virtual std::vector<std::string> enforce_foreign_keys_sql() const { return {}; }
+  virtual std::string foreign_key_check_sql() const { return {}; }
 };
 
 }  // namespace relate

@@ -24,7 +24,7 @@ namespace relate {
 
 // Bumped whenever what a plugin compiles against (the backend and loader interfaces)
 // changes incompatibly; a plugin built for another version is refused.
-inline constexpr std::uint32_t plugin_api_version = 7;
+inline constexpr std::uint32_t plugin_api_version = 8;
 
 // What the entry point and the program exchange. Its layout never changes, so that a
 // program can tell a plugin of any version why it refuses it.

@@ -11,6 +11,7 @@
 namespace relate {
 class Dialect;
 class Table;
+struct TableDef;
 }  // namespace relate
 
 namespace relate::sql {
@@ -29,12 +30,18 @@ struct CompiledStatement {
 
 RELATE_API CompiledStatement compile(const Statement& statement, const Dialect& dialect);
 
+// `table` as create_all makes it on `dialect`, described by names: each column's type
+// as the dialect writes it, a column's unique() as an unnamed unique constraint, a key
+// column never nullable, Relate's index names fitted to the dialect's identifier limit.
+// An on_delete / on_update action the dialect cannot enforce throws
+// relate::ArgumentError naming table, column and backend.
+RELATE_API TableDef describe(const Table& table, const Dialect& dialect);
+
 // The DDL of a whole schema, tables in dependency order (MetaData::sorted_tables()),
 // one list of statements per table. A foreign key into a table created later (tables
 // that refer to each other) is added by ALTER TABLE once every table exists where the
 // dialect supports it, under its own name or fk_<table>_<columns>, and dropped before
-// any table is. An on_delete / on_update action the dialect cannot enforce throws
-// relate::ArgumentError naming table, column and backend, before any statement runs.
+// any table is. Errors of describe() are thrown before any statement runs.
 struct CreateDdl {
   std::vector<std::vector<std::string>> create;            // CREATE TABLE, CREATE INDEX...
   std::vector<std::vector<std::string>> add_foreign_keys;  // once every table exists
