@@ -183,6 +183,56 @@ TEST_P(MigrateCommandTest, RevisionWritesTheNextMigrationsSourceFromTheDiff) {
   EXPECT_THAT(behind.err, HasSubstr("upgrade it first"));
 }
 
+// What revision writes for each kind of change: every_kind's database, the next
+// version's models.
+TEST_P(MigrateCommandTest, RevisionWritesEachKindOfChangeAsTheCallThatMakesIt) {
+  ASSERT_EQ(run({"upgrade", "aaa111"}, migrate_schemas::every_kind()).status, 0);
+  // The line ends at aaa111 for this revision: a program one version behind.
+  migrations = Migrations({migrations.in_order()[0]});
+  const Outcome o = run({"revision", "--autogenerate", "-m", "v2", "--dir", dir.string()},
+                        migrate_schemas::changed());
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_THAT(o.out, HasSubstr("note: table authors: column(s) photo, note dropped and bio added"));
+  std::string source;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    if (e.path().filename() == "migrations.cpp") continue;
+    std::ifstream file(e.path());
+    std::stringstream text;
+    text << file.rdbuf();
+    source = text.str();
+  }
+  for (
+      const char* call : {
+          "op.create_table({.name = \"quotes\",",
+          "op.drop_foreign_key(\"books\", \"fk_books_author\", {\"author_id\"});",
+          "op.drop_index(\"books\", \"ix_books_edition_title\");",
+          "op.add_column(\"authors\", {.name = \"bio\", .column_type = relate::ColumnType::text});",
+          "op.alter_column(\"authors\", \"rank\", {.nullable = false});",
+          "op.alter_column(\"authors\", \"score\", {.type = "
+          "relate::ColumnType::double_precision});",
+          "op.alter_column(\"authors\", \"motto\", {.server_default = \"'carpe diem'\"});",
+          "op.drop_column(\"authors\", \"photo\");",
+          "op.create_index(\"books\", {.name = \"ix_books_title\", .columns = {\"title\"}});",
+          "op.add_foreign_key(\"books\", {.name = \"fk_books_author\", .columns = {\"author_id\"}, "
+          ".referred_table = \"authors\", .referred_columns = {\"id\"}, .on_delete = "
+          "relate::cascade});",
+          "op.drop_table(\"reviews\");",
+          "NOTE: table authors: column(s) photo, note dropped and bio added",
+      }) {
+    EXPECT_THAT(source, HasSubstr(call));
+  }
+  // The unique constraint made by the first migration is dropped by its name, or, on
+  // MySQL, as the unique index it is.
+  EXPECT_THAT(source,
+              ::testing::AnyOf(HasSubstr("op.drop_unique(\"authors\", \"uq_authors_name\""),
+                               HasSubstr("op.drop_index(\"authors\", \"uq_authors_name\");")));
+  // The downgrade undoes each: the dropped table comes back whole.
+  EXPECT_THAT(source, HasSubstr("op.create_table({.name = \"reviews\","));
+  EXPECT_THAT(
+      source,
+      HasSubstr("op.alter_column(\"authors\", \"score\", {.type = relate::ColumnType::integer});"));
+}
+
 RELATE_ON_EVERY_BACKEND(MigrateCommandTest);
 
 }  // namespace

@@ -126,6 +126,11 @@ class Comparison {
       if (!l) {
         phases_.add_columns.push_back(AddColumn{declared.name, portable(c)});
         added.push_back(c.name);
+        if (!c.nullable && !c.server_default && !c.autoincrement) {
+          diff_.notes.push_back("column " + qualified(declared.name, c.name) +
+                                " is added NOT NULL without a default: where the table has "
+                                "rows, add it nullable, fill it, then make it NOT NULL");
+        }
         continue;
       }
       column(declared.name, c, *l);

@@ -192,8 +192,24 @@ std::vector<std::string> operation_sql(const Operation& operation, const SchemaD
               refuse("column " + op.column.name + " cannot be added to table " + op.table +
                      " as an autoincrement key");
             }
+            if (op.column.nullable || op.column.server_default) {
+              out.push_back(alter_table(op.table, d) + "ADD COLUMN " +
+                            sql::column_definition(op.table, op.column, false, d));
+              return;
+            }
+            // NOT NULL without a default: added nullable, then made NOT NULL, which
+            // fails where the table has rows. MySQL would otherwise give them '' or 0.
+            ColumnDef nullable = op.column;
+            nullable.nullable = true;
             out.push_back(alter_table(op.table, d) + "ADD COLUMN " +
-                          sql::column_definition(op.table, op.column, false, d));
+                          sql::column_definition(op.table, nullable, false, d));
+            const std::string type = type_now(t, nullable, d);
+            ColumnDef typed = op.column;
+            typed.type = type;
+            for (auto& s : d.alter_column(op.table, nullable, op.column, type,
+                                          sql::column_definition(op.table, typed, false, d))) {
+              out.push_back(std::move(s));
+            }
           },
           [&](const DropColumn& op) {
             const TableDef& t = table_in(before, op.table);

@@ -95,8 +95,9 @@ std::string interrupted_message(const VersionState& state) {
   return "the database is between revisions: the " + i.direction + " of migration '" + i.migration +
          "' (from '" + (state.current.empty() ? "base" : state.current) + "') stopped after " +
          std::to_string(i.operations_done) +
-         " of its operations, whose DDL the database had committed as it ran. Make the "
-         "schema what one revision says by hand, then stamp that revision";
+         " of its operations, whose DDL the database had committed as it ran (the next one "
+         "may have run in part). Make the schema what one revision says by hand, then stamp "
+         "that revision";
 }
 
 // The session lock of the whole run (PostgreSQL's advisory lock, MySQL's GET_LOCK),
