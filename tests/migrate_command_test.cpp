@@ -18,27 +18,12 @@ namespace migrate_command_test {
 
 namespace {
 
+using migrate_schemas::migration_of;
 using relate::migrate::Migration;
 using relate::migrate::Migrations;
 using relate::migrate::Operations;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-Migration migration_of(std::string id, std::string parent, std::string message,
-                       std::vector<relate::migrate::Operation> operations) {
-  auto down = relate::migrate::reverse(operations);
-  return Migration{.id = std::move(id),
-                   .parent = std::move(parent),
-                   .message = std::move(message),
-                   .upgrade =
-                       [operations](Operations& op) {
-                         for (const auto& o : operations) op.run(o);
-                       },
-                   .downgrade =
-                       [down](Operations& op) {
-                         for (const auto& o : down) op.run(o);
-                       }};
-}
 
 struct Outcome {
   int status = 0;
@@ -57,8 +42,8 @@ class MigrateCommandTest : public relate_test::DatabaseTest {
     relate::SchemaDef after_v1;
     for (const auto& op : v1.operations) relate::migrate::apply(after_v1, op);
     const auto v2 = relate::migrate::compare(migrate_schemas::changed(), after_v1, dialect_of());
-    migrations = Migrations({migration_of("aaa111", "", "library", v1.operations),
-                             migration_of("bbb222", "aaa111", "next version", v2.operations)});
+    migrations = Migrations({migration_of("aaa111", "", v1.operations, "library"),
+                             migration_of("bbb222", "aaa111", v2.operations, "next version")});
     dir = std::filesystem::temp_directory_path() /
           ("relate_revision_" + std::to_string(::getpid()) + "_" + backend());
     std::filesystem::remove_all(dir);

@@ -15,18 +15,13 @@ namespace {
 
 using migrate_schemas::changed;
 using migrate_schemas::every_kind;
+using migrate_schemas::summaries;
 using relate::ColumnType;
 using relate::migrate::compare;
 using relate::migrate::Diff;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-
-std::vector<std::string> summaries(const Diff& diff) {
-  std::vector<std::string> out;
-  for (const auto& op : diff.operations) out.push_back(relate::migrate::summary(op));
-  return out;
-}
 
 class MigrateDiffTest : public relate_test::DatabaseTest {
  protected:

@@ -2,8 +2,10 @@
 
 #include <sys/stat.h>
 
+#include <chrono>
 #include <relate/errors.hpp>
 #include <string>
+#include <thread>
 
 #include "sqlite_options.hpp"
 
@@ -145,9 +147,18 @@ SqliteConnection::SqliteConnection(const Url& url) : path_(url.database) {
   }
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, options.busy_timeout_ms);
-  // Off by default and a no-op inside a transaction: set it first thing.
-  exec("PRAGMA foreign_keys = ON");
-  if (!options.journal_mode.empty()) set_journal_mode(options.journal_mode);
+  try {
+    // Off by default and a no-op inside a transaction: set it first thing.
+    exec("PRAGMA foreign_keys = ON");
+    if (!options.journal_mode.empty()) {
+      set_journal_mode(options.journal_mode, options.busy_timeout_ms);
+    }
+  } catch (...) {
+    // The destructor does not run for a constructor that throws.
+    sqlite3_close_v2(db_);
+    db_ = nullptr;
+    throw;
+  }
   struct stat st {};
   if (path_ != ":memory:" && !path_.empty() && ::stat(path_.c_str(), &st) == 0) {
     file_.emplace(st.st_dev, st.st_ino);
@@ -163,12 +174,21 @@ void SqliteConnection::check_file_unchanged(const std::string& sql) const {
                          sql, OperationalError::Link::lost);
 }
 
-void SqliteConnection::set_journal_mode(const std::string& mode) {
+void SqliteConnection::set_journal_mode(const std::string& mode, int busy_timeout_ms) {
   const std::string sql = "PRAGMA journal_mode = " + mode;
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr);
   if (rc != SQLITE_OK) throw_error(db_, rc, sql);
-  rc = sqlite3_step(stmt);
+  // Changing the mode of a new database needs it to itself, and SQLite answers BUSY at
+  // once, without the busy handler, while another connection (another process opening
+  // it too) holds a lock: wait as the busy timeout would.
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(busy_timeout_ms);
+  while (((rc = sqlite3_step(stmt)) & 0xff) == SQLITE_BUSY &&
+         std::chrono::steady_clock::now() < deadline) {
+    sqlite3_reset(stmt);
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   std::string now;
   if (rc == SQLITE_ROW) {
     if (const unsigned char* text = sqlite3_column_text(stmt, 0)) {
@@ -207,10 +227,25 @@ std::shared_ptr<SqliteConnection::Cached> SqliteConnection::prepare(const std::s
   // (Statements a cursor still reads live on in the cursor.)
   if (cache_.size() >= 512) cache_.clear();
   sqlite3_stmt* stmt = nullptr;
+  const char* tail = nullptr;
   const int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
-                                    SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+                                    SQLITE_PREPARE_PERSISTENT, &stmt, &tail);
   if (rc != SQLITE_OK) throw_error(db_, rc, sql);
-  return cache_.emplace(sql, std::make_shared<Cached>(stmt)).first->second;
+  auto cached = std::make_shared<Cached>(stmt);
+  // SQLite prepares the first statement of the text and ignores the rest: a second
+  // statement would silently never run. (Only a comment or ';' may follow.)
+  sqlite3_stmt* next = nullptr;
+  const char* end = sql.c_str() + sql.size();
+  if (tail && tail < end &&
+      (sqlite3_prepare_v2(db_, tail, static_cast<int>(end - tail), &next, nullptr) != SQLITE_OK ||
+       next)) {
+    sqlite3_finalize(next);
+    throw ArgumentError(
+        "one statement at a time: the SQL holds more than one, and only the "
+        "first would run [SQL: " +
+        sql + "]");
+  }
+  return cache_.emplace(sql, std::move(cached)).first->second;
 }
 
 void SqliteConnection::bind(sqlite3_stmt* stmt, const std::vector<Value>& params,

@@ -53,7 +53,7 @@ class SqliteConnection final : public DriverConnection {
   void bind(sqlite3_stmt* stmt, const std::vector<Value>& params, const std::string& sql);
   void exec(const char* sql);
   // PRAGMA journal_mode, checked: SQLite answers with the mode it is in.
-  void set_journal_mode(const std::string& mode);
+  void set_journal_mode(const std::string& mode, int busy_timeout_ms);
   // The transaction begin() wanted, before `sql`, which writes.
   void start_transaction(const std::string& sql);
   // Throws a lost-link OperationalError when the file at path_ is not the one this

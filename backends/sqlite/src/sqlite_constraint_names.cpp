@@ -159,6 +159,26 @@ bool same_identifier(std::string_view a, std::string_view b) {
   return true;
 }
 
+std::vector<std::string> undescribed_clauses(std::string_view create) {
+  std::vector<std::string> out;
+  const auto add = [&out](std::string clause) {
+    for (const auto& c : out) {
+      if (c == clause) return;
+    }
+    out.push_back(std::move(clause));
+  };
+  const Tokens tokens = tokenize(create);
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    for (const char* word : {"CHECK", "COLLATE", "AUTOINCREMENT", "GENERATED", "STRICT"}) {
+      if (keyword(tokens[i], word)) add(word);
+    }
+    if (keyword(tokens[i], "WITHOUT") && i + 1 < tokens.size() && keyword(tokens[i + 1], "ROWID")) {
+      add("WITHOUT ROWID");
+    }
+  }
+  return out;
+}
+
 ConstraintNames constraint_names(std::string_view create) {
   ConstraintNames out;
   const Tokens tokens = tokenize(create);

@@ -24,6 +24,11 @@ struct ConstraintNames {
 // literals, COLLATE and ASC/DESC are understood; unnamed constraints are left out.
 ConstraintNames constraint_names(std::string_view create);
 
+// What `create` declares that a table described by names (relate::TableDef) does not
+// hold, and a rebuild from one would lose: "CHECK", "COLLATE", "AUTOINCREMENT",
+// "GENERATED", "STRICT", "WITHOUT ROWID", each once, in the order found.
+std::vector<std::string> undescribed_clauses(std::string_view create);
+
 // Whether two identifiers are the same to SQLite (ASCII letters compared without case).
 bool same_identifier(std::string_view a, std::string_view b);
 

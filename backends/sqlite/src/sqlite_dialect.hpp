@@ -38,6 +38,9 @@ class SqliteDialect final : public Dialect {
     return {"PRAGMA foreign_keys = ON"};
   }
   std::string foreign_key_check_sql() const override { return "PRAGMA foreign_key_check"; }
+  // CHECK, COLLATE, AUTOINCREMENT, generated columns, STRICT, WITHOUT ROWID and
+  // triggers are not in a TableDef: a rebuild would drop them (sqlite_reflection.cpp).
+  void check_rebuild(Connection& connection, const std::string& table) const override;
 };
 
 }  // namespace relate::sqlite

@@ -209,4 +209,28 @@ SchemaDef SqliteDialect::reflect(Connection& connection) const {
   return schema;
 }
 
+void SqliteDialect::check_rebuild(Connection& connection, const std::string& table) const {
+  std::vector<std::string> lost;
+  {
+    auto rows =
+        query(connection, "SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = ?",
+              {Value(table)});
+    if (rows->next()) lost = undescribed_clauses(text(rows->get(0)));
+  }
+  {
+    auto rows = query(connection,
+                      "SELECT count(*) FROM main.sqlite_master WHERE type = 'trigger' AND "
+                      "tbl_name = ?",
+                      {Value(table)});
+    if (rows->next() && rows->get(0).as_int() > 0) lost.push_back("triggers");
+  }
+  if (lost.empty()) return;
+  std::string what;
+  for (const auto& l : lost) what += (what.empty() ? "" : ", ") + l;
+  throw InvalidRequestError("table " + table +
+                            " would be rebuilt, and the rebuild would lose what Relate does not "
+                            "read of it (" +
+                            what + "): make this change with SQL of your own (op.execute)");
+}
+
 }  // namespace relate::sqlite

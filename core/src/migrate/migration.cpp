@@ -8,11 +8,6 @@
 
 namespace relate::migrate {
 
-using detail::column_in;
-using detail::overloaded;
-using detail::refuse;
-using detail::table_in;
-
 namespace {
 
 // The entry of `entries` by name, or by columns where no name is given.
@@ -41,6 +36,7 @@ Operations::Operations(const Dialect& dialect, SchemaDef schema)
 Operations::~Operations() = default;
 
 void Operations::run(const Operation& operation) {
+  starting(operation);
   const std::vector<std::string> sql = operation_sql(operation, schema_, dialect_);
   perform(operation, sql);
   if (std::holds_alternative<Execute>(operation)) {
@@ -98,8 +94,21 @@ void Operations::add_unique(std::string table, KeyDef constraint) {
 
 void Operations::drop_unique(const std::string& table, const std::string& name,
                              std::vector<std::string> columns) {
-  run(DropUnique{table, entry_in(table_in(schema_, table).unique_constraints, name, columns,
-                                 "unique constraint", table)});
+  const TableDef& t = table_in(schema_, table);
+  // Where the database keeps a unique constraint as a unique index (MySQL), reflection
+  // gives it as one.
+  for (const auto& ix : t.indexes) {
+    if (ix.unique && (name.empty() ? ix.columns == columns : ix.name == name)) {
+      const bool also_a_constraint = std::any_of(
+          t.unique_constraints.begin(), t.unique_constraints.end(),
+          [&](const KeyDef& u) { return name.empty() ? u.columns == columns : u.name == name; });
+      if (!also_a_constraint) {
+        run(DropUnique{table, KeyDef{ix.name, ix.columns}});
+        return;
+      }
+    }
+  }
+  run(DropUnique{table, entry_in(t.unique_constraints, name, columns, "unique constraint", table)});
 }
 
 void Operations::add_foreign_key(std::string table, ForeignKeyDef foreign_key) {

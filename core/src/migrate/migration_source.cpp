@@ -6,11 +6,6 @@
 
 namespace relate::migrate {
 
-using detail::column_in;
-using detail::overloaded;
-using detail::refuse;
-using detail::table_in;
-
 namespace {
 
 std::string strings(const std::vector<std::string>& list) {
@@ -264,11 +259,11 @@ std::string cpp_string(const std::string& text) {
 std::string migration_function(const std::string& id) { return "migration_" + id; }
 
 std::string migration_source(const MigrationSource& s) {
-  std::string out = "// " + s.message + "\n//\n// Revision " + s.id + ", after " +
+  std::string out = "// " + one_line(s.message) + "\n//\n// Revision " + s.id + ", after " +
                     (s.parent.empty() ? std::string("none (the first)") : s.parent) +
                     ". Written by `revision` on " + s.created +
                     ":\n// review it before it runs against a database that matters.\n";
-  for (const auto& note : s.notes) out += "//\n// NOTE: " + note + "\n";
+  for (const auto& note : s.notes) out += "//\n// NOTE: " + one_line(note) + "\n";
   out += "#include <relate/migrate/migration.hpp>\n\n";
   out += "relate::migrate::Migration " + migration_function(s.id) + "() {\n";
   out += "  relate::migrate::Migration m;\n";

@@ -10,11 +10,6 @@
 
 namespace relate::migrate {
 
-using detail::column_in;
-using detail::overloaded;
-using detail::refuse;
-using detail::table_in;
-
 namespace {
 
 std::string upper(std::string s) {
@@ -37,7 +32,8 @@ std::string type_now(const TableDef& table, const ColumnDef& column, const Diale
   return d.column_type(*column.column_type, sql::keyed_columns(table).count(column.name) > 0);
 }
 
-// The table an operation changes (empty: none, or a new one).
+}  // namespace
+
 std::string changed_table(const Operation& operation) {
   return std::visit(overloaded{
                         [](const CreateTable&) { return std::string(); },
@@ -48,6 +44,8 @@ std::string changed_table(const Operation& operation) {
                     },
                     operation);
 }
+
+namespace {
 
 // The columns an operation puts in a key, an index or a foreign key of its table.
 std::vector<std::string> keying_columns(const Operation& operation) {
@@ -162,6 +160,13 @@ bool rebuilds_table(const Operation& operation, const SchemaDef& before, const D
 
 std::vector<std::string> operation_sql(const Operation& operation, const SchemaDef& before,
                                        const Dialect& d) {
+  if (const auto* alter = std::get_if<AlterColumn>(&operation)) {
+    if (column_in(table_in(before, alter->table), alter->from.name).autoincrement) {
+      refuse("column " + alter->from.name + " of table " + alter->table +
+             " is an autoincrement key, which alter_column does not change (MySQL would lose "
+             "its AUTO_INCREMENT, PostgreSQL keep its sequence's type)");
+    }
+  }
   if (rebuilds_table(operation, before, d)) return rebuild(operation, before, d);
   std::vector<std::string> out;
   widen_keyed_columns(operation, before, d, out);
@@ -234,7 +239,6 @@ std::vector<std::string> operation_sql(const Operation& operation, const SchemaD
           },
           [&](const AlterColumn& op) {
             const TableDef& t = table_in(before, op.table);
-            column_in(t, op.from.name);
             const std::string type =
                 !op.to.type.empty() || !op.to.column_type
                     ? op.to.type

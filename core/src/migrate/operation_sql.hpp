@@ -26,6 +26,9 @@ namespace relate::migrate {
 std::vector<std::string> operation_sql(const Operation& operation, const SchemaDef& before,
                                        const Dialect& d);
 
+// The table an operation changes (empty: none, or one it creates).
+std::string changed_table(const Operation& operation);
+
 // Whether operation_sql(operation, ...) rebuilds a table on `d`.
 bool rebuilds_table(const Operation& operation, const SchemaDef& before, const Dialect& d);
 

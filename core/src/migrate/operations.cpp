@@ -6,11 +6,6 @@
 
 namespace relate::migrate {
 
-using detail::column_in;
-using detail::overloaded;
-using detail::refuse;
-using detail::table_in;
-
 namespace {
 
 std::string names(const std::vector<std::string>& columns) {

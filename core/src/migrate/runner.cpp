@@ -1,4 +1,7 @@
+#include <cctype>
 #include <charconv>
+#include <chrono>
+#include <map>
 #include <relate/engine/dialect.hpp>
 #include <relate/engine/engine.hpp>
 #include <relate/migrate/diff.hpp>
@@ -8,6 +11,7 @@
 
 #include "../sql/ddl.hpp"
 #include "operation_sql.hpp"
+#include "schema_lookup.hpp"
 
 namespace relate::migrate {
 
@@ -138,12 +142,21 @@ class OnlineOperations final : public Operations {
 
   Connection& connection() override { return c_; }
   std::int64_t operations_done() const { return operations_done_; }
+  // The operation running (empty once every operation is done).
   const std::string& current() const { return current_; }
+  std::int64_t statements_run() const { return statements_run_; }
+  void all_done() { current_.clear(); }
 
  protected:
+  void starting(const Operation& operation) override { current_ = summary(operation); }
   void perform(const Operation& operation, const std::vector<std::string>& sql) override {
-    current_ = summary(operation);
-    for (const auto& s : sql) c_.execute(sql::Text(s));
+    if (rebuilds_table(operation, schema(), dialect())) {
+      dialect().check_rebuild(c_, changed_table(operation));
+    }
+    for (const auto& s : sql) {
+      c_.execute(sql::Text(s));
+      ++statements_run_;
+    }
     ++operations_done_;
     done_(operations_done_);
   }
@@ -153,6 +166,7 @@ class OnlineOperations final : public Operations {
   Connection& c_;
   std::function<void(std::int64_t)> done_;
   std::int64_t operations_done_ = 0;
+  std::int64_t statements_run_ = 0;
   std::string current_;
 };
 
@@ -178,15 +192,50 @@ class ForeignKeysOff {
   Connection& c_;
 };
 
-void check_foreign_keys(Connection& c) {
+// The rows whose foreign key refers to no row, counted by table and referred table.
+using Violations = std::map<std::pair<std::string, std::string>, std::int64_t>;
+
+Violations foreign_key_violations(Connection& c) {
+  Violations out;
   const std::string sql = c.dialect().foreign_key_check_sql();
-  if (sql.empty()) return;
+  if (sql.empty()) return out;
   auto rows = c.execute(sql::Text(sql).returns_rows());
-  if (!rows->next()) return;
-  const Value table = rows->get(0);
-  throw MigrationError("the migration leaves rows of table '" +
-                       (table.is_null() ? std::string("?") : table.as_text()) +
-                       "' whose foreign key refers to no row");
+  const auto text = [](const Value& v) { return v.is_null() ? std::string("?") : v.as_text(); };
+  while (rows->next()) ++out[{text(rows->get(0)), text(rows->get(2))}];
+  return out;
+}
+
+// Fails where the migration left rows whose foreign key refers to no row, besides those
+// that were there before it.
+void check_foreign_keys(Connection& c, const Violations& before) {
+  for (const auto& [key, count] : foreign_key_violations(c)) {
+    const auto was = before.find(key);
+    if (was != before.end() && was->second >= count) continue;
+    throw MigrationError("it leaves rows of table '" + key.first +
+                         "' whose foreign key refers to no row of '" + key.second + "'");
+  }
+}
+
+// Begins a transaction on `c` with `first_write`. Where the transaction's write lock is
+// the only lock of a run (SQLite), another instance's migration may hold it past the
+// busy timeout: this waits on, up to an hour, rather than fail.
+void begin_writing(Connection& c, const std::string& first_write) {
+  const bool transaction_is_the_lock = c.dialect().lock_migrations_sql().empty();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::hours(1);
+  for (;;) {
+    c.begin();
+    try {
+      c.execute(sql::Text(first_write));
+      return;
+    } catch (const OperationalError& e) {
+      c.rollback();
+      const bool locked = std::string_view(e.what()).find("locked") != std::string_view::npos;
+      if (!transaction_is_the_lock || e.connection_invalidated() || !locked ||
+          std::chrono::steady_clock::now() > deadline) {
+        throw;
+      }
+    }
+  }
 }
 
 // Runs one migration from `from` (the revision the run read) on `c`. False when
@@ -196,11 +245,10 @@ bool run_one(Connection& c, const Migration& m, Direction direction, const std::
   const Dialect& d = c.dialect();
   const bool transactional = d.transactional_ddl();
   ForeignKeysOff foreign_keys_off(c);
-  c.begin();
   // The version row stays locked until the migration commits (SQLite's transactions
   // hold the write lock from their start).
-  c.execute(sql::Text("UPDATE " + q(d, version_table) + " SET " + q(d, "id") + " = 1 WHERE " +
-                      q(d, "id") + " = 1"));
+  begin_writing(c, "UPDATE " + q(d, version_table) + " SET " + q(d, "id") + " = 1 WHERE " +
+                       q(d, "id") + " = 1");
   const VersionState state = read_version(c);
   if (state.interrupted) throw MigrationError(interrupted_message(state));
   if (state.current != from) {
@@ -218,31 +266,42 @@ bool run_one(Connection& c, const Migration& m, Direction direction, const std::
   }
   std::optional<OnlineOperations> ops;
   try {
+    const Violations before = foreign_key_violations(c);
     ops.emplace(c, [&](std::int64_t done) {
       if (!transactional) {
         c.execute(sql::Text(update_done + std::to_string(done) + " WHERE " + q(d, "id") + " = 1"));
       }
     });
     (direction == Direction::upgrade ? m.upgrade : m.downgrade)(*ops);
-    check_foreign_keys(c);
+    ops->all_done();
+    check_foreign_keys(c, before);
     c.execute(sql::Text(set_version_sql(d, to)));
     if (transactional) c.commit();
-  } catch (const MigrationError&) {
-    throw;
   } catch (const std::exception& e) {
     std::string where = "the " + std::string(direction_name(direction)) + " of migration '" + m.id +
                         "' (" + m.message + ") failed";
     if (ops && !ops->current().empty()) {
       where += " at its operation " + std::to_string(ops->operations_done() + 1) + " (" +
                ops->current() + ")";
+    } else if (ops) {
+      where += " after its " + std::to_string(ops->operations_done()) + " operations";
     }
     where += ": " + std::string(e.what());
-    if (!transactional) {
+    if (transactional) {
+      where += ". Nothing of it was kept";
+    } else if (!ops || ops->statements_run() == 0) {
+      // Nothing ran: the version table goes back to saying where the database is.
+      try {
+        c.execute(sql::Text(set_version_sql(d, from)));
+        where += ". Nothing of it ran";
+      } catch (const std::exception&) {
+        where += ". The version table still says it runs: stamp " +
+                 (from.empty() ? std::string("base") : from);
+      }
+    } else {
       where += ". The " + std::string(d.name()) +
                " database commits DDL as it runs: the operations before it stay done, and "
                "the version table says so";
-    } else {
-      where += ". Nothing of it was kept";
     }
     throw MigrationError(where);
   }
@@ -253,8 +312,7 @@ bool run_one(Connection& c, const Migration& m, Direction direction, const std::
 // SQLite's write lock, which its transaction takes with the CREATE).
 void ensure_version_table(Connection& c) {
   const Dialect& d = c.dialect();
-  c.begin();
-  c.execute(sql::Text(create_version_table_sql(d)));
+  begin_writing(c, create_version_table_sql(d));
   bool has_row = false;
   {
     auto rows = c.execute(sql::Text("SELECT 1 FROM " + q(d, version_table)).returns_rows());
@@ -277,7 +335,13 @@ std::size_t target_position(const Migrations& migrations, std::size_t now,
                             std::string_view target) {
   if (target == "head") return migrations.in_order().size();
   if (target == "base") return 0;
-  if (const auto n = parse_count(target, '+')) return now + *n;
+  if (const auto n = parse_count(target, '+')) {
+    if (*n > migrations.in_order().size() - now) {
+      throw ArgumentError("'" + std::string(target) + "' goes past the last of the " +
+                          std::to_string(migrations.in_order().size()) + " migrations");
+    }
+    return now + *n;
+  }
   if (const auto n = parse_count(target, '-')) {
     if (*n > now) {
       throw ArgumentError("cannot go " + std::to_string(*n) + " migrations back from revision " +
@@ -334,8 +398,11 @@ std::vector<std::string> run(const Engine& engine, const Migrations& migrations,
 // Offline: the operations write SQL; the version table is the one being printed.
 class OfflineOperations final : public Operations {
  public:
-  OfflineOperations(const Dialect& d, SchemaDef schema, std::string* out)
-      : Operations(d, std::move(schema)), out_(out) {}
+  // `schema_unknown`: SQL of the user's, since the first migration played, that may
+  // have changed the schema (empty: none); shared by the migrations of one script.
+  OfflineOperations(const Dialect& d, SchemaDef schema, std::string* out,
+                    std::string& schema_unknown)
+      : Operations(d, std::move(schema)), out_(out), schema_unknown_(schema_unknown) {}
 
   Connection& connection() override {
     throw MigrationError(
@@ -344,13 +411,37 @@ class OfflineOperations final : public Operations {
   SchemaDef take_schema() { return schema(); }
 
  protected:
-  void perform(const Operation&, const std::vector<std::string>& sql) override {
+  void starting(const Operation& operation) override {
+    const auto* execute = std::get_if<Execute>(&operation);
+    if (execute && !changes_rows_only(execute->sql)) schema_unknown_ = execute->sql;
+  }
+  void perform(const Operation& operation, const std::vector<std::string>& sql) override {
+    // A rebuild copies the columns the schema is known to have: after SQL of the user's
+    // that may have changed it, those may not be all.
+    if (!schema_unknown_.empty() && rebuilds_table(operation, schema(), dialect())) {
+      throw MigrationError("offline SQL cannot rebuild table " + changed_table(operation) +
+                           " for \"" + summary(operation) +
+                           "\" after SQL whose changes to the schema it cannot read (" +
+                           schema_unknown_ + "): run the migrations online");
+    }
     if (!out_) return;
     for (const auto& s : sql) *out_ += s + ";\n";
   }
 
  private:
+  // Whether the SQL only changes rows (UPDATE, INSERT, DELETE), by its first word.
+  static bool changes_rows_only(const std::string& sql) {
+    std::size_t i = 0;
+    while (i < sql.size() && std::isspace(static_cast<unsigned char>(sql[i]))) ++i;
+    std::string word;
+    while (i < sql.size() && std::isalpha(static_cast<unsigned char>(sql[i]))) {
+      word += static_cast<char>(std::toupper(static_cast<unsigned char>(sql[i++])));
+    }
+    return word == "UPDATE" || word == "INSERT" || word == "DELETE";
+  }
+
   std::string* out_;
+  std::string& schema_unknown_;
 };
 
 std::string offline(const Dialect& d, const Migrations& migrations, std::string_view from,
@@ -363,8 +454,9 @@ std::string offline(const Dialect& d, const Migrations& migrations, std::string_
                         std::string(from) + "' to '" + std::string(to) + "' goes the other way");
   }
   SchemaDef schema;
+  std::string schema_unknown;
   for (std::size_t i = 0; i < start; ++i) {
-    OfflineOperations replay(d, std::move(schema), nullptr);
+    OfflineOperations replay(d, std::move(schema), nullptr, schema_unknown);
     line[i].upgrade(replay);
     schema = replay.take_schema();
   }
@@ -372,14 +464,25 @@ std::string offline(const Dialect& d, const Migrations& migrations, std::string_
   if (start == 0 && direction == Direction::upgrade) {
     out += create_version_table_sql(d) + ";\n" + insert_version_row_sql(d) + ";\n";
   }
+  // Each migration as the runner runs it: foreign keys unenforced around it where a
+  // rebuild needs it, in a transaction where DDL is transactional, its foreign keys
+  // checked before the commit (the check's rows, if any, are the rows it broke).
+  const auto statements = [&out](const std::vector<std::string>& list) {
+    for (const auto& s : list) out += s + ";\n";
+  };
   for (std::size_t i = start; i != goal;) {
     const Migration& m = direction == Direction::upgrade ? line[i] : line[i - 1];
     out += "\n-- " + std::string(direction_name(direction)) + " " + m.id +
-           (m.message.empty() ? "" : ": " + m.message) + "\n";
-    OfflineOperations ops(d, std::move(schema), &out);
+           (m.message.empty() ? "" : ": " + one_line(m.message)) + "\n";
+    statements(d.unenforce_foreign_keys_sql());
+    if (d.transactional_ddl()) out += "BEGIN;\n";
+    OfflineOperations ops(d, std::move(schema), &out, schema_unknown);
     (direction == Direction::upgrade ? m.upgrade : m.downgrade)(ops);
     schema = ops.take_schema();
+    if (!d.foreign_key_check_sql().empty()) out += d.foreign_key_check_sql() + ";\n";
     out += set_version_sql(d, direction == Direction::upgrade ? m.id : m.parent) + ";\n";
+    if (d.transactional_ddl()) out += "COMMIT;\n";
+    statements(d.enforce_foreign_keys_sql());
     i = direction == Direction::upgrade ? i + 1 : i - 1;
   }
   return out;

@@ -7,7 +7,8 @@
 #include <relate/schema_def.hpp>
 #include <string>
 
-namespace relate::migrate::detail {
+// (In the migrate namespace itself: this header is core's own, never installed.)
+namespace relate::migrate {
 
 template <class... F>
 struct overloaded : F... {
@@ -15,6 +16,15 @@ struct overloaded : F... {
 };
 template <class... F>
 overloaded(F...) -> overloaded<F...>;
+
+// Text for a comment (of SQL or C++), on one line: a message's newline would end the
+// comment and make the rest code.
+inline std::string one_line(std::string text) {
+  for (char& c : text) {
+    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+  }
+  return text;
+}
 
 [[noreturn]] inline void refuse(const std::string& message) { throw ArgumentError(message); }
 
@@ -32,4 +42,4 @@ auto& column_in(Table& table, const std::string& name) {
   return *c;
 }
 
-}  // namespace relate::migrate::detail
+}  // namespace relate::migrate

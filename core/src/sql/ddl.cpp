@@ -33,15 +33,11 @@ std::set<std::string, std::less<>> keyed_columns(const TableDef& table) {
 
 std::string column_definition(const std::string& table, const ColumnDef& column, bool keyed,
                               const Dialect& d) {
+  static_cast<void>(table);
   std::string type = column.type;
-  if (type.empty()) {
-    if (!column.column_type) {
-      throw ArgumentError("column '" + column.name + "' of table '" + table +
-                          "' has neither a type nor a column_type");
-    }
-    type = d.column_type(*column.column_type, keyed);
-  }
-  std::string def = d.quote_identifier(column.name) + " " + type;
+  if (type.empty() && column.column_type) type = d.column_type(*column.column_type, keyed);
+  // Neither: a column without a type, which only SQLite has (and takes).
+  std::string def = d.quote_identifier(column.name) + (type.empty() ? "" : " " + type);
   if (!column.nullable) def += " NOT NULL";
   if (column.server_default) def += " DEFAULT " + dialect_default(*column.server_default, d);
   return def;

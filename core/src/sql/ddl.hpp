@@ -18,7 +18,8 @@ namespace relate::sql {
 std::set<std::string, std::less<>> keyed_columns(const TableDef& table);
 
 // `"name" TYPE [NOT NULL] [DEFAULT ...]`: the type as the column spells it, else as the
-// dialect writes its column_type. Neither is an ArgumentError naming table and column.
+// dialect writes its column_type (neither: no type, as SQLite allows). A default that is
+// not a literal is written in parentheses.
 std::string column_definition(const std::string& table, const ColumnDef& column, bool keyed,
                               const Dialect& d);
 

@@ -1,5 +1,6 @@
 #include "literal.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <relate/engine/dialect.hpp>
@@ -233,8 +234,15 @@ std::string standard_default(std::string_view sql, bool backslash_escapes) {
 }
 
 std::string dialect_default(std::string_view sql, const Dialect& d) {
-  const auto v = parse_literal(sql);
-  return v ? d.literal(*v) : std::string(sql);
+  if (const auto v = parse_literal(sql)) return d.literal(*v);
+  // An expression: in parentheses, which every backend takes and SQLite needs (it
+  // reads back (1+1) as 1+1). A bare word (CURRENT_TIMESTAMP) stays as it is.
+  const std::string_view s = trim(sql);
+  const bool word = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  });
+  if (word || Quoting{}.parenthesized(s)) return std::string(s);
+  return "(" + std::string(s) + ")";
 }
 
 }  // namespace relate::sql

@@ -224,6 +224,10 @@ class RELATE_API Dialect {
   virtual std::vector<std::string> unenforce_foreign_keys_sql() const { return {}; }
   virtual std::vector<std::string> enforce_foreign_keys_sql() const { return {}; }
   virtual std::string foreign_key_check_sql() const { return {}; }
+  // Throws (relate::InvalidRequestError) where rebuilding `table` for a change
+  // (limited_alter_table) would lose what a schema described by names does not hold: a
+  // CHECK constraint, a collation, a trigger...
+  virtual void check_rebuild(Connection& /*connection*/, const std::string& /*table*/) const {}
 };
 
 }  // namespace relate

@@ -85,6 +85,8 @@ class RELATE_API Operations {
 
  protected:
   Operations(const Dialect& dialect, SchemaDef schema);
+  // Called as each operation begins, before its SQL is written.
+  virtual void starting(const Operation& /*operation*/) {}
   // Carries out `operation`, whose SQL is `sql`; schema() is as it was before it.
   virtual void perform(const Operation& operation, const std::vector<std::string>& sql) = 0;
   // Reads the schema again (after SQL of the user's), where it can.
