@@ -7,6 +7,7 @@
 #include <cctype>
 #include <map>
 #include <relate/engine/engine.hpp>
+#include <relate/errors.hpp>
 #include <relate/migrate/reflection.hpp>
 #include <string>
 #include <vector>
