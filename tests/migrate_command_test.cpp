@@ -160,6 +160,11 @@ TEST_P(MigrateCommandTest, RevisionWritesTheNextMigrationsSourceFromTheDiff) {
   const std::string list = read(dir / "migrations.cpp");
   EXPECT_THAT(list, HasSubstr("relate::migrate::Migration migration_aaa111();"));
   EXPECT_THAT(list, HasSubstr("relate::migrate::Migrations all_migrations()"));
+  // A source written and not yet built stops the next revision: its line would skip it.
+  const Outcome unbuilt =
+      run({"revision", "--autogenerate", "-m", "again", "--dir", dir.string()}, v3);
+  EXPECT_EQ(unbuilt.status, 1);
+  EXPECT_THAT(unbuilt.err, HasSubstr("are not among the program's migrations: build them first"));
   // The database must be at the last migration for the diff to be the next one's.
   ASSERT_EQ(run({"downgrade", "-1"}, v3).status, 0);
   const Outcome behind =

@@ -1,10 +1,10 @@
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <random>
-#include <regex>
 #include <relate/engine/engine.hpp>
 #include <relate/metadata.hpp>
 #include <relate/migrate/command.hpp>
@@ -142,7 +142,8 @@ std::vector<std::string> ids_in(const std::filesystem::path& dir, const Migratio
   std::vector<std::string> ids;
   for (const auto& m : migrations.in_order()) ids.push_back(m.id);
   std::set<std::string> known(ids.begin(), ids.end());
-  const std::regex defines(R"(relate::migrate::Migration migration_([A-Za-z0-9_]+)\(\) \{)");
+  // What migration_source writes: "relate::migrate::Migration migration_<id>() {".
+  const std::string defines = "relate::migrate::Migration migration_";
   std::vector<std::string> found;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     if (entry.path().extension() != ".cpp" || entry.path().filename() == "migrations.cpp") continue;
@@ -150,8 +151,18 @@ std::vector<std::string> ids_in(const std::filesystem::path& dir, const Migratio
     std::stringstream text;
     text << file.rdbuf();
     const std::string source = text.str();
-    std::smatch m;
-    if (std::regex_search(source, m, defines) && !known.count(m[1])) found.push_back(m[1]);
+    for (auto at = source.find(defines); at != std::string::npos; at = source.find(defines, at + 1)) {
+      std::size_t end = at + defines.size();
+      while (end < source.size() &&
+             (std::isalnum(static_cast<unsigned char>(source[end])) || source[end] == '_')) {
+        ++end;
+      }
+      const std::string id = source.substr(at + defines.size(), end - at - defines.size());
+      if (!id.empty() && source.compare(end, 4, "() {") == 0 && !known.count(id)) {
+        found.push_back(id);
+        break;
+      }
+    }
   }
   if (!found.empty()) {
     std::string list;
